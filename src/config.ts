@@ -1,0 +1,213 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { LoreError } from './errors.js';
+
+/**
+ * One configuration, parsed once from env vars and an optional JSON config file, then passed down.
+ * Nothing below this file reads process.env.
+ */
+
+const modelSpec = z
+  .string()
+  .regex(/^(offline|bedrock:.+|openai:[^@]+@https?:\/\/.+)$/, 'offline | bedrock:<modelId> | openai:<model>@<baseUrl>');
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+
+export const configSchema = z
+  .object({
+    model: modelSpec.default('offline'),
+    dataDir: z.string().min(1).default('.lore'),
+    tenant: z.string().min(1).default('default'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: int(0, 65535).default(8787),
+        bodyLimitBytes: int(1024).default(256 * 1024),
+        rateLimitPerMinute: int(1).default(600),
+        workers: int(1, 64).default(4),
+      })
+      .strict()
+      .default({} as never),
+    agent: z
+      .object({
+        maxIterations: int(1, 50).default(5),
+        turnTokenBudget: int(100).default(50_000),
+        toolTimeoutMs: int(1).default(10_000),
+        maxTokens: int(1).default(1024),
+        temperature: num(0, 2).default(0.2),
+      })
+      .strict()
+      .default({} as never),
+    modelCall: z
+      .object({
+        timeoutMs: int(1).default(60_000),
+        maxRetries: int(0, 10).default(3),
+        baseDelayMs: int(0).default(200),
+        region: z.string().default('us-east-1'),
+        endpoint: z.string().url().optional(),
+        apiKey: z.string().optional(),
+      })
+      .strict()
+      .default({} as never),
+    memory: z
+      .object({
+        sessionTtlSeconds: int(1).default(3600),
+        historyTurns: int(0, 200).default(10),
+        topK: int(1, 50).default(5),
+        chunkTokens: int(16, 8192).default(512),
+        chunkOverlap: num(0, 0.9).default(0.2),
+        embedder: z.string().regex(/^(none|bedrock:.+)$/, 'none | bedrock:<embeddingModelId>').default('none'),
+      })
+      .strict()
+      .default({} as never),
+    auth: z
+      .object({
+        jwksUrl: z.string().url().optional(),
+        hs256Secret: z.string().min(32, 'at least 32 characters').optional(),
+        issuer: z.string().optional(),
+        audience: z.string().optional(),
+        tenantClaim: z.string().default('custom:tenant'),
+      })
+      .strict()
+      .default({} as never),
+    approvals: z
+      .object({
+        ttlSeconds: int(1).default(24 * 3600),
+        amountThreshold: num(0, Number.MAX_SAFE_INTEGER).default(1000),
+      })
+      .strict()
+      .default({} as never),
+    budgets: z
+      .object({
+        sessionTokens: int(0).default(0),
+        tenantTokens: int(0).default(0),
+      })
+      .strict()
+      .default({} as never),
+    evaluation: z
+      .object({
+        sampleRate: num(0, 1).default(1),
+        lowScoreThreshold: num(0, 1).default(0.4),
+        nightlyCron: z.string().default('0 2 * * *'),
+        enabled: bool.default(true),
+      })
+      .strict()
+      .default({} as never),
+    telemetry: z
+      .object({
+        exporter: z.enum(['none', 'console', 'otlp']).default('none'),
+        otlpEndpoint: z.string().url().optional(),
+        prices: z.record(z.string(), z.object({ input: z.number(), output: z.number(), cacheRead: z.number().optional(), cacheWrite: z.number().optional() })).optional(),
+      })
+      .strict()
+      .default({} as never),
+  })
+  .strict();
+
+export type LoreConfig = z.infer<typeof configSchema>;
+
+/** Env var → config path, with the expected form shown in errors and docs. */
+export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }> = [
+  { env: 'LORE_MODEL', path: 'model', doc: 'offline | bedrock:<modelId> | openai:<model>@<baseUrl>' },
+  { env: 'LORE_DATA_DIR', path: 'dataDir', doc: 'directory for the SQLite database' },
+  { env: 'LORE_TENANT', path: 'tenant', doc: 'default tenant for CLI use' },
+  { env: 'LORE_LOG_LEVEL', path: 'logLevel', doc: 'fatal|error|warn|info|debug|trace|silent' },
+  { env: 'LORE_HOST', path: 'server.host', doc: 'listen address' },
+  { env: 'LORE_PORT', path: 'server.port', doc: 'listen port' },
+  { env: 'LORE_BODY_LIMIT_BYTES', path: 'server.bodyLimitBytes', doc: 'max request body' },
+  { env: 'LORE_RATE_LIMIT_PER_MINUTE', path: 'server.rateLimitPerMinute', doc: 'requests per user per minute' },
+  { env: 'LORE_WORKERS', path: 'server.workers', doc: 'async queue worker concurrency' },
+  { env: 'LORE_MAX_ITERATIONS', path: 'agent.maxIterations', doc: 'ReAct iteration cap' },
+  { env: 'LORE_TURN_TOKEN_BUDGET', path: 'agent.turnTokenBudget', doc: 'max tokens one turn may spend' },
+  { env: 'LORE_TOOL_TIMEOUT_MS', path: 'agent.toolTimeoutMs', doc: 'default tool timeout' },
+  { env: 'LORE_MAX_TOKENS', path: 'agent.maxTokens', doc: 'max output tokens per model call' },
+  { env: 'LORE_MODEL_TIMEOUT_MS', path: 'modelCall.timeoutMs', doc: 'timeout per model call' },
+  { env: 'LORE_MODEL_MAX_RETRIES', path: 'modelCall.maxRetries', doc: 'retries on throttling/5xx' },
+  { env: 'AWS_REGION', path: 'modelCall.region', doc: 'AWS region for Bedrock' },
+  { env: 'LORE_BEDROCK_ENDPOINT', path: 'modelCall.endpoint', doc: 'override the Bedrock endpoint URL' },
+  { env: 'LORE_OPENAI_API_KEY', path: 'modelCall.apiKey', doc: 'bearer key for openai-compatible servers' },
+  { env: 'LORE_SESSION_TTL_SECONDS', path: 'memory.sessionTtlSeconds', doc: 'episodic turn TTL' },
+  { env: 'LORE_HISTORY_TURNS', path: 'memory.historyTurns', doc: 'last N turns put in context' },
+  { env: 'LORE_KB_TOP_K', path: 'memory.topK', doc: 'knowledge chunks put in context' },
+  { env: 'LORE_CHUNK_TOKENS', path: 'memory.chunkTokens', doc: 'chunk size in tokens' },
+  { env: 'LORE_CHUNK_OVERLAP', path: 'memory.chunkOverlap', doc: 'chunk overlap fraction' },
+  { env: 'LORE_EMBEDDER', path: 'memory.embedder', doc: 'none | bedrock:<embeddingModelId>' },
+  { env: 'LORE_AUTH_JWKS_URL', path: 'auth.jwksUrl', doc: 'JWKS URL for JWT verification' },
+  { env: 'LORE_AUTH_HS256_SECRET', path: 'auth.hs256Secret', doc: 'HS256 secret (≥ 32 chars)' },
+  { env: 'LORE_AUTH_ISSUER', path: 'auth.issuer', doc: 'expected JWT issuer' },
+  { env: 'LORE_AUTH_AUDIENCE', path: 'auth.audience', doc: 'expected JWT audience' },
+  { env: 'LORE_AUTH_TENANT_CLAIM', path: 'auth.tenantClaim', doc: 'claim holding the tenant id' },
+  { env: 'LORE_APPROVAL_TTL_SECONDS', path: 'approvals.ttlSeconds', doc: 'pending approvals expire after' },
+  { env: 'LORE_APPROVAL_AMOUNT_THRESHOLD', path: 'approvals.amountThreshold', doc: 'amounts above need approval' },
+  { env: 'LORE_SESSION_TOKEN_BUDGET', path: 'budgets.sessionTokens', doc: 'tokens per session (0 = unlimited)' },
+  { env: 'LORE_TENANT_TOKEN_BUDGET', path: 'budgets.tenantTokens', doc: 'tokens per tenant (0 = unlimited)' },
+  { env: 'LORE_EVAL_SAMPLE_RATE', path: 'evaluation.sampleRate', doc: 'fraction of turns judged' },
+  { env: 'LORE_EVAL_LOW_SCORE', path: 'evaluation.lowScoreThreshold', doc: 'scores below are flagged' },
+  { env: 'LORE_EVAL_ENABLED', path: 'evaluation.enabled', doc: 'run the LLM judge after turns' },
+  { env: 'LORE_TRACE_EXPORTER', path: 'telemetry.exporter', doc: 'none | console | otlp' },
+  { env: 'LORE_OTLP_ENDPOINT', path: 'telemetry.otlpEndpoint', doc: 'OTLP/HTTP traces endpoint' },
+];
+
+export class ConfigError extends LoreError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+    this.name = 'ConfigError';
+  }
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = obj;
+  for (const p of parts.slice(0, -1)) {
+    if (typeof cur[p] !== 'object' || cur[p] === null) cur[p] = {};
+    cur = cur[p] as Record<string, unknown>;
+  }
+  cur[parts.at(-1)!] = value;
+}
+
+/**
+ * Parse config from an env map (and the JSON file named by LORE_CONFIG, if any), plus overrides
+ * (from CLI flags or tests). Env beats the file; overrides beat both.
+ */
+export function loadConfig(env: Record<string, string | undefined> = {}, overrides: Record<string, unknown> = {}): LoreConfig {
+  let raw: Record<string, unknown> = {};
+  const file = env.LORE_CONFIG;
+  if (file) {
+    const path = resolve(file);
+    if (!existsSync(path)) throw new ConfigError(`LORE_CONFIG: file not found: ${path}`);
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`LORE_CONFIG: ${path} is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  for (const { env: key, path } of ENV_VARS) {
+    const v = env[key];
+    if (v !== undefined && v !== '') setPath(raw, path, v);
+  }
+  for (const [path, v] of Object.entries(overrides)) if (v !== undefined) setPath(raw, path, v);
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.join('.');
+    const envName = ENV_VARS.find((e) => e.path === path)?.env;
+    const where = envName ? `${envName} (${path})` : path || 'config';
+    const got = path ? getPath(raw, path) : undefined;
+    const expected = ENV_VARS.find((e) => e.path === path)?.doc;
+    throw new ConfigError(
+      `${where}: ${issue.message}${expected ? `; expected ${expected}` : ''}${got !== undefined ? `, got ${JSON.stringify(got)}` : ''}`,
+    );
+  }
+  const cfg = parsed.data;
+  if (cfg.auth.jwksUrl && cfg.auth.hs256Secret) throw new ConfigError('LORE_AUTH_JWKS_URL and LORE_AUTH_HS256_SECRET: set one, not both');
+  return cfg;
+}
+
+function getPath(obj: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
+}

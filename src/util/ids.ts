@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Time-sortable ids (48-bit ms timestamp + 80 random bits, base32 like ULID) with a readable
+ * prefix, e.g. `run_01JD…`. Sorting by id sorts by creation time.
+ */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export function newId(prefix: string, now = Date.now()): string {
+  let ts = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    ts = ALPHABET[t % 32] + ts;
+    t = Math.floor(t / 32);
+  }
+  const bytes = randomBytes(10);
+  let rand = '';
+  for (let i = 0; i < 16; i++) {
+    const bit = i * 5;
+    const byte = bit >> 3;
+    const v = ((bytes[byte]! << 8) | (bytes[byte + 1] ?? 0)) >> (11 - (bit & 7));
+    rand += ALPHABET[v & 31];
+  }
+  return `${prefix}_${ts}${rand}`;
+}
