@@ -1,0 +1,26 @@
+import { keywords, isNumeric, overlap } from './text.js';
+import type { ContextFact } from './context.js';
+
+/**
+ * Pick the context sentence that best answers a question: keyword overlap, discounted when the
+ * block is marked superseded, nudged toward learnings and earlier retrieval ranks.
+ */
+export function bestFact(question: string, facts: ContextFact[]): ContextFact | null {
+  const q = keywords(question);
+  const qWords = [...q].filter((k) => !isNumeric(k));
+  if (qWords.length === 0) return null;
+  let best: { fact: ContextFact; score: number } | null = null;
+  for (const f of facts) {
+    const s = keywords(f.sentence);
+    const hits = overlap(q, s);
+    if (hits === 0) continue;
+    const coverage = hits / qWords.length;
+    if (coverage < 0.34 && hits < 2) continue;
+    let score = hits + coverage;
+    if (f.superseded) score *= 0.3;
+    if (f.learned) score += 0.5;
+    score -= f.rank * 0.01;
+    if (!best || score > best.score) best = { fact: f, score };
+  }
+  return best?.fact ?? null;
+}

@@ -1,0 +1,60 @@
+import type { ConverseRequest } from '../types.js';
+import { messageText } from '../types.js';
+import { sentences } from './text.js';
+
+/** A fact the offline model can see in its request, with where it came from. */
+export interface ContextFact {
+  sentence: string;
+  source: string;
+  /** Retrieval order of its block (0 = first). */
+  rank: number;
+  learned: boolean;
+  superseded: boolean;
+}
+
+const FENCE = /<semantic_memory>([\s\S]*?)<\/semantic_memory>/gi;
+const HEADER = /^\[Source:\s*([^|\]]+?)\s*\|\s*score:\s*([\d.]+)([^\]]*)\]\s*$/i;
+
+export function systemText(req: ConverseRequest): string {
+  return (req.system ?? []).map((b) => ('text' in b ? b.text : '')).join('\n');
+}
+
+/**
+ * Facts from `<semantic_memory>` blocks (system or messages) and from the user's own earlier
+ * statements. Blocks whose header says SUPERSEDED are kept but flagged.
+ */
+export function contextFacts(req: ConverseRequest): ContextFact[] {
+  const facts: ContextFact[] = [];
+  const texts = [systemText(req), ...req.messages.map(messageText)];
+  let rank = 0;
+  for (const t of texts) {
+    for (const m of t.matchAll(FENCE)) {
+      let cur: { source: string; learned: boolean; superseded: boolean; lines: string[] } | undefined;
+      const flush = () => {
+        if (!cur) return;
+        for (const s of sentences(cur.lines.join('\n'))) {
+          facts.push({ sentence: s, source: cur.source, rank, learned: cur.learned, superseded: cur.superseded });
+        }
+        rank++;
+      };
+      for (const line of m[1]!.split('\n')) {
+        const h = HEADER.exec(line.trim());
+        if (h) {
+          flush();
+          const extra = h[3]!.toLowerCase();
+          cur = { source: h[1]!, learned: extra.includes('learning'), superseded: extra.includes('superseded'), lines: [] };
+        } else if (cur) cur.lines.push(line);
+      }
+      flush();
+    }
+  }
+  // Earlier user statements in this session are facts too ("my name is Ana").
+  const earlier = req.messages.slice(0, -1).filter((m) => m.role === 'user');
+  for (const m of earlier) {
+    const text = messageText(m).replace(FENCE, '');
+    for (const s of sentences(text)) {
+      if (!s.endsWith('?')) facts.push({ sentence: s, source: 'this conversation', rank: rank, learned: false, superseded: false });
+    }
+  }
+  return facts;
+}

@@ -1,0 +1,60 @@
+/** Small text utilities for the offline model: keywords, light stemming, sentences, numbers. */
+
+const STOP = new Set(
+  ('a an the is are was were be been being am do does did of in on at to for from by with about as into ' +
+    'and or but if then than so that this these those it its it\'s our your my their his her we you i me us ' +
+    'what which who whom whose when where why how can could should would will shall may might must ' +
+    'please tell know there here have has had not no yes any some all just also very now currently ' +
+    'update actually remember note fyi correction').split(/\s+/),
+);
+
+/** Crude suffix stripping so "limits" matches "limit" and "increased" matches "increase". */
+export function stem(word: string): string {
+  let w = word.toLowerCase();
+  if (w.length > 4 && w.endsWith('ies')) w = w.slice(0, -3) + 'y';
+  else if (w.length > 4 && w.endsWith('es') && /(ss|sh|ch|x)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  return w;
+}
+
+export function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9][a-z0-9/._%$-]*[a-z0-9%]|[a-z0-9]/g) ?? [];
+}
+
+/** Content words, stemmed, without stop words. */
+export function keywords(text: string): Set<string> {
+  return new Set(words(text).filter((w) => !STOP.has(w)).map(stem));
+}
+
+export function numbers(text: string): string[] {
+  return (text.match(/\d+(?:[.,]\d+)*/g) ?? []).map((n) => n.replace(/,/g, ''));
+}
+
+export function isNumeric(k: string): boolean {
+  return /^\$?\d/.test(k);
+}
+
+export function overlap(a: Set<string>, b: Set<string>): number {
+  let n = 0;
+  for (const x of a) if (b.has(x)) n++;
+  return n;
+}
+
+/** Split prose into sentences; markdown headings and list items count as their own lines. */
+export function sentences(text: string): string[] {
+  return text
+    .split(/\n+/)
+    .flatMap((line) => line.replace(/^\s*(#+|[-*]|\d+\.)\s+/, '').split(/(?<=[.!?])\s+(?=[A-Z0-9"'(])/))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0 && /[a-z0-9]/i.test(s));
+}
+
+export function capitalise(s: string): string {
+  return s ? s[0]!.toUpperCase() + s.slice(1) : s;
+}
+
+export function ensurePeriod(s: string): string {
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
