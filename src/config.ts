@@ -31,7 +31,7 @@ export const configSchema = z
         workers: int(1, 64).default(4),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     agent: z
       .object({
         maxIterations: int(1, 50).default(5),
@@ -41,7 +41,7 @@ export const configSchema = z
         temperature: num(0, 2).default(0.2),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     modelCall: z
       .object({
         timeoutMs: int(1).default(60_000),
@@ -52,7 +52,7 @@ export const configSchema = z
         apiKey: z.string().optional(),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     memory: z
       .object({
         sessionTtlSeconds: int(1).default(3600),
@@ -63,7 +63,7 @@ export const configSchema = z
         embedder: z.string().regex(/^(none|bedrock:.+)$/, 'none | bedrock:<embeddingModelId>').default('none'),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     auth: z
       .object({
         jwksUrl: z.string().url().optional(),
@@ -73,21 +73,21 @@ export const configSchema = z
         tenantClaim: z.string().default('custom:tenant'),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     approvals: z
       .object({
         ttlSeconds: int(1).default(24 * 3600),
         amountThreshold: num(0, Number.MAX_SAFE_INTEGER).default(1000),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     budgets: z
       .object({
         sessionTokens: int(0).default(0),
         tenantTokens: int(0).default(0),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     evaluation: z
       .object({
         sampleRate: num(0, 1).default(1),
@@ -96,7 +96,7 @@ export const configSchema = z
         enabled: bool.default(true),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
     telemetry: z
       .object({
         exporter: z.enum(['none', 'console', 'otlp']).default('none'),
@@ -104,7 +104,7 @@ export const configSchema = z
         prices: z.record(z.string(), z.object({ input: z.number(), output: z.number(), cacheRead: z.number().optional(), cacheWrite: z.number().optional() })).optional(),
       })
       .strict()
-      .default({} as never),
+      .prefault({}),
   })
   .strict();
 

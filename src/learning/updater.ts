@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { detectInjection, redactPii } from '../guardrails/screen.js';
 import type { KnowledgeStore } from '../memory/knowledge-store.js';
-import { contentHash, normalizeFact } from '../memory/normalize.js';
+import { contentHash } from '../memory/normalize.js';
 import type { ModelProvider } from '../models/provider.js';
 import { decideMemoryEvent } from './decision.js';
 
@@ -31,6 +31,14 @@ export interface ApplyLearningsParams {
   signal?: AbortSignal;
 }
 
+/** Display form of a fact: single-spaced, capitalised, ending with a full stop. */
+export function cleanFact(text: string): string {
+  const t = text.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  if (!t) return t;
+  const cap = t[0]!.toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(cap) ? cap : `${cap}.`;
+}
+
 export function learningId(runId: string, index: number): string {
   return `lrn_${createHash('sha256').update(`${runId}:${index}`).digest('hex').slice(0, 24)}`;
 }
@@ -54,7 +62,7 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
       out.push({ fact: raw, event: 'REJECTED', reason: 'looks like a prompt injection' });
       continue;
     }
-    const fact = normalizeFact(redactPii(raw).text);
+    const fact = cleanFact(redactPii(raw).text);
     if (fact.length < 3 || fact.length > 1000) {
       out.push({ fact, event: 'REJECTED', reason: 'a learning must be 3–1000 characters' });
       continue;
@@ -75,7 +83,7 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
       out.push({ fact, event: 'NOOP', docId: target.docId, reason: decision.reason ?? 'already known' });
       continue;
     }
-    const text = normalizeFact(('text' in decision && decision.text) || fact);
+    const text = cleanFact(('text' in decision && decision.text) || fact);
     const doc = await deps.knowledge.upsertDocument({
       id,
       tenantId: p.tenantId,

@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { withRuntime } from '../context.js';
+
+const TEXT_EXT = new Set(['.md', '.markdown', '.txt', '.text', '.rst']);
+
+/** Every Markdown/text file under the given paths, in a stable order. */
+export function collectFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      throw new UsageError(`no such file or directory: ${p}`);
+    }
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) if (!name.startsWith('.') && name !== 'node_modules') walk(join(p, name));
+    } else if (TEXT_EXT.has(extname(p).toLowerCase())) out.push(resolve(p));
+  };
+  for (const p of paths) walk(p);
+  return out;
+}
+
+function progress(done: number, total: number, label: string): void {
+  if (!process.stderr.isTTY) return;
+  const width = 24;
+  const filled = Math.round((done / Math.max(total, 1)) * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label.slice(-40).padEnd(40)}`);
+  if (done === total) process.stderr.write('\n');
+}
+
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('Load Markdown and text files into the knowledge base (re-ingesting a file replaces it)')
+    .argument('<paths...>', 'files or directories')
+    .option('--prefix <uri>', 'source URI prefix', 'docs/')
+    .action(async (paths: string[], opts: { prefix: string }, cmd: Command) => {
+      const files = collectFiles(paths);
+      if (!files.length) throw new UsageError(`no .md or .txt files found in: ${paths.join(', ')}`);
+      await withRuntime(cmd, async (rt) => {
+        const base = process.cwd();
+        let chunks = 0;
+        for (const [i, f] of files.entries()) {
+          const text = readFileSync(f, 'utf8');
+          const rel = relative(base, f).split('\\').join('/');
+          const sourceUri = `${opts.prefix}${rel.startsWith('..') ? f : rel}`;
+          progress(i, files.length, rel);
+          if (text.trim()) await rt.knowledge.upsertDocument({ tenantId: rt.config.tenant, sourceUri, kind: 'document', text, actor: 'cli:ingest' });
+          chunks++;
+        }
+        progress(files.length, files.length, 'done');
+        console.log(`Ingested ${chunks} file(s) into tenant "${rt.config.tenant}".`);
+      });
+    });
+}

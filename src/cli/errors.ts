@@ -1,0 +1,30 @@
+import { ConfigError } from '../config.js';
+import { isLoreError } from '../errors.js';
+
+/** A mistake in how the CLI was called: one line, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Print one line for user errors (stack only with --debug) and pick the exit code. */
+export function reportCliError(e: unknown, debug: boolean): number {
+  if (debug && e instanceof Error) console.error(e.stack);
+  if (e instanceof ConfigError) {
+    console.error(`lore: invalid configuration: ${e.message}`);
+    return 2;
+  }
+  if (e instanceof UsageError) {
+    console.error(`lore: ${e.message}`);
+    return 2;
+  }
+  if (isLoreError(e)) {
+    console.error(`lore: ${e.code}: ${e.message}`);
+    return 1;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  console.error(`lore: ${msg}${debug ? '' : ' (run with --debug for details)'}`);
+  return 1;
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerAsk } from './commands/ask.js';
+import { registerChat } from './commands/chat.js';
+import { registerDemo } from './commands/demo.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerLearnings } from './commands/learnings.js';
+import { registerTools } from './commands/tools.js';
+import { reportCliError } from './errors.js';
+
+export function buildProgram(): Command {
+  const program = new Command('lore')
+    .description('Lore — a runtime for self-learning AI agents')
+    .option('--debug', 'print stack traces on errors')
+    .option('--data-dir <dir>', 'data directory (overrides LORE_DATA_DIR)')
+    .option('--model <spec>', 'offline | bedrock:<modelId> | openai:<model>@<baseUrl> (overrides LORE_MODEL)')
+    .option('--tenant <id>', 'tenant id (overrides LORE_TENANT)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerAsk(program);
+  registerChat(program);
+  registerTools(program);
+  registerIngest(program);
+  registerLearnings(program);
+  registerDemo(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; parse errors were already printed by commander on one line.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    return reportCliError(e, argv.includes('--debug'));
+  }
+}
+
+const invokedDirectly = process.argv[1] && /cli[\\/]main\.(ts|js)$|bin[\\/]lore(\.js)?$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv).then((code) => process.exit(code));
+}

@@ -1,0 +1,45 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('config', () => {
+  it('has embedded defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ model: 'offline', dataDir: '.lore', server: { host: '127.0.0.1', port: 8787 }, agent: { maxIterations: 5 }, memory: { sessionTtlSeconds: 3600, chunkTokens: 512, chunkOverlap: 0.2 } });
+  });
+
+  it('reads env vars and coerces numbers', () => {
+    const c = loadConfig({ LORE_PORT: '9000', LORE_MODEL: 'bedrock:anthropic.claude-3-5-haiku-20241022-v1:0', LORE_MAX_ITERATIONS: '7' });
+    expect(c.server.port).toBe(9000);
+    expect(c.agent.maxIterations).toBe(7);
+    expect(c.model).toBe('bedrock:anthropic.claude-3-5-haiku-20241022-v1:0');
+  });
+
+  it('names the key and the expected form in one line on a bad value', () => {
+    expect(() => loadConfig({ LORE_PORT: 'abc' })).toThrow(ConfigError);
+    try {
+      loadConfig({ LORE_MODEL: 'gpt4' });
+    } catch (e) {
+      expect((e as Error).message).toMatch(/^LORE_MODEL \(model\): .*offline \| bedrock:<modelId> \| openai:<model>@<baseUrl>.*got "gpt4"$/);
+      expect((e as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('reads a JSON config file, with env taking precedence', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lore-cfg-'));
+    const file = join(dir, 'lore.json');
+    writeFileSync(file, JSON.stringify({ server: { port: 1234 }, memory: { topK: 9 } }));
+    const c = loadConfig({ LORE_CONFIG: file, LORE_PORT: '4321' });
+    expect(c.server.port).toBe(4321);
+    expect(c.memory.topK).toBe(9);
+  });
+
+  it('rejects unknown keys in the config file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lore-cfg-'));
+    const file = join(dir, 'lore.json');
+    writeFileSync(file, JSON.stringify({ sever: { port: 1 } }));
+    expect(() => loadConfig({ LORE_CONFIG: file })).toThrow(/sever|Unrecognized/);
+  });
+});

@@ -1,0 +1,78 @@
+import type { LoreConfig } from './config.js';
+import type { TurnDeps } from './agent/turn.js';
+import type { KnowledgeStore } from './memory/knowledge-store.js';
+import type { SessionStore } from './memory/session-store.js';
+import type { Embedder } from './memory/embedder.js';
+import { createTitanEmbedder } from './memory/titan-embedder.js';
+import { createOfflineProvider } from './models/offline/index.js';
+import type { ModelProvider } from './models/provider.js';
+import { createModelProvider } from './models/select.js';
+import { defaultDbPath, openDatabase, type SqliteDatabase } from './stores/sqlite/database.js';
+import { SqliteKnowledgeStore } from './stores/sqlite/knowledge-store.js';
+import { SqliteSessionStore } from './stores/sqlite/session-store.js';
+import { builtinTools } from './tools/builtins/index.js';
+import { createSearchKnowledgeTool } from './tools/builtins/search-knowledge.js';
+import { ToolRegistry } from './tools/registry.js';
+import type { AnyTool } from './tools/tool.js';
+
+/**
+ * The composition root: turns one parsed config into the stores, model and tools of a running
+ * Lore, on the embedded defaults (one SQLite file under dataDir).
+ */
+export interface Runtime {
+  config: LoreConfig;
+  db: SqliteDatabase;
+  provider: ModelProvider;
+  sessions: SessionStore;
+  knowledge: KnowledgeStore;
+  tools: ToolRegistry;
+  turnDeps: TurnDeps;
+  close(): void;
+}
+
+export interface RuntimeOptions {
+  /** Replace the configured model (tests, embedding Lore in an app). */
+  provider?: ModelProvider;
+  /** Extra tools registered next to the built-ins. */
+  tools?: AnyTool[];
+  /** SQLite path; defaults to <dataDir>/lore.db. */
+  dbPath?: string;
+}
+
+export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Runtime {
+  const db = openDatabase(opts.dbPath ?? defaultDbPath(config.dataDir));
+  const provider = opts.provider ?? createModelProvider(config, { offline: createOfflineProvider });
+  const embedder: Embedder | undefined =
+    config.memory.embedder === 'none'
+      ? undefined
+      : createTitanEmbedder({ modelId: config.memory.embedder.slice('bedrock:'.length), region: config.modelCall.region, ...(config.modelCall.endpoint ? { endpoint: config.modelCall.endpoint } : {}) });
+  const sessions = new SqliteSessionStore(db, { ttlSeconds: config.memory.sessionTtlSeconds });
+  const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder } : {}) });
+  const tools = new ToolRegistry([...builtinTools(), createSearchKnowledgeTool(knowledge, config.memory.topK) as unknown as AnyTool, ...(opts.tools ?? [])]);
+  const turnDeps: TurnDeps = {
+    provider,
+    tools,
+    sessions,
+    knowledge,
+    settings: {
+      maxIterations: config.agent.maxIterations,
+      turnTokenBudget: config.agent.turnTokenBudget,
+      toolTimeoutMs: config.agent.toolTimeoutMs,
+      maxTokens: config.agent.maxTokens,
+      temperature: config.agent.temperature,
+      historyTurns: config.memory.historyTurns,
+      topK: config.memory.topK,
+      sessionTtlSeconds: config.memory.sessionTtlSeconds,
+    },
+  };
+  return {
+    config,
+    db,
+    provider,
+    sessions,
+    knowledge,
+    tools,
+    turnDeps,
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { neutraliseUntrusted } from '../../memory/fence.js';
+import type { KnowledgeStore } from '../../memory/knowledge-store.js';
+import { defineTool } from '../tool.js';
+
+/** Lets the model query the knowledge base mid-loop (beyond what the context builder retrieved). */
+export function createSearchKnowledgeTool(knowledge: KnowledgeStore, defaultTopK = 5) {
+  return defineTool({
+    name: 'search_knowledge',
+    description:
+      'Search the knowledge base (documents and facts learned from users) for information relevant to a query. ' +
+      'Returns the best matching passages with their source and a relevance score.',
+    input: z
+      .object({
+        query: z.string().min(1).max(500).describe('What to look for, in plain words'),
+        top_k: z.number().int().min(1).max(20).optional().describe(`How many passages (default ${defaultTopK})`),
+      })
+      .strict(),
+    idempotent: true,
+    timeoutMs: 5000,
+    handler: async ({ query, top_k }, ctx) => {
+      const hits = await knowledge.search({ tenantId: ctx.tenantId, query, topK: top_k ?? defaultTopK });
+      return {
+        results: hits.map((h) => ({
+          text: neutraliseUntrusted(h.text),
+          source: h.sourceUri,
+          score: Number(h.score.toFixed(3)),
+          ...(h.supersededBy ? { superseded: true, supersededBy: neutraliseUntrusted(h.supersededBy.text) } : {}),
+        })),
+      };
+    },
+  });
+}
