@@ -37,11 +37,16 @@ export function mapBedrockError(e: unknown, deadline?: CallDeadline): LoreError 
   const message = err.message || name || String(e);
   const details = { name, ...(status ? { httpStatus: status } : {}), ...(err.$metadata?.requestId ? { requestId: err.$metadata.requestId } : {}) };
 
+  // The exception name is more specific than the status (ModelNotReadyException arrives as a 429
+  // but means "warming up", not "slow down"), so names decide first and statuses are the fallback.
   let code: ErrorCode;
   if (name === 'AbortError') code = 'ABORTED';
-  else if (THROTTLED.has(name) || status === 429) code = 'MODEL_THROTTLED';
-  else if (TIMEOUT.has(name) || err.code === 'ETIMEDOUT' || status === 408) code = 'MODEL_TIMEOUT';
-  else if (UNAVAILABLE.has(name) || (status !== undefined && status >= 500) || NETWORK.has(err.code ?? '')) code = 'MODEL_UNAVAILABLE';
+  else if (THROTTLED.has(name)) code = 'MODEL_THROTTLED';
+  else if (TIMEOUT.has(name) || err.code === 'ETIMEDOUT') code = 'MODEL_TIMEOUT';
+  else if (UNAVAILABLE.has(name) || NETWORK.has(err.code ?? '')) code = 'MODEL_UNAVAILABLE';
+  else if (status === 429) code = 'MODEL_THROTTLED';
+  else if (status === 408) code = 'MODEL_TIMEOUT';
+  else if (status !== undefined && status >= 500) code = 'MODEL_UNAVAILABLE';
   else code = 'MODEL_ERROR'; // ValidationException, AccessDeniedException, ResourceNotFound, ModelError…
   return new LoreError(code, `bedrock: ${message}`, { details, cause: e });
 }

@@ -24,11 +24,14 @@ export function toSdkInput(modelId: string, req: ConverseRequest, promptCaching:
   const input: ConverseCommandInput = { modelId, messages: req.messages.map(toSdkMessage) };
 
   if (req.system?.length) {
-    const system: SdkSystemBlock[] = req.system.map((b) => ('text' in b ? { text: b.text } : { cachePoint: { type: 'default' } }));
+    // With caching off, caller-placed cache points go too: models without caching reject them.
+    const system: SdkSystemBlock[] = req.system.flatMap((b): SdkSystemBlock[] =>
+      'text' in b ? [{ text: b.text }] : promptCaching ? [CACHE_POINT] : [],
+    );
     // The system prompt is the stable prefix of every turn; caching it is where the savings are.
     const hasCachePoint = system.some((b) => 'cachePoint' in b && b.cachePoint);
     if (promptCaching && !hasCachePoint && system.some((b) => 'text' in b)) system.push(CACHE_POINT);
-    input.system = system;
+    if (system.length) input.system = system;
   }
 
   if (req.toolConfig?.tools.length) {

@@ -17,14 +17,31 @@ export interface BedrockProviderOptions {
   credentials?: BedrockCredentials;
   /** Inject a ready client (tests, shared connection pools); region/endpoint/credentials are then ignored. */
   client?: BedrockRuntimeClient;
-  /** Add cache points after the system prompt and the tool specs (Bedrock prompt caching). Default true. */
+  /**
+   * Add cache points after the system prompt and the tool specs (Bedrock prompt caching). Default
+   * true. Models without caching support reject cache points; the provider then retries once
+   * without them and stops sending them (see `isCacheRejection`).
+   */
   promptCaching?: boolean;
+}
+
+/**
+ * Bedrock refuses cache points on models that do not support prompt caching (Llama, Mistral, older
+ * Claude…), as a ValidationException ("extraneous key [cachePoint]") or an AccessDeniedException
+ * ("…did not allow prompt caching"). Caching is only an optimisation, so rather than keeping a
+ * model allowlist that goes stale we drop the cache points when the service says no.
+ */
+export function isCacheRejection(e: unknown): boolean {
+  const err = e as { name?: string; message?: string } | undefined;
+  return (
+    (err?.name === 'ValidationException' || err?.name === 'AccessDeniedException') && /cachePoint|prompt caching/i.test(err?.message ?? '')
+  );
 }
 
 /** ModelProvider over the Bedrock Converse API; only translates, retries live in withRetries. */
 export function createBedrockProvider(opts: BedrockProviderOptions): ModelProvider {
   const bareId = opts.modelId.replace(/^bedrock:/, '');
-  const promptCaching = opts.promptCaching ?? true;
+  let promptCaching = opts.promptCaching ?? true;
   const client =
     opts.client ??
     createBedrockClient({
@@ -34,6 +51,18 @@ export function createBedrockProvider(opts: BedrockProviderOptions): ModelProvid
       ...(opts.credentials ? { credentials: opts.credentials } : {}),
     });
 
+  /** Send with cache points if enabled; on a cache rejection, resend once without and remember. */
+  async function sendWithCacheFallback<T>(send: (caching: boolean) => Promise<T>): Promise<T> {
+    const caching = promptCaching;
+    try {
+      return await send(caching);
+    } catch (e) {
+      if (!caching || !isCacheRejection(e)) throw e;
+      promptCaching = false;
+      return send(false);
+    }
+  }
+
   return {
     specificationVersion: 'v1',
     modelId: `bedrock:${bareId}`,
@@ -42,9 +71,10 @@ export function createBedrockProvider(opts: BedrockProviderOptions): ModelProvid
       const deadline = new CallDeadline(opts.timeoutMs, options?.signal);
       const started = performance.now();
       try {
-        const command = new ConverseCommand(toSdkInput(bareId, request, promptCaching));
         // race(): the deadline must win even if a transport ignored abortSignal.
-        const out = await deadline.race(client.send(command, { abortSignal: deadline.signal }));
+        const out = await sendWithCacheFallback((caching) =>
+          deadline.race(client.send(new ConverseCommand(toSdkInput(bareId, request, caching)), { abortSignal: deadline.signal })),
+        );
         return fromSdkOutput(out, Math.round(performance.now() - started));
       } catch (e) {
         throw mapBedrockError(e, deadline);
@@ -58,8 +88,9 @@ export function createBedrockProvider(opts: BedrockProviderOptions): ModelProvid
       let iterator: AsyncIterator<ConverseStreamOutput> | undefined;
       let finished = false;
       try {
-        const command = new ConverseStreamCommand(toSdkInput(bareId, request, promptCaching));
-        const out = await deadline.race(client.send(command, { abortSignal: deadline.signal }));
+        const out = await sendWithCacheFallback((caching) =>
+          deadline.race(client.send(new ConverseStreamCommand(toSdkInput(bareId, request, caching)), { abortSignal: deadline.signal })),
+        );
         if (!out.stream) throw new LoreError('MODEL_BAD_RESPONSE', 'bedrock: ConverseStream response has no stream');
         iterator = out.stream[Symbol.asyncIterator]();
         for (;;) {

@@ -26,7 +26,7 @@ export type StreamFrame =
 
 export type BedrockReply =
   /** 200 (or `status`) with a JSON body: a Converse output or a Titan InvokeModel body. */
-  | { json: unknown; status?: number }
+  | { json: unknown; status?: number; delayMs?: number }
   /** An AWS error: `type` is the exception shape name, e.g. `ThrottlingException`. */
   | { error: string; status: number; message?: string }
   /** An event-stream response; `hangAfter` keeps the connection open after the frames (abort tests). */
@@ -37,9 +37,13 @@ export type BedrockReply =
 export interface BedrockServer {
   url: string;
   requests: RecordedBedrockRequest[];
+  /** Most requests being answered at once since the last reset (to check client-side concurrency bounds). */
+  peakInFlight: number;
   enqueue(...replies: BedrockReply[]): void;
   /** Used when the queue is empty; the default answers 500 so a missing script is loud. */
   fallback: ((req: RecordedBedrockRequest) => BedrockReply) | undefined;
+  /** Forget scripted replies, recorded requests and the fallback (call in beforeEach). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -78,6 +82,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startBedrockServer(): Promise<BedrockServer> {
   const queue: BedrockReply[] = [];
   const requests: RecordedBedrockRequest[] = [];
+  let inFlight = 0;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy());
@@ -86,8 +91,15 @@ export async function startBedrockServer(): Promise<BedrockServer> {
   const state: BedrockServer = {
     url: '',
     requests,
+    peakInFlight: 0,
     fallback: undefined,
     enqueue: (...replies) => queue.push(...replies),
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+      state.fallback = undefined;
+      state.peakInFlight = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -112,6 +124,11 @@ export async function startBedrockServer(): Promise<BedrockServer> {
     if ('hang' in reply) return; // left open; close() destroys it
     if ('error' in reply) return sendError(res, reply.status, reply.error, reply.message ?? reply.error);
     if ('json' in reply) {
+      if (reply.delayMs) {
+        inFlight++;
+        state.peakInFlight = Math.max(state.peakInFlight, inFlight);
+        await wait(reply.delayMs).finally(() => inFlight--);
+      }
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(reply.json));
       return;

@@ -1,0 +1,170 @@
+import type { Embedder } from '../../memory/embedder.js';
+import type { DocKind, SearchHit } from '../../memory/knowledge-store.js';
+import type { SqliteDatabase } from './database.js';
+import { buildFtsQuery } from './fts-query.js';
+import { decodeVector, dot, encodeVector } from './vectors.js';
+
+interface Candidate {
+  chunkId: string;
+  docId: string;
+  text: string;
+  sourceUri: string;
+  kind: DocKind;
+  raw: number;
+}
+
+export interface SearchParams {
+  tenantId: string;
+  query: string;
+  topK: number;
+  kinds?: DocKind[];
+}
+
+/** Reciprocal rank fusion constant from Cormack et al.; damps the influence of the very top ranks. */
+const RRF_K = 60;
+const MAX_TOP_K = 100;
+
+const ACTIVE_KINDS = `d.tenant_id = @tenant AND d.status = 'active'
+  AND (@kinds IS NULL OR d.kind IN (SELECT value FROM json_each(@kinds)))`;
+
+/**
+ * Retrieval over the tenant's active chunks: BM25 alone, or BM25 fused with brute-force cosine by
+ * RRF when an embedder is configured. Rank fusion instead of score mixing because BM25 and cosine
+ * live on unrelated scales. Note: BM25 document frequencies are index-wide, not per tenant; only
+ * the filtering is tenant-scoped, which affects scores, never what a tenant can see.
+ */
+export class KnowledgeSearch {
+  private readonly stmts;
+
+  constructor(
+    db: SqliteDatabase,
+    private readonly embedder?: Embedder,
+    private readonly onEmbedError?: (error: unknown) => void,
+  ) {
+    this.stmts = {
+      bm25: db.prepare(`SELECT c.id AS chunkId, c.doc_id AS docId, c.text, d.source_uri AS sourceUri, d.kind,
+          -bm25(chunks_fts) AS raw
+        FROM chunks_fts JOIN chunks c ON c.seq = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
+        WHERE chunks_fts MATCH @q AND ${ACTIVE_KINDS}
+        ORDER BY raw DESC LIMIT @limit`),
+      vectors: db.prepare(`SELECT c.id AS chunkId, c.embedding FROM chunks c JOIN documents d ON d.id = c.doc_id
+        WHERE ${ACTIVE_KINDS} AND c.embedding_model = @model AND c.embedding IS NOT NULL`),
+      byIds: db.prepare(`SELECT c.id AS chunkId, c.doc_id AS docId, c.text, d.source_uri AS sourceUri, d.kind
+        FROM chunks c JOIN documents d ON d.id = c.doc_id
+        WHERE c.id IN (SELECT value FROM json_each(@ids)) AND ${ACTIVE_KINDS}`),
+      // Only supersessions by a doc that is still active apply: deleting the learning lifts them.
+      annotations: db.prepare(`SELECT s.chunk_id AS chunkId, d.id AS docId, d.text
+        FROM chunk_supersessions s JOIN documents d ON d.id = s.by_doc_id
+        WHERE s.chunk_id IN (SELECT value FROM json_each(@ids)) AND d.tenant_id = @tenant AND d.status = 'active'
+        ORDER BY s.created_at DESC, s.rowid DESC`),
+    };
+  }
+
+  async search(p: SearchParams): Promise<SearchHit[]> {
+    const topK = Math.min(Math.floor(p.topK), MAX_TOP_K);
+    if (!(topK > 0) || (p.kinds && p.kinds.length === 0)) return [];
+    const scope = { tenant: p.tenantId, kinds: p.kinds ? JSON.stringify(p.kinds) : null };
+    const pool = Math.max(topK * 4, 20);
+
+    const fts = buildFtsQuery(p.query);
+    const lexical = fts ? (this.stmts.bm25.all({ ...scope, q: fts, limit: pool }) as Candidate[]) : [];
+    const semantic = this.embedder ? await this.nearest(p.query, scope, pool) : null;
+    const ranked = semantic ? this.fuse(lexical, semantic, scope) : lexical;
+
+    ranked.sort(byRelevance);
+    const top = ranked.slice(0, topK);
+    const max = Math.max(...top.map((c) => c.raw));
+    const hits: SearchHit[] = top.map((c) => ({
+      docId: c.docId,
+      chunkId: c.chunkId,
+      sourceUri: c.sourceUri,
+      kind: c.kind,
+      text: c.text,
+      score: max > 0 ? c.raw / max : 0,
+      rawScore: c.raw,
+    }));
+    this.annotate(hits, scope.tenant);
+    return orderSupersededAfter(hits);
+  }
+
+  /** Chunk ids by descending cosine similarity; null when the embedder fails (BM25 carries on). */
+  private async nearest(query: string, scope: object, pool: number): Promise<string[] | null> {
+    const embedder = this.embedder!;
+    let q: Float32Array;
+    try {
+      const [v] = await embedder.embed([query]);
+      if (!v || v.length !== embedder.dimensions) throw new Error(`embedder returned no ${embedder.dimensions}-d vector`);
+      q = decodeVector(encodeVector(v));
+    } catch (e) {
+      // Retrieval is still useful lexically; an optional component must not fail the turn.
+      this.onEmbedError?.(e);
+      return null;
+    }
+    const sims: Array<{ id: string; sim: number }> = [];
+    for (const row of this.stmts.vectors.iterate({ ...scope, model: embedder.modelId }) as Iterable<{ chunkId: string; embedding: Buffer }>) {
+      const sim = dot(q, decodeVector(row.embedding));
+      if (sim > 0) sims.push({ id: row.chunkId, sim });
+    }
+    sims.sort((a, b) => b.sim - a.sim);
+    return sims.slice(0, pool).map((s) => s.id);
+  }
+
+  private fuse(lexical: Candidate[], semantic: string[], scope: object): Candidate[] {
+    const fused = new Map<string, Candidate>();
+    lexical.forEach((c, i) => fused.set(c.chunkId, { ...c, raw: 1 / (RRF_K + i + 1) }));
+    const missing = semantic.filter((id) => !fused.has(id));
+    if (missing.length > 0) {
+      for (const c of this.stmts.byIds.all({ ...scope, ids: JSON.stringify(missing) }) as Candidate[]) fused.set(c.chunkId, { ...c, raw: 0 });
+    }
+    semantic.forEach((id, i) => {
+      const c = fused.get(id);
+      if (c) c.raw += 1 / (RRF_K + i + 1);
+    });
+    return [...fused.values()];
+  }
+
+  private annotate(hits: SearchHit[], tenant: string): void {
+    if (hits.length === 0) return;
+    const rows = this.stmts.annotations.all({ tenant, ids: JSON.stringify(hits.map((h) => h.chunkId)) }) as Array<{
+      chunkId: string;
+      docId: string;
+      text: string;
+    }>;
+    for (const h of hits) {
+      // Rows are newest first: the latest active superseder is the one shown.
+      const row = rows.find((r) => r.chunkId === h.chunkId && r.docId !== h.docId);
+      if (row) h.supersededBy = { docId: row.docId, text: row.text };
+    }
+  }
+}
+
+/** Higher score first; on ties learnings before documents (they are newer knowledge), then newer chunks. */
+function byRelevance(a: Candidate, b: Candidate): number {
+  return b.raw - a.raw || kindRank(a.kind) - kindRank(b.kind) || (a.chunkId < b.chunkId ? 1 : a.chunkId > b.chunkId ? -1 : 0);
+}
+
+function kindRank(kind: DocKind): number {
+  return kind === 'learning' ? 0 : 1;
+}
+
+/**
+ * A superseded chunk goes right after the hit that superseded it when that hit ranks below it, and
+ * after every unmarked hit when the superseder is not in the results, so the model reads the new
+ * fact first. Scores are left as computed: they measure relevance, the order encodes precedence.
+ */
+export function orderSupersededAfter(hits: SearchHit[]): SearchHit[] {
+  const present = new Set(hits.map((h) => h.docId));
+  const orphans = hits.filter((h) => h.supersededBy && !present.has(h.supersededBy.docId));
+  const out = hits.filter((h) => !orphans.includes(h));
+  // Walk the marked hits from least to most relevant so equal-target moves keep relevance order.
+  for (const h of [...out].reverse()) {
+    if (!h.supersededBy) continue;
+    const target = h.supersededBy.docId;
+    const own = out.indexOf(h);
+    const by = out.findIndex((x) => x.docId === target);
+    if (by < own) continue;
+    out.splice(own, 1);
+    out.splice(out.findIndex((x) => x.docId === target) + 1, 0, h);
+  }
+  return [...out, ...orphans];
+}

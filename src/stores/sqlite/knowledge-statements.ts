@@ -1,0 +1,107 @@
+import type { DocKind, DocStatus, KnowledgeDoc, Provenance } from '../../memory/knowledge-store.js';
+import type { SqliteDatabase } from './database.js';
+
+export interface DocRow {
+  id: string;
+  tenant_id: string;
+  source_uri: string;
+  kind: DocKind;
+  text: string;
+  status: DocStatus;
+  superseded_by: string | null;
+  content_hash: string;
+  provenance: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export function toDoc(r: DocRow): KnowledgeDoc {
+  const doc: KnowledgeDoc = {
+    id: r.id,
+    tenantId: r.tenant_id,
+    sourceUri: r.source_uri,
+    kind: r.kind,
+    text: r.text,
+    status: r.status,
+    contentHash: r.content_hash,
+    provenance: JSON.parse(r.provenance) as Provenance,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+  // The column survives a delete (for restore), but the port only exposes it while superseded.
+  if (r.status === 'superseded' && r.superseded_by) doc.supersededBy = r.superseded_by;
+  return doc;
+}
+
+/** Prepared statements of the knowledge store, kept apart so the store reads as behaviour. */
+export class KnowledgeStatements {
+  readonly byId;
+  readonly bySource;
+  readonly byHash;
+  readonly list;
+  readonly insertDoc;
+  readonly updateDoc;
+  readonly setStatus;
+  readonly chunksOf;
+  readonly embeddedTexts;
+  readonly insertChunk;
+  readonly reuseChunk;
+  readonly deleteChunk;
+  readonly chunkWithDoc;
+  readonly insertSupersession;
+  readonly supersededBy;
+  readonly otherActiveSuperseder;
+  readonly activeLearningsSupersededBy;
+  readonly insertHistory;
+  readonly history;
+
+  constructor(db: SqliteDatabase) {
+    this.byId = db.prepare('SELECT * FROM documents WHERE tenant_id = ? AND id = ?');
+    this.bySource = db.prepare('SELECT * FROM documents WHERE tenant_id = ? AND source_uri = ?');
+    this.byHash = db.prepare(`SELECT * FROM documents WHERE tenant_id = ? AND content_hash = ?
+      ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'pending' THEN 1 WHEN 'superseded' THEN 2 ELSE 3 END,
+        updated_at DESC LIMIT 1`);
+    this.list = db.prepare(`SELECT * FROM documents WHERE tenant_id = @tenant
+        AND (@kind IS NULL OR kind = @kind) AND (@status IS NULL OR status = @status)
+        AND (@text IS NULL OR instr(lower(text), @text) > 0)
+        AND (@prefix IS NULL OR substr(source_uri, 1, length(@prefix)) = @prefix)
+      ORDER BY updated_at DESC, id DESC LIMIT @limit OFFSET @offset`);
+    this.insertDoc = db.prepare(`INSERT INTO documents (id, tenant_id, source_uri, kind, text, status, content_hash,
+        provenance, created_at, updated_at)
+      VALUES (@id, @tenant, @uri, @kind, @text, 'active', @hash, @prov, @now, @now)`);
+    this.updateDoc = db.prepare(`UPDATE documents SET kind = @kind, text = @text, content_hash = @hash,
+        provenance = @prov, updated_at = @now WHERE id = @id`);
+    this.setStatus = db.prepare('UPDATE documents SET status = @status, superseded_by = @by, updated_at = @now WHERE id = @id');
+
+    this.chunksOf = db.prepare('SELECT seq, text FROM chunks WHERE doc_id = ? ORDER BY idx');
+    this.embeddedTexts = db
+      .prepare('SELECT text FROM chunks WHERE doc_id = ? AND embedding_model = ? AND embedding IS NOT NULL')
+      .pluck();
+    this.insertChunk = db.prepare(`INSERT INTO chunks (id, doc_id, idx, text, embedding, embedding_model)
+      VALUES (@id, @doc, @idx, @text, @vec, @model)`);
+    this.reuseChunk = db.prepare(`UPDATE chunks SET idx = @idx,
+        embedding = coalesce(@vec, embedding),
+        embedding_model = CASE WHEN @vec IS NULL THEN embedding_model ELSE @model END
+      WHERE seq = @seq`);
+    this.deleteChunk = db.prepare('DELETE FROM chunks WHERE seq = ?');
+    this.chunkWithDoc = db.prepare(`SELECT d.*, c.id AS chunk_id FROM chunks c JOIN documents d ON d.id = c.doc_id
+      WHERE d.tenant_id = ? AND c.id = ?`);
+
+    this.insertSupersession = db.prepare(`INSERT INTO chunk_supersessions (chunk_id, doc_id, by_doc_id, created_at)
+      VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+    this.supersededBy = db.prepare(`SELECT * FROM documents
+      WHERE tenant_id = ? AND superseded_by = ? AND status = 'superseded'`);
+    this.otherActiveSuperseder = db.prepare(`SELECT s.by_doc_id FROM chunk_supersessions s
+        JOIN documents d ON d.id = s.by_doc_id
+      WHERE s.doc_id = ? AND s.by_doc_id <> ? AND d.status = 'active'
+      ORDER BY s.created_at DESC, s.rowid DESC LIMIT 1`);
+    this.activeLearningsSupersededBy = db.prepare(`SELECT DISTINCT d.* FROM chunk_supersessions s
+        JOIN documents d ON d.id = s.doc_id
+      WHERE d.tenant_id = ? AND s.by_doc_id = ? AND d.kind = 'learning' AND d.status = 'active'`);
+
+    this.insertHistory = db.prepare(`INSERT INTO doc_history (doc_id, tenant_id, action, actor, at, detail)
+      VALUES (?, ?, ?, ?, ?, ?)`);
+    this.history = db.prepare(`SELECT doc_id, action, actor, at, detail FROM doc_history
+      WHERE tenant_id = ? AND doc_id = ? ORDER BY at, seq`);
+  }
+}

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sessionStoreContract } from '../../memory/session-store.contract.js';
+import { openDatabase, type SqliteDatabase } from './database.js';
+import { SqliteSessionStore } from './session-store.js';
+
+const dirs: string[] = [];
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lore-sessions-'));
+  dirs.push(dir);
+  return join(dir, 'nested', 'lore.db');
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+sessionStoreContract('sqlite', async ({ ttlSeconds }) => {
+  const path = tempDb();
+  let db: SqliteDatabase = openDatabase(path);
+  return {
+    store: new SqliteSessionStore(db, { ttlSeconds }),
+    reopen: async () => {
+      db.close();
+      db = openDatabase(path);
+      return new SqliteSessionStore(db, { ttlSeconds });
+    },
+    close: async () => {
+      db.close();
+    },
+  };
+});
+
+describe('SqliteSessionStore specifics', () => {
+  it('uses the injected clock for createdAt, expiry and reads', async () => {
+    let now = 1_000_000;
+    const db = openDatabase(tempDb());
+    const store = new SqliteSessionStore(db, { ttlSeconds: 10, now: () => now });
+    const [t] = await store.appendTurns({ turns: [{ tenantId: 't', sessionId: 's', userId: 'u', role: 'user', content: [{ text: 'x' }], inputTokens: 0, outputTokens: 0 }] });
+    expect(t).toMatchObject({ createdAt: 1_000_000, expiresAt: 1_010_000 });
+    now = 1_009_999;
+    expect(await store.recentTurns({ tenantId: 't', sessionId: 's', limit: 5 })).toHaveLength(1);
+    now = 1_010_000;
+    expect(await store.recentTurns({ tenantId: 't', sessionId: 's', limit: 5 })).toHaveLength(0);
+    expect(await store.purgeExpired()).toBe(1);
+    db.close();
+  });
+
+  it('hands an expired session id to its next user', async () => {
+    const db = openDatabase(tempDb());
+    const store = new SqliteSessionStore(db, { ttlSeconds: 10 });
+    const base = { tenantId: 't', sessionId: 's', role: 'user' as const, content: [], inputTokens: 0, outputTokens: 0 };
+    await store.appendTurns({ turns: [{ ...base, userId: 'alice', createdAt: 0 }] });
+    await store.appendTurns({ turns: [{ ...base, userId: 'bob', createdAt: 20_000 }] });
+    expect(await store.getSession({ tenantId: 't', sessionId: 's', now: 20_000 })).toMatchObject({ userId: 'bob', turnCount: 1 });
+    db.close();
+  });
+
+  it('reads the last N via the session index', () => {
+    const db = openDatabase(tempDb());
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT * FROM turns WHERE tenant_id = 't' AND session_id = 's' AND expires_at > 0
+        ORDER BY created_at DESC, rowid DESC LIMIT 10`)
+      .all() as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX turns_session/);
+    expect(plan.map((p) => p.detail).join(' ')).not.toMatch(/TEMP B-TREE/);
+    db.close();
+  });
+});

@@ -1,0 +1,196 @@
+import { LoreError } from '../../errors.js';
+import type { ContentBlock } from '../../models/types.js';
+import type { NewTurn, SessionStore, SessionSummary, Turn } from '../../memory/session-store.js';
+import { newId } from '../../util/ids.js';
+import type { SqliteDatabase } from './database.js';
+
+export interface SqliteSessionStoreOptions {
+  /** TTL for turns that do not carry their own `ttlSeconds`. */
+  ttlSeconds: number;
+  /** Clock, injectable for tests; defaults to Date.now. */
+  now?: () => number;
+}
+
+interface TurnRow {
+  id: string;
+  tenant_id: string;
+  session_id: string;
+  user_id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  input_tokens: number;
+  output_tokens: number;
+  trace_id: string | null;
+  run_id: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+interface SummaryRow {
+  tenant_id: string;
+  session_id: string;
+  user_id: string;
+  turn_count: number;
+  first_at: number;
+  last_at: number;
+}
+
+const SUMMARY = `SELECT s.tenant_id, s.session_id, s.user_id, count(*) AS turn_count,
+    min(t.created_at) AS first_at, max(t.created_at) AS last_at
+  FROM sessions s JOIN turns t ON t.tenant_id = s.tenant_id AND t.session_id = s.session_id`;
+
+/** Episodic memory in SQLite. Expired turns are filtered on read, and removed by purgeExpired. */
+export class SqliteSessionStore implements SessionStore {
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private readonly stmts;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: SqliteSessionStoreOptions,
+  ) {
+    if (!(options.ttlSeconds > 0)) throw new LoreError('VALIDATION_FAILED', 'ttlSeconds must be > 0');
+    this.ttlMs = options.ttlSeconds * 1000;
+    this.now = options.now ?? Date.now;
+    this.stmts = {
+      // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: OR IGNORE would also silently drop
+      // rows that break NOT NULL / CHECK constraints; we only want to skip duplicates.
+      insertTurn: db.prepare(`INSERT INTO turns (id, tenant_id, session_id, user_id, role, content,
+          input_tokens, output_tokens, trace_id, run_id, created_at, expires_at)
+        VALUES (@id, @tenant_id, @session_id, @user_id, @role, @content, @input_tokens, @output_tokens,
+          @trace_id, @run_id, @created_at, @expires_at)
+        ON CONFLICT DO NOTHING`),
+      // A session whose every turn had expired when this turn was written is a fresh session: it
+      // gets a new owner. Otherwise the first turn's user keeps it.
+      upsertSession: db.prepare(`INSERT INTO sessions (tenant_id, session_id, user_id, created_at, expires_at)
+        VALUES (@tenant_id, @session_id, @user_id, @created_at, @expires_at)
+        ON CONFLICT (tenant_id, session_id) DO UPDATE SET
+          user_id = CASE WHEN sessions.expires_at <= excluded.created_at THEN excluded.user_id ELSE sessions.user_id END,
+          created_at = CASE WHEN sessions.expires_at <= excluded.created_at THEN excluded.created_at ELSE sessions.created_at END,
+          expires_at = max(sessions.expires_at, excluded.expires_at)`),
+      recent: db.prepare(`SELECT * FROM turns
+        WHERE tenant_id = ? AND session_id = ? AND expires_at > ?
+        ORDER BY created_at DESC, rowid DESC LIMIT ?`),
+      getSession: db.prepare(`${SUMMARY}
+        WHERE s.tenant_id = ? AND s.session_id = ? AND t.expires_at > ?
+        GROUP BY s.tenant_id, s.session_id`),
+      listSessions: db.prepare(`${SUMMARY}
+        WHERE s.tenant_id = ? AND s.user_id = ? AND t.expires_at > ?
+        GROUP BY s.tenant_id, s.session_id
+        ORDER BY last_at DESC, s.session_id LIMIT ?`),
+      deleteTurns: db.prepare('DELETE FROM turns WHERE tenant_id = ? AND session_id = ?'),
+      deleteSession: db.prepare('DELETE FROM sessions WHERE tenant_id = ? AND session_id = ?'),
+      purgeTurns: db.prepare('DELETE FROM turns WHERE expires_at <= ?'),
+      purgeSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+    };
+  }
+
+  /** Returns the turns actually written; turns skipped as duplicates are left out. */
+  async appendTurns({ turns }: { turns: NewTurn[] }): Promise<Turn[]> {
+    const now = this.now();
+    const rows = turns.map((t) => this.toRow(t, now));
+    const written: Turn[] = [];
+    this.db
+      .transaction(() => {
+        for (const row of rows) {
+          if (this.stmts.insertTurn.run(row).changes === 0) continue;
+          this.stmts.upsertSession.run(row);
+          written.push(fromRow(row));
+        }
+      })
+      .immediate();
+    return written;
+  }
+
+  async recentTurns(p: { tenantId: string; sessionId: string; limit: number; now?: number }): Promise<Turn[]> {
+    if (p.limit <= 0) return [];
+    // Newest-first with LIMIT walks the index backwards and stops after N rows; then reverse.
+    const rows = this.stmts.recent.all(p.tenantId, p.sessionId, p.now ?? this.now(), Math.floor(p.limit)) as TurnRow[];
+    return rows.reverse().map(fromRow);
+  }
+
+  async getSession(p: { tenantId: string; sessionId: string; now?: number }): Promise<SessionSummary | null> {
+    const row = this.stmts.getSession.get(p.tenantId, p.sessionId, p.now ?? this.now()) as SummaryRow | undefined;
+    return row ? toSummary(row) : null;
+  }
+
+  async listSessions(p: { tenantId: string; userId: string; limit?: number; now?: number }): Promise<SessionSummary[]> {
+    const limit = Math.max(0, Math.min(Math.floor(p.limit ?? 100), 1000));
+    const rows = this.stmts.listSessions.all(p.tenantId, p.userId, p.now ?? this.now(), limit) as SummaryRow[];
+    return rows.map(toSummary);
+  }
+
+  async deleteSession(p: { tenantId: string; sessionId: string }): Promise<number> {
+    return this.db
+      .transaction(() => {
+        const n = this.stmts.deleteTurns.run(p.tenantId, p.sessionId).changes;
+        this.stmts.deleteSession.run(p.tenantId, p.sessionId);
+        return n;
+      })
+      .immediate();
+  }
+
+  async purgeExpired(p: { now?: number } = {}): Promise<number> {
+    const now = p.now ?? this.now();
+    return this.db
+      .transaction(() => {
+        const n = this.stmts.purgeTurns.run(now).changes;
+        this.stmts.purgeSessions.run(now);
+        return n;
+      })
+      .immediate();
+  }
+
+  private toRow(t: NewTurn, now: number): TurnRow {
+    for (const key of ['tenantId', 'sessionId', 'userId'] as const) {
+      if (typeof t[key] !== 'string' || t[key] === '') throw new LoreError('VALIDATION_FAILED', `turn.${key} is required`);
+    }
+    if (t.role !== 'user' && t.role !== 'assistant') throw new LoreError('VALIDATION_FAILED', `turn.role must be user or assistant`);
+    if (!Array.isArray(t.content)) throw new LoreError('VALIDATION_FAILED', 'turn.content must be an array of content blocks');
+    const createdAt = t.createdAt ?? now;
+    const ttlMs = t.ttlSeconds !== undefined ? t.ttlSeconds * 1000 : this.ttlMs;
+    return {
+      id: t.id ?? newId('turn', createdAt),
+      tenant_id: t.tenantId,
+      session_id: t.sessionId,
+      user_id: t.userId,
+      role: t.role,
+      content: JSON.stringify(t.content),
+      input_tokens: t.inputTokens ?? 0,
+      output_tokens: t.outputTokens ?? 0,
+      trace_id: t.traceId ?? null,
+      run_id: t.runId ?? null,
+      created_at: createdAt,
+      expires_at: createdAt + ttlMs,
+    };
+  }
+}
+
+function fromRow(r: TurnRow): Turn {
+  const turn: Turn = {
+    id: r.id,
+    tenantId: r.tenant_id,
+    sessionId: r.session_id,
+    userId: r.user_id,
+    role: r.role,
+    content: JSON.parse(r.content) as ContentBlock[],
+    inputTokens: r.input_tokens,
+    outputTokens: r.output_tokens,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+  };
+  if (r.trace_id !== null) turn.traceId = r.trace_id;
+  if (r.run_id !== null) turn.runId = r.run_id;
+  return turn;
+}
+
+function toSummary(r: SummaryRow): SessionSummary {
+  return {
+    tenantId: r.tenant_id,
+    sessionId: r.session_id,
+    userId: r.user_id,
+    turnCount: r.turn_count,
+    firstAt: r.first_at,
+    lastAt: r.last_at,
+  };
+}
