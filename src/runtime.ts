@@ -14,6 +14,11 @@ import { builtinTools } from './tools/builtins/index.js';
 import { createSearchKnowledgeTool } from './tools/builtins/search-knowledge.js';
 import { ToolRegistry } from './tools/registry.js';
 import type { AnyTool } from './tools/tool.js';
+import { instrumentProvider } from './telemetry/instrument-provider.js';
+import { createLogger, type Logger } from './telemetry/logger.js';
+import { LoreMetrics } from './telemetry/metrics.js';
+import { createPriceTable, type PriceTable } from './telemetry/prices.js';
+import { createTracing, type Tracing } from './telemetry/tracing.js';
 
 /**
  * The composition root: turns one parsed config into the stores, model and tools of a running
@@ -27,6 +32,10 @@ export interface Runtime {
   knowledge: KnowledgeStore;
   tools: ToolRegistry;
   turnDeps: TurnDeps;
+  logger: Logger;
+  metrics: LoreMetrics;
+  tracing: Tracing;
+  prices: PriceTable;
   close(): void;
 }
 
@@ -37,11 +46,24 @@ export interface RuntimeOptions {
   tools?: AnyTool[];
   /** SQLite path; defaults to <dataDir>/lore.db. */
   dbPath?: string;
+  /** Where logs go (default stderr). */
+  logDestination?: NodeJS.WritableStream;
+  /** Trace exporter override, e.g. 'memory' in tests. */
+  traceExporter?: 'none' | 'console' | 'otlp' | 'memory';
 }
 
 export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Runtime {
   const db = openDatabase(opts.dbPath ?? defaultDbPath(config.dataDir));
-  const provider = opts.provider ?? createModelProvider(config, { offline: createOfflineProvider });
+  const logger = createLogger({ level: config.logLevel, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
+  const metrics = new LoreMetrics();
+  const prices = createPriceTable(config.telemetry.prices ?? {});
+  const tracing = createTracing({
+    exporter: opts.traceExporter ?? config.telemetry.exporter,
+    serviceName: 'lore',
+    ...(config.telemetry.otlpEndpoint ? { otlpEndpoint: config.telemetry.otlpEndpoint } : {}),
+  });
+  // Every model call — answers, memory decisions, judging — is traced, timed and priced.
+  const provider = instrumentProvider(opts.provider ?? createModelProvider(config, { offline: createOfflineProvider }), { tracer: tracing.tracer, metrics, prices });
   const embedder: Embedder | undefined =
     config.memory.embedder === 'none'
       ? undefined
@@ -73,6 +95,13 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     knowledge,
     tools,
     turnDeps,
-    close: () => db.close(),
+    logger,
+    metrics,
+    tracing,
+    prices,
+    close: () => {
+      void tracing.shutdown();
+      db.close();
+    },
   };
 }

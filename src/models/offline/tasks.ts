@@ -11,8 +11,9 @@ export function isJudgeTask(system: string): boolean {
 
 /** Deterministic quality guess: does the answer address the question's content words? */
 export function judge(user: string): string {
-  const q = /question:?\s*([\s\S]*?)\n\s*(?:answer|response):?/i.exec(user)?.[1] ?? '';
-  const a = /(?:answer|response):?\s*([\s\S]*)$/i.exec(user)?.[1] ?? user;
+  // Either tagged (<question>…</question>) or labelled ("Question: … Answer: …").
+  const q = /<question>([\s\S]*?)<\/question>/i.exec(user)?.[1] ?? /question:?\s*([\s\S]*?)\n\s*(?:answer|response):?/i.exec(user)?.[1] ?? '';
+  const a = /<answer>([\s\S]*?)<\/answer>/i.exec(user)?.[1] ?? /(?:answer|response):?\s*([\s\S]*)$/i.exec(user)?.[1] ?? user;
   if (!a.trim()) return '0.0';
   if (/i don't have information|could not complete|did not carry out|stopped after/i.test(a)) return '0.3';
   const qk = keywords(q);

@@ -1,4 +1,7 @@
 import type Database from 'better-sqlite3';
+import { evaluationMigrations } from './migrations-evaluation.js';
+import { queueMigrations } from './migrations-queue.js';
+import { runMigrations } from './migrations-runs.js';
 
 /**
  * The SQLite schema, as an ordered list of versioned migrations shared by every SQLite store
@@ -130,4 +133,7 @@ export const migrations: Migration[] = [
       CREATE INDEX doc_history_doc ON doc_history (tenant_id, doc_id, seq);
     `,
   },
+  ...queueMigrations,
+  ...evaluationMigrations,
+  ...runMigrations,
 ];

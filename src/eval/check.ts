@@ -1,0 +1,40 @@
+import type { RunResult } from '../workflow/types.js';
+import type { Expectation } from './scenario.js';
+
+/** Compare one step's result with its expectation; returns the failed checks (empty = pass). */
+export function checkExpectation(result: RunResult, exp: Expectation = {}): string[] {
+  const failures: string[] = [];
+  const answer = result.answer;
+  const fail = (msg: string) => failures.push(msg);
+
+  if (/\[learning\]/i.test(answer)) fail('answer leaks a [LEARNING] line');
+  if (exp.status && result.status !== exp.status) fail(`status ${result.status}, expected ${exp.status}`);
+  if (exp.intent && result.intent !== exp.intent) fail(`intent ${result.intent ?? '-'}, expected ${exp.intent}`);
+  if (exp.tools) {
+    const called = result.toolCalls.map((c) => c.name);
+    let i = 0;
+    for (const name of called) if (name === exp.tools[i]) i++;
+    if (i < exp.tools.length) fail(`tools called [${called.join(', ')}], expected in order [${exp.tools.join(', ')}]`);
+  }
+  for (const name of exp.tools_succeeded ?? []) {
+    if (!result.toolCalls.some((c) => c.name === name && c.status === 'success')) fail(`no successful ${name} call`);
+  }
+  for (const s of exp.answer_contains ?? []) if (!answer.toLowerCase().includes(s.toLowerCase())) fail(`answer lacks "${s}"`);
+  if (exp.answer_matches && !new RegExp(exp.answer_matches, 'i').test(answer)) fail(`answer does not match /${exp.answer_matches}/i`);
+  for (const s of exp.forbidden ?? []) if (answer.toLowerCase().includes(s.toLowerCase())) fail(`answer contains forbidden "${s}"`);
+
+  const written = result.learnings.filter((l) => l.event === 'ADD' || l.event === 'UPDATE');
+  if (typeof exp.learnings === 'number' && written.length !== exp.learnings) fail(`${written.length} learnings written, expected ${exp.learnings}`);
+  if (Array.isArray(exp.learnings)) {
+    for (const s of exp.learnings) if (!written.some((l) => l.fact.toLowerCase().includes(s.toLowerCase()))) fail(`no learning containing "${s}"`);
+  }
+  if (exp.learning_events) {
+    const events = result.learnings.map((l) => l.event);
+    if (events.join(',') !== exp.learning_events.join(',')) fail(`learning events [${events.join(', ')}], expected [${exp.learning_events.join(', ')}]`);
+  }
+  if (exp.error_code && result.error?.code !== exp.error_code) fail(`error ${result.error?.code ?? 'none'}, expected ${exp.error_code}`);
+  if (exp.pending_approvals !== undefined && (result.pendingApprovals?.length ?? 0) !== exp.pending_approvals) {
+    fail(`${result.pendingApprovals?.length ?? 0} pending approvals, expected ${exp.pending_approvals}`);
+  }
+  return failures;
+}

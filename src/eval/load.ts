@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { LoreError } from '../errors.js';
+import { scenarioSchema, type Scenario } from './scenario.js';
+
+const EXT = new Set(['.yaml', '.yml', '.json']);
+
+export function scenarioFiles(path: string): string[] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new LoreError('VALIDATION_FAILED', `no such file or directory: ${path}`);
+  }
+  if (!st.isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .filter((f) => EXT.has(extname(f).toLowerCase()))
+    .map((f) => join(path, f));
+}
+
+/** Parse and validate a scenario file; errors name the file and the offending field. */
+export function loadScenario(file: string): Scenario {
+  const text = readFileSync(file, 'utf8');
+  let data: unknown;
+  try {
+    data = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new LoreError('VALIDATION_FAILED', `${file}: cannot parse (${(e as Error).message.split('\n')[0]})`);
+  }
+  const parsed = scenarioSchema.safeParse(data);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new LoreError('VALIDATION_FAILED', `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
+  return parsed.data;
+}

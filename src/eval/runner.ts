@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+import { createRefundTool } from '../tools/examples/refund.js';
+import type { AnyTool } from '../tools/tool.js';
+import type { RunResult, TurnRunner } from '../workflow/types.js';
+import { checkExpectation } from './check.js';
+import type { Scenario } from './scenario.js';
+
+export interface StepOutcome {
+  index: number;
+  label: string;
+  passed: boolean;
+  failures: string[];
+  answer: string;
+  latencyMs: number;
+}
+
+export interface ScenarioOutcome {
+  name: string;
+  file: string;
+  passed: boolean;
+  steps: StepOutcome[];
+  tokens: number;
+  error?: string;
+}
+
+export interface EvalDeps {
+  /** Build the turn runner (the workflow engine) over a runtime. */
+  makeRunner: (rt: Runtime) => TurnRunner & { close?: () => void | Promise<void> };
+  env?: Record<string, string | undefined>;
+}
+
+/** Run one scenario on a fresh data dir, so scenarios never see each other's memory. */
+export async function runScenario(scenario: Scenario, file: string, deps: EvalDeps): Promise<ScenarioOutcome> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lore-eval-'));
+  const outcome: ScenarioOutcome = { name: scenario.name, file, passed: false, steps: [], tokens: 0 };
+  let rt: Runtime | undefined;
+  let runner: ReturnType<EvalDeps['makeRunner']> | undefined;
+  try {
+    const config = loadConfig(deps.env ?? {}, { ...scenario.config, dataDir });
+    const tools: AnyTool[] = (scenario.tools ?? []).map((t) => (t === 'issue_refund' ? (createRefundTool() as unknown as AnyTool) : (undefined as never)));
+    rt = createRuntime(config, { tools });
+    runner = deps.makeRunner(rt);
+    for (const d of scenario.documents ?? []) {
+      await rt.knowledge.upsertDocument({ tenantId: config.tenant, sourceUri: d.source, kind: 'document', text: d.text, actor: 'eval' });
+    }
+    let last: RunResult | undefined;
+    for (const [index, step] of scenario.steps.entries()) {
+      const started = performance.now();
+      let result: RunResult;
+      let label: string;
+      if ('message' in step) {
+        label = `[${step.session}] ${step.message}`;
+        result = await runner.start({ tenantId: config.tenant, sessionId: step.session, userId: step.user ?? 'eval-user', message: step.message });
+      } else {
+        const pending = last?.pendingApprovals?.find((p) => p.status === 'pending');
+        label = `${step.approval} approval`;
+        if (!pending) {
+          outcome.steps.push({ index, label, passed: false, failures: ['no pending approval to decide'], answer: '', latencyMs: 0 });
+          continue;
+        }
+        result = await runner.decideApproval({ tenantId: config.tenant, approvalId: pending.approvalId, decision: step.approval, actor: 'eval', ...(step.reason ? { reason: step.reason } : {}) });
+      }
+      last = result;
+      outcome.tokens += result.usage.totalTokens;
+      const failures = checkExpectation(result, step.expect);
+      outcome.steps.push({ index, label, passed: failures.length === 0, failures, answer: result.answer, latencyMs: performance.now() - started });
+    }
+    outcome.passed = outcome.steps.every((s) => s.passed);
+  } catch (e) {
+    outcome.error = e instanceof Error ? e.message : String(e);
+  } finally {
+    await runner?.close?.();
+    rt?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return outcome;
+}

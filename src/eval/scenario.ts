@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** The scenario file format for `lore eval` (YAML or JSON). */
+
+const expectation = z
+  .object({
+    status: z.enum(['COMPLETED', 'FAILED', 'AWAITING_APPROVAL']).optional(),
+    intent: z.string().optional(),
+    /** Tool names that must have been called, in this order (other calls may be interleaved). */
+    tools: z.array(z.string()).optional(),
+    /** Tool calls that must have succeeded, by name. */
+    tools_succeeded: z.array(z.string()).optional(),
+    answer_contains: z.array(z.string()).optional(),
+    /** A regular expression (case-insensitive) the answer must match. */
+    answer_matches: z.string().optional(),
+    /** Number of learnings written, or substrings each written learning list must contain. */
+    learnings: z.union([z.number().int().min(0), z.array(z.string())]).optional(),
+    learning_events: z.array(z.enum(['ADD', 'UPDATE', 'NOOP', 'REJECTED'])).optional(),
+    /** Strings that must not appear in the answer. `[LEARNING]` is always forbidden. */
+    forbidden: z.array(z.string()).optional(),
+    error_code: z.string().optional(),
+    pending_approvals: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+const turnStep = z
+  .object({
+    session: z.string().min(1),
+    user: z.string().min(1).optional(),
+    message: z.string().min(1),
+    expect: expectation.optional(),
+  })
+  .strict();
+
+const approvalStep = z
+  .object({
+    /** Decide the most recent pending approval. */
+    approval: z.enum(['approve', 'reject']),
+    reason: z.string().optional(),
+    expect: expectation.optional(),
+  })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    /** Config overrides by dotted path, e.g. {"budgets.sessionTokens": 2000}. */
+    config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    documents: z.array(z.object({ source: z.string().min(1), text: z.string().min(1) }).strict()).optional(),
+    /** Example tools to register next to the built-ins. */
+    tools: z.array(z.enum(['issue_refund'])).optional(),
+    steps: z.array(z.union([turnStep, approvalStep])).min(1),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type Expectation = z.infer<typeof expectation>;
+export type ScenarioStep = Scenario['steps'][number];
