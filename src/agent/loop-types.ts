@@ -18,7 +18,7 @@ export type ToolGateDecision = { action: 'run' } | { action: 'deny'; reason: str
 
 export interface LoopHooks {
   /** Called before each model call with the tokens used so far; throw a BUDGET_EXCEEDED LoreError to stop. */
-  beforeModelCall?(info: { iteration: number; usage: Usage }): void | Promise<void>;
+  beforeModelCall?(info: { iteration: number; usage: Usage; identity: TurnIdentity }): void | Promise<void>;
   /** Decide whether a call may run now; default: run. */
   gateTool?(call: ToolCall, tool: AnyTool | undefined): ToolGateDecision | Promise<ToolGateDecision>;
   /** Wrap execution (effect ledger for exactly-once mutating calls, tracing). Must call `run` at most once. */

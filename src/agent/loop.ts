@@ -52,7 +52,7 @@ export async function* agentLoop(opts: AgentLoopOptions): AsyncGenerator<AgentEv
       return finish({ text: message, stopReason: 'budget_exceeded', error: { code: 'BUDGET_EXCEEDED', message } });
     }
     try {
-      await opts.hooks?.beforeModelCall?.({ iteration: iterations + 1, usage });
+      await opts.hooks?.beforeModelCall?.({ iteration: iterations + 1, usage, identity: opts.identity });
     } catch (e) {
       if (e instanceof LoreError && e.code === 'BUDGET_EXCEEDED') {
         return finish({ text: e.message, stopReason: 'budget_exceeded', error: { code: e.code, message: e.message } });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type LoreConfig } from '../config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
+import { createAgentService, type AgentService } from '../service.js';
 
 export interface GlobalOptions {
   debug?: boolean;
@@ -23,4 +24,16 @@ export async function withRuntime<T>(cmd: Command, fn: (rt: Runtime) => Promise<
   } finally {
     rt.close();
   }
+}
+
+/** Run `fn` with a runtime and the agent service (durable workflow); closes both afterwards. */
+export async function withService<T>(cmd: Command, fn: (svc: AgentService, rt: Runtime) => Promise<T>): Promise<T> {
+  return withRuntime(cmd, async (rt) => {
+    const svc = createAgentService(rt);
+    try {
+      return await fn(svc, rt);
+    } finally {
+      await svc.close();
+    }
+  });
 }

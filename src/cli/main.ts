@@ -3,8 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { registerAsk } from './commands/ask.js';
 import { registerChat } from './commands/chat.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLearnings } from './commands/learnings.js';
+import { registerReview } from './commands/review.js';
 import { registerTools } from './commands/tools.js';
 import { reportCliError } from './errors.js';
 
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerLearnings(program);
   registerDemo(program);
+  registerEval(program);
+  registerReview(program);
   return program;
 }
 

@@ -1,6 +1,6 @@
-import { runTurn, type TurnResult } from '../agent/run-turn.js';
 import type { Runtime } from '../runtime.js';
 import { newId } from '../util/ids.js';
+import type { RunResult, TurnRunner } from '../workflow/types.js';
 
 export const DEMO_DOCUMENT = `# Internal API
 
@@ -23,7 +23,7 @@ export interface DemoReport {
  * The seeds' 3-step proof of runtime learning: session A reads 100 from the KB, is told the new
  * limit, session B (no shared episodic memory) answers 500 and the old fact is marked superseded.
  */
-export async function runLearningDemo(rt: Runtime, print: (line: string) => void = () => {}): Promise<DemoReport> {
+export async function runLearningDemo(rt: Runtime, runner: TurnRunner, print: (line: string) => void = () => {}): Promise<DemoReport> {
   const tenantId = rt.config.tenant;
   const sessionA = newId('sessA');
   const sessionB = newId('sessB');
@@ -33,8 +33,8 @@ export async function runLearningDemo(rt: Runtime, print: (line: string) => void
     checks.push({ name, ok, detail });
     print(`  ${ok ? '✔' : '✘'} ${name}${detail ? ` — ${detail}` : ''}`);
   };
-  const turn = async (sessionId: string, message: string): Promise<TurnResult> => {
-    const r = await runTurn(rt.turnDeps, { runId: newId('run'), traceId: newId('trace'), tenantId, sessionId, userId: 'demo-user', message });
+  const turn = async (sessionId: string, message: string): Promise<RunResult> => {
+    const r = await runner.start({ tenantId, sessionId, userId: 'demo-user', message });
     steps.push({ session: sessionId, message, answer: r.answer });
     print(`  you  > ${message}`);
     print(`  lore > ${r.answer}`);
@@ -52,9 +52,9 @@ export async function runLearningDemo(rt: Runtime, print: (line: string) => void
   print(`\n2. Session A corrects it`);
   const second = await turn(sessionA, DEMO_UPDATE);
   check('the answer is acknowledged without the [LEARNING] tag', !/\[learning\]/i.test(second.answer) && second.answer.length > 0, '');
-  const written = second.outcomes.find((o) => o.event === 'ADD' || o.event === 'UPDATE');
+  const written = second.learnings.find((o) => o.event === 'ADD' || o.event === 'UPDATE');
   check('a learning was written', !!written, written ? `${written.event} ${written.docId}: "${written.fact}"` : 'none');
-  const superseded = second.outcomes.find((o) => o.event === 'UPDATE' && o.superseded);
+  const superseded = second.learnings.find((o) => o.event === 'UPDATE' && o.superseded);
   check('the old 100 req/s fact is marked superseded', !!superseded, superseded ? `chunk ${superseded.superseded!.chunkId} of ${superseded.superseded!.docId}` : '');
 
   let propagationMs: number | null = null;

@@ -2,23 +2,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runTurn } from '../../src/agent/run-turn.js';
 import { loadConfig } from '../../src/config.js';
 import { DEMO_DOCUMENT, DEMO_QUESTION, DEMO_UPDATE, runLearningDemo } from '../../src/demo/learning-demo.js';
 import { buildContext } from '../../src/memory/context-builder.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
-import { newId } from '../../src/util/ids.js';
+import { createAgentService, type AgentService } from '../../src/service.js';
+import type { StartRunParams } from '../../src/workflow/types.js';
 
 const dirs: string[] = [];
-const runtimes: Runtime[] = [];
-function runtime(dataDir = mkdtempSync(join(tmpdir(), 'lore-learn-'))): Runtime {
+const runtimes: Array<Runtime & { svc: AgentService }> = [];
+function runtime(dataDir = mkdtempSync(join(tmpdir(), 'lore-learn-'))): Runtime & { svc: AgentService } {
   dirs.push(dataDir);
-  const rt = createRuntime(loadConfig({}, { dataDir }));
-  runtimes.push(rt);
-  return rt;
+  const rt = createRuntime(loadConfig({}, { dataDir, logLevel: 'warn' }));
+  const withSvc = Object.assign(rt, { svc: createAgentService(rt, { evaluate: false }) });
+  runtimes.push(withSvc);
+  return withSvc;
 }
-afterEach(() => {
+afterEach(async () => {
   for (const rt of runtimes.splice(0)) {
+    await rt.svc.close();
     try {
       rt.close();
     } catch {
@@ -28,8 +30,8 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const turn = (rt: Runtime, sessionId: string, message: string, opts: Parameters<typeof runTurn>[2] = {}) =>
-  runTurn(rt.turnDeps, { runId: newId('run'), traceId: newId('trace'), tenantId: rt.config.tenant, sessionId, userId: 'u1', message }, opts);
+const turn = (rt: Runtime & { svc: AgentService }, sessionId: string, message: string, opts: Partial<StartRunParams> = {}) =>
+  rt.svc.start({ tenantId: rt.config.tenant, sessionId, userId: 'u1', message, ...opts });
 
 async function seed(rt: Runtime) {
   await rt.knowledge.upsertDocument({ tenantId: rt.config.tenant, sourceUri: 'docs/internal-api.md', kind: 'document', text: DEMO_DOCUMENT, actor: 'test' });
@@ -37,7 +39,8 @@ async function seed(rt: Runtime) {
 
 describe('runtime learning loop', () => {
   it('passes the 3-step demo', async () => {
-    const report = await runLearningDemo(runtime());
+    const rt = runtime();
+    const report = await runLearningDemo(rt, rt.svc);
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.propagationMs).toBeGreaterThan(0);
@@ -47,12 +50,11 @@ describe('runtime learning loop', () => {
     const rt = runtime();
     await seed(rt);
     let streamed = '';
-    const r = await turn(rt, 'A', DEMO_UPDATE, { stream: true, onText: (t) => (streamed += t) });
+    const r = await turn(rt, 'A', DEMO_UPDATE, { stream: true, onEvent: (e) => void (e.type === 'text_delta' && (streamed += e.text)) });
     expect(streamed.length).toBeGreaterThan(10);
     expect(streamed.toLowerCase()).not.toContain('[learning');
     expect(r.answer.toLowerCase()).not.toContain('[learning');
-    expect(r.learnings).toHaveLength(1);
-    expect(r.outcomes[0]!.event).toBe('UPDATE');
+    expect(r.learnings.map((l) => l.event)).toEqual(['UPDATE']);
   });
 
   it('dedupes a repeated learning (NOOP) and keeps one active fact', async () => {
@@ -60,7 +62,7 @@ describe('runtime learning loop', () => {
     await seed(rt);
     await turn(rt, 'A', DEMO_UPDATE);
     const again = await turn(rt, 'C', DEMO_UPDATE);
-    expect(again.outcomes.map((o) => o.event)).toEqual(['NOOP']);
+    expect(again.learnings.map((o) => o.event)).toEqual(['NOOP']);
     const active = await rt.knowledge.listDocuments({ tenantId: rt.config.tenant, kind: 'learning', status: 'active' });
     expect(active).toHaveLength(1);
     const history = await rt.knowledge.history({ tenantId: rt.config.tenant, id: active[0]!.id });
@@ -71,7 +73,7 @@ describe('runtime learning loop', () => {
     const rt = runtime();
     await seed(rt);
     const update = await turn(rt, 'A', DEMO_UPDATE);
-    const id = update.outcomes[0]!.docId!;
+    const id = update.learnings[0]!.docId!;
     await rt.knowledge.deleteDocument({ tenantId: rt.config.tenant, id, actor: 'admin', reason: 'wrong' });
     const ctx = await buildContext({ sessions: rt.sessions, knowledge: rt.knowledge, tenantId: rt.config.tenant, sessionId: 'B', message: DEMO_QUESTION, historyTurns: 10, topK: 5 });
     const memory = JSON.stringify(ctx.system.slice(2));
@@ -115,6 +117,7 @@ describe('runtime learning loop', () => {
     const first = runtime(dir);
     await seed(first);
     await turn(first, 'A', DEMO_UPDATE);
+    await first.svc.close();
     first.close();
     const second = runtime(dir);
     expect((await turn(second, 'B', DEMO_QUESTION)).answer).toContain('500');

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { runTurn } from '../../agent/run-turn.js';
-import { newId } from '../../util/ids.js';
 import { UsageError } from '../errors.js';
-import { withRuntime } from '../context.js';
+import { withService } from '../context.js';
 
 export function registerAsk(program: Command): void {
   program
@@ -14,23 +12,18 @@ export function registerAsk(program: Command): void {
     .option('--json', 'print the full result: answer, tool-call log, usage, learnings')
     .action(async (question: string, opts: { session: string; user: string; json?: boolean }, cmd: Command) => {
       if (!question.trim()) throw new UsageError('the question is empty');
-      await withRuntime(cmd, async (rt) => {
-        const runId = newId('run');
-        const result = await runTurn(rt.turnDeps, {
-          runId,
-          traceId: newId('trace'),
-          tenantId: rt.config.tenant,
-          sessionId: opts.session,
-          userId: opts.user,
-          message: question,
-        });
+      await withService(cmd, async (svc, rt) => {
+        const result = await svc.start({ tenantId: rt.config.tenant, sessionId: opts.session, userId: opts.user, message: question });
         if (opts.json) {
-          console.log(JSON.stringify({ run_id: runId, session_id: opts.session, model: rt.provider.modelId, ...result }, null, 2));
+          console.log(JSON.stringify({ model: rt.provider.modelId, ...result }, null, 2));
         } else {
           console.log(result.answer);
-          for (const o of result.outcomes) console.error(`  learned (${o.event}): ${o.fact}`);
+          for (const o of result.learnings) console.error(`  learned (${o.event}): ${o.fact}`);
+          for (const p of result.pendingApprovals ?? []) {
+            console.error(`  waiting for approval ${p.approvalId}: ${p.tool} ${JSON.stringify(p.input)} (${p.reason}) — lore approvals approve|reject ${p.approvalId}`);
+          }
         }
-        if (result.error) process.exitCode = 1;
+        if (result.status === 'FAILED' || result.error) process.exitCode = 1;
       });
     });
 }

@@ -1,8 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { runTurn } from '../../agent/run-turn.js';
 import { newId } from '../../util/ids.js';
-import { withRuntime } from '../context.js';
+import { withService } from '../context.js';
 
 export function registerChat(program: Command): void {
   program
@@ -12,7 +11,7 @@ export function registerChat(program: Command): void {
     .option('-u, --user <id>', 'user id', 'local')
     .action(async (opts: { session?: string; user: string }, cmd: Command) => {
       const sessionId = opts.session ?? newId('sess');
-      await withRuntime(cmd, async (rt) => {
+      await withService(cmd, async (svc, rt) => {
         const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
         console.log(`Lore chat — model ${rt.provider.modelId}, session ${sessionId}. /exit to quit.`);
         const abort = new AbortController();
@@ -29,13 +28,26 @@ export function registerChat(program: Command): void {
             if (!message) continue;
             if (message === '/exit' || message === '/quit') break;
             process.stdout.write('lore> ');
-            const result = await runTurn(
-              rt.turnDeps,
-              { runId: newId('run'), traceId: newId('trace'), tenantId: rt.config.tenant, sessionId, userId: opts.user, message },
-              { stream: true, signal: abort.signal, onText: (t) => process.stdout.write(t) },
-            );
-            process.stdout.write('\n');
-            for (const o of result.outcomes) console.log(`  (learned, ${o.event}: ${o.fact})`);
+            let streamed = false;
+            const result = await svc.start({
+              tenantId: rt.config.tenant,
+              sessionId,
+              userId: opts.user,
+              message,
+              stream: true,
+              signal: abort.signal,
+              onEvent: (e) => {
+                if (e.type === 'text_delta') {
+                  streamed = true;
+                  process.stdout.write(e.text);
+                }
+              },
+            });
+            // Paths that do not call the model for an answer (e.g. feedback) have nothing streamed.
+            process.stdout.write(streamed ? '\n' : `${result.answer}\n`);
+            for (const o of result.learnings) console.log(`  (learned, ${o.event}: ${o.fact})`);
+            for (const p of result.pendingApprovals ?? []) console.log(`  (waiting for approval ${p.approvalId}: ${p.tool} — ${p.reason})`);
+            if (result.error) console.log(`  (${result.error.code}: ${result.error.message})`);
           }
         } finally {
           rl.close();

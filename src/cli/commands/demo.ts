@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { runLearningDemo } from '../../demo/learning-demo.js';
 import { createRuntime } from '../../runtime.js';
+import { createAgentService } from '../../service.js';
 import type { GlobalOptions } from '../context.js';
 
 export function registerDemo(program: Command): void {
@@ -19,11 +20,13 @@ export function registerDemo(program: Command): void {
       const dataDir = mkdtempSync(join(g.dataDir ?? tmpdir(), 'lore-demo-'));
       const config = loadConfig(process.env, { dataDir, model: g.model, tenant: g.tenant });
       const rt = createRuntime(config);
+      const svc = createAgentService(rt, { evaluate: false });
       try {
-        const report = await runLearningDemo(rt, opts.json ? undefined : (l) => console.log(l));
+        const report = await runLearningDemo(rt, svc, opts.json ? undefined : (l) => console.log(l));
         if (opts.json) console.log(JSON.stringify(report, null, 2));
         if (!report.ok) process.exitCode = 1;
       } finally {
+        await svc.close();
         rt.close();
         if (opts.keep) console.error(`data dir kept: ${dataDir}`);
         else rmSync(dataDir, { recursive: true, force: true });

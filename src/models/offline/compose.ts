@@ -27,7 +27,7 @@ function describeSuccess(tool: string, value: unknown): string {
     if ('local' in v) return `It is ${String(v.local)}.`;
     if (Array.isArray(v.results)) {
       const items = v.results as Array<{ text?: string; source?: string }>;
-      if (!items.length) return `I found nothing relevant with ${tool}.`;
+      if (!items.length) return "I don't have information about that yet. If you tell me, I'll remember it.";
       return items.slice(0, 3).map((i) => `${i.text ?? JSON.stringify(i)}${i.source ? ` (source: ${i.source})` : ''}`).join('\n');
     }
     const pairs = Object.entries(v).slice(0, 6).map(([k, x]) => `${k}: ${fmt(x)}`);

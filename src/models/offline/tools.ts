@@ -98,7 +98,8 @@ export function fillArguments(tool: ToolSpec, message: string): Record<string, u
         input[name] = /\b(?:for|about|on)\s+(.+?)[?.!]*$/i.exec(message)?.[1] ?? message.trim();
       } else {
         const m = new RegExp(`\\b${label}\\w*\\s*(?:id|#|number|no\\.?|named|called)?\\s*[:#=]?\\s*"?([A-Za-z0-9][\\w.@-]*)`, 'i').exec(message);
-        if (m && !words(label).includes(m[1]!.toLowerCase())) input[name] = m[1];
+        const value = m?.[1]?.replace(/[.,;:!?]+$/, '');
+        if (value && !words(label).includes(value.toLowerCase())) input[name] = value;
       }
     } else if (type === 'boolean' && required.has(name)) {
       input[name] = new RegExp(`\\b${label}`, 'i').test(message);

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { loadScenario, scenarioFiles } from '../../eval/load.js';
+import { renderEvalTable } from '../../eval/report.js';
+import { runScenario, type ScenarioOutcome } from '../../eval/runner.js';
+import { createAgentService } from '../../service.js';
+import type { GlobalOptions } from '../context.js';
+import { UsageError } from '../errors.js';
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('Run scenario evaluations (YAML/JSON) and print a table; exits 1 under the pass-rate threshold')
+    .argument('<paths...>', 'scenario files or directories')
+    .option('--min-pass-rate <rate>', 'required fraction of scenarios passing (0..1)', '1')
+    .option('--json', 'print the outcomes as JSON')
+    .action(async (paths: string[], opts: { minPassRate: string; json?: boolean }, cmd: Command) => {
+      const min = Number(opts.minPassRate);
+      if (!(min >= 0 && min <= 1)) throw new UsageError('--min-pass-rate must be a number between 0 and 1');
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const files = paths.flatMap(scenarioFiles);
+      if (!files.length) throw new UsageError(`no scenario files (.yaml, .yml, .json) in ${paths.join(', ')}`);
+      // Validate every file before running any, so a typo fails fast.
+      const scenarios = files.map((f) => ({ file: f, scenario: loadScenario(f) }));
+      const env = { ...process.env, LORE_LOG_LEVEL: process.env.LORE_LOG_LEVEL ?? 'warn', ...(g.model ? { LORE_MODEL: g.model } : {}) };
+      const outcomes: ScenarioOutcome[] = [];
+      for (const { file, scenario } of scenarios) {
+        outcomes.push(await runScenario(scenario, file, { env, makeRunner: (rt) => createAgentService(rt, { evaluate: false }) }));
+      }
+      if (opts.json) console.log(JSON.stringify(outcomes, null, 2));
+      else console.log(renderEvalTable(outcomes));
+      const rate = outcomes.filter((o) => o.passed).length / outcomes.length;
+      if (rate < min) {
+        console.error(`lore: pass rate ${(rate * 100).toFixed(1)} % is under the required ${(min * 100).toFixed(1)} %`);
+        process.exitCode = 1;
+      }
+    });
+}

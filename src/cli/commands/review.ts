@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { SqliteEvaluationStore } from '../../stores/sqlite/evaluation-store.js';
+import { UsageError } from '../errors.js';
+import { withRuntime } from '../context.js';
+
+export function registerReview(program: Command): void {
+  const cmd = program.command('review').description('Turns flagged by the nightly evaluation for a person to review');
+  cmd
+    .command('list')
+    .description('List flagged turns, newest first')
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'print JSON')
+    .action(async (opts: { limit: string; json?: boolean }, c: Command) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+      await withRuntime(c, async (rt) => {
+        const flagged = new SqliteEvaluationStore(rt.db).listFlagged(rt.config.tenant, limit);
+        if (opts.json) return console.log(JSON.stringify(flagged, null, 2));
+        if (!flagged.length) return console.log('Nothing flagged for review.');
+        for (const e of flagged) {
+          console.log(`${e.runId}  quality ${e.quality?.toFixed(2) ?? 'n/a'}  judge ${e.autoScore?.toFixed(2) ?? 'unscored'}  ${new Date(e.judgedAt).toISOString()}`);
+          console.log(`  why:  ${e.flagReason ?? ''}`);
+          console.log(`  q:    ${e.question.slice(0, 120)}`);
+          console.log(`  a:    ${e.answer.slice(0, 120)}`);
+        }
+      });
+    });
+}

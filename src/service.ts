@@ -1,0 +1,100 @@
+import { BudgetManager } from './learning/budget.js';
+import { Evaluator } from './learning/evaluator.js';
+import type { Runtime } from './runtime.js';
+import { SqliteEvaluationStore } from './stores/sqlite/evaluation-store.js';
+import { SqliteRunStore } from './stores/sqlite/run-store.js';
+import { SqliteRunUsageLedger } from './stores/sqlite/usage-ledger.js';
+import { createWorkflowEngine, type WorkflowEngine } from './workflow/engine.js';
+import type { RunResult, StartRunParams, TurnRunner } from './workflow/types.js';
+
+/**
+ * The agent service: the durable workflow engine over a runtime, with token budgets checked
+ * before every model call, and the evaluator and metrics fed after every turn. The CLI, the HTTP
+ * server, the queue worker and the scenario evals all run turns through this.
+ */
+export interface AgentService extends TurnRunner {
+  engine: WorkflowEngine;
+  evaluator: Evaluator;
+  budgets: BudgetManager;
+  runs: SqliteRunStore;
+  evaluations: SqliteEvaluationStore;
+  close(): Promise<void>;
+}
+
+export interface AgentServiceOptions {
+  /** Run the LLM judge after turns (config evaluation.enabled by default). */
+  evaluate?: boolean;
+  onOperatorEvent?: Parameters<typeof createWorkflowEngine>[0]['onOperatorEvent'];
+}
+
+export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}): AgentService {
+  const runs = new SqliteRunStore(rt.db);
+  const evaluations = new SqliteEvaluationStore(rt.db);
+  const budgets = BudgetManager.fromConfig(rt.config.budgets, new SqliteRunUsageLedger(rt.db));
+  const budgeted = rt.config.budgets.sessionTokens > 0 || rt.config.budgets.tenantTokens > 0;
+  const engine = createWorkflowEngine({
+    turnDeps: rt.turnDeps,
+    runs,
+    approvals: rt.config.approvals,
+    logger: rt.logger,
+    ...(opts.onOperatorEvent ? { onOperatorEvent: opts.onOperatorEvent } : {}),
+    // Earlier turns are charged from their stored results; this turn's spend so far is the estimate.
+    ...(budgeted
+      ? { beforeModelCall: async ({ usage, identity }) => void (await budgets.check({ tenantId: identity.tenantId, sessionId: identity.sessionId, estimate: usage.totalTokens })) }
+      : {}),
+  });
+  const evaluator = new Evaluator({
+    provider: rt.provider,
+    store: evaluations,
+    sampleRate: rt.config.evaluation.sampleRate,
+    lowScoreThreshold: rt.config.evaluation.lowScoreThreshold,
+    metrics: rt.metrics,
+    logger: rt.logger,
+  });
+  const evaluate = opts.evaluate ?? rt.config.evaluation.enabled;
+
+  type Origin = { tenantId: string; userId: string; question: string };
+  const lookup = async (runId: string): Promise<Origin | null> => {
+    const run = await runs.getRun({ runId });
+    return run ? { tenantId: run.tenantId, userId: run.userId, question: run.message } : null;
+  };
+  /** Metrics and the (async, sampled) judge once a run is terminal; paused runs wait. */
+  const after = async (r: RunResult, origin?: Origin): Promise<RunResult> => {
+    if (r.status !== 'COMPLETED' && r.status !== 'FAILED') return r;
+    rt.metrics.runFinished({ iterations: r.iterations, status: r.status });
+    rt.metrics.interaction();
+    const written = r.learnings.filter((l) => l.event === 'ADD' || l.event === 'UPDATE').length;
+    if (written) rt.metrics.learningsWritten(written);
+    for (const t of r.toolCalls) rt.metrics.toolCall(t.name, t.status === 'success' ? 'success' : 'error', t.latencyMs);
+    if (evaluate && r.status === 'COMPLETED' && r.intent !== 'feedback' && r.answer) {
+      const o = origin ?? (await lookup(r.runId));
+      if (o) evaluator.submit({ runId: r.runId, tenantId: o.tenantId, sessionId: r.sessionId, userId: o.userId, question: o.question, answer: r.answer });
+    }
+    return r;
+  };
+
+  return {
+    engine,
+    evaluator,
+    budgets,
+    runs,
+    evaluations,
+    async start(p: StartRunParams) {
+      return after(await engine.start(p), { tenantId: p.tenantId, userId: p.userId, question: p.message });
+    },
+    enqueue: (p) => engine.enqueue(p),
+    async resume(runId, o) {
+      return after(await engine.resume(runId, o));
+    },
+    recoverInFlight: () => engine.recoverInFlight(),
+    getRun: (p) => engine.getRun(p),
+    listApprovals: (p) => engine.listApprovals(p),
+    async decideApproval(p) {
+      return after(await engine.decideApproval(p));
+    },
+    async close() {
+      await engine.close();
+      await evaluator.drain();
+    },
+  };
+}
