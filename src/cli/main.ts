@@ -7,6 +7,7 @@ import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLearnings } from './commands/learnings.js';
 import { registerReview } from './commands/review.js';
+import { registerStats } from './commands/stats.js';
 import { registerTools } from './commands/tools.js';
 import { reportCliError } from './errors.js';
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerEval(program);
   registerReview(program);
+  registerStats(program);
   return program;
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SqliteEvaluationStore } from '../../stores/sqlite/evaluation-store.js';
 import { UsageError } from '../errors.js';
-import { withRuntime } from '../context.js';
+import { withRuntime, withService } from '../context.js';
 
 export function registerReview(program: Command): void {
   const cmd = program.command('review').description('Turns flagged by the nightly evaluation for a person to review');
@@ -23,6 +23,19 @@ export function registerReview(program: Command): void {
           console.log(`  q:    ${e.question.slice(0, 120)}`);
           console.log(`  a:    ${e.answer.slice(0, 120)}`);
         }
+      });
+    });
+
+  cmd
+    .command('nightly')
+    .description('Run the nightly evaluation now: re-judge low-confidence and unscored turns, flag those still low')
+    .option('--hours <n>', 'look back this many hours', '24')
+    .action(async (opts: { hours: string }, c: Command) => {
+      const hours = Number(opts.hours);
+      if (!(hours > 0)) throw new UsageError('--hours must be a positive number');
+      await withService(c, async (svc) => {
+        const r = await svc.evaluator.nightly({ lookbackMs: hours * 3600_000 });
+        console.log(`re-checked ${r.rechecked} turn(s), flagged ${r.flagged} for review`);
       });
     });
 }
