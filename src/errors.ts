@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'TOOL_TIMEOUT'
   | 'TOOL_FAILED'
   | 'TOOL_REJECTED'
+  | 'TOOL_OUTCOME_UNKNOWN'
   | 'ITERATION_LIMIT'
   | 'BUDGET_EXCEEDED'
   | 'ABORTED'
@@ -48,6 +49,8 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   TOOL_TIMEOUT: 504,
   TOOL_FAILED: 500,
   TOOL_REJECTED: 403,
+  // A mutating call was interrupted by a crash; repeating it could do it twice.
+  TOOL_OUTCOME_UNKNOWN: 500,
   ITERATION_LIMIT: 422,
   BUDGET_EXCEEDED: 429,
   ABORTED: 499,

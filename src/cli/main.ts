@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerApprovals } from './commands/approvals.js';
 import { registerAsk } from './commands/ask.js';
 import { registerChat } from './commands/chat.js';
 import { registerDemo } from './commands/demo.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerAsk(program);
   registerChat(program);
   registerTools(program);
+  registerApprovals(program);
   registerIngest(program);
   registerLearnings(program);
   registerDemo(program);

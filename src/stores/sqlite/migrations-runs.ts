@@ -52,8 +52,10 @@ export const runMigrations: Migration[] = [
       CREATE INDEX workflow_steps_run ON workflow_steps (run_id, seq);
 
       -- Mid-step progress (the Reason loop's message history after each model/tool round).
+      -- Progress, approvals, effects and feedback have no foreign key to workflow_runs: step
+      -- handlers also run under Step Functions, where the run lives in the execution, not here.
       CREATE TABLE workflow_progress (
-        run_id     TEXT NOT NULL REFERENCES workflow_runs (run_id) ON DELETE CASCADE,
+        run_id     TEXT NOT NULL,
         step       TEXT NOT NULL,
         data       TEXT NOT NULL,
         updated_at INTEGER NOT NULL,
@@ -62,7 +64,7 @@ export const runMigrations: Migration[] = [
 
       CREATE TABLE workflow_approvals (
         approval_id     TEXT PRIMARY KEY,
-        run_id          TEXT NOT NULL REFERENCES workflow_runs (run_id) ON DELETE CASCADE,
+        run_id          TEXT NOT NULL,
         tenant_id       TEXT NOT NULL,
         user_id         TEXT NOT NULL,
         tool_use_id     TEXT NOT NULL,

@@ -1,0 +1,238 @@
+import { LoreError } from '../../errors.js';
+import type { EffectRecord, FeedbackRecord, NewRun, RunLease, RunPatch, RunStore } from '../../workflow/run-store.js';
+import type { PendingApproval, RunRecord, RunStatus, StepRecord } from '../../workflow/types.js';
+import type { SqliteDatabase } from './database.js';
+import {
+  approvalFromRow,
+  approvalToRow,
+  effectFromRow,
+  feedbackFromRow,
+  feedbackToRow,
+  json,
+  runFromRow,
+  type ApprovalRow,
+  type EffectRow,
+  type FeedbackRow,
+  type RunRow,
+  type StepRow,
+} from './run-store-rows.js';
+
+/** RunStore on the shared SQLite file. Statements are prepared once; writes are IMMEDIATE transactions. */
+export class SqliteRunStore implements RunStore {
+  private readonly s;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.s = {
+      insertRun: db.prepare(`INSERT INTO workflow_runs (run_id, tenant_id, session_id, user_id, trace_id, message, status,
+          current_state, created_at, updated_at)
+        VALUES (@runId, @tenantId, @sessionId, @userId, @traceId, @message, 'INITIATED', @currentState, @createdAt, @createdAt)
+        ON CONFLICT (run_id) DO NOTHING`),
+      getRun: db.prepare('SELECT * FROM workflow_runs WHERE run_id = ?'),
+      steps: db.prepare('SELECT * FROM workflow_steps WHERE run_id = ? ORDER BY seq'),
+      claim: db.prepare(`UPDATE workflow_runs SET lease_owner = @owner, lease_until = @until
+        WHERE run_id = @runId AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until <= @now OR lease_owner = @takeOverFrom)`),
+      release: db.prepare('UPDATE workflow_runs SET lease_owner = NULL, lease_until = NULL WHERE run_id = ? AND lease_owner = ?'),
+      insertStep: db.prepare(`INSERT INTO workflow_steps (run_id, step, attempt, status, input, output, error_code, error_message, started_at, finished_at)
+        VALUES (@run_id, @step, @attempt, @status, @input, @output, @error_code, @error_message, @started_at, @finished_at)`),
+      // COALESCE keeps a column when the patch leaves it out; error and result use a flag because null clears them.
+      patch: db.prepare(`UPDATE workflow_runs SET
+          status = COALESCE(@status, status), current_state = COALESCE(@current_state, current_state),
+          intent = COALESCE(@intent, intent), result = CASE WHEN @set_result THEN @result ELSE result END,
+          error_code = CASE WHEN @set_error THEN @error_code ELSE error_code END,
+          error_message = CASE WHEN @set_error THEN @error_message ELSE error_message END,
+          attempts = attempts + @attempts_delta, error_count = error_count + @error_delta,
+          lease_until = @lease_until, updated_at = @now
+        WHERE run_id = @run_id AND lease_owner = @owner`),
+      byStatus: db.prepare(`SELECT run_id FROM workflow_runs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, run_id LIMIT ?`).pluck(),
+      latest: db.prepare(`SELECT * FROM workflow_runs WHERE tenant_id = ? AND session_id = ? AND run_id != ?
+        ORDER BY created_at DESC, run_id DESC LIMIT 1`),
+      getProgress: db.prepare('SELECT data FROM workflow_progress WHERE run_id = ? AND step = ?').pluck(),
+      saveProgress: db.prepare(`INSERT INTO workflow_progress (run_id, step, data, updated_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (run_id, step) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`),
+      insertApproval: db.prepare(`INSERT INTO workflow_approvals (approval_id, run_id, tenant_id, user_id, tool_use_id, tool, input, reason,
+          status, decided_by, decision_reason, created_at, expires_at, decided_at)
+        VALUES (@approval_id, @run_id, @tenant_id, @user_id, @tool_use_id, @tool, @input, @reason, @status, @decided_by,
+          @decision_reason, @created_at, @expires_at, @decided_at)
+        ON CONFLICT DO NOTHING`),
+      getApproval: db.prepare('SELECT * FROM workflow_approvals WHERE approval_id = ?'),
+      listApprovals: db.prepare(`SELECT * FROM workflow_approvals
+        WHERE (@tenant_id IS NULL OR tenant_id = @tenant_id) AND (@user_id IS NULL OR user_id = @user_id)
+          AND (@status IS NULL OR status = @status) AND (@run_id IS NULL OR run_id = @run_id)
+        ORDER BY created_at, approval_id LIMIT @limit`),
+      decide: db.prepare(`UPDATE workflow_approvals SET status = @status, decided_by = @decided_by, decision_reason = @decision_reason,
+          decided_at = @decided_at WHERE approval_id = @approval_id AND status = 'pending'`),
+      overdue: db.prepare(`SELECT * FROM workflow_approvals WHERE status = 'pending' AND expires_at <= ?`),
+      getEffect: db.prepare('SELECT * FROM workflow_effects WHERE key = ?'),
+      beginEffect: db.prepare(`INSERT INTO workflow_effects (key, run_id, step, tool_use_id, tool, status, started_at)
+        VALUES (@key, @runId, @step, @toolUseId, @tool, 'started', @startedAt) ON CONFLICT (key) DO NOTHING`),
+      completeEffect: db.prepare(`UPDATE workflow_effects SET status = 'completed', result = ?, completed_at = ? WHERE key = ?`),
+      insertFeedback: db.prepare(`INSERT INTO workflow_feedback (feedback_id, tenant_id, session_id, user_id, run_id, target_run_id, message, sentiment, created_at)
+        VALUES (@feedback_id, @tenant_id, @session_id, @user_id, @run_id, @target_run_id, @message, @sentiment, @created_at)
+        ON CONFLICT DO NOTHING`),
+      listFeedback: db.prepare(`SELECT * FROM workflow_feedback WHERE tenant_id = @tenant_id AND (@target IS NULL OR target_run_id = @target)
+        ORDER BY created_at DESC, feedback_id DESC LIMIT @limit`),
+    };
+  }
+
+  async createRun(run: NewRun): Promise<boolean> {
+    return this.s.insertRun.run(run).changes === 1;
+  }
+
+  async getRun(p: { runId: string; tenantId?: string }): Promise<RunRecord | null> {
+    // One read transaction so the run row and its steps come from the same checkpoint.
+    return this.db.transaction(() => {
+      const row = this.s.getRun.get(p.runId) as RunRow | undefined;
+      if (!row || (p.tenantId !== undefined && row.tenant_id !== p.tenantId)) return null;
+      return runFromRow(row, this.s.steps.all(p.runId) as StepRow[]);
+    })();
+  }
+
+  async getLease(p: { runId: string }): Promise<RunLease | null> {
+    const row = this.s.getRun.get(p.runId) as RunRow | undefined;
+    return row?.lease_owner ? { owner: row.lease_owner, until: row.lease_until ?? 0 } : null;
+  }
+
+  async claim(p: { runId: string; owner: string; now: number; until: number; takeOverFrom?: string }): Promise<{ claimed: boolean; holder?: RunLease }> {
+    return this.db
+      .transaction(() => {
+        const n = this.s.claim.run({ runId: p.runId, owner: p.owner, now: p.now, until: p.until, takeOverFrom: p.takeOverFrom ?? null }).changes;
+        if (n === 1) return { claimed: true };
+        const row = this.s.getRun.get(p.runId) as RunRow | undefined;
+        if (!row) throw new LoreError('NOT_FOUND', `run ${p.runId} not found`);
+        return { claimed: false, holder: { owner: row.lease_owner ?? '', until: row.lease_until ?? 0 } };
+      })
+      .immediate();
+  }
+
+  async release(p: { runId: string; owner: string }): Promise<void> {
+    this.s.release.run(p.runId, p.owner);
+  }
+
+  async checkpoint(p: { runId: string; owner: string; step?: StepRecord; patch: RunPatch; now: number; leaseUntil: number }): Promise<void> {
+    const { patch, step } = p;
+    this.db
+      .transaction(() => {
+        const changed = this.s.patch.run({
+          run_id: p.runId,
+          owner: p.owner,
+          status: patch.status ?? null,
+          current_state: patch.currentState ?? null,
+          intent: patch.intent ?? null,
+          set_result: patch.result !== undefined ? 1 : 0,
+          result: patch.result ? JSON.stringify(patch.result) : null,
+          set_error: patch.error !== undefined ? 1 : 0,
+          error_code: patch.error?.code ?? null,
+          error_message: patch.error?.message ?? null,
+          attempts_delta: patch.attemptsDelta ?? 0,
+          error_delta: patch.errorCountDelta ?? 0,
+          lease_until: p.leaseUntil,
+          now: p.now,
+        }).changes;
+        // Throwing rolls back the step insert too: a zombie writer leaves no trace.
+        if (changed !== 1) throw new LoreError('CONFLICT', `run ${p.runId} is no longer leased by ${p.owner}`);
+        if (step) {
+          this.s.insertStep.run({
+            run_id: p.runId,
+            step: step.step,
+            attempt: step.attempt,
+            status: step.status,
+            input: json(step.input),
+            output: json(step.output),
+            error_code: step.error?.code ?? null,
+            error_message: step.error?.message ?? null,
+            started_at: step.startedAt,
+            finished_at: step.finishedAt,
+          });
+        }
+      })
+      .immediate();
+  }
+
+  async listRunIds(p: { statuses: RunStatus[]; limit?: number }): Promise<string[]> {
+    return this.s.byStatus.all(JSON.stringify(p.statuses), p.limit ?? 10_000) as string[];
+  }
+
+  async latestRun(p: { tenantId: string; sessionId: string; excludeRunId?: string }): Promise<RunRecord | null> {
+    const row = this.s.latest.get(p.tenantId, p.sessionId, p.excludeRunId ?? '') as RunRow | undefined;
+    return row ? runFromRow(row, []) : null;
+  }
+
+  async getProgress<T>(p: { runId: string; step: string }): Promise<T | null> {
+    const data = this.s.getProgress.get(p.runId, p.step) as string | undefined;
+    return data === undefined ? null : (JSON.parse(data) as T);
+  }
+
+  async saveProgress(p: { runId: string; step: string; data: unknown; now: number }): Promise<void> {
+    this.s.saveProgress.run(p.runId, p.step, JSON.stringify(p.data), p.now);
+  }
+
+  async createApprovals(p: { approvals: PendingApproval[] }): Promise<void> {
+    this.db.transaction(() => {
+      for (const a of p.approvals) this.s.insertApproval.run(approvalToRow(a));
+    }).immediate();
+  }
+
+  async getApproval(p: { approvalId: string; tenantId?: string }): Promise<PendingApproval | null> {
+    const row = this.s.getApproval.get(p.approvalId) as ApprovalRow | undefined;
+    if (!row || (p.tenantId !== undefined && row.tenant_id !== p.tenantId)) return null;
+    return approvalFromRow(row);
+  }
+
+  async listApprovals(p: { tenantId?: string; userId?: string; status?: PendingApproval['status']; runId?: string; limit?: number }): Promise<PendingApproval[]> {
+    const rows = this.s.listApprovals.all({
+      tenant_id: p.tenantId ?? null,
+      user_id: p.userId ?? null,
+      status: p.status ?? null,
+      run_id: p.runId ?? null,
+      limit: p.limit ?? 1000,
+    }) as ApprovalRow[];
+    return rows.map(approvalFromRow);
+  }
+
+  async decideApproval(p: { approvalId: string; status: Exclude<PendingApproval['status'], 'pending'>; decidedBy: string; decisionReason?: string; decidedAt: number }): Promise<boolean> {
+    const n = this.s.decide.run({
+      approval_id: p.approvalId,
+      status: p.status,
+      decided_by: p.decidedBy,
+      decision_reason: p.decisionReason ?? null,
+      decided_at: p.decidedAt,
+    }).changes;
+    return n === 1;
+  }
+
+  async expireApprovals(p: { now: number }): Promise<PendingApproval[]> {
+    return this.db
+      .transaction(() => {
+        const rows = this.s.overdue.all(p.now) as ApprovalRow[];
+        const expired: PendingApproval[] = [];
+        for (const r of rows) {
+          const changes = this.s.decide.run({ approval_id: r.approval_id, status: 'expired', decided_by: 'system', decision_reason: 'expired', decided_at: p.now }).changes;
+          if (changes) expired.push(approvalFromRow({ ...r, status: 'expired', decided_by: 'system', decision_reason: 'expired', decided_at: p.now }));
+        }
+        return expired;
+      })
+      .immediate();
+  }
+
+  async getEffect(p: { key: string }): Promise<EffectRecord | null> {
+    const row = this.s.getEffect.get(p.key) as EffectRow | undefined;
+    return row ? effectFromRow(row) : null;
+  }
+
+  async beginEffect(p: { effect: Omit<EffectRecord, 'status' | 'result' | 'completedAt'> }): Promise<boolean> {
+    return this.s.beginEffect.run(p.effect).changes === 1;
+  }
+
+  async completeEffect(p: { key: string; result: unknown; completedAt: number }): Promise<void> {
+    this.s.completeEffect.run(JSON.stringify(p.result ?? null), p.completedAt, p.key);
+  }
+
+  async recordFeedback(p: { feedback: FeedbackRecord }): Promise<void> {
+    this.s.insertFeedback.run(feedbackToRow(p.feedback));
+  }
+
+  async listFeedback(p: { tenantId: string; targetRunId?: string; limit?: number }): Promise<FeedbackRecord[]> {
+    const rows = this.s.listFeedback.all({ tenant_id: p.tenantId, target: p.targetRunId ?? null, limit: p.limit ?? 100 }) as FeedbackRow[];
+    return rows.map(feedbackFromRow);
+  }
+}

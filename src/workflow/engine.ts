@@ -1,0 +1,223 @@
+import type { Logger } from 'pino';
+import type { LoopHooks } from '../agent/loop-types.js';
+import type { TurnDeps } from '../agent/turn.js';
+import { LoreError } from '../errors.js';
+import { sleep as abortableSleep } from '../models/retry-deadline.js';
+import { createLogger } from '../telemetry/logger.js';
+import { newId } from '../util/ids.js';
+import { createApprovalDesk } from './approval-desk.js';
+import { defaultPolicies, type ApprovalPolicy } from './approvals.js';
+import { acquireLease, initialData, newOwnerId } from './checkpointing.js';
+import { turnWorkflow, validateDefinition, type WorkflowDefinition } from './definition.js';
+import { EngineClosing, executeRun, type ExecuteOptions } from './executor.js';
+import { validateMessage } from './intent.js';
+import { createOperatorNotifier, type OperatorEvent } from './operator.js';
+import { buildResult } from './run-data.js';
+import type { RunStore } from './run-store.js';
+import { linkSignals } from './signals.js';
+import { createStepHandlers } from './steps.js';
+import type { RunRecord, RunResult, RunStatus, StartRunParams, TurnRunner } from './types.js';
+
+export interface WorkflowEngineDeps {
+  turnDeps: TurnDeps;
+  runs: RunStore;
+  /** config.approvals; defaults: 24 h, 1000. */
+  approvals?: { ttlSeconds: number; amountThreshold: number };
+  /** Replaces the default policies (tool flag + amount threshold). */
+  approvalPolicies?: ApprovalPolicy[];
+  definition?: WorkflowDefinition;
+  logger?: Logger;
+  onOperatorEvent?: (e: OperatorEvent) => void;
+  beforeModelCall?: LoopHooks['beforeModelCall'];
+  now?: () => number;
+  /** Retry backoff sleep; tests inject a fast one. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** How long a run stays claimed without a checkpoint before another engine may take it. */
+  leaseMs?: number;
+  /** How many runs recoverInFlight resumes at once. */
+  recoveryConcurrency?: number;
+}
+
+export interface WorkflowEngine extends TurnRunner {
+  readonly definition: WorkflowDefinition;
+  /** This instance's lease owner id (host/pid/instance). */
+  readonly owner: string;
+  /** Expire overdue approvals and resume runs whose approvals are all settled; returns runs resumed. */
+  sweepApprovals(): Promise<number>;
+  /** Stop taking work, let running turns park at their next step, release leases. */
+  close(): Promise<void>;
+}
+
+const ACTIVE: RunStatus[] = ['INITIATED', 'CONTEXT_BUILT', 'REASONING', 'TOOL_EXECUTION_PENDING', 'RESPONDED', 'LEARNING'];
+const TERMINAL: ReadonlySet<RunStatus> = new Set(['COMPLETED', 'FAILED']);
+
+/**
+ * The durable TurnRunner. A run is a row in the RunStore; executing it means holding its lease and
+ * interpreting the workflow definition from `currentState`, checkpointing after every step (see
+ * executor.ts). Because each step's effects are idempotent per run (turns, learnings, feedback,
+ * the tool ledger), a step interrupted by a crash is simply executed again on recovery.
+ */
+export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
+  const definition = deps.definition ?? turnWorkflow;
+  validateDefinition(definition);
+  const now = deps.now ?? Date.now;
+  const runs = deps.runs;
+  const owner = newOwnerId();
+  const leaseMs = deps.leaseMs ?? 5 * 60_000;
+  const approvals = deps.approvals ?? { ttlSeconds: 24 * 3600, amountThreshold: 1000 };
+  const logger = deps.logger ?? createLogger({ level: 'warn' });
+  const operator = createOperatorNotifier(logger, deps.onOperatorEvent);
+  const handlers = createStepHandlers({
+    turn: deps.turnDeps,
+    runs,
+    approvals: { ttlSeconds: approvals.ttlSeconds, policies: deps.approvalPolicies ?? defaultPolicies(approvals.amountThreshold) },
+    now,
+    operator,
+    ...(deps.beforeModelCall ? { beforeModelCall: deps.beforeModelCall } : {}),
+  });
+  const shutdown = new AbortController();
+  let closed = false;
+  /** One executor per run per process: concurrent resume() calls share it. */
+  const running = new Map<string, Promise<RunResult>>();
+  const background = new Set<Promise<unknown>>();
+
+  const executor = {
+    definition,
+    handlers,
+    runs,
+    owner,
+    leaseMs,
+    now,
+    sleep: deps.sleep ?? abortableSleep,
+    operator,
+    closing: () => closed,
+  };
+
+  async function load(runId: string, tenantId?: string): Promise<RunRecord> {
+    const run = await runs.getRun({ runId, ...(tenantId ? { tenantId } : {}) });
+    if (!run) throw new LoreError('NOT_FOUND', `run ${runId} not found`);
+    return run;
+  }
+
+  /** The stored result of a run that is not executable right now (terminal or waiting for a person). */
+  async function snapshot(run: RunRecord): Promise<RunResult> {
+    if (run.status !== 'AWAITING_APPROVAL' && run.result) return run.result;
+    const pending = await runs.listApprovals({ runId: run.runId, status: 'pending' });
+    const base = run.result ?? buildResult(initialData(run), run.status, { traceId: run.traceId, ...(run.error ? { error: run.error } : {}) });
+    return { ...base, ...(pending.length ? { pendingApprovals: pending } : {}) };
+  }
+
+  function execute(runId: string, opts: ExecuteOptions = {}): Promise<RunResult> {
+    const existing = running.get(runId);
+    if (existing) return existing;
+    const p = (async () => {
+      if (closed) throw new EngineClosing();
+      let run = await load(runId);
+      if (TERMINAL.has(run.status)) return snapshot(run);
+      if (run.status === 'AWAITING_APPROVAL' && (await desk.hasPending(runId))) return snapshot(run);
+      if (!(await acquireLease(runs, { runId, owner, now: now(), leaseMs }))) {
+        throw new LoreError('CONFLICT', `run ${runId} is being executed by another engine`);
+      }
+      const signal = linkSignals(opts.signal, shutdown.signal);
+      // Long model calls must not let the lease lapse; checkpoints renew it too.
+      const heartbeat = setInterval(() => void runs.claim({ runId, owner, now: now(), until: now() + leaseMs }).catch(() => {}), Math.max(1000, leaseMs / 3));
+      heartbeat.unref();
+      try {
+        run = await load(runId); // re-read under the lease: another engine may have advanced it
+        if (TERMINAL.has(run.status)) return await snapshot(run);
+        return await executeRun(executor, run, { ...opts, signal: signal.signal });
+      } finally {
+        clearInterval(heartbeat);
+        signal.dispose();
+        await runs.release({ runId, owner }).catch(() => {});
+      }
+    })().finally(() => running.delete(runId));
+    running.set(runId, p);
+    return p;
+  }
+
+  function track(p: Promise<unknown>): void {
+    const q = p.catch((e) => logger.warn({ event: 'background_resume_failed', err: e instanceof Error ? e.message : String(e) }, 'workflow: background resume failed'));
+    background.add(q);
+    void q.finally(() => background.delete(q));
+  }
+
+  const desk = createApprovalDesk({ runs, now, operator, execute: (runId) => execute(runId), track });
+
+  async function create(params: Omit<StartRunParams, 'stream' | 'signal' | 'onEvent'>): Promise<{ runId: string; traceId: string; created: boolean }> {
+    if (closed) throw new EngineClosing();
+    for (const k of ['tenantId', 'sessionId', 'userId'] as const) {
+      if (typeof params[k] !== 'string' || !params[k]) throw new LoreError('VALIDATION_FAILED', `${k} is required`);
+    }
+    validateMessage(params.message);
+    const runId = params.runId ?? newId('run');
+    const traceId = params.traceId ?? newId('trace');
+    const created = await runs.createRun({ runId, traceId, tenantId: params.tenantId, sessionId: params.sessionId, userId: params.userId, message: params.message, currentState: definition.startAt, createdAt: now() });
+    if (!created) {
+      // A client retrying with the same run id gets the same run, never a second one.
+      const existing = await load(runId);
+      if (existing.tenantId !== params.tenantId || existing.userId !== params.userId) throw new LoreError('CONFLICT', `run id ${runId} is already in use`);
+      return { runId, traceId: existing.traceId, created: false };
+    }
+    return { runId, traceId, created: true };
+  }
+
+  const engine: WorkflowEngine = {
+    definition,
+    owner,
+
+    async start(params) {
+      const { runId } = await create(params);
+      return execute(runId, { stream: !!params.stream, ...(params.signal ? { signal: params.signal } : {}), ...(params.onEvent ? { onEvent: params.onEvent } : {}) });
+    },
+
+    async enqueue(params) {
+      const { runId, traceId } = await create(params);
+      return { runId, traceId };
+    },
+
+    resume(runId, opts = {}) {
+      return execute(runId, opts);
+    },
+
+    async recoverInFlight() {
+      let resumed = await desk.sweep();
+      const queue = await runs.listRunIds({ statuses: ACTIVE });
+      const worker = async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          try {
+            await execute(id);
+            resumed++;
+          } catch (e) {
+            // Held by a live engine elsewhere, or we are closing: not ours to finish now. Anything
+            // else is logged, and must not keep the other runs from recovering.
+            if (e instanceof LoreError && (e.code === 'CONFLICT' || e.code === 'ABORTED')) continue;
+            logger.error({ event: 'recovery_failed', runId: id, err: e instanceof Error ? e.message : String(e) }, 'workflow: could not recover a run');
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, deps.recoveryConcurrency ?? 4) }, worker));
+      return resumed;
+    },
+
+    sweepApprovals: () => desk.sweep(),
+
+    async getRun({ tenantId, runId, userId }) {
+      const run = await runs.getRun({ runId, tenantId });
+      if (!run || (userId !== undefined && run.userId !== userId)) return null;
+      return run;
+    },
+
+    listApprovals: (p) => desk.list(p),
+
+    decideApproval: (p) => desk.decide(p),
+
+    async close() {
+      closed = true;
+      shutdown.abort(new EngineClosing());
+      await Promise.allSettled([...running.values(), ...background]);
+    },
+  };
+  return engine;
+}
+

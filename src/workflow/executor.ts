@@ -1,0 +1,180 @@
+import { LoreError, toLoreError, type ErrorCode } from '../errors.js';
+import { AwaitingApproval } from './approvals.js';
+import { CATCH_STEP, rebuildData, stepInput } from './checkpointing.js';
+import { choose, matchesError, readPath, retryDelayMs, type TaskState, type WorkflowDefinition } from './definition.js';
+import type { OperatorEvent } from './operator.js';
+import { buildResult, type DispatchOutput, type RunData } from './run-data.js';
+import type { RunPatch, RunStore } from './run-store.js';
+import type { StepContext, StepHandler } from './step-types.js';
+import type { RunEvent, RunRecord, RunResult, RunStatus, StepRecord } from './types.js';
+
+/**
+ * Interprets a WorkflowDefinition for one run, from its current state, checkpointing after every
+ * task attempt. The caller holds the run's lease; every checkpoint renews it and fails with
+ * CONFLICT if it was lost, which stops a zombie executor before it writes anything.
+ */
+export interface ExecutorDeps {
+  definition: WorkflowDefinition;
+  handlers: Record<string, StepHandler>;
+  runs: RunStore;
+  owner: string;
+  leaseMs: number;
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  operator: (e: OperatorEvent) => void;
+  /** True once the engine is shutting down: interrupted steps stay in flight for recovery. */
+  closing: () => boolean;
+}
+
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+  stream?: boolean;
+  onEvent?: (e: RunEvent) => void;
+}
+
+/** Raised when the engine shuts down mid-run; the run stays resumable. */
+export class EngineClosing extends LoreError {
+  constructor() {
+    super('ABORTED', 'the workflow engine is shutting down; the run will resume on restart');
+  }
+}
+
+/** Our lease was taken over (we were presumed dead): stop without writing anything more. */
+export class LeaseLost extends LoreError {
+  constructor(runId: string) {
+    super('CONFLICT', `run ${runId} is being executed by another engine`);
+  }
+}
+
+type TaskOutcome = { kind: 'ok' } | { kind: 'caught' } | { kind: 'suspended'; approvals: AwaitingApproval['approvals'] };
+
+export async function executeRun(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions = {}): Promise<RunResult> {
+  const data = rebuildData(x.definition, run);
+  const runId = run.runId;
+  let status: RunStatus = run.status;
+  let state = run.currentState;
+  // After a crash between a Catch and HandleError, the operator event still names the failed state.
+  let failedState = (run.steps.findLast((s) => s.step === CATCH_STEP)?.input as { state?: string } | undefined)?.state;
+  const emit = (e: RunEvent) => {
+    try {
+      opts.onEvent?.(e);
+    } catch {
+      // A listener's bug must not fail the run.
+    }
+  };
+  const checkpoint = async (patch: RunPatch, step?: StepRecord) => {
+    const now = x.now();
+    try {
+      await x.runs.checkpoint({ runId, owner: x.owner, patch, now, leaseUntil: now + x.leaseMs, ...(step ? { step } : {}) });
+    } catch (e) {
+      throw e instanceof LoreError && e.code === 'CONFLICT' ? new LeaseLost(runId) : e;
+    }
+    if (patch.status) status = patch.status;
+  };
+  const finish = async (s: 'COMPLETED' | 'FAILED', error?: { code: ErrorCode; message: string }): Promise<RunResult> => {
+    const result = buildResult(data, s, { traceId: run.traceId, ...(error ? { error } : {}) });
+    await checkpoint({ status: s, currentState: state, result, ...(s === 'FAILED' ? { error: error ?? result.error ?? null } : {}) });
+    if (s === 'FAILED') emit({ type: 'run_error', runId, error: result.error ?? { code: 'INTERNAL', message: 'failed' } });
+    emit({ type: 'run_finished', result });
+    return result;
+  };
+
+  emit({ type: 'run_started', runId, traceId: run.traceId, sessionId: run.sessionId });
+  // A run resumed from AWAITING_APPROVAL carries the paused result; it is stale from here on.
+  if (run.result) await checkpoint({ result: null });
+
+  for (;;) {
+    const def = x.definition.states[state];
+    if (!def) return finish('FAILED', { code: 'INTERNAL', message: `unknown workflow state "${state}"` });
+    if (def.type === 'choice') {
+      state = choose(def, data);
+      await checkpoint({ currentState: state });
+      continue;
+    }
+    if (def.type === 'succeed') return finish('COMPLETED');
+    if (def.type === 'fail') {
+      const code = readPath(data, def.errorPath) as ErrorCode | undefined;
+      const message = readPath(data, def.causePath) as string | undefined;
+      return finish('FAILED', { code: code ?? 'INTERNAL', message: message ?? 'the run failed' });
+    }
+    let outcome: TaskOutcome;
+    try {
+      outcome = await runTask(state, def);
+    } catch (e) {
+      if (e instanceof EngineClosing || e instanceof LeaseLost) throw e;
+      if (x.closing()) throw new EngineClosing();
+      // No catch route matched, or HandleError itself failed: still end in FAILED, never stuck.
+      const err = toLoreError(e);
+      if (state !== 'HandleError') notifyFailed(err);
+      return finish('FAILED', { code: err.code, message: err.message });
+    }
+    if (outcome.kind === 'suspended') {
+      const result = buildResult(data, 'AWAITING_APPROVAL', { traceId: run.traceId, pendingApprovals: outcome.approvals });
+      await checkpoint({ status: 'AWAITING_APPROVAL', result });
+      emit({ type: 'run_finished', result });
+      return result;
+    }
+  }
+
+  function notifyFailed(err: LoreError) {
+    x.operator({ type: 'run_failed', runId, tenantId: run.tenantId, sessionId: run.sessionId, userId: run.userId, state, error: { code: err.code, message: err.message }, at: x.now() });
+  }
+
+  async function runTask(name: string, def: TaskState): Promise<TaskOutcome> {
+    const handler = x.handlers[name];
+    if (!handler) throw new LoreError('INTERNAL', `no handler for task state "${name}"`);
+    if (def.statusOnEnter && def.statusOnEnter !== status) await checkpoint({ status: def.statusOnEnter });
+    const ctx: StepContext = {
+      stream: !!opts.stream,
+      emit,
+      setStatus: (s) => checkpoint({ status: s }),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(failedState ? { failedState } : {}),
+    };
+    const retries = def.retry.map(() => 0);
+    emit({ type: 'step_started', step: name });
+    for (let attempt = 1; ; attempt++) {
+      if (x.closing()) throw new EngineClosing();
+      const startedAt = x.now();
+      const input = stepInput(name, data);
+      try {
+        const output = await handler(data, ctx);
+        (data as unknown as Record<string, unknown>)[def.resultKey] = output;
+        const intent = name === 'Dispatch' ? (output as DispatchOutput).intent : undefined;
+        await checkpoint(
+          { currentState: def.next, attemptsDelta: 1, ...(def.statusOnExit ? { status: def.statusOnExit } : {}), ...(intent ? { intent } : {}) },
+          { step: name, attempt, status: 'succeeded', input, output, startedAt, finishedAt: x.now() },
+        );
+        state = def.next;
+        emit({ type: 'step_finished', step: name });
+        return { kind: 'ok' };
+      } catch (e) {
+        if (e instanceof AwaitingApproval) return { kind: 'suspended', approvals: e.approvals };
+        if (e instanceof LeaseLost) throw e;
+        if (x.closing()) throw new EngineClosing();
+        const err = toLoreError(e);
+        const error = { code: err.code, message: err.message };
+        await checkpoint({ attemptsDelta: 1, errorCountDelta: 1 }, { step: name, attempt, status: 'failed', input, error, startedAt, finishedAt: x.now() });
+        const ri = def.retry.findIndex((r) => matchesError(r.errorEquals, err.code));
+        const policy = def.retry[ri];
+        if (policy && retries[ri]! < policy.maxAttempts) {
+          const delayMs = retryDelayMs(policy, retries[ri]!);
+          retries[ri]!++;
+          x.operator({ type: 'step_retry', runId, state: name, attempt: attempt + 1, delayMs, error, at: x.now() });
+          await x.sleep(delayMs, opts.signal);
+          continue;
+        }
+        const route = def.catch.find((c) => matchesError(c.errorEquals, err.code));
+        if (!route) throw err;
+        data.error = { Error: err.code, Cause: err.message };
+        failedState = name;
+        await checkpoint({ currentState: route.next }, { step: CATCH_STEP, attempt: 1, status: 'succeeded', input: { state: name }, output: data.error, startedAt: x.now(), finishedAt: x.now() });
+        state = route.next;
+        emit({ type: 'step_finished', step: name });
+        return { kind: 'caught' };
+      }
+    }
+  }
+}
+
+export type { RunData };

@@ -1,0 +1,137 @@
+import { LearningStreamFilter } from '../agent/learning-tags.js';
+import type { AgentResult, ToolCallLog } from '../agent/loop-types.js';
+import { reason } from '../agent/turn.js';
+import { LoreError } from '../errors.js';
+import type { Message, Usage } from '../models/types.js';
+import { addUsage, emptyUsage, isToolUse } from '../models/types.js';
+import { outcomeToResultBlock } from '../tools/execute.js';
+import { makeGate } from './approvals.js';
+import { makeLedger } from './effects.js';
+import type { ReasonOutput, RunData } from './run-data.js';
+import type { StepContext, StepDeps } from './step-types.js';
+
+/**
+ * Reason, resumable. The loop's history is checkpointed as progress after every model call that
+ * asks for tools and after every tool round, so a re-executed step (crash, retry, approval)
+ * continues from the last round instead of starting over: it re-submits the unanswered tool-use
+ * message, and the ledger makes sure mutating calls in it do not run twice.
+ */
+export interface ReasonProgress {
+  history: Message[];
+  /** The assistant's tool-use message whose results are not in `history` yet. */
+  pending?: Message;
+  usage: Usage;
+  iterations: number;
+  toolCalls: ToolCallLog[];
+}
+
+export const REASON_STEP = 'Reason';
+
+export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext): Promise<ReasonOutput> {
+  const { input, context } = data;
+  if (!context) throw new LoreError('INTERNAL', 'Reason ran without a built context');
+  const { runs, now } = deps;
+  const runId = input.runId;
+  const prog: ReasonProgress = (await runs.getProgress<ReasonProgress>({ runId, step: REASON_STEP })) ?? {
+    history: context.messages,
+    usage: emptyUsage(),
+    iterations: 0,
+    toolCalls: [],
+  };
+  const save = () => runs.saveProgress({ runId, step: REASON_STEP, data: prog, now: now() });
+  const s = deps.turn.settings;
+  // A resumed segment gets what is left of the turn's allowance, but always one call to answer.
+  const settings = { ...s, maxIterations: Math.max(1, s.maxIterations - prog.iterations), turnTokenBudget: Math.max(1, s.turnTokenBudget - prog.usage.totalTokens) };
+  const hooks = {
+    gateTool: makeGate({ runs, runId, policies: deps.approvals.policies, now }),
+    runTool: makeLedger({
+      runs,
+      runId,
+      step: REASON_STEP,
+      now,
+      onUnknown: (call) => deps.operator({ type: 'tool_outcome_unknown', runId, tenantId: input.tenantId, toolUseId: call.toolUseId, tool: call.name, at: now() }),
+    }),
+    ...(deps.beforeModelCall ? { beforeModelCall: deps.beforeModelCall } : {}),
+  };
+  const loop = reason(
+    { ...deps.turn, settings },
+    input,
+    { system: context.system, messages: prog.pending ? [...prog.history, prog.pending] : prog.history },
+    { stream: ctx.stream, hooks, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+  );
+
+  const filter = new LearningStreamFilter();
+  const emitText = (t: string) => t && ctx.emit({ type: 'text_delta', text: t });
+  let batch: ToolCallLog[] = [];
+  let step = await loop.next();
+  while (!step.done) {
+    const e = step.value;
+    if (e.type === 'text_delta') emitText(filter.push(e.text));
+    else if (e.type === 'model_call_end') {
+      emitText(filter.flush());
+      prog.usage = addUsage(prog.usage, e.response.usage);
+      prog.iterations++;
+      const msg = e.response.output.message;
+      if (e.response.stopReason === 'tool_use' && msg.content.some(isToolUse)) {
+        prog.pending = msg;
+        await save();
+      }
+    } else if (e.type === 'tool_call_start') {
+      if (!batch.length) await ctx.setStatus('TOOL_EXECUTION_PENDING');
+      ctx.emit({ type: 'tool_call_start', toolUseId: e.call.toolUseId, name: e.call.name, input: e.call.input });
+    } else if (e.type === 'tool_call_end') {
+      batch.push(e.log);
+      ctx.emit({ type: 'tool_call_end', log: e.log });
+      const expected = prog.pending?.content.filter(isToolUse).length ?? 0;
+      if (prog.pending && batch.length === expected) {
+        // The same toolResult message the loop appends, so the saved history equals the loop's.
+        const results: Message = { role: 'user', content: batch.map(resultBlock) };
+        prog.history = [...prog.history, prog.pending, results];
+        prog.toolCalls = [...prog.toolCalls, ...batch];
+        delete prog.pending;
+        batch = [];
+        await save();
+        await ctx.setStatus('REASONING');
+      }
+    }
+    step = await loop.next();
+  }
+  emitText(filter.flush());
+  return toOutput(step.value, prog);
+}
+
+function resultBlock(log: ToolCallLog) {
+  return outcomeToResultBlock({
+    call: { toolUseId: log.toolUseId, name: log.name, input: log.input },
+    status: log.status === 'success' ? 'success' : 'error',
+    output: log.output,
+    latencyMs: log.latencyMs,
+  });
+}
+
+function toOutput(r: AgentResult, prog: ReasonProgress): ReasonOutput {
+  const awaiting = r.stopReason === 'awaiting_approval';
+  return {
+    text: r.text,
+    stopReason: r.stopReason,
+    awaitingApproval: awaiting,
+    pendingCalls: awaiting ? (r.pendingApprovals ?? []) : [],
+    toolCalls: prog.toolCalls,
+    usage: prog.usage,
+    iterations: prog.iterations,
+    ...(r.error ? { error: r.error } : {}),
+  };
+}
+
+/** The AgentResult handleResponse expects, from a (possibly resumed) Reason output. */
+export function agentResultOf(o: ReasonOutput): AgentResult {
+  return {
+    text: o.text,
+    newMessages: [],
+    toolCalls: o.toolCalls,
+    usage: o.usage,
+    iterations: o.iterations,
+    stopReason: o.stopReason as AgentResult['stopReason'],
+    ...(o.error ? { error: o.error } : {}),
+  };
+}

@@ -1,0 +1,118 @@
+import { buildTurnContext, handleResponse, updateKnowledge } from '../agent/turn.js';
+import { httpStatusFor, LoreError, type ErrorCode } from '../errors.js';
+import { awaitApprovalStep } from './approvals.js';
+import { feedbackAnswer, feedbackSentiment, classifyIntent, validateMessage } from './intent.js';
+import { agentResultOf, reasonStep } from './reason-step.js';
+import type { ContextOutput, DispatchOutput, FailureOutput, FeedbackOutput, KnowledgeOutput, ResponseOutput, RunData } from './run-data.js';
+import type { StepContext, StepDeps, StepHandler } from './step-types.js';
+
+/**
+ * The task states' implementations, keyed by state name. They read the run data and return their
+ * output; all persistence they do is idempotent per run (turns by (runId, role), learnings by
+ * deterministic ids, feedback by run id, tools by the ledger), which is what makes re-running a
+ * step after a crash safe. The local engine calls them directly; asl.ts binds them as Lambdas.
+ */
+export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> {
+  const { turn, runs } = deps;
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new LoreError('INTERNAL', `workflow data is missing ${what}`);
+    return v;
+  };
+
+  const Dispatch = async (data: RunData, ctx: StepContext): Promise<DispatchOutput> => {
+    const message = validateMessage(data.input.message);
+    return classifyIntent(turn.provider, message, ctx.signal);
+  };
+
+  const RecordFeedback = async (data: RunData): Promise<FeedbackOutput> => {
+    const { input } = data;
+    const target = await runs.latestRun({ tenantId: input.tenantId, sessionId: input.sessionId, excludeRunId: input.runId });
+    const sentiment = feedbackSentiment(input.message);
+    await runs.recordFeedback({
+      feedback: {
+        feedbackId: `fb_${input.runId}`,
+        tenantId: input.tenantId,
+        sessionId: input.sessionId,
+        userId: input.userId,
+        runId: input.runId,
+        targetRunId: target?.runId ?? null,
+        message: input.message,
+        sentiment,
+        createdAt: deps.now(),
+      },
+    });
+    const answer = feedbackAnswer(sentiment, !!target);
+    const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turn.settings.sessionTtlSeconds, inputTokens: 0, outputTokens: 0 };
+    await turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: input.message }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] });
+    return { answer, targetRunId: target?.runId ?? null, sentiment };
+  };
+
+  const BuildContext = async (data: RunData): Promise<ContextOutput> => {
+    const ctx = await buildTurnContext(turn, data.input);
+    return { system: ctx.system, messages: ctx.messages, retrieved: ctx.retrieved.length };
+  };
+
+  const Reason = (data: RunData, ctx: StepContext) => reasonStep(deps, data, ctx);
+
+  const AwaitApproval = (data: RunData) =>
+    awaitApprovalStep(
+      {
+        runs,
+        now: deps.now,
+        ttlSeconds: deps.approvals.ttlSeconds,
+        onRequested: (approvals) => deps.operator({ type: 'approval_requested', runId: data.input.runId, tenantId: data.input.tenantId, approvals, at: deps.now() }),
+      },
+      data,
+    );
+
+  const HandleResponse = async (data: RunData): Promise<ResponseOutput> => {
+    const out = await handleResponse(turn, data.input, agentResultOf(need(data.reason, 'the Reason output')));
+    return { answer: out.answer, learnings: out.learnings, hasLearnings: out.learnings.length > 0, ...(out.error ? { error: out.error } : {}) };
+  };
+
+  const UpdateKnowledge = async (data: RunData, ctx: StepContext): Promise<KnowledgeOutput> => {
+    const learnings = need(data.response, 'the HandleResponse output').learnings;
+    return { outcomes: await updateKnowledge(turn, data.input, learnings, ctx.signal) };
+  };
+
+  const HandleError = async (data: RunData, ctx: StepContext): Promise<FailureOutput> => {
+    const error = caughtError(data.error);
+    const { input } = data;
+    deps.operator({
+      type: 'run_failed',
+      runId: input.runId,
+      tenantId: input.tenantId,
+      sessionId: input.sessionId,
+      userId: input.userId,
+      ...(ctx.failedState ? { state: ctx.failedState } : {}),
+      error,
+      at: deps.now(),
+    });
+    return { ...error, answer: failureAnswer(error.code) };
+  };
+
+  return { Dispatch, RecordFeedback, BuildContext, Reason, AwaitApproval, HandleResponse, UpdateKnowledge, HandleError };
+}
+
+const isErrorCode = (s: unknown): s is ErrorCode => typeof s === 'string' && s in httpStatusFor;
+
+/** `{Error, Cause}` from a Catch; a Lambda's Cause is a JSON string holding errorMessage. */
+export function caughtError(e: RunData['error']): { code: ErrorCode; message: string } {
+  if (!e) return { code: 'INTERNAL', message: 'the run failed without an error record' };
+  let message = e.Cause ?? '';
+  try {
+    const parsed = JSON.parse(message) as { errorMessage?: unknown };
+    if (parsed && typeof parsed.errorMessage === 'string') message = parsed.errorMessage;
+  } catch {
+    // a plain message
+  }
+  return { code: isErrorCode(e.Error) ? e.Error : 'INTERNAL', message: message || e.Error };
+}
+
+export function failureAnswer(code: ErrorCode): string {
+  if (code === 'MODEL_THROTTLED' || code === 'MODEL_TIMEOUT' || code === 'MODEL_UNAVAILABLE') {
+    return 'Sorry — the model is unavailable right now, so I could not answer. Please try again in a moment.';
+  }
+  if (code === 'VALIDATION_FAILED' || code === 'PAYLOAD_TOO_LARGE') return 'Sorry — I could not process that message. Please check it and try again.';
+  return `Sorry — something went wrong and I could not complete this turn (${code}). An operator has been notified.`;
+}
