@@ -66,7 +66,11 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     const written = r.learnings.filter((l) => l.event === 'ADD' || l.event === 'UPDATE').length;
     if (written) rt.metrics.learningsWritten(written);
     for (const t of r.toolCalls) rt.metrics.toolCall(t.name, t.status === 'success' ? 'success' : 'error', t.latencyMs);
-    if (evaluate && r.status === 'COMPLETED' && r.intent !== 'feedback' && r.answer) {
+    if (r.intent === 'feedback') {
+      // A thumb typed into the chat re-scores the turn it was about right away.
+      const target = evaluations.feedbackTarget(r.runId);
+      if (target) evaluator.refreshQuality(target);
+    } else if (evaluate && r.status === 'COMPLETED' && r.answer) {
       const o = origin ?? (await lookup(r.runId));
       if (o) evaluator.submit({ runId: r.runId, tenantId: o.tenantId, sessionId: r.sessionId, userId: o.userId, question: o.question, answer: r.answer });
     }

@@ -86,3 +86,29 @@ describe('evaluator', () => {
     expect(ev.sampled('run_7')).toBe(ev.sampled('run_7'));
   });
 });
+
+describe('evaluator with chat feedback', () => {
+  it('counts feedback typed into the chat as a thumb on the previous turn', async () => {
+    const { mkdtempSync: mk } = await import('node:fs');
+    const { loadConfig } = await import('../config.js');
+    const { createRuntime } = await import('../runtime.js');
+    const { createAgentService } = await import('../service.js');
+    const rt = createRuntime(loadConfig({}, { dataDir: mk(join(tmpdir(), 'lore-fb-')), logLevel: 'silent' }));
+    const svc = createAgentService(rt, { evaluate: true });
+    try {
+      const first = await svc.start({ tenantId: 't', sessionId: 's', userId: 'u', message: 'what is 17*23?' });
+      await svc.evaluator.drain();
+      const before = svc.evaluations.get(first.runId)!;
+      const fb = await svc.start({ tenantId: 't', sessionId: 's', userId: 'u', message: 'That was wrong answer, not helpful' });
+      expect(fb.intent).toBe('feedback');
+      expect(svc.evaluations.thumbs('t', first.runId)).toEqual({ up: 0, down: 1 });
+      // The service re-merged quality as soon as the feedback turn finished.
+      const after = svc.evaluations.get(first.runId)!;
+      expect(after.quality!).toBeLessThan(before.quality!);
+      expect(after.lowConfidence).toBe(true);
+    } finally {
+      await svc.close();
+      rt.close();
+    }
+  });
+});

@@ -77,11 +77,20 @@ export class SqliteEvaluationStore {
     return r ? toRecord(r) : null;
   }
 
-  /** Thumbs for a run, as counts. */
+  /**
+   * Thumbs for a run, as counts: explicit ratings (POST /feedback) plus feedback the user typed
+   * into the chat ("that was wrong"), which the workflow's feedback path stores with a sentiment.
+   */
   thumbs(tenantId: string, runId: string): { up: number; down: number } {
     const r = this.db
-      .prepare(`SELECT sum(rating = 'up') AS up, sum(rating = 'down') AS down FROM feedback WHERE tenant_id = ? AND run_id = ?`)
-      .get(tenantId, runId) as { up: number | null; down: number | null };
+      .prepare(
+        `SELECT sum(rating = 'up') AS up, sum(rating = 'down') AS down FROM (
+           SELECT rating FROM feedback WHERE tenant_id = @t AND run_id = @r
+           UNION ALL
+           SELECT CASE sentiment WHEN 'positive' THEN 'up' WHEN 'negative' THEN 'down' END
+             FROM workflow_feedback WHERE tenant_id = @t AND target_run_id = @r)`,
+      )
+      .get({ t: tenantId, r: runId }) as { up: number | null; down: number | null };
     return { up: r.up ?? 0, down: r.down ?? 0 };
   }
 
@@ -94,9 +103,22 @@ export class SqliteEvaluationStore {
     ).map(toRecord);
   }
 
+  /** The run a chat-feedback run was about, if any. */
+  feedbackTarget(feedbackRunId: string): string | null {
+    const r = this.db.prepare('SELECT target_run_id FROM workflow_feedback WHERE run_id = ?').get(feedbackRunId) as { target_run_id: string | null } | undefined;
+    return r?.target_run_id ?? null;
+  }
+
   /** Runs with feedback that changed since `since`, for re-merging quality. */
   runsWithFeedbackSince(since: number): string[] {
-    return (this.db.prepare('SELECT DISTINCT run_id FROM feedback WHERE updated_at >= ?').all(since) as Array<{ run_id: string }>).map((r) => r.run_id);
+    return (
+      this.db
+        .prepare(
+          `SELECT run_id FROM feedback WHERE updated_at >= @s
+           UNION SELECT target_run_id FROM workflow_feedback WHERE created_at >= @s AND target_run_id IS NOT NULL`,
+        )
+        .all({ s: since }) as Array<{ run_id: string }>
+    ).map((r) => r.run_id);
   }
 
   listFlagged(tenantId: string, limit = 100): EvaluationRecord[] {
