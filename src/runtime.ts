@@ -74,6 +74,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   const turnDeps: TurnDeps = {
     provider,
     tools,
+    tracer: tracing.tracer,
     sessions,
     knowledge,
     settings: {

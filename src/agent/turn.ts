@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { ErrorCode } from '../errors.js';
 import type { LearningOutcome } from '../learning/updater.js';
 import { applyLearnings } from '../learning/updater.js';
@@ -17,6 +18,8 @@ export interface TurnDeps {
   tools: ToolRegistry;
   sessions: SessionStore;
   knowledge: KnowledgeStore;
+  /** Spans for workflow steps and tool calls (model calls are traced by the provider wrapper). */
+  tracer?: Tracer;
   settings: {
     maxIterations: number;
     turnTokenBudget: number;

@@ -23,3 +23,11 @@ export function newId(prefix: string, now = Date.now()): string {
   }
   return `${prefix}_${ts}${rand}`;
 }
+
+/** A W3C / OpenTelemetry trace id (32 lowercase hex, not all zero): the run's correlation id. */
+export function newTraceId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('hex');
+    if (!/^0+$/.test(id)) return id;
+  }
+}

@@ -4,7 +4,7 @@ import type { TurnDeps } from '../agent/turn.js';
 import { LoreError } from '../errors.js';
 import { sleep as abortableSleep } from '../models/retry-deadline.js';
 import { createLogger } from '../telemetry/logger.js';
-import { newId } from '../util/ids.js';
+import { newId, newTraceId } from '../util/ids.js';
 import { createApprovalDesk } from './approval-desk.js';
 import { defaultPolicies, type ApprovalPolicy } from './approvals.js';
 import { acquireLease, initialData, newOwnerId } from './checkpointing.js';
@@ -91,6 +91,7 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     sleep: deps.sleep ?? abortableSleep,
     operator,
     closing: () => closed,
+    ...(deps.turnDeps.tracer ? { tracer: deps.turnDeps.tracer } : {}),
   };
 
   async function load(runId: string, tenantId?: string): Promise<RunRecord> {
@@ -151,7 +152,7 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     }
     validateMessage(params.message);
     const runId = params.runId ?? newId('run');
-    const traceId = params.traceId ?? newId('trace');
+    const traceId = params.traceId ?? newTraceId();
     const created = await runs.createRun({ runId, traceId, tenantId: params.tenantId, sessionId: params.sessionId, userId: params.userId, message: params.message, currentState: definition.startAt, createdAt: now() });
     if (!created) {
       // A client retrying with the same run id gets the same run, never a second one.

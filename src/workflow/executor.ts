@@ -1,4 +1,6 @@
+import { context, type Tracer } from '@opentelemetry/api';
 import { LoreError, toLoreError, type ErrorCode } from '../errors.js';
+import { recordError } from '../telemetry/tracing.js';
 import { AwaitingApproval } from './approvals.js';
 import { CATCH_STEP, rebuildData, stepInput } from './checkpointing.js';
 import { choose, matchesError, readPath, retryDelayMs, type TaskState, type WorkflowDefinition } from './definition.js';
@@ -6,6 +8,7 @@ import type { OperatorEvent } from './operator.js';
 import { buildResult, type DispatchOutput, type RunData } from './run-data.js';
 import type { RunPatch, RunStore } from './run-store.js';
 import type { StepContext, StepHandler } from './step-types.js';
+import { inSpan, startRunSpan } from './tracing.js';
 import type { RunEvent, RunRecord, RunResult, RunStatus, StepRecord } from './types.js';
 
 /**
@@ -24,6 +27,8 @@ export interface ExecutorDeps {
   operator: (e: OperatorEvent) => void;
   /** True once the engine is shutting down: interrupted steps stay in flight for recovery. */
   closing: () => boolean;
+  /** A span per run and per step attempt; model and tool spans nest under the step. */
+  tracer?: Tracer;
 }
 
 export interface ExecuteOptions {
@@ -49,6 +54,21 @@ export class LeaseLost extends LoreError {
 type TaskOutcome = { kind: 'ok' } | { kind: 'caught' } | { kind: 'suspended'; approvals: AwaitingApproval['approvals'] };
 
 export async function executeRun(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions = {}): Promise<RunResult> {
+  if (!x.tracer) return interpret(x, run, opts);
+  const { span, ctx } = startRunSpan(x.tracer, run, run.steps.length > 0);
+  try {
+    const result = await context.with(ctx, () => interpret(x, run, opts));
+    span.setAttribute('lore.run.status', result.status);
+    return result;
+  } catch (e) {
+    recordError(span, e);
+    throw e;
+  } finally {
+    span.end();
+  }
+}
+
+async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions): Promise<RunResult> {
   const data = rebuildData(x.definition, run);
   const runId = run.runId;
   let status: RunStatus = run.status;
@@ -138,7 +158,7 @@ export async function executeRun(x: ExecutorDeps, run: RunRecord, opts: ExecuteO
       const startedAt = x.now();
       const input = stepInput(name, data);
       try {
-        const output = await handler(data, ctx);
+        const output = await inSpan(x.tracer, context.active(), `step ${name}`, { 'lore.step': name, 'lore.step.attempt': attempt }, () => handler(data, ctx), (e) => e instanceof AwaitingApproval);
         (data as unknown as Record<string, unknown>)[def.resultKey] = output;
         const intent = name === 'Dispatch' ? (output as DispatchOutput).intent : undefined;
         await checkpoint(

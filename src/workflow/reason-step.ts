@@ -4,7 +4,11 @@ import { reason } from '../agent/turn.js';
 import { LoreError } from '../errors.js';
 import type { Message, Usage } from '../models/types.js';
 import { addUsage, emptyUsage, isToolUse } from '../models/types.js';
-import { outcomeToResultBlock } from '../tools/execute.js';
+import { context as otelContext, SpanStatusCode } from '@opentelemetry/api';
+import { ATTR } from '../telemetry/tracing.js';
+import { outcomeToResultBlock, type ToolCall, type ToolOutcome } from '../tools/execute.js';
+import type { AnyTool } from '../tools/tool.js';
+import { inSpan } from './tracing.js';
 import { makeGate } from './approvals.js';
 import { makeLedger } from './effects.js';
 import type { ReasonOutput, RunData } from './run-data.js';
@@ -42,15 +46,24 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
   const s = deps.turn.settings;
   // A resumed segment gets what is left of the turn's allowance, but always one call to answer.
   const settings = { ...s, maxIterations: Math.max(1, s.maxIterations - prog.iterations), turnTokenBudget: Math.max(1, s.turnTokenBudget - prog.usage.totalTokens) };
-  const hooks = {
-    gateTool: makeGate({ runs, runId, policies: deps.approvals.policies, now }),
-    runTool: makeLedger({
+  const ledger = makeLedger({
       runs,
       runId,
       step: REASON_STEP,
       now,
       onUnknown: (call) => deps.operator({ type: 'tool_outcome_unknown', runId, tenantId: input.tenantId, toolUseId: call.toolUseId, tool: call.name, at: now() }),
-    }),
+  });
+  const tracer = deps.turn.tracer;
+  const hooks = {
+    gateTool: makeGate({ runs, runId, policies: deps.approvals.policies, now }),
+    // One span per tool call, under the Reason step's span.
+    runTool: (call: ToolCall, tool: AnyTool | undefined, run: () => Promise<ToolOutcome>) =>
+      inSpan(tracer, otelContext.active(), `tool ${call.name}`, { [ATTR.TOOL_NAME]: call.name, [ATTR.TOOL_CALL_ID]: call.toolUseId }, async (span) => {
+        const outcome = await ledger(call, tool, run);
+        span?.setAttributes({ [ATTR.TOOL_STATUS]: outcome.status, [ATTR.LATENCY_MS]: outcome.latencyMs, ...(outcome.errorCode ? { [ATTR.ERROR_TYPE]: outcome.errorCode } : {}) });
+        if (outcome.status === 'error') span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorCode ?? 'tool error' });
+        return outcome;
+      }),
     ...(deps.beforeModelCall ? { beforeModelCall: deps.beforeModelCall } : {}),
   };
   const loop = reason(
