@@ -4,10 +4,12 @@ import { registerApprovals } from './commands/approvals.js';
 import { registerAsk } from './commands/ask.js';
 import { registerChat } from './commands/chat.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDlq } from './commands/dlq.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLearnings } from './commands/learnings.js';
 import { registerReview } from './commands/review.js';
+import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
 import { registerTools } from './commands/tools.js';
 import { reportCliError } from './errors.js';
@@ -21,6 +23,7 @@ export function buildProgram(): Command {
     .option('--tenant <id>', 'tenant id (overrides LORE_TENANT)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerServe(program);
   registerAsk(program);
   registerChat(program);
   registerTools(program);
@@ -31,6 +34,7 @@ export function buildProgram(): Command {
   registerEval(program);
   registerReview(program);
   registerStats(program);
+  registerDlq(program);
   return program;
 }
 

@@ -6,41 +6,11 @@ import { createScheduler, type ScheduledJob } from '../../ingress/scheduler.js';
 import { startServer } from '../../ingress/server.js';
 import { chatJobHandler, createWorkerPool } from '../../ingress/worker.js';
 import { ingressMetrics } from '../../ingress/metrics.js';
-import { Evaluator } from '../../learning/evaluator.js';
 import { createRuntime } from '../../runtime.js';
-import { SqliteEvaluationStore } from '../../stores/sqlite/evaluation-store.js';
+import { createAgentService } from '../../service.js';
 import { SqliteQueue } from '../../stores/sqlite/queue.js';
-import { SqliteRunStore } from '../../stores/sqlite/run-store.js';
-import { createWorkflowEngine } from '../../workflow/engine.js';
-import type { RunStore } from '../../workflow/run-store.js';
-import type { RunResult, TurnRunner } from '../../workflow/types.js';
 import type { GlobalOptions } from '../context.js';
 import { UsageError } from '../errors.js';
-
-/**
- * The runner the HTTP layer sees: the engine, with every completed answer handed to the
- * evaluator (sampled, asynchronous; it never delays the response).
- */
-function withEvaluation(engine: TurnRunner, runs: RunStore, evaluator: Evaluator): TurnRunner {
-  const judge = (question: string | undefined, tenantId: string, userId: string) => (r: RunResult) => {
-    if (r.status === 'COMPLETED' && r.intent !== 'feedback' && question) {
-      evaluator.submit({ runId: r.runId, tenantId, sessionId: r.sessionId, userId, question, answer: r.answer });
-    }
-    return r;
-  };
-  const afterResume = async (r: RunResult) => {
-    if (r.status !== 'COMPLETED') return r;
-    // A resumed run's question and owner are in its record, not in the result.
-    const run = await runs.getRun({ runId: r.runId }).catch(() => null);
-    return run ? judge(run.message, run.tenantId, run.userId)(r) : r;
-  };
-  return {
-    ...engine,
-    start: (p) => engine.start(p).then(judge(p.message, p.tenantId, p.userId)),
-    resume: (id, o) => engine.resume(id, o).then(afterResume),
-    decideApproval: (p) => engine.decideApproval(p).then(afterResume),
-  };
-}
 
 export function registerServe(program: Command): void {
   program
@@ -54,17 +24,9 @@ export function registerServe(program: Command): void {
       const config = loadConfig(process.env, { dataDir: g.dataDir, model: g.model, tenant: g.tenant, 'server.host': opts.host, 'server.port': opts.port });
       const rt = createRuntime(config);
       const log = rt.logger;
-      const runs = new SqliteRunStore(rt.db);
-      const engine = createWorkflowEngine({ turnDeps: rt.turnDeps, runs, approvals: config.approvals, logger: log });
-      const evaluator = new Evaluator({
-        provider: rt.provider,
-        store: new SqliteEvaluationStore(rt.db),
-        sampleRate: config.evaluation.enabled ? config.evaluation.sampleRate : 0,
-        lowScoreThreshold: config.evaluation.lowScoreThreshold,
-        metrics: rt.metrics,
-        logger: log,
-      });
-      const runner = withEvaluation(engine, runs, evaluator);
+      // The agent service: the durable engine plus budgets, metrics and the evaluator after turns.
+      const runner = createAgentService(rt);
+      const { engine, evaluator } = runner;
       const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE });
       const jobs: ScheduledJob[] = [
         { name: 'session-ttl-purge', schedule: '@every 10m', run: () => rt.sessions.purgeExpired() },
@@ -104,8 +66,7 @@ export function registerServe(program: Command): void {
           process.off('SIGINT', stop).off('SIGTERM', stop);
           void (async () => {
             await server.close();
-            await engine.close();
-            await Promise.race([evaluator.drain(), new Promise((r) => setTimeout(r, 5000).unref())]);
+            await Promise.race([runner.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
             rt.close();
             resolve();
           })();

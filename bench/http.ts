@@ -1,0 +1,134 @@
+/**
+ * HTTP benchmark: POST /chat (offline model, real workflow engine, durable SQLite writes) against
+ * a bare Hono route, same machine, same run. The servers run in a child process so the load
+ * generator (autocannon) does not share their event loop.
+ *
+ *   npx tsx bench/http.ts [--duration 10] [--connections 50]
+ *   LORE_BENCH_EVALUATE=1 also runs the sampled LLM judge after each turn, as `lore serve` does by default.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const DOC = 'The internal API rate limit is 100 req/s. Authentication uses OAuth 2.0 client credentials.';
+const QUESTIONS = ['What is the rate limit of our internal API?', 'How does authentication work for the internal API?', 'What is 17*23?', 'hello there'];
+
+async function serve(): Promise<void> {
+  const { createAdaptorServer } = await import('@hono/node-server');
+  const { Hono } = await import('hono');
+  const { loadConfig } = await import('../src/config.js');
+  const { createRuntime } = await import('../src/runtime.js');
+  const { createAgentService } = await import('../src/service.js');
+  const { SqliteFeedbackStore } = await import('../src/ingress/feedback-store.js');
+  const { startServer } = await import('../src/ingress/server.js');
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'lore-bench-'));
+  const config = loadConfig({}, { dataDir, logLevel: 'warn', 'server.rateLimitPerMinute': 100_000_000 });
+  const rt = createRuntime(config);
+  // What `lore serve` runs: the durable engine + budgets, metrics and (if enabled) the sampled judge.
+  const svc = createAgentService(rt, { evaluate: process.env.LORE_BENCH_EVALUATE === '1' });
+  await rt.knowledge.upsertDocument({ tenantId: config.tenant, sourceUri: 'docs/internal-api.md', kind: 'document', text: DOC });
+  const lore = await startServer(
+    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, logger: rt.logger },
+    { host: '127.0.0.1', port: 0 },
+  );
+
+  // The same app with a runner that answers at once: what the HTTP layer itself costs per turn.
+  const canned = { runId: 'run_x', traceId: 't', sessionId: 's', status: 'COMPLETED' as const, answer: 'ok', learnings: [], toolCalls: [], usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, iterations: 1 };
+  const noop = { ...svc, start: async (p: { sessionId: string; runId?: string }) => ({ ...canned, sessionId: p.sessionId, runId: p.runId ?? 'run_x' }) };
+  const ingressOnly = await startServer(
+    { config, runner: noop, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, logger: rt.logger },
+    { host: '127.0.0.1', port: 0 },
+  );
+
+  const bare = new Hono();
+  bare.post('/bare', async (c) => c.json({ ok: true, got: ((await c.req.json()) as { message?: string }).message?.length ?? 0 }));
+  const bareServer = createAdaptorServer({ fetch: bare.fetch });
+  await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
+  const barePort = (bareServer.address() as { port: number }).port;
+
+  process.send!({ lore: lore.url, ingress: ingressOnly.url, bare: `http://127.0.0.1:${barePort}` });
+  process.on('message', async (m: { cmd: string }) => {
+    if (m.cmd === 'stats') {
+      const counts = rt.db.prepare(`SELECT (SELECT count(*) FROM workflow_runs) AS runs, (SELECT count(*) FROM workflow_steps) AS steps, (SELECT count(*) FROM turns) AS turns`).get();
+      process.send!({ counts });
+    } else if (m.cmd === 'stop') {
+      await lore.close();
+      await ingressOnly.close();
+      await svc.close();
+      bareServer.close();
+      rt.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(0);
+    }
+  });
+}
+
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  errors: number;
+}
+
+function load(name: string, url: string, duration: number, connections: number): Promise<Result> {
+  let n = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        method: 'POST',
+        duration,
+        connections,
+        headers: { 'content-type': 'application/json' },
+        // Many sessions, a mix of KB questions, arithmetic (a tool call) and chitchat.
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ session_id: `bench-${n % 500}`, message: QUESTIONS[n++ % QUESTIONS.length] }) }) }],
+      },
+      (err, r) => {
+        if (err) return reject(err);
+        const ok = r['2xx'];
+        resolve({ name, rps: ok / r.duration, p50: r.latency.p50, p99: r.latency.p99, ok, errors: r.non2xx + r.errors + r.timeouts });
+      },
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, serve: { type: 'boolean' } } });
+  if (values.serve) return serve();
+  const duration = Math.min(Number(values.duration), 30);
+  const connections = Math.min(Number(values.connections), 50);
+  // LORE_BENCH_PROFILE=<dir> writes a CPU profile of the server process there, to see where turns spend their time.
+  const prof = process.env.LORE_BENCH_PROFILE;
+  const execArgv = ['--import', 'tsx', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])];
+  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const urls = await new Promise<{ lore: string; ingress: string; bare: string }>((r) => child.once('message', (m) => r(m as { lore: string; ingress: string; bare: string })));
+  const cpu = cpus();
+  console.log(`machine: ${cpu[0]?.model} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
+  console.log(`load: autocannon, ${connections} connections, ${duration} s each (after a 2 s warm-up)\n`);
+
+  await load('warm-up', `${urls.lore}/chat`, 2, connections);
+  await load('warm-up', `${urls.bare}/bare`, 2, connections);
+  const chat = await load('POST /chat (offline model, durable)', `${urls.lore}/chat`, duration, connections);
+  const bare = await load('POST /bare (bare Hono)', `${urls.bare}/bare`, duration, connections);
+  const ingress = await load('POST /chat (no-op runner: HTTP layer only)', `${urls.ingress}/chat`, duration, connections);
+  child.send({ cmd: 'stats' });
+  const stats = await new Promise<{ counts: Record<string, number> }>((r) => child.once('message', (m) => r(m as { counts: Record<string, number> })));
+
+  for (const r of [chat, bare, ingress]) {
+    console.log(`${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   ok ${r.ok}   errors ${r.errors}`);
+  }
+  const ratio = chat.rps / bare.rps;
+  console.log(`\nturns/s: ${chat.rps.toFixed(0)} (target ≥ 1000)   ratio to bare route: ${(ratio * 100).toFixed(1)} % (target ≥ 30 %)`);
+  console.log(`HTTP layer alone: ${ingress.rps.toFixed(0)} req/s = ${((ingress.rps / bare.rps) * 100).toFixed(0)} % of the bare route; the rest of a turn's time is the engine and its stores.`);
+  console.log(`written during the whole run (incl. warm-up): ${JSON.stringify(stats.counts)}`);
+  child.send({ cmd: 'stop' });
+}
+
+await main();

@@ -1,0 +1,162 @@
+import {
+  EventType,
+  type RunErrorEvent,
+  type RunFinishedEvent,
+  type RunStartedEvent,
+  type StepFinishedEvent,
+  type StepStartedEvent,
+  type TextMessageContentEvent,
+  type TextMessageEndEvent,
+  type TextMessageStartEvent,
+  type ToolCallArgsEvent,
+  type ToolCallEndEvent,
+  type ToolCallResultEvent,
+  type ToolCallStartEvent,
+} from '@ag-ui/core';
+import { LearningStreamFilter } from '../agent/learning-tags.js';
+import type { RunEvent, RunResult } from '../workflow/types.js';
+import { toChatResponse } from './present.js';
+
+export type AguiEvent =
+  | RunStartedEvent
+  | RunFinishedEvent
+  | RunErrorEvent
+  | StepStartedEvent
+  | StepFinishedEvent
+  | TextMessageStartEvent
+  | TextMessageContentEvent
+  | TextMessageEndEvent
+  | ToolCallStartEvent
+  | ToolCallArgsEvent
+  | ToolCallEndEvent
+  | ToolCallResultEvent;
+
+/** AG-UI's SSE framing (what @ag-ui/encoder writes): one JSON event per `data:` line. */
+export const encodeSse = (e: AguiEvent): string => `data: ${JSON.stringify(e)}\n\n`;
+
+/**
+ * Translates a run's RunEvents into AG-UI events, holding the protocol's invariants however the
+ * engine behaves: RUN_STARTED first, exactly one terminal event (RUN_FINISHED or RUN_ERROR) and
+ * nothing after it, text inside a START/END pair, and no `[LEARNING]` line in any text (the
+ * engine filters already; a second filter here keeps the guarantee local to the wire).
+ */
+export class AguiMapper {
+  private started = false;
+  private ended = false;
+  private messageId: string | undefined;
+  private messages = 0;
+  private textSent = false;
+  private filter = new LearningStreamFilter();
+
+  constructor(
+    private readonly threadId: string,
+    private readonly runId: string,
+  ) {}
+
+  get done(): boolean {
+    return this.ended;
+  }
+
+  map(e: RunEvent): AguiEvent[] {
+    if (this.ended) return [];
+    const out = this.start();
+    switch (e.type) {
+      case 'run_started':
+        break;
+      case 'step_started':
+        out.push({ type: EventType.STEP_STARTED, stepName: e.step });
+        break;
+      case 'step_finished':
+        out.push({ type: EventType.STEP_FINISHED, stepName: e.step });
+        break;
+      case 'text_delta':
+        this.text(this.filter.push(e.text), out);
+        break;
+      case 'tool_call_start': {
+        const parentMessageId = this.messageId;
+        this.closeText(out);
+        out.push(
+          { type: EventType.TOOL_CALL_START, toolCallId: e.toolUseId, toolCallName: e.name, ...(parentMessageId ? { parentMessageId } : {}) },
+          { type: EventType.TOOL_CALL_ARGS, toolCallId: e.toolUseId, delta: JSON.stringify(e.input ?? {}) },
+          { type: EventType.TOOL_CALL_END, toolCallId: e.toolUseId },
+        );
+        break;
+      }
+      case 'tool_call_end':
+        out.push({
+          type: EventType.TOOL_CALL_RESULT,
+          messageId: `${this.runId}:tool:${e.log.toolUseId}`,
+          toolCallId: e.log.toolUseId,
+          role: 'tool',
+          content: typeof e.log.output === 'string' ? e.log.output : JSON.stringify(e.log.output ?? null),
+        });
+        break;
+      case 'run_finished':
+        out.push(...this.finish(e.result));
+        break;
+      case 'run_error':
+        out.push(...this.fail(e.error));
+        break;
+    }
+    return out;
+  }
+
+  /** The terminal events for a result (no-op if the engine already sent run_finished). */
+  finish(r: RunResult): AguiEvent[] {
+    if (this.ended) return [];
+    const out = this.start();
+    if (r.status === 'FAILED') return [...out, ...this.fail(r.error ?? { code: 'INTERNAL', message: 'the run failed' })];
+    // A non-streaming model (or a resumed run) produced no deltas: send the answer whole.
+    if (!this.textSent && !this.messageId && r.answer) this.text(toChatResponse(r).answer, out);
+    this.closeText(out);
+    this.ended = true;
+    const approvals = r.pendingApprovals ?? [];
+    out.push({
+      type: EventType.RUN_FINISHED,
+      threadId: this.threadId,
+      runId: this.runId,
+      result: toChatResponse(r),
+      outcome:
+        r.status === 'AWAITING_APPROVAL' && approvals.length
+          ? {
+              type: 'interrupt',
+              interrupts: approvals.map((a) => ({ id: a.approvalId, reason: a.reason, toolCallId: a.toolUseId, expiresAt: new Date(a.expiresAt).toISOString() })),
+            }
+          : { type: 'success' },
+    });
+    return out;
+  }
+
+  fail(error: { code: string; message: string }): AguiEvent[] {
+    if (this.ended) return [];
+    const out = this.start();
+    this.closeText(out);
+    this.ended = true;
+    out.push({ type: EventType.RUN_ERROR, message: error.message, code: error.code });
+    return out;
+  }
+
+  private start(): AguiEvent[] {
+    if (this.started) return [];
+    this.started = true;
+    return [{ type: EventType.RUN_STARTED, threadId: this.threadId, runId: this.runId }];
+  }
+
+  private text(delta: string, out: AguiEvent[]): void {
+    if (!delta) return;
+    if (!this.messageId) {
+      this.messageId = `${this.runId}:msg:${++this.messages}`;
+      out.push({ type: EventType.TEXT_MESSAGE_START, messageId: this.messageId, role: 'assistant' });
+    }
+    this.textSent = true;
+    out.push({ type: EventType.TEXT_MESSAGE_CONTENT, messageId: this.messageId, delta });
+  }
+
+  private closeText(out: AguiEvent[]): void {
+    // A partial line held back as a possible tag is released (or dropped) at a message boundary.
+    this.text(this.filter.flush(), out);
+    if (!this.messageId) return;
+    out.push({ type: EventType.TEXT_MESSAGE_END, messageId: this.messageId });
+    this.messageId = undefined;
+  }
+}

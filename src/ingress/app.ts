@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { LoreError } from '../errors.js';
+import { createAuthenticator } from './auth.js';
+import type { AppDeps } from './deps.js';
+import { errorResponse, type Env } from './http.js';
+import { ingressMetrics } from './metrics.js';
+import { createRateLimiter } from './rate-limit.js';
+import { chatRoutes } from './routes/chat.js';
+import { learningRoutes } from './routes/learnings.js';
+import { runRoutes } from './routes/runs.js';
+import { PUBLIC_PATHS, systemRoutes } from './routes/system.js';
+
+export type { AppDeps } from './deps.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/** Continue the caller's W3C trace when it sends one, so our trace id joins theirs. */
+function traceIdFrom(traceparent: string | undefined): string {
+  const m = traceparent ? TRACEPARENT.exec(traceparent.trim()) : null;
+  if (m && !/^0+$/.test(m[1]!)) return m[1]!;
+  // randomUUID draws from a cached entropy pool: far cheaper per request than randomBytes.
+  return randomUUID().replaceAll('-', '');
+}
+
+/** Request ids only need to be unique, not secret: a per-process prefix and a counter. */
+const BOOT = randomUUID().slice(0, 8);
+let requests = 0;
+const nextRequestId = () => `req_${BOOT}_${(++requests).toString(36)}`;
+
+/**
+ * The HTTP API as a web-standard fetch handler (Hono): the Node server (server.ts) and a Lambda
+ * adapter are thin wrappers around `app.fetch`. Middleware order: ids and metrics → auth → rate
+ * limit → routes; every error leaves through onError as `{error: {code, message, details}}`.
+ */
+export function createApp(deps: AppDeps): Hono<Env> {
+  const app = new Hono<Env>();
+  const auth = deps.auth ?? createAuthenticator(deps.config);
+  const limiter = createRateLimiter(deps.config.server.rateLimitPerMinute);
+  const im = ingressMetrics(deps.metrics);
+  const debug = deps.logger?.isLevelEnabled('debug') ?? false;
+
+  app.use('*', async (c, next) => {
+    const t0 = performance.now();
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : nextRequestId();
+    const traceId = traceIdFrom(c.req.header('traceparent'));
+    c.set('requestId', requestId);
+    c.set('traceId', traceId);
+    // Set before the handler: c.json/onError pick these up without materialising the response.
+    // Routes that build a Response themselves (SSE) copy them (see responseHeaders).
+    c.header('x-request-id', requestId);
+    c.header('x-trace-id', traceId);
+    c.header('x-content-type-options', 'nosniff');
+    await next();
+    const ms = performance.now() - t0;
+    // routePath is the matched pattern (/runs/:id), so ids never become label values.
+    const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
+    im.request({ method: c.req.method, route, status: c.res.status, ms });
+    if (debug) deps.logger!.debug({ requestId, traceId, method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10 }, 'request');
+  });
+
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'GET' && PUBLIC_PATHS.has(c.req.path)) return next();
+    const principal = await auth.authenticate(c.req.header('authorization'));
+    c.set('principal', principal);
+    const r = limiter.take(`${principal.tenantId}\u0000${principal.userId}`);
+    if (!r.ok) {
+      throw new LoreError('RATE_LIMITED', `rate limit of ${deps.config.server.rateLimitPerMinute} requests per minute exceeded`, {
+        details: { retry_after_seconds: r.retryAfterSeconds },
+      });
+    }
+    return next();
+  });
+
+  systemRoutes(app, deps, im);
+  chatRoutes(app, deps);
+  runRoutes(app, deps);
+  learningRoutes(app, deps);
+
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError((err, c) => {
+    const { status, body, headers } = errorResponse(err);
+    if (status >= 500) deps.logger?.error({ err, requestId: c.get('requestId'), traceId: c.get('traceId'), path: c.req.path }, 'request failed');
+    return c.json(body, status as ContentfulStatusCode, headers);
+  });
+  return app;
+}

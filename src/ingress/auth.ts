@@ -1,0 +1,97 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { LoreConfig } from '../config.js';
+import { ConfigError } from '../config.js';
+import { LoreError } from '../errors.js';
+
+/** Who is calling: every read and write below the auth middleware is scoped by these two ids. */
+export interface Principal {
+  userId: string;
+  tenantId: string;
+}
+
+export interface Authenticator {
+  /** 'none' = no auth configured: every caller is user "local" of the default tenant. */
+  readonly mode: 'none' | 'hs256' | 'jwks';
+  authenticate(authorization: string | undefined): Promise<Principal>;
+}
+
+export const LOCAL_USER = 'local';
+const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+/** Ids end up in SQL parameters, logs and URLs: keep them printable and bounded. */
+const ID = /^[\x21-\x7e]{1,256}$/;
+
+const unauthorized = (message: string, reason = 'invalid_token') => new LoreError('UNAUTHORIZED', message, { details: { reason } });
+
+/**
+ * JWT bearer auth with jose: Cognito-style tokens (`sub` is the user; the tenant in a configurable
+ * claim, default `custom:tenant`, falling back to the configured tenant). Issuer and audience are
+ * mandatory once auth is on: a token minted for another app of the same IdP must not get in.
+ * The algorithm list is pinned per mode, so an HS256 token can never be checked against a public
+ * key (the classic alg-confusion attack).
+ */
+export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>, opts: { fetchTimeoutMs?: number } = {}): Authenticator {
+  const a = config.auth;
+  if (!a.jwksUrl && !a.hs256Secret) {
+    const local: Principal = { userId: LOCAL_USER, tenantId: config.tenant };
+    return { mode: 'none', authenticate: async () => local };
+  }
+  if (!a.issuer || !a.audience) {
+    throw new ConfigError('LORE_AUTH_ISSUER and LORE_AUTH_AUDIENCE are required when JWT auth is on (tokens are checked against both)');
+  }
+  const mode = a.jwksUrl ? 'jwks' : 'hs256';
+  const key: Uint8Array | JWTVerifyGetKey = a.jwksUrl
+    ? createRemoteJWKSet(new URL(a.jwksUrl), { timeoutDuration: opts.fetchTimeoutMs ?? 5000, cooldownDuration: 30_000 })
+    : new TextEncoder().encode(a.hs256Secret!);
+  const verifyOptions = { issuer: a.issuer, audience: a.audience, algorithms: mode === 'jwks' ? ASYMMETRIC : ['HS256'], clockTolerance: 5 };
+
+  return {
+    mode,
+    async authenticate(authorization) {
+      if (!authorization) throw unauthorized('a bearer token is required (Authorization: Bearer <jwt>)', 'missing_token');
+      const m = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/i.exec(authorization);
+      if (!m) throw unauthorized('the Authorization header must be "Bearer <jwt>"');
+      let payload: JWTPayload;
+      try {
+        // Two call shapes so TypeScript picks the right overload for a key vs a key set.
+        payload = typeof key === 'function' ? (await jwtVerify(m[1]!, key, verifyOptions)).payload : (await jwtVerify(m[1]!, key, verifyOptions)).payload;
+      } catch (e) {
+        throw unauthorized(describe(e));
+      }
+      const sub = payload.sub;
+      if (typeof sub !== 'string' || !ID.test(sub)) throw unauthorized('the token has no usable "sub" claim');
+      const claim = payload[a.tenantClaim];
+      if (claim !== undefined && (typeof claim !== 'string' || !ID.test(claim))) throw unauthorized(`the "${a.tenantClaim}" claim must be a non-empty string`);
+      return { userId: sub, tenantId: claim ?? config.tenant };
+    },
+  };
+}
+
+/** A reason a client can act on, without echoing token contents. */
+function describe(e: unknown): string {
+  if (e instanceof joseErrors.JWTExpired) return 'the token has expired';
+  if (e instanceof joseErrors.JWTClaimValidationFailed) return `the token's "${e.claim}" claim is not accepted`;
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
+  if (e instanceof joseErrors.JOSEAlgNotAllowed) return 'the token algorithm is not accepted';
+  if (e instanceof joseErrors.JWKSNoMatchingKey) return 'no key in the key set matches the token';
+  if (e instanceof joseErrors.JWKSTimeout || e instanceof joseErrors.JWKSInvalid) return 'the token could not be verified: the key set is unavailable';
+  return 'the token is invalid';
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/i;
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/**
+ * Without auth every caller is the same local user, which is only safe when nobody else can
+ * connect. Refuse rather than warn: a warning scrolls past, an open agent with tools does not.
+ */
+export function assertSafeToListen(auth: Authenticator, host: string): void {
+  if (auth.mode === 'none' && !isLoopback(host)) {
+    throw new ConfigError(
+      `refusing to listen on ${host} without authentication: anyone who can reach it would act as the local user. ` +
+        'Set LORE_AUTH_JWKS_URL (or LORE_AUTH_HS256_SECRET) with LORE_AUTH_ISSUER and LORE_AUTH_AUDIENCE, or listen on 127.0.0.1.',
+    );
+  }
+}

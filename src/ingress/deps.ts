@@ -1,0 +1,40 @@
+import type { LoreConfig } from '../config.js';
+import type { KnowledgeStore } from '../memory/knowledge-store.js';
+import type { SessionStore } from '../memory/session-store.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { LoreMetrics } from '../telemetry/metrics.js';
+import type { TurnRunner } from '../workflow/types.js';
+import type { Authenticator } from './auth.js';
+import type { FeedbackStore } from './feedback-store.js';
+import type { ChatJob, Queue } from './queue.js';
+import type { Scheduler } from './scheduler.js';
+import type { WorkerPool } from './worker.js';
+
+/** Everything the HTTP app needs, injected so tests and the Lambda adapter can wire their own. */
+export interface AppDeps {
+  config: LoreConfig;
+  runner: TurnRunner;
+  sessions: SessionStore;
+  knowledge: KnowledgeStore;
+  feedback: FeedbackStore;
+  /** Without a queue, `"async": true` is refused with a 400. */
+  queue?: Queue<ChatJob>;
+  /** Started and stopped by startServer; notified after each enqueue. */
+  workers?: WorkerPool;
+  scheduler?: Scheduler;
+  /** Defaults to one built from config.auth. */
+  auth?: Authenticator;
+  metrics?: LoreMetrics;
+  logger?: Logger;
+  /** Throws when a dependency is unhealthy (e.g. `SELECT 1` on the database). */
+  healthCheck?: () => void | Promise<void>;
+  /** Shared with startServer: once draining, /healthz says so and new work is refused. */
+  lifecycle?: Lifecycle;
+  /** Directory holding index.html and its assets; defaults to the repo's web/. */
+  webRoot?: string;
+  version?: string;
+}
+
+export interface Lifecycle {
+  draining: boolean;
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import * as S from './schemas.js';
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with.
+ * OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what z.toJSONSchema emits; schemas with
+ * a `.meta({id})` become shared components.
+ */
+interface Op {
+  method: 'get' | 'post' | 'delete';
+  path: string;
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  ok: { status: number; schema: z.ZodType; description: string; sse?: boolean };
+  errors: number[];
+  public?: boolean;
+}
+
+const idParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const E = [400, 401, 404, 413, 429];
+
+const OPS: Op[] = [
+  { method: 'post', path: '/chat', summary: 'Run a turn (JSON, AG-UI over SSE with Accept: text/event-stream, or queued with "async": true)', body: S.ChatRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The answer', sse: true }, errors: [...E, 403] },
+  { method: 'post', path: '/feedback', summary: 'Rate a run (one rating per user per run; again replaces it)', body: S.FeedbackRequest, ok: { status: 201, schema: S.FeedbackResponse, description: 'Stored' }, errors: E },
+  { method: 'get', path: '/sessions', summary: "The caller's sessions", ok: { status: 200, schema: z.object({ sessions: z.array(S.Session) }), description: 'Sessions' }, errors: E },
+  { method: 'get', path: '/sessions/{id}', summary: 'A session with its recent turns', ok: { status: 200, schema: S.Session, description: 'The session' }, errors: E },
+  { method: 'delete', path: '/sessions/{id}', summary: 'Delete a session and its turns', ok: { status: 200, schema: z.object({ session_id: z.string(), deleted_turns: z.number() }), description: 'Deleted' }, errors: E },
+  { method: 'get', path: '/runs/{id}', summary: 'A run: status, steps, errors and result', ok: { status: 200, schema: S.Run, description: 'The run' }, errors: E },
+  { method: 'get', path: '/learnings', summary: "The tenant's learnings", query: S.LearningsQuery, ok: { status: 200, schema: S.LearningList, description: 'Learnings' }, errors: E },
+  { method: 'get', path: '/learnings/{id}', summary: 'A learning with its history', ok: { status: 200, schema: S.LearningDetail, description: 'The learning' }, errors: E },
+  { method: 'delete', path: '/learnings/{id}', summary: 'Delete a learning (reversible)', query: S.DeleteLearningQuery, ok: { status: 200, schema: S.Learning, description: 'Deleted' }, errors: E },
+  { method: 'post', path: '/learnings/{id}/restore', summary: 'Restore a deleted learning', ok: { status: 200, schema: S.Learning, description: 'Restored' }, errors: E },
+  { method: 'get', path: '/approvals', summary: "The caller's tool-call approvals", query: S.ApprovalsQuery, ok: { status: 200, schema: S.ApprovalList, description: 'Approvals' }, errors: E },
+  { method: 'post', path: '/approvals/{id}', summary: 'Approve or reject a paused tool call; the run resumes', body: S.ApprovalDecisionRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The resumed run' }, errors: [...E, 409, 410] },
+  { method: 'post', path: '/ingest', summary: 'Add or replace documents in the knowledge base', body: S.IngestRequest, ok: { status: 200, schema: S.IngestResponse, description: 'Ingested' }, errors: E },
+  { method: 'get', path: '/healthz', summary: 'Liveness and readiness', ok: { status: 200, schema: S.Health, description: 'Healthy' }, errors: [503], public: true },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format 0.0.4)', ok: { status: 200, schema: z.string(), description: 'Metrics' }, errors: [], public: true },
+];
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Invalid request', 401: 'Missing or invalid token', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict',
+  410: 'Expired', 413: 'Body too large', 429: 'Rate limited', 503: 'Unavailable',
+};
+
+let cached: Record<string, unknown> | undefined;
+
+export function openApiDocument(version = '0.1.0'): Record<string, unknown> {
+  if (cached) return cached;
+  const registry = S.apiSchemas;
+  const schemas: Record<string, unknown> = {};
+  const conv = (s: z.ZodType, io: 'input' | 'output') => {
+    const raw = JSON.stringify(
+      z.toJSONSchema(s, {
+        io,
+        target: 'draft-2020-12',
+        unrepresentable: 'any',
+        metadata: registry,
+        // Names come from our registry; `.describe()` text lives in the global one, so copy it over.
+        override: ({ zodSchema, jsonSchema }) => {
+          const description = z.globalRegistry.get(zodSchema)?.description;
+          if (description && !jsonSchema.description) jsonSchema.description = description;
+        },
+      }),
+    );
+    const { $schema: _, ...json } = JSON.parse(raw.replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown> & { $defs?: Record<string, unknown> };
+    // Named sub-schemas land in $defs; hoist them into components so every op shares one copy.
+    if (json.$defs) Object.assign(schemas, json.$defs);
+    delete json.$defs;
+    const id = registry.get(s)?.id;
+    if (!id) return json;
+    // A named root comes back as a $ref to its own $defs entry, already hoisted above.
+    if (!json.$ref) schemas[id] = json;
+    return { $ref: `#/components/schemas/${id}` };
+  };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPS) {
+    const params = [...(op.path.match(/\{(\w+)\}/g) ?? []).map((m) => idParam(m.slice(1, -1)))];
+    if (op.query) {
+      const shape = conv(op.query, 'input') as { properties?: Record<string, unknown> };
+      for (const [name, schema] of Object.entries(shape.properties ?? {})) params.push({ name, in: 'query', required: false, schema } as never);
+    }
+    const ok = op.ok.schema instanceof z.ZodString ? { 'text/plain': { schema: { type: 'string' } } } : { 'application/json': { schema: conv(op.ok.schema, 'output') } };
+    if (op.ok.sse) Object.assign(ok, { 'text/event-stream': { schema: { type: 'string', description: 'AG-UI events, one JSON object per `data:` line' } } });
+    const responses: Record<string, unknown> = { [op.ok.status]: { description: op.ok.description, content: ok } };
+    if (op.path === '/chat') responses['202'] = { description: 'Queued (async) or awaiting approval', content: { 'application/json': { schema: conv(S.ChatAccepted, 'output') } } };
+    for (const st of op.errors) responses[st] = { description: STATUS_TEXT[st] ?? 'Error', content: { 'application/json': { schema: conv(S.ErrorBody, 'output') } } };
+    (paths[op.path] ??= {})[op.method] = {
+      summary: op.summary,
+      ...(params.length ? { parameters: params } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: conv(op.body, 'input') } } } } : {}),
+      responses,
+      ...(op.public ? { security: [] } : {}),
+    };
+  }
+  cached = {
+    openapi: '3.1.0',
+    info: { title: 'Lore API', version, description: 'A runtime for self-learning AI agents. Errors are {error: {code, message, details}}.' },
+    servers: [{ url: '/' }],
+    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+  return cached;
+}

@@ -1,0 +1,119 @@
+import type { HistoryEvent, KnowledgeDoc } from '../memory/knowledge-store.js';
+import type { SessionSummary, Turn } from '../memory/session-store.js';
+import type { PendingApproval, RunRecord, RunResult } from '../workflow/types.js';
+import type { Feedback } from './feedback-store.js';
+import type { ApprovalT, ChatResponseT, LearningT, RunT, SessionT } from './schemas.js';
+import { extractLearnings } from '../agent/learning-tags.js';
+
+/** Domain objects → wire shapes (snake_case, ISO times). Only fields a client may see. */
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toApproval(a: PendingApproval): ApprovalT {
+  return {
+    approval_id: a.approvalId,
+    run_id: a.runId,
+    tool: a.tool,
+    input: a.input,
+    reason: a.reason,
+    status: a.status,
+    created_at: iso(a.createdAt),
+    expires_at: iso(a.expiresAt),
+    ...(a.decidedBy ? { decided_by: a.decidedBy } : {}),
+    ...(a.decisionReason ? { decision_reason: a.decisionReason } : {}),
+    ...(a.decidedAt ? { decided_at: iso(a.decidedAt) } : {}),
+  };
+}
+
+export function toChatResponse(r: RunResult): ChatResponseT {
+  return {
+    // The engine strips tags already; stripping again costs little and makes the guarantee local.
+    answer: /\[learning\]/i.test(r.answer) ? extractLearnings(r.answer).text : r.answer,
+    session_id: r.sessionId,
+    run_id: r.runId,
+    trace_id: r.traceId,
+    status: r.status,
+    intent: r.intent ?? null,
+    learnings: r.learnings.map((l) => ({
+      fact: l.fact,
+      event: l.event,
+      ...(l.docId ? { learning_id: l.docId } : {}),
+      ...(l.superseded ? { superseded: { chunk_id: l.superseded.chunkId, doc_id: l.superseded.docId } } : {}),
+      ...(l.reason ? { reason: l.reason } : {}),
+    })),
+    usage: { input_tokens: r.usage.inputTokens, output_tokens: r.usage.outputTokens, total_tokens: r.usage.totalTokens },
+    tool_calls: r.toolCalls.map((t) => ({ tool_call_id: t.toolUseId, name: t.name, status: t.status, latency_ms: t.latencyMs })),
+    ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
+    ...(r.pendingApprovals?.length ? { pending_approvals: r.pendingApprovals.map(toApproval) } : {}),
+  };
+}
+
+export function toRun(r: RunRecord): RunT {
+  return {
+    run_id: r.runId,
+    trace_id: r.traceId,
+    session_id: r.sessionId,
+    status: r.status,
+    current_state: r.currentState,
+    intent: r.intent ?? null,
+    attempts: r.attempts,
+    error_count: r.errorCount,
+    ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
+    // Step inputs/outputs stay server-side: they hold retrieved context and raw model output.
+    steps: r.steps.map((s) => ({
+      step: s.step,
+      attempt: s.attempt,
+      status: s.status,
+      ...(s.error ? { error: { code: s.error.code, message: s.error.message } } : {}),
+      started_at: iso(s.startedAt),
+      finished_at: iso(s.finishedAt),
+      duration_ms: s.finishedAt - s.startedAt,
+    })),
+    ...(r.result ? { result: toChatResponse(r.result) } : {}),
+    created_at: iso(r.createdAt),
+    updated_at: iso(r.updatedAt),
+  };
+}
+
+export function toLearning(d: KnowledgeDoc): LearningT {
+  const provenance: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d.provenance)) if (typeof v === 'string') provenance[k] = v;
+  return {
+    id: d.id,
+    text: d.text,
+    status: d.status,
+    source_uri: d.sourceUri,
+    ...(d.supersededBy ? { superseded_by: d.supersededBy } : {}),
+    provenance,
+    created_at: iso(d.createdAt),
+    updated_at: iso(d.updatedAt),
+  };
+}
+
+export const toHistory = (h: HistoryEvent) => ({ action: h.action, actor: h.actor, at: iso(h.at), ...(h.detail ? { detail: h.detail } : {}) });
+
+export function toSession(s: SessionSummary, turns: Turn[]): SessionT {
+  return {
+    session_id: s.sessionId,
+    user_id: s.userId,
+    turn_count: s.turnCount,
+    first_at: iso(s.firstAt),
+    last_at: iso(s.lastAt),
+    turns: turns.map((t) => ({
+      id: t.id,
+      role: t.role,
+      text: t.content.flatMap((b) => ('text' in b ? [b.text] : [])).join('\n'),
+      ...(t.runId ? { run_id: t.runId } : {}),
+      created_at: iso(t.createdAt),
+    })),
+  };
+}
+
+export const toFeedback = (f: Feedback) => ({
+  feedback_id: f.id,
+  run_id: f.runId,
+  rating: f.rating,
+  ...(f.comment !== undefined ? { comment: f.comment } : {}),
+  created_at: iso(f.createdAt),
+  updated_at: iso(f.updatedAt),
+});

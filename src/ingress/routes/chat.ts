@@ -1,0 +1,114 @@
+import type { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { LoreError, toLoreError } from '../../errors.js';
+import { newId } from '../../util/ids.js';
+import type { RunResult, StartRunParams } from '../../workflow/types.js';
+import { AguiMapper, encodeSse, type AguiEvent } from '../agui.js';
+import type { AppDeps } from '../deps.js';
+import { errorResponse, readJson, type Env } from '../http.js';
+import { toChatResponse, toFeedback } from '../present.js';
+import { ChatRequest, FeedbackRequest } from '../schemas.js';
+import { ownSession } from './runs.js';
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' };
+
+/** A run that failed carries its error code; its HTTP status says the same thing. */
+function statusFor(r: RunResult): ContentfulStatusCode {
+  if (r.status === 'AWAITING_APPROVAL') return 202;
+  if (r.status === 'FAILED') return errorResponse(new LoreError(r.error?.code ?? 'INTERNAL', r.error?.message ?? 'the run failed')).status as ContentfulStatusCode;
+  return 200;
+}
+
+export function chatRoutes(app: Hono<Env>, deps: AppDeps): void {
+  const limit = deps.config.server.bodyLimitBytes;
+
+  app.post('/chat', async (c) => {
+    const p = c.get('principal');
+    const body = await readJson(c, ChatRequest, limit);
+    if (body.user_id !== undefined && body.user_id !== p.userId) {
+      throw new LoreError('FORBIDDEN', 'user_id must be the authenticated user (or be left out)');
+    }
+    // Someone else's session id must not pull their history into this turn.
+    await ownSession(deps, p, body.session_id, { allowNew: true });
+    const params = { tenantId: p.tenantId, sessionId: body.session_id, userId: p.userId, message: body.message, runId: newId('run'), traceId: c.get('traceId') };
+
+    if (body.async) {
+      if (!deps.queue) throw new LoreError('VALIDATION_FAILED', 'asynchronous turns are not enabled on this server');
+      const { runId, traceId } = await deps.runner.enqueue(params);
+      await deps.queue.send({ body: { kind: 'chat', runId, tenantId: p.tenantId } });
+      deps.workers?.notify();
+      c.header('location', `/runs/${runId}`);
+      return c.json({ run_id: runId, trace_id: traceId, session_id: body.session_id, status: 'INITIATED' as const, status_url: `/runs/${runId}` }, 202);
+    }
+
+    // No signal from the connection: a turn is durable work, not a request to abandon when the
+    // client hangs up. Shutdown stops runs through the engine (server.ts stopRuns).
+    if ((c.req.header('accept') ?? '').includes('text/event-stream')) {
+      return streamTurn(deps, params, { 'x-request-id': c.get('requestId'), 'x-trace-id': params.traceId, 'x-content-type-options': 'nosniff' });
+    }
+    const result = await deps.runner.start(params);
+    if (result.status === 'FAILED') {
+      const e = errorResponse(new LoreError(result.error?.code ?? 'INTERNAL', result.error?.message ?? 'the run failed'));
+      return c.json({ error: { ...e.body.error, details: { run_id: result.runId, trace_id: result.traceId, session_id: result.sessionId } } }, statusFor(result));
+    }
+    return c.json(toChatResponse(result), statusFor(result));
+  });
+
+  app.post('/feedback', async (c) => {
+    const p = c.get('principal');
+    const body = await readJson(c, FeedbackRequest, limit);
+    const run = await deps.runner.getRun({ tenantId: p.tenantId, runId: body.run_id, userId: p.userId });
+    if (!run || run.userId !== p.userId) throw new LoreError('NOT_FOUND', `run ${body.run_id} not found`);
+    const { feedback, created } = await deps.feedback.put({
+      tenantId: p.tenantId,
+      runId: body.run_id,
+      userId: p.userId,
+      rating: body.rating,
+      ...(body.comment !== undefined ? { comment: body.comment } : {}),
+    });
+    return c.json(toFeedback(feedback), created ? 201 : 200);
+  });
+}
+
+/**
+ * Stream a turn as AG-UI events over SSE. The run is not tied to the connection: a client that
+ * goes away stops receiving, but the turn finishes and is readable at GET /runs/:id.
+ */
+function streamTurn(deps: AppDeps, params: StartRunParams & { runId: string }, headers: Record<string, string>): Response {
+  const encoder = new TextEncoder();
+  const mapper = new AguiMapper(params.sessionId, params.runId);
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let open = true;
+  const stream = new ReadableStream<Uint8Array>({
+    start: (ctl) => {
+      controller = ctl;
+    },
+    cancel: () => {
+      open = false;
+    },
+  });
+  const send = (events: AguiEvent[]) => {
+    if (!open || events.length === 0) return;
+    try {
+      controller.enqueue(encoder.encode(events.map(encodeSse).join('')));
+    } catch {
+      open = false;
+    }
+  };
+  void (async () => {
+    try {
+      const result = await deps.runner.start({ ...params, stream: true, onEvent: (e) => send(mapper.map(e)) });
+      send(mapper.finish(result));
+    } catch (e) {
+      const err = toLoreError(e);
+      deps.logger?.error({ err: e, runId: params.runId }, 'streamed turn failed');
+      send(mapper.fail(errorResponse(err).body.error));
+    } finally {
+      if (open) {
+        open = false;
+        controller.close();
+      }
+    }
+  })();
+  return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+}

@@ -1,0 +1,82 @@
+import type { Hono } from 'hono';
+import type { SessionSummary } from '../../memory/session-store.js';
+import type { Principal } from '../auth.js';
+import type { AppDeps } from '../deps.js';
+import { notFound, pathId, readJson, readQuery, type Env } from '../http.js';
+import { toApproval, toChatResponse, toRun, toSession } from '../present.js';
+import { ApprovalDecisionRequest, ApprovalsQuery, EmptyQuery } from '../schemas.js';
+
+/**
+ * The session if the caller owns it. Another user's session is reported exactly like a missing
+ * one (404), so ids cannot be probed for existence.
+ */
+export async function ownSession(deps: AppDeps, p: Principal, sessionId: string, opts: { allowNew?: boolean } = {}): Promise<SessionSummary | null> {
+  const s = await deps.sessions.getSession({ tenantId: p.tenantId, sessionId });
+  if (s && s.userId !== p.userId) throw notFound('session', sessionId);
+  if (!s && !opts.allowNew) throw notFound('session', sessionId);
+  return s;
+}
+
+/** Turns shown by GET /sessions/:id; older ones are still stored until their TTL. */
+const SESSION_TURNS = 200;
+
+export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
+  const limit = deps.config.server.bodyLimitBytes;
+
+  app.get('/sessions', async (c) => {
+    const p = c.get('principal');
+    readQuery(c, EmptyQuery);
+    const list = await deps.sessions.listSessions({ tenantId: p.tenantId, userId: p.userId, limit: 100 });
+    return c.json({ sessions: list.map((s) => toSession(s, [])) });
+  });
+
+  app.get('/sessions/:id', async (c) => {
+    const p = c.get('principal');
+    const id = pathId(c, 'id', 'session');
+    const s = (await ownSession(deps, p, id))!;
+    const turns = await deps.sessions.recentTurns({ tenantId: p.tenantId, sessionId: id, limit: SESSION_TURNS });
+    return c.json(toSession(s, turns));
+  });
+
+  app.delete('/sessions/:id', async (c) => {
+    const p = c.get('principal');
+    const id = pathId(c, 'id', 'session');
+    await ownSession(deps, p, id);
+    const deleted = await deps.sessions.deleteSession({ tenantId: p.tenantId, sessionId: id });
+    return c.json({ session_id: id, deleted_turns: deleted });
+  });
+
+  app.get('/runs/:id', async (c) => {
+    const p = c.get('principal');
+    const id = pathId(c, 'id', 'run');
+    const run = await deps.runner.getRun({ tenantId: p.tenantId, runId: id, userId: p.userId });
+    // Checked here as well as in the engine: this is the line that keeps users apart.
+    if (!run || run.userId !== p.userId || run.tenantId !== p.tenantId) throw notFound('run', id);
+    return c.json(toRun(run));
+  });
+
+  app.get('/approvals', async (c) => {
+    const p = c.get('principal');
+    const q = readQuery(c, ApprovalsQuery);
+    const list = await deps.runner.listApprovals({ tenantId: p.tenantId, userId: p.userId, ...(q.status ? { status: q.status } : {}) });
+    return c.json({ approvals: list.filter((a) => a.userId === p.userId).map(toApproval) });
+  });
+
+  app.post('/approvals/:id', async (c) => {
+    const p = c.get('principal');
+    const id = pathId(c, 'id', 'approval');
+    const body = await readJson(c, ApprovalDecisionRequest, limit);
+    // Look it up first so another user's approval is a 404 whatever the engine would say.
+    const mine = await deps.runner.listApprovals({ tenantId: p.tenantId, userId: p.userId });
+    if (!mine.some((a) => a.approvalId === id && a.userId === p.userId)) throw notFound('approval', id);
+    const result = await deps.runner.decideApproval({
+      tenantId: p.tenantId,
+      approvalId: id,
+      decision: body.decision,
+      actor: `user:${p.userId}`,
+      userId: p.userId,
+      ...(body.reason !== undefined ? { reason: body.reason } : {}),
+    });
+    return c.json(toChatResponse(result));
+  });
+}

@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { PROMETHEUS_CONTENT_TYPE } from '../../telemetry/metrics.js';
+import type { AppDeps } from '../deps.js';
+import type { Env } from '../http.js';
+import type { IngressMetrics } from '../metrics.js';
+import { openApiDocument } from '../openapi.js';
+
+const STARTED = Date.now();
+const iso = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString() : null);
+
+const ASSETS: Record<string, string> = {
+  '/': 'index.html',
+  '/app.js': 'app.js',
+  '/app.css': 'app.css',
+};
+const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+/** The page talks only to this origin; nothing inline, nothing framed. */
+const CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** web/ sits at the repo root: two levels up from src/ingress/routes when run from source, three from dist. */
+function defaultWebRoot(): string | undefined {
+  for (const rel of ['../../../web/', '../../../../web/']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  }
+  return undefined;
+}
+
+/** Public routes: health, metrics, the OpenAPI document and the chat page. */
+export function systemRoutes(app: Hono<Env>, deps: AppDeps, im: IngressMetrics): void {
+  app.get('/healthz', async (c) => {
+    const jobs = (deps.scheduler?.status() ?? []).map((j) => ({ name: j.name, last_run_at: iso(j.lastRunAt), last_status: j.lastStatus ?? null, next_run_at: iso(j.nextRunAt) }));
+    const base = { version: deps.version ?? '0.1.0', uptime_seconds: Math.round((Date.now() - STARTED) / 1000), jobs };
+    if (deps.lifecycle?.draining) return c.json({ status: 'draining' as const, ...base }, 503);
+    try {
+      await deps.healthCheck?.();
+    } catch (e) {
+      deps.logger?.error({ err: e }, 'health check failed');
+      return c.json({ status: 'degraded' as const, ...base }, 503);
+    }
+    return c.json({ status: 'ok' as const, ...base });
+  });
+
+  app.get('/metrics', async (c) => {
+    // Queue depth is read at scrape time: a gauge nobody refreshes would lie.
+    if (deps.queue) im.queueDepth(deps.queue.name, await deps.queue.depth());
+    const text = deps.metrics?.renderPrometheus() ?? '';
+    return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
+  });
+
+  app.get('/openapi.json', (c) => c.json(openApiDocument(deps.version)));
+
+  const root = deps.webRoot ?? defaultWebRoot();
+  const files = new Map<string, { body: string; type: string }>();
+  if (root) {
+    for (const [path, file] of Object.entries(ASSETS)) {
+      const full = join(root, file);
+      if (existsSync(full)) files.set(path, { body: readFileSync(full, 'utf8'), type: TYPES[file.split('.').pop()!]! });
+    }
+  }
+  for (const [path, f] of files) {
+    app.get(path, (c) => c.body(f.body, 200, { 'content-type': f.type, 'content-security-policy': CSP, 'cache-control': 'no-cache' }));
+  }
+}
+
+export const PUBLIC_PATHS = new Set(['/healthz', '/metrics', '/openapi.json', ...Object.keys(ASSETS)]);

@@ -1,0 +1,206 @@
+import { z } from 'zod';
+
+/**
+ * Every request and response body of the HTTP API, as zod schemas. Requests are validated with
+ * them (`.strict()`: an unknown field is a 400, not silently dropped, so a typo such as
+ * `sesion_id` never starts a fresh session); responses are typed from them; and /openapi.json is
+ * generated from both, so the document cannot drift from the code.
+ * Wire names are snake_case; times are ISO 8601 strings.
+ */
+
+/** Client-chosen ids (sessions) and server ids (runs, learnings) share one safe alphabet. */
+export const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits and . _ : - only');
+const NonBlank = (max: number) => z.string().max(max).regex(/\S/, 'must not be blank');
+const Time = z.string().describe('ISO 8601 timestamp');
+const RunStatus = z.enum(['INITIATED', 'CONTEXT_BUILT', 'REASONING', 'TOOL_EXECUTION_PENDING', 'AWAITING_APPROVAL', 'RESPONDED', 'LEARNING', 'COMPLETED', 'FAILED']);
+const Intent = z.enum(['question', 'task', 'feedback', 'clarification', 'chitchat']);
+const ApprovalStatus = z.enum(['pending', 'approved', 'rejected', 'expired']);
+const DocStatus = z.enum(['active', 'pending', 'superseded', 'deleted']);
+
+/** Named schemas for the OpenAPI components; our own registry so ids cannot clash with other modules'. */
+export const apiSchemas = z.registry<{ id: string }>();
+
+export const ErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .register(apiSchemas, { id: 'Error' });
+
+// ---- requests ----
+
+export const ChatRequest = z
+  .object({
+    session_id: Id,
+    message: NonBlank(32_000),
+    user_id: Id.optional().describe('if given, must be the authenticated user'),
+    async: z.boolean().optional().describe('queue the turn and return 202 with a run_id to poll'),
+  })
+  .strict()
+  .register(apiSchemas, { id: 'ChatRequest' });
+
+export const FeedbackRequest = z
+  .object({ run_id: Id, rating: z.enum(['up', 'down']), comment: z.string().max(4000).optional() })
+  .strict()
+  .register(apiSchemas, { id: 'FeedbackRequest' });
+
+export const ApprovalDecisionRequest = z
+  .object({ decision: z.enum(['approve', 'reject']), reason: z.string().max(2000).optional() })
+  .strict()
+  .register(apiSchemas, { id: 'ApprovalDecisionRequest' });
+
+export const IngestRequest = z
+  .object({
+    documents: z
+      .array(
+        z
+          .object({
+            source_uri: z.string().min(1).max(512).regex(/^(?!learnings\/)[^\s\0]+$/, 'no whitespace; the learnings/ prefix is reserved'),
+            text: NonBlank(1_000_000),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100),
+  })
+  .strict()
+  .register(apiSchemas, { id: 'IngestRequest' });
+
+export const LearningsQuery = z
+  .object({
+    status: DocStatus.optional(),
+    source: z.string().min(1).max(512).optional().describe('source URI prefix'),
+    text: z.string().min(1).max(200).optional().describe('substring of the learning, case-insensitive'),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict();
+
+export const ApprovalsQuery = z.object({ status: ApprovalStatus.optional() }).strict();
+export const DeleteLearningQuery = z.object({ reason: z.string().min(1).max(500).optional() }).strict();
+export const EmptyQuery = z.object({}).strict();
+
+// ---- responses ----
+
+const Usage = z.object({ input_tokens: z.number(), output_tokens: z.number(), total_tokens: z.number() });
+
+export const LearningOutcome = z.object({
+  fact: z.string(),
+  event: z.enum(['ADD', 'UPDATE', 'NOOP', 'REJECTED']),
+  learning_id: z.string().optional(),
+  superseded: z.object({ chunk_id: z.string(), doc_id: z.string() }).optional(),
+  reason: z.string().optional(),
+});
+
+export const ToolCall = z.object({ tool_call_id: z.string(), name: z.string(), status: z.enum(['success', 'error', 'denied']), latency_ms: z.number() });
+
+export const Approval = z
+  .object({
+    approval_id: z.string(),
+    run_id: z.string(),
+    tool: z.string(),
+    input: z.unknown(),
+    reason: z.string(),
+    status: ApprovalStatus,
+    created_at: Time,
+    expires_at: Time,
+    decided_by: z.string().optional(),
+    decision_reason: z.string().optional(),
+    decided_at: Time.optional(),
+  })
+  .register(apiSchemas, { id: 'Approval' });
+
+export const ChatResponse = z
+  .object({
+    answer: z.string().describe('never contains [LEARNING] lines'),
+    session_id: z.string(),
+    run_id: z.string(),
+    trace_id: z.string(),
+    status: RunStatus,
+    intent: Intent.nullable(),
+    learnings: z.array(LearningOutcome),
+    usage: Usage,
+    tool_calls: z.array(ToolCall),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    pending_approvals: z.array(Approval).optional(),
+  })
+  .register(apiSchemas, { id: 'ChatResponse' });
+
+export const ChatAccepted = z
+  .object({ run_id: z.string(), trace_id: z.string(), session_id: z.string(), status: RunStatus, status_url: z.string() })
+  .register(apiSchemas, { id: 'ChatAccepted' });
+
+export const Run = z
+  .object({
+    run_id: z.string(),
+    trace_id: z.string(),
+    session_id: z.string(),
+    status: RunStatus,
+    current_state: z.string(),
+    intent: Intent.nullable(),
+    attempts: z.number(),
+    error_count: z.number(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    steps: z.array(
+      z.object({
+        step: z.string(),
+        attempt: z.number(),
+        status: z.enum(['succeeded', 'failed']),
+        error: z.object({ code: z.string(), message: z.string() }).optional(),
+        started_at: Time,
+        finished_at: Time,
+        duration_ms: z.number(),
+      }),
+    ),
+    result: ChatResponse.optional(),
+    created_at: Time,
+    updated_at: Time,
+  })
+  .register(apiSchemas, { id: 'Run' });
+
+export const Session = z
+  .object({
+    session_id: z.string(),
+    user_id: z.string(),
+    turn_count: z.number(),
+    first_at: Time,
+    last_at: Time,
+    turns: z.array(z.object({ id: z.string(), role: z.enum(['user', 'assistant']), text: z.string(), run_id: z.string().optional(), created_at: Time })),
+  })
+  .register(apiSchemas, { id: 'Session' });
+
+export const Learning = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    status: DocStatus,
+    source_uri: z.string(),
+    superseded_by: z.string().optional(),
+    provenance: z.record(z.string(), z.string()),
+    created_at: Time,
+    updated_at: Time,
+  })
+  .register(apiSchemas, { id: 'Learning' });
+
+export const LearningDetail = Learning.extend({
+  history: z.array(z.object({ action: z.string(), actor: z.string(), at: Time, detail: z.record(z.string(), z.unknown()).optional() })),
+}).register(apiSchemas, { id: 'LearningDetail' });
+
+export const LearningList = z.object({ learnings: z.array(Learning) });
+export const ApprovalList = z.object({ approvals: z.array(Approval) });
+
+export const FeedbackResponse = z
+  .object({ feedback_id: z.string(), run_id: z.string(), rating: z.enum(['up', 'down']), comment: z.string().optional(), created_at: Time, updated_at: Time })
+  .register(apiSchemas, { id: 'Feedback' });
+
+export const IngestResponse = z.object({ documents: z.array(z.object({ id: z.string(), source_uri: z.string(), status: DocStatus })) });
+
+export const Health = z.object({
+  status: z.enum(['ok', 'draining', 'degraded']),
+  version: z.string(),
+  uptime_seconds: z.number(),
+  jobs: z.array(z.object({ name: z.string(), last_run_at: Time.nullable(), last_status: z.string().nullable(), next_run_at: Time.nullable() })),
+});
+
+export type ChatResponseT = z.infer<typeof ChatResponse>;
+export type RunT = z.infer<typeof Run>;
+export type ApprovalT = z.infer<typeof Approval>;
+export type LearningT = z.infer<typeof Learning>;
+export type SessionT = z.infer<typeof Session>;

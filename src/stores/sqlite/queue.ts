@@ -1,0 +1,125 @@
+import { LoreError } from '../../errors.js';
+import { DEFAULT_MAX_RECEIVE_COUNT, type DeadLetter, type Queue, type QueueDepth, type QueueMessage } from '../../ingress/queue.js';
+import { newId } from '../../util/ids.js';
+import type { SqliteDatabase } from './database.js';
+
+interface Row {
+  id: string;
+  body: string;
+  receive_count: number;
+  receipt: string | null;
+  last_error: string | null;
+  created_at: number;
+  dead_at: number | null;
+}
+
+export interface SqliteQueueOptions {
+  name: string;
+  maxReceiveCount?: number;
+  /** Clock, for tests that step through visibility timeouts without sleeping. */
+  now?: () => number;
+}
+
+/**
+ * The Queue port on a SQLite table (migration 200). Receiving is one UPDATE … RETURNING inside an
+ * IMMEDIATE transaction, so two processes polling the same file never get the same message.
+ */
+export class SqliteQueue<T> implements Queue<T> {
+  readonly name: string;
+  readonly maxReceiveCount: number;
+  private readonly now: () => number;
+  private readonly q;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: SqliteQueueOptions,
+  ) {
+    this.name = options.name;
+    this.maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+    if (!Number.isInteger(this.maxReceiveCount) || this.maxReceiveCount < 1) throw new LoreError('CONFIG_INVALID', 'maxReceiveCount must be a positive integer');
+    this.now = options.now ?? Date.now;
+    this.q = {
+      insert: db.prepare(`INSERT INTO queue_messages (id, queue, body, receive_count, visible_at, created_at, updated_at)
+        VALUES (@id, @queue, @body, 0, @visible, @now, @now)`),
+      // Messages that used up their deliveries go to the DLQ on the next receive attempt, as in SQS.
+      killExhausted: db.prepare(`UPDATE queue_messages SET dead_at = @now, receipt = NULL, updated_at = @now
+        WHERE queue = @queue AND dead_at IS NULL AND visible_at <= @now AND receive_count >= @max`),
+      // The receipt is unique per delivery, so a stale receipt can no longer ack or extend.
+      deliver: db.prepare(`UPDATE queue_messages
+        SET receive_count = receive_count + 1, visible_at = @visible, updated_at = @now,
+            receipt = id || ':' || (receive_count + 1) || ':' || lower(hex(randomblob(6)))
+        WHERE id IN (SELECT id FROM queue_messages WHERE queue = @queue AND dead_at IS NULL AND visible_at <= @now
+                     ORDER BY visible_at, created_at LIMIT @limit)
+        RETURNING id, body, receive_count, receipt, last_error, created_at, dead_at`),
+      ack: db.prepare('DELETE FROM queue_messages WHERE queue = ? AND receipt = ? AND dead_at IS NULL'),
+      visibility: db.prepare(`UPDATE queue_messages SET visible_at = @visible, updated_at = @now, last_error = coalesce(@error, last_error)
+        WHERE queue = @queue AND receipt = @receipt AND dead_at IS NULL`),
+      dead: db.prepare(`SELECT id, body, receive_count, receipt, last_error, created_at, dead_at FROM queue_messages
+        WHERE queue = ? AND dead_at IS NOT NULL ORDER BY dead_at, id LIMIT ?`),
+      redriveAll: db.prepare(`UPDATE queue_messages SET dead_at = NULL, receive_count = 0, receipt = NULL, visible_at = @now, updated_at = @now
+        WHERE queue = @queue AND dead_at IS NOT NULL`),
+      redriveOne: db.prepare(`UPDATE queue_messages SET dead_at = NULL, receive_count = 0, receipt = NULL, visible_at = @now, updated_at = @now
+        WHERE queue = @queue AND dead_at IS NOT NULL AND id = @id`),
+      depth: db.prepare(`SELECT
+          coalesce(sum(dead_at IS NULL AND visible_at <= @now), 0) AS ready,
+          coalesce(sum(dead_at IS NULL AND visible_at > @now), 0) AS inFlight,
+          coalesce(sum(dead_at IS NOT NULL), 0) AS dead
+        FROM queue_messages WHERE queue = @queue`),
+    };
+  }
+
+  async send(p: { body: T; delayMs?: number }): Promise<{ id: string }> {
+    const now = this.now();
+    const id = newId('msg', now);
+    this.q.insert.run({ id, queue: this.name, body: JSON.stringify(p.body), visible: now + Math.max(0, p.delayMs ?? 0), now });
+    return { id };
+  }
+
+  async receive(p: { max?: number; visibilityTimeoutMs: number }): Promise<Array<QueueMessage<T>>> {
+    const limit = Math.max(1, Math.min(Math.floor(p.max ?? 1), 100));
+    const now = this.now();
+    const rows = this.db
+      .transaction(() => {
+        this.q.killExhausted.run({ queue: this.name, now, max: this.maxReceiveCount });
+        return this.q.deliver.all({ queue: this.name, now, visible: now + Math.max(0, p.visibilityTimeoutMs), limit }) as Row[];
+      })
+      .immediate();
+    return rows
+      .sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1))
+      .map((r) => ({ id: r.id, body: JSON.parse(r.body) as T, receiveCount: r.receive_count, receipt: r.receipt!, sentAt: r.created_at }));
+  }
+
+  async ack(p: { receipt: string }): Promise<boolean> {
+    return this.q.ack.run(this.name, p.receipt).changes > 0;
+  }
+
+  async changeVisibility(p: { receipt: string; timeoutMs: number; error?: string }): Promise<boolean> {
+    const now = this.now();
+    const error = p.error === undefined ? null : p.error.slice(0, 2000);
+    return this.q.visibility.run({ queue: this.name, receipt: p.receipt, visible: now + Math.max(0, p.timeoutMs), now, error }).changes > 0;
+  }
+
+  async listDead(p: { limit?: number } = {}): Promise<Array<DeadLetter<T>>> {
+    const rows = this.q.dead.all(this.name, Math.max(1, Math.min(Math.floor(p.limit ?? 100), 1000))) as Row[];
+    return rows.map((r) => ({
+      id: r.id,
+      body: JSON.parse(r.body) as T,
+      receiveCount: r.receive_count,
+      ...(r.last_error ? { lastError: r.last_error } : {}),
+      sentAt: r.created_at,
+      deadAt: r.dead_at!,
+    }));
+  }
+
+  async redrive(p: { ids?: string[] } = {}): Promise<number> {
+    const now = this.now();
+    if (!p.ids) return this.q.redriveAll.run({ queue: this.name, now }).changes;
+    const ids = p.ids;
+    return this.db.transaction(() => ids.reduce((n, id) => n + this.q.redriveOne.run({ queue: this.name, id, now }).changes, 0)).immediate();
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const r = this.q.depth.get({ queue: this.name, now: this.now() }) as QueueDepth;
+    return { ready: Number(r.ready), inFlight: Number(r.inFlight), dead: Number(r.dead) };
+  }
+}

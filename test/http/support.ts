@@ -1,0 +1,134 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import { loadConfig } from '../../src/config.js';
+import { SqliteFeedbackStore } from '../../src/ingress/feedback-store.js';
+import { CHAT_QUEUE, type ChatJob } from '../../src/ingress/queue.js';
+import { startServer, type RunningServer } from '../../src/ingress/server.js';
+import { chatJobHandler, createWorkerPool, type WorkerPool } from '../../src/ingress/worker.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { SqliteQueue } from '../../src/stores/sqlite/queue.js';
+import { createRefundTool } from '../../src/tools/examples/refund.js';
+import type { AnyTool } from '../../src/tools/tool.js';
+import { createAgentService, type AgentService } from '../../src/service.js';
+import type { WorkflowEngine } from '../../src/workflow/engine.js';
+import type { TurnRunner } from '../../src/workflow/types.js';
+
+export const SECRET = 'test-secret-that-is-at-least-32-characters-long';
+export const ISSUER = 'https://issuer.test';
+export const AUDIENCE = 'lore-api';
+
+export interface Stack {
+  url: string;
+  rt: Runtime;
+  engine: WorkflowEngine;
+  svc: AgentService;
+  queue: SqliteQueue<ChatJob>;
+  workers: WorkerPool;
+  server: RunningServer;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Config overrides by path, e.g. {'server.rateLimitPerMinute': 5}. */
+  config?: Record<string, unknown>;
+  /** Wrap the runner (e.g. to count resumes); the app and workers get the wrapper. */
+  wrap?: (runner: TurnRunner) => TurnRunner;
+  workerOptions?: { visibilityTimeoutMs?: number; pollIntervalMs?: number; retryDelayMs?: (n: number) => number };
+}
+
+/** The real thing on 127.0.0.1: runtime (offline model, SQLite in a temp dir), engine, queue, workers, server. */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lore-http-'));
+  const config = loadConfig({}, { dataDir, logLevel: 'silent', ...opts.config });
+  const rt = createRuntime(config, { tools: [createRefundTool() as unknown as AnyTool] });
+  // The agent service is what `lore serve` runs: the real workflow engine plus budgets and metrics.
+  const svc = createAgentService(rt, { evaluate: false });
+  const engine = svc.engine;
+  const runner = opts.wrap ? opts.wrap(svc) : svc;
+  const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE });
+  const workers = createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, pollIntervalMs: 50, ...opts.workerOptions });
+  const server = await startServer(
+    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), queue, workers, metrics: rt.metrics, logger: rt.logger, healthCheck: () => void rt.db.prepare('SELECT 1').get() },
+    { host: '127.0.0.1', port: 0, drainMs: 2000, stopRuns: () => engine.close() },
+  );
+  return {
+    url: server.url,
+    rt,
+    engine,
+    svc,
+    queue,
+    workers,
+    server,
+    dataDir,
+    async close() {
+      await server.close();
+      await svc.close();
+      rt.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const hs256Auth = { 'auth.hs256Secret': SECRET, 'auth.issuer': ISSUER, 'auth.audience': AUDIENCE };
+
+export async function token(sub: string, o: { tenant?: string; aud?: string; iss?: string; expiresIn?: string | number; secret?: string } = {}): Promise<string> {
+  let jwt = new SignJWT({ ...(o.tenant ? { 'custom:tenant': o.tenant } : {}) })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuer(o.iss ?? ISSUER)
+    .setAudience(o.aud ?? AUDIENCE)
+    .setIssuedAt();
+  jwt = jwt.setExpirationTime(o.expiresIn ?? '5m');
+  return jwt.sign(new TextEncoder().encode(o.secret ?? SECRET));
+}
+
+export interface Api {
+  (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+}
+
+/** A tiny JSON client bound to a base URL and (optionally) a bearer token. */
+export function client(url: string, bearer?: string): Api {
+  return async (method, path, body, headers = {}) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON (metrics, html)
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+}
+
+/** Poll until `fn` returns a truthy value (or time out). */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const DOC = 'The internal API rate limit is 100 req/s.';
+export const QUESTION = 'What is the rate limit of our internal API?';
+export const UPDATE = 'Update: the rate limit was increased to 500 req/s last month.';
+
+/** Row count of every table (FTS shadow tables included: a stray index write shows up too). */
+export function rowCounts(db: Runtime['db']): Record<string, number> {
+  const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+  return Object.fromEntries(names.map((n) => [n, db.prepare(`SELECT count(*) FROM "${n}"`).pluck().get() as number]));
+}

@@ -1,0 +1,125 @@
+// Lore chat page: POST /chat with Accept: text/event-stream, read the AG-UI events off the
+// response body (EventSource cannot POST), render text as it arrives, then learnings as chips
+// and thumbs up/down that call POST /feedback with the run id.
+
+const $ = (id) => document.getElementById(id);
+const sessionInput = $('session');
+const tokenInput = $('token');
+
+const newSessionId = () => `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+sessionInput.value = localStorage.getItem('lore.session') || newSessionId();
+tokenInput.value = localStorage.getItem('lore.token') || '';
+sessionInput.addEventListener('change', () => localStorage.setItem('lore.session', sessionInput.value.trim()));
+tokenInput.addEventListener('change', () => localStorage.setItem('lore.token', tokenInput.value.trim()));
+$('new-session').addEventListener('click', () => {
+  sessionInput.value = newSessionId();
+  localStorage.setItem('lore.session', sessionInput.value);
+  $('log').replaceChildren();
+});
+
+function headers(extra) {
+  const h = { 'content-type': 'application/json', ...extra };
+  const token = tokenInput.value.trim();
+  if (token) h.authorization = `Bearer ${token}`;
+  return h;
+}
+
+/** Yields each parsed `data:` payload of an SSE body. */
+async function* sseEvents(body) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += value;
+    let end;
+    while ((end = buf.indexOf('\n\n')) !== -1) {
+      const frame = buf.slice(0, end);
+      buf = buf.slice(end + 2);
+      const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+      if (data) yield JSON.parse(data);
+    }
+  }
+}
+
+function addTurn(message) {
+  const node = $('turn-tpl').content.firstElementChild.cloneNode(true);
+  node.querySelector('.you').textContent = message;
+  $('log').append(node);
+  node.scrollIntoView({ block: 'end' });
+  return node;
+}
+
+function finishTurn(node, result) {
+  node.classList.add('done');
+  const chips = node.querySelector('.chips');
+  for (const l of result.learnings || []) {
+    if (l.event !== 'ADD' && l.event !== 'UPDATE') continue;
+    const li = document.createElement('li');
+    li.textContent = l.fact;
+    li.title = `${l.event === 'UPDATE' ? 'Learned, superseding an older fact' : 'Learned'} (${l.learning_id || ''})`;
+    if (l.event === 'UPDATE') li.className = 'superseding';
+    chips.append(li);
+  }
+  const u = result.usage || {};
+  node.querySelector('.meta').textContent = `${result.intent || ''} · ${u.total_tokens ?? 0} tokens · run ${result.run_id}`;
+  for (const b of node.querySelectorAll('.rate')) {
+    b.disabled = false;
+    b.addEventListener('click', () => rate(node, result.run_id, b));
+  }
+}
+
+async function rate(node, runId, button) {
+  const res = await fetch('/feedback', { method: 'POST', headers: headers(), body: JSON.stringify({ run_id: runId, rating: button.dataset.rating }) });
+  if (!res.ok) return showError(node, await res.json().catch(() => ({})));
+  for (const b of node.querySelectorAll('.rate')) b.classList.toggle('chosen', b === button);
+}
+
+function showError(node, body) {
+  node.classList.add('done', 'error');
+  node.querySelector('.answer').textContent = body?.error ? `${body.error.code}: ${body.error.message}` : 'Request failed';
+}
+
+async function send(message) {
+  const node = addTurn(message);
+  const answer = node.querySelector('.answer');
+  const res = await fetch('/chat', {
+    method: 'POST',
+    headers: headers({ accept: 'text/event-stream' }),
+    body: JSON.stringify({ session_id: sessionInput.value.trim(), message }),
+  });
+  if (!res.ok || !res.body) return showError(node, await res.json().catch(() => null));
+  for await (const e of sseEvents(res.body)) {
+    if (e.type === 'TEXT_MESSAGE_CONTENT') answer.textContent += e.delta;
+    else if (e.type === 'TEXT_MESSAGE_START' && answer.textContent) answer.textContent += '\n\n';
+    else if (e.type === 'TOOL_CALL_START') {
+      const li = document.createElement('li');
+      li.textContent = `⚙ ${e.toolCallName}`;
+      node.querySelector('.tools').append(li);
+    } else if (e.type === 'RUN_FINISHED') finishTurn(node, e.result || {});
+    else if (e.type === 'RUN_ERROR') showError(node, { error: { code: e.code || 'ERROR', message: e.message } });
+    node.scrollIntoView({ block: 'end' });
+  }
+}
+
+$('composer').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const text = $('message').value.trim();
+  if (!text) return;
+  $('message').value = '';
+  $('send').disabled = true;
+  try {
+    await send(text);
+  } catch (err) {
+    showError($('log').lastElementChild, { error: { code: 'NETWORK', message: String(err) } });
+  } finally {
+    $('send').disabled = false;
+    $('message').focus();
+  }
+});
+$('message').addEventListener('keydown', (ev) => {
+  if (ev.key === 'Enter' && !ev.shiftKey) {
+    ev.preventDefault();
+    $('composer').requestSubmit();
+  }
+});
