@@ -1,3 +1,4 @@
+import { logContext } from './log-context.js';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger } from 'pino';
@@ -79,6 +80,8 @@ export function createLogger(options: LoggerOptions): Logger {
       // Level as a label: readable in files and greppable without a level-number table.
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: redactPaths([...SENSITIVE_KEYS, ...(options.redactKeys ?? [])]), censor: REDACTED },
+      // traceId / runId / sessionId of the run being executed, when there is one.
+      mixin: () => ({ ...logContext() }),
     },
     destination,
   );

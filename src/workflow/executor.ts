@@ -1,5 +1,6 @@
 import { context, type Tracer } from '@opentelemetry/api';
 import { LoreError, toLoreError, type ErrorCode } from '../errors.js';
+import { withLogContext } from '../telemetry/log-context.js';
 import { recordError } from '../telemetry/tracing.js';
 import { AwaitingApproval } from './approvals.js';
 import { CATCH_STEP, rebuildData, stepInput } from './checkpointing.js';
@@ -54,6 +55,11 @@ export class LeaseLost extends LoreError {
 type TaskOutcome = { kind: 'ok' } | { kind: 'caught' } | { kind: 'suspended'; approvals: AwaitingApproval['approvals'] };
 
 export async function executeRun(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions = {}): Promise<RunResult> {
+  const ids = { traceId: run.traceId, runId: run.runId, sessionId: run.sessionId, tenantId: run.tenantId };
+  return withLogContext(ids, () => traced(x, run, opts));
+}
+
+async function traced(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions): Promise<RunResult> {
   if (!x.tracer) return interpret(x, run, opts);
   const { span, ctx } = startRunSpan(x.tracer, run, run.steps.length > 0);
   try {
