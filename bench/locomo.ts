@@ -1,0 +1,186 @@
+/**
+ * LoCoMo retrieval benchmark: evidence recall@k of SqliteKnowledgeStore.search over the 10 LoCoMo
+ * conversations (one tenant per conversation, one document per turn), no LLM involved. A naive
+ * keyword-overlap ranker runs over the same turns in the same process, so the two are compared
+ * within one run rather than only against figures measured elsewhere.
+ *
+ *   npx tsx bench/locomo.ts <path-to-locomo10.json> [--k 5,10,25,50]
+ *
+ * Protocol: the dataset README (ingest in session order, `{speaker} said, "{text}"` plus
+ * ` and shared {blip_caption}`, query = question as written, fractional recall over the evidence
+ * ids, items without evidence count as 0, overall = mean over all 1,986 items).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chunkText } from '../src/memory/chunker.js';
+import { openDatabase } from '../src/stores/sqlite/database.js';
+import { SqliteKnowledgeStore } from '../src/stores/sqlite/knowledge-store.js';
+
+const USAGE = 'usage: npx tsx bench/locomo.ts <path-to-locomo10.json> [--k 5,10,25,50]';
+// search() clamps topK to 100, so a larger k would silently measure recall@100.
+const MAX_K = 100;
+// Far above the longest turn (~500 chars, ~150 estimated tokens): one turn must be one chunk, or
+// a turn would be scored as several units and the figures would stop being per-turn.
+const CHUNK_TOKENS = 4096;
+
+const CATEGORIES: Record<number, string> = { 1: 'multi-hop', 2: 'temporal', 3: 'open-domain', 4: 'single-hop', 5: 'adversarial' };
+// Reference figures from the dataset README (overall recall@k, %; per-category only at k = 10).
+const REF_BM25: Record<number, number> = { 5: 52.3, 10: 58.9, 25: 67.1, 50: 71.3 };
+const REF_DRAGON: Record<number, number> = { 5: 56.7, 10: 66.2, 25: 76.7, 50: 82.7 };
+const REF_DRAGON_AT10: Record<number, number> = { 1: 46.6, 2: 77.3, 3: 40.8, 4: 77.7, 5: 54.7 };
+const REF_BM25_AT10: Record<number, number> = { 1: 26.8 };
+
+interface Turn { speaker: string; dia_id: string; text: string; blip_caption?: string }
+interface QA { question: string; evidence?: string[]; category: number }
+interface Sample { sample_id: string; conversation: Record<string, unknown>; qa: QA[] }
+
+function fail(message: string): never {
+  console.error(message);
+  console.error(USAGE);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({ allowPositionals: true, options: { k: { type: 'string', default: '5,10,25,50' } } });
+} catch (e) {
+  fail((e as Error).message);
+}
+const datasetPath = parsed.positionals[0];
+if (!datasetPath || parsed.positionals.length > 1) fail('expected exactly one argument: the path to locomo10.json');
+const ks = [...new Set(parsed.values.k.split(',').map((s) => Number(s.trim())))].sort((a, b) => a - b);
+if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 1 || k > MAX_K)) fail(`--k must be integers in 1..${MAX_K}`);
+const maxK = ks[ks.length - 1]!;
+
+let samples: Sample[] = [];
+try {
+  samples = JSON.parse(readFileSync(datasetPath, 'utf8')) as Sample[];
+} catch (e) {
+  fail(`cannot read ${datasetPath}: ${(e as Error).message}`);
+}
+if (!Array.isArray(samples) || samples.some((s) => !s?.sample_id || !s.conversation || !Array.isArray(s.qa))) fail(`${datasetPath} is not the LoCoMo list of samples`);
+
+/** Sessions in numeric order (session_10 after session_9), each turn as the paper embeds it. */
+function turnsOf(s: Sample): Array<{ id: string; text: string }> {
+  const sessions = Object.keys(s.conversation)
+    .filter((key) => /^session_\d+$/.test(key))
+    .sort((a, b) => Number(a.slice(8)) - Number(b.slice(8)));
+  return sessions.flatMap((key) => (s.conversation[key] as Turn[]).map((t) => ({
+    id: t.dia_id,
+    text: `${t.speaker} said, "${t.text}"` + (t.blip_caption ? ` and shared ${t.blip_caption}` : ''),
+  })));
+}
+
+/** Evidence ids as listed (README: strip parentheses). Malformed ids such as "D8:6; D9:17" are kept as written and count as misses. */
+function evidenceOf(q: QA): string[] {
+  return (q.evidence ?? []).map((e) => e.replace(/[()]/g, '').trim()).filter((e) => e.length > 0);
+}
+
+/** Fractional recall@k per k; over the list as written (a duplicated id counts twice, as in the official code). */
+function recallAt(evidence: string[], ranked: string[]): number[] {
+  if (evidence.length === 0) return ks.map(() => 0);
+  return ks.map((k) => {
+    const top = new Set(ranked.slice(0, k));
+    return evidence.filter((e) => top.has(e)).length / evidence.length;
+  });
+}
+
+/** Naive baseline: lower-cased letter/digit runs, no stopword removal, no stemming. */
+function words(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+}
+
+/** Turns sharing at least one word, by count of distinct shared words; ties keep conversation order. */
+function overlapRank(question: string, turns: Array<{ id: string; words: Set<string> }>): string[] {
+  const q = [...words(question)];
+  return turns
+    .map((t, i) => ({ id: t.id, i, score: q.reduce((n, w) => n + (t.words.has(w) ? 1 : 0), 0) }))
+    .filter((t) => t.score > 0)
+    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .map((t) => t.id);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'lore-locomo-'));
+const db = openDatabase(join(dir, 'lore.db'));
+try {
+  const store = new SqliteKnowledgeStore(db, { chunkTokens: CHUNK_TOKENS, chunkOverlap: 0 });
+
+  // Ingest: each upsert is its own durable transaction, as the runtime writes them.
+  const corpus = new Map<string, Array<{ id: string; words: Set<string> }>>();
+  let turnCount = 0;
+  const ingestStart = performance.now();
+  for (const s of samples) {
+    const turns = turnsOf(s);
+    for (const t of turns) {
+      if (chunkText(t.text, { chunkTokens: CHUNK_TOKENS, overlap: 0 }).length !== 1) throw new Error(`turn ${s.sample_id}/${t.id} would be split into several chunks`);
+      await store.upsertDocument({ tenantId: s.sample_id, sourceUri: t.id, kind: 'document', text: t.text });
+    }
+    corpus.set(s.sample_id, turns.map((t) => ({ id: t.id, words: words(t.text) })));
+    turnCount += turns.length;
+  }
+  const ingestMs = performance.now() - ingestStart;
+
+  // Query: every QA item against its own tenant only.
+  type Row = { category: number; ours: number[]; naive: number[] };
+  const rows: Row[] = [];
+  const latencies: number[] = [];
+  let returned = 0;
+  let unknownIds = 0;
+  for (const s of samples) {
+    const turns = corpus.get(s.sample_id)!;
+    const known = new Set(turns.map((t) => t.id));
+    for (const q of s.qa) {
+      const evidence = evidenceOf(q);
+      unknownIds += evidence.filter((e) => !known.has(e)).length;
+      const t0 = performance.now();
+      const hits = await store.search({ tenantId: s.sample_id, query: q.question, topK: maxK });
+      latencies.push(performance.now() - t0);
+      returned += hits.length;
+      rows.push({
+        category: q.category,
+        ours: recallAt(evidence, hits.map((h) => h.sourceUri)),
+        naive: recallAt(evidence, overlapRank(q.question, turns)),
+      });
+    }
+  }
+  latencies.sort((a, b) => a - b);
+
+  const mean = (rs: Row[], pick: (r: Row) => number[]): number[] =>
+    ks.map((_, i) => (rs.length ? (100 * rs.reduce((sum, r) => sum + pick(r)[i]!, 0)) / rs.length : NaN));
+  const fmt = (v: number | undefined, w = 7) => (v === undefined || Number.isNaN(v) ? '—' : v.toFixed(1)).padStart(w);
+  const kHead = ks.map((k) => `@${k}`.padStart(7)).join('');
+  const line = (label: string, n: number | string, vals: number[], extra = '') =>
+    console.log(`${label.padEnd(26)}${String(n).padStart(6)}${vals.map((v) => fmt(v)).join('')}${extra}`);
+
+  const cpu = cpus();
+  console.log(`machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
+  console.log(`dataset: ${samples.length} conversations, ${turnCount} turns, ${rows.length} QA items; one turn = one unit (1 dia_id per hit)`);
+  console.log(`ingest: ${(ingestMs / 1000).toFixed(2)} s, ${Math.round(turnCount / (ingestMs / 1000))} turns/s (one upsert transaction per turn)`);
+  console.log(`query: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms over ${latencies.length} searches (topK ${maxK}); mean ${(returned / rows.length).toFixed(1)} turns returned`);
+  if (unknownIds > 0) console.log(`note: ${unknownIds} evidence ids name no turn (malformed in the dataset) and count as misses`);
+  console.log('');
+  console.log(`evidence recall@k (%)          n${kHead}   DRAGON@10  BM25@10 (reference)`);
+  for (const c of Object.keys(CATEGORIES).map(Number)) {
+    const rs = rows.filter((r) => r.category === c);
+    line(`${c} ${CATEGORIES[c]}`, rs.length, mean(rs, (r) => r.ours), `${fmt(REF_DRAGON_AT10[c], 12)}${fmt(REF_BM25_AT10[c], 9)}`);
+  }
+  const overall = mean(rows, (r) => r.ours);
+  line('overall', rows.length, overall, `${fmt(REF_DRAGON[10], 12)}${fmt(REF_BM25[10], 9)}`);
+  line('categories 1-4', rows.filter((r) => r.category <= 4).length, mean(rows.filter((r) => r.category <= 4), (r) => r.ours));
+  console.log('');
+  console.log(`overall, same run and references  n${kHead}`);
+  line('Lore store (FTS5 BM25)', rows.length, overall);
+  line('naive keyword overlap', rows.length, mean(rows, (r) => r.naive));
+  line('ref: plain BM25 (README)', 1986, ks.map((k) => REF_BM25[k] ?? NaN));
+  line('ref: DRAGON (paper)', 1986, ks.map((k) => REF_DRAGON[k] ?? NaN));
+  console.log(`${'ours / ref BM25'.padEnd(32)}${ks.map((k, i) => (REF_BM25[k] ? (overall[i]! / REF_BM25[k]!).toFixed(2) : '—').padStart(7)).join('')}`);
+} finally {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+}
