@@ -7,9 +7,14 @@ const sessionInput = $('session');
 const tokenInput = $('token');
 
 const newSessionId = () => `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+// Stored at once (not only on edit), so a reload continues the same session.
 sessionInput.value = localStorage.getItem('lore.session') || newSessionId();
+localStorage.setItem('lore.session', sessionInput.value);
 tokenInput.value = localStorage.getItem('lore.token') || '';
-sessionInput.addEventListener('change', () => localStorage.setItem('lore.session', sessionInput.value.trim()));
+sessionInput.addEventListener('change', () => {
+  sessionInput.value = sessionInput.value.trim() || newSessionId();
+  localStorage.setItem('lore.session', sessionInput.value);
+});
 tokenInput.addEventListener('change', () => localStorage.setItem('lore.token', tokenInput.value.trim()));
 $('new-session').addEventListener('click', () => {
   sessionInput.value = newSessionId();
@@ -52,6 +57,7 @@ function addTurn(message) {
 
 function finishTurn(node, result) {
   node.classList.add('done');
+  node.dataset.runId = result.run_id || '';
   const chips = node.querySelector('.chips');
   for (const l of result.learnings || []) {
     if (l.event !== 'ADD' && l.event !== 'UPDATE') continue;
@@ -72,16 +78,31 @@ function finishTurn(node, result) {
 async function rate(node, runId, button) {
   const res = await fetch('/feedback', { method: 'POST', headers: headers(), body: JSON.stringify({ run_id: runId, rating: button.dataset.rating }) });
   if (!res.ok) return showError(node, await res.json().catch(() => ({})));
+  node.classList.remove('error');
+  node.querySelector('.err').hidden = true;
   for (const b of node.querySelectorAll('.rate')) b.classList.toggle('chosen', b === button);
 }
 
+/** Shows the error under the turn; what the answer already streamed stays readable. */
 function showError(node, body) {
   node.classList.add('done', 'error');
-  node.querySelector('.answer').textContent = body?.error ? `${body.error.code}: ${body.error.message}` : 'Request failed';
+  const err = node.querySelector('.err');
+  err.textContent = body?.error ? `${body.error.code}: ${body.error.message}` : 'Request failed';
+  err.hidden = false;
 }
 
 async function send(message) {
   const node = addTurn(message);
+  try {
+    await stream(node, message);
+  } catch (err) {
+    showError(node, { error: { code: 'NETWORK', message: String(err) } });
+  }
+  // A stream that ends without RUN_FINISHED / RUN_ERROR (server stopped, proxy cut it) is not an answer.
+  if (!node.classList.contains('done')) showError(node, { error: { code: 'INTERRUPTED', message: 'the stream ended before the run finished; see GET /runs/:id' } });
+}
+
+async function stream(node, message) {
   const answer = node.querySelector('.answer');
   const res = await fetch('/chat', {
     method: 'POST',
@@ -102,23 +123,25 @@ async function send(message) {
   }
 }
 
+// One turn at a time: Enter submits even while the Send button is disabled.
+let busy = false;
 $('composer').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const text = $('message').value.trim();
-  if (!text) return;
+  if (!text || busy) return;
+  busy = true;
   $('message').value = '';
   $('send').disabled = true;
   try {
     await send(text);
-  } catch (err) {
-    showError($('log').lastElementChild, { error: { code: 'NETWORK', message: String(err) } });
   } finally {
+    busy = false;
     $('send').disabled = false;
     $('message').focus();
   }
 });
 $('message').addEventListener('keydown', (ev) => {
-  if (ev.key === 'Enter' && !ev.shiftKey) {
+  if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
     ev.preventDefault();
     $('composer').requestSubmit();
   }
