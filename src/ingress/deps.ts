@@ -17,6 +17,8 @@ export interface AppDeps {
   sessions: SessionStore;
   knowledge: KnowledgeStore;
   feedback: FeedbackStore;
+  /** Called after a rating is stored (the evaluator re-merges the run's quality score). */
+  onFeedback?: (runId: string) => void;
   /** Without a queue, `"async": true` is refused with a 400. */
   queue?: Queue<ChatJob>;
   /** Started and stopped by startServer; notified after each enqueue. */

@@ -41,6 +41,7 @@ export function registerServe(program: Command): void {
           sessions: rt.sessions,
           knowledge: rt.knowledge,
           feedback: new SqliteFeedbackStore(rt.db),
+          onFeedback: (runId) => void evaluator.refreshQuality(runId),
           queue,
           workers: createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, logger: log }),
           scheduler: createScheduler({ jobs, logger: log, metrics: ingressMetrics(rt.metrics) }),

@@ -66,6 +66,7 @@ export function chatRoutes(app: Hono<Env>, deps: AppDeps): void {
       rating: body.rating,
       ...(body.comment !== undefined ? { comment: body.comment } : {}),
     });
+    deps.onFeedback?.(body.run_id);
     return c.json(toFeedback(feedback), created ? 201 : 200);
   });
 }
