@@ -59,6 +59,7 @@ function finishTurn(node, result) {
   node.classList.add('done');
   node.dataset.runId = result.run_id || '';
   const chips = node.querySelector('.chips');
+  chips.replaceChildren();
   for (const l of result.learnings || []) {
     if (l.event !== 'ADD' && l.event !== 'UPDATE') continue;
     const li = document.createElement('li');
@@ -67,12 +68,45 @@ function finishTurn(node, result) {
     if (l.event === 'UPDATE') li.className = 'superseding';
     chips.append(li);
   }
+  showApprovals(node, result.pending_approvals || []);
   const u = result.usage || {};
   node.querySelector('.meta').textContent = `${result.intent || ''} · ${u.total_tokens ?? 0} tokens · run ${result.run_id}`;
   for (const b of node.querySelectorAll('.rate')) {
     b.disabled = false;
-    b.addEventListener('click', () => rate(node, result.run_id, b));
+    b.onclick = () => rate(node, result.run_id, b);
   }
+}
+
+/** A turn parked for a person: one box per pending call, with Approve / Reject. */
+function showApprovals(node, approvals) {
+  const box = node.querySelector('.approvals');
+  box.replaceChildren();
+  for (const a of approvals.filter((x) => x.status === 'pending')) {
+    const li = document.createElement('li');
+    li.dataset.approvalId = a.approval_id;
+    const text = document.createElement('span');
+    text.textContent = `Waiting for approval: ${a.tool} ${JSON.stringify(a.input)} — ${a.reason}`;
+    li.append(text);
+    for (const decision of ['approve', 'reject']) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = decision === 'approve' ? 'Approve' : 'Reject';
+      b.dataset.testid = `${decision}-approval`;
+      b.addEventListener('click', () => decide(node, a.approval_id, decision));
+      li.append(b);
+    }
+    box.append(li);
+  }
+}
+
+async function decide(node, approvalId, decision) {
+  for (const b of node.querySelectorAll('.approvals button')) b.disabled = true;
+  const res = await fetch(`/approvals/${encodeURIComponent(approvalId)}`, { method: 'POST', headers: headers(), body: JSON.stringify({ decision }) });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) return showError(node, body);
+  // The resumed run's answer replaces the "waiting" state of this turn.
+  node.querySelector('.answer').textContent = body.answer || '';
+  finishTurn(node, body);
 }
 
 async function rate(node, runId, button) {

@@ -204,6 +204,22 @@ describe.skipIf(!HAS_CHROMIUM)('the chat page in chromium', () => {
     pageErrors.splice(0, pageErrors.length, ...pageErrors.filter((e) => !/status of 503/.test(e)));
   });
 
+  it('a refund over the threshold waits for approval; Approve runs it once and shows the answer', async () => {
+    await page.getByTestId('new-session').click();
+    const { runId, index } = await say('Please issue a refund of $1500 for order A-1001.');
+    const turn = turns().nth(index);
+    const box = turn.getByTestId('approvals').locator('li');
+    await box.first().waitFor({ timeout: WAIT });
+    expect(await box.first().textContent()).toMatch(/issue_refund.*1500.*above the approval threshold/);
+    const decided = page.waitForResponse((r) => r.url().startsWith(`${s.url}/approvals/`) && r.request().method() === 'POST', { timeout: WAIT });
+    await turn.getByTestId('approve-approval').click();
+    expect((await decided).status()).toBe(200);
+    await expect.poll(async () => turn.getByTestId('answer').textContent(), { timeout: WAIT }).toMatch(/1500/);
+    expect(await box.count()).toBe(0);
+    const run = await api('GET', `/runs/${encodeURIComponent(runId)}`);
+    expect(run.body.status).toBe('COMPLETED');
+  });
+
   it('looks sane, with no page errors and no traffic off 127.0.0.1', async () => {
     await page.screenshot({ path: SCREENSHOTS.final, fullPage: true, timeout: WAIT });
     console.log(`[test/browser] screenshots: ${SCREENSHOTS.learning} ${SCREENSHOTS.final}`);
