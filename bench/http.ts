@@ -3,10 +3,13 @@
  * a bare Hono route, same machine, same run. The servers run in a child process so the load
  * generator (autocannon) does not share their event loop.
  *
- *   npx tsx bench/http.ts [--duration 10] [--connections 50]
+ *   npx tsx bench/http.ts [--duration 10] [--connections 50] [--processes 1]
+ *   --processes N serves /chat from N processes (node:cluster, one SQLite file), as `lore serve
+ *   --processes N` does; the bare route and the HTTP-layer-only server stay one process.
  *   LORE_BENCH_EVALUATE=1 also runs the sampled LLM judge after each turn, as `lore serve` does by default.
  */
 import { fork } from 'node:child_process';
+import cluster from 'node:cluster';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +20,32 @@ import autocannon from 'autocannon';
 const DOC = 'The internal API rate limit is 100 req/s. Authentication uses OAuth 2.0 client credentials.';
 const QUESTIONS = ['What is the rate limit of our internal API?', 'How does authentication work for the internal API?', 'What is 17*23?', 'hello there'];
 
-async function serve(): Promise<void> {
+/** A cluster worker of the /chat server: the same runtime and service as below, on the shared port. */
+async function serveChatWorker(): Promise<void> {
+  const { loadConfig } = await import('../src/config.js');
+  const { createRuntime } = await import('../src/runtime.js');
+  const { createAgentService } = await import('../src/service.js');
+  const { SqliteFeedbackStore } = await import('../src/ingress/feedback-store.js');
+  const { startServer } = await import('../src/ingress/server.js');
+  const config = loadConfig({}, { dataDir: process.env.LORE_BENCH_DATA_DIR, logLevel: 'warn', 'server.rateLimitPerMinute': 100_000_000 });
+  const rt = createRuntime(config);
+  const svc = createAgentService(rt, { evaluate: process.env.LORE_BENCH_EVALUATE === '1' });
+  const lore = await startServer(
+    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, logger: rt.logger },
+    { host: '127.0.0.1', port: Number(process.env.LORE_BENCH_PORT) },
+  );
+  process.on('message', async (m: { cmd: string }) => {
+    if (m.cmd !== 'stop') return;
+    await lore.close();
+    await svc.close();
+    rt.close();
+    process.exit(0);
+  });
+  process.send!({ ready: true });
+}
+
+async function serve(processes: number): Promise<void> {
+  if (cluster.isWorker) return serveChatWorker();
   const { createAdaptorServer } = await import('@hono/node-server');
   const { Hono } = await import('hono');
   const { loadConfig } = await import('../src/config.js');
@@ -32,10 +60,13 @@ async function serve(): Promise<void> {
   // What `lore serve` runs: the durable engine + budgets, metrics and (if enabled) the sampled judge.
   const svc = createAgentService(rt, { evaluate: process.env.LORE_BENCH_EVALUATE === '1' });
   await rt.knowledge.upsertDocument({ tenantId: config.tenant, sourceUri: 'docs/internal-api.md', kind: 'document', text: DOC });
-  const lore = await startServer(
-    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, logger: rt.logger },
-    { host: '127.0.0.1', port: 0 },
-  );
+  const lore =
+    processes > 1
+      ? await chatCluster(processes, dataDir)
+      : await startServer(
+          { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, logger: rt.logger },
+          { host: '127.0.0.1', port: 0 },
+        );
 
   // The same app with a runner that answers at once: what the HTTP layer itself costs per turn.
   const canned = { runId: 'run_x', traceId: 't', sessionId: 's', status: 'COMPLETED' as const, answer: 'ok', learnings: [], toolCalls: [], usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, iterations: 1 };
@@ -66,6 +97,23 @@ async function serve(): Promise<void> {
       process.exit(0);
     }
   });
+}
+
+/** Fork the /chat workers on one free port; resolves once all listen. */
+async function chatCluster(processes: number, dataDir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:net');
+  const port = await new Promise<number>((r) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const p = (probe.address() as { port: number }).port;
+      probe.close(() => r(p));
+    });
+  });
+  const workers = Array.from({ length: processes }, () => cluster.fork({ LORE_BENCH_DATA_DIR: dataDir, LORE_BENCH_PORT: String(port) }));
+  await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => Promise.all(workers.map((w) => new Promise((r) => (w.once('exit', r), w.send({ cmd: 'stop' }))))).then(() => {}),
+  };
 }
 
 interface Result {
@@ -100,22 +148,25 @@ function load(name: string, url: string, duration: number, connections: number):
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, serve: { type: 'boolean' } } });
-  if (values.serve) return serve();
+  const { values } = parseArgs({
+    options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, processes: { type: 'string', default: '1' }, serve: { type: 'boolean' } },
+  });
+  const processes = Math.max(1, Math.min(Number(values.processes), 16));
+  if (values.serve) return serve(processes);
   const duration = Math.min(Number(values.duration), 30);
   const connections = Math.min(Number(values.connections), 50);
   // LORE_BENCH_PROFILE=<dir> writes a CPU profile of the server process there, to see where turns spend their time.
   const prof = process.env.LORE_BENCH_PROFILE;
   const execArgv = ['--import', 'tsx', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])];
-  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', '--processes', String(processes)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const urls = await new Promise<{ lore: string; ingress: string; bare: string }>((r) => child.once('message', (m) => r(m as { lore: string; ingress: string; bare: string })));
   const cpu = cpus();
   console.log(`machine: ${cpu[0]?.model} × ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
-  console.log(`load: autocannon, ${connections} connections, ${duration} s each (after a 2 s warm-up)\n`);
+  console.log(`load: autocannon, ${connections} connections, ${duration} s each (after a 2 s warm-up); /chat served by ${processes} process${processes > 1 ? 'es' : ''}\n`);
 
   await load('warm-up', `${urls.lore}/chat`, 2, connections);
   await load('warm-up', `${urls.bare}/bare`, 2, connections);
-  const chat = await load('POST /chat (offline model, durable)', `${urls.lore}/chat`, duration, connections);
+  const chat = await load(`POST /chat (offline model, durable${processes > 1 ? `, ×${processes}` : ''})`, `${urls.lore}/chat`, duration, connections);
   const bare = await load('POST /bare (bare Hono)', `${urls.bare}/bare`, duration, connections);
   const ingress = await load('POST /chat (no-op runner: HTTP layer only)', `${urls.ingress}/chat`, duration, connections);
   child.send({ cmd: 'stats' });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { LoopHooks } from '../agent/loop-types.js';
 import type { TurnDeps } from '../agent/turn.js';
@@ -76,6 +77,9 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     ...(deps.beforeModelCall ? { beforeModelCall: deps.beforeModelCall } : {}),
   });
   const shutdown = new AbortController();
+  // Every running turn listens for shutdown (and removes its listener when done): many concurrent
+  // turns are normal, not a leak, so Node's warning at 11 listeners would only be noise.
+  setMaxListeners(0, shutdown.signal);
   let closed = false;
   /** One executor per run per process: concurrent resume() calls share it. */
   const running = new Map<string, Promise<RunResult>>();
@@ -108,33 +112,60 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     return { ...base, ...(pending.length ? { pendingApprovals: pending } : {}) };
   }
 
-  function execute(runId: string, opts: ExecuteOptions = {}): Promise<RunResult> {
+  /**
+   * Execute a run in this process. `fresh` is a run this engine has just created already leased
+   * to itself (start()): nothing to re-read or claim. Otherwise the run is loaded and claimed.
+   */
+  function execute(runId: string, opts: ExecuteOptions = {}, fresh?: RunRecord): Promise<RunResult> {
     const existing = running.get(runId);
     if (existing) return existing;
     const p = (async () => {
-      if (closed) throw new EngineClosing();
+      if (closed) {
+        if (fresh) await runs.release({ runId, owner }).catch(() => {});
+        throw new EngineClosing();
+      }
+      if (fresh) return leased(fresh, opts);
       let run = await load(runId);
       if (TERMINAL.has(run.status)) return snapshot(run);
       if (run.status === 'AWAITING_APPROVAL' && (await desk.hasPending(runId))) return snapshot(run);
       if (!(await acquireLease(runs, { runId, owner, now: now(), leaseMs }))) {
         throw new LoreError('CONFLICT', `run ${runId} is being executed by another engine`);
       }
-      const signal = linkSignals(opts.signal, shutdown.signal);
-      // Long model calls must not let the lease lapse; checkpoints renew it too.
-      const heartbeat = setInterval(() => void runs.claim({ runId, owner, now: now(), until: now() + leaseMs }).catch(() => {}), Math.max(1000, leaseMs / 3));
-      heartbeat.unref();
       try {
         run = await load(runId); // re-read under the lease: another engine may have advanced it
-        if (TERMINAL.has(run.status)) return await snapshot(run);
-        return await executeRun(executor, run, { ...opts, signal: signal.signal });
-      } finally {
-        clearInterval(heartbeat);
-        signal.dispose();
+      } catch (e) {
         await runs.release({ runId, owner }).catch(() => {});
+        throw e;
       }
+      if (TERMINAL.has(run.status)) {
+        await runs.release({ runId, owner }).catch(() => {});
+        return snapshot(run);
+      }
+      return leased(run, opts);
     })().finally(() => running.delete(runId));
     running.set(runId, p);
     return p;
+  }
+
+  /** Drive a run whose lease we hold. executeRun's last checkpoint releases the lease; if it throws, we do. */
+  async function leased(run: RunRecord, opts: ExecuteOptions): Promise<RunResult> {
+    const runId = run.runId;
+    const signal = linkSignals(opts.signal, shutdown.signal);
+    // Long model calls must not let the lease lapse; checkpoints renew it too. A renewal is an
+    // empty checkpoint: it only extends a lease we still hold, never re-takes a released one.
+    const renew = () => void runs.checkpoint({ runId, owner, patch: {}, now: now(), leaseUntil: now() + leaseMs }).catch(() => {});
+    const heartbeat = setInterval(renew, Math.max(1000, leaseMs / 3));
+    heartbeat.unref();
+    let released = false;
+    try {
+      const result = await executeRun(executor, run, { ...opts, signal: signal.signal });
+      released = true;
+      return result;
+    } finally {
+      clearInterval(heartbeat);
+      signal.dispose();
+      if (!released) await runs.release({ runId, owner }).catch(() => {});
+    }
   }
 
   function track(p: Promise<unknown>): void {
@@ -145,7 +176,10 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
 
   const desk = createApprovalDesk({ runs, now, operator, execute: (runId) => execute(runId), track });
 
-  async function create(params: Omit<StartRunParams, 'stream' | 'signal' | 'onEvent'>): Promise<{ runId: string; traceId: string; created: boolean }> {
+  async function create(
+    params: Omit<StartRunParams, 'stream' | 'signal' | 'onEvent'>,
+    lease = false,
+  ): Promise<{ runId: string; traceId: string; created: boolean; run?: RunRecord }> {
     if (closed) throw new EngineClosing();
     for (const k of ['tenantId', 'sessionId', 'userId'] as const) {
       if (typeof params[k] !== 'string' || !params[k]) throw new LoreError('VALIDATION_FAILED', `${k} is required`);
@@ -153,14 +187,19 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     validateMessage(params.message);
     const runId = params.runId ?? newId('run');
     const traceId = params.traceId ?? newTraceId();
-    const created = await runs.createRun({ runId, traceId, tenantId: params.tenantId, sessionId: params.sessionId, userId: params.userId, message: params.message, currentState: definition.startAt, createdAt: now() });
+    const createdAt = now();
+    const fields = { runId, traceId, tenantId: params.tenantId, sessionId: params.sessionId, userId: params.userId, message: params.message, currentState: definition.startAt };
+    // start() creates the run already leased to this engine and runs it from this record: no claim, no re-read.
+    const created = await runs.createRun({ ...fields, createdAt, ...(lease ? { lease: { owner, until: createdAt + leaseMs } } : {}) });
     if (!created) {
       // A client retrying with the same run id gets the same run, never a second one.
       const existing = await load(runId);
       if (existing.tenantId !== params.tenantId || existing.userId !== params.userId) throw new LoreError('CONFLICT', `run id ${runId} is already in use`);
       return { runId, traceId: existing.traceId, created: false };
     }
-    return { runId, traceId, created: true };
+    if (!lease) return { runId, traceId, created: true };
+    const run: RunRecord = { ...fields, status: 'INITIATED', steps: [], attempts: 0, errorCount: 0, createdAt, updatedAt: createdAt };
+    return { runId, traceId, created: true, run };
   }
 
   const engine: WorkflowEngine = {
@@ -168,8 +207,8 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     owner,
 
     async start(params) {
-      const { runId } = await create(params);
-      return execute(runId, { stream: !!params.stream, ...(params.signal ? { signal: params.signal } : {}), ...(params.onEvent ? { onEvent: params.onEvent } : {}) });
+      const { runId, run } = await create(params, true);
+      return execute(runId, { stream: !!params.stream, ...(params.signal ? { signal: params.signal } : {}), ...(params.onEvent ? { onEvent: params.onEvent } : {}) }, run);
     },
 
     async enqueue(params) {

@@ -54,6 +54,10 @@ export class LeaseLost extends LoreError {
 
 type TaskOutcome = { kind: 'ok' } | { kind: 'caught' } | { kind: 'suspended'; approvals: AwaitingApproval['approvals'] };
 
+/**
+ * Execute until the run ends or parks for approval. When this returns, the run's last checkpoint
+ * has also released the lease; when it throws, the lease is still ours and the caller releases it.
+ */
 export async function executeRun(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions = {}): Promise<RunResult> {
   const ids = { traceId: run.traceId, runId: run.runId, sessionId: run.sessionId, tenantId: run.tenantId };
   return withLogContext(ids, () => traced(x, run, opts));
@@ -99,7 +103,7 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
   };
   const finish = async (s: 'COMPLETED' | 'FAILED', error?: { code: ErrorCode; message: string }): Promise<RunResult> => {
     const result = buildResult(data, s, { traceId: run.traceId, ...(error ? { error } : {}) });
-    await checkpoint({ status: s, currentState: state, result, ...(s === 'FAILED' ? { error: error ?? result.error ?? null } : {}) });
+    await checkpoint({ status: s, currentState: state, result, release: true, ...(s === 'FAILED' ? { error: error ?? result.error ?? null } : {}) });
     if (s === 'FAILED') emit({ type: 'run_error', runId, error: result.error ?? { code: 'INTERNAL', message: 'failed' } });
     emit({ type: 'run_finished', result });
     return result;
@@ -136,10 +140,25 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
     }
     if (outcome.kind === 'suspended') {
       const result = buildResult(data, 'AWAITING_APPROVAL', { traceId: run.traceId, pendingApprovals: outcome.approvals });
-      await checkpoint({ status: 'AWAITING_APPROVAL', result });
+      await checkpoint({ status: 'AWAITING_APPROVAL', result, release: true });
       emit({ type: 'run_finished', result });
       return result;
     }
+  }
+
+  /**
+   * A Choice only reads data the step before it produced, so it is decided before that step's
+   * checkpoint and the checkpoint records where the choice leads: one transaction per step
+   * boundary instead of one more per Choice. (A run checkpointed at a Choice by an older version
+   * still resumes: the loop above evaluates it.)
+   */
+  function throughChoices(next: string): string {
+    for (let hops = 0; hops < 100; hops++) {
+      const def = x.definition.states[next];
+      if (def?.type !== 'choice') return next;
+      next = choose(def, data);
+    }
+    return next;
   }
 
   function notifyFailed(err: LoreError) {
@@ -167,11 +186,12 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
         const output = await inSpan(x.tracer, context.active(), `step ${name}`, { 'lore.step': name, 'lore.step.attempt': attempt }, () => handler(data, ctx), (e) => e instanceof AwaitingApproval);
         (data as unknown as Record<string, unknown>)[def.resultKey] = output;
         const intent = name === 'Dispatch' ? (output as DispatchOutput).intent : undefined;
+        const next = throughChoices(def.next);
         await checkpoint(
-          { currentState: def.next, attemptsDelta: 1, ...(def.statusOnExit ? { status: def.statusOnExit } : {}), ...(intent ? { intent } : {}) },
+          { currentState: next, attemptsDelta: 1, ...(def.statusOnExit ? { status: def.statusOnExit } : {}), ...(intent ? { intent } : {}) },
           { step: name, attempt, status: 'succeeded', input, output, startedAt, finishedAt: x.now() },
         );
-        state = def.next;
+        state = next;
         emit({ type: 'step_finished', step: name });
         return { kind: 'ok' };
       } catch (e) {
@@ -194,8 +214,9 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
         if (!route) throw err;
         data.error = { Error: err.code, Cause: err.message };
         failedState = name;
-        await checkpoint({ currentState: route.next }, { step: CATCH_STEP, attempt: 1, status: 'succeeded', input: { state: name }, output: data.error, startedAt: x.now(), finishedAt: x.now() });
-        state = route.next;
+        const next = throughChoices(route.next);
+        await checkpoint({ currentState: next }, { step: CATCH_STEP, attempt: 1, status: 'succeeded', input: { state: name }, output: data.error, startedAt: x.now(), finishedAt: x.now() });
+        state = next;
         emit({ type: 'step_finished', step: name });
         return { kind: 'caught' };
       }

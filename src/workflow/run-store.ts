@@ -17,6 +17,8 @@ export interface NewRun {
   message: string;
   currentState: string;
   createdAt: number;
+  /** Create the run already leased to this engine, so it can execute it without a separate claim. */
+  lease?: { owner: string; until: number };
 }
 
 export interface RunPatch {
@@ -29,6 +31,8 @@ export interface RunPatch {
   result?: RunResult | null;
   attemptsDelta?: number;
   errorCountDelta?: number;
+  /** Give the lease up in the same transaction (the run's last checkpoint before it parks or ends). */
+  release?: boolean;
 }
 
 export interface RunLease {

@@ -1,5 +1,6 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
+import { loadConfig, type LoreConfig } from '../../config.js';
 import { SqliteFeedbackStore } from '../../ingress/feedback-store.js';
 import { CHAT_QUEUE, type ChatJob } from '../../ingress/queue.js';
 import { createScheduler, type ScheduledJob } from '../../ingress/scheduler.js';
@@ -8,6 +9,7 @@ import { chatJobHandler, createWorkerPool } from '../../ingress/worker.js';
 import { ingressMetrics } from '../../ingress/metrics.js';
 import { createRuntime } from '../../runtime.js';
 import { createAgentService } from '../../service.js';
+import { defaultDbPath, openDatabase } from '../../stores/sqlite/database.js';
 import { SqliteQueue } from '../../stores/sqlite/queue.js';
 import type { GlobalOptions } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -18,10 +20,22 @@ export function registerServe(program: Command): void {
     .description('Serve the HTTP API and the chat page (default http://127.0.0.1:8787)')
     .option('--host <host>', 'listen address (overrides LORE_HOST)')
     .option('--port <port>', 'listen port (overrides LORE_PORT)')
-    .action(async (opts: { host?: string; port?: string }, cmd: Command) => {
+    .option('--processes <n>', 'HTTP server processes sharing the port and the database (config server.processes; default 1)')
+    .action(async (opts: { host?: string; port?: string; processes?: string }, cmd: Command) => {
       if (opts.port !== undefined && !/^\d+$/.test(opts.port)) throw new UsageError('--port must be a number');
+      if (opts.processes !== undefined && !/^\d+$/.test(opts.processes)) throw new UsageError('--processes must be a number');
       const g = cmd.optsWithGlobals<GlobalOptions>();
-      const config = loadConfig(process.env, { dataDir: g.dataDir, model: g.model, tenant: g.tenant, 'server.host': opts.host, 'server.port': opts.port });
+      const config = loadConfig(process.env, {
+        dataDir: g.dataDir,
+        model: g.model,
+        tenant: g.tenant,
+        'server.host': opts.host,
+        'server.port': opts.port,
+        'server.processes': opts.processes,
+      });
+      if (config.server.processes > 1 && cluster.isPrimary) return supervise(config);
+      // In a cluster, worker 1 is the leader: it alone runs the scheduler and the queue workers.
+      const leader = !cluster.isWorker || process.env.LORE_CLUSTER_LEADER === '1';
       const rt = createRuntime(config);
       const log = rt.logger;
       // The agent service: the durable engine plus budgets, metrics and the evaluator after turns.
@@ -43,8 +57,12 @@ export function registerServe(program: Command): void {
           feedback: new SqliteFeedbackStore(rt.db),
           onFeedback: (runId) => void evaluator.refreshQuality(runId),
           queue,
-          workers: createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, logger: log }),
-          scheduler: createScheduler({ jobs, logger: log, metrics: ingressMetrics(rt.metrics) }),
+          ...(leader
+            ? {
+                workers: createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, logger: log }),
+                scheduler: createScheduler({ jobs, logger: log, metrics: ingressMetrics(rt.metrics) }),
+              }
+            : {}),
           metrics: rt.metrics,
           logger: log,
           healthCheck: () => void rt.db.prepare('SELECT 1').get(),
@@ -54,16 +72,24 @@ export function registerServe(program: Command): void {
         rt.close();
         throw e;
       });
-      console.log(`Lore is serving on ${server.url} (model ${rt.provider.modelId}, data ${config.dataDir}). Ctrl-C to stop.`);
-      // Runs a crash left mid-flight continue now, in the background: serving does not wait.
+      if (leader) {
+        const procs = config.server.processes > 1 ? `, ${config.server.processes} processes` : '';
+        console.log(`Lore is serving on ${server.url} (model ${rt.provider.modelId}, data ${config.dataDir}${procs}). Ctrl-C to stop.`);
+      }
+      // Runs a crash left mid-flight continue now, in the background: serving does not wait. Every
+      // process does this (a restarted worker picks up what its dead predecessor left); leases
+      // make sure each run is taken by one of them only.
       void engine.recoverInFlight().then(
         (n) => n && log.info({ resumed: n }, 'resumed runs left in flight'),
         (e) => log.error({ err: e }, 'recovering in-flight runs failed'),
       );
 
       await new Promise<void>((resolve) => {
+        let stopping = false;
         const stop = (signal: string) => {
-          console.log(`\n${signal}: finishing in-flight requests…`);
+          if (stopping) return;
+          stopping = true;
+          if (leader) console.log(`\n${signal}: finishing in-flight requests…`);
           process.off('SIGINT', stop).off('SIGTERM', stop);
           void (async () => {
             await server.close();
@@ -73,6 +99,50 @@ export function registerServe(program: Command): void {
           })();
         };
         process.on('SIGINT', stop).on('SIGTERM', stop);
+        // A cluster worker also stops when the primary says so (Ctrl-C reaches the whole process
+        // group as well, so a signal may arrive twice; the second one must not kill mid-drain).
+        if (cluster.isWorker) {
+          process.on('SIGINT', () => {}).on('SIGTERM', () => {});
+          process.on('message', (m: { cmd?: string }) => m?.cmd === 'lore:stop' && stop('stop'));
+        }
       });
     });
+}
+
+/**
+ * The cluster primary: migrates the database once, then forks `server.processes` workers that
+ * share the listening port (node:cluster) and the SQLite file (WAL; run leases keep two processes
+ * from executing one run). Worker 1 is the leader (scheduler, queue workers). A worker that dies
+ * is replaced in the same role; its in-flight runs are taken over at once (their lease owner's
+ * pid is gone). SIGINT/SIGTERM are passed on and the primary exits once every worker has.
+ */
+async function supervise(config: LoreConfig): Promise<void> {
+  openDatabase(defaultDbPath(config.dataDir)).close();
+  let stopping = false;
+  const roles = new Map<number, string>();
+  const fork = (leader: boolean) => {
+    const w = cluster.fork({ LORE_CLUSTER_LEADER: leader ? '1' : '0' });
+    roles.set(w.id, leader ? '1' : '0');
+  };
+  for (let i = 0; i < config.server.processes; i++) fork(i === 0);
+  await new Promise<void>((resolve) => {
+    cluster.on('exit', (w, code, signal) => {
+      const leader = roles.get(w.id) === '1';
+      roles.delete(w.id);
+      if (stopping) {
+        if (roles.size === 0) resolve();
+        return;
+      }
+      console.error(`lore serve: worker ${w.process.pid} exited (${signal ?? code}); starting another`);
+      fork(leader);
+    });
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${signal}: stopping ${roles.size} server processes…`);
+      for (const w of Object.values(cluster.workers ?? {})) w?.send({ cmd: 'lore:stop' });
+      if (roles.size === 0) resolve();
+    };
+    process.once('SIGINT', stop).once('SIGTERM', stop);
+  });
 }

@@ -26,6 +26,14 @@ const MAX_TOP_K = 100;
 
 const ACTIVE_KINDS = `d.tenant_id = @tenant AND d.status = 'active'
   AND (@kinds IS NULL OR d.kind IN (SELECT value FROM json_each(@kinds)))`;
+/** The same without the kinds filter: SQLite builds the json_each list even when @kinds is NULL. */
+const ACTIVE = `d.tenant_id = @tenant AND d.status = 'active'`;
+
+const BM25 = (filter: string) => `SELECT c.id AS chunkId, c.doc_id AS docId, c.text, d.source_uri AS sourceUri, d.kind,
+          -bm25(chunks_fts) AS raw
+        FROM chunks_fts JOIN chunks c ON c.seq = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
+        WHERE chunks_fts MATCH @q AND ${filter}
+        ORDER BY raw DESC LIMIT @limit`;
 
 /**
  * Retrieval over the tenant's active chunks: BM25 alone, or BM25 fused with brute-force cosine by
@@ -42,11 +50,9 @@ export class KnowledgeSearch {
     private readonly onEmbedError?: (error: unknown) => void,
   ) {
     this.stmts = {
-      bm25: db.prepare(`SELECT c.id AS chunkId, c.doc_id AS docId, c.text, d.source_uri AS sourceUri, d.kind,
-          -bm25(chunks_fts) AS raw
-        FROM chunks_fts JOIN chunks c ON c.seq = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
-        WHERE chunks_fts MATCH @q AND ${ACTIVE_KINDS}
-        ORDER BY raw DESC LIMIT @limit`),
+      bm25: db.prepare(BM25(ACTIVE_KINDS)),
+      // The common case (every kind) runs on every turn: no json_each, no list to build.
+      bm25All: db.prepare(BM25(ACTIVE)),
       vectors: db.prepare(`SELECT c.id AS chunkId, c.embedding FROM chunks c JOIN documents d ON d.id = c.doc_id
         WHERE ${ACTIVE_KINDS} AND c.embedding_model = @model AND c.embedding IS NOT NULL`),
       byIds: db.prepare(`SELECT c.id AS chunkId, c.doc_id AS docId, c.text, d.source_uri AS sourceUri, d.kind
@@ -67,7 +73,7 @@ export class KnowledgeSearch {
     const pool = Math.max(topK * 4, 20);
 
     const fts = buildFtsQuery(p.query);
-    const lexical = fts ? (this.stmts.bm25.all({ ...scope, q: fts, limit: pool }) as Candidate[]) : [];
+    const lexical = fts ? ((p.kinds ? this.stmts.bm25.all({ ...scope, q: fts, limit: pool }) : this.stmts.bm25All.all({ tenant: scope.tenant, q: fts, limit: pool })) as Candidate[]) : [];
     const semantic = this.embedder ? await this.nearest(p.query, scope, pool) : null;
     const ranked = semantic ? this.fuse(lexical, semantic, scope) : lexical;
 

@@ -133,6 +133,15 @@ export const migrations: Migration[] = [
       CREATE INDEX doc_history_doc ON doc_history (tenant_id, doc_id, seq);
     `,
   },
+  {
+    version: 3,
+    name: 'turns_session_live',
+    up: `
+      -- Covers "live turns of a session" (count, first, last) as an index-only scan (no row reads):
+      -- POST /chat checks who owns a session on every turn, and that must not read every turn row.
+      CREATE INDEX turns_session_live ON turns (tenant_id, session_id, created_at, expires_at);
+    `,
+  },
   ...queueMigrations,
   ...evaluationMigrations,
   ...runMigrations,

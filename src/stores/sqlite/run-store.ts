@@ -2,6 +2,7 @@ import { LoreError } from '../../errors.js';
 import type { EffectRecord, FeedbackRecord, NewRun, RunLease, RunPatch, RunStore } from '../../workflow/run-store.js';
 import type { PendingApproval, RunRecord, RunStatus, StepRecord } from '../../workflow/types.js';
 import type { SqliteDatabase } from './database.js';
+import { writeBatcher, type WriteBatcher } from './write-batch.js';
 import {
   approvalFromRow,
   approvalToRow,
@@ -17,32 +18,43 @@ import {
   type StepRow,
 } from './run-store-rows.js';
 
-/** RunStore on the shared SQLite file. Statements are prepared once; writes are IMMEDIATE transactions. */
+/**
+ * RunStore on the shared SQLite file. Statements are prepared once; writes are IMMEDIATE
+ * transactions, and the hot ones (runs, leases, checkpoints, progress, effects) are group-committed
+ * with other writes of the same event-loop turn (write-batch.ts): each resolves once committed.
+ */
 export class SqliteRunStore implements RunStore {
   private readonly s;
+  private readonly batch: WriteBatcher;
 
   constructor(private readonly db: SqliteDatabase) {
+    this.batch = writeBatcher(db);
     this.s = {
       insertRun: db.prepare(`INSERT INTO workflow_runs (run_id, tenant_id, session_id, user_id, trace_id, message, status,
-          current_state, created_at, updated_at)
-        VALUES (@runId, @tenantId, @sessionId, @userId, @traceId, @message, 'INITIATED', @currentState, @createdAt, @createdAt)
+          current_state, lease_owner, lease_until, created_at, updated_at)
+        VALUES (@runId, @tenantId, @sessionId, @userId, @traceId, @message, 'INITIATED', @currentState, @leaseOwner, @leaseUntil,
+          @createdAt, @createdAt)
         ON CONFLICT (run_id) DO NOTHING`),
       getRun: db.prepare('SELECT * FROM workflow_runs WHERE run_id = ?'),
       steps: db.prepare('SELECT * FROM workflow_steps WHERE run_id = ? ORDER BY seq'),
       claim: db.prepare(`UPDATE workflow_runs SET lease_owner = @owner, lease_until = @until
         WHERE run_id = @runId AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until <= @now OR lease_owner = @takeOverFrom)`),
       release: db.prepare('UPDATE workflow_runs SET lease_owner = NULL, lease_until = NULL WHERE run_id = ? AND lease_owner = ?'),
+      // The two statements every checkpoint runs bind positionally: named binding costs about as
+      // much again per call in better-sqlite3 (measured: 6 µs vs 2–3 µs for 15 values).
       insertStep: db.prepare(`INSERT INTO workflow_steps (run_id, step, attempt, status, input, output, error_code, error_message, started_at, finished_at)
-        VALUES (@run_id, @step, @attempt, @status, @input, @output, @error_code, @error_message, @started_at, @finished_at)`),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       // COALESCE keeps a column when the patch leaves it out; error and result use a flag because null clears them.
+      // Parameters in the order checkpoint() lists them in patchArgs.
       patch: db.prepare(`UPDATE workflow_runs SET
-          status = COALESCE(@status, status), current_state = COALESCE(@current_state, current_state),
-          intent = COALESCE(@intent, intent), result = CASE WHEN @set_result THEN @result ELSE result END,
-          error_code = CASE WHEN @set_error THEN @error_code ELSE error_code END,
-          error_message = CASE WHEN @set_error THEN @error_message ELSE error_message END,
-          attempts = attempts + @attempts_delta, error_count = error_count + @error_delta,
-          lease_until = @lease_until, updated_at = @now
-        WHERE run_id = @run_id AND lease_owner = @owner`),
+          status = COALESCE(?, status), current_state = COALESCE(?, current_state),
+          intent = COALESCE(?, intent), result = CASE WHEN ? THEN ? ELSE result END,
+          error_code = CASE WHEN ? THEN ? ELSE error_code END,
+          error_message = CASE WHEN ? THEN ? ELSE error_message END,
+          attempts = attempts + ?, error_count = error_count + ?,
+          lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
+          lease_until = CASE WHEN ? THEN NULL ELSE ? END, updated_at = ?
+        WHERE run_id = ? AND lease_owner = ?`),
       byStatus: db.prepare(`SELECT run_id FROM workflow_runs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, run_id LIMIT ?`).pluck(),
       latest: db.prepare(`SELECT * FROM workflow_runs WHERE tenant_id = ? AND session_id = ? AND run_id != ?
         ORDER BY created_at DESC, run_id DESC LIMIT 1`),
@@ -74,8 +86,10 @@ export class SqliteRunStore implements RunStore {
     };
   }
 
-  async createRun(run: NewRun): Promise<boolean> {
-    return this.s.insertRun.run(run).changes === 1;
+  createRun(run: NewRun): Promise<boolean> {
+    const { lease, ...row } = run;
+    const params = { ...row, leaseOwner: lease?.owner ?? null, leaseUntil: lease?.until ?? null };
+    return this.batch.run(() => this.s.insertRun.run(params).changes === 1);
   }
 
   async getRun(p: { runId: string; tenantId?: string }): Promise<RunRecord | null> {
@@ -92,60 +106,52 @@ export class SqliteRunStore implements RunStore {
     return row?.lease_owner ? { owner: row.lease_owner, until: row.lease_until ?? 0 } : null;
   }
 
-  async claim(p: { runId: string; owner: string; now: number; until: number; takeOverFrom?: string }): Promise<{ claimed: boolean; holder?: RunLease }> {
-    return this.db
-      .transaction(() => {
-        const n = this.s.claim.run({ runId: p.runId, owner: p.owner, now: p.now, until: p.until, takeOverFrom: p.takeOverFrom ?? null }).changes;
-        if (n === 1) return { claimed: true };
-        const row = this.s.getRun.get(p.runId) as RunRow | undefined;
-        if (!row) throw new LoreError('NOT_FOUND', `run ${p.runId} not found`);
-        return { claimed: false, holder: { owner: row.lease_owner ?? '', until: row.lease_until ?? 0 } };
-      })
-      .immediate();
+  claim(p: { runId: string; owner: string; now: number; until: number; takeOverFrom?: string }): Promise<{ claimed: boolean; holder?: RunLease }> {
+    return this.batch.run(() => {
+      const n = this.s.claim.run({ runId: p.runId, owner: p.owner, now: p.now, until: p.until, takeOverFrom: p.takeOverFrom ?? null }).changes;
+      if (n === 1) return { claimed: true };
+      const row = this.s.getRun.get(p.runId) as RunRow | undefined;
+      if (!row) throw new LoreError('NOT_FOUND', `run ${p.runId} not found`);
+      return { claimed: false, holder: { owner: row.lease_owner ?? '', until: row.lease_until ?? 0 } };
+    });
   }
 
-  async release(p: { runId: string; owner: string }): Promise<void> {
-    this.s.release.run(p.runId, p.owner);
+  release(p: { runId: string; owner: string }): Promise<void> {
+    return this.batch.run(() => void this.s.release.run(p.runId, p.owner));
   }
 
-  async checkpoint(p: { runId: string; owner: string; step?: StepRecord; patch: RunPatch; now: number; leaseUntil: number }): Promise<void> {
+  checkpoint(p: { runId: string; owner: string; step?: StepRecord; patch: RunPatch; now: number; leaseUntil: number }): Promise<void> {
     const { patch, step } = p;
-    this.db
-      .transaction(() => {
-        const changed = this.s.patch.run({
-          run_id: p.runId,
-          owner: p.owner,
-          status: patch.status ?? null,
-          current_state: patch.currentState ?? null,
-          intent: patch.intent ?? null,
-          set_result: patch.result !== undefined ? 1 : 0,
-          result: patch.result ? JSON.stringify(patch.result) : null,
-          set_error: patch.error !== undefined ? 1 : 0,
-          error_code: patch.error?.code ?? null,
-          error_message: patch.error?.message ?? null,
-          attempts_delta: patch.attemptsDelta ?? 0,
-          error_delta: patch.errorCountDelta ?? 0,
-          lease_until: p.leaseUntil,
-          now: p.now,
-        }).changes;
-        // Throwing rolls back the step insert too: a zombie writer leaves no trace.
-        if (changed !== 1) throw new LoreError('CONFLICT', `run ${p.runId} is no longer leased by ${p.owner}`);
-        if (step) {
-          this.s.insertStep.run({
-            run_id: p.runId,
-            step: step.step,
-            attempt: step.attempt,
-            status: step.status,
-            input: json(step.input),
-            output: json(step.output),
-            error_code: step.error?.code ?? null,
-            error_message: step.error?.message ?? null,
-            started_at: step.startedAt,
-            finished_at: step.finishedAt,
-          });
-        }
-      })
-      .immediate();
+    // Serialised now, so the record is what the caller passed even if it mutates it before the commit.
+    const stepArgs = step
+      ? [p.runId, step.step, step.attempt, step.status, json(step.input), json(step.output), step.error?.code ?? null, step.error?.message ?? null, step.startedAt, step.finishedAt]
+      : undefined;
+    const setError = patch.error !== undefined ? 1 : 0;
+    const release = patch.release ? 1 : 0;
+    const patchArgs = [
+      patch.status ?? null,
+      patch.currentState ?? null,
+      patch.intent ?? null,
+      patch.result !== undefined ? 1 : 0,
+      patch.result ? JSON.stringify(patch.result) : null,
+      setError,
+      patch.error?.code ?? null,
+      setError,
+      patch.error?.message ?? null,
+      patch.attemptsDelta ?? 0,
+      patch.errorCountDelta ?? 0,
+      release,
+      release,
+      p.leaseUntil,
+      p.now,
+      p.runId,
+      p.owner,
+    ];
+    return this.batch.run(() => {
+      // Throwing rolls back the step insert too (its savepoint): a zombie writer leaves no trace.
+      if (this.s.patch.run(patchArgs).changes !== 1) throw new LoreError('CONFLICT', `run ${p.runId} is no longer leased by ${p.owner}`);
+      if (stepArgs) this.s.insertStep.run(stepArgs);
+    });
   }
 
   async listRunIds(p: { statuses: RunStatus[]; limit?: number }): Promise<string[]> {
@@ -162,8 +168,9 @@ export class SqliteRunStore implements RunStore {
     return data === undefined ? null : (JSON.parse(data) as T);
   }
 
-  async saveProgress(p: { runId: string; step: string; data: unknown; now: number }): Promise<void> {
-    this.s.saveProgress.run(p.runId, p.step, JSON.stringify(p.data), p.now);
+  saveProgress(p: { runId: string; step: string; data: unknown; now: number }): Promise<void> {
+    const data = JSON.stringify(p.data);
+    return this.batch.run(() => void this.s.saveProgress.run(p.runId, p.step, data, p.now));
   }
 
   async createApprovals(p: { approvals: PendingApproval[] }): Promise<void> {
@@ -219,12 +226,14 @@ export class SqliteRunStore implements RunStore {
     return row ? effectFromRow(row) : null;
   }
 
-  async beginEffect(p: { effect: Omit<EffectRecord, 'status' | 'result' | 'completedAt'> }): Promise<boolean> {
-    return this.s.beginEffect.run(p.effect).changes === 1;
+  beginEffect(p: { effect: Omit<EffectRecord, 'status' | 'result' | 'completedAt'> }): Promise<boolean> {
+    const effect = { ...p.effect };
+    return this.batch.run(() => this.s.beginEffect.run(effect).changes === 1);
   }
 
-  async completeEffect(p: { key: string; result: unknown; completedAt: number }): Promise<void> {
-    this.s.completeEffect.run(JSON.stringify(p.result ?? null), p.completedAt, p.key);
+  completeEffect(p: { key: string; result: unknown; completedAt: number }): Promise<void> {
+    const result = JSON.stringify(p.result ?? null);
+    return this.batch.run(() => void this.s.completeEffect.run(result, p.completedAt, p.key));
   }
 
   async recordFeedback(p: { feedback: FeedbackRecord }): Promise<void> {

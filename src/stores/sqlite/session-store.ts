@@ -3,6 +3,7 @@ import type { ContentBlock } from '../../models/types.js';
 import type { NewTurn, SessionStore, SessionSummary, Turn } from '../../memory/session-store.js';
 import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
+import { writeBatcher, type WriteBatcher } from './write-batch.js';
 
 export interface SqliteSessionStoreOptions {
   /** TTL for turns that do not carry their own `ttlSeconds`. */
@@ -26,6 +27,9 @@ interface TurnRow {
   expires_at: number;
 }
 
+/** A `recent` row: id, user_id, role, content, input_tokens, output_tokens, trace_id, run_id, created_at, expires_at. */
+type RecentRow = [string, string, TurnRow['role'], string, number, number, string | null, string | null, number, number];
+
 interface SummaryRow {
   tenant_id: string;
   session_id: string;
@@ -44,6 +48,7 @@ export class SqliteSessionStore implements SessionStore {
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly stmts;
+  private readonly batch: WriteBatcher;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -52,6 +57,7 @@ export class SqliteSessionStore implements SessionStore {
     if (!(options.ttlSeconds > 0)) throw new LoreError('VALIDATION_FAILED', 'ttlSeconds must be > 0');
     this.ttlMs = options.ttlSeconds * 1000;
     this.now = options.now ?? Date.now;
+    this.batch = writeBatcher(db);
     this.stmts = {
       // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: OR IGNORE would also silently drop
       // rows that break NOT NULL / CHECK constraints; we only want to skip duplicates.
@@ -68,9 +74,15 @@ export class SqliteSessionStore implements SessionStore {
           user_id = CASE WHEN sessions.expires_at <= excluded.created_at THEN excluded.user_id ELSE sessions.user_id END,
           created_at = CASE WHEN sessions.expires_at <= excluded.created_at THEN excluded.created_at ELSE sessions.created_at END,
           expires_at = max(sessions.expires_at, excluded.expires_at)`),
-      recent: db.prepare(`SELECT * FROM turns
+      // Raw rows of the columns the caller does not already know: building a named-key object per
+      // row is most of the cost of this query in better-sqlite3, and it runs on every turn.
+      // turns_session walks newest-first and stops after LIMIT; turns_session_live would sort them all.
+      recent: db
+        .prepare(`SELECT id, user_id, role, content, input_tokens, output_tokens, trace_id, run_id, created_at, expires_at
+        FROM turns INDEXED BY turns_session
         WHERE tenant_id = ? AND session_id = ? AND expires_at > ?
-        ORDER BY created_at DESC, rowid DESC LIMIT ?`),
+        ORDER BY created_at DESC, rowid DESC LIMIT ?`)
+        .raw(),
       getSession: db.prepare(`${SUMMARY}
         WHERE s.tenant_id = ? AND s.session_id = ? AND t.expires_at > ?
         GROUP BY s.tenant_id, s.session_id`),
@@ -85,28 +97,40 @@ export class SqliteSessionStore implements SessionStore {
     };
   }
 
-  /** Returns the turns actually written; turns skipped as duplicates are left out. */
+  /**
+   * Returns the turns actually written; turns skipped as duplicates are left out. All of them in
+   * one transaction (group-committed with other writes of this event-loop turn, see write-batch.ts).
+   */
   async appendTurns({ turns }: { turns: NewTurn[] }): Promise<Turn[]> {
     const now = this.now();
     const rows = turns.map((t) => this.toRow(t, now));
-    const written: Turn[] = [];
-    this.db
-      .transaction(() => {
-        for (const row of rows) {
-          if (this.stmts.insertTurn.run(row).changes === 0) continue;
-          this.stmts.upsertSession.run(row);
-          written.push(fromRow(row));
-        }
-      })
-      .immediate();
-    return written;
+    return this.batch.run(() => {
+      const written: Turn[] = [];
+      let upserted: TurnRow | undefined;
+      for (const row of rows) {
+        if (this.stmts.insertTurn.run(row).changes === 0) continue;
+        // A turn pair (user + assistant) shares session, owner and times: one session upsert does.
+        if (!upserted || !sameSessionWrite(upserted, row)) this.stmts.upsertSession.run(row);
+        upserted = row;
+        written.push(fromRow(row));
+      }
+      return written;
+    });
   }
 
   async recentTurns(p: { tenantId: string; sessionId: string; limit: number; now?: number }): Promise<Turn[]> {
     if (p.limit <= 0) return [];
     // Newest-first with LIMIT walks the index backwards and stops after N rows; then reverse.
-    const rows = this.stmts.recent.all(p.tenantId, p.sessionId, p.now ?? this.now(), Math.floor(p.limit)) as TurnRow[];
-    return rows.reverse().map(fromRow);
+    const rows = this.stmts.recent.all(p.tenantId, p.sessionId, p.now ?? this.now(), Math.floor(p.limit)) as RecentRow[];
+    const turns: Turn[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const [id, userId, role, content, inputTokens, outputTokens, traceId, runId, createdAt, expiresAt] = rows[rows.length - 1 - i]!;
+      const turn: Turn = { id, tenantId: p.tenantId, sessionId: p.sessionId, userId, role, content: JSON.parse(content) as ContentBlock[], inputTokens, outputTokens, createdAt, expiresAt };
+      if (traceId !== null) turn.traceId = traceId;
+      if (runId !== null) turn.runId = runId;
+      turns[i] = turn;
+    }
+    return turns;
   }
 
   async getSession(p: { tenantId: string; sessionId: string; now?: number }): Promise<SessionSummary | null> {
@@ -164,6 +188,11 @@ export class SqliteSessionStore implements SessionStore {
       expires_at: createdAt + ttlMs,
     };
   }
+}
+
+/** Whether upserting the session for `b` after `a` would change nothing. */
+function sameSessionWrite(a: TurnRow, b: TurnRow): boolean {
+  return a.tenant_id === b.tenant_id && a.session_id === b.session_id && a.user_id === b.user_id && a.created_at === b.created_at && a.expires_at === b.expires_at;
 }
 
 function fromRow(r: TurnRow): Turn {

@@ -1,0 +1,89 @@
+import type { SqliteDatabase } from './database.js';
+
+/**
+ * Group commit for the hot write path (workflow checkpoints, run leases, turns).
+ *
+ * A commit in WAL mode writes every page the transaction touched to the log, so many small
+ * transactions from concurrent turns each re-write the same few B-tree pages (the newest rows of
+ * workflow_runs, workflow_steps, turns and their indexes). Instead, writes queued during one
+ * event-loop turn are applied in ONE immediate transaction at the next `setImmediate`, each in its
+ * own savepoint, so one write failing (a lost lease, a constraint) rolls back only itself.
+ *
+ * Durability and ordering are unchanged for every caller: a write's promise settles only after
+ * the transaction holding it has committed, so nothing that awaits a checkpoint runs before that
+ * checkpoint is durable, and a crash before the commit loses only writes nobody was told about.
+ * Writes are applied in the order they were queued.
+ */
+export interface WriteBatcher {
+  /** Run `write` inside the next group commit; resolves with its return value once committed. */
+  run<T>(write: () => T): Promise<T>;
+}
+
+interface Pending {
+  write: () => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+const batchers = new WeakMap<SqliteDatabase, WriteBatcher>();
+
+/** The batcher of this connection (shared by every store on it, so their writes commit together). */
+export function writeBatcher(db: SqliteDatabase): WriteBatcher {
+  let b = batchers.get(db);
+  if (!b) {
+    b = createWriteBatcher(db);
+    batchers.set(db, b);
+  }
+  return b;
+}
+
+function createWriteBatcher(db: SqliteDatabase): WriteBatcher {
+  let queue: Pending[] = [];
+  let scheduled = false;
+  // Inside the outer transaction, better-sqlite3 runs a nested transaction as a SAVEPOINT.
+  const savepoint = db.transaction((write: () => unknown) => write());
+  const outcomes: Array<{ ok: boolean; value: unknown }> = [];
+  const commit = db.transaction((batch: Pending[]) => {
+    outcomes.length = 0;
+    for (const p of batch) {
+      try {
+        outcomes.push({ ok: true, value: savepoint(p.write) });
+      } catch (e) {
+        outcomes.push({ ok: false, value: e });
+      }
+    }
+  });
+
+  const flush = () => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    try {
+      if (!db.open) throw new TypeError('The database connection is not open');
+      commit.immediate(batch);
+    } catch (e) {
+      // The commit itself failed (busy past busy_timeout, disk full, closed): nothing was written.
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    const settled = outcomes.slice(0, batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const o = settled[i]!;
+      if (o.ok) batch[i]!.resolve(o.value);
+      else batch[i]!.reject(o.value);
+    }
+  };
+
+  return {
+    run<T>(write: () => T): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ write, resolve: resolve as (v: unknown) => void, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+  };
+}
