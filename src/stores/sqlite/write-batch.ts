@@ -54,6 +54,17 @@ function createWriteBatcher(db: SqliteDatabase): WriteBatcher {
     }
   });
 
+  // While another process holds the write lock, the batch waits on a timer rather than in
+  // SQLite's busy handler, which sleeps on the event loop (no request served meanwhile). Lore
+  // processes sharing one file (`lore serve --processes N`) contend here on every group commit.
+  let waitingSince = 0;
+  let busyTimeoutMs = 5000;
+  try {
+    busyTimeoutMs = Number(db.pragma('busy_timeout', { simple: true })) || 0;
+  } catch {
+    // A closed or exotic connection: keep the default.
+  }
+
   const flush = () => {
     scheduled = false;
     const batch = queue;
@@ -61,17 +72,37 @@ function createWriteBatcher(db: SqliteDatabase): WriteBatcher {
     if (batch.length === 0) return;
     try {
       if (!db.open) throw new TypeError('The database connection is not open');
-      commit.immediate(batch);
+      commitWithoutWaiting(batch);
     } catch (e) {
+      if (isBusy(e) && (waitingSince === 0 || Date.now() - waitingSince < busyTimeoutMs)) {
+        // Nothing was written: BEGIN IMMEDIATE did not get the lock. Keep order, try again soon.
+        if (waitingSince === 0) waitingSince = Date.now();
+        queue = batch.concat(queue);
+        scheduled = true;
+        setTimeout(flush, 1 + Math.random() * 2);
+        return;
+      }
+      waitingSince = 0;
       // The commit itself failed (busy past busy_timeout, disk full, closed): nothing was written.
       for (const p of batch) p.reject(e);
       return;
     }
+    waitingSince = 0;
     const settled = outcomes.slice(0, batch.length);
     for (let i = 0; i < batch.length; i++) {
       const o = settled[i]!;
       if (o.ok) batch[i]!.resolve(o.value);
       else batch[i]!.reject(o.value);
+    }
+  };
+
+  const commitWithoutWaiting = (batch: Pending[]) => {
+    if (busyTimeoutMs === 0) return commit.immediate(batch);
+    db.pragma('busy_timeout = 0');
+    try {
+      commit.immediate(batch);
+    } finally {
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     }
   };
 
@@ -86,4 +117,11 @@ function createWriteBatcher(db: SqliteDatabase): WriteBatcher {
       });
     },
   };
+}
+
+function isBusy(e: unknown): boolean {
+  // SQLITE_BUSY and its extended codes: another connection holds the lock. (SQLITE_LOCKED is a
+  // conflict inside this connection, which waiting would not resolve.)
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeBatcher } from './write-batch.js';
+
+describe('writeBatcher (group commit)', () => {
+  let dir: string;
+  let path: string;
+  const open: Database.Database[] = [];
+  const connect = (busyTimeoutMs = 5000) => {
+    const db = new Database(path, { timeout: busyTimeoutMs });
+    db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    open.push(db);
+    return db;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lore-wb-'));
+    path = join(dir, 'wb.db');
+    connect().exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+  });
+  afterEach(() => {
+    for (const db of open.splice(0)) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('commits writes queued in one event-loop turn together, in order, each with its own result', async () => {
+    const db = connect();
+    const b = writeBatcher(db);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const results = await Promise.all(['a', 'b', 'c'].map((v) => b.run(() => Number(insert.run(v).lastInsertRowid))));
+    expect(results).toEqual([1, 2, 3]);
+    expect(db.prepare('SELECT v FROM t ORDER BY id').pluck().all()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a failing write rolls back only itself; the others of its batch commit', async () => {
+    const db = connect();
+    const b = writeBatcher(db);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const outcomes = await Promise.allSettled([
+      b.run(() => insert.run('kept-1')),
+      b.run(() => {
+        insert.run('rolled-back');
+        insert.run(null); // NOT NULL violation: this write's savepoint is undone, row above included
+      }),
+      b.run(() => insert.run('kept-2')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(db.prepare('SELECT v FROM t ORDER BY id').pluck().all()).toEqual(['kept-1', 'kept-2']);
+  });
+
+  it('waits for another connection holding the write lock without blocking the event loop', async () => {
+    const other = connect();
+    const db = connect();
+    const b = writeBatcher(db);
+    other.exec('BEGIN IMMEDIATE');
+    other.prepare('INSERT INTO t (v) VALUES (?)').run('first');
+    const pending = b.run(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('second'));
+    // The event loop keeps turning while the batch waits: timers fire, and then the lock frees.
+    const ticks = await new Promise<number>((resolve) => {
+      let n = 0;
+      const tick = () => (++n < 5 ? setTimeout(tick, 2) : resolve(n));
+      setTimeout(tick, 2);
+    });
+    expect(ticks).toBe(5);
+    other.exec('COMMIT');
+    await pending;
+    expect(db.prepare('SELECT v FROM t ORDER BY id').pluck().all()).toEqual(['first', 'second']);
+  });
+
+  it('gives up with SQLITE_BUSY after the connection busy timeout, having written nothing', async () => {
+    const other = connect();
+    const db = connect(50);
+    const b = writeBatcher(db);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(b.run(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('never'))).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    } finally {
+      other.exec('ROLLBACK');
+    }
+    expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(0);
+    // The connection's own busy timeout is restored for statements outside the batcher.
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(50);
+  });
+});
