@@ -27,6 +27,12 @@ describe('config', () => {
     }
   });
 
+  it('says what form a bad number or enum should take', () => {
+    expect(() => loadConfig({ LORE_HISTORY_TURNS: 'abc' })).toThrow('LORE_HISTORY_TURNS (memory.historyTurns, last N turns put in context): expected a number, got "abc"');
+    expect(() => loadConfig({ LORE_HISTORY_TURNS: '500' })).toThrow(/expected at most 200, got "500"$/);
+    expect(() => loadConfig({ LORE_TRACE_EXPORTER: 'x' })).toThrow(/^LORE_TRACE_EXPORTER \(telemetry\.exporter.*\): expected one of "none", "console", "otlp", got "x"$/);
+  });
+
   it('reads a JSON config file, with env taking precedence', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lore-cfg-'));
     const file = join(dir, 'lore.json');

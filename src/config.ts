@@ -198,17 +198,36 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.join('.');
-    const envName = ENV_VARS.find((e) => e.path === path)?.env;
-    const where = envName ? `${envName} (${path})` : path || 'config';
+    const known = ENV_VARS.find((e) => e.path === path);
+    const problem = describeIssue(issue);
+    // The key's meaning, unless the problem already states the expected form in the same words.
+    const meaning = known && !problem.includes(known.doc) ? `, ${known.doc}` : '';
+    const where = known ? `${known.env} (${path}${meaning})` : path || 'config';
     const got = path ? getPath(raw, path) : undefined;
-    const expected = ENV_VARS.find((e) => e.path === path)?.doc;
-    throw new ConfigError(
-      `${where}: ${issue.message}${expected ? `; expected ${expected}` : ''}${got !== undefined ? `, got ${JSON.stringify(got)}` : ''}`,
-    );
+    throw new ConfigError(`${where}: ${problem}${got !== undefined ? `, got ${JSON.stringify(got)}` : ''}`);
   }
   const cfg = parsed.data;
   if (cfg.auth.jwksUrl && cfg.auth.hs256Secret) throw new ConfigError('LORE_AUTH_JWKS_URL and LORE_AUTH_HS256_SECRET: set one, not both');
   return cfg;
+}
+
+/** One zod issue as "expected …" in words a user of env vars understands. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'number' ? 'expected a number' : `expected ${issue.expected}`;
+    case 'invalid_format':
+      // Our regex checks carry the expected form as their message.
+      return `expected ${issue.message}`;
+    case 'too_big':
+      return `expected at most ${String(issue.maximum)}`;
+    case 'too_small':
+      return `expected at least ${String(issue.minimum)}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return issue.message;
+  }
 }
 
 function getPath(obj: Record<string, unknown>, path: string): unknown {
