@@ -9,7 +9,7 @@ export const INTENTS: readonly Intent[] = ['question', 'task', 'feedback', 'clar
 
 /** Short and closed-form so any model (and the offline stand-in) answers with one word. */
 export const INTENT_SYSTEM_PROMPT = `Classify the intent of the user's message as exactly one of: question, task, feedback, clarification, chitchat.
-- question: asks for information
+- question: asks for information, or states a fact or correction for you to remember
 - task: asks you to do something (create, send, refund, schedule, change)
 - feedback: judges an earlier answer (good, wrong, helpful, thumbs up/down)
 - clarification: explains or corrects what they meant in the previous message
