@@ -4,9 +4,13 @@
  * are just words or gone), and the terms are OR-ed so any overlap scores and BM25 does the ranking.
  */
 
-/** Question words and glue that would otherwise match nearly every chunk. */
+/**
+ * Question words and glue that would otherwise match nearly every chunk, plus the fragments the
+ * tokenizer cuts from contractions and possessives ("what's" → what + s, "don't" → don + t).
+ */
 const STOP_WORDS = new Set(
-  `a about above after again all also am an and any are as at be been before being below between both
+  `s t d ll m re ve
+  a about above after again all also am an and any are as at be been before being below between both
   but by can could did do does doing down during each few for from further had has have having he her
   here hers him his how i if in into is it its itself just me more most my no nor not of off on once
   only or other our ours out over own please same she should so some such tell than that the their

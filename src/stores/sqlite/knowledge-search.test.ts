@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DocKind, SearchHit } from '../../memory/knowledge-store.js';
+import { openDatabase, type SqliteDatabase } from './database.js';
+import { buildFtsQuery } from './fts-query.js';
+import { SqliteKnowledgeStore } from './knowledge-store.js';
+
+const dirs: string[] = [];
+const dbs: SqliteDatabase[] = [];
+function open(): SqliteDatabase {
+  const dir = mkdtempSync(join(tmpdir(), 'lore-kbsearch-'));
+  dirs.push(dir);
+  const db = openDatabase(join(dir, 'lore.db'));
+  dbs.push(db);
+  return db;
+}
+afterEach(() => {
+  for (const db of dbs.splice(0)) if (db.open) db.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * The specification the windowed search must meet: score every match, keep the tenant's active
+ * chunks of the wanted kinds, best first (ties: learnings first, then newer chunk ids).
+ */
+function reference(db: SqliteDatabase, tenant: string, query: string, kinds?: DocKind[]): Array<{ chunkId: string; raw: number }> {
+  const q = buildFtsQuery(query);
+  if (!q) return [];
+  const rows = db.prepare(`SELECT c.id AS chunkId, -bm25(chunks_fts) AS raw, d.kind
+      FROM chunks_fts JOIN chunks c ON c.seq = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
+      WHERE chunks_fts MATCH ? AND d.tenant_id = ? AND d.status = 'active'`).all(q, tenant) as Array<{ chunkId: string; raw: number; kind: DocKind }>;
+  return rows
+    .filter((r) => !kinds || kinds.includes(r.kind))
+    .sort((a, b) => b.raw - a.raw || (a.kind === b.kind ? 0 : a.kind === 'learning' ? -1 : 1) || (a.chunkId < b.chunkId ? 1 : -1));
+}
+
+/**
+ * The top `topK` of the reference: same scores in the same order, and the same chunk wherever its
+ * score ties with no other match (among equal scores either store may keep any of them).
+ */
+function expectSameRanking(hits: SearchHit[], ref: Array<{ chunkId: string; raw: number }>, topK: number): void {
+  const top = ref.slice(0, topK);
+  expect(hits.map((h) => h.rawScore.toFixed(9))).toEqual(top.map((r) => r.raw.toFixed(9)));
+  top.forEach((r, i) => {
+    const tied = ref.some((o, j) => j !== i && Math.abs(o.raw - r.raw) < 1e-9);
+    if (!tied) expect(hits[i]!.chunkId).toBe(r.chunkId);
+  });
+}
+
+async function bulk(db: SqliteDatabase, write: () => Promise<void>): Promise<void> {
+  // One transaction around many upserts (each becomes a savepoint) keeps big fixtures fast.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    await write();
+    db.exec('COMMIT');
+  } catch (e) {
+    db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+describe('knowledge search: ranking first, filtering after', () => {
+  it('finds a small tenant\'s chunks in a shared index dominated by another tenant (both windows, then the full join)', async () => {
+    const db = open();
+    const kb = new SqliteKnowledgeStore(db);
+    // Ranked for "alpha": 100 "big" chunks with it twice, then 25 "mid" ones (beyond the first
+    // window of 40 rows, inside the second of 1,280), 1,300 more "big" ones, then 30 long "tiny"
+    // ones that lie beyond both windows, so only the exhaustive join finds them.
+    const counts = { big: 1400, mid: 25, tiny: 30 };
+    await bulk(db, async () => {
+      for (let i = 0; i < 100; i++) await kb.upsertDocument({ tenantId: 'big', sourceUri: `b${i}`, kind: 'document', text: `alpha alpha ${i}` });
+      for (let i = 0; i < counts.mid; i++) await kb.upsertDocument({ tenantId: 'mid', sourceUri: `m${i}`, kind: 'document', text: `alpha beta ${i}` });
+      for (let i = 100; i < counts.big; i++) await kb.upsertDocument({ tenantId: 'big', sourceUri: `b${i}`, kind: 'document', text: `alpha beta ${i} gamma delta` });
+      for (let i = 0; i < counts.tiny; i++) {
+        const filler = Array.from({ length: 40 + i }, (_, j) => `filler${j}`).join(' ');
+        await kb.upsertDocument({ tenantId: 'tiny', sourceUri: `t${i}`, kind: 'document', text: `alpha ${filler}` });
+      }
+    });
+    for (const tenant of ['big', 'mid', 'tiny'] as const) {
+      for (const topK of [1, 5, 30]) {
+        const hits = await kb.search({ tenantId: tenant, query: 'alpha', topK });
+        expect(hits).toHaveLength(Math.min(topK, counts[tenant]));
+        expectSameRanking(hits, reference(db, tenant, 'alpha'), topK);
+        expect(new Set(hits.map((h) => h.sourceUri[0]))).toEqual(new Set([tenant[0]]));
+      }
+    }
+    expect(await kb.search({ tenantId: 'nobody', query: 'alpha', topK: 5 })).toEqual([]);
+  });
+
+  it('skips deleted and superseded learnings that outrank the active ones, and still fills topK', async () => {
+    const db = open();
+    const kb = new SqliteKnowledgeStore(db);
+    const ids: string[] = [];
+    await bulk(db, async () => {
+      for (let i = 0; i < 60; i++) ids.push((await kb.upsertDocument({ tenantId: 't', sourceUri: `l${i}`, kind: 'learning', text: `quota ${i}` })).id);
+      for (let i = 0; i < 10; i++) await kb.upsertDocument({ tenantId: 't', sourceUri: `d${i}`, kind: 'document', text: `The quota is described in a longer document number ${i} with more words.` });
+    });
+    // The best-ranked (shortest) chunks go away: 50 deleted, some superseded by a survivor.
+    for (const id of ids.slice(0, 50)) await kb.deleteDocument({ tenantId: 't', id, actor: 'test' });
+    const survivor = ids[55]!;
+    for (const id of ids.slice(50, 54)) {
+      const chunk = db.prepare('SELECT id FROM chunks WHERE doc_id = ?').pluck().get(id) as string;
+      await kb.supersede({ tenantId: 't', chunkId: chunk, newId: survivor, actor: 'test' });
+    }
+    const hits = await kb.search({ tenantId: 't', query: 'quota', topK: 10 });
+    expect(hits).toHaveLength(10);
+    const active = new Set((await kb.listDocuments({ tenantId: 't', status: 'active', limit: 1000 })).map((d) => d.id));
+    for (const h of hits) expect(active.has(h.docId)).toBe(true);
+    expectSameRanking(hits, reference(db, 't', 'quota'), 10);
+  });
+
+  it('applies the kinds filter inside the window (learnings only, documents only)', async () => {
+    const db = open();
+    const kb = new SqliteKnowledgeStore(db);
+    await bulk(db, async () => {
+      for (let i = 0; i < 200; i++) await kb.upsertDocument({ tenantId: 't', sourceUri: `d${i}`, kind: 'document', text: `refund window ${i}` });
+      for (let i = 0; i < 8; i++) await kb.upsertDocument({ tenantId: 't', sourceUri: `l${i}`, kind: 'learning', text: `The refund window is now ${i + 30} days after delivery for every order.` });
+    });
+    const learnings = await kb.search({ tenantId: 't', query: 'refund window', topK: 5, kinds: ['learning'] });
+    expect(learnings.map((h) => h.kind)).toEqual(Array(5).fill('learning'));
+    expectSameRanking(learnings, reference(db, 't', 'refund window', ['learning']), 5);
+    const documents = await kb.search({ tenantId: 't', query: 'refund window', topK: 5, kinds: ['document'] });
+    expectSameRanking(documents, reference(db, 't', 'refund window', ['document']), 5);
+  });
+
+  it('ranks exactly as scoring every match would, over random corpora, tenants, statuses and queries', async () => {
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'limit', 'rate', 'api', 'refund', 'policy', 'days', 'team', 'owner'];
+    const doc = fc.record({
+      tenant: fc.constantFrom('a', 'a', 'a', 'a', 'b', 'c'),
+      kind: fc.constantFrom<DocKind>('document', 'document', 'learning'),
+      words: fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 30 }),
+      deleted: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(doc, { minLength: 1, maxLength: 120 }),
+        fc.array(fc.constantFrom(...words, 'what', 'is', 'the', 'unknown'), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom('a', 'b', 'c'),
+        fc.integer({ min: 1, max: 12 }),
+        fc.option(fc.constantFrom<DocKind[]>(['learning'], ['document']), { nil: undefined }),
+        async (docs, queryWords, tenant, topK, kinds) => {
+          const db = open();
+          const kb = new SqliteKnowledgeStore(db);
+          for (const [i, d] of docs.entries()) {
+            const written = await kb.upsertDocument({ tenantId: d.tenant, sourceUri: `u${i}`, kind: d.kind, text: d.words.join(' ') });
+            if (d.deleted) await kb.deleteDocument({ tenantId: d.tenant, id: written.id, actor: 'test' });
+          }
+          const query = queryWords.join(' ');
+          const hits = await kb.search({ tenantId: tenant, query, topK, ...(kinds ? { kinds } : {}) });
+          expectSameRanking(hits, reference(db, tenant, query, kinds), topK);
+          db.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
