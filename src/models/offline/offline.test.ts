@@ -90,6 +90,12 @@ describe('offline model', () => {
     expect(await decide('The internal API rate limit was increased to 500 req/s.', [doc])).toMatchObject({ event: 'UPDATE', id: 'c1' });
     expect(await decide('The internal API rate limit is 100 req/s.', [doc])).toMatchObject({ event: 'NOOP', id: 'c1' });
     expect(await decide('Deploys happen on Thursdays.', [doc])).toMatchObject({ event: 'ADD' });
+    // Leaving out a qualifier, or saying when it changed, keeps the subject.
+    expect(await decide('Update: the rate limit was increased to 500 req/s last month.', [doc])).toMatchObject({ event: 'UPDATE', id: 'c1' });
+    // Same attribute, another subject: a new fact, not a correction of the other one.
+    const foo = { id: 'f1', text: 'The rate limit of the Foo service is 50 req/s.' };
+    expect(await decide('The rate limit of the Bar service is 80 req/s.', [foo])).toMatchObject({ event: 'ADD' });
+    expect(await decide('The rate limit of the Foo service is now 80 req/s.', [foo])).toMatchObject({ event: 'UPDATE', id: 'f1' });
   });
 
   it('is deterministic and streams in small deltas', async () => {

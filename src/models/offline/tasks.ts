@@ -48,6 +48,31 @@ interface Candidate {
 }
 
 /**
+ * Words that say a value changed, or when, rather than what the fact is about ("the rate limit WAS
+ * INCREASED to 500 LAST MONTH"): they never make two statements about different subjects.
+ */
+const CHANGE_WORDS = keywords(
+  `now currently new newly updated update changed change increased increase decreased decrease raised
+  raise lowered lower reduced bumped moved switched became become since ago recently today yesterday
+  last this next week month year quarter sprint release actually correction instead anymore longer`,
+);
+
+/**
+ * Two statements are about the same subject when they share at least two content words and
+ * neither names something the other does not: "the Foo service's rate limit" and "the Bar
+ * service's rate limit" share three words but each names its own service, so they are two facts.
+ * A statement may leave out qualifiers the other has ("the rate limit" vs "the internal API rate
+ * limit"), and words about the change itself do not count.
+ */
+function sameSubject(fact: Set<string>, stated: Set<string>): boolean {
+  const shared = overlap(fact, stated);
+  const smaller = Math.min(fact.size, stated.size) || 1;
+  if (shared < 2 || shared / smaller < 0.4) return false;
+  const onlyIn = (a: Set<string>, b: Set<string>) => [...a].some((w) => !b.has(w) && !CHANGE_WORDS.has(w));
+  return !(onlyIn(fact, stated) && onlyIn(stated, fact));
+}
+
+/**
  * Mem0-style decision: NOOP when a candidate already states the fact, UPDATE when one is about the
  * same subject with different values, ADD otherwise. Candidates come as JSON lines in the request.
  */
@@ -72,9 +97,9 @@ export function decideMemory(user: string): string {
     for (const s of sentences(c.text)) {
       const sk = keywords(s);
       const sWords = new Set([...sk].filter((k) => !isNumeric(k)));
+      if (!sameSubject(fWords, sWords)) continue;
       const shared = overlap(fWords, sWords);
       const smaller = Math.min(fWords.size, sWords.size) || 1;
-      if (shared < 2 || shared / smaller < 0.4) continue;
       const sNums = new Set(numbers(s));
       const sameNums = [...fNums].every((n) => sNums.has(n)) && [...sNums].every((n) => fNums.has(n));
       const event = sameNums && shared / Math.max(fWords.size, sWords.size, 1) >= 0.8 ? 'NOOP' : fNums.size && sNums.size && !sameNums ? 'UPDATE' : null;
