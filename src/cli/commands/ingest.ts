@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative, resolve } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { withRuntime } from '../context.js';
@@ -37,7 +38,7 @@ export function registerIngest(program: Command): void {
     .command('ingest')
     .description('Load Markdown and text files into the knowledge base (re-ingesting a file replaces it)')
     .argument('<paths...>', 'files or directories')
-    .option('--prefix <uri>', 'source URI prefix', 'docs/')
+    .option('--prefix <uri>', 'source URI prefix for files under the working directory (others get a file:// URI)', 'docs/')
     .action(async (paths: string[], opts: { prefix: string }, cmd: Command) => {
       const files = collectFiles(paths);
       if (!files.length) throw new UsageError(`no .md or .txt files found in: ${paths.join(', ')}`);
@@ -47,7 +48,9 @@ export function registerIngest(program: Command): void {
         for (const [i, f] of files.entries()) {
           const text = readFileSync(f, 'utf8');
           const rel = relative(base, f).split('\\').join('/');
-          const sourceUri = `${opts.prefix}${rel.startsWith('..') ? f : rel}`;
+          // Files under the working directory keep a readable relative URI; others, their file:// URL.
+          const outside = rel.startsWith('..') || isAbsolute(rel);
+          const sourceUri = outside ? pathToFileURL(f).href : `${opts.prefix}${rel}`;
           progress(i, files.length, rel);
           if (text.trim()) await rt.knowledge.upsertDocument({ tenantId: rt.config.tenant, sourceUri, kind: 'document', text, actor: 'cli:ingest' });
           chunks++;
