@@ -142,6 +142,15 @@ export const migrations: Migration[] = [
       CREATE INDEX turns_session_live ON turns (tenant_id, session_id, created_at, expires_at);
     `,
   },
+  {
+    version: 4,
+    name: 'chunk_supersessions_doc',
+    up: `
+      -- Deleting or restoring a learning looks up which other active fact superseded the same
+      -- document (WHERE doc_id = ?): without this, a scan of every supersession ever recorded.
+      CREATE INDEX chunk_supersessions_doc ON chunk_supersessions (doc_id, created_at);
+    `,
+  },
   ...queueMigrations,
   ...evaluationMigrations,
   ...runMigrations,
