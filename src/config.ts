@@ -31,6 +31,8 @@ export const configSchema = z
         workers: int(1, 64).default(4),
         // HTTP server processes sharing the port and the SQLite file (node:cluster); 1 = no cluster.
         processes: int(1, 64).default(1),
+        // When set, GET /metrics needs `Authorization: Bearer <token>` (its labels name tenants and models).
+        metricsToken: z.string().min(16, 'at least 16 characters').optional(),
       })
       .strict()
       .prefault({}),
@@ -124,6 +126,7 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_RATE_LIMIT_PER_MINUTE', path: 'server.rateLimitPerMinute', doc: 'requests per user per minute' },
   { env: 'LORE_WORKERS', path: 'server.workers', doc: 'async queue worker concurrency' },
   { env: 'LORE_SERVER_PROCESSES', path: 'server.processes', doc: 'HTTP server processes (node:cluster) sharing the port and database' },
+  { env: 'LORE_METRICS_TOKEN', path: 'server.metricsToken', doc: 'bearer token GET /metrics requires (≥ 16 chars; unset = public)' },
   { env: 'LORE_MAX_ITERATIONS', path: 'agent.maxIterations', doc: 'ReAct iteration cap' },
   { env: 'LORE_TURN_TOKEN_BUDGET', path: 'agent.turnTokenBudget', doc: 'max tokens one turn may spend' },
   { env: 'LORE_TOOL_TIMEOUT_MS', path: 'agent.toolTimeoutMs', doc: 'default tool timeout' },

@@ -35,7 +35,7 @@ const OPS: Op[] = [
   { method: 'post', path: '/approvals/{id}', summary: 'Approve or reject a paused tool call; the run resumes', body: S.ApprovalDecisionRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The resumed run' }, errors: [...E, 409, 410] },
   { method: 'post', path: '/ingest', summary: 'Add or replace documents in the knowledge base', body: S.IngestRequest, ok: { status: 200, schema: S.IngestResponse, description: 'Ingested' }, errors: E },
   { method: 'get', path: '/healthz', summary: 'Liveness and readiness', ok: { status: 200, schema: S.Health, description: 'Healthy' }, errors: [503], public: true },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format 0.0.4)', ok: { status: 200, schema: z.string(), description: 'Metrics' }, errors: [], public: true },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format 0.0.4)', ok: { status: 200, schema: z.string(), description: 'Metrics' }, errors: [401], public: true },
 ];
 
 const STATUS_TEXT: Record<number, string> = {

@@ -109,3 +109,31 @@ describe('listening without auth', () => {
     expect(() => createAuthenticator(loadConfig({}, { 'auth.hs256Secret': 'x'.repeat(32) }))).toThrow(/ISSUER and LORE_AUTH_AUDIENCE are required/);
   });
 });
+
+describe('GET /metrics behind LORE_METRICS_TOKEN', () => {
+  const METRICS_TOKEN = 'scrape-token-0123456789abcdef';
+  let s: Stack;
+  beforeAll(async () => {
+    s = await startStack({ config: { ...hs256Auth, 'server.metricsToken': METRICS_TOKEN } });
+  });
+  afterAll(() => s.close());
+
+  it('needs the metrics token: none, a wrong one, or a user JWT get 401; the token gets the metrics', async () => {
+    for (const [name, t] of Object.entries({ none: undefined, wrong: 'scrape-token-0123456789abcdeX', short: 'scrape', userJwt: await token('alice') })) {
+      const r = await client(s.url, t)('GET', '/metrics');
+      expect(r.status, name).toBe(401);
+      expect(r.body.error.code, name).toBe('UNAUTHORIZED');
+      expect(r.headers.get('www-authenticate'), name).toMatch(/^Bearer/);
+    }
+    const ok = await client(s.url, METRICS_TOKEN)('GET', '/metrics');
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toMatch(/text\/plain/);
+    expect(ok.body).toMatch(/lore_dlq_depth\{queue="chat"\} 0/);
+    // Health stays public for load balancers.
+    expect((await client(s.url)('GET', '/healthz')).status).toBe(200);
+  });
+
+  it('refuses a metrics token shorter than 16 characters at startup', () => {
+    expect(() => loadConfig({ LORE_METRICS_TOKEN: 'short' })).toThrow(/LORE_METRICS_TOKEN .*at least 16/);
+  });
+});

@@ -75,6 +75,10 @@ export function registerServe(program: Command): void {
       if (leader) {
         const procs = config.server.processes > 1 ? `, ${config.server.processes} processes` : '';
         console.log(`Lore is serving on ${server.url} (model ${rt.provider.modelId}, data ${config.dataDir}${procs}). Ctrl-C to stop.`);
+        // With users authenticated, an open /metrics would still name their tenants: say so once.
+        if ((config.auth.jwksUrl || config.auth.hs256Secret) && !config.server.metricsToken) {
+          log.warn({ event: 'metrics_public' }, 'GET /metrics is public and its labels name tenants; set LORE_METRICS_TOKEN to require a bearer token');
+        }
       }
       // Runs a crash left mid-flight continue now, in the background: serving does not wait. Every
       // process does this (a restarted worker picks up what its dead predecessor left); leases

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
+import { LoreError } from '../../errors.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../../telemetry/metrics.js';
 import type { AppDeps } from '../deps.js';
 import type { Env } from '../http.js';
@@ -29,7 +31,19 @@ function defaultWebRoot(): string | undefined {
   return undefined;
 }
 
-/** Public routes: health, metrics, the OpenAPI document and the chat page. */
+/** Constant-time comparison, so response timing does not reveal how much of a guess was right. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!m) return false;
+  const got = Buffer.from(m[1]!.trim());
+  const want = Buffer.from(token);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/**
+ * Routes outside user auth: health, metrics (behind its own token when LORE_METRICS_TOKEN is set),
+ * the OpenAPI document and the chat page.
+ */
 export function systemRoutes(app: Hono<Env>, deps: AppDeps, im: IngressMetrics): void {
   app.get('/healthz', async (c) => {
     const jobs = (deps.scheduler?.status() ?? []).map((j) => ({ name: j.name, last_run_at: iso(j.lastRunAt), last_status: j.lastStatus ?? null, next_run_at: iso(j.nextRunAt) }));
@@ -44,7 +58,12 @@ export function systemRoutes(app: Hono<Env>, deps: AppDeps, im: IngressMetrics):
     return c.json({ status: 'ok' as const, ...base });
   });
 
+  const metricsToken = deps.config.server.metricsToken;
   app.get('/metrics', async (c) => {
+    if (metricsToken && !bearerMatches(c.req.header('authorization'), metricsToken)) {
+      c.header('www-authenticate', 'Bearer realm="lore-metrics"');
+      throw new LoreError('UNAUTHORIZED', 'GET /metrics needs the metrics bearer token (LORE_METRICS_TOKEN)');
+    }
     // Queue depth is read at scrape time: a gauge nobody refreshes would lie.
     if (deps.queue) im.queueDepth(deps.queue.name, await deps.queue.depth());
     const text = deps.metrics?.renderPrometheus() ?? '';
