@@ -6,13 +6,8 @@ import type { LoreMetrics } from '../telemetry/metrics.js';
 import { judgeAnswer } from './judge.js';
 import { mergeQuality } from './quality.js';
 
-export interface EvaluatedTurn {
-  runId: string;
-  tenantId: string;
-  sessionId: string;
-  userId: string;
-  question: string;
-  answer: string;
+/** The turn as the evaluator records it, plus the context the judge may read. */
+export interface EvaluatedTurn extends Pick<EvaluationRecord, 'runId' | 'tenantId' | 'sessionId' | 'userId' | 'question' | 'answer'> {
   context?: string;
 }
 

@@ -1,3 +1,4 @@
+import type { TurnInput } from '../agent/turn.js';
 import type { ErrorCode } from '../errors.js';
 import type { Intent, PendingApproval, RunRecord, RunResult, RunStatus, StepRecord } from './types.js';
 
@@ -8,13 +9,7 @@ import type { Intent, PendingApproval, RunRecord, RunResult, RunStatus, StepReco
  * checkpoint, never half of one.
  */
 
-export interface NewRun {
-  runId: string;
-  traceId: string;
-  tenantId: string;
-  sessionId: string;
-  userId: string;
-  message: string;
+export interface NewRun extends TurnInput {
   currentState: string;
   createdAt: number;
   /** Create the run already leased to this engine, so it can execute it without a separate claim. */

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../errors.js';
 import type { LearningOutcome } from '../learning/updater.js';
 import type { ToolCallLog } from '../agent/loop-types.js';
+import type { TurnInput } from '../agent/turn.js';
 import type { Usage } from '../models/types.js';
 
 /** The agent-state progression of a run (one run per turn). */
@@ -28,13 +29,8 @@ export interface StepRecord {
   finishedAt: number;
 }
 
-export interface RunRecord {
-  runId: string;
-  traceId: string;
-  tenantId: string;
-  sessionId: string;
-  userId: string;
-  message: string;
+/** A run is one turn: the turn's identity and message, plus where its workflow stands. */
+export interface RunRecord extends TurnInput {
   status: RunStatus;
   currentState: string;
   intent?: Intent;

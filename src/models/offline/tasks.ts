@@ -62,14 +62,15 @@ const CHANGE_WORDS = keywords(
  * neither names something the other does not: "the Foo service's rate limit" and "the Bar
  * service's rate limit" share three words but each names its own service, so they are two facts.
  * A statement may leave out qualifiers the other has ("the rate limit" vs "the internal API rate
- * limit"), and words about the change itself do not count.
+ * limit"), and words about the change itself do not count. Returns the shared fraction of the
+ * smaller statement's words, or 0 when the subjects differ.
  */
-function sameSubject(fact: Set<string>, stated: Set<string>): boolean {
+function subjectOverlap(fact: Set<string>, stated: Set<string>): number {
   const shared = overlap(fact, stated);
-  const smaller = Math.min(fact.size, stated.size) || 1;
-  if (shared < 2 || shared / smaller < 0.4) return false;
+  const share = shared / (Math.min(fact.size, stated.size) || 1);
+  if (shared < 2 || share < 0.4) return 0;
   const onlyIn = (a: Set<string>, b: Set<string>) => [...a].some((w) => !b.has(w) && !CHANGE_WORDS.has(w));
-  return !(onlyIn(fact, stated) && onlyIn(stated, fact));
+  return onlyIn(fact, stated) && onlyIn(stated, fact) ? 0 : share;
 }
 
 /**
@@ -97,14 +98,14 @@ export function decideMemory(user: string): string {
     for (const s of sentences(c.text)) {
       const sk = keywords(s);
       const sWords = new Set([...sk].filter((k) => !isNumeric(k)));
-      if (!sameSubject(fWords, sWords)) continue;
-      const shared = overlap(fWords, sWords);
-      const smaller = Math.min(fWords.size, sWords.size) || 1;
+      const strength = subjectOverlap(fWords, sWords);
+      if (strength === 0) continue;
       const sNums = new Set(numbers(s));
       const sameNums = [...fNums].every((n) => sNums.has(n)) && [...sNums].every((n) => fNums.has(n));
-      const event = sameNums && shared / Math.max(fWords.size, sWords.size, 1) >= 0.8 ? 'NOOP' : fNums.size && sNums.size && !sameNums ? 'UPDATE' : null;
+      // Already known: the same numbers, and nearly the same words on both sides.
+      const restated = sameNums && overlap(fWords, sWords) / Math.max(fWords.size, sWords.size, 1) >= 0.8;
+      const event = restated ? 'NOOP' : fNums.size && sNums.size && !sameNums ? 'UPDATE' : null;
       if (!event) continue;
-      const strength = shared / smaller;
       if (!best || strength > best.strength) best = { id: c.id, event, strength };
     }
   }
