@@ -24,8 +24,8 @@ export interface SearchParams {
 const RRF_K = 60;
 const MAX_TOP_K = 100;
 
-const ACTIVE_KINDS = `d.tenant_id = @tenant AND d.status = 'active'
-  AND (@kinds IS NULL OR d.kind IN (SELECT value FROM json_each(@kinds)))`;
+const IN_SCOPE = `(d.tenant_id = @tenant AND d.status = 'active')`;
+const ACTIVE_KINDS = `${IN_SCOPE} AND (@kinds IS NULL OR d.kind IN (SELECT value FROM json_each(@kinds)))`;
 
 /**
  * Every match joined to its chunk and document, filtered, then sorted: exact whatever the tenant's
@@ -39,22 +39,23 @@ const BM25_JOINED = `SELECT c.id AS chunkId, c.doc_id AS docId, c.text, d.source
 
 /**
  * Rank first, filter after: FTS5 scores and sorts every match on its own (the cost of a bare
- * MATCH … ORDER BY bm25 LIMIT), and only the best @window rows are joined and checked against
- * tenant, status and kinds. `ok` says which passed; other tenants' text is never read.
+ * MATCH … ORDER BY bm25 LIMIT), and only the best @window rows are joined; `ok` says which are
+ * the tenant's active chunks (other tenants' text is never read), and the caller keeps those of the
+ * wanted kinds. CROSS JOIN keeps the ranked rows outermost, so rows come out best first.
  *
  * That inner query costs what bm25() costs: ~1 µs per matching row, ~90 % of it (count(*) of the
  * same MATCH takes a tenth of the time). Measured at 100k chunks with the bench corpus and found
  * no faster at equal ranking: 'optimize' to one segment, pgsz, mmap_size, cache_size (all within
  * noise); detail=column, detail=none and columnsize=0 keep the ranking but are ~20x slower
  * (bm25 then re-tokenizes each matching row); ORDER BY rank is ~1.6x slower than ORDER BY bm25().
+ * On a small index the fixed costs show instead: the kinds filter as a json_each subquery and an
+ * outer ORDER BY made this statement ~1.7x the bare ranked MATCH, so both moved to the caller.
  */
-const BM25_WINDOW = `SELECT chunkId, docId, CASE WHEN ok THEN text END AS text, sourceUri, kind, raw, ok FROM (
-          SELECT c.id AS chunkId, c.doc_id AS docId, c.text, d.source_uri AS sourceUri, d.kind, -t.score AS raw,
-            (${ACTIVE_KINDS}) AS ok
-          FROM (SELECT rowid AS seq, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH @q
-                ORDER BY score LIMIT @window) t
-            JOIN chunks c ON c.seq = t.seq JOIN documents d ON d.id = c.doc_id)
-        ORDER BY raw DESC`;
+const BM25_WINDOW = `SELECT c.id AS chunkId, c.doc_id AS docId, CASE WHEN ${IN_SCOPE} THEN c.text END AS text,
+          d.source_uri AS sourceUri, d.kind, -t.score AS raw, ${IN_SCOPE} AS ok
+        FROM (SELECT rowid AS seq, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH @q
+              ORDER BY score LIMIT @window) t
+          CROSS JOIN chunks c ON c.seq = t.seq CROSS JOIN documents d ON d.id = c.doc_id`;
 
 /** Window sizes tried, as multiples of the candidates wanted, before joining every match. */
 const WINDOWS = [2, 64];
@@ -98,7 +99,7 @@ export class KnowledgeSearch {
     const pool = Math.max(topK * 4, 20);
 
     const fts = buildFtsQuery(p.query);
-    const lexical = fts ? this.lexical(fts, scope, pool) : [];
+    const lexical = fts ? this.lexical(fts, scope, pool, p.kinds) : [];
     const semantic = this.embedder ? await this.nearest(p.query, scope, pool) : null;
     const ranked = semantic ? this.fuse(lexical, semantic, scope) : lexical;
 
@@ -123,12 +124,12 @@ export class KnowledgeSearch {
    * most of the index); a tenant with a small share of a shared index gets a wider window, then
    * the exhaustive join. A window that came back short of full held every match, so it is final.
    */
-  private lexical(q: string, scope: { tenant: string; kinds: string | null }, pool: number): Candidate[] {
+  private lexical(q: string, scope: { tenant: string; kinds: string | null }, pool: number, kinds?: DocKind[]): Candidate[] {
     for (const factor of WINDOWS) {
       const window = pool * factor;
-      const rows = this.stmts.bm25Window.all({ ...scope, q, window }) as Array<Candidate & { ok: number }>;
+      const rows = this.stmts.bm25Window.all({ tenant: scope.tenant, q, window }) as Array<Candidate & { ok: number }>;
       const hits: Candidate[] = [];
-      for (const { ok, ...c } of rows) if (ok) hits.push(c);
+      for (const { ok, ...c } of rows) if (ok && (!kinds || kinds.includes(c.kind))) hits.push(c);
       if (hits.length >= pool || rows.length < window) return hits.slice(0, pool);
     }
     return this.stmts.bm25Joined.all({ ...scope, q, limit: pool }) as Candidate[];
