@@ -109,6 +109,21 @@ export function sessionStoreContract(name: string, factory: SessionStoreFactory)
       expect(await store.recentTurns({ tenantId: 't1', sessionId: 's1', limit: 10, now: T0 })).toEqual([]);
     });
 
+    it('sessionOwner agrees with getSession: first user, live turns only, gone after delete', async () => {
+      const owner = (sessionId: string, now: number) => store.sessionOwner({ tenantId: 't1', sessionId, now });
+      const summaryUser = async (sessionId: string, now: number) => (await store.getSession({ tenantId: 't1', sessionId, now }))?.userId ?? null;
+      expect(await owner('s1', T0)).toBeNull();
+      await store.appendTurns({ turns: [turn({ createdAt: T0 }), turn({ userId: 'bob', createdAt: T0 + 1000 })] });
+      await store.appendTurns({ turns: [turn({ sessionId: 's2', userId: 'bob', createdAt: T0, ttlSeconds: 5 })] });
+      for (const [sessionId, now] of [['s1', T0 + 1000], ['s1', T0 + 1000 + TTL * 1000], ['s2', T0 + 4999], ['s2', T0 + 5000], ['s3', T0]] as const) {
+        expect(await owner(sessionId, now)).toBe(await summaryUser(sessionId, now));
+      }
+      expect(await owner('s1', T0 + 1000)).toBe('alice');
+      expect(await store.sessionOwner({ tenantId: 't2', sessionId: 's1', now: T0 })).toBeNull();
+      await store.deleteSession({ tenantId: 't1', sessionId: 's1' });
+      expect(await owner('s1', T0 + 1000)).toBeNull();
+    });
+
     it('summarises sessions and lists them by owner, newest first', async () => {
       await store.appendTurns({ turns: [turn({ sessionId: 's1', createdAt: T0 }), turn({ sessionId: 's1', role: 'assistant', createdAt: T0 + 1000 })] });
       await store.appendTurns({ turns: [turn({ sessionId: 's2', createdAt: T0 + 5000 })] });

@@ -35,6 +35,11 @@ export interface SessionStore {
   /** The last `limit` unexpired turns of a session, oldest first. */
   recentTurns(params: { tenantId: string; sessionId: string; limit: number; now?: number }): Promise<Turn[]>;
   getSession(params: { tenantId: string; sessionId: string; now?: number }): Promise<SessionSummary | null>;
+  /**
+   * Who owns the session: the `userId` of getSession, without counting its turns (a point lookup,
+   * for access checks on every request). Null when getSession would be null.
+   */
+  sessionOwner(params: { tenantId: string; sessionId: string; now?: number }): Promise<string | null>;
   listSessions(params: { tenantId: string; userId: string; limit?: number; now?: number }): Promise<SessionSummary[]>;
   /** Returns the number of turns deleted. */
   deleteSession(params: { tenantId: string; sessionId: string }): Promise<number>;

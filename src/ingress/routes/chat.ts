@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps.js';
 import { errorResponse, readJson, type Env } from '../http.js';
 import { toChatResponse, toFeedback } from '../present.js';
 import { ChatRequest, FeedbackRequest } from '../schemas.js';
-import { ownSession } from './runs.js';
+import { checkOwnSession } from './runs.js';
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' };
 
@@ -29,7 +29,7 @@ export function chatRoutes(app: Hono<Env>, deps: AppDeps): void {
       throw new LoreError('FORBIDDEN', 'user_id must be the authenticated user (or be left out)');
     }
     // Someone else's session id must not pull their history into this turn.
-    await ownSession(deps, p, body.session_id, { allowNew: true });
+    await checkOwnSession(deps, p, body.session_id, { allowNew: true });
     const params = { tenantId: p.tenantId, sessionId: body.session_id, userId: p.userId, message: body.message, runId: newId('run'), traceId: c.get('traceId') };
 
     if (body.async) {

@@ -10,11 +10,16 @@ import { ApprovalDecisionRequest, ApprovalsQuery, EmptyQuery } from '../schemas.
  * The session if the caller owns it. Another user's session is reported exactly like a missing
  * one (404), so ids cannot be probed for existence.
  */
-export async function ownSession(deps: AppDeps, p: Principal, sessionId: string, opts: { allowNew?: boolean } = {}): Promise<SessionSummary | null> {
+export async function ownSession(deps: AppDeps, p: Principal, sessionId: string): Promise<SessionSummary> {
   const s = await deps.sessions.getSession({ tenantId: p.tenantId, sessionId });
-  if (s && s.userId !== p.userId) throw notFound('session', sessionId);
-  if (!s && !opts.allowNew) throw notFound('session', sessionId);
+  if (!s || s.userId !== p.userId) throw notFound('session', sessionId);
   return s;
+}
+
+/** ownSession without reading the summary; `allowNew` lets a turn start a session nobody has yet. */
+export async function checkOwnSession(deps: AppDeps, p: Principal, sessionId: string, opts: { allowNew?: boolean } = {}): Promise<void> {
+  const owner = await deps.sessions.sessionOwner({ tenantId: p.tenantId, sessionId });
+  if (owner === null ? !opts.allowNew : owner !== p.userId) throw notFound('session', sessionId);
 }
 
 /** Turns shown by GET /sessions/:id; older ones are still stored until their TTL. */
@@ -33,7 +38,7 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
   app.get('/sessions/:id', async (c) => {
     const p = c.get('principal');
     const id = pathId(c, 'id', 'session');
-    const s = (await ownSession(deps, p, id))!;
+    const s = await ownSession(deps, p, id);
     const turns = await deps.sessions.recentTurns({ tenantId: p.tenantId, sessionId: id, limit: SESSION_TURNS });
     return c.json(toSession(s, turns));
   });
@@ -41,7 +46,7 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
   app.delete('/sessions/:id', async (c) => {
     const p = c.get('principal');
     const id = pathId(c, 'id', 'session');
-    await ownSession(deps, p, id);
+    await checkOwnSession(deps, p, id);
     const deleted = await deps.sessions.deleteSession({ tenantId: p.tenantId, sessionId: id });
     return c.json({ session_id: id, deleted_turns: deleted });
   });

@@ -83,6 +83,8 @@ export class SqliteSessionStore implements SessionStore {
         WHERE tenant_id = ? AND session_id = ? AND expires_at > ?
         ORDER BY created_at DESC, rowid DESC LIMIT ?`)
         .raw(),
+      // sessions.expires_at follows the newest turn's, so "live" here is "has an unexpired turn".
+      owner: db.prepare('SELECT user_id FROM sessions WHERE tenant_id = ? AND session_id = ? AND expires_at > ?').pluck(),
       getSession: db.prepare(`${SUMMARY}
         WHERE s.tenant_id = ? AND s.session_id = ? AND t.expires_at > ?
         GROUP BY s.tenant_id, s.session_id`),
@@ -136,6 +138,10 @@ export class SqliteSessionStore implements SessionStore {
   async getSession(p: { tenantId: string; sessionId: string; now?: number }): Promise<SessionSummary | null> {
     const row = this.stmts.getSession.get(p.tenantId, p.sessionId, p.now ?? this.now()) as SummaryRow | undefined;
     return row ? toSummary(row) : null;
+  }
+
+  async sessionOwner(p: { tenantId: string; sessionId: string; now?: number }): Promise<string | null> {
+    return (this.stmts.owner.get(p.tenantId, p.sessionId, p.now ?? this.now()) as string | undefined) ?? null;
   }
 
   async listSessions(p: { tenantId: string; userId: string; limit?: number; now?: number }): Promise<SessionSummary[]> {
