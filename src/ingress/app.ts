@@ -38,7 +38,7 @@ const nextRequestId = () => `req_${BOOT}_${(++requests).toString(36)}`;
 export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
   const auth = deps.auth ?? createAuthenticator(deps.config);
-  const limiter = createRateLimiter(deps.config.server.rateLimitPerMinute);
+  const limiter = deps.rateLimiter ?? createRateLimiter(deps.config.server.rateLimitPerMinute);
   const im = ingressMetrics(deps.metrics);
   const debug = deps.logger?.isLevelEnabled('debug') ?? false;
 
@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (c.req.method === 'GET' && PUBLIC_PATHS.has(c.req.path)) return next();
     const principal = await auth.authenticate(c.req.header('authorization'));
     c.set('principal', principal);
-    const r = limiter.take(`${principal.tenantId}\u0000${principal.userId}`);
+    const r = await limiter.take(`${principal.tenantId}\u0000${principal.userId}`);
     if (!r.ok) {
       throw new LoreError('RATE_LIMITED', `rate limit of ${deps.config.server.rateLimitPerMinute} requests per minute exceeded`, {
         details: { retry_after_seconds: r.retryAfterSeconds },

@@ -7,6 +7,7 @@ import type { TurnRunner } from '../workflow/types.js';
 import type { Authenticator } from './auth.js';
 import type { FeedbackStore } from './feedback-store.js';
 import type { ChatJob, Queue } from './queue.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { Scheduler } from './scheduler.js';
 import type { WorkerPool } from './worker.js';
 
@@ -26,6 +27,8 @@ export interface AppDeps {
   scheduler?: Scheduler;
   /** Defaults to one built from config.auth. */
   auth?: Authenticator;
+  /** Defaults to in-memory buckets of config.server.rateLimitPerMinute; a cluster worker asks its primary. */
+  rateLimiter?: RateLimiter;
   metrics?: LoreMetrics;
   logger?: Logger;
   /** Throws when a dependency is unhealthy (e.g. `SELECT 1` on the database). */

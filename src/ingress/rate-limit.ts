@@ -1,16 +1,19 @@
+/** One token taken, or how long until one is back (whole seconds, for Retry-After). */
+export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
 /**
  * Per-key token buckets: `perMinute` tokens of burst, refilled continuously at perMinute/60 a
- * second. In memory, so the limit is per process; behind API Gateway its usage plans take over.
+ * second. In memory; `lore serve --processes N` keeps them in the cluster primary for all its
+ * workers (shared-rate-limit.ts). Behind API Gateway its usage plans take over.
  */
 export interface RateLimiter {
-  /** Take one token; when empty, how long until one is back (whole seconds, for Retry-After). */
-  take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number };
+  take(key: string): RateLimitResult | Promise<RateLimitResult>;
 }
 
 /** Buckets that have refilled completely carry no state worth keeping; drop them past this many. */
 const SWEEP_AT = 10_000;
 
-export function createRateLimiter(perMinute: number, now: () => number = Date.now): RateLimiter {
+export function createRateLimiter(perMinute: number, now: () => number = Date.now): { take(key: string): RateLimitResult } {
   const capacity = perMinute;
   const perMs = perMinute / 60_000;
   const buckets = new Map<string, { tokens: number; at: number }>();

@@ -7,6 +7,8 @@ import { createScheduler, type ScheduledJob } from '../../ingress/scheduler.js';
 import { startServer } from '../../ingress/server.js';
 import { chatJobHandler, createWorkerPool } from '../../ingress/worker.js';
 import { ingressMetrics } from '../../ingress/metrics.js';
+import { createRateLimiter } from '../../ingress/rate-limit.js';
+import { remoteRateLimiter, serveRateLimit, type IpcChannel } from '../../ingress/shared-rate-limit.js';
 import { createRuntime } from '../../runtime.js';
 import { createAgentService } from '../../service.js';
 import { defaultDbPath, openDatabase } from '../../stores/sqlite/database.js';
@@ -57,6 +59,15 @@ export function registerServe(program: Command): void {
           feedback: new SqliteFeedbackStore(rt.db),
           onFeedback: (runId) => void evaluator.refreshQuality(runId),
           queue,
+          // One limit for the whole cluster: the primary holds the buckets.
+          ...(cluster.isWorker
+            ? {
+                rateLimiter: remoteRateLimiter(toPrimary(), {
+                  fallback: createRateLimiter(config.server.rateLimitPerMinute),
+                  onFallback: onceEvery(60_000, (reason) => log.warn({ event: 'rate_limit_local' }, `rate limit decided in this process only: ${reason}`)),
+                }),
+              }
+            : {}),
           ...(leader
             ? {
                 workers: createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, logger: log }),
@@ -124,9 +135,12 @@ async function supervise(config: LoreConfig): Promise<void> {
   openDatabase(defaultDbPath(config.dataDir)).close();
   let stopping = false;
   const roles = new Map<number, string>();
+  const limiter = createRateLimiter(config.server.rateLimitPerMinute);
   const fork = (leader: boolean) => {
     const w = cluster.fork({ LORE_CLUSTER_LEADER: leader ? '1' : '0' });
     roles.set(w.id, leader ? '1' : '0');
+    // The callback keeps a send to a worker that just died from becoming an 'error' event.
+    serveRateLimit(limiter, { send: (m) => w.isConnected() && w.send(m as object, undefined, () => {}), on: (e, l) => w.on(e, l) });
   };
   for (let i = 0; i < config.server.processes; i++) fork(i === 0);
   await new Promise<void>((resolve) => {
@@ -149,4 +163,26 @@ async function supervise(config: LoreConfig): Promise<void> {
     };
     process.once('SIGINT', stop).once('SIGTERM', stop);
   });
+}
+
+/** `fn`, called at most once per `ms` (a warning that would otherwise repeat on every request). */
+function onceEvery<A extends unknown[]>(ms: number, fn: (...args: A) => void): (...args: A) => void {
+  let last = -Infinity;
+  return (...args) => {
+    const t = Date.now();
+    if (t - last < ms) return;
+    last = t;
+    fn(...args);
+  };
+}
+
+/** This worker's IPC channel to the cluster primary. A send that fails is reported by the callback, not thrown later. */
+function toPrimary(): IpcChannel {
+  return {
+    send: (m) => {
+      if (!process.send || !process.connected) throw new Error('the IPC channel to the cluster primary is closed');
+      process.send(m, undefined, {}, () => {});
+    },
+    on: (e, l) => process.on(e, l),
+  };
 }
