@@ -8,6 +8,7 @@ import type { Authenticator } from './auth.js';
 import type { FeedbackStore } from './feedback-store.js';
 import type { ChatJob, Queue } from './queue.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { SpanRecord } from '../telemetry/span-store.js';
 import type { Scheduler } from './scheduler.js';
 import type { WorkerPool } from './worker.js';
 
@@ -29,6 +30,8 @@ export interface AppDeps {
   auth?: Authenticator;
   /** Defaults to in-memory buckets of config.server.rateLimitPerMinute; a cluster worker asks its primary. */
   rateLimiter?: RateLimiter;
+  /** Recent traces (the runtime's in-memory span store) behind GET /runs/:id/trace; without it, no spans. */
+  traces?: { getTrace(traceId: string): SpanRecord[] | Promise<SpanRecord[]> };
   metrics?: LoreMetrics;
   logger?: Logger;
   /** Throws when a dependency is unhealthy (e.g. `SELECT 1` on the database). */

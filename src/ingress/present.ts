@@ -2,7 +2,8 @@ import type { HistoryEvent, KnowledgeDoc } from '../memory/knowledge-store.js';
 import type { SessionSummary, Turn } from '../memory/session-store.js';
 import type { PendingApproval, RunRecord, RunResult } from '../workflow/types.js';
 import type { Feedback } from './feedback-store.js';
-import type { ApprovalT, ChatResponseT, LearningT, RunT, SessionT } from './schemas.js';
+import type { SpanRecord } from '../telemetry/span-store.js';
+import type { ApprovalT, ChatResponseT, LearningT, RunT, SessionT, SpanT } from './schemas.js';
 import { extractLearnings } from '../agent/learning-tags.js';
 
 /** Domain objects → wire shapes (snake_case, ISO times). Only fields a client may see. */
@@ -117,3 +118,30 @@ export const toFeedback = (f: Feedback) => ({
   created_at: iso(f.createdAt),
   updated_at: iso(f.updatedAt),
 });
+
+/**
+ * The spans of one run: its run span(s) (a resumed run has one per execution) and their
+ * descendants. A trace id can be shared by several runs (a client may send one traceparent for
+ * many requests), so the trace is cut down to this run's subtree.
+ */
+export function runSpans(runId: string, trace: SpanRecord[]): SpanT[] {
+  const keep = new Set(trace.filter((s) => s.attributes['lore.run.id'] === runId).map((s) => s.spanId));
+  // Spans come ordered by start time, so a parent is seen before its children.
+  for (const s of trace) if (s.parentSpanId && keep.has(s.parentSpanId)) keep.add(s.spanId);
+  return trace.filter((s) => keep.has(s.spanId)).map(toSpan);
+}
+
+function toSpan(s: SpanRecord): SpanT {
+  return {
+    span_id: s.spanId,
+    ...(s.parentSpanId ? { parent_span_id: s.parentSpanId } : {}),
+    name: s.name,
+    kind: s.kind,
+    start_time: iso(Math.round(s.startTime)),
+    ...(s.endTime !== undefined ? { end_time: iso(Math.round(s.endTime)) } : {}),
+    ...(s.durationMs !== undefined ? { duration_ms: Math.round(s.durationMs * 1000) / 1000 } : {}),
+    attributes: s.attributes as SpanT['attributes'],
+    status: s.status,
+    events: s.events.map((e) => ({ name: e.name, time: iso(Math.round(e.time)), ...(e.attributes ? { attributes: e.attributes as SpanT['attributes'] } : {}) })),
+  };
+}

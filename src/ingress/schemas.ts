@@ -155,6 +155,31 @@ export const Run = z
   })
   .register(apiSchemas, { id: 'Run' });
 
+const AttributeValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]))]);
+
+export const Span = z
+  .object({
+    span_id: z.string(),
+    parent_span_id: z.string().optional(),
+    name: z.string().describe('lore.run, step <State>, chat <model>, execute_tool <tool>'),
+    kind: z.enum(['internal', 'server', 'client', 'producer', 'consumer']),
+    start_time: Time,
+    end_time: Time.optional().describe('absent while the span is open'),
+    duration_ms: z.number().optional(),
+    attributes: z.record(z.string(), AttributeValue).describe('gen_ai.* (model, tokens, finish reasons), tool.*, lore.* (run, step, cost)'),
+    status: z.object({ code: z.enum(['unset', 'ok', 'error']), message: z.string().optional() }),
+    events: z.array(z.object({ name: z.string(), time: Time, attributes: z.record(z.string(), AttributeValue).optional() })),
+  })
+  .register(apiSchemas, { id: 'Span' });
+
+export const RunTrace = z
+  .object({
+    run_id: z.string(),
+    trace_id: z.string(),
+    spans: z.array(Span).describe('the run span and everything under it, by start time; empty once the trace has left the in-memory store'),
+  })
+  .register(apiSchemas, { id: 'RunTrace' });
+
 export const Session = z
   .object({
     session_id: z.string(),
@@ -201,6 +226,7 @@ export const Health = z.object({
 
 export type ChatResponseT = z.infer<typeof ChatResponse>;
 export type RunT = z.infer<typeof Run>;
+export type SpanT = z.infer<typeof Span>;
 export type ApprovalT = z.infer<typeof Approval>;
 export type LearningT = z.infer<typeof Learning>;
 export type SessionT = z.infer<typeof Session>;

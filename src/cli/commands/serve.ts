@@ -58,6 +58,7 @@ export function registerServe(program: Command): void {
           knowledge: rt.knowledge,
           feedback: new SqliteFeedbackStore(rt.db),
           onFeedback: (runId) => void evaluator.refreshQuality(runId),
+          traces: rt.tracing.spans,
           queue,
           // One limit for the whole cluster: the primary holds the buckets.
           ...(cluster.isWorker

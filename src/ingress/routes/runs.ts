@@ -3,7 +3,7 @@ import type { SessionSummary } from '../../memory/session-store.js';
 import type { Principal } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { notFound, pathId, readJson, readQuery, type Env } from '../http.js';
-import { toApproval, toChatResponse, toRun, toSession } from '../present.js';
+import { runSpans, toApproval, toChatResponse, toRun, toSession } from '../present.js';
 import { ApprovalDecisionRequest, ApprovalsQuery, EmptyQuery } from '../schemas.js';
 
 /**
@@ -58,6 +58,15 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
     // Checked here as well as in the engine: this is the line that keeps users apart.
     if (!run || run.userId !== p.userId || run.tenantId !== p.tenantId) throw notFound('run', id);
     return c.json(toRun(run));
+  });
+
+  app.get('/runs/:id/trace', async (c) => {
+    const p = c.get('principal');
+    const id = pathId(c, 'id', 'run');
+    const run = await deps.runner.getRun({ tenantId: p.tenantId, runId: id, userId: p.userId });
+    if (!run || run.userId !== p.userId || run.tenantId !== p.tenantId) throw notFound('run', id);
+    const spans = deps.traces ? runSpans(id, await deps.traces.getTrace(run.traceId)) : [];
+    return c.json({ run_id: id, trace_id: run.traceId, spans });
   });
 
   app.get('/approvals', async (c) => {
