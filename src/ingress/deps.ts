@@ -32,6 +32,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** Recent traces (the runtime's in-memory span store) behind GET /runs/:id/trace; without it, no spans. */
   traces?: { getTrace(traceId: string): SpanRecord[] | Promise<SpanRecord[]> };
+  /** GET /metrics body; defaults to this process's metrics (a cluster worker gathers every process's). */
+  metricsText?: () => Promise<string>;
   metrics?: LoreMetrics;
   logger?: Logger;
   /** Throws when a dependency is unhealthy (e.g. `SELECT 1` on the database). */

@@ -1,14 +1,15 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rpcPeer, type IpcChannel } from './cluster-rpc.js';
 import { createRateLimiter } from './rate-limit.js';
-import { remoteRateLimiter, serveRateLimit, type IpcChannel } from './shared-rate-limit.js';
+import { rateLimitHandlers, remoteRateLimiter } from './shared-rate-limit.js';
 
 const ports: MessagePort[] = [];
 afterEach(() => {
   for (const p of ports.splice(0)) p.close();
 });
 
-/** Both ends of a real message channel, as the primary's Worker handle and the worker's process. */
+/** Both ends of a real message channel, standing in for the primary's Worker handle and the worker's process. */
 function link(): { primarySide: IpcChannel; workerSide: IpcChannel } {
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
@@ -16,12 +17,12 @@ function link(): { primarySide: IpcChannel; workerSide: IpcChannel } {
   return { primarySide: side(port1), workerSide: side(port2) };
 }
 
-describe('shared rate limit (cluster primary holds the buckets)', () => {
+describe('shared rate limit (the cluster primary holds the buckets)', () => {
   it('counts every worker against one limit per key', async () => {
-    const primary = createRateLimiter(3);
+    const handlers = rateLimitHandlers(createRateLimiter(3));
     const workers = [link(), link()].map(({ primarySide, workerSide }) => {
-      serveRateLimit(primary, primarySide);
-      return remoteRateLimiter(workerSide, { fallback: createRateLimiter(3) });
+      rpcPeer(primarySide, handlers);
+      return remoteRateLimiter(rpcPeer(workerSide), { fallback: createRateLimiter(3) });
     });
     // Alternate workers as round-robin connections would: 3 tokens in total, not 3 each.
     const results = [];
@@ -34,8 +35,8 @@ describe('shared rate limit (cluster primary holds the buckets)', () => {
 
   it('answers concurrent takes each with its own result', async () => {
     const { primarySide, workerSide } = link();
-    serveRateLimit(createRateLimiter(5), primarySide);
-    const limiter = remoteRateLimiter(workerSide, { fallback: createRateLimiter(5) });
+    rpcPeer(primarySide, rateLimitHandlers(createRateLimiter(5)));
+    const limiter = remoteRateLimiter(rpcPeer(workerSide), { fallback: createRateLimiter(5) });
     const results = await Promise.all(Array.from({ length: 8 }, () => limiter.take('k')));
     expect(results.filter((r) => r.ok)).toHaveLength(5);
   });
@@ -43,11 +44,11 @@ describe('shared rate limit (cluster primary holds the buckets)', () => {
   it('decides locally, and says so, when the primary does not answer in time', async () => {
     const { workerSide } = link(); // nobody serves the other end
     const reasons: string[] = [];
-    const limiter = remoteRateLimiter(workerSide, { fallback: createRateLimiter(1), timeoutMs: 20, onFallback: (r) => reasons.push(r) });
+    const limiter = remoteRateLimiter(rpcPeer(workerSide), { fallback: createRateLimiter(1), timeoutMs: 20, onFallback: (r) => reasons.push(r) });
     expect(await limiter.take('k')).toEqual({ ok: true });
     expect(await limiter.take('k')).toMatchObject({ ok: false });
     expect(reasons).toHaveLength(2);
-    expect(reasons[0]).toMatch(/no answer from the cluster primary within 20 ms/);
+    expect(reasons[0]).toMatch(/no answer to rate-limit.take within 20 ms/);
   });
 
   it('decides locally when the channel is closed', async () => {
@@ -58,8 +59,8 @@ describe('shared rate limit (cluster primary holds the buckets)', () => {
       on: () => {},
     };
     const reasons: string[] = [];
-    const limiter = remoteRateLimiter(closed, { fallback: createRateLimiter(1), onFallback: (r) => reasons.push(r) });
+    const limiter = remoteRateLimiter(rpcPeer(closed), { fallback: createRateLimiter(1), onFallback: (r) => reasons.push(r) });
     expect(await limiter.take('k')).toEqual({ ok: true });
-    expect(reasons[0]).toMatch(/cannot reach the cluster primary: channel closed/);
+    expect(reasons[0]).toMatch(/cannot send rate-limit.take: channel closed/);
   });
 });

@@ -1,48 +1,26 @@
+import type { RpcPeer } from './cluster-rpc.js';
 import type { RateLimiter, RateLimitResult } from './rate-limit.js';
 
 /**
  * One rate limit across `lore serve --processes N`. The cluster primary holds the token buckets
- * and answers each worker's `take` over the cluster IPC channel, so a user gets the configured
- * requests per minute in total, not per process (keep-alive connections stick to one worker, and
- * new ones go round-robin, so dividing the limit by N would be wrong both ways).
+ * (its `rate-limit.take` handler, see rateLimitHandlers) and each worker asks it per request, so a
+ * user gets the configured requests per minute in total, not per process. (Dividing the limit by
+ * N would be wrong both ways: keep-alive connections stick to one worker, new ones go round-robin.)
  *
  * A worker that gets no answer in time (the primary is gone or stuck) decides with its own
  * buckets: the limit degrades to per process instead of failing every request or none.
  */
+export const TAKE = 'rate-limit.take';
 
-/** What both ends need of a cluster IPC channel: `process` in a worker, a `Worker` in the primary. */
-export interface IpcChannel {
-  send(message: unknown): unknown;
-  on(event: 'message', listener: (message: unknown) => void): unknown;
-}
-
-interface TakeRequest {
-  lore: 'rate-limit.take';
-  id: number;
-  key: string;
-}
-
-interface TakeReply {
-  lore: 'rate-limit.result';
-  id: number;
-  result: RateLimitResult;
-}
-
-const isTake = (m: unknown): m is TakeRequest => (m as TakeRequest | null)?.lore === 'rate-limit.take' && typeof (m as TakeRequest).key === 'string';
-const isReply = (m: unknown): m is TakeReply => (m as TakeReply | null)?.lore === 'rate-limit.result' && typeof (m as TakeReply).id === 'number';
-
-/** Primary side: answer the takes arriving on `channel` (one call per worker) from `limiter`. */
-export function serveRateLimit(limiter: RateLimiter, channel: IpcChannel): void {
-  channel.on('message', (m) => {
-    if (!isTake(m)) return;
-    void Promise.resolve(limiter.take(m.key)).then((result) => {
-      try {
-        channel.send({ lore: 'rate-limit.result', id: m.id, result } satisfies TakeReply);
-      } catch {
-        // The worker is gone; nobody is waiting for this answer.
-      }
-    });
-  });
+/** The primary's handler: one limiter for every worker. */
+export function rateLimitHandlers(limiter: RateLimiter): Record<string, (params: unknown) => unknown> {
+  return {
+    [TAKE]: (params) => {
+      const key = (params as { key?: unknown } | null)?.key;
+      if (typeof key !== 'string') throw new Error('rate-limit.take needs a string key');
+      return limiter.take(key);
+    },
+  };
 }
 
 export interface RemoteRateLimiterOptions {
@@ -54,41 +32,16 @@ export interface RemoteRateLimiterOptions {
   onFallback?: (reason: string) => void;
 }
 
-/** Worker side: a RateLimiter whose buckets live in the primary. */
-export function remoteRateLimiter(channel: IpcChannel, opts: RemoteRateLimiterOptions): RateLimiter {
-  const timeoutMs = opts.timeoutMs ?? 250;
-  const pending = new Map<number, { resolve: (r: RateLimitResult) => void; timer: NodeJS.Timeout }>();
-  let nextId = 0;
-  channel.on('message', (m) => {
-    if (!isReply(m)) return;
-    const p = pending.get(m.id);
-    if (!p) return; // answered after its timeout: the fallback already decided
-    pending.delete(m.id);
-    clearTimeout(p.timer);
-    p.resolve(m.result);
-  });
-  const local = (key: string, reason: string): RateLimitResult | Promise<RateLimitResult> => {
-    opts.onFallback?.(reason);
-    return opts.fallback.take(key);
-  };
+/** The worker's RateLimiter: buckets in the primary, the fallback when it does not answer. */
+export function remoteRateLimiter(primary: RpcPeer, opts: RemoteRateLimiterOptions): RateLimiter {
   return {
-    take(key) {
-      const id = ++nextId;
-      return new Promise<RateLimitResult>((resolve) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          resolve(local(key, `no answer from the cluster primary within ${timeoutMs} ms`));
-        }, timeoutMs);
-        timer.unref();
-        pending.set(id, { resolve, timer });
-        try {
-          channel.send({ lore: 'rate-limit.take', id, key } satisfies TakeRequest);
-        } catch (e) {
-          pending.delete(id);
-          clearTimeout(timer);
-          resolve(local(key, `cannot reach the cluster primary: ${e instanceof Error ? e.message : String(e)}`));
-        }
-      });
+    async take(key) {
+      try {
+        return await primary.call<RateLimitResult>(TAKE, { key }, opts.timeoutMs);
+      } catch (e) {
+        opts.onFallback?.(e instanceof Error ? e.message : String(e));
+        return opts.fallback.take(key);
+      }
     },
   };
 }

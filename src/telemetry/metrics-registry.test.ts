@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatValue, MetricsRegistry, quantile } from './metrics-registry.js';
+import { formatValue, MetricsRegistry, quantile, renderFamilies } from './metrics-registry.js';
 import { parseExposition } from './prometheus-lint.js';
 
 describe('quantile', () => {
@@ -112,5 +112,21 @@ describe('MetricsRegistry', () => {
 
   it('renders nothing for an empty registry', () => {
     expect(new MetricsRegistry().renderPrometheus()).toBe('');
+  });
+
+  it('merges families from several processes under one header per metric, labelled apart', () => {
+    const processes = ['0', '1'].map((worker) => {
+      const r = new MetricsRegistry();
+      r.counter({ name: 'jobs_total', help: 'Jobs', labelNames: ['kind'] }).inc({ kind: 'a' }, worker === '0' ? 2 : 3);
+      r.histogram({ name: 'lat_seconds', help: 'Latency', quantiles: [0.5] }).observe(undefined, 1);
+      return r.families({ worker });
+    });
+    const text = renderFamilies(processes.flat());
+    expect(text.match(/^# TYPE jobs_total counter$/gm)).toHaveLength(1);
+    expect(text).toContain('jobs_total{kind="a",worker="0"} 2');
+    expect(text).toContain('jobs_total{kind="a",worker="1"} 3');
+    expect(text).toContain('lat_seconds{worker="1",quantile="0.5"} 1');
+    expect(text).toContain('lat_seconds_count{worker="0"} 1');
+    expect(() => parseExposition(text)).not.toThrow();
   });
 });

@@ -199,21 +199,55 @@ export class MetricsRegistry {
 
   /** Prometheus text exposition format 0.0.4 (`Content-Type: text/plain; version=0.0.4`). */
   renderPrometheus(): string {
-    const out: string[] = [];
+    return renderFamilies(this.families());
+  }
+
+  /**
+   * Every metric as rendered sample lines, `extra` labels added to each (e.g. the process in a
+   * cluster, so families from several processes merge without colliding series).
+   */
+  families(extra: Record<string, string> = {}): MetricFamily[] {
+    const out: MetricFamily[] = [];
     for (const m of this.metrics.values()) {
-      out.push(`# HELP ${m.name} ${escapeHelp(m.help)}`, `# TYPE ${m.name} ${m.type}`);
+      const samples: string[] = [];
       if (m instanceof Histogram) {
         for (const s of m.all()) {
+          const labels = { ...s.labels, ...extra };
           const sum = summarizeState(s.value, m.quantiles);
-          for (const [q, v] of Object.entries(sum.quantiles)) out.push(`${m.name}${renderLabels({ ...s.labels, quantile: q })} ${formatValue(v)}`);
-          out.push(`${m.name}_sum${renderLabels(s.labels)} ${formatValue(sum.sum)}`, `${m.name}_count${renderLabels(s.labels)} ${sum.count}`);
+          for (const [q, v] of Object.entries(sum.quantiles)) samples.push(`${m.name}${renderLabels({ ...labels, quantile: q })} ${formatValue(v)}`);
+          samples.push(`${m.name}_sum${renderLabels(labels)} ${formatValue(sum.sum)}`, `${m.name}_count${renderLabels(labels)} ${sum.count}`);
         }
       } else {
-        for (const s of m.all()) out.push(`${m.name}${renderLabels(s.labels)} ${formatValue(s.value)}`);
+        for (const s of m.all()) samples.push(`${m.name}${renderLabels({ ...s.labels, ...extra })} ${formatValue(s.value)}`);
       }
+      out.push({ name: m.name, help: m.help, type: m.type, samples });
     }
-    return out.length ? `${out.join('\n')}\n` : '';
+    return out;
   }
+}
+
+/** One metric's HELP, TYPE and samples; plain data, so it can cross a process boundary. */
+export interface MetricFamily {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge' | 'summary';
+  samples: string[];
+}
+
+/**
+ * The exposition text of families, merged by name: the text format allows one HELP/TYPE block per
+ * metric, so samples of the same metric from several processes go under one header.
+ */
+export function renderFamilies(families: readonly MetricFamily[]): string {
+  const byName = new Map<string, MetricFamily>();
+  for (const f of families) {
+    const seen = byName.get(f.name);
+    if (seen) seen.samples.push(...f.samples);
+    else byName.set(f.name, { ...f, samples: [...f.samples] });
+  }
+  const out: string[] = [];
+  for (const f of byName.values()) out.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`, ...f.samples);
+  return out.length ? `${out.join('\n')}\n` : '';
 }
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

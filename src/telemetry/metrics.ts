@@ -1,6 +1,6 @@
 import type { Usage } from '../models/types.js';
 import type { CostEstimate } from './cost.js';
-import { MetricsRegistry, summarizeState, type Counter, type Gauge, type Histogram, type HistogramState, type Series } from './metrics-registry.js';
+import { MetricsRegistry, summarizeState, type Counter, type Gauge, type Histogram, type HistogramState, type MetricFamily, type Series } from './metrics-registry.js';
 
 export * from './metrics-registry.js';
 
@@ -109,6 +109,11 @@ export class LoreMetrics {
 
   renderPrometheus(): string {
     return this.registry.renderPrometheus();
+  }
+
+  /** The metrics as mergeable families (see MetricsRegistry.families). */
+  families(extra: Record<string, string> = {}): MetricFamily[] {
+    return this.registry.families(extra);
   }
 
   /** A JSON summary for `lore stats` and dashboards, with the derived rates. */

@@ -7,8 +7,8 @@ import { createScheduler, type ScheduledJob } from '../../ingress/scheduler.js';
 import { startServer } from '../../ingress/server.js';
 import { chatJobHandler, createWorkerPool } from '../../ingress/worker.js';
 import { ingressMetrics } from '../../ingress/metrics.js';
-import { createRateLimiter } from '../../ingress/rate-limit.js';
-import { remoteRateLimiter, serveRateLimit, type IpcChannel } from '../../ingress/shared-rate-limit.js';
+import { createClusterPrimary, joinCluster } from '../../ingress/cluster.js';
+import type { IpcChannel } from '../../ingress/cluster-rpc.js';
 import { createRuntime } from '../../runtime.js';
 import { createAgentService } from '../../service.js';
 import { defaultDbPath, openDatabase } from '../../stores/sqlite/database.js';
@@ -44,6 +44,20 @@ export function registerServe(program: Command): void {
       const runner = createAgentService(rt);
       const { engine, evaluator } = runner;
       const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE });
+      const im = ingressMetrics(rt.metrics);
+      const shared = cluster.isWorker
+        ? joinCluster({
+            channel: toPrimary(),
+            slot: process.env.LORE_CLUSTER_SLOT ?? '0',
+            rateLimitPerMinute: config.server.rateLimitPerMinute,
+            traces: rt.tracing.spans,
+            metrics: async (extra) => {
+              im.queueDepth(queue.name, await queue.depth()); // a scrape-time gauge, as in GET /metrics
+              return rt.metrics.families(extra);
+            },
+            onDegraded: onceEvery(60_000, (what, reason) => log.warn({ event: 'cluster_degraded', what }, `${what} answered by this process alone: ${reason}`)),
+          })
+        : undefined;
       const jobs: ScheduledJob[] = [
         { name: 'session-ttl-purge', schedule: '@every 10m', run: () => rt.sessions.purgeExpired() },
         { name: 'approval-expiry', schedule: '@every 1m', run: () => engine.sweepApprovals() },
@@ -58,21 +72,13 @@ export function registerServe(program: Command): void {
           knowledge: rt.knowledge,
           feedback: new SqliteFeedbackStore(rt.db),
           onFeedback: (runId) => void evaluator.refreshQuality(runId),
-          traces: rt.tracing.spans,
           queue,
-          // One limit for the whole cluster: the primary holds the buckets.
-          ...(cluster.isWorker
-            ? {
-                rateLimiter: remoteRateLimiter(toPrimary(), {
-                  fallback: createRateLimiter(config.server.rateLimitPerMinute),
-                  onFallback: onceEvery(60_000, (reason) => log.warn({ event: 'rate_limit_local' }, `rate limit decided in this process only: ${reason}`)),
-                }),
-              }
-            : {}),
+          // In a cluster: one rate limit, and traces and metrics answered for every process.
+          ...(shared ? { rateLimiter: shared.rateLimiter, traces: shared.traces, metricsText: shared.metricsText } : { traces: rt.tracing.spans }),
           ...(leader
             ? {
                 workers: createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, logger: log }),
-                scheduler: createScheduler({ jobs, logger: log, metrics: ingressMetrics(rt.metrics) }),
+                scheduler: createScheduler({ jobs, logger: log, metrics: im }),
               }
             : {}),
           metrics: rt.metrics,
@@ -135,32 +141,34 @@ export function registerServe(program: Command): void {
 async function supervise(config: LoreConfig): Promise<void> {
   openDatabase(defaultDbPath(config.dataDir)).close();
   let stopping = false;
-  const roles = new Map<number, string>();
-  const limiter = createRateLimiter(config.server.rateLimitPerMinute);
-  const fork = (leader: boolean) => {
-    const w = cluster.fork({ LORE_CLUSTER_LEADER: leader ? '1' : '0' });
-    roles.set(w.id, leader ? '1' : '0');
+  // Worker id → its slot (0..N-1); slot 0 is the leader. A replacement takes over the slot.
+  const slots = new Map<number, number>();
+  const shared = createClusterPrimary({ rateLimitPerMinute: config.server.rateLimitPerMinute });
+  const fork = (slot: number) => {
+    const w = cluster.fork({ LORE_CLUSTER_LEADER: slot === 0 ? '1' : '0', LORE_CLUSTER_SLOT: String(slot) });
+    slots.set(w.id, slot);
     // The callback keeps a send to a worker that just died from becoming an 'error' event.
-    serveRateLimit(limiter, { send: (m) => w.isConnected() && w.send(m as object, undefined, () => {}), on: (e, l) => w.on(e, l) });
+    shared.attach(w.id, { send: (m) => w.isConnected() && w.send(m as object, undefined, () => {}), on: (e, l) => w.on(e, l) });
   };
-  for (let i = 0; i < config.server.processes; i++) fork(i === 0);
+  for (let i = 0; i < config.server.processes; i++) fork(i);
   await new Promise<void>((resolve) => {
     cluster.on('exit', (w, code, signal) => {
-      const leader = roles.get(w.id) === '1';
-      roles.delete(w.id);
+      const slot = slots.get(w.id) ?? 0;
+      slots.delete(w.id);
+      shared.detach(w.id);
       if (stopping) {
-        if (roles.size === 0) resolve();
+        if (slots.size === 0) resolve();
         return;
       }
       console.error(`lore serve: worker ${w.process.pid} exited (${signal ?? code}); starting another`);
-      fork(leader);
+      fork(slot);
     });
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
-      console.log(`\n${signal}: stopping ${roles.size} server processes…`);
+      console.log(`\n${signal}: stopping ${slots.size} server processes…`);
       for (const w of Object.values(cluster.workers ?? {})) w?.send({ cmd: 'lore:stop' });
-      if (roles.size === 0) resolve();
+      if (slots.size === 0) resolve();
     };
     process.once('SIGINT', stop).once('SIGTERM', stop);
   });
