@@ -33,7 +33,7 @@ const OPS: Op[] = [
   { method: 'delete', path: '/learnings/{id}', summary: 'Delete a learning (reversible)', query: S.DeleteLearningQuery, ok: { status: 200, schema: S.Learning, description: 'Deleted' }, errors: E },
   { method: 'post', path: '/learnings/{id}/restore', summary: 'Restore a deleted learning', ok: { status: 200, schema: S.Learning, description: 'Restored' }, errors: E },
   { method: 'get', path: '/approvals', summary: "The caller's tool-call approvals", query: S.ApprovalsQuery, ok: { status: 200, schema: S.ApprovalList, description: 'Approvals' }, errors: E },
-  { method: 'post', path: '/approvals/{id}', summary: 'Approve or reject a paused tool call; the run resumes', body: S.ApprovalDecisionRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The resumed run' }, errors: [...E, 409, 410] },
+  { method: 'post', path: '/approvals/{id}', summary: 'Approve or reject a paused tool call; the run resumes (JSON, or AG-UI over SSE with Accept: text/event-stream)', body: S.ApprovalDecisionRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The resumed run', sse: true }, errors: [...E, 409, 410] },
   { method: 'post', path: '/ingest', summary: 'Add or replace documents in the knowledge base', body: S.IngestRequest, ok: { status: 200, schema: S.IngestResponse, description: 'Ingested' }, errors: E },
   { method: 'get', path: '/healthz', summary: 'Liveness and readiness', ok: { status: 200, schema: S.Health, description: 'Healthy' }, errors: [503], public: true },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format 0.0.4)', ok: { status: 200, schema: z.string(), description: 'Metrics' }, errors: [401], public: true },

@@ -1,7 +1,7 @@
 import { LoreError } from '../errors.js';
 import type { OperatorEvent } from './operator.js';
 import type { RunStore } from './run-store.js';
-import type { PendingApproval, RunResult, TurnRunner } from './types.js';
+import type { PendingApproval, RunEvent, RunResult, TurnRunner } from './types.js';
 
 /**
  * The engine's approval side: listing and deciding approvals, expiring overdue ones (treated as a
@@ -11,7 +11,7 @@ export function createApprovalDesk(p: {
   runs: RunStore;
   now: () => number;
   operator: (e: OperatorEvent) => void;
-  execute: (runId: string) => Promise<RunResult>;
+  execute: (runId: string, opts?: { stream?: boolean; onEvent?: (e: RunEvent) => void }) => Promise<RunResult>;
   /** Run in the background, tracked so close() can wait for it. */
   track: (work: Promise<unknown>) => void;
 }) {
@@ -67,7 +67,7 @@ export function createApprovalDesk(p: {
       return runs.listApprovals({ tenantId, ...(userId ? { userId } : {}), ...(status ? { status } : {}) });
     },
 
-    async decide({ tenantId, approvalId, decision, actor, reason, userId }: Parameters<TurnRunner['decideApproval']>[0]): Promise<RunResult> {
+    async decide({ tenantId, approvalId, decision, actor, reason, userId, stream, onEvent }: Parameters<TurnRunner['decideApproval']>[0]): Promise<RunResult> {
       await expireOverdue();
       const row = await runs.getApproval({ approvalId, tenantId });
       if (!row || (userId !== undefined && row.userId !== userId)) throw new LoreError('NOT_FOUND', `approval ${approvalId} not found`);
@@ -79,7 +79,7 @@ export function createApprovalDesk(p: {
       const decided = row.status === 'pending' && (await runs.decideApproval({ approvalId, status, decidedBy: actor, decidedAt: now(), ...(reason ? { decisionReason: reason } : {}) }));
       if (!decided) throw new LoreError('CONFLICT', `approval ${approvalId} was already ${(await runs.getApproval({ approvalId }))?.status ?? row.status}`);
       // The run continues only once every call it paused on is decided; otherwise this returns it parked.
-      return p.execute(row.runId);
+      return p.execute(row.runId, { ...(stream ? { stream } : {}), ...(onEvent ? { onEvent } : {}) });
     },
   };
 }

@@ -174,7 +174,7 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     void q.finally(() => background.delete(q));
   }
 
-  const desk = createApprovalDesk({ runs, now, operator, execute: (runId) => execute(runId), track });
+  const desk = createApprovalDesk({ runs, now, operator, execute: (runId, opts) => execute(runId, opts), track });
 
   async function create(
     params: Omit<StartRunParams, 'stream' | 'signal' | 'onEvent'>,

@@ -122,5 +122,8 @@ export interface TurnRunner {
     reason?: string;
     /** When set, only this user's approvals are visible (404 otherwise). */
     userId?: string;
+    /** Live events of the run as it continues (when this decision was the last one it waited for). */
+    stream?: boolean;
+    onEvent?: (e: RunEvent) => void;
   }): Promise<RunResult>;
 }

@@ -7,8 +7,8 @@ interface Ev {
 }
 
 /** A minimal SSE client: POST, then split the body into `data:` frames as they arrive. */
-async function streamChat(url: string, body: unknown): Promise<{ status: number; contentType: string | null; events: Ev[]; raw: string }> {
-  const res = await fetch(`${url}/chat`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify(body) });
+async function streamChat(url: string, body: unknown, path = '/chat'): Promise<{ status: number; contentType: string | null; events: Ev[]; raw: string }> {
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify(body) });
   const events: Ev[] = [];
   let raw = '';
   let buf = '';
@@ -104,6 +104,25 @@ describe('POST /chat with Accept: text/event-stream (AG-UI)', () => {
     const done = r.events.at(-1)!;
     expect(done).toMatchObject({ type: 'RUN_FINISHED', outcome: { type: 'interrupt' } });
     expect((done.outcome as { interrupts: unknown[] }).interrupts).toHaveLength(1);
+  });
+
+  it('streams the run continuing after an approval decision; a second decision is a JSON 409', async () => {
+    const paused = await streamChat(s.url, { session_id: 'stream-approve', message: 'Please issue a refund of $1500 for order A-1001.' });
+    const runId = paused.events[0]!.runId as string;
+    const [approval] = (await client(s.url)('GET', '/approvals?status=pending')).body.approvals.filter((a: { run_id: string }) => a.run_id === runId);
+    const r = await streamChat(s.url, { decision: 'approve', reason: 'verified' }, `/approvals/${approval.approval_id}`);
+    expect(r.status).toBe(200);
+    expect(r.contentType).toMatch(/^text\/event-stream/);
+    checkOrder(r.events);
+    expect(r.events[0]).toMatchObject({ type: 'RUN_STARTED', runId, threadId: 'stream-approve' });
+    const result = r.events.find((e) => e.type === 'TOOL_CALL_RESULT')!;
+    expect(result.content).toMatch(/A-1001/);
+    expect(r.events.filter((e) => e.type === 'TEXT_MESSAGE_CONTENT').map((e) => e.delta).join('')).toMatch(/1500/);
+    expect(r.events.at(-1)).toMatchObject({ type: 'RUN_FINISHED', outcome: { type: 'success' } });
+
+    const again = await fetch(`${s.url}/approvals/${approval.approval_id}`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: '{"decision":"reject"}' });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('CONFLICT');
   });
 
   it('reports validation errors as JSON, not as a stream', async () => {

@@ -1,16 +1,14 @@
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { LoreError, toLoreError } from '../../errors.js';
+import { LoreError } from '../../errors.js';
 import { newId } from '../../util/ids.js';
-import type { RunResult, StartRunParams } from '../../workflow/types.js';
-import { AguiMapper, encodeSse, type AguiEvent } from '../agui.js';
+import type { RunResult } from '../../workflow/types.js';
 import type { AppDeps } from '../deps.js';
 import { errorResponse, readJson, type Env } from '../http.js';
 import { toChatResponse, toFeedback } from '../present.js';
 import { ChatRequest, FeedbackRequest } from '../schemas.js';
+import { streamRun, wantsEventStream } from '../sse-run.js';
 import { checkOwnSession } from './runs.js';
-
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' };
 
 /** A run that failed carries its error code; its HTTP status says the same thing. */
 function statusFor(r: RunResult): ContentfulStatusCode {
@@ -43,8 +41,9 @@ export function chatRoutes(app: Hono<Env>, deps: AppDeps): void {
 
     // No signal from the connection: a turn is durable work, not a request to abandon when the
     // client hangs up. Shutdown stops runs through the engine (server.ts stopRuns).
-    if ((c.req.header('accept') ?? '').includes('text/event-stream')) {
-      return streamTurn(deps, params, { 'x-request-id': c.get('requestId'), 'x-trace-id': params.traceId, 'x-content-type-options': 'nosniff' });
+    if (wantsEventStream(c.req.header('accept'))) {
+      const headers = { 'x-request-id': c.get('requestId'), 'x-trace-id': params.traceId, 'x-content-type-options': 'nosniff' };
+      return streamRun(deps, params, (onEvent) => deps.runner.start({ ...params, stream: true, onEvent }), headers);
     }
     const result = await deps.runner.start(params);
     if (result.status === 'FAILED') {
@@ -69,47 +68,4 @@ export function chatRoutes(app: Hono<Env>, deps: AppDeps): void {
     deps.onFeedback?.(body.run_id);
     return c.json(toFeedback(feedback), created ? 201 : 200);
   });
-}
-
-/**
- * Stream a turn as AG-UI events over SSE. The run is not tied to the connection: a client that
- * goes away stops receiving, but the turn finishes and is readable at GET /runs/:id.
- */
-function streamTurn(deps: AppDeps, params: StartRunParams & { runId: string }, headers: Record<string, string>): Response {
-  const encoder = new TextEncoder();
-  const mapper = new AguiMapper(params.sessionId, params.runId);
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let open = true;
-  const stream = new ReadableStream<Uint8Array>({
-    start: (ctl) => {
-      controller = ctl;
-    },
-    cancel: () => {
-      open = false;
-    },
-  });
-  const send = (events: AguiEvent[]) => {
-    if (!open || events.length === 0) return;
-    try {
-      controller.enqueue(encoder.encode(events.map(encodeSse).join('')));
-    } catch {
-      open = false;
-    }
-  };
-  void (async () => {
-    try {
-      const result = await deps.runner.start({ ...params, stream: true, onEvent: (e) => send(mapper.map(e)) });
-      send(mapper.finish(result));
-    } catch (e) {
-      const err = toLoreError(e);
-      deps.logger?.error({ err: e, runId: params.runId }, 'streamed turn failed');
-      send(mapper.fail(errorResponse(err).body.error));
-    } finally {
-      if (open) {
-        open = false;
-        controller.close();
-      }
-    }
-  })();
-  return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
 }

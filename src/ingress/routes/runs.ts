@@ -5,6 +5,8 @@ import type { AppDeps } from '../deps.js';
 import { notFound, pathId, readJson, readQuery, type Env } from '../http.js';
 import { runSpans, toApproval, toChatResponse, toRun, toSession } from '../present.js';
 import { ApprovalDecisionRequest, ApprovalsQuery, EmptyQuery } from '../schemas.js';
+import { streamRun, wantsEventStream } from '../sse-run.js';
+import type { RunEvent } from '../../workflow/types.js';
 
 /**
  * The session if the caller owns it. Another user's session is reported exactly like a missing
@@ -82,15 +84,27 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
     const body = await readJson(c, ApprovalDecisionRequest, limit);
     // Look it up first so another user's approval is a 404 whatever the engine would say.
     const mine = await deps.runner.listApprovals({ tenantId: p.tenantId, userId: p.userId });
-    if (!mine.some((a) => a.approvalId === id && a.userId === p.userId)) throw notFound('approval', id);
-    const result = await deps.runner.decideApproval({
-      tenantId: p.tenantId,
-      approvalId: id,
-      decision: body.decision,
-      actor: `user:${p.userId}`,
-      userId: p.userId,
-      ...(body.reason !== undefined ? { reason: body.reason } : {}),
-    });
-    return c.json(toChatResponse(result));
+    const approval = mine.find((a) => a.approvalId === id && a.userId === p.userId);
+    if (!approval) throw notFound('approval', id);
+    const decide = (live: { stream?: boolean; onEvent?: (e: RunEvent) => void } = {}) =>
+      deps.runner.decideApproval({
+        tenantId: p.tenantId,
+        approvalId: id,
+        decision: body.decision,
+        actor: `user:${p.userId}`,
+        userId: p.userId,
+        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+        ...live,
+      });
+    // Streaming shows the run continuing (tool result, answer) as it happens. A decision that
+    // cannot be taken (already decided, expired) stays a plain JSON error.
+    if (wantsEventStream(c.req.header('accept')) && approval.status === 'pending') {
+      const run = await deps.runner.getRun({ tenantId: p.tenantId, runId: approval.runId, userId: p.userId });
+      if (run) {
+        const headers = { 'x-request-id': c.get('requestId'), 'x-trace-id': run.traceId, 'x-content-type-options': 'nosniff' };
+        return streamRun(deps, run, (onEvent) => decide({ stream: true, onEvent }), headers);
+      }
+    }
+    return c.json(toChatResponse(await decide()));
   });
 }
