@@ -99,14 +99,24 @@ function showApprovals(node, approvals) {
   }
 }
 
+/** Decide, then follow the run as it continues: its answer replaces the "waiting" state of this turn. */
 async function decide(node, approvalId, decision) {
   for (const b of node.querySelectorAll('.approvals button')) b.disabled = true;
-  const res = await fetch(`/approvals/${encodeURIComponent(approvalId)}`, { method: 'POST', headers: headers(), body: JSON.stringify({ decision }) });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) return showError(node, body);
-  // The resumed run's answer replaces the "waiting" state of this turn.
-  node.querySelector('.answer').textContent = body.answer || '';
-  finishTurn(node, body);
+  try {
+    const res = await fetch(`/approvals/${encodeURIComponent(approvalId)}`, {
+      method: 'POST',
+      headers: headers({ accept: 'text/event-stream' }),
+      body: JSON.stringify({ decision }),
+    });
+    if (res.ok) {
+      node.classList.remove('done');
+      node.querySelector('.answer').textContent = '';
+    }
+    await follow(node, res);
+  } catch (err) {
+    showError(node, { error: { code: 'NETWORK', message: String(err) } });
+  }
+  if (!node.classList.contains('done')) showError(node, { error: { code: 'INTERRUPTED', message: 'the stream ended before the run finished; see GET /runs/:id' } });
 }
 
 async function rate(node, runId, button) {
@@ -137,12 +147,17 @@ async function send(message) {
 }
 
 async function stream(node, message) {
-  const answer = node.querySelector('.answer');
   const res = await fetch('/chat', {
     method: 'POST',
     headers: headers({ accept: 'text/event-stream' }),
     body: JSON.stringify({ session_id: sessionInput.value.trim(), message }),
   });
+  await follow(node, res);
+}
+
+/** Render a run's AG-UI events into its turn as they arrive (a turn, or a run continuing after a decision). */
+async function follow(node, res) {
+  const answer = node.querySelector('.answer');
   if (!res.ok || !res.body) return showError(node, await res.json().catch(() => null));
   for await (const e of sseEvents(res.body)) {
     if (e.type === 'TEXT_MESSAGE_CONTENT') answer.textContent += e.delta;

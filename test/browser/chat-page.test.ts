@@ -213,7 +213,9 @@ describe.skipIf(!HAS_CHROMIUM)('the chat page in chromium', () => {
     expect(await box.first().textContent()).toMatch(/issue_refund.*1500.*above the approval threshold/);
     const decided = page.waitForResponse((r) => r.url().startsWith(`${s.url}/approvals/`) && r.request().method() === 'POST', { timeout: WAIT });
     await turn.getByTestId('approve-approval').click();
-    expect((await decided).status()).toBe(200);
+    const response = await decided;
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toMatch(/^text\/event-stream/); // the run's continuation streams in
     await expect.poll(async () => turn.getByTestId('answer').textContent(), { timeout: WAIT }).toMatch(/1500/);
     expect(await box.count()).toBe(0);
     const run = await api('GET', `/runs/${encodeURIComponent(runId)}`);
