@@ -1,7 +1,6 @@
 import { context, type Tracer } from '@opentelemetry/api';
 import { LoreError, toLoreError, type ErrorCode } from '../errors.js';
 import { withLogContext } from '../telemetry/log-context.js';
-import { recordError } from '../telemetry/tracing.js';
 import { AwaitingApproval } from './approvals.js';
 import { CATCH_STEP, rebuildData, stepInput } from './checkpointing.js';
 import { choose, matchesError, readPath, retryDelayMs, type TaskState, type WorkflowDefinition } from './definition.js';
@@ -9,7 +8,7 @@ import type { OperatorEvent } from './operator.js';
 import { buildResult, type DispatchOutput, type RunData } from './run-data.js';
 import type { RunPatch, RunStore } from './run-store.js';
 import type { StepContext, StepHandler } from './step-types.js';
-import { inSpan, startRunSpan } from './tracing.js';
+import { inSpan, startRunSpan, within } from './tracing.js';
 import type { RunEvent, RunRecord, RunResult, RunStatus, StepRecord } from './types.js';
 
 /**
@@ -66,16 +65,11 @@ export async function executeRun(x: ExecutorDeps, run: RunRecord, opts: ExecuteO
 async function traced(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions): Promise<RunResult> {
   if (!x.tracer) return interpret(x, run, opts);
   const { span, ctx } = startRunSpan(x.tracer, run, run.steps.length > 0);
-  try {
-    const result = await context.with(ctx, () => interpret(x, run, opts));
+  return within(span, ctx, async () => {
+    const result = await interpret(x, run, opts);
     span.setAttribute('lore.run.status', result.status);
     return result;
-  } catch (e) {
-    recordError(span, e);
-    throw e;
-  } finally {
-    span.end();
-  }
+  });
 }
 
 async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions): Promise<RunResult> {

@@ -43,8 +43,13 @@ export async function inSpan<T>(
 ): Promise<T> {
   if (!tracer) return fn();
   const span = tracer.startSpan(name, { attributes }, parent);
+  return within(span, trace.setSpan(parent, span), () => fn(span), isControlFlow);
+}
+
+/** Run `fn` with `span` active (in `ctx`); a failure is recorded on it, and it ends when `fn` settles. */
+export async function within<T>(span: Span, ctx: Context, fn: () => Promise<T>, isControlFlow: (e: unknown) => boolean = () => false): Promise<T> {
   try {
-    return await context.with(trace.setSpan(parent, span), () => fn(span));
+    return await context.with(ctx, fn);
   } catch (e) {
     if (isControlFlow(e)) span.setAttribute('lore.suspended', true);
     else recordError(span, e);
