@@ -126,6 +126,10 @@ describe('lore serve --processes 2', () => {
       // The turn above ran in one process; its model calls show whichever process answers.
       const runs = body.split('\n').filter((l) => l.startsWith('lore_model_calls_total{'));
       expect(runs.length).toBeGreaterThan(0);
+      // The queue is one, in the shared database: reported once (by the leader), not per process.
+      const depth = body.split('\n').filter((l) => l.startsWith('lore_queue_depth{') || l.startsWith('lore_dlq_depth{'));
+      expect(depth.length).toBeGreaterThan(0);
+      for (const l of depth) expect(l).toMatch(/worker="0"/);
     }
   }, 30_000);
 });

@@ -52,7 +52,9 @@ export function registerServe(program: Command): void {
             rateLimitPerMinute: config.server.rateLimitPerMinute,
             traces: rt.tracing.spans,
             metrics: async (extra) => {
-              im.queueDepth(queue.name, await queue.depth()); // a scrape-time gauge, as in GET /metrics
+              // The queue lives in the shared database: one process (the leader) reports its depth,
+              // so a sum over workers counts it once. Read at scrape time, as in GET /metrics.
+              if (leader) im.queueDepth(queue.name, await queue.depth());
               return rt.metrics.families(extra);
             },
             onDegraded: onceEvery(60_000, (what, reason) => log.warn({ event: 'cluster_degraded', what }, `${what} answered by this process alone: ${reason}`)),
