@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, hs256Auth, rowCounts, startStack, token, type Api, type Stack } from './support.js';
+import { hs256Auth, rowCounts, startStack, userClient, type Api, type Stack } from './support.js';
 
 /** Two users of the same tenant: neither may see or touch the other's sessions, runs or approvals. */
 describe('per-user isolation', () => {
@@ -8,8 +8,7 @@ describe('per-user isolation', () => {
   let bob: Api;
   beforeAll(async () => {
     s = await startStack({ config: hs256Auth });
-    alice = client(s.url, await token('alice'));
-    bob = client(s.url, await token('bob'));
+    [alice, bob] = await Promise.all([userClient(s, 'alice'), userClient(s, 'bob')]);
   });
   afterAll(() => s.close());
 

@@ -89,6 +89,11 @@ export interface Api {
   (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
+/** A client for user `sub` (HS256 token) of a stack started with hs256Auth. */
+export async function userClient(s: Stack, sub: string): Promise<Api> {
+  return client(s.url, await token(sub));
+}
+
 /** A tiny JSON client bound to a base URL and (optionally) a bearer token. */
 export function client(url: string, bearer?: string): Api {
   return async (method, path, body, headers = {}) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, hs256Auth, startStack, token, type Api, type Stack } from './support.js';
+import { hs256Auth, startStack, userClient, type Api, type Stack } from './support.js';
 
 interface SpanBody {
   span_id: string;
@@ -17,8 +17,7 @@ describe('GET /runs/:id/trace', () => {
   let bob: Api;
   beforeAll(async () => {
     s = await startStack({ config: hs256Auth });
-    alice = client(s.url, await token('alice'));
-    bob = client(s.url, await token('bob'));
+    [alice, bob] = await Promise.all([userClient(s, 'alice'), userClient(s, 'bob')]);
   });
   afterAll(() => s.close());
 
