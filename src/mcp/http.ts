@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { LoreError } from '../errors.js';
+import { assertSafeToListen, type Authenticator, type Principal } from '../ingress/auth.js';
+import { errorResponse } from '../ingress/http.js';
+import { createLoreMcpServer, type LoreMcpDeps } from './server.js';
+
+export interface McpHttpOptions {
+  auth: Authenticator;
+  /** Requests with a larger body are refused with 413 before they are read. */
+  bodyLimitBytes?: number;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+/**
+ * One Streamable HTTP request → one response, stateless: each POST is authenticated with the same
+ * authenticator as the HTTP API and served by a fresh MCP server bound to that principal, so no
+ * session can outlive a token or be picked up by another caller. JSON responses (no SSE): every
+ * tool here answers once.
+ */
+export async function handleMcpHttp(req: Request, deps: LoreMcpDeps, opts: McpHttpOptions): Promise<Response> {
+  if (req.method !== 'POST') {
+    // Stateless: no standalone SSE stream (GET) and no session to delete (DELETE).
+    return json(405, { error: { code: 'VALIDATION_FAILED', message: `${req.method} is not supported here; POST JSON-RPC messages` } }, { allow: 'POST' });
+  }
+  const limit = opts.bodyLimitBytes ?? 1_000_000;
+  if (Number(req.headers.get('content-length') ?? 0) > limit) {
+    const e = errorResponse(new LoreError('PAYLOAD_TOO_LARGE', `the body exceeds ${limit} bytes`));
+    return json(e.status, e.body, e.headers);
+  }
+  let principal: Principal;
+  try {
+    principal = await opts.auth.authenticate(req.headers.get('authorization') ?? undefined);
+  } catch (err) {
+    const e = errorResponse(err);
+    return json(e.status, e.body, e.headers);
+  }
+  const server = createLoreMcpServer(deps, () => principal);
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  try {
+    await server.connect(transport);
+    return await transport.handleRequest(req, { authInfo: { token: '', clientId: principal.userId, scopes: [], extra: { tenantId: principal.tenantId } } });
+  } finally {
+    // The response body is already built (JSON mode), so the per-request server can go.
+    await server.close().catch(() => undefined);
+  }
+}
+
+export interface McpHttpServer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** `lore mcp --transport http`: the MCP endpoint at /mcp on its own port. */
+export async function startMcpHttpServer(deps: LoreMcpDeps, opts: McpHttpOptions & { host: string; port: number }): Promise<McpHttpServer> {
+  assertSafeToListen(opts.auth, opts.host);
+  const fetch = async (req: Request): Promise<Response> => {
+    const path = new URL(req.url).pathname;
+    if (path === '/healthz') return json(200, { status: 'ok' });
+    if (path !== '/mcp') return json(404, { error: { code: 'NOT_FOUND', message: 'the MCP endpoint is /mcp' } });
+    return handleMcpHttp(req, deps, opts);
+  };
+  const server = createAdaptorServer({ fetch }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}/mcp`,
+    port,
+    server,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}
