@@ -33,8 +33,8 @@ describe.each(['stdio', 'http'] as const)('MCP client over %s', (transport) => {
 
   beforeAll(async () => {
     if (transport === 'http') httpServer = await startHttpMcpServer();
-    [source] = createMcpToolSources({ shop: config({ timeoutMs: 5000, tools: { slow_task: { timeoutMs: 300 } } }) }, { backoffMs: () => 20 });
-    tools = await source!.load();
+    source = createMcpToolSources({ shop: config({ timeoutMs: 5000, tools: { slow_task: { timeoutMs: 300 } } }) }, { backoffMs: () => 20 })[0]!;
+    tools = await source.load();
     reg = new ToolRegistry(tools);
   });
   afterAll(async () => {
