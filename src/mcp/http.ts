@@ -16,29 +16,27 @@ export interface McpHttpOptions {
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
-/**
- * One Streamable HTTP request → one response, stateless: each POST is authenticated with the same
- * authenticator as the HTTP API and served by a fresh MCP server bound to that principal, so no
- * session can outlive a token or be picked up by another caller. JSON responses (no SSE): every
- * tool here answers once.
- */
-export async function handleMcpHttp(req: Request, deps: LoreMcpDeps, opts: McpHttpOptions): Promise<Response> {
+/** Refuses what a stateless endpoint does not serve; null when the request may go on. */
+function precheck(req: Request, bodyLimitBytes = 1_000_000): Response | null {
   if (req.method !== 'POST') {
     // Stateless: no standalone SSE stream (GET) and no session to delete (DELETE).
     return json(405, { error: { code: 'VALIDATION_FAILED', message: `${req.method} is not supported here; POST JSON-RPC messages` } }, { allow: 'POST' });
   }
-  const limit = opts.bodyLimitBytes ?? 1_000_000;
-  if (Number(req.headers.get('content-length') ?? 0) > limit) {
-    const e = errorResponse(new LoreError('PAYLOAD_TOO_LARGE', `the body exceeds ${limit} bytes`));
+  if (Number(req.headers.get('content-length') ?? 0) > bodyLimitBytes) {
+    const e = errorResponse(new LoreError('PAYLOAD_TOO_LARGE', `the body exceeds ${bodyLimitBytes} bytes`));
     return json(e.status, e.body, e.headers);
   }
-  let principal: Principal;
-  try {
-    principal = await opts.auth.authenticate(req.headers.get('authorization') ?? undefined);
-  } catch (err) {
-    const e = errorResponse(err);
-    return json(e.status, e.body, e.headers);
-  }
+  return null;
+}
+
+/**
+ * Serve one Streamable HTTP request for an already authenticated principal, stateless: a fresh
+ * MCP server bound to that principal answers it, so no session can outlive a token or be picked
+ * up by another caller. JSON responses (no SSE): every tool here answers once.
+ */
+export async function serveMcpRequest(req: Request, deps: LoreMcpDeps, principal: Principal, opts: { bodyLimitBytes?: number } = {}): Promise<Response> {
+  const refused = precheck(req, opts.bodyLimitBytes);
+  if (refused) return refused;
   const server = createLoreMcpServer(deps, () => principal);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   try {
@@ -48,6 +46,20 @@ export async function handleMcpHttp(req: Request, deps: LoreMcpDeps, opts: McpHt
     // The response body is already built (JSON mode), so the per-request server can go.
     await server.close().catch(() => undefined);
   }
+}
+
+/** `serveMcpRequest` behind the HTTP API's authenticator: no valid bearer token → 401. */
+export async function handleMcpHttp(req: Request, deps: LoreMcpDeps, opts: McpHttpOptions): Promise<Response> {
+  const refused = precheck(req, opts.bodyLimitBytes);
+  if (refused) return refused;
+  let principal: Principal;
+  try {
+    principal = await opts.auth.authenticate(req.headers.get('authorization') ?? undefined);
+  } catch (err) {
+    const e = errorResponse(err);
+    return json(e.status, e.body, e.headers);
+  }
+  return serveMcpRequest(req, deps, principal, opts);
 }
 
 export interface McpHttpServer {

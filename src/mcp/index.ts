@@ -17,7 +17,7 @@ export {
 export { McpToolSource, type McpToolSourceDeps } from './tool-source.js';
 export { namespacedToolName } from './names.js';
 export { createLoreMcpServer, type LoreMcpDeps, type PrincipalResolver } from './server.js';
-export { handleMcpHttp, startMcpHttpServer, type McpHttpServer } from './http.js';
+export { handleMcpHttp, serveMcpRequest, startMcpHttpServer, type McpHttpOptions, type McpHttpServer } from './http.js';
 
 /**
  * One tool source per configured MCP server. Input is validated here too, so a config merged from

@@ -12,7 +12,7 @@ import { createAuthenticator } from '../../src/ingress/auth.js';
 import { startMcpHttpServer, type McpHttpServer } from '../../src/mcp/http.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createAgentService, type AgentService } from '../../src/service.js';
-import { DOC, hs256Auth, QUESTION, token, UPDATE } from '../http/support.js';
+import { DOC, hs256Auth, QUESTION, startStack, token, UPDATE } from '../http/support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOOL_NAMES = ['ask', 'search_knowledge', 'list_learnings', 'show_learning', 'learning_history'];
@@ -151,5 +151,26 @@ describe('lore mcp over Streamable HTTP with JWT auth', () => {
     expect((ask.content[0] as { text: string }).text).not.toMatch(/100 req\/s|500 req\/s/);
     expect(await svc.getRun({ tenantId: 'acme', runId: ask.structuredContent.run_id })).toBeNull();
     await bob.close();
+  });
+});
+
+describe('POST /mcp in the HTTP API (`lore serve`)', () => {
+  it('serves the same tools behind the API\'s auth and rate limit, scoped to the token\'s tenant', async () => {
+    const s = await startStack({ config: hs256Auth });
+    try {
+      await s.rt.knowledge.upsertDocument({ tenantId: 'acme', sourceUri: 'docs/internal-api.md', kind: 'document', text: DOC });
+      const url = new URL('/mcp', s.url);
+      await expect(connect(new StreamableHTTPClientTransport(url))).rejects.toMatchObject({ code: 401 });
+      const as = async (tenant: string) => connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${await token('alice', { tenant })}` } } }));
+      const acme = await as('acme');
+      expect((await acme.listTools()).tools.map((t) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
+      expect((await callTool(acme, 'search_knowledge', { query: 'internal API rate limit' })).structuredContent.results[0]).toMatchObject({ text: DOC });
+      const globex = await as('globex');
+      expect((await callTool(globex, 'search_knowledge', { query: 'internal API rate limit' })).structuredContent.results).toEqual([]);
+      await acme.close();
+      await globex.close();
+    } finally {
+      await s.close();
+    }
   });
 });
