@@ -5,10 +5,13 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { LoreError } from '../errors.js';
 import { assertSafeToListen, type Authenticator, type Principal } from '../ingress/auth.js';
 import { errorResponse } from '../ingress/http.js';
+import type { RateLimiter } from '../ingress/rate-limit.js';
 import { createLoreMcpServer, type LoreMcpDeps } from './server.js';
 
 export interface McpHttpOptions {
   auth: Authenticator;
+  /** Per tenant+user, as in the HTTP API (429 with Retry-After); none when absent. */
+  rateLimiter?: RateLimiter;
   /** Requests with a larger body are refused with 413 before they are read. */
   bodyLimitBytes?: number;
 }
@@ -55,6 +58,8 @@ export async function handleMcpHttp(req: Request, deps: LoreMcpDeps, opts: McpHt
   let principal: Principal;
   try {
     principal = await opts.auth.authenticate(req.headers.get('authorization') ?? undefined);
+    const r = await opts.rateLimiter?.take(`${principal.tenantId}\u0000${principal.userId}`);
+    if (r && !r.ok) throw new LoreError('RATE_LIMITED', 'rate limit exceeded', { details: { retry_after_seconds: r.retryAfterSeconds } });
   } catch (err) {
     const e = errorResponse(err);
     return json(e.status, e.body, e.headers);

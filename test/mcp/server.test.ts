@@ -9,6 +9,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createAuthenticator } from '../../src/ingress/auth.js';
+import { createRateLimiter } from '../../src/ingress/rate-limit.js';
 import { startMcpHttpServer, type McpHttpServer } from '../../src/mcp/http.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { createAgentService, type AgentService } from '../../src/service.js';
@@ -151,6 +152,24 @@ describe('lore mcp over Streamable HTTP with JWT auth', () => {
     expect((ask.content[0] as { text: string }).text).not.toMatch(/100 req\/s|500 req\/s/);
     expect(await svc.getRun({ tenantId: 'acme', runId: ask.structuredContent.run_id })).toBeNull();
     await bob.close();
+  });
+  it('applies the per-user rate limit when given one (429 + Retry-After)', async () => {
+    const limited = await startMcpHttpServer({ runner: svc, knowledge: rt.knowledge, topK: 5 }, { auth: createAuthenticator(rt.config), rateLimiter: createRateLimiter(1), host: '127.0.0.1', port: 0 });
+    try {
+      const bearer = await token('carol', { tenant: 'acme' });
+      const post = () =>
+        fetch(limited.url, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+        });
+      expect((await post()).status).toBe(200);
+      const second = await post();
+      expect(second.status).toBe(429);
+      expect(second.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      await limited.close();
+    }
   });
 });
 

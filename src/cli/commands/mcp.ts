@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createAuthenticator, LOCAL_USER } from '../../ingress/auth.js';
+import { createRateLimiter } from '../../ingress/rate-limit.js';
 import { startMcpHttpServer } from '../../mcp/http.js';
 import { createLoreMcpServer, type LoreMcpDeps } from '../../mcp/server.js';
 import { createRuntime } from '../../runtime.js';
@@ -53,7 +54,8 @@ export function registerMcp(program: Command): void {
           await server.close();
         } else {
           const auth = createAuthenticator(config);
-          const http = await startMcpHttpServer(deps, { auth, host: opts.host ?? config.server.host, port: Number(opts.port), bodyLimitBytes: config.server.bodyLimitBytes });
+          const rateLimiter = createRateLimiter(config.server.rateLimitPerMinute);
+          const http = await startMcpHttpServer(deps, { auth, rateLimiter, host: opts.host ?? config.server.host, port: Number(opts.port), bodyLimitBytes: config.server.bodyLimitBytes });
           rt.logger.info({ transport: 'http', url: http.url, auth: auth.mode }, 'lore MCP server listening');
           console.error(`lore MCP server at ${http.url} (auth: ${auth.mode})`);
           await untilStopped();
