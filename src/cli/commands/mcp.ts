@@ -29,7 +29,7 @@ export function registerMcp(program: Command): void {
     .description('Serve Lore as an MCP server (tools: ask, search_knowledge, list_learnings, show_learning, learning_history)')
     .option('--transport <transport>', 'stdio (for an IDE or agent that starts lore) | http (Streamable HTTP at /mcp)', 'stdio')
     .option('--host <host>', 'http: listen address (default: config server.host)')
-    .option('--port <port>', 'http: listen port (default 8788)', '8788')
+    .option('--port <port>', 'http: listen port', '8788')
     .action(async (opts: { transport: string; host?: string; port: string }, cmd: Command) => {
       if (opts.transport !== 'stdio' && opts.transport !== 'http') throw new UsageError('--transport must be stdio or http');
       if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError('--port must be a number');
