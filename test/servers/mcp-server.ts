@@ -135,6 +135,8 @@ export interface HttpMcpServer {
   url: string;
   port: number;
   state: ServerState;
+  /** Sessions the server holds open (a client's DELETE ends one). */
+  openSessions(): number;
   close(): Promise<void>;
 }
 
@@ -177,6 +179,7 @@ export async function startHttpMcpServer(opts: { port?: number; state?: ServerSt
     url: `http://127.0.0.1:${port}/mcp`,
     port,
     state,
+    openSessions: () => sessions.size,
     async close() {
       for (const t of sessions.values()) await t.close().catch(() => undefined);
       sessions.clear();
