@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { LoreError, toLoreError } from '../errors.js';
 import type { Principal } from '../ingress/auth.js';
@@ -144,6 +144,27 @@ export function createLoreMcpServer(deps: LoreMcpDeps, principalOf: PrincipalRes
         const history = (await k.history({ tenantId: p.tenantId, id: args.id })).map(toHistory);
         return { text: history.map((h) => `${h.at} ${h.action} by ${h.actor}`).join('\n'), data: { id: args.id, history } };
       }),
+  );
+
+  // The active learnings as resources too, for clients that attach context rather than call tools.
+  server.registerResource(
+    'learning',
+    new ResourceTemplate('lore://learnings/{id}', {
+      list: async (extra) => {
+        const docs = await k.listDocuments({ tenantId: principalOf(extra).tenantId, kind: 'learning', status: 'active', limit: 100 });
+        return { resources: docs.map((d) => ({ uri: `lore://learnings/${d.id}`, name: d.text.slice(0, 80), mimeType: 'application/json' })) };
+      },
+    }),
+    { title: 'Lore learnings', description: 'A fact Lore learned, with its history', mimeType: 'application/json' },
+    async (uri, vars, extra) => {
+      const p = principalOf(extra);
+      const id = String(vars.id);
+      const d = Id.safeParse(id).success ? await k.getDocument({ tenantId: p.tenantId, id }) : null;
+      // -32002: the MCP spec's "resource not found".
+      if (!d || d.kind !== 'learning') throw new McpError(-32002, `learning "${id}" not found`);
+      const history = (await k.history({ tenantId: p.tenantId, id })).map(toHistory);
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ ...toLearning(d), history }) }] };
+    },
   );
 
   return server;

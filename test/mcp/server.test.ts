@@ -56,6 +56,12 @@ async function exerciseTools(c: Client) {
   const missing = await callTool(c, 'show_learning', { id: 'no-such-learning' });
   expect(missing.isError).toBe(true);
   expect(missing.structuredContent).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringMatching(/not found/) } });
+  // The active learnings are resources too, scoped like the tools.
+  const resources = (await c.listResources()).resources;
+  expect(resources.map((r) => r.uri)).toContain(`lore://learnings/${learned.learning_id}`);
+  const read = await c.readResource({ uri: `lore://learnings/${learned.learning_id}` });
+  expect(JSON.parse((read.contents[0] as { text: string }).text)).toMatchObject({ id: learned.learning_id, history: [{ action: 'created' }] });
+  await expect(c.readResource({ uri: 'lore://learnings/nope' })).rejects.toMatchObject({ code: -32002 });
   // Input validation is the SDK's: a bad argument is an error result, not a crash.
   const bad = await callTool(c, 'search_knowledge', { query: '' });
   expect(bad.isError).toBe(true);
@@ -148,6 +154,8 @@ describe('lore mcp over Streamable HTTP with JWT auth', () => {
     expect((await callTool(bob, 'list_learnings', {})).structuredContent.learnings).toEqual([]);
     expect((await callTool(bob, 'show_learning', { id: learningId })).structuredContent.error.code).toBe('NOT_FOUND');
     expect((await callTool(bob, 'learning_history', { id: learningId })).structuredContent.error.code).toBe('NOT_FOUND');
+    expect((await bob.listResources()).resources).toEqual([]);
+    await expect(bob.readResource({ uri: `lore://learnings/${learningId}` })).rejects.toMatchObject({ code: -32002 });
     const ask = await callTool(bob, 'ask', { message: QUESTION });
     expect((ask.content[0] as { text: string }).text).not.toMatch(/100 req\/s|500 req\/s/);
     expect(await svc.getRun({ tenantId: 'acme', runId: ask.structuredContent.run_id })).toBeNull();
