@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'TOOL_FAILED'
   | 'TOOL_REJECTED'
   | 'TOOL_OUTCOME_UNKNOWN'
+  | 'MCP_TOOL_ERROR'
+  | 'MCP_UNAVAILABLE'
   | 'ITERATION_LIMIT'
   | 'BUDGET_EXCEEDED'
   | 'ABORTED'
@@ -51,6 +53,10 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   TOOL_REJECTED: 403,
   // A mutating call was interrupted by a crash; repeating it could do it twice.
   TOOL_OUTCOME_UNKNOWN: 500,
+  // An MCP server answered the call with an error (isError or a JSON-RPC error).
+  MCP_TOOL_ERROR: 502,
+  // The MCP server could not be reached (not started, crashed, reconnects exhausted).
+  MCP_UNAVAILABLE: 503,
   ITERATION_LIMIT: 422,
   BUDGET_EXCEEDED: 429,
   ABORTED: 499,

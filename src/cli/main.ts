@@ -8,6 +8,7 @@ import { registerDlq } from './commands/dlq.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLearnings } from './commands/learnings.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerReview } from './commands/review.js';
 import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerReview(program);
   registerStats(program);
   registerDlq(program);
+  registerMcp(program);
   return program;
 }
 

@@ -9,6 +9,7 @@ import { ingressMetrics } from './metrics.js';
 import { createRateLimiter } from './rate-limit.js';
 import { chatRoutes } from './routes/chat.js';
 import { learningRoutes } from './routes/learnings.js';
+import { mcpRoutes } from './routes/mcp.js';
 import { runRoutes } from './routes/runs.js';
 import { PUBLIC_PATHS, systemRoutes } from './routes/system.js';
 
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   chatRoutes(app, deps);
   runRoutes(app, deps);
   learningRoutes(app, deps);
+  mcpRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

@@ -31,6 +31,12 @@ function errorPayload(code: ErrorCode, message: string, hint: string, tool?: Any
   };
 }
 
+const HINTS: Partial<Record<ErrorCode, string>> = {
+  TOOL_TIMEOUT: 'The tool is slow or stuck; try a narrower request or answer without it.',
+  MCP_TOOL_ERROR: "The tool's server reported an error; read the message, fix the input or try another approach.",
+  MCP_UNAVAILABLE: "The tool's server is unreachable right now; answer without it or tell the user it is unavailable.",
+};
+
 /**
  * Run one tool call: look it up, validate its input, run it under a timeout and the caller's
  * signal. Never throws for tool problems: every failure becomes a structured error outcome.
@@ -108,10 +114,7 @@ export async function executeToolCall(
   } catch (e) {
     if (ctx.signal?.aborted) throw toLoreError(ctx.signal.reason ?? e, 'ABORTED');
     const err = toLoreError(e, 'TOOL_FAILED');
-    const hint =
-      err.code === 'TOOL_TIMEOUT'
-        ? 'The tool is slow or stuck; try a narrower request or answer without it.'
-        : 'The tool failed; check the input, try a different approach, or explain the failure to the user.';
+    const hint = HINTS[err.code] ?? 'The tool failed; check the input, try a different approach, or explain the failure to the user.';
     return done('error', errorPayload(err.code, err.message, hint, err.code === 'TOOL_FAILED' ? tool : undefined), err.code);
   } finally {
     clearTimeout(timer);

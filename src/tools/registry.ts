@@ -40,11 +40,16 @@ export class ToolRegistry {
 
 const schemaCache = new WeakMap<AnyTool, Record<string, unknown>>();
 
-/** The tool's zod input schema as JSON Schema (draft 2020-12), as the model sees it. */
+/**
+ * The tool's input schema as JSON Schema, as the model sees it: the tool's own JSON Schema when it
+ * carries one (MCP tools), else its zod schema converted (draft 2020-12).
+ */
 export function inputJsonSchema(tool: AnyTool): Record<string, unknown> {
   let s = schemaCache.get(tool);
   if (!s) {
-    s = z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    s = tool.inputSchema
+      ? { ...tool.inputSchema.json }
+      : (z.toJSONSchema(tool.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
     delete s.$schema;
     schemaCache.set(tool, s);
   }

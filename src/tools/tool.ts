@@ -16,7 +16,14 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
   name: string;
   /** Written for the model: what the tool does and when to use it. */
   description: string;
+  /** Validates the input at call time (for a JSON-Schema tool, a validator built from `inputSchema`). */
   input: S;
+  /**
+   * The input schema as JSON Schema, for tools described by someone else (an MCP server). When set,
+   * the model sees this schema verbatim instead of one derived from `input`. Build such tools with
+   * `defineJsonSchemaTool` (json-schema-tool.ts), which derives `input` from it.
+   */
+  inputSchema?: { json: Record<string, unknown> };
   handler: (input: z.infer<S>, ctx: ToolContext) => unknown;
   /** Changes the world: executed at most once per run/step/call, recorded in the effect ledger. */
   mutating?: boolean;

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { createAuthenticator, LOCAL_USER } from '../../ingress/auth.js';
+import { createRateLimiter } from '../../ingress/rate-limit.js';
+import { startMcpHttpServer } from '../../mcp/http.js';
+import { createLoreMcpServer, type LoreMcpDeps } from '../../mcp/server.js';
+import { createRuntime } from '../../runtime.js';
+import { createAgentService } from '../../service.js';
+import { configFrom } from '../context.js';
+import { UsageError } from '../errors.js';
+
+/** Resolves on SIGINT/SIGTERM (or when `also` resolves, e.g. the stdio client went away). */
+function untilStopped(also?: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    void also?.then(stop);
+  });
+}
+
+export function registerMcp(program: Command): void {
+  program
+    .command('mcp')
+    .description('Serve Lore as an MCP server (tools: ask, search_knowledge, list_learnings, show_learning, learning_history)')
+    .option('--transport <transport>', 'stdio (for an IDE or agent that starts lore) | http (Streamable HTTP at /mcp)', 'stdio')
+    .option('--host <host>', 'http: listen address (default: config server.host)')
+    .option('--port <port>', 'http: listen port', '8788')
+    .action(async (opts: { transport: string; host?: string; port: string }, cmd: Command) => {
+      if (opts.transport !== 'stdio' && opts.transport !== 'http') throw new UsageError('--transport must be stdio or http');
+      if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError('--port must be a number');
+      const config = configFrom(cmd);
+      // stdout carries the protocol in stdio mode: logs already go to stderr; spans must not print.
+      const traceExporter = opts.transport === 'stdio' && config.telemetry.exporter === 'console' ? 'none' : undefined;
+      const rt = createRuntime(config, traceExporter ? { traceExporter } : {});
+      const svc = createAgentService(rt);
+      const deps: LoreMcpDeps = { runner: svc, knowledge: rt.knowledge, topK: config.memory.topK, logger: rt.logger };
+      try {
+        if (opts.transport === 'stdio') {
+          const local = { tenantId: config.tenant, userId: LOCAL_USER };
+          const server = createLoreMcpServer(deps, () => local);
+          const transport = new StdioServerTransport();
+          const closed = new Promise<void>((resolve) => {
+            transport.onclose = resolve;
+            process.stdin.once('end', resolve);
+          });
+          await server.connect(transport);
+          rt.logger.info({ transport: 'stdio', tenant: config.tenant }, 'lore MCP server ready on stdio');
+          await untilStopped(closed);
+          await server.close();
+        } else {
+          const auth = createAuthenticator(config);
+          const rateLimiter = createRateLimiter(config.server.rateLimitPerMinute);
+          const http = await startMcpHttpServer(deps, { auth, rateLimiter, host: opts.host ?? config.server.host, port: Number(opts.port), bodyLimitBytes: config.server.bodyLimitBytes });
+          rt.logger.info({ transport: 'http', url: http.url, auth: auth.mode }, 'lore MCP server listening');
+          console.error(`lore MCP server at ${http.url} (auth: ${auth.mode})`);
+          await untilStopped();
+          await http.close();
+        }
+      } finally {
+        await svc.close();
+        rt.close();
+      }
+    });
+}
