@@ -36,6 +36,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     turnDeps: rt.turnDeps,
     runs,
     approvals: rt.config.approvals,
+    ...(rt.approvalPolicies ? { approvalPolicies: rt.approvalPolicies } : {}),
     logger: rt.logger,
     ...(opts.onOperatorEvent ? { onOperatorEvent: opts.onOperatorEvent } : {}),
     // Earlier turns are charged from their stored results; this turn's spend so far is the estimate.
