@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerInit } from './commands/init.js';
 import { registerLearnings } from './commands/learnings.js';
 import { registerReview } from './commands/review.js';
 import { registerServe } from './commands/serve.js';
@@ -28,8 +29,10 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'data directory (overrides LORE_DATA_DIR)')
     .option('--model <spec>', 'offline | bedrock:<modelId> | openai:<model>@<baseUrl> (overrides LORE_MODEL)')
     .option('--tenant <id>', 'tenant id (overrides LORE_TENANT)')
+    .option('-c, --config <path>', 'agent config file (default: lore.config.{ts,mts,js,mjs,json} in the working directory)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerInit(program);
   registerServe(program);
   registerAsk(program);
   registerChat(program);

@@ -47,7 +47,7 @@ describe('createAgent', () => {
       const big = await agent.ask('Please issue a refund of $1500 for order A-1002.', { sessionId: 's2' });
       expect(big.status).toBe('AWAITING_APPROVAL');
       expect(big.pendingApprovals).toHaveLength(1);
-      expect(big.pendingApprovals![0]!.reason).toMatch(/amount 1500 is above 1000, the approval rule for issue_refund/);
+      expect(big.pendingApprovals![0]!.reason).toMatch(/amount 1500 is above 1000 \(approval rule for issue_refund in createAgent\(\)\)/);
       expect(issued).toHaveLength(1);
       const pending = await agent.approvals.list({ status: 'pending' });
       expect(pending.map((a) => a.approvalId)).toEqual([big.pendingApprovals![0]!.approvalId]);

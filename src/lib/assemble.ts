@@ -87,3 +87,9 @@ export async function assemble(def: AgentDefinition, opts: AssembleOptions = {})
     throw e;
   }
 }
+
+/** The settings of a definition alone (validated, merged with env and overrides), without building anything. */
+export function resolveConfig(def: AgentDefinition, opts: Pick<AssembleOptions, 'env' | 'overrides' | 'label'> = {}): LoreConfig {
+  const { settings } = splitDefinition(def, opts.label ?? 'createAgent()', (m) => new ConfigError(m));
+  return loadConfig(opts.env ?? {}, opts.overrides ?? {}, settings);
+}

@@ -183,10 +183,10 @@ function describe(issue: z.core.$ZodIssue, settings: Record<string, unknown>): s
 export function rulePolicies(rules: ApprovalRule[], label: string): ApprovalPolicy[] {
   return rules.map((r) => (call) => {
     if (call.name !== r.tool) return null;
-    if (r.above === undefined) return `${r.tool} always requires approval (${label})`;
+    if (r.above === undefined) return `${r.tool} always requires approval (approval rule in ${label})`;
     const field = r.field ?? 'amount';
     const v = (call.input as Record<string, unknown> | null)?.[field];
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
-    return Number.isFinite(n) && n > r.above ? `${field} ${n} is above ${r.above}, the approval rule for ${r.tool} (${label})` : null;
+    return Number.isFinite(n) && n > r.above ? `${field} ${n} is above ${r.above} (approval rule for ${r.tool} in ${label})` : null;
   });
 }
