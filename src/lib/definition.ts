@@ -92,7 +92,8 @@ const idText = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'an id (
 
 export const agentKeysSchema = z.object({
   systemPrompt: z.string().trim().min(1, 'expected a non-empty prompt').max(20_000).optional(),
-  tools: z.array(z.union([z.string().min(1), toolShape], { message: 'expected a tool (defineTool) or a module path' })).optional(),
+  // Each entry is checked below, as a tool or a module path, so errors point into the tool.
+  tools: z.array(z.unknown()).optional(),
   toolSources: z.array(z.looseObject({ name: z.string().min(1), load: fn('load()'), close: fn('close()') })).optional(),
   mcpServers: z.record(z.string(), z.unknown()).optional(),
   schedules: z
@@ -159,6 +160,14 @@ export function splitDefinition(def: unknown, label: string, fail: (message: str
     const issue = a.error.issues[0]!;
     const path = issue.path[0] === 'approvalRules' ? ['approvals', 'rules', ...issue.path.slice(1)] : issue.path[0] === 'approvalPolicies' ? ['approvals', 'policies', ...issue.path.slice(1)] : issue.path;
     throw fail(`${label}: ${formatPath(path)}: ${describeIssue(issue)}`);
+  }
+  for (const [i, t] of (a.data.tools ?? []).entries()) {
+    if (typeof t === 'string') {
+      if (!t) throw fail(`${label}: tools[${i}]: expected a tool (defineTool) or a module path`);
+      continue;
+    }
+    const r = toolShape.safeParse(t);
+    if (!r.success) throw fail(`${label}: ${formatPath(['tools', i, ...r.error.issues[0]!.path])}: ${describeIssue(r.error.issues[0]!)}`);
   }
   const names = new Set<string>();
   for (const [i, sch] of (a.data.schedules ?? []).entries()) {
