@@ -54,8 +54,8 @@ export const issueRefund = defineTool({
   }),
   mutating: true,
   handler: async ({ order_id, amount }, ctx) => {
-    // Call your payment provider here, e.g. with ctx.idempotencyKey as its idempotency key.
-    return { status: 'issued', order_id, amount, reference: ctx.idempotencyKey.slice(0, 12) };
+    // Call your payment provider here, with ctx.idempotencyKey as its idempotency key.
+    return { status: 'issued', order_id, amount, idempotency_key: ctx.idempotencyKey };
   },
 });
 `;
