@@ -59,7 +59,7 @@ describe('the packed package, installed in a project of its own', () => {
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'lore-pack-'));
-    // `npm pack` runs the prepack script: `npm run build` (src/ only → dist/).
+    // `npm pack` runs the prepare script: `npm run build` (src/ only → dist/).
     const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const json = out.slice(out.indexOf('['));
     const tarball = join(work, (JSON.parse(json) as Array<{ filename: string }>)[0]!.filename);
