@@ -177,7 +177,8 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
 
 /**
  * Parse config from an env map (and the JSON file named by LORE_CONFIG, if any), plus overrides
- * (from CLI flags or tests). Env beats the file; overrides beat both.
+ * (from CLI flags or tests), over `base` (the settings of a lore.config.* file). Precedence, lowest
+ * first: base, the LORE_CONFIG file, env vars, overrides.
  */
 export function loadConfig(env: Record<string, string | undefined> = {}, overrides: Record<string, unknown> = {}, base: Record<string, unknown> = {}): LoreConfig {
   // `base`: settings from a config file (lore.config.*), already validated on their own; everything else beats them.

@@ -61,7 +61,9 @@ describe('the packed package, installed in a project of its own', () => {
     work = mkdtempSync(join(tmpdir(), 'lore-pack-'));
     // `npm pack` runs the prepare script: `npm run build` (src/ only → dist/).
     const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const json = out.slice(out.indexOf('['));
+    // The report is the JSON array at the end of stdout (lifecycle script output may come before it).
+    const json = /\[\s*\{[\s\S]*\]\s*$/.exec(out)?.[0];
+    if (!json) throw new Error(`npm pack printed no JSON report: ${out}`);
     const tarball = join(work, (JSON.parse(json) as Array<{ filename: string }>)[0]!.filename);
 
     project = join(work, 'app');
