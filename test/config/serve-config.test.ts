@@ -103,6 +103,7 @@ describe('config file errors', () => {
       'b.json': JSON.stringify({ colour: 'blue' }),
       'c.json': JSON.stringify({ tools: ['./tools/refund.ts'], approvals: { rules: [{ tool: 'issue_refund' }] }, dataDir: 'data' }),
       'tools/refund.ts': REFUND_TOOL.replace('export const issueRefund =', 'export default'),
+      'd.mjs': `import { z } from 'zod';\nexport default async () => ({ dataDir: 'data-d', tools: [{ name: 'echo_text', description: 'Repeat a text back.', input: z.object({ text: z.string() }), handler: ({ text }) => text }] });\n`,
     });
     try {
       const a = await runCli(['--config', 'a.json', 'tools'], dir);
@@ -112,6 +113,10 @@ describe('config file errors', () => {
       const missing = await runCli(['--config', 'nope.ts', 'tools'], dir);
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/--config: file not found: .*nope\.ts/);
+      // A .mjs config may export a (async) function returning the definition.
+      const d = await runCli(['--config', 'd.mjs', 'tools'], dir);
+      expect(d.code).toBe(0);
+      expect(d.stdout).toMatch(/^echo_text\n  Repeat a text back\.$/m);
       const c = await runCli(['--config', 'c.json', 'ask', 'Please issue a refund of $20 for order B-7.'], dir);
       expect(c.stderr).toMatch(/waiting for approval apr_\w+: issue_refund .*issue_refund always requires approval \(approval rule in c\.json\)/);
       expect(existsSync(join(dir, 'refunds.log'))).toBe(false);

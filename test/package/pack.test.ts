@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -112,6 +112,22 @@ describe('the packed package, installed in a project of its own', () => {
     expect(execFileSync(process.execPath, [bin, '--version'], { cwd: project, encoding: 'utf8' }).trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
     expect(execFileSync(process.execPath, [bin, '--help'], { cwd: project, encoding: 'utf8' })).toMatch(/Usage: lore/);
   });
+
+  it('`lore init` scaffolds a config that type-checks against the package and parks a large refund', () => {
+    const bin = join(project, 'node_modules', 'lore-agents', pkg.bin.lore!);
+    const scaffold = join(project, 'scaffold');
+    mkdirSync(scaffold);
+    symlinkSync(join(project, 'node_modules'), join(scaffold, 'node_modules'), 'dir');
+    execFileSync(process.execPath, [bin, 'init'], { cwd: scaffold, encoding: 'utf8' });
+    writeFileSync(
+      join(scaffold, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, types: [], noEmit: true }, files: ['lore.config.ts', 'tools/refund.ts'] }),
+    );
+    execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', scaffold], { cwd: scaffold, stdio: 'pipe' });
+    const r = spawnSync(process.execPath, [bin, 'ask', 'Please issue a refund of $1500 for order A-1001.'], { cwd: scaffold, encoding: 'utf8', env: { ...process.env, LORE_LOG_LEVEL: 'error' } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/waiting for approval apr_\w+: issue_refund \{"order_id":"A-1001","amount":1500\} \(amount 1500 is above 1000 \(approval rule for issue_refund in lore\.config\.ts\)\)/);
+  }, 60_000);
 
   it("`lore serve` in the project picks up its lore.config.ts and the agent uses the project's tool", async () => {
     const bin = join(project, 'node_modules', 'lore-agents', pkg.bin.lore!);
