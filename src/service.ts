@@ -93,6 +93,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     },
     recoverInFlight: () => engine.recoverInFlight(),
     getRun: (p) => engine.getRun(p),
+    listRuns: (p) => engine.listRuns(p),
     listApprovals: (p) => engine.listApprovals(p),
     async decideApproval(p) {
       return after(await engine.decideApproval(p));

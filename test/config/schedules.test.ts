@@ -55,6 +55,8 @@ describe('config schedules', () => {
     expect(sessions.json.sessions.map((s: { session_id: string }) => s.session_id)).toEqual(['schedule-morning-check']);
     const session = await http(`${server.url}/sessions/schedule-morning-check`);
     const runId = session.json.turns.find((t: { role: string }) => t.role === 'assistant').run_id as string;
+    const runs = await http(`${server.url}/runs`);
+    expect(runs.json.runs.map((r: { run_id: string }) => r.run_id)).toEqual([runId]);
     const run = await http(`${server.url}/runs/${runId}`);
     expect(run.status).toBe(200);
     expect(run.json.status).toBe('COMPLETED');
