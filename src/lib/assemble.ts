@@ -35,6 +35,8 @@ export async function assemble(def: AgentDefinition, opts: AssembleOptions = {})
   const { settings, provider, agent } = splitDefinition(def, label, fail);
   const config = loadConfig(opts.env ?? {}, opts.overrides ?? {}, settings);
 
+  // Every ToolSource of the definition. Config-file `mcpServers` entries, turned into ToolSources,
+  // are appended to this list too: from here on a source is a source.
   const sources: ToolSource[] = [...(agent.toolSources ?? [])];
   const loaded: ToolSource[] = [];
   const closeSources = async () => {
