@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx lore …` works without a build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The `lore` command: runs the compiled CLI (dist/) in this process — no TypeScript loader, no
+// second node process. A source checkout builds dist/ with `npm run build` (or runs the sources
+// through tsx with `npm run lore -- …`).
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-const tsx = join(dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
-const r = spawnSync(process.execPath, [tsx, join(here, '..', 'src', 'cli', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+if (!existsSync(entry)) {
+  console.error('lore: the compiled CLI (dist/) is missing — this looks like a source checkout.\n' + 'Run `npm run build` once, or use `npm run lore -- <command>` to run the sources through tsx.');
+  process.exit(1);
+}
+const { main } = await import(pathToFileURL(entry).href);
+process.exit(await main(process.argv));

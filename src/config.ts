@@ -177,16 +177,18 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
 
 /**
  * Parse config from an env map (and the JSON file named by LORE_CONFIG, if any), plus overrides
- * (from CLI flags or tests). Env beats the file; overrides beat both.
+ * (from CLI flags or tests), over `base` (the settings of a lore.config.* file). Precedence, lowest
+ * first: base, the LORE_CONFIG file, env vars, overrides.
  */
-export function loadConfig(env: Record<string, string | undefined> = {}, overrides: Record<string, unknown> = {}): LoreConfig {
-  let raw: Record<string, unknown> = {};
+export function loadConfig(env: Record<string, string | undefined> = {}, overrides: Record<string, unknown> = {}, base: Record<string, unknown> = {}): LoreConfig {
+  // `base`: settings from a config file (lore.config.*), already validated on their own; everything else beats them.
+  let raw: Record<string, unknown> = structuredClone(base);
   const file = env.LORE_CONFIG;
   if (file) {
     const path = resolve(file);
     if (!existsSync(path)) throw new ConfigError(`LORE_CONFIG: file not found: ${path}`);
     try {
-      raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      raw = mergeDeep(raw, JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>);
     } catch (e) {
       throw new ConfigError(`LORE_CONFIG: ${path} is not valid JSON (${(e as Error).message})`);
     }
@@ -214,8 +216,20 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
   return cfg;
 }
 
+/** `over` on top of `under`, plain objects merged key by key. */
+function mergeDeep(under: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...under };
+  for (const [k, v] of Object.entries(over)) {
+    const u = out[k];
+    out[k] = isPlain(u) && isPlain(v) ? mergeDeep(u, v) : v;
+  }
+  return out;
+}
+
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** One zod issue as "expected …" in words a user of env vars understands. */
-function describeIssue(issue: z.core.$ZodIssue): string {
+export function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       return issue.expected === 'number' ? 'expected a number' : `expected ${issue.expected}`;

@@ -3,9 +3,9 @@ import type { TurnDeps } from './agent/turn.js';
 import type { KnowledgeStore } from './memory/knowledge-store.js';
 import type { SessionStore } from './memory/session-store.js';
 import type { Embedder } from './memory/embedder.js';
-import { createTitanEmbedder } from './memory/titan-embedder.js';
 import { createOfflineProvider } from './models/offline/index.js';
 import type { ModelProvider } from './models/provider.js';
+import { lazyEmbedder } from './models/lazy.js';
 import { createModelProvider } from './models/select.js';
 import { defaultDbPath, openDatabase, type SqliteDatabase } from './stores/sqlite/database.js';
 import { SqliteKnowledgeStore } from './stores/sqlite/knowledge-store.js';
@@ -14,6 +14,7 @@ import { builtinTools } from './tools/builtins/index.js';
 import { createSearchKnowledgeTool } from './tools/builtins/search-knowledge.js';
 import { ToolRegistry } from './tools/registry.js';
 import type { AnyTool } from './tools/tool.js';
+import type { ApprovalPolicy } from './workflow/approvals.js';
 import { instrumentProvider } from './telemetry/instrument-provider.js';
 import { createLogger, type Logger } from './telemetry/logger.js';
 import { LoreMetrics } from './telemetry/metrics.js';
@@ -36,6 +37,8 @@ export interface Runtime {
   metrics: LoreMetrics;
   tracing: Tracing;
   prices: PriceTable;
+  /** Approval policies from the agent definition; the engine's defaults (tool flag, amount) when unset. */
+  approvalPolicies?: ApprovalPolicy[];
   close(): void;
 }
 
@@ -44,6 +47,10 @@ export interface RuntimeOptions {
   provider?: ModelProvider;
   /** Extra tools registered next to the built-ins. */
   tools?: AnyTool[];
+  /** The agent's persona at the head of the system prompt (Lore's own instructions always follow). */
+  systemPrompt?: string;
+  /** Replace the engine's approval policies (see workflow/approvals.ts: defaultPolicies). */
+  approvalPolicies?: ApprovalPolicy[];
   /** SQLite path; defaults to <dataDir>/lore.db. */
   dbPath?: string;
   /** Where logs go (default stderr). */
@@ -67,7 +74,14 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   const embedder: Embedder | undefined =
     config.memory.embedder === 'none'
       ? undefined
-      : createTitanEmbedder({ modelId: config.memory.embedder.slice('bedrock:'.length), region: config.modelCall.region, ...(config.modelCall.endpoint ? { endpoint: config.modelCall.endpoint } : {}) });
+      : // Titan's default size; the SDK behind it is imported on the first embedding only.
+        lazyEmbedder(config.memory.embedder, 1024, async () =>
+          (await import('./memory/titan-embedder.js')).createTitanEmbedder({
+            modelId: config.memory.embedder.slice('bedrock:'.length),
+            region: config.modelCall.region,
+            ...(config.modelCall.endpoint ? { endpoint: config.modelCall.endpoint } : {}),
+          }),
+        );
   const sessions = new SqliteSessionStore(db, { ttlSeconds: config.memory.sessionTtlSeconds });
   const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder } : {}) });
   const tools = new ToolRegistry([...builtinTools(), createSearchKnowledgeTool(knowledge, config.memory.topK) as unknown as AnyTool, ...(opts.tools ?? [])]);
@@ -86,6 +100,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
       historyTurns: config.memory.historyTurns,
       topK: config.memory.topK,
       sessionTtlSeconds: config.memory.sessionTtlSeconds,
+      ...(opts.systemPrompt !== undefined ? { systemPrompt: opts.systemPrompt } : {}),
     },
   };
   return {
@@ -100,6 +115,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     metrics,
     tracing,
     prices,
+    ...(opts.approvalPolicies ? { approvalPolicies: opts.approvalPolicies } : {}),
     close: () => {
       void tracing.shutdown();
       db.close();

@@ -36,6 +36,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     turnDeps: rt.turnDeps,
     runs,
     approvals: rt.config.approvals,
+    ...(rt.approvalPolicies ? { approvalPolicies: rt.approvalPolicies } : {}),
     logger: rt.logger,
     ...(opts.onOperatorEvent ? { onOperatorEvent: opts.onOperatorEvent } : {}),
     // Earlier turns are charged from their stored results; this turn's spend so far is the estimate.
@@ -92,6 +93,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     },
     recoverInFlight: () => engine.recoverInFlight(),
     getRun: (p) => engine.getRun(p),
+    listRuns: (p) => engine.listRuns(p),
     listApprovals: (p) => engine.listApprovals(p),
     async decideApproval(p) {
       return after(await engine.decideApproval(p));

@@ -29,6 +29,8 @@ export interface TurnDeps {
     historyTurns: number;
     topK: number;
     sessionTtlSeconds: number;
+    /** The persona at the head of the system prompt; Lore's default when unset. */
+    systemPrompt?: string;
   };
 }
 
@@ -61,6 +63,7 @@ export function buildTurnContext(deps: TurnDeps, input: TurnInput): Promise<Buil
     message: input.message,
     historyTurns: deps.settings.historyTurns,
     topK: deps.settings.topK,
+    ...(deps.settings.systemPrompt !== undefined ? { persona: deps.settings.systemPrompt } : {}),
   });
 }
 

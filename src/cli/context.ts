@@ -1,33 +1,53 @@
 import type { Command } from 'commander';
-import { loadConfig, type LoreConfig } from '../config.js';
-import { createRuntime, type Runtime } from '../runtime.js';
-import { createAgentService, type AgentService } from '../service.js';
+import type { Assembled } from '../lib/assemble.js';
+import type { AgentDefinition } from '../lib/definition.js';
+import type { Runtime } from '../runtime.js';
+import type { AgentService } from '../service.js';
+
+// Modules are imported inside the functions: `lore --help` and `lore --version` load none of them.
 
 export interface GlobalOptions {
   debug?: boolean;
   dataDir?: string;
   model?: string;
   tenant?: string;
+  config?: string;
 }
 
-/** Config from env + config file, with the global flags on top. Parsed once per command. */
-export function configFrom(cmd: Command, env: Record<string, string | undefined> = process.env): LoreConfig {
+/** The agent definition of `--config <path>` or of the lore.config.* in the working directory ({} if none). */
+export async function definitionFrom(cmd: Command, cwd = process.cwd()): Promise<{ definition: AgentDefinition; label?: string; path?: string }> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
-  return loadConfig(env, { dataDir: g.dataDir, model: g.model, tenant: g.tenant });
+  const { findConfigFile, loadConfigFile } = await import('../lib/config-file.js');
+  const path = findConfigFile(cwd, g.config);
+  if (!path) return { definition: {} };
+  const { definition, label } = await loadConfigFile(path);
+  return { definition, label, path };
 }
 
-/** Run `fn` with a runtime and always close the database afterwards. */
+/**
+ * The runtime of the config file's agent, with settings from (lowest first) the file, env vars
+ * and the global flags; `overrides` (dotted paths, e.g. from `serve --port`) beat all of them.
+ */
+export async function assembleFrom(cmd: Command, overrides: Record<string, unknown> = {}, env: Record<string, string | undefined> = process.env): Promise<Assembled> {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  const { definition, label } = await definitionFrom(cmd);
+  const { assemble } = await import('../lib/assemble.js');
+  return assemble(definition, { env, overrides: { dataDir: g.dataDir, model: g.model, tenant: g.tenant, ...overrides }, ...(label ? { label } : {}) });
+}
+
+/** Run `fn` with a runtime and always close it (tool sources, database) afterwards. */
 export async function withRuntime<T>(cmd: Command, fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  const rt = createRuntime(configFrom(cmd));
+  const a = await assembleFrom(cmd);
   try {
-    return await fn(rt);
+    return await fn(a.rt);
   } finally {
-    rt.close();
+    await a.close();
   }
 }
 
 /** Run `fn` with a runtime and the agent service (durable workflow); closes both afterwards. */
 export async function withService<T>(cmd: Command, fn: (svc: AgentService, rt: Runtime) => Promise<T>): Promise<T> {
+  const { createAgentService } = await import('../service.js');
   return withRuntime(cmd, async (rt) => {
     const svc = createAgentService(rt);
     try {

@@ -1,4 +1,3 @@
-import { ConfigError } from '../config.js';
 import { isLoreError } from '../errors.js';
 
 /** A mistake in how the CLI was called: one line, exit 2. */
@@ -12,7 +11,8 @@ export class UsageError extends Error {
 /** Print one line for user errors (stack only with --debug) and pick the exit code. */
 export function reportCliError(e: unknown, debug: boolean): number {
   if (debug && e instanceof Error) console.error(e.stack);
-  if (e instanceof ConfigError) {
+  // ConfigError's code; checked by code so this file does not import config.ts (and zod) at start-up.
+  if (isLoreError(e) && e.code === 'CONFIG_INVALID') {
     console.error(`lore: invalid configuration: ${e.message}`);
     return 2;
   }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerApprovals } from './commands/approvals.js';
 import { registerAsk } from './commands/ask.js';
@@ -7,6 +8,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEval } from './commands/eval.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerInit } from './commands/init.js';
 import { registerLearnings } from './commands/learnings.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerReview } from './commands/review.js';
@@ -15,15 +17,23 @@ import { registerStats } from './commands/stats.js';
 import { registerTools } from './commands/tools.js';
 import { reportCliError } from './errors.js';
 
+/** The package version, read from package.json (two levels up from both src/cli and dist/cli). */
+export function loreVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('lore')
     .description('Lore — a runtime for self-learning AI agents')
+    .version(loreVersion(), '-V, --version', 'print the version')
     .option('--debug', 'print stack traces on errors')
     .option('--data-dir <dir>', 'data directory (overrides LORE_DATA_DIR)')
     .option('--model <spec>', 'offline | bedrock:<modelId> | openai:<model>@<baseUrl> (overrides LORE_MODEL)')
     .option('--tenant <id>', 'tenant id (overrides LORE_TENANT)')
+    .option('-c, --config <path>', 'agent config file (default: lore.config.{ts,mts,js,mjs,json} in the working directory)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerInit(program);
   registerServe(program);
   registerAsk(program);
   registerChat(program);
@@ -54,7 +64,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] && /cli[\\/]main\.(ts|js)$|bin[\\/]lore(\.js)?$/.test(process.argv[1]);
+// bin/lore.js imports main() and calls it; `tsx src/cli/main.ts` (npm run lore) runs this file itself.
+const invokedDirectly = process.argv[1] && /cli[\\/]main\.(ts|js)$/.test(process.argv[1]);
 if (invokedDirectly) {
   main(process.argv).then((code) => process.exit(code));
 }

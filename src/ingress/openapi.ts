@@ -26,6 +26,7 @@ const OPS: Op[] = [
   { method: 'get', path: '/sessions', summary: "The caller's sessions", ok: { status: 200, schema: z.object({ sessions: z.array(S.Session) }), description: 'Sessions' }, errors: E },
   { method: 'get', path: '/sessions/{id}', summary: 'A session with its recent turns', ok: { status: 200, schema: S.Session, description: 'The session' }, errors: E },
   { method: 'delete', path: '/sessions/{id}', summary: 'Delete a session and its turns', ok: { status: 200, schema: z.object({ session_id: z.string(), deleted_turns: z.number() }), description: 'Deleted' }, errors: E },
+  { method: 'get', path: '/runs', summary: "The caller's runs, newest first (steps omitted; see /runs/{id})", query: S.RunsQuery, ok: { status: 200, schema: S.RunList, description: 'Runs' }, errors: E },
   { method: 'get', path: '/runs/{id}', summary: 'A run: status, steps, errors and result', ok: { status: 200, schema: S.Run, description: 'The run' }, errors: E },
   { method: 'get', path: '/runs/{id}/trace', summary: "A run's spans (run → steps → model and tool calls) from the server's in-memory trace store", ok: { status: 200, schema: S.RunTrace, description: 'The trace' }, errors: E },
   { method: 'get', path: '/learnings', summary: "The tenant's learnings", query: S.LearningsQuery, ok: { status: 200, schema: S.LearningList, description: 'Learnings' }, errors: E },

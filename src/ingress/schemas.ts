@@ -74,6 +74,7 @@ export const LearningsQuery = z
   .strict();
 
 export const ApprovalsQuery = z.object({ status: ApprovalStatus.optional() }).strict();
+export const RunsQuery = z.object({ session_id: Id.optional(), limit: z.coerce.number().int().min(1).max(200).optional() }).strict();
 export const DeleteLearningQuery = z.object({ reason: z.string().min(1).max(500).optional() }).strict();
 export const EmptyQuery = z.object({}).strict();
 
@@ -210,6 +211,7 @@ export const LearningDetail = Learning.extend({
 
 export const LearningList = z.object({ learnings: z.array(Learning) });
 export const ApprovalList = z.object({ approvals: z.array(Approval) });
+export const RunList = z.object({ runs: z.array(Run) });
 
 export const FeedbackResponse = z
   .object({ feedback_id: z.string(), run_id: z.string(), rating: z.enum(['up', 'down']), comment: z.string().optional(), created_at: Time, updated_at: Time })

@@ -20,6 +20,8 @@ export interface BuildContextParams {
   message: string;
   historyTurns: number;
   topK: number;
+  /** The agent's persona; Lore's own instructions are always appended (agent/prompts.ts). */
+  persona?: string;
   now?: number;
 }
 
@@ -41,5 +43,5 @@ export async function buildContext(p: BuildContextParams): Promise<BuiltContext>
   if (messages[0]?.role === 'assistant') messages.shift();
   if (messages.at(-1)?.role === 'user') messages.pop();
   messages.push({ role: 'user', content: [{ text: p.message }] });
-  return { system: systemBlocks(renderSemanticMemory(retrieved)), messages, retrieved, historyTurns: turns.length };
+  return { system: systemBlocks(renderSemanticMemory(retrieved), p.persona), messages, retrieved, historyTurns: turns.length };
 }

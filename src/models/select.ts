@@ -1,8 +1,7 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { ConfigError, type LoreConfig } from '../config.js';
-import { createBedrockProvider } from './bedrock.js';
 import type { BedrockCredentials } from './bedrock-client.js';
-import { createOpenAIProvider } from './openai.js';
+import { lazyProvider } from './lazy.js';
 import type { ModelProvider } from './provider.js';
 import { withRetries, type RetryOptions } from './retry.js';
 
@@ -46,24 +45,29 @@ export function createModelProvider(config: LoreConfig, deps: ModelProviderDeps)
     case 'offline':
       provider = deps.offline();
       break;
+    // Adapters are imported when first called: the AWS SDK is never loaded for the offline model.
     case 'bedrock':
-      provider = createBedrockProvider({
-        modelId: spec.modelId,
-        region: call.region,
-        timeoutMs: call.timeoutMs,
-        ...(call.endpoint ? { endpoint: call.endpoint } : {}),
-        ...(deps.credentials ? { credentials: deps.credentials } : {}),
-        ...(deps.bedrockClient ? { client: deps.bedrockClient } : {}),
-      });
+      provider = lazyProvider(`bedrock:${spec.modelId}`, async () =>
+        (await import('./bedrock.js')).createBedrockProvider({
+          modelId: spec.modelId,
+          region: call.region,
+          timeoutMs: call.timeoutMs,
+          ...(call.endpoint ? { endpoint: call.endpoint } : {}),
+          ...(deps.credentials ? { credentials: deps.credentials } : {}),
+          ...(deps.bedrockClient ? { client: deps.bedrockClient } : {}),
+        }),
+      );
       break;
     case 'openai':
-      provider = createOpenAIProvider({
-        model: spec.model,
-        baseUrl: spec.baseUrl,
-        timeoutMs: call.timeoutMs,
-        ...(call.apiKey ? { apiKey: call.apiKey } : {}),
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      });
+      provider = lazyProvider(`openai:${spec.model}`, async () =>
+        (await import('./openai.js')).createOpenAIProvider({
+          model: spec.model,
+          baseUrl: spec.baseUrl,
+          timeoutMs: call.timeoutMs,
+          ...(call.apiKey ? { apiKey: call.apiKey } : {}),
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        }),
+      );
       break;
   }
   // The offline model never fails transiently, but wrapping it too keeps one code path for all.

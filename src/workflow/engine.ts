@@ -45,6 +45,7 @@ export interface WorkflowEngine extends TurnRunner {
   readonly owner: string;
   /** Expire overdue approvals and resume runs whose approvals are all settled; returns runs resumed. */
   sweepApprovals(): Promise<number>;
+  listRuns: NonNullable<TurnRunner['listRuns']>;
   /** Stop taking work, let running turns park at their next step, release leases. */
   close(): Promise<void>;
 }
@@ -249,6 +250,8 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     },
 
     listApprovals: (p) => desk.list(p),
+
+    listRuns: (p) => runs.listRuns(p),
 
     decideApproval: (p) => desk.decide(p),
 

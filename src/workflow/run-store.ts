@@ -84,6 +84,8 @@ export interface RunStore {
   listRunIds(params: { statuses: RunStatus[]; limit?: number }): Promise<string[]>;
   /** The newest run of a session other than `excludeRunId`, or null. */
   latestRun(params: { tenantId: string; sessionId: string; excludeRunId?: string }): Promise<RunRecord | null>;
+  /** A tenant's runs, newest first, optionally one user's or one session's; without their steps. */
+  listRuns(params: { tenantId: string; userId?: string; sessionId?: string; limit: number }): Promise<RunRecord[]>;
 
   /** Mid-step progress (the Reason loop's history), so a resumed step continues, not restarts. */
   getProgress<T>(params: { runId: string; step: string }): Promise<T | null>;

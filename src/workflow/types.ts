@@ -112,6 +112,8 @@ export interface TurnRunner {
   /** Resume every run left in flight by a crash; returns how many. */
   recoverInFlight(): Promise<number>;
   getRun(params: { tenantId: string; runId: string; userId?: string }): Promise<RunRecord | null>;
+  /** Runs newest first, without their steps (optional: a runner without it serves no GET /runs). */
+  listRuns?(params: { tenantId: string; userId?: string; sessionId?: string; limit: number }): Promise<RunRecord[]>;
   listApprovals(params: { tenantId: string; userId?: string; status?: PendingApproval['status'] }): Promise<PendingApproval[]>;
   /** Approve (resume and execute the call once) or reject (the model gets a structured rejection). */
   decideApproval(params: {

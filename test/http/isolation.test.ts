@@ -37,6 +37,12 @@ describe('per-user isolation', () => {
     expect(rowCounts(s.rt.db)).toEqual(before);
     expect((await bob('GET', '/approvals')).body.approvals).toEqual([]);
     expect((await bob('GET', '/sessions')).body.sessions).toEqual([]);
+    expect((await bob('GET', '/runs')).body.runs).toEqual([]);
+    expect((await bob('GET', '/runs?session_id=alice-session')).body.runs).toEqual([]);
+    // Alice's own list: newest first, filtered by session on request.
+    const mine = (await alice('GET', '/runs?session_id=alice-session&limit=10')).body.runs.map((r: { run_id: string }) => r.run_id);
+    expect(mine).toEqual([paused.body.run_id, turn.body.run_id]);
+    expect((await alice('GET', '/runs?limit=0')).status).toBe(400);
 
     // Alice still has everything, and can decide her approval exactly once.
     expect((await alice('GET', '/sessions/alice-session')).body.turn_count).toBe(2); // the paused turn is written when it completes

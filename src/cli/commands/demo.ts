@@ -2,10 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.js';
-import { runLearningDemo } from '../../demo/learning-demo.js';
-import { createRuntime } from '../../runtime.js';
-import { createAgentService } from '../../service.js';
 import type { GlobalOptions } from '../context.js';
 
 export function registerDemo(program: Command): void {
@@ -15,6 +11,12 @@ export function registerDemo(program: Command): void {
     .option('--keep', 'keep the temporary data dir and print its path')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { keep?: boolean; json?: boolean }, cmd: Command) => {
+      const [{ loadConfig }, { runLearningDemo }, { createRuntime }, { createAgentService }] = await Promise.all([
+        import('../../config.js'),
+        import('../../demo/learning-demo.js'),
+        import('../../runtime.js'),
+        import('../../service.js'),
+      ]);
       const g = cmd.optsWithGlobals<GlobalOptions>();
       // Always a fresh data dir, so the proof starts from an empty memory.
       const dataDir = mkdtempSync(join(g.dataDir ?? tmpdir(), 'lore-demo-'));

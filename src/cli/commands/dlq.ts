@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { CHAT_QUEUE, type DeadLetter } from '../../ingress/queue.js';
-import { SqliteQueue } from '../../stores/sqlite/queue.js';
 import { withRuntime } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -20,6 +19,7 @@ export function registerDlq(program: Command): void {
     .option('--limit <n>', 'at most this many', '100')
     .option('--json', 'print JSON')
     .action(async (opts: { queue: string; limit: string; json?: boolean }, c: Command) => {
+      const { SqliteQueue } = await import('../../stores/sqlite/queue.js');
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
       await withRuntime(c, async (rt) => {
@@ -37,6 +37,7 @@ export function registerDlq(program: Command): void {
     .option('--all', 'redrive every dead letter')
     .option('--queue <name>', 'queue name', CHAT_QUEUE)
     .action(async (ids: string[], opts: { all?: boolean; queue: string }, c: Command) => {
+      const { SqliteQueue } = await import('../../stores/sqlite/queue.js');
       if (!opts.all && ids.length === 0) throw new UsageError('give message ids, or --all');
       if (opts.all && ids.length > 0) throw new UsageError('give message ids or --all, not both');
       await withRuntime(c, async (rt) => {

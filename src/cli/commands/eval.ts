@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { loadScenario, scenarioFiles } from '../../eval/load.js';
-import { renderEvalTable } from '../../eval/report.js';
-import { runScenario, type ScenarioOutcome } from '../../eval/runner.js';
-import { createAgentService } from '../../service.js';
+import type { ScenarioOutcome } from '../../eval/runner.js';
 import type { GlobalOptions } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -14,6 +11,12 @@ export function registerEval(program: Command): void {
     .option('--min-pass-rate <rate>', 'required fraction of scenarios passing (0..1)', '1')
     .option('--json', 'print the outcomes as JSON')
     .action(async (paths: string[], opts: { minPassRate: string; json?: boolean }, cmd: Command) => {
+      const [{ loadScenario, scenarioFiles }, { renderEvalTable }, { runScenario }, { createAgentService }] = await Promise.all([
+        import('../../eval/load.js'),
+        import('../../eval/report.js'),
+        import('../../eval/runner.js'),
+        import('../../service.js'),
+      ]);
       const min = Number(opts.minPassRate);
       if (!(min >= 0 && min <= 1)) throw new UsageError('--min-pass-rate must be a number between 0 and 1');
       const g = cmd.optsWithGlobals<GlobalOptions>();

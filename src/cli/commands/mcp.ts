@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createAuthenticator, LOCAL_USER } from '../../ingress/auth.js';
-import { createRateLimiter } from '../../ingress/rate-limit.js';
-import { startMcpHttpServer } from '../../mcp/http.js';
-import { createLoreMcpServer, type LoreMcpDeps } from '../../mcp/server.js';
-import { createRuntime } from '../../runtime.js';
-import { createAgentService } from '../../service.js';
-import { configFrom } from '../context.js';
+import { assembleFrom } from '../context.js';
 import { UsageError } from '../errors.js';
+
+// The MCP SDK and the runtime are imported inside the action: `lore --help` loads none of them.
 
 /** Resolves on SIGINT/SIGTERM (or when `also` resolves, e.g. the stdio client went away). */
 function untilStopped(also?: Promise<void>): Promise<void> {
@@ -33,12 +28,22 @@ export function registerMcp(program: Command): void {
     .action(async (opts: { transport: string; host?: string; port: string }, cmd: Command) => {
       if (opts.transport !== 'stdio' && opts.transport !== 'http') throw new UsageError('--transport must be stdio or http');
       if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535) throw new UsageError('--port must be a number');
-      const config = configFrom(cmd);
+      const [{ StdioServerTransport }, { createAuthenticator, LOCAL_USER }, { createRateLimiter }, { startMcpHttpServer }, { createLoreMcpServer }, { createAgentService }] = await Promise.all([
+        import('@modelcontextprotocol/sdk/server/stdio.js'),
+        import('../../ingress/auth.js'),
+        import('../../ingress/rate-limit.js'),
+        import('../../mcp/http.js'),
+        import('../../mcp/server.js'),
+        import('../../service.js'),
+      ]);
+      // The config file's agent (its tools, MCP servers, prompt) answers `ask`, as in `lore serve`.
       // stdout carries the protocol in stdio mode: logs already go to stderr; spans must not print.
-      const traceExporter = opts.transport === 'stdio' && config.telemetry.exporter === 'console' ? 'none' : undefined;
-      const rt = createRuntime(config, traceExporter ? { traceExporter } : {});
+      const probe = await assembleFrom(cmd);
+      const stdioConsole = opts.transport === 'stdio' && probe.config.telemetry.exporter === 'console';
+      const assembled = stdioConsole ? (await probe.close(), await assembleFrom(cmd, { 'telemetry.exporter': 'none' })) : probe;
+      const { rt, config } = assembled;
       const svc = createAgentService(rt);
-      const deps: LoreMcpDeps = { runner: svc, knowledge: rt.knowledge, topK: config.memory.topK, logger: rt.logger };
+      const deps = { runner: svc, knowledge: rt.knowledge, topK: config.memory.topK, logger: rt.logger };
       try {
         if (opts.transport === 'stdio') {
           const local = { tenantId: config.tenant, userId: LOCAL_USER };
@@ -63,7 +68,7 @@ export function registerMcp(program: Command): void {
         }
       } finally {
         await svc.close();
-        rt.close();
+        await assembled.close();
       }
     });
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { SqliteEvaluationStore } from '../../stores/sqlite/evaluation-store.js';
 import { UsageError } from '../errors.js';
 import { withRuntime, withService } from '../context.js';
 
@@ -11,6 +10,7 @@ export function registerReview(program: Command): void {
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
     .action(async (opts: { limit: string; json?: boolean }, c: Command) => {
+      const { SqliteEvaluationStore } = await import('../../stores/sqlite/evaluation-store.js');
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
       await withRuntime(c, async (rt) => {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { computeStats } from '../../telemetry/stats.js';
 import { withRuntime } from '../context.js';
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`);
@@ -11,6 +10,7 @@ export function registerStats(program: Command): void {
     .option('--all-tenants', 'all tenants instead of the configured one')
     .option('--json', 'print JSON')
     .action(async (opts: { allTenants?: boolean; json?: boolean }, cmd: Command) => {
+      const { computeStats } = await import('../../telemetry/stats.js');
       await withRuntime(cmd, async (rt) => {
         const s = computeStats(rt.db, { modelId: rt.provider.modelId, prices: rt.prices, ...(opts.allTenants ? {} : { tenantId: rt.config.tenant }) });
         if (opts.json) return console.log(JSON.stringify(s, null, 2));

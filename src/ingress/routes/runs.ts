@@ -4,7 +4,7 @@ import type { Principal } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { notFound, pathId, readJson, readQuery, type Env } from '../http.js';
 import { runSpans, toApproval, toChatResponse, toRun, toSession } from '../present.js';
-import { ApprovalDecisionRequest, ApprovalsQuery, EmptyQuery } from '../schemas.js';
+import { ApprovalDecisionRequest, ApprovalsQuery, EmptyQuery, RunsQuery } from '../schemas.js';
 import { streamRun, wantsEventStream } from '../sse-run.js';
 import type { RunEvent } from '../../workflow/types.js';
 
@@ -51,6 +51,15 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
     await checkOwnSession(deps, p, id);
     const deleted = await deps.sessions.deleteSession({ tenantId: p.tenantId, sessionId: id });
     return c.json({ session_id: id, deleted_turns: deleted });
+  });
+
+  // The caller's runs, newest first (scheduled turns included): summaries; GET /runs/:id has the steps.
+  app.get('/runs', async (c) => {
+    const p = c.get('principal');
+    const q = readQuery(c, RunsQuery);
+    if (!deps.runner.listRuns) return c.json({ runs: [] });
+    const list = await deps.runner.listRuns({ tenantId: p.tenantId, userId: p.userId, limit: q.limit ?? 50, ...(q.session_id ? { sessionId: q.session_id } : {}) });
+    return c.json({ runs: list.filter((r) => r.userId === p.userId).map(toRun) });
   });
 
   app.get('/runs/:id', async (c) => {

@@ -1,4 +1,5 @@
 import type { DocKind, DocStatus, KnowledgeDoc, Provenance } from '../../memory/knowledge-store.js';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
 
 export interface DocRow {
@@ -33,27 +34,30 @@ export function toDoc(r: DocRow): KnowledgeDoc {
   return doc;
 }
 
-/** Prepared statements of the knowledge store, kept apart so the store reads as behaviour. */
+/**
+ * Prepared statements of the knowledge store, kept apart so the store reads as behaviour. Typed
+ * explicitly so the emitted declarations (dist/*.d.ts) can name them.
+ */
 export class KnowledgeStatements {
-  readonly byId;
-  readonly bySource;
-  readonly byHash;
-  readonly list;
-  readonly insertDoc;
-  readonly updateDoc;
-  readonly setStatus;
-  readonly chunksOf;
-  readonly embeddedTexts;
-  readonly insertChunk;
-  readonly reuseChunk;
-  readonly deleteChunk;
-  readonly chunkWithDoc;
-  readonly insertSupersession;
-  readonly supersededBy;
-  readonly otherActiveSuperseder;
-  readonly activeLearningsSupersededBy;
-  readonly insertHistory;
-  readonly history;
+  readonly byId: Statement;
+  readonly bySource: Statement;
+  readonly byHash: Statement;
+  readonly list: Statement;
+  readonly insertDoc: Statement;
+  readonly updateDoc: Statement;
+  readonly setStatus: Statement;
+  readonly chunksOf: Statement;
+  readonly embeddedTexts: Statement;
+  readonly insertChunk: Statement;
+  readonly reuseChunk: Statement;
+  readonly deleteChunk: Statement;
+  readonly chunkWithDoc: Statement;
+  readonly insertSupersession: Statement;
+  readonly supersededBy: Statement;
+  readonly otherActiveSuperseder: Statement;
+  readonly activeLearningsSupersededBy: Statement;
+  readonly insertHistory: Statement;
+  readonly history: Statement;
 
   constructor(db: SqliteDatabase) {
     this.byId = db.prepare('SELECT * FROM documents WHERE tenant_id = ? AND id = ?');

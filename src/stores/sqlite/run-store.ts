@@ -58,6 +58,9 @@ export class SqliteRunStore implements RunStore {
       byStatus: db.prepare(`SELECT run_id FROM workflow_runs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, run_id LIMIT ?`).pluck(),
       latest: db.prepare(`SELECT * FROM workflow_runs WHERE tenant_id = ? AND session_id = ? AND run_id != ?
         ORDER BY created_at DESC, run_id DESC LIMIT 1`),
+      list: db.prepare(`SELECT * FROM workflow_runs WHERE tenant_id = @tenant
+          AND (@user IS NULL OR user_id = @user) AND (@session IS NULL OR session_id = @session)
+        ORDER BY created_at DESC, run_id DESC LIMIT @limit`),
       getProgress: db.prepare('SELECT data FROM workflow_progress WHERE run_id = ? AND step = ?').pluck(),
       saveProgress: db.prepare(`INSERT INTO workflow_progress (run_id, step, data, updated_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (run_id, step) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`),
@@ -161,6 +164,11 @@ export class SqliteRunStore implements RunStore {
   async latestRun(p: { tenantId: string; sessionId: string; excludeRunId?: string }): Promise<RunRecord | null> {
     const row = this.s.latest.get(p.tenantId, p.sessionId, p.excludeRunId ?? '') as RunRow | undefined;
     return row ? runFromRow(row, []) : null;
+  }
+
+  async listRuns(p: { tenantId: string; userId?: string; sessionId?: string; limit: number }): Promise<RunRecord[]> {
+    const rows = this.s.list.all({ tenant: p.tenantId, user: p.userId ?? null, session: p.sessionId ?? null, limit: p.limit }) as RunRow[];
+    return rows.map((r) => runFromRow(r, []));
   }
 
   async getProgress<T>(p: { runId: string; step: string }): Promise<T | null> {

@@ -1,0 +1,97 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../config.js';
+import type { AgentDefinition } from './definition.js';
+
+/** Looked for, in this order, in the working directory. */
+export const CONFIG_FILE_NAMES = ['lore.config.ts', 'lore.config.mts', 'lore.config.js', 'lore.config.mjs', 'lore.config.json'] as const;
+
+export interface LoadedConfigFile {
+  /** Absolute path of the file. */
+  path: string;
+  /** The file name, used to say where an error is. */
+  label: string;
+  definition: AgentDefinition;
+}
+
+/** The config file to use: `explicit` (must exist) or the first of CONFIG_FILE_NAMES in `cwd`; undefined if none. */
+export function findConfigFile(cwd: string, explicit?: string): string | undefined {
+  if (explicit) {
+    const path = isAbsolute(explicit) ? explicit : resolve(cwd, explicit);
+    if (!existsSync(path)) throw new ConfigError(`--config: file not found: ${path}`);
+    return path;
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const path = resolve(cwd, name);
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+/**
+ * Load a config file's definition: its default export (an object or a function returning one,
+ * possibly async). TypeScript files are compiled on the fly by jiti (the loader ESLint and
+ * Tailwind use for their TS configs), so no TypeScript tooling is needed at run time. In a .json
+ * config, `tools` holds module paths (relative to the file), imported here.
+ */
+export async function loadConfigFile(path: string): Promise<LoadedConfigFile> {
+  const label = basename(path);
+  let definition: unknown;
+  if (path.endsWith('.json')) {
+    try {
+      definition = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`${label}: not valid JSON (${(e as Error).message})`);
+    }
+    definition = await resolveToolModules(definition, dirname(path), label);
+  } else {
+    let mod: unknown;
+    try {
+      mod = await importModule(path);
+    } catch (e) {
+      throw new ConfigError(`${label}: could not be loaded: ${(e as Error).message}`);
+    }
+    definition = (mod as { default?: unknown })?.default ?? mod;
+    if (typeof definition === 'function') definition = await (definition as () => unknown)();
+    definition = await resolveToolModules(definition, dirname(path), label);
+  }
+  if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
+    throw new ConfigError(`${label}: expected the default export to be an object (export default defineConfig({ … }))`);
+  }
+  return { path, label, definition: definition as AgentDefinition };
+}
+
+/** .ts/.mts through jiti; plain JavaScript through Node's own import. */
+async function importModule(path: string): Promise<unknown> {
+  if (/\.m?ts$/.test(path)) {
+    const { createJiti } = await import('jiti');
+    const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false });
+    return jiti.import(path);
+  }
+  return import(pathToFileURL(path).href);
+}
+
+/** Replace module paths in `tools` by the tools those modules export. */
+async function resolveToolModules(def: unknown, dir: string, label: string): Promise<unknown> {
+  const tools = (def as { tools?: unknown })?.tools;
+  if (!Array.isArray(tools) || !tools.some((t) => typeof t === 'string')) return def;
+  const out: unknown[] = [];
+  for (const [i, t] of tools.entries()) {
+    if (typeof t !== 'string') {
+      out.push(t);
+      continue;
+    }
+    const path = isAbsolute(t) ? t : resolve(dir, t);
+    let mod: unknown;
+    try {
+      mod = await importModule(path);
+    } catch (e) {
+      throw new ConfigError(`${label}: tools[${i}]: could not import ${JSON.stringify(t)}: ${(e as Error).message}`);
+    }
+    const exported = (mod as { default?: unknown })?.default;
+    if (exported === undefined) throw new ConfigError(`${label}: tools[${i}]: ${JSON.stringify(t)} has no default export (a tool or an array of tools)`);
+    out.push(...(Array.isArray(exported) ? exported : [exported]));
+  }
+  return { ...(def as object), tools: out };
+}
