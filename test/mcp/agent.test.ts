@@ -78,3 +78,26 @@ describe('MCP tools in an agent turn', () => {
     expect(r.answer).toMatch(/warehouse API is down/);
   });
 });
+
+describe('mcpServers in an agent definition (config file or createAgent)', () => {
+  it('lists the servers’ tools in the agent and answers through them; a bad entry names its key path', async () => {
+    const { createAgent } = await import('../../src/index.js');
+    const tmp = tempDir('lore-mcp-def-');
+    const server = await startHttpMcpServer();
+    try {
+      const agent = await createAgent({ dataDir: tmp.dir, logLevel: 'silent', evaluate: false, mcpServers: { shop: { transport: 'http', url: server.url } } });
+      try {
+        expect(agent.runtime.tools.names()).toEqual(expect.arrayContaining(['shop__lookup_order', 'shop__issue_refund']));
+        const r = await agent.ask('Use the shop to lookup order A-1001, please.', { sessionId: 's1' });
+        expect(r.toolCalls).toMatchObject([{ name: 'shop__lookup_order', status: 'success' }]);
+        expect(server.state.calls).toEqual([{ name: 'lookup_order', args: { order_id: 'A-1001' } }]);
+      } finally {
+        await agent.close();
+      }
+      await expect(createAgent({ dataDir: tmp.dir, logLevel: 'silent', mcpServers: { shop: { transport: 'carrier-pigeon' } } })).rejects.toThrow(/mcpServers\.shop\.transport/);
+    } finally {
+      await server.close();
+      tmp.cleanup();
+    }
+  });
+});
