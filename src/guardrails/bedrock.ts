@@ -71,7 +71,7 @@ export function mapApplyGuardrail(res: Pick<ApplyGuardrailCommandOutput, 'action
   // A block's output is the guardrail's canned message, not the user's text: keep ours (it was
   // redacted by any guard before this one). Only an anonymisation rewrites the text.
   const out = res.outputs?.map((o) => o.text ?? '').join('') ?? '';
-  return { action, text: action === 'redact' && out ? ourPlaceholders(canonicalText(out)) : input, findings };
+  return { action, text: action === 'redact' && out ? ourPlaceholders(canonicalText(out)) : input, findings, ...(action === 'block' && out ? { message: out } : {}) };
 }
 
 export function createBedrockGuardrail(opts: BedrockGuardOptions): Guardrail {

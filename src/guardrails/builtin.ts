@@ -63,7 +63,8 @@ export function createBuiltinGuardrail(opts: BuiltinGuardOptions = {}): Guardrai
       }
       const toRedact = pii.filter((s) => SECRET_KINDS.has(s.kind) || !keepPii);
       const action = strongest(findings.map((f) => f.action));
-      return { action, text: toRedact.length ? applyRedaction(text, toRedact) : text, findings };
+      const denied = topics.find((t) => findings.some((f) => f.category === 'denied_topic' && f.kind === t.topic.name));
+      return { action, text: toRedact.length ? applyRedaction(text, toRedact) : text, findings, ...(denied ? { message: refusalFor(denied.topic) } : {}) };
     },
   };
 }

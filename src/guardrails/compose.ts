@@ -13,14 +13,16 @@ export function composeGuardrails(guards: Guardrail[]): Guardrail {
       let text = req.text;
       const findings: ScreenResult['findings'] = [];
       const actions: ScreenResult['action'][] = [];
+      let message: string | undefined;
       for (const g of guards) {
         const r = await g.screen({ ...req, text });
         text = r.text;
         actions.push(r.action);
+        message ??= r.message;
         findings.push(...r.findings);
         if (r.action === 'block') break;
       }
-      return { action: strongest(actions), text, findings };
+      return { action: strongest(actions), text, findings, ...(message ? { message } : {}) };
     },
   };
 }

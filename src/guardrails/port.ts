@@ -56,6 +56,8 @@ export interface ScreenResult {
   /** The normalised text, with PII replaced by placeholders when action is `redact`. Store this, never the input. */
   text: string;
   findings: Finding[];
+  /** For a block: what to tell the user (a denied topic's refusal, a Bedrock guardrail's blocked message). */
+  message?: string;
 }
 
 export interface Guardrail {

@@ -1,0 +1,58 @@
+import { canonicalText } from './normalize.js';
+import { applyRedaction, findPii } from './pii.js';
+
+/** Characters held back: longer than any PII string a detector matches in one piece (keys excepted, see below). */
+const HOLD = 96;
+/** Released text kept as context for label-dependent detectors (they look ≤ 40 characters back). */
+const CONTEXT = 64;
+
+/**
+ * PII masking for a text stream. A PII string can be split across deltas ("4111 1111" + " 1111
+ * 1111"), so the tail is held back: text is released only up to a whitespace at least HOLD
+ * characters before the end, and never inside a detected span (an unterminated private-key block
+ * or a token still growing spans to the end, so it is held until complete). What is released is
+ * exactly what the whole-answer masking gives for the same text.
+ */
+export class PiiStreamMasker {
+  private buf = '';
+  /** The last released characters (unredacted): labels like "phone number is" decide what follows. */
+  private ctx = '';
+
+  private spans() {
+    const n = this.ctx.length;
+    return findPii(this.ctx + this.buf)
+      .filter((s) => s.start >= n)
+      .map((s) => ({ ...s, start: s.start - n, end: s.end - n }));
+  }
+
+  push(delta: string): string {
+    this.buf += delta;
+    if (this.buf.length <= HOLD) return '';
+    const text = canonicalText(this.buf);
+    if (text !== this.buf) this.buf = text; // offsets below are in the canonical text
+    const spans = this.spans();
+    let cut = this.buf.length - HOLD;
+    while (cut > 0 && !/\s/.test(this.buf[cut - 1]!)) cut--;
+    for (const s of [...spans].reverse()) if (s.start < cut && cut < s.end) cut = s.start;
+    while (cut > 0 && !/\s/.test(this.buf[cut - 1]!)) cut--;
+    if (cut <= 0) return '';
+    const out = applyRedaction(this.buf.slice(0, cut), spans.filter((s) => s.end <= cut));
+    this.ctx = (this.ctx + this.buf.slice(0, cut)).slice(-CONTEXT);
+    this.buf = this.buf.slice(cut);
+    return out;
+  }
+
+  flush(): string {
+    this.buf = canonicalText(this.buf);
+    const out = applyRedaction(this.buf, this.spans());
+    this.buf = '';
+    this.ctx = '';
+    return out;
+  }
+}
+
+/** The whole-answer form: what a stream masked chunk by chunk adds up to. */
+export function maskPii(text: string): string {
+  const t = canonicalText(text);
+  return applyRedaction(t, findPii(t));
+}
