@@ -1,7 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { ErrorCode } from '../errors.js';
 import { defaultGuardrail } from '../guardrails/from-config.js';
-import type { Guardrail } from '../guardrails/port.js';
+import { toGuardRecord, type GuardRecord, type Guardrail } from '../guardrails/port.js';
 import { maskPii } from '../guardrails/stream-mask.js';
 import type { LearningOutcome } from '../learning/updater.js';
 import { applyLearnings } from '../learning/updater.js';
@@ -105,7 +105,7 @@ export function reason(
  * they are part of this step's recorded output; the learning stage screens them again in full.
  * Idempotent: the store skips turns already written for this run.
  */
-export async function handleResponse(deps: TurnDeps, input: TurnInput, result: AgentResult): Promise<TurnOutput & { guard?: { action: string; kinds: string[] } }> {
+export async function handleResponse(deps: TurnDeps, input: TurnInput, result: AgentResult): Promise<TurnOutput & { guard?: GuardRecord }> {
   const extracted = extractLearnings(result.text);
   const raw = extracted.text || (result.error ? result.error.message : '');
   const screened = raw ? await guardOf(deps).screen({ text: raw, stage: 'output', tenantId: input.tenantId, userId: input.userId, runId: input.runId }) : undefined;
@@ -127,7 +127,7 @@ export async function handleResponse(deps: TurnDeps, input: TurnInput, result: A
     iterations: result.iterations,
     stopReason: result.stopReason,
     ...(result.error ? { error: result.error } : {}),
-    ...(screened && screened.action !== 'allow' ? { guard: { action: screened.action, kinds: [...new Set(screened.findings.map((f) => f.kind))] } } : {}),
+    ...(screened && screened.findings.length ? { guard: toGuardRecord(screened) } : {}),
   };
 }
 

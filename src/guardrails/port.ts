@@ -65,6 +65,22 @@ export interface Guardrail {
   screen(req: ScreenRequest): Promise<ScreenResult>;
 }
 
+/** A verdict as recorded on a run (step JSON, GET /runs/:id): kinds and categories, never text. */
+export interface GuardRecord {
+  action: GuardAction;
+  findings: Array<Pick<Finding, 'kind' | 'category' | 'action' | 'source' | 'via'>>;
+  /** The refusal shown for a block. */
+  message?: string;
+}
+
+export function toGuardRecord(r: ScreenResult): GuardRecord {
+  return {
+    action: r.action,
+    findings: r.findings.map((f) => ({ kind: f.kind, category: f.category, action: f.action, source: f.source, ...(f.via ? { via: f.via } : {}) })),
+    ...(r.message ? { message: r.message } : {}),
+  };
+}
+
 export function strongest(actions: GuardAction[]): GuardAction {
   return actions.reduce<GuardAction>((a, b) => (ACTION_RANK[b] > ACTION_RANK[a] ? b : a), 'allow');
 }

@@ -1,4 +1,5 @@
 import type { LoreConfig } from '../config.js';
+import type { Guardrail } from '../guardrails/port.js';
 import type { KnowledgeStore } from '../memory/knowledge-store.js';
 import type { SessionStore } from '../memory/session-store.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -19,6 +20,8 @@ export interface AppDeps {
   sessions: SessionStore;
   knowledge: KnowledgeStore;
   feedback: FeedbackStore;
+  /** Screens ingested documents and feedback comments; the built-in detectors when absent. */
+  guard?: Guardrail;
   /** Called after a rating is stored (the evaluator re-merges the run's quality score). */
   onFeedback?: (runId: string) => void;
   /** Without a queue, `"async": true` is refused with a 400. */

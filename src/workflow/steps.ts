@@ -1,6 +1,8 @@
 import { buildTurnContext, handleResponse, updateKnowledge } from '../agent/turn.js';
 import { httpStatusFor, LoreError, type ErrorCode } from '../errors.js';
+import { emptyUsage } from '../models/types.js';
 import { awaitApprovalStep } from './approvals.js';
+import { guardRecord, inputVerdict, refusalAnswer, withheldUserTurn } from './guard-step.js';
 import { feedbackAnswer, feedbackSentiment, classifyIntent, validateMessage } from './intent.js';
 import { agentResultOf, reasonStep } from './reason-step.js';
 import type { ContextOutput, DispatchOutput, FailureOutput, FeedbackOutput, KnowledgeOutput, ResponseOutput, RunData } from './run-data.js';
@@ -20,8 +22,27 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
   };
 
   const Dispatch = async (data: RunData, ctx: StepContext): Promise<DispatchOutput> => {
-    const message = validateMessage(data.input.message);
-    return classifyIntent(turn.provider, message, ctx.signal);
+    const { input } = data;
+    const message = validateMessage(input.message);
+    const verdict = await inputVerdict(turn, input, deps.inputVerdict?.(input.runId), ctx.signal);
+    const guard = verdict.findings.length || verdict.action !== 'allow' ? guardRecord(verdict) : undefined;
+    if (guard && (verdict.action === 'block' || verdict.action === 'hold')) {
+      const kinds = [...new Set(guard.findings.map((f) => f.kind))];
+      const categories = [...new Set(guard.findings.map((f) => f.category))];
+      deps.operator({ type: 'guardrail_flagged', runId: input.runId, tenantId: input.tenantId, userId: input.userId, stage: 'input', action: verdict.action, kinds, categories, at: deps.now() });
+    }
+    if (verdict.action === 'block') return { intent: 'question', usage: emptyUsage(), blocked: true, ...(guard ? { guard } : {}) };
+    return { ...(await classifyIntent(turn.provider, message, ctx.signal)), blocked: false, ...(guard ? { guard } : {}) };
+  };
+
+  /** A blocked message: a safe answer, recorded in the session without the message itself. */
+  const Refuse = async (data: RunData): Promise<ResponseOutput> => {
+    const { input } = data;
+    const guard = need(data.dispatch?.guard, 'the input guardrail verdict');
+    const answer = refusalAnswer(guard);
+    const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turn.settings.sessionTtlSeconds, inputTokens: 0, outputTokens: 0 };
+    await turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: withheldUserTurn(guard) }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] });
+    return { answer, learnings: [], hasLearnings: false, guard };
   };
 
   const RecordFeedback = async (data: RunData): Promise<FeedbackOutput> => {
@@ -67,7 +88,19 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
 
   const HandleResponse = async (data: RunData): Promise<ResponseOutput> => {
     const out = await handleResponse(turn, data.input, agentResultOf(need(data.reason, 'the Reason output')));
-    return { answer: out.answer, learnings: out.learnings, hasLearnings: out.learnings.length > 0, ...(out.error ? { error: out.error } : {}) };
+    if (out.guard && (out.guard.action === 'block' || out.guard.action === 'hold')) {
+      const { input } = data;
+      const kinds = [...new Set(out.guard.findings.map((f) => f.kind))];
+      const categories = [...new Set(out.guard.findings.map((f) => f.category))];
+      deps.operator({ type: 'guardrail_flagged', runId: input.runId, tenantId: input.tenantId, userId: input.userId, stage: 'output', action: out.guard.action, kinds, categories, at: deps.now() });
+    }
+    return {
+      answer: out.answer,
+      learnings: out.learnings,
+      hasLearnings: out.learnings.length > 0,
+      ...(out.error ? { error: out.error } : {}),
+      ...(out.guard ? { guard: out.guard } : {}),
+    };
   };
 
   const UpdateKnowledge = async (data: RunData, ctx: StepContext): Promise<KnowledgeOutput> => {
@@ -91,7 +124,7 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     return { ...error, answer: failureAnswer(error.code) };
   };
 
-  return { Dispatch, RecordFeedback, BuildContext, Reason, AwaitApproval, HandleResponse, UpdateKnowledge, HandleError };
+  return { Dispatch, Refuse, RecordFeedback, BuildContext, Reason, AwaitApproval, HandleResponse, UpdateKnowledge, HandleError };
 }
 
 const isErrorCode = (s: unknown): s is ErrorCode => typeof s === 'string' && s in httpStatusFor;

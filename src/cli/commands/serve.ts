@@ -72,6 +72,7 @@ export function registerServe(program: Command): void {
           runner,
           sessions: rt.sessions,
           knowledge: rt.knowledge,
+          guard: rt.guard,
           feedback: new SqliteFeedbackStore(rt.db),
           onFeedback: (runId) => void evaluator.refreshQuality(runId),
           queue,
