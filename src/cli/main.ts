@@ -6,6 +6,7 @@ import { registerChat } from './commands/chat.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEval } from './commands/eval.js';
+import { registerGdpr } from './commands/gdpr.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLearnings } from './commands/learnings.js';
 import { registerReview } from './commands/review.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerReview(program);
   registerStats(program);
   registerDlq(program);
+  registerGdpr(program);
   return program;
 }
 

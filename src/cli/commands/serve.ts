@@ -1,3 +1,4 @@
+import { eraseUserData } from '../../stores/sqlite/gdpr.js';
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { loadConfig, type LoreConfig } from '../../config.js';
@@ -73,6 +74,7 @@ export function registerServe(program: Command): void {
           sessions: rt.sessions,
           knowledge: rt.knowledge,
           guard: rt.guard,
+          eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p),
           feedback: new SqliteFeedbackStore(rt.db),
           onFeedback: (runId) => void evaluator.refreshQuality(runId),
           queue,

@@ -114,8 +114,8 @@ export const PII_CASES: PiiCase[] = [
 
 /** Look-alikes: nothing in these may be redacted or blocked. */
 export const PII_BENIGN: string[] = [
-  'Part number 123-45-6789 is out of stock until May.',
-  'Order #4111111111111111 shipped yesterday.',
+  'Part number 231-45-6788 is out of stock until May.',
+  'Order #4111111111111236 shipped yesterday.',
   'Call our support line at 1-800-555-0199 for help.',
   'The toll-free number is (888) 555-0123.',
   'Dial 1 (877) 555 0142 for billing questions.',
@@ -176,7 +176,7 @@ export const PII_BENIGN: string[] = [
   'The API key rotation happens every 30 days.',
   'Set the token lifetime to 3600 seconds.',
   'He was born in 1980 and joined us in 2010.',
-  'Our company was founded on March 3, 1979.',
+  'Our company was founded on March 9, 1981.',
   'The deadline is 07/22/2025.',
   'Passport photos must be 35x45 mm.',
   "A driver's license is required for the company car.",
