@@ -1,5 +1,6 @@
-import { buildTurnContext, handleResponse, updateKnowledge } from '../agent/turn.js';
+import { buildTurnContext, guardOf, handleResponse, updateKnowledge } from '../agent/turn.js';
 import { httpStatusFor, LoreError, type ErrorCode } from '../errors.js';
+import { recordGuardSpan } from '../guardrails/instrument.js';
 import { emptyUsage } from '../models/types.js';
 import { awaitApprovalStep } from './approvals.js';
 import { guardRecord, inputVerdict, refusalAnswer, withheldUserTurn } from './guard-step.js';
@@ -24,7 +25,10 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
   const Dispatch = async (data: RunData, ctx: StepContext): Promise<DispatchOutput> => {
     const { input } = data;
     const message = validateMessage(input.message);
-    const verdict = await inputVerdict(turn, input, deps.inputVerdict?.(input.runId), ctx.signal);
+    const cached = deps.inputVerdict?.(input.runId);
+    const verdict = await inputVerdict(turn, input, cached, ctx.signal);
+    // Reached when the run was created, before its span existed: recorded on the Dispatch span now.
+    if (cached?.findings.length) recordGuardSpan('input', cached, guardOf(turn).name);
     const guard = verdict.findings.length || verdict.action !== 'allow' ? guardRecord(verdict) : undefined;
     if (guard && (verdict.action === 'block' || verdict.action === 'hold')) {
       const kinds = [...new Set(guard.findings.map((f) => f.kind))];
