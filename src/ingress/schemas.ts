@@ -107,6 +107,10 @@ export const Approval = z
   })
   .register(apiSchemas, { id: 'Approval' });
 
+export const ErasureResponse = z
+  .object({ erasure_id: z.string(), tenant_id: z.string(), erased_at: z.string(), counts: z.record(z.string(), z.number()).describe('rows removed or scrubbed, per table') })
+  .register(apiSchemas, { id: 'ErasureResponse' });
+
 const GuardRecord = z.object({
   action: z.enum(['allow', 'redact', 'hold', 'block']),
   findings: z.array(z.object({ kind: z.string(), category: z.string(), action: z.string(), source: z.string(), via: z.string().optional() })),
