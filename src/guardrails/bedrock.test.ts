@@ -3,6 +3,8 @@ import { startGuardrailServer, type GuardrailServer } from '../../test/servers/g
 import { createBedrockGuardrail } from './bedrock.js';
 import { createBuiltinGuardrail } from './builtin.js';
 import { composeGuardrails } from './compose.js';
+import { loadConfig } from '../config.js';
+import { createGuardrail } from './from-config.js';
 
 let server: GuardrailServer;
 beforeAll(async () => {
@@ -60,6 +62,17 @@ describe('Bedrock ApplyGuardrail adapter (local wire-format server)', () => {
     const blocked = await g.screen({ text: 'Tell me about CompetitorX', stage: 'input', tenantId: 't' });
     expect(blocked.action).toBe('block');
     expect(blocked.findings.at(-1)).toMatchObject({ kind: 'custom_word', source: 'bedrock' });
+  });
+
+  it('is selected by config and composed after the built-in detectors', async () => {
+    expect(() => loadConfig({ LORE_GUARDRAIL_PROVIDER: 'bedrock' })).toThrow(/LORE_BEDROCK_GUARDRAIL_ID/);
+    const config = loadConfig({ LORE_GUARDRAIL_PROVIDER: 'bedrock', LORE_BEDROCK_GUARDRAIL_ID: 'gr-test', LORE_BEDROCK_GUARDRAIL_VERSION: '7', LORE_BEDROCK_ENDPOINT: server.url });
+    const g = createGuardrail(config, { credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test-secret' } });
+    expect(g.name).toBe('builtin+bedrock');
+    const r = await g.screen({ text: 'my SSN is 123-45-6789, which stocks should I buy?', stage: 'input', tenantId: 't' });
+    expect(server.requests.at(-1)).toMatchObject({ path: '/guardrail/gr-test/version/7/apply', body: { content: [{ text: { text: 'my SSN is [SSN], which stocks should I buy?' } }] } });
+    expect(r).toMatchObject({ action: 'block', text: 'my SSN is [SSN], which stocks should I buy?', message: 'Sorry, the model cannot answer this question.' });
+    expect(r.findings.map((f) => `${f.source}:${f.kind}`)).toEqual(['builtin:ssn', 'bedrock:Investments']);
   });
 
   it('errors keep their meaning: throttling is retryable, an unknown guardrail is not', async () => {

@@ -1,4 +1,5 @@
 import type { LoreConfig } from '../config.js';
+import type { BedrockCredentials } from '../models/bedrock-client.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { LoreMetrics } from '../telemetry/metrics.js';
 import { createBedrockGuardrail } from './bedrock.js';
@@ -12,7 +13,7 @@ import type { Guardrail } from './port.js';
  * redaction do not depend on a network call; with provider `bedrock` the (already redacted) text
  * then goes to ApplyGuardrail for the account's topics, filters and entity types.
  */
-export function createGuardrail(config: Pick<LoreConfig, 'guardrails' | 'modelCall'>, o: { metrics?: LoreMetrics; logger?: Logger } = {}): Guardrail {
+export function createGuardrail(config: Pick<LoreConfig, 'guardrails' | 'modelCall'>, o: { metrics?: LoreMetrics; logger?: Logger; credentials?: BedrockCredentials } = {}): Guardrail {
   const g = config.guardrails;
   const guards: Guardrail[] = [createBuiltinGuardrail({ deniedTopics: g.deniedTopics, piiMode: g.piiMode, personalOptOut: g.personalOptOut })];
   if (g.provider === 'bedrock' && g.bedrockGuardrailId) {
@@ -23,6 +24,7 @@ export function createGuardrail(config: Pick<LoreConfig, 'guardrails' | 'modelCa
         region: config.modelCall.region,
         timeoutMs: config.modelCall.timeoutMs,
         ...(config.modelCall.endpoint ? { endpoint: config.modelCall.endpoint } : {}),
+        ...(o.credentials ? { credentials: o.credentials } : {}),
       }),
     );
   }
