@@ -1,5 +1,6 @@
 import { canonicalText } from './normalize.js';
-import { applyRedaction, findPii } from './pii.js';
+import { applyRedaction, findPii, SECRET_KINDS } from './pii.js';
+import type { GuardRecord } from './port.js';
 
 /** Characters held back: longer than any PII string a detector matches in one piece (keys excepted, see below). */
 const HOLD = 96;
@@ -49,6 +50,17 @@ export class PiiStreamMasker {
     this.ctx = '';
     return out;
   }
+}
+
+/** maskPii, plus the verdict to record when something was masked (kinds only). */
+export function maskAnswer(text: string): { text: string; guard?: GuardRecord } {
+  const t = canonicalText(text);
+  const found = findPii(t);
+  if (!found.length) return { text: t };
+  return {
+    text: applyRedaction(t, found),
+    guard: { action: 'redact', findings: found.map((s) => ({ kind: s.kind, category: SECRET_KINDS.has(s.kind) ? 'secret' : 'pii', action: 'redact', source: 'builtin' })) },
+  };
 }
 
 /** The whole-answer form: what a stream masked chunk by chunk adds up to. */

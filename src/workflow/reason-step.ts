@@ -1,5 +1,6 @@
 import { LearningStreamFilter } from '../agent/learning-tags.js';
-import { maskPii, PiiStreamMasker } from '../guardrails/stream-mask.js';
+import { recordGuardSpan } from '../guardrails/instrument.js';
+import { maskAnswer, PiiStreamMasker } from '../guardrails/stream-mask.js';
 import type { AgentResult, ToolCallLog } from '../agent/loop-types.js';
 import { reason } from '../agent/turn.js';
 import { LoreError } from '../errors.js';
@@ -130,9 +131,12 @@ function resultBlock(log: ToolCallLog) {
 
 function toOutput(r: AgentResult, prog: ReasonProgress): ReasonOutput {
   const awaiting = r.stopReason === 'awaiting_approval';
+  // Checkpointed as this step's output: masked here (as the stream was), screened in full by HandleResponse.
+  const masked = maskAnswer(r.text);
+  if (masked.guard) recordGuardSpan('output', masked.guard, 'builtin');
   return {
-    // Checkpointed as this step's output: masked here, screened in full by HandleResponse.
-    text: maskPii(r.text),
+    text: masked.text,
+    ...(masked.guard ? { outputGuard: masked.guard } : {}),
     stopReason: r.stopReason,
     awaitingApproval: awaiting,
     pendingCalls: awaiting ? (r.pendingApprovals ?? []) : [],

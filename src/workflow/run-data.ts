@@ -42,6 +42,8 @@ export interface ReasonOutput {
   usage: Usage;
   iterations: number;
   error?: { code: ErrorCode; message: string };
+  /** PII masked in `text` before it was checkpointed (the output stage proper runs in HandleResponse). */
+  outputGuard?: GuardRecord;
 }
 
 export interface ApprovalOutput {

@@ -91,7 +91,10 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     );
 
   const HandleResponse = async (data: RunData): Promise<ResponseOutput> => {
-    const out = await handleResponse(turn, data.input, agentResultOf(need(data.reason, 'the Reason output')));
+    const reasoned = need(data.reason, 'the Reason output');
+    const handled = await handleResponse(turn, data.input, agentResultOf(reasoned));
+    // PII the Reason step already masked is part of the output verdict too.
+    const out = { ...handled, ...(handled.guard ?? reasoned.outputGuard ? { guard: handled.guard ?? reasoned.outputGuard } : {}) };
     if (out.guard && (out.guard.action === 'block' || out.guard.action === 'hold')) {
       const { input } = data;
       const kinds = [...new Set(out.guard.findings.map((f) => f.kind))];

@@ -63,6 +63,18 @@ describe('input guardrail over /chat (offline model, SQLite, HTTP)', () => {
     expect(r.body.learnings.length).toBe(1);
   });
 
+  it('PII the model repeats from knowledge stored before screening is masked in the stream, the answer and the stored turn', async () => {
+    await s.rt.knowledge.upsertDocument({ tenantId: s.rt.config.tenant, sourceUri: 'docs/payroll.md', kind: 'document', text: '# Payroll\n\nThe escalation contact for payroll is pat.lee@example.com, phone +1 415 555 0109.', actor: 'legacy-import' });
+    const res = await fetch(`${s.url}/chat`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ session_id: 'kb-1', message: 'Who is the escalation contact for payroll?' }) });
+    const sse = await res.text();
+    expect(sse).toContain('TEXT_MESSAGE_CONTENT');
+    expect(sse).toContain('[EMAIL]');
+    expect(sse).not.toMatch(/pat\.lee@|555 0109/);
+    const history = await api('GET', '/sessions/kb-1');
+    expect(JSON.stringify(history.body)).toContain('[PHONE]');
+    expect(JSON.stringify(history.body)).not.toMatch(/pat\.lee@|555 0109/);
+  });
+
   it('denied topics are refused with a clear message', async () => {
     const r = await api('POST', '/chat', { session_id: 'med-1', message: 'What dosage of ibuprofen is safe for me?' });
     expect(r.body.guard.input.findings).toEqual([{ kind: 'medical_advice', category: 'denied_topic', action: 'block', source: 'builtin' }]);
