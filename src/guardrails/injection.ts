@@ -10,7 +10,7 @@ import { screeningVariants } from './normalize.js';
 
 export type InjectionKind = 'instruction_override' | 'role_play' | 'system_token' | 'fake_header' | 'planted_tag' | 'prompt_exfiltration';
 
-const OBJ_EN = '(?:instructions?|prompts?|directives?|guidelines|guardrails|system\\s+(?:prompt|message)|programming|context|constraints|safety\\s+(?:rules|guidelines|filters?))';
+const OBJ_EN = '(?:instructions?|prompts?|directives?|guidelines|guidance|orders|commands|guardrails|system\\s+(?:prompt|message)|programming|context|constraints|safety\\s+(?:rules|guidelines|filters?))';
 const QUAL_EN = '(?:all|any|every|the|your|my|these|those|previous|prior|above|earlier|preceding|original|initial|system|old|existing|current|safety|\\s)*';
 
 const LATIN: Array<[InjectionKind, RegExp]> = [
@@ -22,7 +22,21 @@ const LATIN: Array<[InjectionKind, RegExp]> = [
   ['instruction_override', /\bfrom\s+now\s+on,?\s+(?:you\s+(?:will|must|shall|should|are|have)|ignore|always\s+(?:skip|approve|bypass|ignore)|never\s+(?:check|verify|ask|refuse))/],
   ['instruction_override', /\b(?:always|automatically)\s+(?:approve|authori[sz]e)\s+(?:all|every|any)\b/],
   ['instruction_override', /\b(?:skip|bypass|disable|turn\s+off|circumvent)\s+(?:all\s+|the\s+|any\s+|your\s+)*(?:approval|security|safety|fraud|compliance|verification|kyc|aml|content)\s+(?:checks?|filters?|steps?|process|rules|guardrails?)\b/],
+  // "Forget everything you were told", "your previous directives are void", "safety mode off"
+  ['instruction_override', /\b(?:ignore|disregard|forget|set\s+aside|put\s+aside|drop|abandon|discard|throw\s+out|wipe)\s+(?:everything|all(?:\s+of)?\s+(?:that|what|this)|anything|whatever)\s+(?:you\s+(?:were|have\s+been|'ve\s+been|got)\s+(?:told|instructed|given|programmed|taught|asked)|(?:that\s+)?(?:came|comes|was\s+said)\s+(?:above|before)|above|before|previously|earlier|so\s+far|up\s+to\s+now)/],
+  ['instruction_override', /\b(?:your|the|all|any)\s+(?:previous|prior|earlier|original|old|initial|system|existing)\s+(?:instructions|directives|rules|guidelines|guidance|orders|prompts?)\s+(?:are|is|have\s+been|has\s+been)\s+(?:now\s+)?(?:void|null|cancell?ed|revoked|obsolete|overridden|lifted|suspended|replaced|invalid|no\s+longer\s+(?:valid|in\s+effect|apply|applicable|active))/],
+  ['instruction_override', /\b(?:system|admin|administrator|developer|root|sudo)\s+override\b|\b(?:safety|compliance|content|moderation|filtering|filters?|guardrails?|restrictions?|censorship|ethics)\s+(?:mode\s+)?(?:is\s+)?(?:now\s+)?(?:off|disabled|deactivated|suspended|lifted)\b/],
+  // Refusing to comply with the assistant's rules, in any wording of "do not follow"
+  ['instruction_override', new RegExp(`\\b(?:pay\\s+no\\s+attention\\s+to|stop\\s+(?:following|obeying|applying)|no\\s+longer\\s+(?:follow|obey|apply)|quit\\s+following|do\\s+not\\s+(?:follow|obey|apply)|don'?t\\s+(?:follow|obey|apply)|disobey|break|violate)\\s+${QUAL_EN}(?:of\\s+)?(?:the\\s+|your\\s+)?(?:rules|policies|restrictions|${OBJ_EN.slice(3, -1)})`)],
+  ['instruction_override', /\b(?:your|the|all)\s+(?:safety\s+|content\s+|security\s+)?(?:instructions|rules|guidelines|guidance|restrictions|filters|guardrails|polic(?:y|ies))\s+(?:have|has)\s+been\s+(?:lifted|removed|disabled|suspended|revoked|cancell?ed|switched\s+off|turned\s+off)/],
+  ['instruction_override', /\b(?:pretend|imagine|assume|act\s+as\s+if|suppose)\s+(?:that\s+)?(?:the\s+|your\s+|there\s+(?:is|are)\s+no\s+)(?:safety\s+|content\s+|security\s+|approval\s+)?(?:polic(?:y|ies)|rules|guidelines|restrictions|filters|guardrails|checks)\b(?:\s+(?:does\s+not|doesn'?t|do\s+not|don'?t)\s+(?:exist|apply)|\s+(?:is|are)\s+(?:gone|disabled|off|suspended))?/],
+  ['instruction_override', /\b(?:answer|respond\s+to|comply\s+with|fulfil+|execute|carry\s+out)\s+(?:every|all|any)\s+(?:requests?|commands?|instructions?|orders?)\s+without\s+(?:checks?|question(?:ing)?|refus(?:al|ing)|restrictions?|filter(?:s|ing)?|hesitation)/],
+  ['role_play', /\b(?:if\s+)?you\s+(?:had|have|were\s+(?:free\s+of|without))\s+no\s+(?:restrictions|rules|filters|guidelines|limits|safety\s+rules)\b/],
+  ['role_play', /\byou\s+are\s+now\s+["“'][^"”'\n]{2,30}["”']/],
+  ['instruction_override', /\byou\s+(?:must|will|shall)\s+(?:now\s+)?(?:comply|obey)\s+(?:with\s+)?(?:the\s+following|these|my|every|all)\b/],
   // Role play / jailbreak
+  ['role_play', /\b(?:ai|assistant|model|chatbot|bot|llm|persona|character|version\s+of\s+(?:you|yourself))\b[^.\n]{0,50}\b(?:with\s+no|without(?:\s+any)?|free\s+(?:of|from)|has\s+no|have\s+no|unbound\s+by|not\s+bound\s+by)\s+(?:content\s+polic(?:y|ies)|restrictions|rules|filters|guidelines|ethics|censorship|safety\s+(?:rules|guidelines))\b/],
+  ['role_play', /\b(?:who|which|that)\s+(?:has|have)\s+no\s+(?:restrictions|rules|filters|content\s+polic(?:y|ies)|guidelines|ethics|censorship)\b/],
   ['role_play', /\byou\s+are\s+(?:now|no\s+longer)\s+(?:a|an|the|in|called|named|dan|free|unrestricted|unfiltered|jailbroken|evil|not|bound)\b/],
   ['role_play', /\b(?:pretend|imagine|act|behave|roleplay|role-play)\s+(?:to\s+be|you\s+are|that\s+you\s+are|as(?:\s+if\s+you\s+were)?)\s+(?:an?\s+)?(?:\w+\s+){0,3}(?:without|with\s+no|free\s+of|unbound\s+by|that\s+ignores?)\s+(?:any\s+)?(?:rules|restrictions|limits|filters|guidelines|ethics|policies)/],
   ['role_play', /\b(?:act|respond|answer)\s+as\s+(?:an?\s+)?(?:unfiltered|unrestricted|uncensored|jailbroken|evil|rogue|dan\b|developer\s+mode|system\s+administrator\s+with)/],
@@ -32,22 +46,35 @@ const LATIN: Array<[InjectionKind, RegExp]> = [
   // German
   ['instruction_override', /\b(?:ignorier(?:e|en)?|vergiss|vergessen|missachte[nt]?|überschreibe[n]?)\s+(?:sie\s+)?(?:bitte\s+)?(?:alle\s+|sämtliche\s+|die\s+|deine\s+|ihre\s+)*(?:vorherigen\s+|bisherigen\s+|obigen\s+|früheren\s+|ursprünglichen\s+)?(?:anweisungen|instruktionen|regeln|vorgaben|richtlinien|befehle|systemanweisungen)\b/],
   ['role_play', /\bdu\s+bist\s+(?:jetzt|nun|ab\s+sofort)\s+(?:ein|eine|der|die|im|frei|nicht)\b/],
+  ['instruction_override', /\b(?:vergiss|ignoriere|vergessen\s+sie|ignorieren\s+sie)\s+alles\b(?:\s*,)?\s*(?:was|bisherige|vorherige|obige|bisher|davor|zuvor)/],
   // Spanish
+  ['instruction_override', /\b(?:olvida|olvide|olvidad|ignora|ignore|ignorad)\s+todo\s+(?:lo\s+(?:anterior|previo|que\s+te\s+(?:dijeron|han\s+dicho|dije))|lo\s+dicho)/],
   ['instruction_override', /\b(?:ignora|ignore|ignorad|olvida|olvide|omite|descarta)\s+(?:todas\s+|todos\s+|las\s+|los\s+|tus\s+|sus\s+)*(?:instrucciones|indicaciones|reglas|directrices|normas)(?:\s+(?:anteriores|previas|del\s+sistema))?\b/],
   ['role_play', /\b(?:ahora\s+eres|a\s+partir\s+de\s+ahora\s+(?:eres|ignora|debes))\b/],
   // French
+  ['instruction_override', /\b(?:ne\s+(?:tiens|tenez)\s+(?:pas|plus)\s+compte\s+(?:de|des)|ne\s+(?:suis|suivez|respecte[zs]?|respectez)\s+(?:pas|plus))\s+(?:tes|vos|les|ces)\s+(?:instructions|consignes|règles|directives)/],
+  ['instruction_override', /\b(?:no\s+(?:sigas|siga|sigáis|obedezcas|cumplas))\s+(?:tus|sus|las)\s+(?:instrucciones|reglas|normas|directrices)|\b(?:befolge|befolgen\s+sie)\s+(?:deine|ihre|die)\s+(?:anweisungen|regeln|richtlinien)\s+nicht|\bhalte?\s+dich\s+nicht\s+(?:mehr\s+)?an\s+(?:deine|die)\s+(?:anweisungen|regeln|richtlinien)/],
+  ['instruction_override', /\b(?:oublie[zs]?|ignore[zs]?)\s+tout\s+(?:ce\s+qu['’]?(?:on|il|elle|vous|tu)?|ce\s+qui\s+précède|les\s+instructions|l['’]historique)/],
   ['instruction_override', /\b(?:ignore[zs]?|oublie[zs]?|néglige[zs]?|contourne[zs]?)\s+(?:toutes\s+|tous\s+|les\s+|tes\s+|vos\s+|ces\s+)*(?:instructions|consignes|règles|directives)(?:\s+(?:précédentes|antérieures|du\s+système|ci-dessus))?\b/],
   ['role_play', /\b(?:tu\s+es\s+(?:maintenant|désormais)|vous\s+êtes\s+(?:maintenant|désormais)|à\s+partir\s+de\s+maintenant,?\s+tu)\b/],
   // Exfiltration
+  ['prompt_exfiltration', /\b(?:print|repeat|output|show|reveal|quote|copy|display|recite|echo|write\s+out|dump)\s+(?:back\s+)?(?:everything|all(?:\s+(?:the\s+)?text)?|the\s+(?:entire\s+|whole\s+|full\s+)?(?:text|conversation|prompt|context))\s+(?:above|before\s+this|preceding|so\s+far|that\s+came\s+before|you\s+(?:were|have\s+been)\s+given)/],
+  ['prompt_exfiltration', /\b(?:what\s+(?:were|are|was|is)\s+you\s+(?:told|given|instructed)|quote|repeat|reveal|recite|tell\s+me|share)\b[^.?\n]{0,40}\b(?:your|the)\s+(?:system|initial|hidden|original|developer|secret)\s+(?:message|prompt|instructions)/],
   ['prompt_exfiltration', /\b(?:reveal|print|show|repeat|output|display|leak|dump|tell\s+me|give\s+me|write\s+out)\s+(?:me\s+)?(?:your|the)\s+(?:full\s+|entire\s+|exact\s+|hidden\s+|secret\s+|original\s+|initial\s+)*(?:system\s+prompt|hidden\s+instructions|initial\s+instructions|instructions\s+above|prompt\s+above|developer\s+message|system\s+message)/],
   // Role / system tokens and forged structure
   ['system_token', /<\|\s*(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|start_header_id|end_header_id|eot_id)\s*\|>|\[\/?inst\]|<<\/?sys>>|^\s*#{2,}\s*(?:system|instruction|new\s+instructions?)\b\s*:?/m],
-  ['system_token', /<\s*\/?\s*(?:system|instructions?|admin|developer)\s*>|<\|[\w\s]{2,24}\|>/],
+  ['system_token', /<\s*\/?\s*(?:system|instructions?|admin|developer)\s*>|<\|[\w\s]{2,24}\|>|\[(?:system|assistant|developer)\]\s*\(|<!--\s*(?:system|assistant|developer|instructions?)\s*:/],
   ['fake_header', /<\s*\/?\s*semantic[_\s-]*memory\s*>|^\s*\[\s*source\s*:[^\]\n]*\]/m],
+  // A forged transcript: the message itself speaks as the assistant and then as the user.
+  ['system_token', /(?:^|[\s.!?])(?:assistant|ai|bot|system)\s*:\s[\s\S]{1,400}?(?:^|[\s.!?])(?:user|human)\s*:\s/m],
   ['planted_tag', /\[\s*learning\s*\]\s*:?/],
 ];
 
 const NON_LATIN: Array<[InjectionKind, RegExp]> = [
+  ['instruction_override', /(?:忽略|无视|忘记|忘掉|不要理会)(?:上面|以上|之前|前面|先前)的?(?:所有|全部|一切)?的?(?:内容|一切|指令|话|说明|规则)/u],
+  ['instruction_override', /(?:不要|别|不必|无需)(?:再)?(?:遵守|遵循|听从|服从|理会)(?:你的|你|系统的?|之前的?)?(?:规则|指令|指示|规定|限制|说明)/u],
+  ['instruction_override', /(?:не\s+(?:следуй(?:те)?|выполняй(?:те)?|соблюдай(?:те)?|слушай(?:те)?)|перестань(?:те)?\s+(?:следовать|соблюдать))\s+(?:своим\s+|твоим\s+|вашим\s+|этим\s+|системным\s+)?(?:инструкциям|правилам|указаниям|ограничениям|инструкции|правила|указания)/iu],
+  ['instruction_override', /(?:забудь(?:те)?|игнорируй(?:те)?|проигнорируй(?:те)?)\s+вс[её](?:\s*,|\s+что|\s+предыдущее|\s+сказанное|\s+выше|\s+прежнее)/iu],
   ['instruction_override', /(?:忽略|忽视|无视|忘记|忘掉|不要理会|跳过)(?:你|之前|以上|上面|先前|前面|所有|全部|一切|的|之前的|系统)*(?:指令|指示|规则|说明|提示|命令|设定)/u],
   ['role_play', /你现在是|从现在开始你|扮演一个(?:没有|不受)|越狱/u],
   ['prompt_exfiltration', /(?:显示|输出|告诉我|泄露|打印)(?:你的)?(?:系统提示|系统指令|隐藏指令)/u],

@@ -51,7 +51,9 @@ function unleet(s: string): string {
 
 /** `i g n o r e` / `i.g.n.o.r.e` → `ignore`. */
 function unspace(s: string): string {
-  return s.replace(/\b(?:\p{L}[\s._-]){3,}\p{L}\b/gu, (m) => m.replace(/[\s._-]/g, ''));
+  return s
+    .replace(/(?<![\p{L}\p{N}])(?:\p{L}[._-]){2,}\p{L}(?![\p{L}\p{N}])/gu, (m) => m.replace(/[._-]/g, ''))
+    .replace(/(?<![\p{L}\p{N}])(?:\p{L} ){3,}\p{L}(?![\p{L}\p{N}])/gu, (m) => m.replace(/ /g, ''));
 }
 
 function rot13(s: string): string {
