@@ -113,6 +113,8 @@ export const configSchema = z
         piiMode: z.enum(['redact', 'block']).default('redact'),
         // Tenant setting: may a user keep PII in their own personal memory (held, never shared)?
         personalOptOut: bool.default(false),
+        // Also ask the model for a strict-JSON verdict (input, learning, tool results): one more model call each.
+        modelGuard: bool.default(false),
       })
       .strict()
       .prefault({}),
@@ -174,6 +176,7 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_BEDROCK_GUARDRAIL_VERSION', path: 'guardrails.bedrockGuardrailVersion', doc: 'Bedrock guardrail version (default DRAFT)' },
   { env: 'LORE_PII_MODE', path: 'guardrails.piiMode', doc: 'redact | block: what PII in a user message gets' },
   { env: 'LORE_PII_PERSONAL_OPT_OUT', path: 'guardrails.personalOptOut', doc: 'users may keep PII in their own personal memory' },
+  { env: 'LORE_MODEL_GUARD', path: 'guardrails.modelGuard', doc: 'add a model-based check (one extra model call per screened text)' },
   { env: 'LORE_TRACE_EXPORTER', path: 'telemetry.exporter', doc: 'none | console | otlp' },
   { env: 'LORE_OTLP_ENDPOINT', path: 'telemetry.otlpEndpoint', doc: 'OTLP/HTTP traces endpoint' },
 ];

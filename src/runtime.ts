@@ -75,7 +75,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   const sessions = new SqliteSessionStore(db, { ttlSeconds: config.memory.sessionTtlSeconds });
   const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder } : {}) });
   const tools = new ToolRegistry([...builtinTools(), createSearchKnowledgeTool(knowledge, config.memory.topK) as unknown as AnyTool, ...(opts.tools ?? [])]);
-  const guard = createGuardrail(config, { metrics, logger });
+  const guard = createGuardrail(config, { metrics, logger, provider });
   const turnDeps: TurnDeps = {
     provider,
     tools,
