@@ -68,7 +68,8 @@ function decodeBase64Runs(s: string): string {
   const out: string[] = [];
   for (const m of s.matchAll(/[A-Za-z0-9+/_-]{16,}={0,2}/g)) {
     const token = m[0];
-    if (!/[0-9+/=]|[A-Z].*[a-z]|[a-z].*[A-Z]/.test(token)) continue; // one plain word, not base64
+    // One plain word is not base64 (separate tests: `[A-Z].*[a-z]` would be quadratic on a long run).
+    if (!/[0-9+/=]/.test(token) && !(/[A-Z]/.test(token) && /[a-z]/.test(token))) continue;
     const buf = Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     const text = buf.toString('utf8');
     if (text.length >= 8 && !text.includes('\uFFFD') && /^[\P{C}\n\t\r]*$/u.test(text) && /\p{L}{3}/u.test(text)) out.push(text);

@@ -6,6 +6,8 @@ import type { GuardRecord } from './port.js';
 const HOLD = 96;
 /** Released text kept as context for label-dependent detectors (they look ≤ 40 characters back). */
 const CONTEXT = 64;
+/** Past this, text without whitespace is released anyway (outside detected spans). */
+const LONG_RUN = 2048;
 
 /**
  * PII masking for a text stream. A PII string can be split across deltas ("4111 1111" + " 1111
@@ -32,10 +34,13 @@ export class PiiStreamMasker {
     const text = canonicalText(this.buf);
     if (text !== this.buf) this.buf = text; // offsets below are in the canonical text
     const spans = this.spans();
-    let cut = this.buf.length - HOLD;
+    const latest = this.buf.length - HOLD;
+    let cut = latest;
     while (cut > 0 && !/\s/.test(this.buf[cut - 1]!)) cut--;
+    // A long run without whitespace (a blob, a URL) is cut anyway, so the buffer stays bounded.
+    if (cut === 0 && this.buf.length > LONG_RUN) cut = latest;
     for (const s of [...spans].reverse()) if (s.start < cut && cut < s.end) cut = s.start;
-    while (cut > 0 && !/\s/.test(this.buf[cut - 1]!)) cut--;
+    if (cut !== latest || this.buf.length <= LONG_RUN) while (cut > 0 && !/\s/.test(this.buf[cut - 1]!)) cut--;
     if (cut <= 0) return '';
     const out = applyRedaction(this.buf.slice(0, cut), spans.filter((s) => s.end <= cut));
     this.ctx = (this.ctx + this.buf.slice(0, cut)).slice(-CONTEXT);
