@@ -5,7 +5,7 @@
  * them (the trust model sends held learnings to review). Run over the lower-cased skeleton.
  */
 
-const CHANGE = '(?:is\\s+now|are\\s+now|now\\s+(?:is|are|at|goes|lives)|has\\s+(?:moved|changed)|have\\s+changed|changed\\s+to|moved\\s+to|new|updated|raised\\s+to|lowered\\s+to|increased\\s+to|no\\s+longer|not\\s+needed|not\\s+required|ist\\s+jetzt|neue?n?|ahora\\s+es|nuevo|nueva|est\\s+maintenant|nouveau|nouvelle|теперь|新的|现在)';
+const CHANGE = '(?:from\\s+now\\s+on|going\\s+forward|henceforth|effective\\s+(?:today|immediately)|(?:should\\s+)?(?:now\\s+)?goes?\\s+to|is\\s+now|are\\s+now|now\\s+(?:is|are|at|goes|lives)|has\\s+(?:moved|changed)|have\\s+changed|changed\\s+to|moved\\s+to|new|updated|raised\\s+to|lowered\\s+to|increased\\s+to|no\\s+longer|not\\s+needed|not\\s+required|ist\\s+jetzt|neue?n?|ahora\\s+es|nuevo|nueva|est\\s+maintenant|nouveau|nouvelle|теперь|新的|现在)';
 
 const CHANGE_RE = new RegExp(CHANGE);
 const MONEY = /\b(?:approv\w*|payments?|refunds?|transfers?|wires?|purchases?|invoices?|expenses?|spend\w*|payouts?|eur|usd|gbp)\b|[$€£]/;
