@@ -18,7 +18,17 @@ const LATIN: Array<[InjectionKind, RegExp]> = [
   ['instruction_override', new RegExp(`\\b(?:ignore|disregard|forget|override|overrule|bypass|drop|discard|abandon|skip|neglect|delete|erase|cancel)\\s+${QUAL_EN}${OBJ_EN}`)],
   ['instruction_override', /\b(?:ignore|disregard|forget|bypass|override)\s+(?:all|any|your|the\s+(?:previous|prior|above|earlier|system))\s+(?:of\s+(?:your|the)\s+)?(?:rules|policies|restrictions|filters|checks)\b/],
   ['instruction_override', /\b(?:do\s+not|don'?t|never)\s+(?:follow|obey|apply)\s+(?:your|the|any)\s+(?:previous\s+|system\s+|original\s+)?(?:instructions|rules|guidelines|policies|system\s+prompt)\b/],
-  ['instruction_override', /\b(?:new|updated|real|actual|true|overriding)\s+(?:system\s+)?instructions?\s*(?::|follow|are|below)/],
+  ['instruction_override', /\b(?:new|updated|real|actual|true|overriding)\s+(?:system\s+)?(?:instructions?|rules)\s*(?::|follow|are\s+(?:as\s+follows|below)|below)/],
+  // Round 4: switching safety off, supersession claims, pre-approval, elevated roles, "your" settings
+  ['instruction_override', /\b(?:disable|deactivate|turn\s+off|switch\s+off|remove|lift|drop)\s+(?:all\s+)?(?:your|the|any)\s+(?:own\s+)?(?:safety\s+|security\s+|content\s+)?(?:filters?|restrictions?|guardrails?|safeguards?|limitations?|refusals?|safety\s+rules|safety)\b/],
+  ['instruction_override', /\b(?:your|the|all)\s+(?:old\s+|previous\s+|current\s+)?(?:limitations|restrictions|refusals|filters|safeguards|guardrails|safety\s+rules)\s+(?:are|were|have\s+been|has\s+been)\s+(?:now\s+)?(?:removed|disabled|lifted|off|gone|suspended|turned\s+off)/],
+  ['instruction_override', /\b(?:refusals?|restrictions?|filters?|safety|limits)\s+(?:are|is)\s+(?:disabled|off|removed|lifted)\b/],
+  ['instruction_override', /\b(?:ignore|disregard|forget|never\s*mind|override|bypass|drop)\s+your\s+(?:(?:prior|previous|original|current|initial|default)\s+)?(?:training|setup|configuration|settings|programming|role|persona|limitations|restrictions)\b/],
+  ['instruction_override', /\b(?:supersedes?|overrides?|takes\s+precedence\s+over|replaces?|invalidates?)\s+(?:your|the|all|any)\s+(?:system\s+|original\s+|previous\s+)?(?:prompt|instructions|rules|guidelines|directives)\b/],
+  ['instruction_override', /\btreat\s+(?:every|all|any|each)\s+(?:of\s+my\s+)?(?:requests?|messages?|orders?|payments?|refunds?|transfers?)\b[^.\n]{0,30}\bas\s+(?:pre-?approved|approved|authori[sz]ed|verified|trusted)\b|\b(?:you|assistant|the\s+assistant)\s+(?:is|are)\s+(?:now\s+)?authori[sz]ed\s+to\s+(?:release|share|disclose|export|send|approve|transfer)\s+(?:all|every|any)\b/],
+  ['role_play', /\b(?:act|behave|respond|operate)\s+(?:like|as\s+if|as\s+though)\s+you\s+(?:have|had|are|were)\s+(?:root|admin(?:istrator)?|full|unrestricted|elevated|superuser|god)\b/],
+  ['role_play', /\b(?:simulate|enter|switch\s+(?:to|into)|activate|enable)\s+(?:a\s+|an\s+|the\s+)?mode\s+(?:where|in\s+which|with(?:out)?)\b[^.\n]{0,40}\b(?:refusals?|restrictions?|filters?|rules|safety|limits|guardrails)\b/],
+
   ['instruction_override', /\bfrom\s+now\s+on,?\s+(?:you\s+(?:will|must|shall|should|are|have)|ignore|always\s+(?:skip|approve|bypass|ignore)|never\s+(?:check|verify|ask|refuse))/],
   ['instruction_override', /\b(?:always|automatically)\s+(?:approve|authori[sz]e)\s+(?:all|every|any)\b/],
   ['instruction_override', /\b(?:skip|bypass|disable|turn\s+off|circumvent)\s+(?:all\s+|the\s+|any\s+|your\s+)*(?:approval|security|safety|fraud|compliance|verification|kyc|aml|content)\s+(?:checks?|filters?|steps?|process|rules|guardrails?)\b/],
@@ -44,20 +54,24 @@ const LATIN: Array<[InjectionKind, RegExp]> = [
   ['role_play', /\bdo\s+anything\s+now\b|\b(?:you\s+are|you'?re|be|become|now|stay)\s+jailbroken\b|\bjailbreak\s+(?:mode|prompt|enabled|activated)\b/],
   ['instruction_override', /\b(?:ignore|disregard|forget)\s+(?:all\s+(?:of\s+)?|everything\s+)?(?:the\s+|what\s+is\s+|what'?s\s+)?above\b(?!\s+(?:typo|figure|number|message|email|draft|paragraph|line|list))|\bforget\s+everything\s+(?:you\s+(?:were|have\s+been)\s+told|above|before|so\s+far)/],
   // German
+  ['instruction_override', /\b(?:deaktiviere|deaktivieren\s+sie|schalte|schalten\s+sie)\s+(?:bitte\s+)?(?:deine|ihre|die|alle)\s+(?:sicherheits\w*|filter\w*|einschränkungen|schutz\w*|regeln)/],
   ['instruction_override', /\b(?:ignorier(?:e|en)?|vergiss|vergessen|missachte[nt]?|überschreibe[n]?)\s+(?:sie\s+)?(?:bitte\s+)?(?:alle\s+|sämtliche\s+|die\s+|deine\s+|ihre\s+)*(?:vorherigen\s+|bisherigen\s+|obigen\s+|früheren\s+|ursprünglichen\s+)?(?:anweisungen|instruktionen|regeln|vorgaben|richtlinien|befehle|systemanweisungen)\b/],
   ['role_play', /\bdu\s+bist\s+(?:jetzt|nun|ab\s+sofort)\s+(?:ein|eine|der|die|im|frei|nicht)\b/],
   ['instruction_override', /\b(?:vergiss|ignoriere|vergessen\s+sie|ignorieren\s+sie)\s+alles\b(?:\s*,)?\s*(?:was|bisherige|vorherige|obige|bisher|davor|zuvor)/],
   // Spanish
+  ['instruction_override', /\b(?:desactiva|desactive|desactivad|quita|elimina)\s+(?:tus|sus|los|las|todos\s+(?:tus|los))\s+(?:filtros|restricciones|reglas|límites|protecciones)/],
   ['instruction_override', /\b(?:olvida|olvide|olvidad|ignora|ignore|ignorad)\s+todo\s+(?:lo\s+(?:anterior|previo|que\s+te\s+(?:dijeron|han\s+dicho|dije))|lo\s+dicho)/],
   ['instruction_override', /\b(?:ignora|ignore|ignorad|olvida|olvide|omite|descarta)\s+(?:todas\s+|todos\s+|las\s+|los\s+|tus\s+|sus\s+)*(?:instrucciones|indicaciones|reglas|directrices|normas)(?:\s+(?:anteriores|previas|del\s+sistema))?\b/],
   ['role_play', /\b(?:ahora\s+eres|a\s+partir\s+de\s+ahora\s+(?:eres|ignora|debes))\b/],
   // French
+  ['instruction_override', /\b(?:désactive[zs]?|supprime[zs]?|enlève[zs]?)\s+(?:tes|vos|les|tous\s+(?:tes|vos|les))\s+(?:filtres|restrictions|règles|limites|protections|garde-fous)/],
   ['instruction_override', /\b(?:ne\s+(?:tiens|tenez)\s+(?:pas|plus)\s+compte\s+(?:de|des)|ne\s+(?:suis|suivez|respecte[zs]?|respectez)\s+(?:pas|plus))\s+(?:tes|vos|les|ces)\s+(?:instructions|consignes|règles|directives)/],
   ['instruction_override', /\b(?:no\s+(?:sigas|siga|sigáis|obedezcas|cumplas))\s+(?:tus|sus|las)\s+(?:instrucciones|reglas|normas|directrices)|\b(?:befolge|befolgen\s+sie)\s+(?:deine|ihre|die)\s+(?:anweisungen|regeln|richtlinien)\s+nicht|\bhalte?\s+dich\s+nicht\s+(?:mehr\s+)?an\s+(?:deine|die)\s+(?:anweisungen|regeln|richtlinien)/],
   ['instruction_override', /\b(?:oublie[zs]?|ignore[zs]?)\s+tout\s+(?:ce\s+qu['’]?(?:on|il|elle|vous|tu)?|ce\s+qui\s+précède|les\s+instructions|l['’]historique)/],
   ['instruction_override', /\b(?:ignore[zs]?|oublie[zs]?|néglige[zs]?|contourne[zs]?)\s+(?:toutes\s+|tous\s+|les\s+|tes\s+|vos\s+|ces\s+)*(?:instructions|consignes|règles|directives)(?:\s+(?:précédentes|antérieures|du\s+système|ci-dessus))?\b/],
   ['role_play', /\b(?:tu\s+es\s+(?:maintenant|désormais)|vous\s+êtes\s+(?:maintenant|désormais)|à\s+partir\s+de\s+maintenant,?\s+tu)\b/],
   // Exfiltration
+  ['prompt_exfiltration', /\b(?:repeat|print|output|show|reveal|quote|recite|dump|echo|display|leak)\b[^.?\n]{0,40}\byour\s+(?:(?:system|initial|original|hidden|full|entire|exact)\s+)?prompt\b|\b(?:repeat|recite|quote|print|dump)\s+(?:back\s+)?your\s+(?:(?:system|initial|original|hidden|full|entire|exact)\s+)?instructions\b/],
   ['prompt_exfiltration', /\b(?:print|repeat|output|show|reveal|quote|copy|display|recite|echo|write\s+out|dump)\s+(?:back\s+)?(?:everything|all(?:\s+(?:the\s+)?text)?|the\s+(?:entire\s+|whole\s+|full\s+)?(?:text|conversation|prompt|context))\s+(?:above|before\s+this|preceding|so\s+far|that\s+came\s+before|you\s+(?:were|have\s+been)\s+given)/],
   ['prompt_exfiltration', /\b(?:what\s+(?:were|are|was|is)\s+you\s+(?:told|given|instructed)|quote|repeat|reveal|recite|tell\s+me|share)\b[^.?\n]{0,40}\b(?:your|the)\s+(?:system|initial|hidden|original|developer|secret)\s+(?:message|prompt|instructions)/],
   ['prompt_exfiltration', /\b(?:reveal|print|show|repeat|output|display|leak|dump|tell\s+me|give\s+me|write\s+out)\s+(?:me\s+)?(?:your|the)\s+(?:full\s+|entire\s+|exact\s+|hidden\s+|secret\s+|original\s+|initial\s+)*(?:system\s+prompt|hidden\s+instructions|initial\s+instructions|instructions\s+above|prompt\s+above|developer\s+message|system\s+message)/],
@@ -72,6 +86,8 @@ const LATIN: Array<[InjectionKind, RegExp]> = [
 
 const NON_LATIN: Array<[InjectionKind, RegExp]> = [
   ['instruction_override', /(?:忽略|无视|忘记|忘掉|不要理会)(?:上面|以上|之前|前面|先前)的?(?:所有|全部|一切)?的?(?:内容|一切|指令|话|说明|规则)/u],
+  ['instruction_override', /(?:关闭|关掉|解除|取消|禁用|去掉)(?:你的|所有|全部)?(?:的)?(?:安全)?(?:限制|过滤|过滤器|规则|防护|审查)/u],
+  ['instruction_override', /(?:отключи(?:те)?|сними(?:те)?|убери(?:те)?|выключи(?:те)?)\s+(?:все\s+)?(?:свои\s+|твои\s+|ваши\s+)?(?:фильтры|ограничения|правила|защиту|проверки)/iu],
   ['instruction_override', /(?:不要|别|不必|无需)(?:再)?(?:遵守|遵循|听从|服从|理会)(?:你的|你|系统的?|之前的?)?(?:规则|指令|指示|规定|限制|说明)/u],
   ['instruction_override', /(?:не\s+(?:следуй(?:те)?|выполняй(?:те)?|соблюдай(?:те)?|слушай(?:те)?)|перестань(?:те)?\s+(?:следовать|соблюдать))\s+(?:своим\s+|твоим\s+|вашим\s+|этим\s+|системным\s+)?(?:инструкциям|правилам|указаниям|ограничениям|инструкции|правила|указания)/iu],
   ['instruction_override', /(?:забудь(?:те)?|игнорируй(?:те)?|проигнорируй(?:те)?)\s+вс[её](?:\s*,|\s+что|\s+предыдущее|\s+сказанное|\s+выше|\s+прежнее)/iu],

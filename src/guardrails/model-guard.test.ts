@@ -47,7 +47,7 @@ describe('model guard', () => {
     let flagged = 0;
     for (const b of benign) if ((await both.screen(req(b))).action === 'block') flagged++;
     console.log(`Unseen paraphrases: rules ${byRules}/${UNSEEN_ATTACKS.length}, rules + offline model guard ${byBoth}/${UNSEEN_ATTACKS.length}; benign blocked ${flagged}/${benign.length}`);
-    expect(byBoth).toBeGreaterThan(byRules);
+    expect(byBoth).toBeGreaterThan(byRules); // 0 → 3 when written
     expect(flagged / benign.length).toBeLessThanOrEqual(0.03);
   });
 
