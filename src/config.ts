@@ -101,6 +101,23 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    guardrails: z
+      .object({
+        // builtin: the detectors in src/guardrails; bedrock: those, then Amazon Bedrock ApplyGuardrail.
+        provider: z.enum(['builtin', 'bedrock']).default('builtin'),
+        bedrockGuardrailId: z.string().min(1).optional(),
+        bedrockGuardrailVersion: z.string().min(1).default('DRAFT'),
+        // Topics the assistant refuses: [{ name, phrases: [...], message? }] (config file only).
+        deniedTopics: z.array(z.object({ name: z.string().min(1), phrases: z.array(z.string().min(1)).min(1), message: z.string().min(1).optional() }).strict()).default([]),
+        // redact: PII in a user message is replaced by placeholders; block: the message is refused.
+        piiMode: z.enum(['redact', 'block']).default('redact'),
+        // Tenant setting: may a user keep PII in their own personal memory (held, never shared)?
+        personalOptOut: bool.default(false),
+        // Also ask the model for a strict-JSON verdict (input, learning, tool results): one more model call each.
+        modelGuard: bool.default(false),
+      })
+      .strict()
+      .prefault({}),
     telemetry: z
       .object({
         exporter: z.enum(['none', 'console', 'otlp']).default('none'),
@@ -154,6 +171,12 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_EVAL_SAMPLE_RATE', path: 'evaluation.sampleRate', doc: 'fraction of turns judged' },
   { env: 'LORE_EVAL_LOW_SCORE', path: 'evaluation.lowScoreThreshold', doc: 'scores below are flagged' },
   { env: 'LORE_EVAL_ENABLED', path: 'evaluation.enabled', doc: 'run the LLM judge after turns' },
+  { env: 'LORE_GUARDRAIL_PROVIDER', path: 'guardrails.provider', doc: 'builtin | bedrock' },
+  { env: 'LORE_BEDROCK_GUARDRAIL_ID', path: 'guardrails.bedrockGuardrailId', doc: 'Bedrock guardrail id (provider bedrock)' },
+  { env: 'LORE_BEDROCK_GUARDRAIL_VERSION', path: 'guardrails.bedrockGuardrailVersion', doc: 'Bedrock guardrail version (default DRAFT)' },
+  { env: 'LORE_PII_MODE', path: 'guardrails.piiMode', doc: 'redact | block: what PII in a user message gets' },
+  { env: 'LORE_PII_PERSONAL_OPT_OUT', path: 'guardrails.personalOptOut', doc: 'users may keep PII in their own personal memory' },
+  { env: 'LORE_MODEL_GUARD', path: 'guardrails.modelGuard', doc: 'add a model-based check (one extra model call per screened text)' },
   { env: 'LORE_TRACE_EXPORTER', path: 'telemetry.exporter', doc: 'none | console | otlp' },
   { env: 'LORE_OTLP_ENDPOINT', path: 'telemetry.otlpEndpoint', doc: 'OTLP/HTTP traces endpoint' },
 ];
@@ -212,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
     throw new ConfigError(`${where}: ${problem}${got !== undefined ? `, got ${JSON.stringify(got)}` : ''}`);
   }
   const cfg = parsed.data;
+  if (cfg.guardrails.provider === 'bedrock' && !cfg.guardrails.bedrockGuardrailId) throw new ConfigError('LORE_GUARDRAIL_PROVIDER=bedrock needs LORE_BEDROCK_GUARDRAIL_ID (guardrails.bedrockGuardrailId)');
   if (cfg.auth.jwksUrl && cfg.auth.hs256Secret) throw new ConfigError('LORE_AUTH_JWKS_URL and LORE_AUTH_HS256_SECRET: set one, not both');
   return cfg;
 }

@@ -1,5 +1,7 @@
 import type { LoreConfig } from './config.js';
 import type { TurnDeps } from './agent/turn.js';
+import { createGuardrail } from './guardrails/from-config.js';
+import type { Guardrail } from './guardrails/port.js';
 import type { KnowledgeStore } from './memory/knowledge-store.js';
 import type { SessionStore } from './memory/session-store.js';
 import type { Embedder } from './memory/embedder.js';
@@ -33,6 +35,8 @@ export interface Runtime {
   knowledge: KnowledgeStore;
   tools: ToolRegistry;
   turnDeps: TurnDeps;
+  /** Input, output, tool-result, knowledge and learning screening (config.guardrails). */
+  guard: Guardrail;
   logger: Logger;
   metrics: LoreMetrics;
   tracing: Tracing;
@@ -85,9 +89,11 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   const sessions = new SqliteSessionStore(db, { ttlSeconds: config.memory.sessionTtlSeconds });
   const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder } : {}) });
   const tools = new ToolRegistry([...builtinTools(), createSearchKnowledgeTool(knowledge, config.memory.topK) as unknown as AnyTool, ...(opts.tools ?? [])]);
+  const guard = createGuardrail(config, { metrics, logger, provider });
   const turnDeps: TurnDeps = {
     provider,
     tools,
+    guard,
     tracer: tracing.tracer,
     sessions,
     knowledge,
@@ -111,6 +117,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     knowledge,
     tools,
     turnDeps,
+    guard,
     logger,
     metrics,
     tracing,

@@ -85,7 +85,8 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     runs,
     evaluations,
     async start(p: StartRunParams) {
-      return after(await engine.start(p), { tenantId: p.tenantId, userId: p.userId, question: p.message });
+      // The question is read back from the run: the stored form is the redacted one, p.message is not.
+      return after(await engine.start(p));
     },
     enqueue: (p) => engine.enqueue(p),
     async resume(runId, o) {

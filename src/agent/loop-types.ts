@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors.js';
+import type { Guardrail } from '../guardrails/port.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { ConverseResponse, InferenceConfig, Message, SystemContentBlock, Usage } from '../models/types.js';
 import type { ToolCall, ToolOutcome } from '../tools/execute.js';
@@ -40,6 +41,8 @@ export interface AgentLoopOptions {
   stream?: boolean;
   signal?: AbortSignal;
   hooks?: LoopHooks;
+  /** Screens tool results (stage tool_result) before they join the conversation or any record. */
+  guard?: Guardrail;
 }
 
 export type LoopStopReason =

@@ -4,6 +4,7 @@ import type { ContentBlock, ConverseResponse, ConverseStreamEvent, Message, Usag
 import { addUsage, emptyUsage, isToolUse, messageText } from '../models/types.js';
 import { executeToolCall, outcomeToResultBlock, type ToolCall, type ToolOutcome } from '../tools/execute.js';
 import type { AgentEvent, AgentLoopOptions, AgentResult, ToolCallLog } from './loop-types.js';
+import { screenToolOutcome } from './tool-guard.js';
 
 /**
  * The ReAct loop as an async generator: converse → run requested tools (in parallel) → append
@@ -125,7 +126,10 @@ async function* runTools(
           denied: true,
         };
       }
-      const run = () => executeToolCall(opts.tools, call, { ...opts.identity, signal: opts.signal }, opts.toolTimeoutMs);
+      const exec = () => executeToolCall(opts.tools, call, { ...opts.identity, signal: opts.signal }, opts.toolTimeoutMs);
+      // Screened inside `run`, so the effect ledger, the log and the conversation all get the screened result.
+      const guard = opts.guard;
+      const run = guard ? async () => screenToolOutcome(guard, opts.identity, await exec(), opts.signal) : exec;
       return opts.hooks?.runTool ? opts.hooks.runTool(call, opts.tools.get(call.name), run) : run();
     }),
   );

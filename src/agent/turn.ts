@@ -1,5 +1,8 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { ErrorCode } from '../errors.js';
+import { defaultGuardrail } from '../guardrails/from-config.js';
+import { toGuardRecord, type GuardRecord, type Guardrail } from '../guardrails/port.js';
+import { maskPii } from '../guardrails/stream-mask.js';
 import type { LearningOutcome } from '../learning/updater.js';
 import { applyLearnings } from '../learning/updater.js';
 import { buildContext, type BuiltContext } from '../memory/context-builder.js';
@@ -20,6 +23,8 @@ export interface TurnDeps {
   knowledge: KnowledgeStore;
   /** Spans for workflow steps and tool calls (model calls are traced by the provider wrapper). */
   tracer?: Tracer;
+  /** Screens input, output, tool results and learnings; the built-in detectors when absent. */
+  guard?: Guardrail;
   settings: {
     maxIterations: number;
     turnTokenBudget: number;
@@ -53,6 +58,11 @@ export interface TurnOutput {
   stopReason: AgentResult['stopReason'];
   error?: { code: ErrorCode; message: string };
 }
+
+export const guardOf = (deps: Pick<TurnDeps, 'guard'>): Guardrail => deps.guard ?? defaultGuardrail;
+
+/** What the user is told when the output guard blocks an answer without a message of its own. */
+export const BLOCKED_ANSWER = 'Sorry — I cannot share that answer: it was stopped by a content policy.';
 
 export function buildTurnContext(deps: TurnDeps, input: TurnInput): Promise<BuiltContext> {
   return buildContext({
@@ -88,20 +98,27 @@ export function reason(
     ...(opts.stream ? { stream: true } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.hooks ? { hooks: opts.hooks } : {}),
+    guard: guardOf(deps),
   });
 }
 
 /**
- * HandleResponse: strip `[LEARNING]` lines and persist the user and assistant turns together.
+ * HandleResponse: strip `[LEARNING]` lines, screen the answer (output stage: PII masked, a blocked
+ * answer replaced) and persist the user and assistant turns together. Learnings are masked too:
+ * they are part of this step's recorded output; the learning stage screens them again in full.
  * Idempotent: the store skips turns already written for this run.
  */
-export async function handleResponse(deps: TurnDeps, input: TurnInput, result: AgentResult): Promise<TurnOutput> {
-  const { text, learnings } = extractLearnings(result.text);
-  const answer = text || (result.error ? result.error.message : '');
+export async function handleResponse(deps: TurnDeps, input: TurnInput, result: AgentResult): Promise<TurnOutput & { guard?: GuardRecord }> {
+  const extracted = extractLearnings(result.text);
+  const raw = extracted.text || (result.error ? result.error.message : '');
+  const screened = raw ? await guardOf(deps).screen({ text: raw, stage: 'output', tenantId: input.tenantId, userId: input.userId, runId: input.runId }) : undefined;
+  const answer = !screened ? raw : screened.action === 'block' ? (screened.message ?? BLOCKED_ANSWER) : screened.text;
+  const learnings = screened?.action === 'block' ? [] : extracted.learnings.map(maskPii);
   const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: deps.settings.sessionTtlSeconds };
   await deps.sessions.appendTurns({
     turns: [
-      { ...base, role: 'user', content: [{ text: input.message }], inputTokens: result.usage.inputTokens, outputTokens: 0 },
+      // Already redacted when the run was created; masked again for callers that bypass the engine.
+      { ...base, role: 'user', content: [{ text: maskPii(input.message) }], inputTokens: result.usage.inputTokens, outputTokens: 0 },
       { ...base, role: 'assistant', content: [{ text: answer }], inputTokens: 0, outputTokens: result.usage.outputTokens },
     ],
   });
@@ -113,13 +130,14 @@ export async function handleResponse(deps: TurnDeps, input: TurnInput, result: A
     iterations: result.iterations,
     stopReason: result.stopReason,
     ...(result.error ? { error: result.error } : {}),
+    ...(screened && screened.findings.length ? { guard: toGuardRecord(screened) } : {}),
   };
 }
 
 /** UpdateKnowledge: write the turn's learnings back to the knowledge base. */
 export function updateKnowledge(deps: TurnDeps, input: TurnInput, learnings: string[], signal?: AbortSignal): Promise<LearningOutcome[]> {
   return applyLearnings(
-    { knowledge: deps.knowledge, provider: deps.provider },
+    { knowledge: deps.knowledge, provider: deps.provider, guard: guardOf(deps) },
     {
       tenantId: input.tenantId,
       sessionId: input.sessionId,

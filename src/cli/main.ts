@@ -7,6 +7,7 @@ import { registerChat } from './commands/chat.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEval } from './commands/eval.js';
+import { registerGdpr } from './commands/gdpr.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
 import { registerLearnings } from './commands/learnings.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerStats(program);
   registerDlq(program);
   registerMcp(program);
+  registerGdpr(program);
   return program;
 }
 

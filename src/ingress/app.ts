@@ -1,3 +1,4 @@
+import { userRoutes } from './routes/users.js';
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   runRoutes(app, deps);
   learningRoutes(app, deps);
   mcpRoutes(app, deps);
+  userRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

@@ -1,4 +1,6 @@
 import type { LoreConfig } from '../config.js';
+import type { Guardrail } from '../guardrails/port.js';
+import type { ErasureReport } from '../stores/sqlite/gdpr.js';
 import type { KnowledgeStore } from '../memory/knowledge-store.js';
 import type { SessionStore } from '../memory/session-store.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -19,6 +21,10 @@ export interface AppDeps {
   sessions: SessionStore;
   knowledge: KnowledgeStore;
   feedback: FeedbackStore;
+  /** DELETE /users/:id/data; without it the route answers that erasure is not enabled. */
+  eraseUser?: (p: { tenantId: string; userId: string; requestedBy: string }) => Promise<ErasureReport>;
+  /** Screens ingested documents and feedback comments; the built-in detectors when absent. */
+  guard?: Guardrail;
   /** Called after a rating is stored (the evaluator re-merges the run's quality score). */
   onFeedback?: (runId: string) => void;
   /** Without a queue, `"async": true` is refused with a 400. */

@@ -36,6 +36,7 @@ const OPS: Op[] = [
   { method: 'get', path: '/approvals', summary: "The caller's tool-call approvals", query: S.ApprovalsQuery, ok: { status: 200, schema: S.ApprovalList, description: 'Approvals' }, errors: E },
   { method: 'post', path: '/approvals/{id}', summary: 'Approve or reject a paused tool call; the run resumes (JSON, or AG-UI over SSE with Accept: text/event-stream)', body: S.ApprovalDecisionRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The resumed run', sse: true }, errors: [...E, 409, 410] },
   { method: 'post', path: '/ingest', summary: 'Add or replace documents in the knowledge base', body: S.IngestRequest, ok: { status: 200, schema: S.IngestResponse, description: 'Ingested' }, errors: E },
+  { method: 'delete', path: '/users/{id}/data', summary: "Erase a user's turns, sessions, runs, feedback and learnings (the user themself; an audit row records it)", ok: { status: 200, schema: S.ErasureResponse, description: 'Erased' }, errors: [...E, 403] },
   { method: 'get', path: '/healthz', summary: 'Liveness and readiness', ok: { status: 200, schema: S.Health, description: 'Healthy' }, errors: [503], public: true },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format 0.0.4)', ok: { status: 200, schema: z.string(), description: 'Metrics' }, errors: [401], public: true },
 ];

@@ -46,6 +46,7 @@ export function toChatResponse(r: RunResult): ChatResponseT {
     tool_calls: r.toolCalls.map((t) => ({ tool_call_id: t.toolUseId, name: t.name, status: t.status, latency_ms: t.latencyMs })),
     ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
     ...(r.pendingApprovals?.length ? { pending_approvals: r.pendingApprovals.map(toApproval) } : {}),
+    ...(r.guard ? { guard: r.guard } : {}),
   };
 }
 

@@ -108,6 +108,16 @@ export const Approval = z
   })
   .register(apiSchemas, { id: 'Approval' });
 
+export const ErasureResponse = z
+  .object({ erasure_id: z.string(), tenant_id: z.string(), erased_at: z.string(), counts: z.record(z.string(), z.number()).describe('rows removed or scrubbed, per table') })
+  .register(apiSchemas, { id: 'ErasureResponse' });
+
+const GuardRecord = z.object({
+  action: z.enum(['allow', 'redact', 'hold', 'block']),
+  findings: z.array(z.object({ kind: z.string(), category: z.string(), action: z.string(), source: z.string(), via: z.string().optional() })),
+  message: z.string().optional(),
+});
+
 export const ChatResponse = z
   .object({
     answer: z.string().describe('never contains [LEARNING] lines'),
@@ -121,6 +131,10 @@ export const ChatResponse = z
     tool_calls: z.array(ToolCall),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
     pending_approvals: z.array(Approval).optional(),
+    guard: z
+      .object({ input: GuardRecord.optional(), output: GuardRecord.optional() })
+      .optional()
+      .describe('what the guardrails did to the message and the answer: kinds and categories, never the text'),
   })
   .register(apiSchemas, { id: 'ChatResponse' });
 

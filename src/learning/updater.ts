@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { detectInjection, redactPii } from '../guardrails/screen.js';
+import type { Finding, GuardAction, Guardrail } from '../guardrails/port.js';
 import type { KnowledgeStore } from '../memory/knowledge-store.js';
 import { contentHash } from '../memory/normalize.js';
 import type { ModelProvider } from '../models/provider.js';
@@ -13,6 +13,8 @@ export interface LearningOutcome {
   /** For UPDATE: the chunk whose fact was superseded, and its document. */
   superseded?: { chunkId: string; docId: string; kind: string };
   reason?: string;
+  /** What the learning-stage guardrail said, when it found anything (kinds and categories only, never text). */
+  screening?: { action: GuardAction; kinds: string[]; categories: Finding['category'][] };
   /** Time from starting to write the learning until it was retrievable. */
   propagationMs?: number;
 }
@@ -29,6 +31,14 @@ export interface ApplyLearningsParams {
   learnings: string[];
   candidatesK?: number;
   signal?: AbortSignal;
+}
+
+function rejectionReason(action: GuardAction, findings: Finding[]): string {
+  const cats = new Set(findings.filter((f) => f.action === action).map((f) => f.category));
+  if (cats.has('injection')) return 'looks like a prompt injection';
+  if (cats.has('denied_topic')) return 'about a denied topic';
+  if (cats.has('sensitive_change')) return 'changes approvals, payment details or links: held for review';
+  return action === 'hold' ? 'held: not to be shared' : 'blocked by the guardrail';
 }
 
 /** Display form of a fact: single-spaced, capitalised, ending with a full stop. */
@@ -52,17 +62,24 @@ export function learningSourceUri(tenantId: string, sessionId: string, id: strin
  * The knowledge updater: screen → dedupe → decide (ADD / UPDATE / NOOP against the most similar
  * facts) → write and index synchronously, superseding the stale fact on UPDATE.
  */
-export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider: ModelProvider }, p: ApplyLearningsParams): Promise<LearningOutcome[]> {
+export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider: ModelProvider; guard: Guardrail }, p: ApplyLearningsParams): Promise<LearningOutcome[]> {
   const out: LearningOutcome[] = [];
   const actor = `user:${p.userId}`;
   for (const [i, raw] of p.learnings.entries()) {
     const started = performance.now();
-    const injection = detectInjection(raw);
-    if (injection) {
-      out.push({ fact: raw, event: 'REJECTED', reason: 'looks like a prompt injection' });
+    // Normalise, then screen (learning stage): the screened text — canonical, PII replaced by
+    // placeholders — is the only form kept, in the outcome as well as the knowledge base.
+    const screened = await deps.guard.screen({ text: raw, stage: 'learning', tenantId: p.tenantId, userId: p.userId, runId: p.runId, ...(p.signal ? { signal: p.signal } : {}) });
+    const screening = screened.findings.length
+      ? { screening: { action: screened.action, kinds: [...new Set(screened.findings.map((f) => f.kind))], categories: [...new Set(screened.findings.map((f) => f.category))] } }
+      : {};
+    if (screened.action === 'block' || screened.action === 'hold') {
+      // hold = fine for this user, not for everyone: until learnings can be kept personal or
+      // reviewed, a held learning is not written to the shared knowledge base.
+      out.push({ fact: cleanFact(screened.text), event: 'REJECTED', reason: rejectionReason(screened.action, screened.findings), ...screening });
       continue;
     }
-    const fact = cleanFact(redactPii(raw).text);
+    const fact = cleanFact(screened.text);
     if (fact.length < 3 || fact.length > 1000) {
       out.push({ fact, event: 'REJECTED', reason: 'a learning must be 3–1000 characters' });
       continue;

@@ -1,3 +1,4 @@
+import { maskPii } from '../guardrails/stream-mask.js';
 import { logContext } from './log-context.js';
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
@@ -70,8 +71,17 @@ export interface LoggerOptions {
   redactKeys?: readonly string[];
 }
 
+/**
+ * Key-based redaction cannot know that an error message or a field called `detail` quotes what a
+ * user typed, so every line is also passed through the PII detectors on its way out. Placeholders
+ * contain no quotes or backslashes, so the JSON line stays valid.
+ */
+export function piiMaskingStream(dest: DestinationStream | NodeJS.WritableStream): DestinationStream {
+  return { write: (line: string) => (dest as DestinationStream).write(maskPii(line)) };
+}
+
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.destination ?? pino.destination({ dest: 2, sync: true });
+  const destination = piiMaskingStream(options.destination ?? pino.destination({ dest: 2, sync: true }));
   return pino(
     {
       level: options.level,

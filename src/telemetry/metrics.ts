@@ -28,6 +28,7 @@ export class LoreMetrics {
   private readonly score: Histogram;
   private readonly dlq: Gauge;
   private readonly jobLastRun: Gauge;
+  private readonly guardFindings: Counter;
 
   constructor(options: { registry?: MetricsRegistry; windowSize?: number } = {}) {
     const r = (this.registry = options.registry ?? new MetricsRegistry());
@@ -49,6 +50,7 @@ export class LoreMetrics {
     this.score = r.histogram({ name: 'lore_turn_quality_score', help: 'Turn quality score (0..1)', windowSize });
     this.dlq = r.gauge({ name: 'lore_dlq_depth', help: 'Messages in the dead-letter queue', labelNames: ['queue'] });
     this.jobLastRun = r.gauge({ name: 'lore_job_last_run_timestamp_seconds', help: 'Unix time a scheduled job last ran', labelNames: ['job'] });
+    this.guardFindings = r.counter({ name: 'lore_guardrail_findings_total', help: 'Guardrail findings by stage and the action each asked for', labelNames: ['stage', 'action'] });
   }
 
   stepDuration(step: string, ms: number, status: 'ok' | 'error' = 'ok'): void {
@@ -105,6 +107,10 @@ export class LoreMetrics {
 
   jobRan(job: string, at: Date | number = Date.now()): void {
     this.jobLastRun.set({ job }, Math.floor(+at / 1000));
+  }
+
+  guardrailFinding(stage: string, action: string, count = 1): void {
+    if (count > 0) this.guardFindings.inc({ stage, action }, count);
   }
 
   renderPrometheus(): string {

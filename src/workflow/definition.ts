@@ -91,7 +91,14 @@ export const turnWorkflow: WorkflowDefinition = {
   startAt: 'Dispatch',
   states: {
     // Validate and classify intent through the model.
-    Dispatch: task('dispatch', 'RouteIntent', { statusOnEnter: 'INITIATED' }),
+    Dispatch: task('dispatch', 'InputGuard', { statusOnEnter: 'INITIATED' }),
+    // A message the input guardrail blocked gets a safe answer: no model call, no tools, no learning.
+    InputGuard: {
+      type: 'choice',
+      choices: [{ variable: '$.dispatch.blocked', booleanEquals: true, next: 'Refuse' }],
+      default: 'RouteIntent',
+    },
+    Refuse: task('response', 'Done', { statusOnExit: 'RESPONDED' }),
     RouteIntent: {
       type: 'choice',
       choices: [{ variable: '$.dispatch.intent', stringEquals: 'feedback', next: 'RecordFeedback' }],

@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { LoopHooks } from '../agent/loop-types.js';
-import type { TurnDeps } from '../agent/turn.js';
+import { guardOf, type TurnDeps } from '../agent/turn.js';
+import type { ScreenResult } from '../guardrails/port.js';
 import { LoreError } from '../errors.js';
 import { sleep as abortableSleep } from '../models/retry-deadline.js';
 import { createLogger } from '../telemetry/logger.js';
@@ -69,6 +70,8 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
   const approvals = deps.approvals ?? { ttlSeconds: 24 * 3600, amountThreshold: 1000 };
   const logger = deps.logger ?? createLogger({ level: 'warn' });
   const operator = createOperatorNotifier(logger, deps.onOperatorEvent);
+  /** Input verdicts reached in create(), for Dispatch in this process (bounded; a miss only re-screens). */
+  const verdicts = new Map<string, ScreenResult>();
   const handlers = createStepHandlers({
     turn: deps.turnDeps,
     runs,
@@ -76,6 +79,11 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     now,
     operator,
     ...(deps.beforeModelCall ? { beforeModelCall: deps.beforeModelCall } : {}),
+    inputVerdict: (runId) => {
+      const v = verdicts.get(runId);
+      verdicts.delete(runId);
+      return v;
+    },
   });
   const shutdown = new AbortController();
   // Every running turn listens for shutdown (and removes its listener when done): many concurrent
@@ -188,8 +196,13 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     validateMessage(params.message);
     const runId = params.runId ?? newId('run');
     const traceId = params.traceId ?? newTraceId();
+    // The one choke point for PII: the message is normalised and screened before anything is
+    // written, so the run row, every step's JSON, the session turns, the queue path and the model
+    // all see the redacted form (placeholders like [EMAIL]), never the text as typed.
+    const verdict = await guardOf(deps.turnDeps).screen({ text: params.message, stage: 'input', tenantId: params.tenantId, userId: params.userId, runId });
+    const message = validateMessage(verdict.text);
     const createdAt = now();
-    const fields = { runId, traceId, tenantId: params.tenantId, sessionId: params.sessionId, userId: params.userId, message: params.message, currentState: definition.startAt };
+    const fields = { runId, traceId, tenantId: params.tenantId, sessionId: params.sessionId, userId: params.userId, message, currentState: definition.startAt };
     // start() creates the run already leased to this engine and runs it from this record: no claim, no re-read.
     const created = await runs.createRun({ ...fields, createdAt, ...(lease ? { lease: { owner, until: createdAt + leaseMs } } : {}) });
     if (!created) {
@@ -198,6 +211,8 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
       if (existing.tenantId !== params.tenantId || existing.userId !== params.userId) throw new LoreError('CONFLICT', `run id ${runId} is already in use`);
       return { runId, traceId: existing.traceId, created: false };
     }
+    verdicts.set(runId, verdict);
+    if (verdicts.size > 1000) verdicts.delete(verdicts.keys().next().value!);
     if (!lease) return { runId, traceId, created: true };
     const run: RunRecord = { ...fields, status: 'INITIATED', steps: [], attempts: 0, errorCount: 0, createdAt, updatedAt: createdAt };
     return { runId, traceId, created: true, run };

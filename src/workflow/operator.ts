@@ -12,6 +12,7 @@ export type OperatorEvent =
   | { type: 'approval_requested'; runId: string; tenantId: string; approvals: PendingApproval[]; at: number }
   | { type: 'approval_expired'; runId: string; tenantId: string; approvalId: string; tool: string; at: number }
   | { type: 'tool_outcome_unknown'; runId: string; tenantId: string; toolUseId: string; tool: string; at: number }
+  | { type: 'guardrail_flagged'; runId: string; tenantId: string; userId: string; stage: string; action: string; kinds: string[]; categories: string[]; at: number }
   | { type: 'step_retry'; runId: string; state: string; attempt: number; delayMs: number; error: { code: ErrorCode; message: string }; at: number };
 
 export function createOperatorNotifier(logger: Logger, callback?: (e: OperatorEvent) => void): (e: OperatorEvent) => void {

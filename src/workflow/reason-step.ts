@@ -1,4 +1,6 @@
 import { LearningStreamFilter } from '../agent/learning-tags.js';
+import { recordGuardSpan } from '../guardrails/instrument.js';
+import { maskAnswer, PiiStreamMasker } from '../guardrails/stream-mask.js';
 import type { AgentResult, ToolCallLog } from '../agent/loop-types.js';
 import { reason } from '../agent/turn.js';
 import { LoreError } from '../errors.js';
@@ -74,7 +76,10 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
   );
 
   const filter = new LearningStreamFilter();
-  const emitText = (t: string) => t && ctx.emit({ type: 'text_delta', text: t });
+  // PII is masked before a delta leaves: the masker holds back a tail so a split string is caught whole.
+  const masker = new PiiStreamMasker();
+  const send = (t: string) => t && ctx.emit({ type: 'text_delta', text: t });
+  const emitText = (t: string) => send(masker.push(t));
   let batch: ToolCallLog[] = [];
   let step = await loop.next();
   while (!step.done) {
@@ -82,6 +87,7 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
     if (e.type === 'text_delta') emitText(filter.push(e.text));
     else if (e.type === 'model_call_end') {
       emitText(filter.flush());
+      send(masker.flush());
       prog.usage = addUsage(prog.usage, e.response.usage);
       prog.iterations++;
       const msg = e.response.output.message;
@@ -110,6 +116,7 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
     step = await loop.next();
   }
   emitText(filter.flush());
+  send(masker.flush());
   return toOutput(step.value, prog);
 }
 
@@ -124,8 +131,12 @@ function resultBlock(log: ToolCallLog) {
 
 function toOutput(r: AgentResult, prog: ReasonProgress): ReasonOutput {
   const awaiting = r.stopReason === 'awaiting_approval';
+  // Checkpointed as this step's output: masked here (as the stream was), screened in full by HandleResponse.
+  const masked = maskAnswer(r.text);
+  if (masked.guard) recordGuardSpan('output', masked.guard, 'builtin');
   return {
-    text: r.text,
+    text: masked.text,
+    ...(masked.guard ? { outputGuard: masked.guard } : {}),
     stopReason: r.stopReason,
     awaitingApproval: awaiting,
     pendingCalls: awaiting ? (r.pendingApprovals ?? []) : [],

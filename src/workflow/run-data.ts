@@ -5,7 +5,7 @@ import type { LearningOutcome } from '../learning/updater.js';
 import type { Message, SystemContentBlock, Usage } from '../models/types.js';
 import { addUsage, emptyUsage } from '../models/types.js';
 import type { ToolCall } from '../tools/execute.js';
-import type { Intent, PendingApproval, RunResult, RunStatus } from './types.js';
+import type { GuardRecord, Intent, PendingApproval, RunResult, RunStatus } from './types.js';
 
 /**
  * The JSON document a run carries from state to state (the ASL "state input"). Each task writes
@@ -15,6 +15,9 @@ import type { Intent, PendingApproval, RunResult, RunStatus } from './types.js';
 export interface DispatchOutput {
   intent: Intent;
   usage: Usage;
+  /** The input guardrail refused the message: answered by Refuse, no model, tools or learnings. Always present for the ASL Choice. */
+  blocked: boolean;
+  guard?: GuardRecord;
 }
 
 export interface FeedbackOutput {
@@ -39,6 +42,8 @@ export interface ReasonOutput {
   usage: Usage;
   iterations: number;
   error?: { code: ErrorCode; message: string };
+  /** PII masked in `text` before it was checkpointed (the output stage proper runs in HandleResponse). */
+  outputGuard?: GuardRecord;
 }
 
 export interface ApprovalOutput {
@@ -50,6 +55,7 @@ export interface ResponseOutput {
   learnings: string[];
   hasLearnings: boolean;
   error?: { code: ErrorCode; message: string };
+  guard?: GuardRecord;
 }
 
 export interface KnowledgeOutput {
@@ -95,7 +101,15 @@ export function buildResult(data: RunData, status: RunStatus, extra: { traceId: 
     iterations: data.reason?.iterations ?? 0,
     ...(error ? { error } : {}),
     ...(extra.pendingApprovals?.length ? { pendingApprovals: extra.pendingApprovals } : {}),
+    ...guardOf(data),
   };
+}
+
+function guardOf(data: RunData): Pick<RunResult, 'guard'> {
+  const input = data.dispatch?.guard;
+  // Refuse records the input verdict as its response; only HandleResponse's is an output verdict.
+  const output = data.dispatch?.blocked ? undefined : data.response?.guard;
+  return input || output ? { guard: { ...(input ? { input } : {}), ...(output ? { output } : {}) } } : {};
 }
 
 function awaitingAnswer(pending: PendingApproval[]): string {

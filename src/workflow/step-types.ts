@@ -1,5 +1,6 @@
 import type { LoopHooks } from '../agent/loop-types.js';
 import type { TurnDeps } from '../agent/turn.js';
+import type { ScreenResult } from '../guardrails/port.js';
 import type { ApprovalPolicy } from './approvals.js';
 import type { OperatorEvent } from './operator.js';
 import type { RunData } from './run-data.js';
@@ -15,6 +16,8 @@ export interface StepDeps {
   operator: (e: OperatorEvent) => void;
   /** Budget checks from outside the workflow (session/tenant token budgets). */
   beforeModelCall?: LoopHooks['beforeModelCall'];
+  /** The input verdict the engine reached when it created the run (same process); Dispatch screens again otherwise. */
+  inputVerdict?: (runId: string) => ScreenResult | undefined;
 }
 
 /** Per-execution side channel: streaming and status updates. Lambda handlers get a no-op one. */

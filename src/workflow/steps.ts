@@ -1,6 +1,9 @@
-import { buildTurnContext, handleResponse, updateKnowledge } from '../agent/turn.js';
+import { buildTurnContext, guardOf, handleResponse, updateKnowledge } from '../agent/turn.js';
 import { httpStatusFor, LoreError, type ErrorCode } from '../errors.js';
+import { recordGuardSpan } from '../guardrails/instrument.js';
+import { emptyUsage } from '../models/types.js';
 import { awaitApprovalStep } from './approvals.js';
+import { guardRecord, inputVerdict, refusalAnswer, withheldUserTurn } from './guard-step.js';
 import { feedbackAnswer, feedbackSentiment, classifyIntent, validateMessage } from './intent.js';
 import { agentResultOf, reasonStep } from './reason-step.js';
 import type { ContextOutput, DispatchOutput, FailureOutput, FeedbackOutput, KnowledgeOutput, ResponseOutput, RunData } from './run-data.js';
@@ -20,8 +23,30 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
   };
 
   const Dispatch = async (data: RunData, ctx: StepContext): Promise<DispatchOutput> => {
-    const message = validateMessage(data.input.message);
-    return classifyIntent(turn.provider, message, ctx.signal);
+    const { input } = data;
+    const message = validateMessage(input.message);
+    const cached = deps.inputVerdict?.(input.runId);
+    const verdict = await inputVerdict(turn, input, cached, ctx.signal);
+    // Reached when the run was created, before its span existed: recorded on the Dispatch span now.
+    if (cached?.findings.length) recordGuardSpan('input', cached, guardOf(turn).name);
+    const guard = verdict.findings.length || verdict.action !== 'allow' ? guardRecord(verdict) : undefined;
+    if (guard && (verdict.action === 'block' || verdict.action === 'hold')) {
+      const kinds = [...new Set(guard.findings.map((f) => f.kind))];
+      const categories = [...new Set(guard.findings.map((f) => f.category))];
+      deps.operator({ type: 'guardrail_flagged', runId: input.runId, tenantId: input.tenantId, userId: input.userId, stage: 'input', action: verdict.action, kinds, categories, at: deps.now() });
+    }
+    if (verdict.action === 'block') return { intent: 'question', usage: emptyUsage(), blocked: true, ...(guard ? { guard } : {}) };
+    return { ...(await classifyIntent(turn.provider, message, ctx.signal)), blocked: false, ...(guard ? { guard } : {}) };
+  };
+
+  /** A blocked message: a safe answer, recorded in the session without the message itself. */
+  const Refuse = async (data: RunData): Promise<ResponseOutput> => {
+    const { input } = data;
+    const guard = need(data.dispatch?.guard, 'the input guardrail verdict');
+    const answer = refusalAnswer(guard);
+    const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turn.settings.sessionTtlSeconds, inputTokens: 0, outputTokens: 0 };
+    await turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: withheldUserTurn(guard) }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] });
+    return { answer, learnings: [], hasLearnings: false, guard };
   };
 
   const RecordFeedback = async (data: RunData): Promise<FeedbackOutput> => {
@@ -66,8 +91,23 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     );
 
   const HandleResponse = async (data: RunData): Promise<ResponseOutput> => {
-    const out = await handleResponse(turn, data.input, agentResultOf(need(data.reason, 'the Reason output')));
-    return { answer: out.answer, learnings: out.learnings, hasLearnings: out.learnings.length > 0, ...(out.error ? { error: out.error } : {}) };
+    const reasoned = need(data.reason, 'the Reason output');
+    const handled = await handleResponse(turn, data.input, agentResultOf(reasoned));
+    // PII the Reason step already masked is part of the output verdict too.
+    const out = { ...handled, ...(handled.guard ?? reasoned.outputGuard ? { guard: handled.guard ?? reasoned.outputGuard } : {}) };
+    if (out.guard && (out.guard.action === 'block' || out.guard.action === 'hold')) {
+      const { input } = data;
+      const kinds = [...new Set(out.guard.findings.map((f) => f.kind))];
+      const categories = [...new Set(out.guard.findings.map((f) => f.category))];
+      deps.operator({ type: 'guardrail_flagged', runId: input.runId, tenantId: input.tenantId, userId: input.userId, stage: 'output', action: out.guard.action, kinds, categories, at: deps.now() });
+    }
+    return {
+      answer: out.answer,
+      learnings: out.learnings,
+      hasLearnings: out.learnings.length > 0,
+      ...(out.error ? { error: out.error } : {}),
+      ...(out.guard ? { guard: out.guard } : {}),
+    };
   };
 
   const UpdateKnowledge = async (data: RunData, ctx: StepContext): Promise<KnowledgeOutput> => {
@@ -91,7 +131,7 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     return { ...error, answer: failureAnswer(error.code) };
   };
 
-  return { Dispatch, RecordFeedback, BuildContext, Reason, AwaitApproval, HandleResponse, UpdateKnowledge, HandleError };
+  return { Dispatch, Refuse, RecordFeedback, BuildContext, Reason, AwaitApproval, HandleResponse, UpdateKnowledge, HandleError };
 }
 
 const isErrorCode = (s: unknown): s is ErrorCode => typeof s === 'string' && s in httpStatusFor;

@@ -74,7 +74,12 @@ export interface RunResult {
   iterations: number;
   error?: { code: ErrorCode; message: string };
   pendingApprovals?: PendingApproval[];
+  /** What the guardrails did to this turn's input and answer, when they found anything. */
+  guard?: { input?: GuardRecord; output?: GuardRecord };
 }
+
+export type { GuardRecord } from '../guardrails/port.js';
+import type { GuardRecord } from '../guardrails/port.js';
 
 /** Live events of a run, for streaming clients (AG-UI in HTTP, text in the CLI). */
 export type RunEvent =

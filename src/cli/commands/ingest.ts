@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { withRuntime } from '../context.js';
+import { screenKnowledge } from '../../guardrails/knowledge.js';
 
 const TEXT_EXT = new Set(['.md', '.markdown', '.txt', '.text', '.rst']);
 
@@ -52,7 +53,10 @@ export function registerIngest(program: Command): void {
           const outside = rel.startsWith('..') || isAbsolute(rel);
           const sourceUri = outside ? pathToFileURL(f).href : `${opts.prefix}${rel}`;
           progress(i, files.length, rel);
-          if (text.trim()) await rt.knowledge.upsertDocument({ tenantId: rt.config.tenant, sourceUri, kind: 'document', text, actor: 'cli:ingest' });
+          if (text.trim()) {
+            const screened = await screenKnowledge(rt.guard, { tenantId: rt.config.tenant, text, sourceUri });
+            await rt.knowledge.upsertDocument({ tenantId: rt.config.tenant, sourceUri, kind: 'document', text: screened, actor: 'cli:ingest' });
+          }
           chunks++;
         }
         progress(files.length, files.length, 'done');

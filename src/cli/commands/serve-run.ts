@@ -14,6 +14,7 @@ import { scheduledTurnJobs } from '../../lib/schedules.js';
 import { createAgentService } from '../../service.js';
 import { defaultDbPath, openDatabase } from '../../stores/sqlite/database.js';
 import { SqliteQueue } from '../../stores/sqlite/queue.js';
+import { eraseUserData } from '../../stores/sqlite/gdpr.js';
 import { definitionFrom, type GlobalOptions } from '../context.js';
 
 /**
@@ -74,6 +75,8 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
       runner,
       sessions: rt.sessions,
       knowledge: rt.knowledge,
+      guard: rt.guard,
+      eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p),
       feedback: new SqliteFeedbackStore(rt.db),
       onFeedback: (runId) => void evaluator.refreshQuality(runId),
       queue,

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { LoreError } from '../../errors.js';
+import { defaultGuardrail } from '../../guardrails/from-config.js';
 import { newId } from '../../util/ids.js';
 import type { RunResult } from '../../workflow/types.js';
 import type { AppDeps } from '../deps.js';
@@ -63,7 +64,8 @@ export function chatRoutes(app: Hono<Env>, deps: AppDeps): void {
       runId: body.run_id,
       userId: p.userId,
       rating: body.rating,
-      ...(body.comment !== undefined ? { comment: body.comment } : {}),
+      // Comments are free text: screened like a message so PII is stored redacted.
+      ...(body.comment !== undefined ? { comment: (await (deps.guard ?? defaultGuardrail).screen({ text: body.comment, stage: 'input', tenantId: p.tenantId, userId: p.userId, runId: body.run_id })).text } : {}),
     });
     deps.onFeedback?.(body.run_id);
     return c.json(toFeedback(feedback), created ? 201 : 200);

@@ -1,3 +1,4 @@
+import { screenKnowledge } from '../../guardrails/knowledge.js';
 import type { Hono } from 'hono';
 import type { KnowledgeDoc } from '../../memory/knowledge-store.js';
 import type { Principal } from '../auth.js';
@@ -67,8 +68,10 @@ export function learningRoutes(app: Hono<Env>, deps: AppDeps): void {
     const body = await readJson(c, IngestRequest, limit);
     // The whole body is validated before the first write, so a bad document writes nothing.
     const out = [];
-    for (const d of body.documents) {
-      const doc = await k.upsertDocument({ tenantId: p.tenantId, sourceUri: d.source_uri, kind: 'document', text: d.text, actor: `user:${p.userId}`, provenance: { userId: p.userId } });
+    // Knowledge stage: screened (PII redacted, blocks refused) before the first write, too.
+    const screened = await Promise.all(body.documents.map((d) => screenKnowledge(deps.guard, { tenantId: p.tenantId, userId: p.userId, text: d.text, sourceUri: d.source_uri })));
+    for (const [i, d] of body.documents.entries()) {
+      const doc = await k.upsertDocument({ tenantId: p.tenantId, sourceUri: d.source_uri, kind: 'document', text: screened[i]!, actor: `user:${p.userId}`, provenance: { userId: p.userId } });
       out.push({ id: doc.id, source_uri: doc.sourceUri, status: doc.status });
     }
     return c.json({ documents: out });

@@ -12,6 +12,7 @@ import { detectLearning } from './learn.js';
 import { classifyIntent, decideMemory, isIntentTask, isJudgeTask, isMemoryDecisionTask, judge } from './tasks.js';
 import { sentences } from './text.js';
 import { chooseToolCall } from './tools.js';
+import { isVerdictTask, verdict } from './verdict.js';
 
 /**
  * The offline model: a deterministic, rule-based stand-in for an LLM so the whole product runs
@@ -58,6 +59,7 @@ function respond(req: ConverseRequest): ContentBlock[] {
   const userText = last ? messageText(last) : '';
   if (isMemoryDecisionTask(system)) return [{ text: decideMemory(userText) }];
   if (isJudgeTask(system)) return [{ text: judge(userText) }];
+  if (isVerdictTask(system)) return [{ text: verdict(system, userText) }];
   if (isIntentTask(system)) return [{ text: classifyIntent(/message:\s*([\s\S]*)$/i.exec(userText)?.[1] ?? userText) }];
 
   const results = last?.content.filter(isToolResult).map((b) => b.toolResult) ?? [];

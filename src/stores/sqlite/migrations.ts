@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { evaluationMigrations } from './migrations-evaluation.js';
+import { gdprMigrations } from './migrations-gdpr.js';
 import { queueMigrations } from './migrations-queue.js';
 import { runMigrations } from './migrations-runs.js';
 
@@ -154,4 +155,5 @@ export const migrations: Migration[] = [
   ...queueMigrations,
   ...evaluationMigrations,
   ...runMigrations,
+  ...gdprMigrations,
 ];

@@ -1,0 +1,110 @@
+/**
+ * Normalise before anything is judged. Attackers hide instructions from naive regexes with
+ * compatibility forms (fullwidth `［LEARNING］`), invisible characters, lookalike letters from other
+ * scripts and encodings. Two outputs:
+ *
+ * - `canonicalText`: what is stored and shown. NFKC, invisible/bidi/control characters removed,
+ *   lookalike letters folded inside words that mix scripts (so `pаypal` with a Cyrillic `а` is
+ *   stored as `paypal`, while a Russian sentence stays Russian).
+ * - `screeningVariants`: extra readings used only to decide: every lookalike folded and lower-cased,
+ *   leetspeak read as letters, spaced-out letters joined, base64 / %XX / ROT13 decoded.
+ */
+
+/** Zero-width, bidi controls, soft hyphen, word joiners, BOM, and C0/C1 controls except tab/newline. */
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{E0000}-\u{E007F}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/gu;
+
+/** Cyrillic and Greek letters that render like Latin ones, plus a few Latin oddities. */
+const CONFUSABLES: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
+  і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', һ: 'h', ӏ: 'l', ԛ: 'q', ԝ: 'w', ь: 'b',
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', У: 'Y', І: 'I', Ј: 'J', Ѕ: 'S', Ԁ: 'D',
+  α: 'a', β: 'b', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', γ: 'y', ω: 'w',
+  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+  ı: 'i', ȷ: 'j', ɡ: 'g', ɑ: 'a', ℓ: 'l', ⅼ: 'l', ꓲ: 'I', ǀ: 'l',
+};
+const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'gu');
+
+const foldAll = (s: string) => s.replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c);
+
+/** Fold lookalikes only in words that mix Latin with Cyrillic/Greek: the homoglyph signature. */
+function foldMixedWords(s: string): string {
+  return s.replace(/[\p{L}\p{M}]+/gu, (w) => (/\p{Script=Latin}/u.test(w) && /[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(w) ? foldAll(w) : w));
+}
+
+/** The form of a text that is screened, stored and shown. */
+export function canonicalText(text: string): string {
+  return foldMixedWords(text.normalize('NFKC').replace(INVISIBLE, '')).normalize('NFC');
+}
+
+export interface Variant {
+  /** `plain`, `homoglyph`, `leet`, `spaced`, `base64`, `url`, `rot13`. */
+  via: string;
+  text: string;
+}
+
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't' };
+
+/** Leetspeak inside words only (`1gn0r3`), so amounts and dates in prose stay as they are. */
+function unleet(s: string): string {
+  return s.replace(/[\p{L}0-9@$!|+]+/gu, (w) => (/\p{L}/u.test(w) && /[0-9@$!|+]/.test(w) ? w.replace(/[0-9@$!|+]/g, (c) => LEET[c] ?? c) : w));
+}
+
+/** `i g n o r e` / `i.g.n.o.r.e` → `ignore`. */
+function unspace(s: string): string {
+  return s
+    .replace(/(?<![\p{L}\p{N}])(?:\p{L}[._-]){2,}\p{L}(?![\p{L}\p{N}])/gu, (m) => m.replace(/[._-]/g, ''))
+    .replace(/(?<![\p{L}\p{N}])(?:\p{L} ){3,}\p{L}(?![\p{L}\p{N}])/gu, (m) => m.replace(/ /g, ''));
+}
+
+function rot13(s: string): string {
+  return s.replace(/[a-z]/gi, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+
+/** Decoded base64 runs that read as text (printable UTF-8), joined by newlines. */
+function decodeBase64Runs(s: string): string {
+  const out: string[] = [];
+  for (const m of s.matchAll(/[A-Za-z0-9+/_-]{16,}={0,2}/g)) {
+    const token = m[0];
+    // One plain word is not base64 (separate tests: `[A-Z].*[a-z]` would be quadratic on a long run).
+    if (!/[0-9+/=]/.test(token) && !(/[A-Z]/.test(token) && /[a-z]/.test(token))) continue;
+    const buf = Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    const text = buf.toString('utf8');
+    if (text.length >= 8 && !text.includes('\uFFFD') && /^[\P{C}\n\t\r]*$/u.test(text) && /\p{L}{3}/u.test(text)) out.push(text);
+  }
+  return out.join('\n');
+}
+
+function decodeUrl(s: string): string {
+  if (!/%[0-9a-f]{2}/i.test(s)) return '';
+  return s.replace(/(?:%[0-9a-f]{2})+/gi, (m) => {
+    try {
+      return decodeURIComponent(m);
+    } catch {
+      return m;
+    }
+  }).replace(/\+/g, ' ');
+}
+
+/**
+ * Every reading of an already canonical text worth screening. Decoded ones are themselves
+ * canonicalised (a base64 payload can hide fullwidth tags too). Used to decide, never stored.
+ */
+export function screeningVariants(canonical: string): Variant[] {
+  const skeleton = foldAll(canonical).toLowerCase();
+  const variants: Variant[] = [
+    { via: 'plain', text: canonical },
+    { via: 'homoglyph', text: skeleton },
+    { via: 'leet', text: unleet(skeleton) },
+    { via: 'spaced', text: unspace(skeleton) },
+    { via: 'rot13', text: rot13(skeleton) },
+  ];
+  const b64 = decodeBase64Runs(canonical);
+  if (b64) variants.push({ via: 'base64', text: foldAll(canonicalText(b64)).toLowerCase() });
+  const url = decodeUrl(canonical);
+  if (url) variants.push({ via: 'url', text: foldAll(canonicalText(url)).toLowerCase() });
+  const seen = new Set<string>();
+  return variants.filter((v) => (v.via === 'plain' || v.text !== canonical) && !seen.has(v.text) && seen.add(v.text));
+}

@@ -1,0 +1,179 @@
+import { cardNetwork, ibanValid, isTollFree, luhn, nanpPersonal, ssnValid } from './pii-checks.js';
+
+/**
+ * PII and secret detectors over canonical text (see normalize.ts). Each reports spans; overlaps
+ * are resolved in favour of the more specific detector, and `redactPii` replaces each span with a
+ * placeholder. Digit-shaped detectors validate checksums and structure and skip numbers labelled
+ * as order / part / ticket ids, so the everyday numbers of a support conversation pass through.
+ */
+
+export type PiiKind = 'email' | 'phone' | 'ssn' | 'card' | 'iban' | 'aws_key' | 'secret' | 'password' | 'dob' | 'id_number';
+
+export const PLACEHOLDER: Record<PiiKind, string> = {
+  email: '[EMAIL]',
+  phone: '[PHONE]',
+  ssn: '[SSN]',
+  card: '[CARD]',
+  iban: '[IBAN]',
+  aws_key: '[AWS_KEY]',
+  secret: '[SECRET]',
+  password: '[PASSWORD]',
+  dob: '[DOB]',
+  id_number: '[ID_NUMBER]',
+};
+
+/** Secrets are credentials rather than facts about a person; the rest is personal data. */
+export const SECRET_KINDS: ReadonlySet<PiiKind> = new Set(['aws_key', 'secret', 'password']);
+
+export interface PiiSpan {
+  kind: PiiKind;
+  start: number;
+  end: number;
+}
+
+/** Words that make a following number an identifier of a thing, not of a person. */
+const THING_LABEL = /(?:order|part|p\/n|pn|sku|invoice|inv|ticket|case|ref|reference|po|serial|s\/n|model|tracking|build|version|item|batch|lot|catalog(?:ue)?|product|quote|rma|shipment|isbn|confirmation|booking|issue|bug|pr|job|asset|account\s+code|cost\s+cent(?:er|re)|gl|project|room|flight|route)\s*(?:no\.?|number|num|id|code|#)?\s*[:#-]?\s*$/i;
+const thingBefore = (text: string, start: number) => THING_LABEL.test(text.slice(Math.max(0, start - 32), start));
+
+const digitsOf = (s: string) => s.replace(/\D/g, '');
+
+type Detector = (text: string) => PiiSpan[];
+
+/** Spans of capture group 1 (the value after a label), or of the whole match. */
+function spans(kind: PiiKind, re: RegExp, text: string, ok: (value: string, start: number) => boolean = () => true): PiiSpan[] {
+  const out: PiiSpan[] = [];
+  for (const m of text.matchAll(re)) {
+    const value = m[1] ?? m[0];
+    const start = m.index + (m[1] !== undefined ? m[0].lastIndexOf(value) : 0);
+    if (ok(value, start)) out.push({ kind, start, end: start + value.length });
+  }
+  return out;
+}
+
+const EMAIL = /(?<![\w.%+-])[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+[\p{L}]{2,}(?![\p{L}\p{N}-])/gu;
+const EMAIL_SPELLED = /(?<![\w.])[\w.+-]+\s*[[(]\s*at\s*[\])]\s*[\w-]+(?:\s*[[(]\s*dot\s*[\])]\s*[\w-]+)+/gi;
+
+const PHONE_INTL = /(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,6}(?![\w])/g;
+const PHONE_NANP = /(?<![\w+.-])(?:1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-]|\.\d)/g;
+const PHONE_NATIONAL = /(?<![\w+.-])0\d{1,4}(?:[\s-]\d{2,8}){1,4}(?![\w-]|\.\d)/g;
+const PHONE_LABEL = /\b(?:phone|tel|telephone|mobile|cell(?:phone)?|call\s+me|text\s+me|reach\s+me|whats\s?app|fax|handy|telefon(?:nummer)?|teléfono|téléphone|portable|móvil|celular|телефон|电话|手机)(?:\s*(?:number|no\.?|#|nummer|número|numéro))?\s*(?:is|:|at|on|=|es|est|ist)?\s*[:=]?\s*(\+?\(?\d[\d\s().-]{5,20}\d)/giu;
+
+const SSN_SEP = /(?<![\w.-])\d{3}[\s.\-/_–—]{1,2}\d{2}[\s.\-/_–—]{1,2}\d{4}(?![\w-]|\.\d)/g;
+const SSN_LABEL = /\b(?:ssn|social\s+security(?:\s+(?:number|no\.?|#))?|sozialversicherungsnummer|seguro\s+social|sécurité\s+sociale)\s*(?:is|:|#|=|number)?\s*[:=]?\s*(\d[\d\s.\-/]{7,12}\d)/gi;
+
+const CARD = /(?<![\w.-])\d(?:[\s.\-_/]{0,2}\d){11,18}(?![\w-]|\.\d)/g;
+const CARD_LABEL = /\b(?:card|visa|master\s?card|amex|discover|cc|karte|tarjeta|carte)\b[^\n]{0,30}$/i;
+
+const AWS_KEY_ID = /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b/g;
+const AWS_SECRET = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+const TOKENS = [
+  /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b/g,
+  /\bgithub_pat_[A-Za-z0-9_]{22,}\b/g,
+  /(?<![\w-])sk-(?:[A-Za-z0-9]+-)?[A-Za-z0-9_-]{20,}/g,
+  /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g,
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+  /\bAIza[0-9A-Za-z_-]{35}\b/g,
+  /\bglpat-[A-Za-z0-9_-]{20,}\b/g,
+  /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+  /\bbearer\s+([A-Za-z0-9._~+/-]{20,}=*)/gi,
+  /\b(?:api[_ -]?key|access[_ -]?token|auth[_ -]?token|secret[_ -]?key|client[_ -]?secret|aws_secret_access_key|private[_ -]?token|webhook[_ -]?secret)\s*(?:is)?\s*[:=]?\s*["'`]?([A-Za-z0-9._~+/=-]{16,})/gi,
+];
+
+const PASSWORD = /\b(?:password|passwd|pwd|passcode|passphrase|pin(?:\s+code)?|contraseña|mot\s+de\s+passe|passwort|kennwort|пароль|密码)\b\s*(?:(?:is|was|es|est|ist|=|:|-)\s*|:\s*)["'`“]?([^\s"'`”]{4,64})/giu;
+
+const MONTHS = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)';
+const DATE = `(\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|${MONTHS}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}(?:st|nd|rd|th|\\.)?\\s+(?:of\\s+|de\\s+)?${MONTHS}\\.?,?\\s+(?:de\\s+)?\\d{4})`;
+const DOB = new RegExp(`\\b(?:dob|d\\.o\\.b\\.?|date\\s+of\\s+birth|birth\\s*date|birthday|born(?:\\s+on)?|geboren(?:\\s+am)?|geburtsdatum|fecha\\s+de\\s+nacimiento|nacido\\s+el|nacida\\s+el|né\\s+le|née\\s+le|date\\s+de\\s+naissance|дата\\s+рождения|出生日期)\\s*(?:is|:|=|was)?\\s*[:=]?\\s*${DATE}`, 'giu');
+
+const ID_LABEL = /\b(?:passport|passport\s+(?:number|no\.?|#)|driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|licen[cs]e\s+(?:number|no\.?|#)|dl\s*#|national\s+id(?:\s+(?:number|no\.?))?|id\s+card\s+(?:number|no\.?)|reisepass(?:nummer)?|personalausweis(?:nummer)?|führerschein(?:nummer)?|pasaporte|dni|passeport|permis\s+de\s+conduire|nhs\s+number|tax\s+id|tin|nino|national\s+insurance(?:\s+number)?)\s*(?:is|:|#|=|number|no\.?|nummer|número|numéro)?\s*[:#=]?\s*([A-Z0-9](?:[A-Z0-9-]|\s(?=\d)){4,16}[A-Z0-9])\b/giu;
+
+const DETECTORS: Array<[PiiKind, Detector]> = [
+  ['secret', (t) => TOKENS.flatMap((re) => spans('secret', re, t))],
+  ['aws_key', (t) => spans('aws_key', AWS_KEY_ID, t)],
+  ['secret', (t) => spans('secret', AWS_SECRET, t, (v) => /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v))],
+  ['password', passwordSpans],
+  ['email', (t) => [...spans('email', EMAIL, t), ...spans('email', EMAIL_SPELLED, t)]],
+  ['iban', (t) => ibanSpans(t)],
+  ['card', (t) => spans('card', CARD, t, (v, s) => {
+    const d = digitsOf(v);
+    return luhn(d) && cardNetwork(d) && (CARD_LABEL.test(t.slice(Math.max(0, s - 40), s)) || !thingBefore(t, s));
+  })],
+  ['ssn', (t) => [...spans('ssn', SSN_LABEL, t, (v) => digitsOf(v).length === 9), ...spans('ssn', SSN_SEP, t, (v, s) => ssnValid(digitsOf(v)) && !thingBefore(t, s))]],
+  ['dob', (t) => spans('dob', DOB, t)],
+  ['id_number', (t) => spans('id_number', ID_LABEL, t, (v) => /\d/.test(v) && digitsOf(v).length >= 4)],
+  ['phone', (t) => [
+    ...spans('phone', PHONE_LABEL, t, (v) => { const d = digitsOf(v); return d.length >= 7 && d.length <= 15 && !isTollFree(d); }),
+    ...spans('phone', PHONE_INTL, t, (v, s) => { const d = digitsOf(v); return d.length >= 8 && d.length <= 15 && !(d.startsWith('1') && isTollFree(d)) && !thingBefore(t, s); }),
+    ...spans('phone', PHONE_NANP, t, (v, s) => nanpPersonal(digitsOf(v)) && !thingBefore(t, s)),
+    ...spans('phone', PHONE_NATIONAL, t, (v, s) => { const d = digitsOf(v); return d.length >= 10 && d.length <= 11 && !thingBefore(t, s); }),
+  ]],
+];
+
+const NOT_A_PASSWORD = /^(?:policy|policies|reset|change[sd]?|expired|expires|manager|protected|required|rules|length|field|hint|strength|must|should|needs?|will|has|have|the|a|an|for|of|at|in|to|and|or|not|too|being|stored|rotated|valid|invalid|wrong|incorrect|correct|changed|updated|set|sent|same|different|missing|empty|blank|strong|weak|secure|long|short)[.,;!?]?$/i;
+
+/** A value after "password is/:/=": redacted if it looks like a secret or was given with `:`/`=`. */
+function passwordSpans(text: string): PiiSpan[] {
+  const out: PiiSpan[] = [];
+  for (const m of text.matchAll(PASSWORD)) {
+    const value = m[1]!.replace(/[.,;!?]+$/, '');
+    if (!value || NOT_A_PASSWORD.test(value)) continue;
+    const start = m.index + m[0].lastIndexOf(m[1]!);
+    if (/[\d\W_]/u.test(value) || /[:=]/.test(m[0].slice(0, m[0].length - m[1]!.length))) out.push({ kind: 'password', start, end: start + value.length });
+  }
+  return out;
+}
+
+/** IBANs: a country code, two check digits, then exactly that country's length (spaces allowed). */
+function ibanSpans(text: string): PiiSpan[] {
+  const out: PiiSpan[] = [];
+  for (const m of text.matchAll(/(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?=[\s-]?[A-Za-z0-9])/g)) {
+    let i = m.index + 4;
+    let count = 4;
+    let end = i;
+    while (i < text.length && count < 34) {
+      const c = text[i]!;
+      if (/[A-Za-z0-9]/.test(c)) {
+        count++;
+        end = i + 1;
+        if (ibanValid(text.slice(m.index, end)) && !/[A-Za-z0-9]/.test(text[end] ?? '')) {
+          out.push({ kind: 'iban', start: m.index, end });
+          break;
+        }
+      } else if (!((c === ' ' || c === '-') && /[A-Za-z0-9]/.test(text[i + 1] ?? ''))) break;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Non-overlapping spans, earlier detectors (secrets, then checksummed ones) winning ties. */
+export function findPii(text: string): PiiSpan[] {
+  const all: Array<PiiSpan & { rank: number }> = [];
+  DETECTORS.forEach(([, detect], rank) => {
+    for (const s of detect(text)) if (s.end > s.start) all.push({ ...s, rank });
+  });
+  all.sort((a, b) => a.rank - b.rank || b.end - b.start - (a.end - a.start));
+  const kept: PiiSpan[] = [];
+  for (const s of all) {
+    if (kept.some((k) => s.start < k.end && k.start < s.end)) continue;
+    kept.push({ kind: s.kind, start: s.start, end: s.end });
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+/** Replace spans with their placeholders (spans as findPii returns them: sorted, disjoint). */
+export function applyRedaction(text: string, found: PiiSpan[]): string {
+  let out = '';
+  let at = 0;
+  for (const s of found) {
+    out += text.slice(at, s.start) + PLACEHOLDER[s.kind];
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
+
+export function redactPii(text: string): { text: string; found: PiiSpan[] } {
+  const found = findPii(text);
+  return { text: found.length ? applyRedaction(text, found) : text, found };
+}

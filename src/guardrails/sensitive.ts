@@ -1,0 +1,28 @@
+/**
+ * Statements that would change how money moves or how people are checked: approval rules and
+ * thresholds, bank details, where a portal lives, "skip the checks". Harmless as a question, but a
+ * learning that says so must not reach everyone on one user's word, so the learning stage holds
+ * them (the trust model sends held learnings to review). Run over the lower-cased skeleton.
+ */
+
+const CHANGE = '(?:from\\s+now\\s+on|going\\s+forward|henceforth|effective\\s+(?:today|immediately)|(?:should\\s+)?(?:now\\s+)?goes?\\s+to|is\\s+now|are\\s+now|now\\s+(?:is|are|at|goes|lives)|has\\s+(?:moved|changed)|have\\s+changed|changed\\s+to|moved\\s+to|new|updated|raised\\s+to|lowered\\s+to|increased\\s+to|no\\s+longer|not\\s+needed|not\\s+required|ist\\s+jetzt|neue?n?|ahora\\s+es|nuevo|nueva|est\\s+maintenant|nouveau|nouvelle|теперь|新的|现在)';
+
+const CHANGE_RE = new RegExp(CHANGE);
+const MONEY = /\b(?:approv\w*|payments?|refunds?|transfers?|wires?|purchases?|invoices?|expenses?|spend\w*|payouts?|eur|usd|gbp)\b|[$€£]/;
+
+const PATTERNS: RegExp[] = [
+  new RegExp(`\\b(?:approvals?|approvers?|sign-?offs?|authori[sz]ations?)\\b[^.\\n]{0,60}${CHANGE}|${CHANGE}[^.\\n]{0,40}\\b(?:approvals?|approvers?|sign-?offs?)\\b`),
+  new RegExp(`\\b(?:bank\\s+(?:details|account)|account\\s+number|routing\\s+number|sort\\s+code|iban|swift|bic|wire|remit(?:tance)?|payment\\s+details|bankverbindung|cuenta\\s+bancaria|coordonnées\\s+bancaires|rib)\\b[^.\\n]{0,60}${CHANGE}|${CHANGE}[^.\\n]{0,40}\\b(?:bank\\s+details|bank\\s+account|iban|account\\s+number|payment\\s+details)\\b`),
+  new RegExp(`\\b(?:portal|login|sign-?in|website|site|url|link|address|domain|page)\\b[^.\\n]{0,60}${CHANGE}[^.\\n]{0,40}(?:https?://|www\\.|\\b[a-z0-9-]+\\.(?:com|net|org|io|co|biz|info|xyz|ru|cn|app)\\b)`),
+  /\b(?:skip|bypass|ignore|waive|drop|no\s+need\s+(?:for|to\s+(?:run|do)))\s+(?:all\s+|the\s+|any\s+)*(?:[a-z]+\s+)?(?:checks?|verification|approvals?|review|kyc|call-?back)\b/,
+  /\b(?:no\s+(?:longer\s+)?(?:need|needs|require|requires)\s+(?:an?\s+)?(?:approval|verification|sign-?off|review|second\s+signature))\b/,
+];
+
+/** A threshold or limit on money or approvals that changes (not an API rate limit). */
+function moneyLimitChange(s: string): boolean {
+  return /\b(?:thresholds?|limits?|caps?|ceilings?)\b/.test(s) && CHANGE_RE.test(s) && MONEY.test(s);
+}
+
+export function detectSensitiveChange(skeleton: string): boolean {
+  return PATTERNS.some((re) => re.test(skeleton)) || moneyLimitChange(skeleton);
+}

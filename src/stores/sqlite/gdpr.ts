@@ -1,0 +1,87 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { LoreError } from '../../errors.js';
+import type { KnowledgeStore } from '../../memory/knowledge-store.js';
+import type { SqliteDatabase } from './database.js';
+
+/**
+ * Right to erasure: every row that holds a user's words or names them goes — turns, sessions,
+ * runs with their step rows, progress, effects and approvals, both feedback tables, evaluations,
+ * queue and DLQ messages of their runs, and the learnings they wrote (content hard-deleted; a
+ * learning that had superseded an older fact first gives it back, as a delete does). Documents
+ * they ingested stay (they are the organisation's) but lose the user id from their provenance;
+ * history lines they authored keep the event and lose the actor and detail. An audit row records
+ * who asked, when and how many rows went, with the subject only as a hash.
+ */
+
+export interface ErasureReport {
+  erasureId: string;
+  tenantId: string;
+  at: number;
+  counts: Record<string, number>;
+}
+
+export const ERASED_ACTOR = 'erased-user';
+
+export const subjectHash = (tenantId: string, userId: string) => createHash('sha256').update(`${tenantId}\u0000${userId}`).digest('hex');
+
+export async function eraseUserData(
+  db: SqliteDatabase,
+  knowledge: KnowledgeStore,
+  p: { tenantId: string; userId: string; requestedBy: string; now?: number },
+): Promise<ErasureReport> {
+  if (!p.userId || !p.tenantId) throw new LoreError('VALIDATION_FAILED', 'tenantId and userId are required');
+  const now = p.now ?? Date.now();
+  const learningIds = (
+    db.prepare(`SELECT id FROM documents WHERE tenant_id = ? AND kind = 'learning' AND json_extract(provenance, '$.userId') = ?`).all(p.tenantId, p.userId) as Array<{ id: string }>
+  ).map((r) => r.id);
+  // Through the store first: deleting an active learning restores whatever it had superseded.
+  for (const id of learningIds) await knowledge.deleteDocument({ tenantId: p.tenantId, id, actor: ERASED_ACTOR, reason: 'erasure request' });
+
+  const counts: Record<string, number> = {};
+  const run = (table: string, sql: string, ...args: unknown[]) => {
+    counts[table] = (counts[table] ?? 0) + db.prepare(sql).run(...args).changes;
+  };
+  const erasureId = `gdpr_${randomUUID()}`;
+  const actor = `user:${p.userId}`;
+  db.transaction(() => {
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS erase_runs (run_id TEXT PRIMARY KEY)');
+    db.exec('DELETE FROM temp.erase_runs');
+    db.prepare('INSERT OR IGNORE INTO temp.erase_runs SELECT run_id FROM workflow_runs WHERE tenant_id = ? AND user_id = ?').run(p.tenantId, p.userId);
+    db.prepare('INSERT OR IGNORE INTO temp.erase_runs SELECT run_id FROM turns WHERE tenant_id = ? AND user_id = ? AND run_id IS NOT NULL').run(p.tenantId, p.userId);
+    const inRuns = 'IN (SELECT run_id FROM temp.erase_runs)';
+
+    run('workflow_steps', `DELETE FROM workflow_steps WHERE run_id ${inRuns}`);
+    run('workflow_progress', `DELETE FROM workflow_progress WHERE run_id ${inRuns}`);
+    run('workflow_effects', `DELETE FROM workflow_effects WHERE run_id ${inRuns}`);
+    run('workflow_approvals', `DELETE FROM workflow_approvals WHERE run_id ${inRuns} OR (tenant_id = ? AND user_id = ?)`, p.tenantId, p.userId);
+    run('workflow_approvals', `UPDATE workflow_approvals SET decided_by = ? WHERE tenant_id = ? AND decided_by = ?`, ERASED_ACTOR, p.tenantId, p.userId);
+    run('workflow_feedback', `DELETE FROM workflow_feedback WHERE run_id ${inRuns} OR (tenant_id = ? AND user_id = ?)`, p.tenantId, p.userId);
+    run('feedback', `DELETE FROM feedback WHERE (tenant_id = ? AND user_id = ?) OR run_id ${inRuns}`, p.tenantId, p.userId);
+    run('evaluations', `DELETE FROM evaluations WHERE (tenant_id = ? AND user_id = ?) OR run_id ${inRuns}`, p.tenantId, p.userId);
+    run('queue_messages', `DELETE FROM queue_messages WHERE json_valid(body) AND json_extract(body, '$.runId') ${inRuns}`);
+    run('workflow_runs', `DELETE FROM workflow_runs WHERE run_id ${inRuns}`);
+    run('turns', 'DELETE FROM turns WHERE tenant_id = ? AND user_id = ?', p.tenantId, p.userId);
+    run('sessions', 'DELETE FROM sessions WHERE tenant_id = ? AND user_id = ?', p.tenantId, p.userId);
+
+    for (const id of learningIds) {
+      run('chunk_supersessions', 'DELETE FROM chunk_supersessions WHERE by_doc_id = ? OR doc_id = ?', id, id);
+      run('doc_history', 'DELETE FROM doc_history WHERE doc_id = ?', id);
+      run('chunks', 'DELETE FROM chunks WHERE doc_id = ?', id);
+      run('documents', 'DELETE FROM documents WHERE id = ?', id);
+    }
+    // Events about the user's superseded facts name the learning ids (now gone) in their detail.
+    run('doc_history', `UPDATE doc_history SET actor = ?, detail = NULL WHERE tenant_id = ? AND actor = ?`, ERASED_ACTOR, p.tenantId, actor);
+    run('documents', `UPDATE documents SET provenance = json_remove(provenance, '$.userId', '$.sessionId') WHERE tenant_id = ? AND json_valid(provenance) AND json_extract(provenance, '$.userId') = ?`, p.tenantId, p.userId);
+
+    db.prepare('INSERT INTO gdpr_erasures (id, tenant_id, subject_hash, requested_by, at, counts) VALUES (?, ?, ?, ?, ?, ?)').run(
+      erasureId,
+      p.tenantId,
+      subjectHash(p.tenantId, p.userId),
+      p.requestedBy === p.userId ? 'self' : p.requestedBy,
+      now,
+      JSON.stringify(counts),
+    );
+    db.exec('DELETE FROM temp.erase_runs');
+  }).immediate();
+  return { erasureId, tenantId: p.tenantId, at: now, counts };
+}

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, hs256Auth, startStack, userClient, type Api, type Stack } from '../http/support.js';
+
+const ALICE = 'alice-erase-7f3a';
+const BOB = 'bob-keeps-91c2';
+
+/** Every row of every table that mentions `needle` in any column. */
+function rowsMentioning(s: Stack, needle: string): string[] {
+  const tables = s.rt.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'chunks_fts%'`).all() as Array<{ name: string }>;
+  const hits: string[] = [];
+  for (const { name } of tables) {
+    for (const row of s.rt.db.prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>) {
+      const text = Object.values(row).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v))).join('\u0001');
+      if (text.includes(needle)) hits.push(`${name}: ${text.slice(0, 120)}`);
+    }
+  }
+  return hits;
+}
+
+describe('GDPR erasure: DELETE /users/:id/data', () => {
+  let s: Stack;
+  let alice: Api;
+  let bob: Api;
+  beforeAll(async () => {
+    s = await startStack({ config: hs256Auth });
+    alice = await userClient(s, ALICE);
+    bob = await userClient(s, BOB);
+  });
+  afterAll(() => s.close());
+
+  it("erases every row of the user, un-supersedes what their learning replaced, keeps other users' rows, and records that it happened", async () => {
+    const bobFact = await bob('POST', '/chat', { session_id: 'bob-1', message: 'Update: the cafeteria opens at 8am on weekdays.' });
+    const bobLearning = bobFact.body.learnings[0];
+    expect(bobLearning.event).toBe('ADD');
+    await bob('POST', '/feedback', { run_id: bobFact.body.run_id, rating: 'up', comment: 'nice' });
+
+    const aliceFact = await alice('POST', '/chat', { session_id: 'alice-1', message: 'Update: the cafeteria now opens at 9am on weekdays.' });
+    expect(aliceFact.body.learnings[0]).toMatchObject({ event: 'UPDATE', superseded: { doc_id: bobLearning.learning_id } });
+    expect((await bob('GET', `/learnings/${bobLearning.learning_id}`)).body.status).toBe('superseded');
+    await alice('POST', '/feedback', { run_id: aliceFact.body.run_id, rating: 'down', comment: 'my phone is 415-555-0133' });
+    await alice('POST', '/chat', { session_id: 'alice-1', message: 'thumbs down, that was wrong' });
+    const paused = await alice('POST', '/chat', { session_id: 'alice-2', message: 'Please issue a refund of $1500 for order A-1001.' });
+    expect(paused.body.status).toBe('AWAITING_APPROVAL');
+    const queued = await alice('POST', '/chat', { session_id: 'alice-3', message: 'What is 17*23?', async: true });
+    for (let i = 0; i < 200 && !['COMPLETED', 'FAILED'].includes((await alice('GET', `/runs/${queued.body.run_id}`)).body.status); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(rowsMentioning(s, ALICE).length).toBeGreaterThan(5);
+
+    // Only the user themself (or a local, unauthenticated operator) may ask.
+    expect((await bob('DELETE', `/users/${ALICE}/data`)).status).toBe(403);
+    const erased = await alice('DELETE', `/users/${ALICE}/data`);
+    expect(erased.status).toBe(200);
+    expect(erased.body.counts).toMatchObject({ turns: expect.any(Number), workflow_runs: 4, documents: expect.any(Number) });
+
+    expect(rowsMentioning(s, ALICE)).toEqual([]);
+    for (const run of [aliceFact.body.run_id, paused.body.run_id, queued.body.run_id]) expect(rowsMentioning(s, run)).toEqual([]);
+    expect(rowsMentioning(s, '9am')).toEqual([]);
+    expect(rowsMentioning(s, '415-555-0133')).toEqual([]);
+
+    // Bob's learning is current truth again; his rows are all there.
+    expect((await bob('GET', `/learnings/${bobLearning.learning_id}`)).body.status).toBe('active');
+    expect(rowsMentioning(s, BOB).length).toBeGreaterThan(3);
+    expect((await bob('GET', `/runs/${bobFact.body.run_id}`)).status).toBe(200);
+
+    // The audit row: when, who asked, counts — no id, no content.
+    const audit = s.rt.db.prepare('SELECT * FROM gdpr_erasures').all() as Array<Record<string, unknown>>;
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ id: erased.body.erasure_id, requested_by: 'self' });
+    expect(JSON.parse(String(audit[0]!.counts)).workflow_runs).toBe(4);
+  });
+
+  it('a server without authentication lets its local operator erase any user', async () => {
+    const local = await startStack();
+    try {
+      const api = client(local.url);
+      await api('POST', '/chat', { session_id: 'x', message: 'hello' });
+      const r = await api('DELETE', '/users/local/data');
+      expect(r.status).toBe(200);
+      expect(rowsMentioning(local, 'local').filter((h) => !h.startsWith('gdpr_erasures'))).toEqual([]);
+    } finally {
+      await local.close();
+    }
+  });
+});
