@@ -9,6 +9,7 @@ import type { ModelProvider } from './models/provider.js';
 import { createModelProvider } from './models/select.js';
 import { defaultDbPath, openDatabase, type SqliteDatabase } from './stores/sqlite/database.js';
 import { SqliteKnowledgeStore } from './stores/sqlite/knowledge-store.js';
+import { learningPolicyFrom } from './learning/policy-config.js';
 import { SqliteSessionStore } from './stores/sqlite/session-store.js';
 import { builtinTools } from './tools/builtins/index.js';
 import { createSearchKnowledgeTool } from './tools/builtins/search-knowledge.js';
@@ -77,6 +78,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     tracer: tracing.tracer,
     sessions,
     knowledge,
+    learning: learningPolicyFrom(config),
     settings: {
       maxIterations: config.agent.maxIterations,
       turnTokenBudget: config.agent.turnTokenBudget,

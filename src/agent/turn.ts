@@ -2,6 +2,8 @@ import type { Tracer } from '@opentelemetry/api';
 import type { ErrorCode } from '../errors.js';
 import type { LearningOutcome } from '../learning/updater.js';
 import { applyLearnings } from '../learning/updater.js';
+import type { GuardrailFinding, LearningPolicy } from '../learning/policy.js';
+import { detectInjection } from '../guardrails/screen.js';
 import { buildContext, type BuiltContext } from '../memory/context-builder.js';
 import type { KnowledgeStore } from '../memory/knowledge-store.js';
 import type { SessionStore } from '../memory/session-store.js';
@@ -18,6 +20,8 @@ export interface TurnDeps {
   tools: ToolRegistry;
   sessions: SessionStore;
   knowledge: KnowledgeStore;
+  /** Who may make a learning shared, and when (learning/policy.ts). */
+  learning: LearningPolicy;
   /** Spans for workflow steps and tool calls (model calls are traced by the provider wrapper). */
   tracer?: Tracer;
   settings: {
@@ -58,6 +62,7 @@ export function buildTurnContext(deps: TurnDeps, input: TurnInput): Promise<Buil
     knowledge: deps.knowledge,
     tenantId: input.tenantId,
     sessionId: input.sessionId,
+    userId: input.userId,
     message: input.message,
     historyTurns: deps.settings.historyTurns,
     topK: deps.settings.topK,
@@ -113,8 +118,12 @@ export async function handleResponse(deps: TurnDeps, input: TurnInput, result: A
   };
 }
 
-/** UpdateKnowledge: write the turn's learnings back to the knowledge base. */
-export function updateKnowledge(deps: TurnDeps, input: TurnInput, learnings: string[], signal?: AbortSignal): Promise<LearningOutcome[]> {
+/**
+ * UpdateKnowledge: write the turn's learnings back to the knowledge base under the trust policy.
+ * A turn whose input was flagged learns nothing (quarantine); `findings` are the guardrail's.
+ */
+export function updateKnowledge(deps: TurnDeps, input: TurnInput, learnings: string[], signal?: AbortSignal, findings?: GuardrailFinding[]): Promise<LearningOutcome[]> {
+  const flagged = detectInjection(input.message);
   return applyLearnings(
     { knowledge: deps.knowledge, provider: deps.provider },
     {
@@ -125,6 +134,9 @@ export function updateKnowledge(deps: TurnDeps, input: TurnInput, learnings: str
       traceId: input.traceId,
       model: deps.provider.modelId,
       learnings,
+      policy: deps.learning,
+      ...(flagged ? { quarantined: 'possible prompt injection' } : {}),
+      ...(findings ? { findings } : {}),
       ...(signal ? { signal } : {}),
     },
   );

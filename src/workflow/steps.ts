@@ -1,4 +1,6 @@
 import { buildTurnContext, handleResponse, updateKnowledge } from '../agent/turn.js';
+import { learningNotice } from '../learning/policy.js';
+import { lowerTrustAfterThumbsDown } from '../learning/trust.js';
 import { httpStatusFor, LoreError, type ErrorCode } from '../errors.js';
 import { awaitApprovalStep } from './approvals.js';
 import { feedbackAnswer, feedbackSentiment, classifyIntent, validateMessage } from './intent.js';
@@ -41,6 +43,9 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
         createdAt: deps.now(),
       },
     });
+    if (sentiment === 'negative' && target) {
+      await lowerTrustAfterThumbsDown({ knowledge: turn.knowledge, policy: turn.learning }, { tenantId: input.tenantId, runId: target.runId, userId: input.userId });
+    }
     const answer = feedbackAnswer(sentiment, !!target);
     const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turn.settings.sessionTtlSeconds, inputTokens: 0, outputTokens: 0 };
     await turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: input.message }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] });
@@ -49,6 +54,8 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
 
   const BuildContext = async (data: RunData): Promise<ContextOutput> => {
     const ctx = await buildTurnContext(turn, data.input);
+    // Which knowledge reached this prompt: a thumbs-down on the answer lowers those learnings' trust.
+    await turn.knowledge.recordRunContext({ tenantId: data.input.tenantId, runId: data.input.runId, docIds: ctx.retrieved.map((h) => h.docId) });
     return { system: ctx.system, messages: ctx.messages, retrieved: ctx.retrieved.length };
   };
 
@@ -72,7 +79,9 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
 
   const UpdateKnowledge = async (data: RunData, ctx: StepContext): Promise<KnowledgeOutput> => {
     const learnings = need(data.response, 'the HandleResponse output').learnings;
-    return { outcomes: await updateKnowledge(turn, data.input, learnings, ctx.signal) };
+    const outcomes = await updateKnowledge(turn, data.input, learnings, ctx.signal);
+    const notice = learningNotice(outcomes);
+    return { outcomes, ...(notice ? { notice } : {}) };
   };
 
   const HandleError = async (data: RunData, ctx: StepContext): Promise<FailureOutput> => {

@@ -1,4 +1,6 @@
 import type { Hono } from 'hono';
+import { learningPolicyFrom } from '../../learning/policy-config.js';
+import { lowerTrustAfterThumbsDown } from '../../learning/trust.js';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { LoreError } from '../../errors.js';
 import { newId } from '../../util/ids.js';
@@ -65,6 +67,8 @@ export function chatRoutes(app: Hono<Env>, deps: AppDeps): void {
       rating: body.rating,
       ...(body.comment !== undefined ? { comment: body.comment } : {}),
     });
+    // A thumbs-down counts against the learnings that were in that answer's prompt.
+    if (body.rating === 'down') await lowerTrustAfterThumbsDown({ knowledge: deps.knowledge, policy: learningPolicyFrom(deps.config) }, { tenantId: p.tenantId, runId: body.run_id, userId: p.userId });
     deps.onFeedback?.(body.run_id);
     return c.json(toFeedback(feedback), created ? 201 : 200);
   });

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { evaluationMigrations } from './migrations-evaluation.js';
 import { queueMigrations } from './migrations-queue.js';
 import { runMigrations } from './migrations-runs.js';
+import { trustMigrations } from './migrations-trust.js';
 
 /**
  * The SQLite schema, as an ordered list of versioned migrations shared by every SQLite store
@@ -154,4 +155,5 @@ export const migrations: Migration[] = [
   ...queueMigrations,
   ...evaluationMigrations,
   ...runMigrations,
+  ...trustMigrations,
 ];

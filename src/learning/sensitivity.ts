@@ -1,0 +1,81 @@
+import { detectionViews, obfuscationSigns, rot13, canonical } from './normalize-text.js';
+
+/**
+ * Subjects where one user's claim must not become everyone's truth without a person's review:
+ * the classic poisoning targets (where money goes, which link to click, what the password is,
+ * who may approve what, which checks to skip), plus messages that talk to the assistant instead of
+ * stating a fact, and messages disguised to slip past these patterns. EN/DE/ES/FR/ZH/RU keywords,
+ * matched on every detection view of the text (see normalize-text.ts).
+ */
+export const SENSITIVE_CATEGORIES = ['payment', 'links', 'credentials', 'approvals', 'bypass', 'instructions', 'obfuscated'] as const;
+export type SensitiveCategory = (typeof SENSITIVE_CATEGORIES)[number] | 'supersedes_document' | 'custom';
+
+const W = (words: string) => words.split('|').map((w) => w.trim()).filter(Boolean).join('|');
+
+const PATTERNS: Record<Exclude<SensitiveCategory, 'obfuscated' | 'supersedes_document' | 'custom'>, RegExp[]> = {
+  payment: [
+    new RegExp(`\\b(${W('bank|banking|iban|swift|bic|routing number|sort code|account (?:number|no|details)|acct|wire|payee|remit|remittance|beneficiary|bank details|payment details|pay(?:ments?)? (?:to|into)|invoice(?:s)? (?:to|should)|credit card|card number|crypto|bitcoin|btc|wallet|bankverbindung|konto|kontonummer|überweisung|zahlungen?|zahlungsempfänger|cuenta|bancaria|transferencia|pagos?|beneficiario|compte|bancaire|virement|rib|paiements?|bénéficiaire|банк|банковск\\p{L}*|сч[её]т\\p{L}*|реквизит\\p{L}*|плат[её]ж\\p{L}*|перевод\\p{L}*|оплат\\p{L}*')})\\b`, 'iu'),
+    /银行|账户|账号|帐号|付款|汇款|转账|收款/u,
+    /\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?\b/i, // IBAN
+    /\b\d(?:[ -]?\d){7,}\b/, // long account-like digit runs
+  ],
+  links: [
+    /\bhttps?:\/\/|\bwww\./i,
+    /\b[\p{L}0-9-]+(?:\.[\p{L}0-9-]+)*\.(?:com|net|org|io|co|biz|info|app|dev|xyz|site|online|top|ru|cn|de|es|fr|uk|us|eu|me|ly|gl|link|click|support|help|live|pay|portal)\b/iu,
+    /[^\s@]+@[^\s@]+\.[a-z]{2,}/i,
+    new RegExp(`\\b(${W('url|link|website|web site|portal|login page|sign-in page|domain|enlace|sitio web|lien|site web|webseite|ссылк\\p{L}*|сайт\\p{L}*|портал\\p{L}*')})\\b`, 'iu'),
+    /网址|链接|网站|门户/u,
+  ],
+  credentials: [
+    new RegExp(`\\b(${W('password|passwords|passcode|passphrase|pin|api key|api keys|apikey|secret|secrets|token|tokens|credential|credentials|private key|ssh key|2fa|mfa|otp|one-time code|login details|passwort|kennwort|zugangsdaten|contraseña|contrasena|clave|credenciales|mot de passe|identifiants|пароль|пароли|токен\\p{L}*|ключ\\p{L}*|учётн\\p{L}*|учетн\\p{L}*')})\\b`, 'iu'),
+    /密码|令牌|密钥|凭证|口令/u,
+  ],
+  approvals: [
+    new RegExp(`\\b(${W('approve|approves|approved|approval|approvals|approver|authori[sz]e|authori[sz]ed|authori[sz]ation|sign-off|sign off|threshold|thresholds|refund|refunds|reimburse\\p{L}*|payout|payouts|discount limit|spending limit|credit limit|purchase limit|expense limit|admin rights|admin access|administrator|privilege|privileges|permission|permissions|access to|genehmig\\p{L}*|freigabe\\p{L}*|schwellenwert\\p{L}*|erstattung\\p{L}*|berechtigung\\p{L}*|aprobaci[oó]n|aprobar|aprueba|umbral|reembolso\\p{L}*|autorizaci[oó]n|autorizar|permiso\\p{L}*|approbation|approuver|seuil|remboursement\\p{L}*|autorisation|autoriser|droits? d.acc[eè]s|одобр\\p{L}*|утвержд\\p{L}*|согласова\\p{L}*|порог\\p{L}*|лимит\\p{L}*|возврат\\p{L}*|разрешени\\p{L}*|полномочи\\p{L}*|доступ\\p{L}*')})\\b`, 'iu'),
+    /审批|批准|阈值|限额|额度|退款|报销|授权|权限/u,
+    /[$€£¥₽]\s?\d|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|rubles?|рубл\p{L}*|евро|долл\p{L}*|元|美元)/iu,
+  ],
+  bypass: [
+    new RegExp(`\\b(${W('skip|skips|skipping|bypass|bypasses|circumvent|disable|disabled|turn off|switch off|override|no longer (?:need|needs|required|requires|necessary)|not (?:need|needed|required) any ?more|without (?:checks?|verification|approval|review)|don.t (?:need to )?(?:verify|check)|überspring\\p{L}*|umgeh\\p{L}*|deaktivier\\p{L}*|nicht mehr (?:nötig|erforderlich|notwendig)|ohne (?:prüfung|kontrolle|freigabe)|omitir|saltar|saltarse|desactivar|ya no (?:es necesari[oa]|se requiere|hace falta)|sin (?:verificaci[oó]n|aprobaci[oó]n|control)|ignorer|contourner|désactiver|n.est plus (?:nécessaire|requis)|sans (?:vérification|approbation|contrôle)|пропуст\\p{L}*|обойти|обход\\p{L}*|отключ\\p{L}*|больше не (?:нужн\\p{L}*|требуется)|без (?:проверк\\p{L}*|одобрени\\p{L}*|согласовани\\p{L}*)')})\\b`, 'iu'),
+    /跳过|绕过|禁用|关闭|不再需要|无需|不需要/u,
+  ],
+  instructions: [
+    /\b(ignore (?:all |any |the )?(?:previous|prior|above|earlier)|disregard|you (?:must|should|will|are to) (?:always|never|now|tell|say|answer|reply|respond)|always (?:answer|reply|respond|tell|say)|from now on,? (?:you|always|never|answer|reply|respond|tell|say)|new instructions?|system prompt|developer mode|jailbreak|pretend|role-?play|act as|you are now|as an? (?:admin|administrator|system)|do anything now)\b/i,
+    /<\|[a-z_]+\|>|\[\/?(?:inst|system|sys)\]|<\/?(?:system|assistant|semantic_memory)>|^(?:system|assistant|developer)\s*:|\[source\s*:|\[learning\]|###\s*(?:system|instruction)/im,
+    new RegExp(`\\b(${W('ignoriere|ignorieren|du musst|ab sofort (?:musst|sollst|antworte)|ignora|debes|a partir de ahora (?:debes|responde)|tu dois|vous devez|désormais (?:tu|vous|réponds)|игнорируй\\p{L}*|ты должен|вы должны|с этого момента')})\\b`, 'iu'),
+    /忽略|你必须|从现在开始|系统提示/u,
+  ],
+};
+
+export interface SensitivityConfig {
+  /** Categories switched on (default: all). */
+  categories: readonly string[];
+  /** Extra patterns (regex source, case-insensitive) that make a learning sensitive ('custom'). */
+  extraPatterns: readonly string[];
+}
+
+export const DEFAULT_SENSITIVITY: SensitivityConfig = { categories: SENSITIVE_CATEGORIES, extraPatterns: [] };
+
+/** The sensitive categories a learning touches (empty = not sensitive). */
+export function sensitiveCategories(text: string, config: SensitivityConfig = DEFAULT_SENSITIVITY): SensitiveCategory[] {
+  const on = new Set(config.categories);
+  const views = detectionViews(text);
+  const found = new Set<SensitiveCategory>();
+  for (const [cat, patterns] of Object.entries(PATTERNS) as Array<[SensitiveCategory, RegExp[]]>) {
+    if (!on.has(cat)) continue;
+    if (views.some((v) => patterns.some((re) => re.test(v)))) found.add(cat);
+  }
+  // ROT13 of ordinary text is gibberish; only count it when the decoded view says something the
+  // plain one does not (checked above) *and* reads as words — the pattern hit already implies that.
+  if (on.has('obfuscated') && obfuscationSigns(text).length > 0) found.add('obfuscated');
+  if (config.extraPatterns.length > 0) {
+    const custom = config.extraPatterns.map((p) => new RegExp(p, 'iu'));
+    if (views.some((v) => custom.some((re) => re.test(v)))) found.add('custom');
+  }
+  return [...found];
+}
+
+/** Exposed for tests: the ROT13 view alone (a hit there means the text was hidden on purpose). */
+export function rot13View(text: string): string {
+  return rot13(canonical(text));
+}
