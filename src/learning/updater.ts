@@ -111,13 +111,13 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
         continue;
       }
       if (existing.status === 'active' || (existing.status === 'pending' && mine)) {
-        await k.recordEvent({ tenantId: p.tenantId, event: { docId: existing.id, action: 'noop', actor, at: now, detail: { fact, runId: p.runId, reason: 'duplicate' } } });
+        await k.recordEvent({ tenantId: p.tenantId, event: { docId: existing.id, action: 'noop', actor, at: Date.now(), detail: { fact, runId: p.runId, reason: 'duplicate' } } });
         out.push({ fact, event: 'NOOP', state: stateOf(existing), docId: existing.id, reason: 'exact duplicate' });
         continue;
       }
       if (existing.status === 'pending') canonical = existing;
     } else if (existing && existing.status === 'active') {
-      await k.recordEvent({ tenantId: p.tenantId, event: { docId: existing.id, action: 'noop', actor, at: now, detail: { fact, runId: p.runId, reason: 'duplicate' } } });
+      await k.recordEvent({ tenantId: p.tenantId, event: { docId: existing.id, action: 'noop', actor, at: Date.now(), detail: { fact, runId: p.runId, reason: 'duplicate' } } });
       out.push({ fact, event: 'NOOP', state: 'shared', docId: existing.id, reason: 'exact duplicate' });
       continue;
     }
@@ -127,7 +127,7 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
     const target = 'id' in decision ? hits.find((h) => h.chunkId === decision.id) : undefined;
 
     if (decision.event === 'NOOP' && target && !canonical) {
-      await k.recordEvent({ tenantId: p.tenantId, event: { docId: target.docId, action: 'noop', actor, at: now, detail: { fact, runId: p.runId, reason: decision.reason } } });
+      await k.recordEvent({ tenantId: p.tenantId, event: { docId: target.docId, action: 'noop', actor, at: Date.now(), detail: { fact, runId: p.runId, reason: decision.reason } } });
       const held = await k.getDocument({ tenantId: p.tenantId, id: target.docId });
       out.push({ fact, event: 'NOOP', state: held ? stateOf(held) : 'shared', docId: target.docId, reason: decision.reason ?? 'already known' });
       continue;
@@ -153,9 +153,9 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
       status: verdict.state === 'shared' ? 'active' : 'pending',
       provenance: { sessionId: p.sessionId, userId: p.userId, traceId: p.traceId, runId: p.runId, turnId: p.turnId, model: p.model },
     });
-    await k.recordEvent({ tenantId: p.tenantId, event: { docId: doc.id, action: 'submitted', actor, at: now, detail: { state: verdict.state, reason: verdict.reason, categories } } });
+    await k.recordEvent({ tenantId: p.tenantId, event: { docId: doc.id, action: 'submitted', actor, at: Date.now(), detail: { state: verdict.state, reason: verdict.reason, categories } } });
     if (verdict.state === 'shared' && verdict.selfApproved) {
-      await k.recordEvent({ tenantId: p.tenantId, event: { docId: doc.id, action: 'approved', actor, at: now, detail: { reason: verdict.reason } } });
+      await k.recordEvent({ tenantId: p.tenantId, event: { docId: doc.id, action: 'approved', actor, at: Date.now(), detail: { reason: verdict.reason } } });
     }
     if (updates) await k.supersede({ tenantId: p.tenantId, chunkId: target.chunkId, newId: doc.id, actor });
     let state: LearningState = verdict.state;

@@ -80,7 +80,8 @@ export class KnowledgeStatements {
     this.bySource = db.prepare('SELECT * FROM documents WHERE tenant_id = ? AND source_uri = ?');
     this.byHash = db.prepare(`SELECT * FROM documents WHERE tenant_id = ? AND content_hash = ?
       ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'pending' THEN 1 WHEN 'superseded' THEN 2 ELSE 3 END,
-        updated_at DESC LIMIT 1`);
+        -- Among pending copies the first one stated is the one corroboration votes gather on.
+        CASE status WHEN 'pending' THEN created_at ELSE -updated_at END, id LIMIT 1`);
     this.list = db.prepare(`SELECT * FROM documents WHERE tenant_id = @tenant
         AND (@kind IS NULL OR kind = @kind)
         AND ((@status IS NULL OR (status = @status AND (@status <> 'deleted' OR review IS NOT 'rejected'))
