@@ -118,7 +118,7 @@ describe('governance in auto mode', () => {
   let dave: Api;
   beforeAll(async () => {
     s = await startStack({ config: { ...hs256Auth, 'learning.mode': 'auto', 'learning.maxPerUserPerHour': 3, 'learning.thumbsDownToReview': 2 } });
-    [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((u) => userClient(s, u)));
+    [alice, bob, carol, dave] = (await Promise.all(['alice', 'bob', 'carol', 'dave'].map((u) => userClient(s, u)))) as [Api, Api, Api, Api];
   });
   afterAll(() => s.close());
 
