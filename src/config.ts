@@ -86,7 +86,7 @@ export const configSchema = z
     learning: z
       .object({
         mode: z.enum(['auto', 'review', 'off']).optional(),
-        sensitiveSubjects: z.array(z.enum(['payment', 'links', 'credentials', 'approvals', 'bypass', 'instructions', 'obfuscated'])).default(['payment', 'links', 'credentials', 'approvals', 'bypass', 'instructions', 'obfuscated']),
+        sensitiveSubjects: z.array(z.enum(['payment', 'links', 'credentials', 'approvals', 'security', 'bypass', 'instructions', 'obfuscated'])).default(['payment', 'links', 'credentials', 'approvals', 'security', 'bypass', 'instructions', 'obfuscated']),
         // Extra regexes (case-insensitive) that make a learning sensitive.
         sensitivePatterns: z.array(z.string().min(1)).default([]),
         corroborationUsers: int(2, 1000).default(3),

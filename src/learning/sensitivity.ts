@@ -7,14 +7,19 @@ import { detectionViews, obfuscationSigns, rot13, canonical } from './normalize-
  * stating a fact, and messages disguised to slip past these patterns. EN/DE/ES/FR/ZH/RU keywords,
  * matched on every detection view of the text (see normalize-text.ts).
  */
-export const SENSITIVE_CATEGORIES = ['payment', 'links', 'credentials', 'approvals', 'bypass', 'instructions', 'obfuscated'] as const;
+export const SENSITIVE_CATEGORIES = ['payment', 'links', 'credentials', 'approvals', 'security', 'bypass', 'instructions', 'obfuscated'] as const;
 export type SensitiveCategory = (typeof SENSITIVE_CATEGORIES)[number] | 'supersedes_document' | 'custom';
 
 const W = (words: string) => words.split('|').map((w) => w.trim()).filter(Boolean).join('|');
+/**
+ * A whole-word alternation. JS `\b` only knows ASCII word characters even with the u flag, so it
+ * never matches next to Cyrillic or accented letters: use Unicode lookarounds instead.
+ */
+const words = (list: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${W(list)})(?![\\p{L}\\p{N}])`, 'iu');
 
 const PATTERNS: Record<Exclude<SensitiveCategory, 'obfuscated' | 'supersedes_document' | 'custom'>, RegExp[]> = {
   payment: [
-    new RegExp(`\\b(${W('bank|banking|iban|swift|bic|routing number|sort code|account (?:number|no|details)|acct|wire|payee|remit|remittance|beneficiary|bank details|payment details|pay(?:ments?)? (?:to|into)|invoice(?:s)? (?:to|should)|credit card|card number|crypto|bitcoin|btc|wallet|bankverbindung|konto|kontonummer|überweisung|zahlungen?|zahlungsempfänger|cuenta|bancaria|transferencia|pagos?|beneficiario|compte|bancaire|virement|rib|paiements?|bénéficiaire|банк|банковск\\p{L}*|сч[её]т\\p{L}*|реквизит\\p{L}*|плат[её]ж\\p{L}*|перевод\\p{L}*|оплат\\p{L}*')})\\b`, 'iu'),
+    words('bank|banking|iban|swift|bic|routing number|sort code|account (?:number|no|details)|acct|wire|payee|remit|remittance|beneficiary|bank details|payment details|pay(?:ments?)? (?:to|into)|invoice(?:s)? (?:to|should)|credit card|card number|crypto|bitcoin|btc|wallet|bankverbindung|konto|kontonummer|überweisung|zahlungen?|zahlungsempfänger|cuenta|bancaria|transferencia|pagos?|beneficiario|compte|bancaire|virement|rib|paiements?|bénéficiaire|банк|банковск\\p{L}*|сч[её]т\\p{L}*|реквизит\\p{L}*|плат[её]ж\\p{L}*|перевод\\p{L}*|оплат\\p{L}*'),
     /银行|账户|账号|帐号|付款|汇款|转账|收款/u,
     /\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?\b/i, // IBAN
     /\b\d(?:[ -]?\d){7,}\b/, // long account-like digit runs
@@ -23,26 +28,30 @@ const PATTERNS: Record<Exclude<SensitiveCategory, 'obfuscated' | 'supersedes_doc
     /\bhttps?:\/\/|\bwww\./i,
     /\b[\p{L}0-9-]+(?:\.[\p{L}0-9-]+)*\.(?:com|net|org|io|co|biz|info|app|dev|xyz|site|online|top|ru|cn|de|es|fr|uk|us|eu|me|ly|gl|link|click|support|help|live|pay|portal)\b/iu,
     /[^\s@]+@[^\s@]+\.[a-z]{2,}/i,
-    new RegExp(`\\b(${W('url|link|website|web site|portal|login page|sign-in page|domain|enlace|sitio web|lien|site web|webseite|ссылк\\p{L}*|сайт\\p{L}*|портал\\p{L}*')})\\b`, 'iu'),
-    /网址|链接|网站|门户/u,
+    words('url|urls|link|links|portal|login page|sign-in page|domain|enlace|lien|ссылк\\p{L}*|портал\\p{L}*'),
+    /网址|链接|门户/u,
   ],
   credentials: [
-    new RegExp(`\\b(${W('password|passwords|passcode|passphrase|pin|api key|api keys|apikey|secret|secrets|token|tokens|credential|credentials|private key|ssh key|2fa|mfa|otp|one-time code|login details|passwort|kennwort|zugangsdaten|contraseña|contrasena|clave|credenciales|mot de passe|identifiants|пароль|пароли|токен\\p{L}*|ключ\\p{L}*|учётн\\p{L}*|учетн\\p{L}*')})\\b`, 'iu'),
+    words('password|passwords|passcode|passphrase|pin|api key|api keys|apikey|secret|secrets|token|tokens|credential|credentials|private key|ssh key|2fa|mfa|otp|one-time code|login details|passwort|kennwort|zugangsdaten|contraseña|contrasena|clave|credenciales|mot de passe|identifiants|пароль|пароли|токен\\p{L}*|ключ\\p{L}*|учётн\\p{L}*|учетн\\p{L}*'),
     /密码|令牌|密钥|凭证|口令/u,
   ],
   approvals: [
-    new RegExp(`\\b(${W('approve|approves|approved|approval|approvals|approver|authori[sz]e|authori[sz]ed|authori[sz]ation|sign-off|sign off|threshold|thresholds|refund|refunds|reimburse\\p{L}*|payout|payouts|discount limit|spending limit|credit limit|purchase limit|expense limit|admin rights|admin access|administrator|privilege|privileges|permission|permissions|access to|genehmig\\p{L}*|freigabe\\p{L}*|schwellenwert\\p{L}*|erstattung\\p{L}*|berechtigung\\p{L}*|aprobaci[oó]n|aprobar|aprueba|umbral|reembolso\\p{L}*|autorizaci[oó]n|autorizar|permiso\\p{L}*|approbation|approuver|seuil|remboursement\\p{L}*|autorisation|autoriser|droits? d.acc[eè]s|одобр\\p{L}*|утвержд\\p{L}*|согласова\\p{L}*|порог\\p{L}*|лимит\\p{L}*|возврат\\p{L}*|разрешени\\p{L}*|полномочи\\p{L}*|доступ\\p{L}*')})\\b`, 'iu'),
+    words('approve|approves|approved|approval|approvals|approver|authorit(?:y|ies)|ceo|cfo|coo|cto|ciso|treasurer|chief [a-z]+ officer|discount\\p{L}*|authori[sz]e|authori[sz]ed|authori[sz]ation|sign-off|sign off|threshold|thresholds|refund|refunds|reimburse\\p{L}*|payout|payouts|discount limit|spending limit|credit limit|purchase limit|expense limit|admin rights|admin access|administrator|privilege|privileges|permission|permissions|access to|genehmig\\p{L}*|freigabe\\p{L}*|schwellenwert\\p{L}*|erstattung\\p{L}*|berechtigung\\p{L}*|aprobaci[oó]n|aprobar|aprueba|umbral|reembolso\\p{L}*|autorizaci[oó]n|autorizar|permiso\\p{L}*|approbation|approuver|seuil|remboursement\\p{L}*|autorisation|autoriser|droits? d.acc[eè]s|одобр\\p{L}*|утвержд\\p{L}*|согласова\\p{L}*|порог\\p{L}*|лимит\\p{L}*|возврат\\p{L}*|разрешени\\p{L}*|полномочи\\p{L}*|доступ\\p{L}*'),
     /审批|批准|阈值|限额|额度|退款|报销|授权|权限/u,
     /[$€£¥₽]\s?\d|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|rubles?|рубл\p{L}*|евро|долл\p{L}*|元|美元)/iu,
   ],
+  security: [
+    words('kyc|aml|fraud|audit(?:s|ed|ing|ors?)?|firewall\\p{L}*|antivirus|anti-virus|dlp|malware|encrypt\\p{L}*|security review|security checks?|security polic\\p{L}*|code reviews?|background checks?|compliance|verification|verify|callback|sicherheit\\p{L}*|prüfung\\p{L}*|verifizierung|rückruf\\p{L}*|seguridad|verificaci[oó]n|fraude|sécurité|vérification|rappel|безопасност\\p{L}*|проверк\\p{L}*|верификаци\\p{L}*|аудит\\p{L}*'),
+    /安全|核实|核查|验证|审计|合规|回拨/u,
+  ],
   bypass: [
-    new RegExp(`\\b(${W('skip|skips|skipping|bypass|bypasses|circumvent|disable|disabled|turn off|switch off|override|no longer (?:need|needs|required|requires|necessary)|not (?:need|needed|required) any ?more|without (?:checks?|verification|approval|review)|don.t (?:need to )?(?:verify|check)|überspring\\p{L}*|umgeh\\p{L}*|deaktivier\\p{L}*|nicht mehr (?:nötig|erforderlich|notwendig)|ohne (?:prüfung|kontrolle|freigabe)|omitir|saltar|saltarse|desactivar|ya no (?:es necesari[oa]|se requiere|hace falta)|sin (?:verificaci[oó]n|aprobaci[oó]n|control)|ignorer|contourner|désactiver|n.est plus (?:nécessaire|requis)|sans (?:vérification|approbation|contrôle)|пропуст\\p{L}*|обойти|обход\\p{L}*|отключ\\p{L}*|больше не (?:нужн\\p{L}*|требуется)|без (?:проверк\\p{L}*|одобрени\\p{L}*|согласовани\\p{L}*)')})\\b`, 'iu'),
+    words('skip\\p{L}*|bypass\\p{L}*|circumvent\\p{L}*|disabl\\p{L}*|turn(?:ed|s)? off|switch(?:ed|es)? off|overrid\\p{L}*|ignor(?:e|ed|ing) (?:the |all |any )?(?:alerts?|warnings?|checks?|errors?|findings?)|optional|not (?:mandatory|enforced)|no longer (?:mandatory|enforced)|exempt\\p{L}*|waive\\p{L}*|no longer (?:need|needs|required|requires|necessary)|not (?:need|needed|required) any ?more|without (?:checks?|verification|approval|review)|don.t (?:need to )?(?:verify|check)|überspring\\p{L}*|umgeh\\p{L}*|deaktivier\\p{L}*|nicht mehr (?:nötig|erforderlich|notwendig)|ohne (?:prüfung|kontrolle|freigabe)|omitir|saltar|saltarse|desactivar|ya no (?:es necesari[oa]|se requiere|hace falta)|sin (?:verificaci[oó]n|aprobaci[oó]n|control)|ignorer|contourner|désactiver|n.est plus (?:nécessaire|requis)|sans (?:vérification|approbation|contrôle)|пропуст\\p{L}*|обойти|обход\\p{L}*|отключ\\p{L}*|больше не (?:нужн\\p{L}*|требуется)|без (?:проверк\\p{L}*|одобрени\\p{L}*|согласовани\\p{L}*)'),
     /跳过|绕过|禁用|关闭|不再需要|无需|不需要/u,
   ],
   instructions: [
     /\b(ignore (?:all |any |the )?(?:previous|prior|above|earlier)|disregard|you (?:must|should|will|are to) (?:always|never|now|tell|say|answer|reply|respond)|always (?:answer|reply|respond|tell|say)|from now on,? (?:you|always|never|answer|reply|respond|tell|say)|new instructions?|system prompt|developer mode|jailbreak|pretend|role-?play|act as|you are now|as an? (?:admin|administrator|system)|do anything now)\b/i,
-    /<\|[a-z_]+\|>|\[\/?(?:inst|system|sys)\]|<\/?(?:system|assistant|semantic_memory)>|^(?:system|assistant|developer)\s*:|\[source\s*:|\[learning\]|###\s*(?:system|instruction)/im,
-    new RegExp(`\\b(${W('ignoriere|ignorieren|du musst|ab sofort (?:musst|sollst|antworte)|ignora|debes|a partir de ahora (?:debes|responde)|tu dois|vous devez|désormais (?:tu|vous|réponds)|игнорируй\\p{L}*|ты должен|вы должны|с этого момента')})\\b`, 'iu'),
+    /<\|[a-z_]+\|>|\[\/?(?:inst|system|sys)\]|<\/?(?:system|assistant|semantic_memory)>|(?:^|[\s:>\]])(?:system|assistant|developer)\s*:|\[source\s*:|\[learning\]|###\s*(?:system|instruction)/im,
+    words('ignoriere|ignorieren|du musst|ab sofort (?:musst|sollst|antworte)|ignora|debes|a partir de ahora (?:debes|responde)|tu dois|vous devez|désormais (?:tu|vous|réponds)|игнорируй\\p{L}*|ты должен|вы должны|с этого момента'),
     /忽略|你必须|从现在开始|系统提示/u,
   ],
 };

@@ -134,7 +134,8 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
     }
     const text = cleanFact(('text' in decision && decision.text) || fact);
     const updates = decision.event === 'UPDATE' && target;
-    const categories: SensitiveCategory[] = sensitiveCategories(text, p.policy.sensitivity);
+    // The raw line too: redaction can remove exactly what made it sensitive (an email domain).
+    const categories: SensitiveCategory[] = [...new Set([...sensitiveCategories(text, p.policy.sensitivity), ...sensitiveCategories(raw, p.policy.sensitivity)])];
     // Replacing what an ingested document says is the poisoning that matters most: always reviewed.
     if (updates && target.kind === 'document') categories.push('supersedes_document');
     const rateLimited = (await k.countLearningsSince({ tenantId: p.tenantId, userId: p.userId, since: now - 3_600_000 })) >= p.policy.maxPerUserPerHour;
