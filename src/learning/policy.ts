@@ -49,8 +49,9 @@ export function decideLearning(i: PolicyInput): PolicyDecision {
   const block = i.findings?.find((f) => f.action === 'block');
   if (block) return { state: 'rejected', reason: block.reason };
   if (i.rateLimited) return { state: 'rejected', reason: `too many new learnings from you this hour (limit ${policy.maxPerUserPerHour})` };
-  // Local mode: the one user is the curator; reviewing their own claim would be theatre.
-  if (policy.localCurator) return { state: 'shared', reason: 'local mode: the only user is the curator', selfApproved: true };
+  // Local mode: the one user is the curator; reviewing their own claim would be theatre — unless
+  // they asked for review explicitly (mode review), then their learnings queue like anyone's.
+  if (policy.localCurator && policy.mode === 'auto') return { state: 'shared', reason: 'local mode: the only user is the curator', selfApproved: true };
   const hold = i.findings?.filter((f) => f.action === 'hold') ?? [];
   if (hold.length > 0) return { state: 'pending', reason: `held for review: ${hold.map((f) => f.reason).join('; ')}`, categories: i.categories };
   if (i.categories.length > 0) return { state: 'pending', reason: `sensitive subject (${i.categories.join(', ')}): a curator must review it`, categories: i.categories };

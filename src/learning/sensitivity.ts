@@ -32,7 +32,7 @@ const PATTERNS: Record<Exclude<SensitiveCategory, 'obfuscated' | 'supersedes_doc
     /网址|链接|门户/u,
   ],
   credentials: [
-    words('password|passwords|passcode|passphrase|pin|api key|api keys|apikey|secret|secrets|token|tokens|credential|credentials|private key|ssh key|2fa|mfa|otp|one-time code|login details|passwort|kennwort|zugangsdaten|contraseña|contrasena|clave|credenciales|mot de passe|identifiants|пароль|пароли|токен\\p{L}*|ключ\\p{L}*|учётн\\p{L}*|учетн\\p{L}*'),
+    words('password|passwords|passcode|door code|access code|security code|alarm code|safe code|passphrase|pin|api key|api keys|apikey|secret|secrets|token|tokens|credential|credentials|private key|ssh key|2fa|mfa|otp|one-time code|login details|passwort|kennwort|zugangsdaten|contraseña|contrasena|clave|credenciales|mot de passe|identifiants|пароль|пароли|токен\\p{L}*|ключ\\p{L}*|учётн\\p{L}*|учетн\\p{L}*'),
     /密码|令牌|密钥|凭证|口令/u,
   ],
   approvals: [
