@@ -28,6 +28,7 @@ const OPS: Op[] = [
   { method: 'delete', path: '/sessions/{id}', summary: 'Delete a session and its turns', ok: { status: 200, schema: z.object({ session_id: z.string(), deleted_turns: z.number() }), description: 'Deleted' }, errors: E },
   { method: 'get', path: '/runs/{id}', summary: 'A run: status, steps, errors and result', ok: { status: 200, schema: S.Run, description: 'The run' }, errors: E },
   { method: 'get', path: '/runs/{id}/trace', summary: "A run's spans (run → steps → model and tool calls) from the server's in-memory trace store", ok: { status: 200, schema: S.RunTrace, description: 'The trace' }, errors: E },
+  { method: 'get', path: '/me', summary: 'The caller: user, tenant, roles, and whether they curate learnings', ok: { status: 200, schema: S.Me, description: 'The caller' }, errors: E },
   { method: 'get', path: '/learnings', summary: "The tenant's shared learnings and the caller's own (curators: all; ?status=pending is the review queue)", query: S.LearningsQuery, ok: { status: 200, schema: S.LearningList, description: 'Learnings' }, errors: E },
   { method: 'get', path: '/learnings/{id}', summary: 'A learning with its history', ok: { status: 200, schema: S.LearningDetail, description: 'The learning' }, errors: E },
   { method: 'delete', path: '/learnings/{id}', summary: 'Delete a learning (reversible)', query: S.DeleteLearningQuery, ok: { status: 200, schema: S.Learning, description: 'Deleted' }, errors: [...E, 403] },

@@ -221,6 +221,7 @@ export const LearningDetail = Learning.extend({
 }).register(apiSchemas, { id: 'LearningDetail' });
 
 export const LearningList = z.object({ learnings: z.array(Learning) });
+export const Me = z.object({ user_id: z.string(), tenant_id: z.string(), roles: z.array(z.string()), curator: z.boolean() }).register(apiSchemas, { id: 'Me' });
 export const ApprovalList = z.object({ approvals: z.array(Approval) });
 
 export const FeedbackResponse = z

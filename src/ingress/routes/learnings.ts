@@ -33,6 +33,13 @@ export function learningRoutes(app: Hono<Env>, deps: AppDeps): void {
   };
   const actor = (p: Principal) => `user:${p.userId}`;
 
+  /** Who the caller is, for the chat page's review inbox (shown to curators only). */
+  app.get('/me', (c) => {
+    const p = c.get('principal');
+    readQuery(c, EmptyQuery);
+    return c.json({ user_id: p.userId, tenant_id: p.tenantId, roles: p.roles ?? [], curator: !!p.curator });
+  });
+
   app.get('/learnings', async (c) => {
     const p = c.get('principal');
     const q = readQuery(c, LearningsQuery);
