@@ -81,6 +81,9 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     const learnings = need(data.response, 'the HandleResponse output').learnings;
     const outcomes = await updateKnowledge(turn, data.input, learnings, ctx.signal);
     const notice = learningNotice(outcomes);
+    // The stored answer says what became of its learnings too (the next turn's history, GET /sessions).
+    const answer = need(data.response, 'the HandleResponse output').answer;
+    if (notice) await turn.sessions.setTurnText({ tenantId: data.input.tenantId, runId: data.input.runId, role: 'assistant', text: answer ? `${answer}\n\n${notice}` : notice });
     return { outcomes, ...(notice ? { notice } : {}) };
   };
 

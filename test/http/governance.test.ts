@@ -36,6 +36,10 @@ describe('governance in review mode (auth on, the default)', () => {
     expect(taught.answer).toMatch(/a curator will review it before it is shared/);
     expect(taught.answer).not.toMatch(/I'll remember that\./);
     const id = taught.learnings[0]!.learning_id!;
+    // The stored turn says it too (what GET /sessions shows and the next turn's history holds).
+    const run = (await alice('GET', `/runs/${taught.run_id}`)).body;
+    const turns = (await alice('GET', `/sessions/${run.session_id}`)).body.turns;
+    expect(turns.at(-1).text).toMatch(/a curator will review it before it is shared/);
 
     expect((await ask(alice, ASK)).answer).toContain('500 req/s'); // read-after-write, new session
     const other = await ask(bob, ASK);
