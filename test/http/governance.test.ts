@@ -166,4 +166,20 @@ describe('governance in auto mode', () => {
     expect((await ask(carol, 'What does the cafeteria serve on Thursdays?')).answer).not.toContain('ramen');
     expect((await ask(alice, 'What does the cafeteria serve on Thursdays?')).answer).toContain('ramen'); // still the teacher's
   });
+
+  it('feedback typed in the chat counts like a thumbs-down', async () => {
+    const erin = await userClient(s, 'erin'); // alice has used up her hourly learnings above
+    const taught = await ask(erin, 'Remember that the shuttle to the warehouse leaves at 07:40.');
+    expect(taught.learnings[0]!.state).toBe('shared');
+    const id = taught.learnings[0]!.learning_id!;
+    const session = sid('bob');
+    const a = await bob('POST', '/chat', { session_id: session, message: 'When does the shuttle to the warehouse leave?' });
+    expect(a.body.answer).toContain('07:40');
+    const fb = await bob('POST', '/chat', { session_id: session, message: 'Thumbs down, that was wrong.' });
+    expect(fb.body.intent).toBe('feedback');
+    expect((await erin('GET', `/learnings/${id}`)).body).toMatchObject({ status: 'active', trust: 0.5 });
+    const d = await ask(dave, 'When does the shuttle to the warehouse leave?');
+    expect((await dave('POST', '/feedback', { run_id: d.run_id, rating: 'down' })).status).toBe(201);
+    expect((await erin('GET', `/learnings/${id}`)).body.status).toBe('pending');
+  });
 });
