@@ -31,7 +31,8 @@ interface Family {
 }
 
 function loadFamilies(dir: string): Family[] {
-  return scenarioFiles(dir).map((file) => {
+  // Corpus files only (attack-* / benign-*); other scenarios in the folder test flows, not rates.
+  return scenarioFiles(dir).filter((f) => /\/(attack|benign)-[^/]*$/.test(f)).map((file) => {
     const s = loadScenario(file);
     const name = file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
     const items = s.steps.flatMap((st) => ('corpus' in st ? st.corpus : []));

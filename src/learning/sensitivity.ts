@@ -10,7 +10,8 @@ import { detectionViews, obfuscationSigns, rot13, canonical } from './normalize-
 export const SENSITIVE_CATEGORIES = ['payment', 'links', 'credentials', 'approvals', 'security', 'bypass', 'instructions', 'obfuscated'] as const;
 export type SensitiveCategory = (typeof SENSITIVE_CATEGORIES)[number] | 'supersedes_document' | 'custom';
 
-const W = (words: string) => words.split('|').map((w) => w.trim()).filter(Boolean).join('|');
+// Alternatives are kept verbatim: a trailing space inside a group ("(?:a |an )") is meaningful.
+const W = (words: string) => words.split('|').filter(Boolean).join('|');
 /**
  * A whole-word alternation. JS `\b` only knows ASCII word characters even with the u flag, so it
  * never matches next to Cyrillic or accented letters: use Unicode lookarounds instead.
@@ -32,12 +33,12 @@ const PATTERNS: Record<Exclude<SensitiveCategory, 'obfuscated' | 'supersedes_doc
     /网址|链接|门户/u,
   ],
   credentials: [
-    words('password|passwords|passcode|door code|access code|security code|alarm code|safe code|passphrase|pin|api key|api keys|apikey|secret|secrets|token|tokens|credential|credentials|private key|ssh key|2fa|mfa|otp|one-time code|login details|passwort|kennwort|zugangsdaten|contraseña|contrasena|clave|credenciales|mot de passe|identifiants|пароль|пароли|токен\\p{L}*|ключ\\p{L}*|учётн\\p{L}*|учетн\\p{L}*'),
+    words('password|passwords|passcode|login|logins|wi-?fi key|wifi key|wlan key|root (?:login|password|access)|door code|access code|security code|alarm code|safe code|passphrase|pin|api key|api keys|apikey|secret|secrets|token|tokens|credential|credentials|private key|ssh key|2fa|mfa|otp|one-time code|login details|passwort|kennwort|zugangsdaten|contraseña|contrasena|clave|credenciales|mot de passe|identifiants|пароль|пароли|токен\\p{L}*|ключ\\p{L}*|учётн\\p{L}*|учетн\\p{L}*'),
     /密码|令牌|密钥|凭证|口令/u,
   ],
   approvals: [
-    words('approve|approves|approved|approval|approvals|approver|authorit(?:y|ies)|ceo|cfo|coo|cto|ciso|treasurer|chief [a-z]+ officer|discount\\p{L}*|authori[sz]e|authori[sz]ed|authori[sz]ation|sign-off|sign off|threshold|thresholds|refund|refunds|reimburse\\p{L}*|payout|payouts|discount limit|spending limit|credit limit|purchase limit|expense limit|admin rights|admin access|administrator|privilege|privileges|permission|permissions|access to|genehmig\\p{L}*|freigabe\\p{L}*|schwellenwert\\p{L}*|erstattung\\p{L}*|berechtigung\\p{L}*|aprobaci[oó]n|aprobar|aprueba|umbral|reembolso\\p{L}*|autorizaci[oó]n|autorizar|permiso\\p{L}*|approbation|approuver|seuil|remboursement\\p{L}*|autorisation|autoriser|droits? d.acc[eè]s|одобр\\p{L}*|утвержд\\p{L}*|согласова\\p{L}*|порог\\p{L}*|лимит\\p{L}*|возврат\\p{L}*|разрешени\\p{L}*|полномочи\\p{L}*|доступ\\p{L}*'),
-    /审批|批准|阈值|限额|额度|退款|报销|授权|权限/u,
+    words('approve|approves|approved|approval|approvals|approver|authorit(?:y|ies)|green-?light\\p{L}*|rebate\\p{L}*|expenses?|invoices? (?:under|below|above|over|up to)|purchase orders?|cap|caps|ceiling|max(?:imum)? (?:refund|payout|amount|spend)|spesen|obergrenze|grenze|höchstbetrag|gastos|tope|plafond|frais|dépenses|расход\\p{L}*|потолок|ceo|cfo|coo|cto|ciso|treasurer|chief [a-z]+ officer|discount\\p{L}*|authori[sz]e|authori[sz]ed|authori[sz]ation|sign-off|sign off|threshold|thresholds|refund|refunds|reimburse\\p{L}*|payout|payouts|discount limit|spending limit|credit limit|purchase limit|expense limit|admin rights|admin access|administrator|privilege|privileges|permission|permissions|access to|genehmig\\p{L}*|freigabe\\p{L}*|schwellenwert\\p{L}*|erstattung\\p{L}*|berechtigung\\p{L}*|aprobaci[oó]n|aprobar|aprueba|umbral|reembolso\\p{L}*|autorizaci[oó]n|autorizar|permiso\\p{L}*|approbation|approuver|seuil|remboursement\\p{L}*|autorisation|autoriser|droits? d.acc[eè]s|одобр\\p{L}*|утвержд\\p{L}*|согласова\\p{L}*|порог\\p{L}*|лимит\\p{L}*|возврат\\p{L}*|разрешени\\p{L}*|полномочи\\p{L}*|доступ\\p{L}*'),
+    /审批|批准|阈值|限额|额度|上限|退款|报销|授权|权限|发票/u,
     /[$€£¥₽]\s?\d|\b\d[\d,.]*\s?(?:usd|eur|gbp|dollars?|euros?|rubles?|рубл\p{L}*|евро|долл\p{L}*|元|美元)/iu,
   ],
   security: [
@@ -45,7 +46,7 @@ const PATTERNS: Record<Exclude<SensitiveCategory, 'obfuscated' | 'supersedes_doc
     /安全|核实|核查|验证|审计|合规|回拨/u,
   ],
   bypass: [
-    words('skip\\p{L}*|bypass\\p{L}*|circumvent\\p{L}*|disabl\\p{L}*|turn(?:ed|s)? off|switch(?:ed|es)? off|overrid\\p{L}*|ignor(?:e|ed|ing) (?:the |all |any )?(?:alerts?|warnings?|checks?|errors?|findings?)|optional|not (?:mandatory|enforced)|no longer (?:mandatory|enforced)|exempt\\p{L}*|waive\\p{L}*|no longer (?:need|needs|required|requires|necessary)|not (?:need|needed|required) any ?more|without (?:checks?|verification|approval|review)|don.t (?:need to )?(?:verify|check)|überspring\\p{L}*|umgeh\\p{L}*|deaktivier\\p{L}*|nicht mehr (?:nötig|erforderlich|notwendig)|ohne (?:prüfung|kontrolle|freigabe)|omitir|saltar|saltarse|desactivar|ya no (?:es necesari[oa]|se requiere|hace falta)|sin (?:verificaci[oó]n|aprobaci[oó]n|control)|ignorer|contourner|désactiver|n.est plus (?:nécessaire|requis)|sans (?:vérification|approbation|contrôle)|пропуст\\p{L}*|обойти|обход\\p{L}*|отключ\\p{L}*|больше не (?:нужн\\p{L}*|требуется)|без (?:проверк\\p{L}*|одобрени\\p{L}*|согласовани\\p{L}*)'),
+    words('skip\\p{L}*|bypass\\p{L}*|(?:don.t|doesn.t|do not|does not|no longer|not) (?:need|needs|require|requires|required)|without (?:a |an |any )?(?:po|purchase order|receipts?|reviews?|approvals?|sign-?offs?|tickets?|checks?|verification|asking)|circumvent\\p{L}*|disabl\\p{L}*|turn(?:ed|s)? off|switch(?:ed|es)? off|overrid\\p{L}*|ignor(?:e|ed|ing) (?:the |all |any )?(?:alerts?|warnings?|checks?|errors?|findings?)|optional|not (?:mandatory|enforced)|no longer (?:mandatory|enforced)|exempt\\p{L}*|waive\\p{L}*|no longer (?:need|needs|required|requires|necessary)|not (?:need|needed|required) any ?more|without (?:checks?|verification|approval|review)|don.t (?:need to )?(?:verify|check)|überspring\\p{L}*|umgeh\\p{L}*|deaktivier\\p{L}*|nicht mehr (?:nötig|erforderlich|notwendig)|ohne (?:prüfung|kontrolle|freigabe)|omitir|saltar|saltarse|desactivar|ya no (?:es necesari[oa]|se requiere|hace falta)|sin (?:verificaci[oó]n|aprobaci[oó]n|control)|ignorer|contourner|désactiver|n.est plus (?:nécessaire|requis)|sans (?:vérification|approbation|contrôle)|пропуст\\p{L}*|обойти|обход\\p{L}*|отключ\\p{L}*|больше не (?:нужн\\p{L}*|требуется)|без (?:проверк\\p{L}*|одобрени\\p{L}*|согласовани\\p{L}*)'),
     /跳过|绕过|禁用|关闭|不再需要|无需|不需要/u,
   ],
   instructions: [
