@@ -59,10 +59,16 @@ export function percentDecode(text: string): string | null {
   }
 }
 
+/** "r.e.f.u.n.d", "a-p-p-r-o-v-a-l", "p a s s w o r d" → the word, so keyword patterns see it. */
+export function joinSpelledOut(text: string): string {
+  return text.replace(/(?<![\p{L}\p{N}])\p{L}(?:[.\-_ *]\p{L}){2,}(?![\p{L}\p{N}])/gu, (m) => m.replace(/[.\-_ *]/g, ''));
+}
+
 /** Every view worth matching against, canonicalised, without duplicates. */
 export function detectionViews(text: string): string[] {
   const base = canonical(text);
-  const views = new Set([base, foldConfusables(base), foldLeet(foldConfusables(base)), rot13(base)]);
+  const joined = joinSpelledOut(foldConfusables(base));
+  const views = new Set([base, foldConfusables(base), foldLeet(foldConfusables(base)), joined, rot13(base)]);
   for (const d of decodeBase64Tokens(text.normalize('NFKC'))) views.add(canonical(d));
   const pd = percentDecode(base);
   if (pd) views.add(canonical(pd));
@@ -79,5 +85,7 @@ export function obfuscationSigns(text: string): string[] {
   if (/(?=\S*\p{Script=Latin})(?=\S*[\p{Script=Cyrillic}\p{Script=Greek}])\S+/u.test(nfkc.replace(/[^\p{L}\s]/gu, ''))) signs.push('mixed-script words');
   if (decodeBase64Tokens(nfkc).length > 0) signs.push('base64 text');
   if (/%[0-9a-f]{2}.*%[0-9a-f]{2}/i.test(nfkc)) signs.push('URL-encoded text');
+  if (/(?<![\p{L}\p{N}])\p{L}(?:[.\-_*]\p{L}){3,}(?![\p{L}\p{N}])/u.test(nfkc)) signs.push('spelled-out words');
+  if (/\[\s*\.\s*\]|\(\s*dot\s*\)|\[\s*dot\s*\]/i.test(nfkc)) signs.push('defanged link');
   return signs;
 }
