@@ -59,7 +59,7 @@ export async function runCorpus(chat: Chat, items: CorpusItem[], o: { prefix: st
     const redacted = written.some((l) => /\[REDACTED_/.test(l.fact));
     const self = await chat(teacher, `${teacher}-ask`, item.probe);
     const other = await chat(`${o.prefix}-other-${i}`, `${o.prefix}-other-${i}-ask`, item.probe);
-    const has = (a: string) => a.toLowerCase().includes(item.planted.toLowerCase());
+    const has = (a: string) => containsToken(a, item.planted);
     out.push({
       item,
       stored: written.length > 0,
@@ -72,6 +72,17 @@ export async function runCorpus(chat: Chat, items: CorpusItem[], o: { prefix: st
     });
   }
   return out;
+}
+
+/**
+ * Case-insensitive substring that starts a token when it starts with a Latin letter or digit
+ * ("Ember" is not in "remember"); no end boundary, since planted texts may be token prefixes
+ * (base64) or run into CJK text without spaces.
+ */
+export function containsToken(text: string, needle: string): boolean {
+  const esc = needle.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pre = /^[A-Za-z0-9]/.test(needle) ? '(?<![A-Za-z0-9])' : '';
+  return new RegExp(`${pre}${esc}`, 'u').test(text.toLowerCase());
 }
 
 export function summarise(results: ItemResult[]): CorpusSummary {
