@@ -108,8 +108,6 @@ export class AguiMapper {
     if (r.status === 'FAILED') return [...out, ...this.fail(r.error ?? { code: 'INTERNAL', message: 'the run failed' })];
     // A non-streaming model (or a resumed run) produced no deltas: send the answer whole.
     if (!this.textSent && !this.messageId && r.answer) this.text(toChatResponse(r).answer, out);
-    // The streamed text came from the model before the learnings were written; their fate comes last.
-    else if (r.learningNotice) this.text(`\n\n${r.learningNotice}`, out);
     this.closeText(out);
     this.ended = true;
     const approvals = r.pendingApprovals ?? [];

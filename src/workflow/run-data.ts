@@ -97,7 +97,6 @@ export function buildResult(data: RunData, status: RunStatus, extra: { traceId: 
     ...(data.dispatch ? { intent: data.dispatch.intent } : {}),
     answer,
     learnings: data.knowledge?.outcomes ?? [],
-    ...(notice && !data.failure ? { learningNotice: notice } : {}),
     toolCalls: data.reason?.toolCalls ?? [],
     usage,
     iterations: data.reason?.iterations ?? 0,

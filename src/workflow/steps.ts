@@ -1,4 +1,5 @@
 import { buildTurnContext, handleResponse, updateKnowledge } from '../agent/turn.js';
+import { LearningStreamFilter } from '../agent/learning-tags.js';
 import { learningNotice } from '../learning/policy.js';
 import { lowerTrustAfterThumbsDown } from '../learning/trust.js';
 import { httpStatusFor, LoreError, type ErrorCode } from '../errors.js';
@@ -84,6 +85,8 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     // The stored answer says what became of its learnings too (the next turn's history, GET /sessions).
     const answer = need(data.response, 'the HandleResponse output').answer;
     if (notice) await turn.sessions.setTurnText({ tenantId: data.input.tenantId, runId: data.input.runId, role: 'assistant', text: answer ? `${answer}\n\n${notice}` : notice });
+    // A streaming client saw the model's text already; the learnings' fate is its last words.
+    if (notice && ctx.stream) ctx.emit({ type: 'text_delta', text: `${separatorAfter(data.reason?.text ?? '')}${notice}` });
     return { outcomes, ...(notice ? { notice } : {}) };
   };
 
@@ -104,6 +107,18 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
   };
 
   return { Dispatch, RecordFeedback, BuildContext, Reason, AwaitApproval, HandleResponse, UpdateKnowledge, HandleError };
+}
+
+/**
+ * What to stream before the notice so the streamed text reads like the stored answer (one blank
+ * line): the model's text, as it was streamed without its [LEARNING] lines, may end in newlines.
+ */
+function separatorAfter(raw: string): string {
+  const filter = new LearningStreamFilter();
+  const streamed = filter.push(raw) + filter.flush();
+  if (!streamed.trim()) return '';
+  const trailing = /\n*$/.exec(streamed.replace(/[ \t]+$/, ''))![0].length;
+  return '\n'.repeat(Math.max(0, 2 - trailing));
 }
 
 const isErrorCode = (s: unknown): s is ErrorCode => typeof s === 'string' && s in httpStatusFor;

@@ -69,8 +69,6 @@ export interface RunResult {
   intent?: Intent;
   answer: string;
   learnings: LearningOutcome[];
-  /** The sentence about the learnings' fate appended to `answer` (streamed last by AG-UI). */
-  learningNotice?: string;
   toolCalls: ToolCallLog[];
   usage: Usage;
   iterations: number;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hs256Auth, startStack, userClient, type Api, type Stack } from './support.js';
+import { hs256Auth, startStack, token, userClient, type Api, type Stack } from './support.js';
 
 /**
  * The learning trust model over HTTP with real HS256 tokens: personal first, shared by a curator,
@@ -76,6 +76,19 @@ describe('governance in review mode (auth on, the default)', () => {
     expect((await ask(bob, ASK)).answer).toContain('100 req/s');
     expect((await bob('POST', `/learnings/${id}/restore`)).status).toBe(403);
     expect((await carol('POST', `/learnings/${id}/restore`)).body.status).toBe('active');
+  });
+
+  it('the streamed answer (AG-UI) ends with the truth about the learning', async () => {
+    const res = await fetch(`${s.url}/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${await token('dora')}` },
+      body: JSON.stringify({ session_id: sid('dora'), message: 'Remember that the fire exit on floor 2 is by the lifts.' }),
+    });
+    const frames = (await res.text()).split('\n\n').filter((f) => f.startsWith('data:')).map((f) => JSON.parse(f.slice(5)) as { type: string; delta?: string; result?: { answer: string } });
+    const streamed = frames.filter((e) => e.type === 'TEXT_MESSAGE_CONTENT').map((e) => e.delta).join('');
+    expect(streamed).toMatch(/a curator will review it before it is shared with others\.$/);
+    expect(streamed).not.toMatch(/I'll remember that\./);
+    expect(streamed.trim()).toBe(frames.find((e) => e.type === 'RUN_FINISHED')!.result!.answer);
   });
 
   it('reject → never seen by anyone else, and the reason is in its history', async () => {
