@@ -86,6 +86,8 @@ export const configSchema = z
     learning: z
       .object({
         mode: z.enum(['auto', 'review', 'off']).optional(),
+        // Per-tenant override of mode, e.g. {"acme": "auto"} (config file only).
+        tenantModes: z.record(z.string().min(1), z.enum(['auto', 'review', 'off'])).default({}),
         sensitiveSubjects: z.array(z.enum(['payment', 'links', 'credentials', 'approvals', 'security', 'bypass', 'instructions', 'obfuscated'])).default(['payment', 'links', 'credentials', 'approvals', 'security', 'bypass', 'instructions', 'obfuscated']),
         // Extra regexes (case-insensitive) that make a learning sensitive.
         sensitivePatterns: z.array(z.string().min(1)).default([]),

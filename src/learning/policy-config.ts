@@ -16,6 +16,7 @@ export function learningPolicyFrom(config: Pick<LoreConfig, 'auth' | 'learning'>
   const l = config.learning;
   return {
     mode: l.mode ?? (auth ? 'review' : 'auto'),
+    ...(Object.keys(l.tenantModes).length ? { tenantModes: l.tenantModes } : {}),
     localCurator: !auth,
     sensitivity: { categories: l.sensitiveSubjects, extraPatterns: l.sensitivePatterns },
     corroborationUsers: l.corroborationUsers,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideLearning, learningNotice, type LearningPolicy } from './policy.js';
+import { decideLearning, learningNotice, policyForTenant, type LearningPolicy } from './policy.js';
 import { DEFAULT_SENSITIVITY, sensitiveCategories } from './sensitivity.js';
 
 const policy = (over: Partial<LearningPolicy> = {}): LearningPolicy => ({
@@ -26,6 +26,15 @@ describe('decideLearning', () => {
 
   it('holds on a guardrail "hold" finding even in auto mode', () => {
     expect(decideLearning({ policy: policy({ mode: 'auto' }), categories: [], findings: [{ action: 'hold', reason: 'looks like a URL swap' }] })).toMatchObject({ state: 'pending', reason: expect.stringMatching(/URL swap/) });
+  });
+});
+
+describe('policyForTenant', () => {
+  it("uses a tenant's own mode when configured", () => {
+    const p = policy({ mode: 'review', tenantModes: { acme: 'auto', globex: 'off' } });
+    expect(policyForTenant(p, 'acme').mode).toBe('auto');
+    expect(policyForTenant(p, 'globex').mode).toBe('off');
+    expect(policyForTenant(p, 'initech')).toBe(p);
   });
 });
 

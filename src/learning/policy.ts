@@ -10,6 +10,8 @@ export type LearningMode = 'auto' | 'review' | 'off';
 
 export interface LearningPolicy {
   mode: LearningMode;
+  /** A tenant's own mode, overriding `mode` (config file: learning.tenantModes). */
+  tenantModes?: Record<string, LearningMode>;
   /** Auth off: the single local user is the curator, so their learnings are shared at once. */
   localCurator: boolean;
   sensitivity: SensitivityConfig;
@@ -40,6 +42,12 @@ export interface PolicyInput {
   /** The turn's input was flagged: nothing from it becomes a learning. */
   quarantined?: string;
   rateLimited?: boolean;
+}
+
+/** The policy as it applies to one tenant. */
+export function policyForTenant(policy: LearningPolicy, tenantId: string): LearningPolicy {
+  const mode = policy.tenantModes?.[tenantId];
+  return mode && mode !== policy.mode ? { ...policy, mode } : policy;
 }
 
 export function decideLearning(i: PolicyInput): PolicyDecision {

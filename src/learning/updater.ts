@@ -5,7 +5,7 @@ import { contentHash } from '../memory/normalize.js';
 import type { ModelProvider } from '../models/provider.js';
 import { corroborate } from './corroboration.js';
 import { decideMemoryEvent } from './decision.js';
-import { decideLearning, type GuardrailFinding, type LearningPolicy, type LearningState } from './policy.js';
+import { decideLearning, policyForTenant, type GuardrailFinding, type LearningPolicy, type LearningState } from './policy.js';
 import { sensitiveCategories, type SensitiveCategory } from './sensitivity.js';
 
 export interface LearningOutcome {
@@ -78,6 +78,7 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
   const actor = `user:${p.userId}`;
   const now = p.now ?? Date.now();
   const k = deps.knowledge;
+  p = { ...p, policy: policyForTenant(p.policy, p.tenantId) };
   for (const [i, raw] of p.learnings.entries()) {
     const started = performance.now();
     const id = learningId(p.runId, i);
