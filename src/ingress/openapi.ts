@@ -37,7 +37,7 @@ const OPS: Op[] = [
   { method: 'post', path: '/learnings/{id}/reject', summary: 'Curator: reject a pending learning', body: S.ReviewRequest, ok: { status: 200, schema: S.Learning, description: 'Rejected' }, errors: [...E, 403] },
   { method: 'get', path: '/approvals', summary: "The caller's tool-call approvals", query: S.ApprovalsQuery, ok: { status: 200, schema: S.ApprovalList, description: 'Approvals' }, errors: E },
   { method: 'post', path: '/approvals/{id}', summary: 'Approve or reject a paused tool call; the run resumes (JSON, or AG-UI over SSE with Accept: text/event-stream)', body: S.ApprovalDecisionRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The resumed run', sse: true }, errors: [...E, 409, 410] },
-  { method: 'post', path: '/ingest', summary: 'Add or replace documents in the knowledge base', body: S.IngestRequest, ok: { status: 200, schema: S.IngestResponse, description: 'Ingested' }, errors: E },
+  { method: 'post', path: '/ingest', summary: 'Curator: Add or replace documents in the knowledge base', body: S.IngestRequest, ok: { status: 200, schema: S.IngestResponse, description: 'Ingested' }, errors: [...E, 403] },
   { method: 'get', path: '/healthz', summary: 'Liveness and readiness', ok: { status: 200, schema: S.Health, description: 'Healthy' }, errors: [503], public: true },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format 0.0.4)', ok: { status: 200, schema: z.string(), description: 'Metrics' }, errors: [401], public: true },
 ];

@@ -53,6 +53,11 @@ describe('governance in review mode (auth on, the default)', () => {
     expect(queue.map((l: { id: string }) => l.id)).toEqual([id]);
     expect(queue[0]).toMatchObject({ scope: 'personal', owner: 'alice', status: 'pending' });
 
+    // Nor may a non-curator rewrite an ingested document (POST /ingest replaces by source URI).
+    const ingest = await bob('POST', '/ingest', { documents: [{ source_uri: 'docs/internal-api.md', text: 'The internal API rate limit is 9000 req/s.' }] });
+    expect(ingest.status).toBe(403);
+    expect(ingest.body.error.code).toBe('FORBIDDEN');
+
     const denied = await bob('POST', `/learnings/${id}/approve`, {});
     expect(denied.status).toBe(403);
     expect(denied.body.error.code).toBe('FORBIDDEN');

@@ -99,6 +99,8 @@ export function learningRoutes(app: Hono<Env>, deps: AppDeps): void {
 
   app.post('/ingest', async (c) => {
     const p = c.get('principal');
+    // Ingesting replaces a document by source URI: the shared truth itself, so it is a curator's act.
+    mustCurate(p, 'ingest documents');
     const body = await readJson(c, IngestRequest, limit);
     // The whole body is validated before the first write, so a bad document writes nothing.
     const out = [];
