@@ -62,7 +62,8 @@ const WARMUP = 30;
 const TARGET = { propagationP95: 100, searchP95: 20, ratioP95: 2 };
 
 const dir = mkdtempSync(join(tmpdir(), 'lore-learning-bench-'));
-const config = loadConfig({}, { dataDir: dir, logLevel: 'warn' });
+// One bench user teaches every learning: lift the per-user hourly limit of the trust model.
+const config = loadConfig({}, { dataDir: dir, logLevel: 'warn', 'learning.maxPerUserPerHour': 1_000_000 });
 const rt = createRuntime(config);
 const topK = config.memory.topK;
 const corpus = new Corpus(SEED);

@@ -75,6 +75,25 @@ export const configSchema = z
         issuer: z.string().optional(),
         audience: z.string().optional(),
         tenantClaim: z.string().default('custom:tenant'),
+        // Claim listing the caller's roles (string or array of strings), and the role that curates learnings.
+        rolesClaim: z.string().min(1).default('lore:roles'),
+        curatorRole: z.string().min(1).default('curator'),
+      })
+      .strict()
+      .prefault({}),
+    // The learning trust model (README "Governance"). mode unset = auto without auth (the local
+    // user is the curator), review with auth.
+    learning: z
+      .object({
+        mode: z.enum(['auto', 'review', 'off']).optional(),
+        // Per-tenant override of mode, e.g. {"acme": "auto"} (config file only).
+        tenantModes: z.record(z.string().min(1), z.enum(['auto', 'review', 'off'])).default({}),
+        sensitiveSubjects: z.array(z.enum(['payment', 'links', 'credentials', 'approvals', 'security', 'bypass', 'instructions', 'obfuscated'])).default(['payment', 'links', 'credentials', 'approvals', 'security', 'bypass', 'instructions', 'obfuscated']),
+        // Extra regexes (case-insensitive) that make a learning sensitive.
+        sensitivePatterns: z.array(z.string().min(1)).default([]),
+        corroborationUsers: int(2, 1000).default(3),
+        maxPerUserPerHour: int(1).default(20),
+        thumbsDownToReview: int(1, 1000).default(3),
       })
       .strict()
       .prefault({}),
@@ -164,6 +183,12 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_AUTH_ISSUER', path: 'auth.issuer', doc: 'expected JWT issuer' },
   { env: 'LORE_AUTH_AUDIENCE', path: 'auth.audience', doc: 'expected JWT audience' },
   { env: 'LORE_AUTH_TENANT_CLAIM', path: 'auth.tenantClaim', doc: 'claim holding the tenant id' },
+  { env: 'LORE_AUTH_ROLES_CLAIM', path: 'auth.rolesClaim', doc: 'claim holding the caller\'s roles (default lore:roles)' },
+  { env: 'LORE_AUTH_CURATOR_ROLE', path: 'auth.curatorRole', doc: 'role that reviews learnings (default curator)' },
+  { env: 'LORE_LEARNING_MODE', path: 'learning.mode', doc: 'auto | review | off (default: auto without auth, review with auth)' },
+  { env: 'LORE_LEARNING_CORROBORATION_USERS', path: 'learning.corroborationUsers', doc: 'distinct users stating a fact that share it' },
+  { env: 'LORE_LEARNING_MAX_PER_USER_PER_HOUR', path: 'learning.maxPerUserPerHour', doc: 'new learnings per user per hour' },
+  { env: 'LORE_LEARNING_THUMBS_DOWN_TO_REVIEW', path: 'learning.thumbsDownToReview', doc: 'distinct thumbs-down that send a shared learning back to review' },
   { env: 'LORE_APPROVAL_TTL_SECONDS', path: 'approvals.ttlSeconds', doc: 'pending approvals expire after' },
   { env: 'LORE_APPROVAL_AMOUNT_THRESHOLD', path: 'approvals.amountThreshold', doc: 'amounts above need approval' },
   { env: 'LORE_SESSION_TOKEN_BUDGET', path: 'budgets.sessionTokens', doc: 'tokens per session (0 = unlimited)' },

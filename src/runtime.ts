@@ -11,6 +11,7 @@ import { lazyEmbedder } from './models/lazy.js';
 import { createModelProvider } from './models/select.js';
 import { defaultDbPath, openDatabase, type SqliteDatabase } from './stores/sqlite/database.js';
 import { SqliteKnowledgeStore } from './stores/sqlite/knowledge-store.js';
+import { learningPolicyFrom } from './learning/policy-config.js';
 import { SqliteSessionStore } from './stores/sqlite/session-store.js';
 import { builtinTools } from './tools/builtins/index.js';
 import { createSearchKnowledgeTool } from './tools/builtins/search-knowledge.js';
@@ -97,6 +98,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     tracer: tracing.tracer,
     sessions,
     knowledge,
+    learning: learningPolicyFrom(config),
     settings: {
       maxIterations: config.agent.maxIterations,
       turnTokenBudget: config.agent.turnTokenBudget,

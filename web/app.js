@@ -61,13 +61,15 @@ function finishTurn(node, result) {
   const chips = node.querySelector('.chips');
   chips.replaceChildren();
   for (const l of result.learnings || []) {
-    if (l.event !== 'ADD' && l.event !== 'UPDATE') continue;
+    if (l.event === 'NOOP') continue;
     const li = document.createElement('li');
     li.textContent = l.fact;
-    li.title = `${l.event === 'UPDATE' ? 'Learned, superseding an older fact' : 'Learned'} (${l.learning_id || ''})`;
-    if (l.event === 'UPDATE') li.className = 'superseding';
+    li.dataset.state = l.state || 'shared';
+    li.title = `${CHIP_TITLE[li.dataset.state] || 'Learned'}${l.event === 'UPDATE' ? ', superseding an older fact' : ''}${l.reason ? ` — ${l.reason}` : ''} (${l.learning_id || ''})`;
+    li.className = [l.event === 'UPDATE' ? 'superseding' : '', li.dataset.state === 'shared' ? '' : li.dataset.state].filter(Boolean).join(' ');
     chips.append(li);
   }
+  if ((result.learnings || []).some((l) => l.state === 'pending')) void loadReview();
   showApprovals(node, result.pending_approvals || []);
   const u = result.usage || {};
   node.querySelector('.meta').textContent = `${result.intent || ''} · ${u.total_tokens ?? 0} tokens · run ${result.run_id}`;
@@ -76,6 +78,53 @@ function finishTurn(node, result) {
     b.onclick = () => rate(node, result.run_id, b);
   }
 }
+
+const CHIP_TITLE = {
+  shared: 'Learned and shared with everyone in the workspace',
+  personal: 'Learned for you only',
+  pending: 'Learned for you; a curator reviews it before anyone else sees it',
+  rejected: 'Not stored',
+};
+
+/**
+ * The curator's inbox: pending learnings with Approve / Reject. A user who is not a curator sees
+ * nothing here (the server answers their own pending items only, and the box stays hidden).
+ */
+async function loadReview() {
+  const me = await fetch('/me', { headers: headers() }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  const box = $('review');
+  if (!me || !me.curator) return void (box.hidden = true);
+  const res = await fetch('/learnings?status=pending', { headers: headers() });
+  if (!res.ok) return;
+  const { learnings } = await res.json();
+  box.hidden = false;
+  $('review-count').textContent = String(learnings.length);
+  const list = $('review-list');
+  list.replaceChildren();
+  for (const l of learnings) {
+    const li = document.createElement('li');
+    li.dataset.learningId = l.id;
+    const text = document.createElement('span');
+    text.textContent = `${l.text} — by ${l.owner || 'unknown'}`;
+    li.append(text);
+    for (const decision of ['approve', 'reject']) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = decision === 'approve' ? 'Approve' : 'Reject';
+      b.dataset.testid = `${decision}-learning`;
+      b.addEventListener('click', async () => {
+        const reason = decision === 'reject' ? prompt('Why reject it? (kept in its history)') || undefined : undefined;
+        const r = await fetch(`/learnings/${encodeURIComponent(l.id)}/${decision}`, { method: 'POST', headers: headers(), body: JSON.stringify(reason ? { reason } : {}) });
+        if (r.ok) await loadReview();
+        else text.textContent = `${l.text} — ${(await r.json().catch(() => ({})))?.error?.message || r.status}`;
+      });
+      li.append(b);
+    }
+    list.append(li);
+  }
+}
+tokenInput.addEventListener('change', () => void loadReview());
+void loadReview();
 
 /** A turn parked for a person: one box per pending call, with Approve / Reject. */
 function showApprovals(node, approvals) {

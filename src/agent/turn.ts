@@ -5,6 +5,7 @@ import { toGuardRecord, type GuardRecord, type Guardrail } from '../guardrails/p
 import { maskPii } from '../guardrails/stream-mask.js';
 import type { LearningOutcome } from '../learning/updater.js';
 import { applyLearnings } from '../learning/updater.js';
+import type { GuardrailFinding, LearningPolicy } from '../learning/policy.js';
 import { buildContext, type BuiltContext } from '../memory/context-builder.js';
 import type { KnowledgeStore } from '../memory/knowledge-store.js';
 import type { SessionStore } from '../memory/session-store.js';
@@ -21,6 +22,8 @@ export interface TurnDeps {
   tools: ToolRegistry;
   sessions: SessionStore;
   knowledge: KnowledgeStore;
+  /** Who may make a learning shared, and when (learning/policy.ts). */
+  learning: LearningPolicy;
   /** Spans for workflow steps and tool calls (model calls are traced by the provider wrapper). */
   tracer?: Tracer;
   /** Screens input, output, tool results and learnings; the built-in detectors when absent. */
@@ -70,6 +73,7 @@ export function buildTurnContext(deps: TurnDeps, input: TurnInput): Promise<Buil
     knowledge: deps.knowledge,
     tenantId: input.tenantId,
     sessionId: input.sessionId,
+    userId: input.userId,
     message: input.message,
     historyTurns: deps.settings.historyTurns,
     topK: deps.settings.topK,
@@ -134,8 +138,22 @@ export async function handleResponse(deps: TurnDeps, input: TurnInput, result: A
   };
 }
 
-/** UpdateKnowledge: write the turn's learnings back to the knowledge base. */
-export function updateKnowledge(deps: TurnDeps, input: TurnInput, learnings: string[], signal?: AbortSignal): Promise<LearningOutcome[]> {
+/**
+ * UpdateKnowledge: write the turn's learnings back to the knowledge base under the trust policy.
+ * A turn whose input the guardrail flagged as an injection learns nothing (quarantine); an input
+ * it held sends the turn's learnings to review; `findings` are any further guardrail verdicts.
+ */
+export function updateKnowledge(
+  deps: TurnDeps,
+  input: TurnInput,
+  learnings: string[],
+  signal?: AbortSignal,
+  findings?: GuardrailFinding[],
+  inputGuard?: GuardRecord,
+): Promise<LearningOutcome[]> {
+  const flagged = inputGuard?.findings.some((f) => f.category === 'injection');
+  const held: GuardrailFinding[] = inputGuard?.action === 'hold' ? [{ action: 'hold', reason: `the message was held by the guardrail (${[...new Set(inputGuard.findings.map((f) => f.category))].join(', ')})` }] : [];
+  const all = [...(findings ?? []), ...held];
   return applyLearnings(
     { knowledge: deps.knowledge, provider: deps.provider, guard: guardOf(deps) },
     {
@@ -146,6 +164,9 @@ export function updateKnowledge(deps: TurnDeps, input: TurnInput, learnings: str
       traceId: input.traceId,
       model: deps.provider.modelId,
       learnings,
+      policy: deps.learning,
+      ...(flagged ? { quarantined: 'possible prompt injection' } : {}),
+      ...(all.length ? { findings: all } : {}),
       ...(signal ? { signal } : {}),
     },
   );

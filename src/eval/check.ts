@@ -1,5 +1,22 @@
 import type { RunResult } from '../workflow/types.js';
+import { pct, type CorpusSummary } from './governance.js';
 import type { Expectation } from './scenario.js';
+
+/** Rates of a governance corpus against its thresholds (fractions of the items). */
+export function checkCorpus(
+  s: CorpusSummary,
+  exp: { served_to_other_max?: number; served_to_other_min?: number; served_to_teacher_min?: number; blocked_max?: number },
+): string[] {
+  const failures: string[] = [];
+  const rate = (k: number) => k / Math.max(s.n, 1);
+  const show = (k: number) => `${k}/${s.n} (${pct(k, s.n).toFixed(1)} %)`;
+  if (exp.served_to_other_max !== undefined && rate(s.servedToOther) > exp.served_to_other_max) failures.push(`served to another user ${show(s.servedToOther)} > ${exp.served_to_other_max * 100} %`);
+  if (exp.served_to_other_min !== undefined && rate(s.servedToOther) < exp.served_to_other_min) failures.push(`served to another user ${show(s.servedToOther)} < ${exp.served_to_other_min * 100} %`);
+  if (exp.served_to_teacher_min !== undefined && rate(s.servedToTeacher) < exp.served_to_teacher_min) failures.push(`served to the teacher ${show(s.servedToTeacher)} < ${exp.served_to_teacher_min * 100} %`);
+  if (exp.blocked_max !== undefined && rate(s.blocked + s.redacted) > exp.blocked_max) failures.push(`blocked or redacted ${show(s.blocked + s.redacted)} > ${exp.blocked_max * 100} %`);
+  if (s.dishonest > 0) failures.push(`${s.dishonest} answers said "I'll remember that." for a learning that was not shared`);
+  return failures;
+}
 
 /** Compare one step's result with its expectation; returns the failed checks (empty = pass). */
 export function checkExpectation(result: RunResult, exp: Expectation = {}): string[] {

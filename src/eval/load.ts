@@ -14,10 +14,11 @@ export function scenarioFiles(path: string): string[] {
     throw new LoreError('VALIDATION_FAILED', `no such file or directory: ${path}`);
   }
   if (!st.isDirectory()) return [path];
-  return readdirSync(path)
-    .sort()
-    .filter((f) => EXT.has(extname(f).toLowerCase()))
-    .map((f) => join(path, f));
+  // Sub-folders too (evals/governance/ …), files before folders, each sorted by name.
+  const names = readdirSync(path).sort();
+  const files = names.filter((f) => EXT.has(extname(f).toLowerCase())).map((f) => join(path, f));
+  const dirs = names.map((f) => join(path, f)).filter((p) => statSync(p).isDirectory());
+  return [...files, ...dirs.flatMap(scenarioFiles)];
 }
 
 /** Parse and validate a scenario file; errors name the file and the offending field. */

@@ -6,7 +6,8 @@ import { createRuntime, type Runtime } from '../runtime.js';
 import { createRefundTool } from '../tools/examples/refund.js';
 import type { AnyTool } from '../tools/tool.js';
 import type { RunResult, TurnRunner } from '../workflow/types.js';
-import { checkExpectation } from './check.js';
+import { checkCorpus, checkExpectation } from './check.js';
+import { runCorpus, summarise, type Chat } from './governance.js';
 import type { Scenario } from './scenario.js';
 
 export interface StepOutcome {
@@ -40,7 +41,9 @@ export async function runScenario(scenario: Scenario, file: string, deps: EvalDe
   let rt: Runtime | undefined;
   let runner: ReturnType<EvalDeps['makeRunner']> | undefined;
   try {
-    const config = loadConfig(deps.env ?? {}, { ...scenario.config, dataDir });
+    // Auth on changes who curates (nobody, by default); no token is ever checked here.
+    const auth = scenario.auth ? { 'auth.hs256Secret': 'eval-only-secret-never-used-for-tokens-000', 'auth.issuer': 'lore-eval', 'auth.audience': 'lore-eval' } : {};
+    const config = loadConfig(deps.env ?? {}, { ...auth, ...scenario.config, dataDir });
     const tools: AnyTool[] = (scenario.tools ?? []).map((t) => (t === 'issue_refund' ? (createRefundTool() as unknown as AnyTool) : (undefined as never)));
     rt = createRuntime(config, { tools });
     runner = deps.makeRunner(rt);
@@ -52,6 +55,13 @@ export async function runScenario(scenario: Scenario, file: string, deps: EvalDe
       const started = performance.now();
       let result: RunResult;
       let label: string;
+      if ('corpus' in step) {
+        const chat: Chat = (userId, sessionId, message) => runner!.start({ tenantId: config.tenant, sessionId, userId, message });
+        const results = await runCorpus(chat, step.corpus, { prefix: `s${index}` });
+        const failures = checkCorpus(summarise(results), step.expect);
+        outcome.steps.push({ index, label: `corpus of ${step.corpus.length}`, passed: failures.length === 0, failures, answer: '', latencyMs: performance.now() - started });
+        continue;
+      }
       if ('message' in step) {
         label = `[${step.session}] ${step.message}`;
         result = await runner.start({ tenantId: config.tenant, sessionId: step.session, userId: step.user ?? 'eval-user', message: step.message });

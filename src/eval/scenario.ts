@@ -41,6 +41,25 @@ const approvalStep = z
   })
   .strict();
 
+/**
+ * A governance corpus, looped: each message taught by its own user, then the probe asked by the
+ * teacher and by another user (src/eval/governance.ts). Rates are fractions 0..1 of the items.
+ */
+const corpusStep = z
+  .object({
+    corpus: z.array(z.object({ message: z.string().min(1), probe: z.string().min(1), planted: z.string().min(1) }).strict()).min(1),
+    expect: z
+      .object({
+        served_to_other_max: z.number().min(0).max(1).optional(),
+        served_to_other_min: z.number().min(0).max(1).optional(),
+        served_to_teacher_min: z.number().min(0).max(1).optional(),
+        blocked_max: z.number().min(0).max(1).optional(),
+        /** "I'll remember that." for a learning that was not shared. Always checked: must be 0. */
+      })
+      .strict(),
+  })
+  .strict();
+
 export const scenarioSchema = z
   .object({
     name: z.string().min(1),
@@ -48,9 +67,11 @@ export const scenarioSchema = z
     /** Config overrides by dotted path, e.g. {"budgets.sessionTokens": 2000}. */
     config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     documents: z.array(z.object({ source: z.string().min(1), text: z.string().min(1) }).strict()).optional(),
+    /** Run as with JWT auth on (users are not curators; learning.mode defaults to review). */
+    auth: z.boolean().optional(),
     /** Example tools to register next to the built-ins. */
     tools: z.array(z.enum(['issue_refund'])).optional(),
-    steps: z.array(z.union([turnStep, approvalStep])).min(1),
+    steps: z.array(z.union([turnStep, approvalStep, corpusStep])).min(1),
   })
   .strict();
 

@@ -7,6 +7,10 @@ import { LoreError } from '../errors.js';
 export interface Principal {
   userId: string;
   tenantId: string;
+  /** Roles from the token's roles claim (config auth.rolesClaim). */
+  roles?: string[];
+  /** May review learnings: holds auth.curatorRole, or is the local user when auth is off. */
+  curator?: boolean;
 }
 
 export interface Authenticator {
@@ -32,7 +36,8 @@ const unauthorized = (message: string, reason = 'invalid_token') => new LoreErro
 export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>, opts: { fetchTimeoutMs?: number } = {}): Authenticator {
   const a = config.auth;
   if (!a.jwksUrl && !a.hs256Secret) {
-    const local: Principal = { userId: LOCAL_USER, tenantId: config.tenant };
+    // Without auth there is one user, and they curate their own knowledge base.
+    const local: Principal = { userId: LOCAL_USER, tenantId: config.tenant, roles: [a.curatorRole], curator: true };
     return { mode: 'none', authenticate: async () => local };
   }
   if (!a.issuer || !a.audience) {
@@ -61,9 +66,16 @@ export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>,
       if (typeof sub !== 'string' || !ID.test(sub)) throw unauthorized('the token has no usable "sub" claim');
       const claim = payload[a.tenantClaim];
       if (claim !== undefined && (typeof claim !== 'string' || !ID.test(claim))) throw unauthorized(`the "${a.tenantClaim}" claim must be a non-empty string`);
-      return { userId: sub, tenantId: claim ?? config.tenant };
+      const roles = rolesOf(payload[a.rolesClaim]);
+      return { userId: sub, tenantId: claim ?? config.tenant, roles, curator: roles.includes(a.curatorRole) };
     },
   };
+}
+
+/** A roles claim as Cognito (`cognito:groups`: array) or others (space/comma-separated string) send it. */
+export function rolesOf(claim: unknown): string[] {
+  const list = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/[\s,]+/) : [];
+  return list.filter((r): r is string => typeof r === 'string' && ID.test(r)).slice(0, 50);
 }
 
 /** A reason a client can act on, without echoing token contents. */

@@ -38,6 +38,8 @@ export function toChatResponse(r: RunResult): ChatResponseT {
     learnings: r.learnings.map((l) => ({
       fact: l.fact,
       event: l.event,
+      // Outcomes checkpointed before the trust model carry no state: they were shared.
+      state: l.state ?? (l.event === 'REJECTED' ? 'rejected' : 'shared'),
       ...(l.docId ? { learning_id: l.docId } : {}),
       ...(l.superseded ? { superseded: { chunk_id: l.superseded.chunkId, doc_id: l.superseded.docId } } : {}),
       ...(l.reason ? { reason: l.reason } : {}),
@@ -84,6 +86,9 @@ export function toLearning(d: KnowledgeDoc): LearningT {
     id: d.id,
     text: d.text,
     status: d.status,
+    scope: d.scope,
+    ...(d.ownerId ? { owner: d.ownerId } : {}),
+    trust: d.trust,
     source_uri: d.sourceUri,
     ...(d.supersededBy ? { superseded_by: d.supersededBy } : {}),
     provenance,

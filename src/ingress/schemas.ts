@@ -15,7 +15,9 @@ const Time = z.string().describe('ISO 8601 timestamp');
 const RunStatus = z.enum(['INITIATED', 'CONTEXT_BUILT', 'REASONING', 'TOOL_EXECUTION_PENDING', 'AWAITING_APPROVAL', 'RESPONDED', 'LEARNING', 'COMPLETED', 'FAILED']);
 const Intent = z.enum(['question', 'task', 'feedback', 'clarification', 'chitchat']);
 const ApprovalStatus = z.enum(['pending', 'approved', 'rejected', 'expired']);
-const DocStatus = z.enum(['active', 'pending', 'superseded', 'deleted']);
+export const DocStatus = z.enum(['active', 'pending', 'superseded', 'deleted', 'rejected']);
+export const LearningScope = z.enum(['shared', 'personal']);
+export const LearningState = z.enum(['shared', 'personal', 'pending', 'rejected']);
 
 /** Named schemas for the OpenAPI components; our own registry so ids cannot clash with other modules'. */
 export const apiSchemas = z.registry<{ id: string }>();
@@ -66,6 +68,8 @@ export const IngestRequest = z
 export const LearningsQuery = z
   .object({
     status: DocStatus.optional(),
+    scope: LearningScope.optional().describe('shared with the tenant, or personal (pending/rejected)'),
+    mine: z.enum(['true', 'false']).optional().describe('only the caller\'s own learnings'),
     source: z.string().min(1).max(512).optional().describe('source URI prefix'),
     text: z.string().min(1).max(200).optional().describe('substring of the learning, case-insensitive'),
     limit: z.coerce.number().int().min(1).max(500).optional(),
@@ -76,6 +80,10 @@ export const LearningsQuery = z
 export const ApprovalsQuery = z.object({ status: ApprovalStatus.optional() }).strict();
 export const RunsQuery = z.object({ session_id: Id.optional(), limit: z.coerce.number().int().min(1).max(200).optional() }).strict();
 export const DeleteLearningQuery = z.object({ reason: z.string().min(1).max(500).optional() }).strict();
+export const ReviewRequest = z
+  .object({ reason: z.string().min(1).max(500).optional().describe('why: kept in the learning\'s history') })
+  .strict()
+  .register(apiSchemas, { id: 'ReviewRequest' });
 export const EmptyQuery = z.object({}).strict();
 
 // ---- responses ----
@@ -85,6 +93,7 @@ const Usage = z.object({ input_tokens: z.number(), output_tokens: z.number(), to
 export const LearningOutcome = z.object({
   fact: z.string(),
   event: z.enum(['ADD', 'UPDATE', 'NOOP', 'REJECTED']),
+  state: LearningState.describe('shared with the tenant, personal, pending a curator\'s review, or rejected'),
   learning_id: z.string().optional(),
   superseded: z.object({ chunk_id: z.string(), doc_id: z.string() }).optional(),
   reason: z.string().optional(),
@@ -211,6 +220,9 @@ export const Learning = z
     id: z.string(),
     text: z.string(),
     status: DocStatus,
+    scope: LearningScope,
+    owner: z.string().optional().describe('user who taught it'),
+    trust: z.number().describe('0..1, lowered by thumbs-down on answers that used it'),
     source_uri: z.string(),
     superseded_by: z.string().optional(),
     provenance: z.record(z.string(), z.string()),
@@ -224,6 +236,7 @@ export const LearningDetail = Learning.extend({
 }).register(apiSchemas, { id: 'LearningDetail' });
 
 export const LearningList = z.object({ learnings: z.array(Learning) });
+export const Me = z.object({ user_id: z.string(), tenant_id: z.string(), roles: z.array(z.string()), curator: z.boolean() }).register(apiSchemas, { id: 'Me' });
 export const ApprovalList = z.object({ approvals: z.array(Approval) });
 export const RunList = z.object({ runs: z.array(Run) });
 

@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { Finding, GuardAction, Guardrail } from '../guardrails/port.js';
-import type { KnowledgeStore } from '../memory/knowledge-store.js';
+import type { KnowledgeDoc, KnowledgeStore } from '../memory/knowledge-store.js';
 import { contentHash } from '../memory/normalize.js';
 import type { ModelProvider } from '../models/provider.js';
+import { corroborate } from './corroboration.js';
 import { decideMemoryEvent } from './decision.js';
+import { decideLearning, policyForTenant, type GuardrailFinding, type LearningPolicy, type LearningState } from './policy.js';
+import { sensitiveCategories, type SensitiveCategory } from './sensitivity.js';
 
 export interface LearningOutcome {
   fact: string;
   event: 'ADD' | 'UPDATE' | 'NOOP' | 'REJECTED';
+  /**
+   * Where the learning stands after this turn: shared with the tenant, personal (its teacher
+   * only), pending a curator's review (its teacher reads it meanwhile), or rejected.
+   */
+  state: LearningState;
   /** The learning document written (ADD/UPDATE) or the one that already held it (NOOP). */
   docId?: string;
   /** For UPDATE: the chunk whose fact was superseded, and its document. */
@@ -17,6 +25,14 @@ export interface LearningOutcome {
   screening?: { action: GuardAction; kinds: string[]; categories: Finding['category'][] };
   /** Time from starting to write the learning until it was retrievable. */
   propagationMs?: number;
+}
+
+function screeningReason(action: GuardAction, findings: Finding[]): string {
+  const cats = new Set(findings.filter((f) => f.action === action).map((f) => f.category));
+  if (cats.has('injection')) return 'looks like a prompt injection';
+  if (cats.has('denied_topic')) return 'about a denied topic';
+  if (cats.has('sensitive_change')) return 'changes approvals, payment details or links: a curator reviews it first';
+  return action === 'hold' ? 'held for review' : 'blocked by the guardrail';
 }
 
 export interface ApplyLearningsParams {
@@ -31,14 +47,12 @@ export interface ApplyLearningsParams {
   learnings: string[];
   candidatesK?: number;
   signal?: AbortSignal;
-}
-
-function rejectionReason(action: GuardAction, findings: Finding[]): string {
-  const cats = new Set(findings.filter((f) => f.action === action).map((f) => f.category));
-  if (cats.has('injection')) return 'looks like a prompt injection';
-  if (cats.has('denied_topic')) return 'about a denied topic';
-  if (cats.has('sensitive_change')) return 'changes approvals, payment details or links: held for review';
-  return action === 'hold' ? 'held: not to be shared' : 'blocked by the guardrail';
+  policy: LearningPolicy;
+  /** Guardrail findings about the turn (hold → review, block → refuse). */
+  findings?: GuardrailFinding[];
+  /** Set when the turn's input was flagged: the reason; nothing from the turn is learned. */
+  quarantined?: string;
+  now?: number;
 }
 
 /** Display form of a fact: single-spaced, capitalised, ending with a full stop. */
@@ -58,67 +72,126 @@ export function learningSourceUri(tenantId: string, sessionId: string, id: strin
   return `learnings/${safe(tenantId)}/${safe(sessionId)}/${id}.md`;
 }
 
+export function stateOf(doc: KnowledgeDoc): LearningState {
+  if (doc.status === 'pending') return 'pending';
+  if (doc.status === 'rejected' || doc.status === 'deleted') return 'rejected';
+  return 'shared';
+}
+
 /**
  * The knowledge updater: screen → dedupe → decide (ADD / UPDATE / NOOP against the most similar
- * facts) → write and index synchronously, superseding the stale fact on UPDATE.
+ * facts the teacher can see) → govern (policy.ts: shared now, pending review, or refused) → write
+ * and index synchronously, superseding the stale fact (for the teacher only while pending).
  */
 export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider: ModelProvider; guard: Guardrail }, p: ApplyLearningsParams): Promise<LearningOutcome[]> {
   const out: LearningOutcome[] = [];
   const actor = `user:${p.userId}`;
+  const now = p.now ?? Date.now();
+  const k = deps.knowledge;
+  p = { ...p, policy: policyForTenant(p.policy, p.tenantId) };
   for (const [i, raw] of p.learnings.entries()) {
     const started = performance.now();
+    const id = learningId(p.runId, i);
+    // A re-run of this step (after a crash) finds its own write: report it, decide nothing again.
+    const prior = await k.getDocument({ tenantId: p.tenantId, id });
+    if (prior) {
+      out.push({ fact: prior.text, event: 'ADD', state: stateOf(prior), docId: prior.id });
+      continue;
+    }
     // Normalise, then screen (learning stage): the screened text — canonical, PII replaced by
     // placeholders — is the only form kept, in the outcome as well as the knowledge base.
     const screened = await deps.guard.screen({ text: raw, stage: 'learning', tenantId: p.tenantId, userId: p.userId, runId: p.runId, ...(p.signal ? { signal: p.signal } : {}) });
     const screening = screened.findings.length
       ? { screening: { action: screened.action, kinds: [...new Set(screened.findings.map((f) => f.kind))], categories: [...new Set(screened.findings.map((f) => f.category))] } }
       : {};
-    if (screened.action === 'block' || screened.action === 'hold') {
-      // hold = fine for this user, not for everyone: until learnings can be kept personal or
-      // reviewed, a held learning is not written to the shared knowledge base.
-      out.push({ fact: cleanFact(screened.text), event: 'REJECTED', reason: rejectionReason(screened.action, screened.findings), ...screening });
+    if (screened.action === 'block') {
+      out.push({ fact: cleanFact(screened.text), event: 'REJECTED', state: 'rejected', reason: screeningReason('block', screened.findings), ...screening });
       continue;
     }
+    // hold = fine for its teacher, not for everyone: the policy sends it to review.
+    const findings: GuardrailFinding[] = [...(p.findings ?? []), ...(screened.action === 'hold' ? [{ action: 'hold' as const, reason: screeningReason('hold', screened.findings) }] : [])];
     const fact = cleanFact(screened.text);
     if (fact.length < 3 || fact.length > 1000) {
-      out.push({ fact, event: 'REJECTED', reason: 'a learning must be 3–1000 characters' });
+      out.push({ fact, event: 'REJECTED', state: 'rejected', reason: 'a learning must be 3–1000 characters' });
       continue;
     }
-    const id = learningId(p.runId, i);
-    const existing = await deps.knowledge.findByHash({ tenantId: p.tenantId, contentHash: contentHash(fact) });
-    if (existing && existing.status === 'active' && existing.id !== id) {
-      await deps.knowledge.recordEvent({ tenantId: p.tenantId, event: { docId: existing.id, action: 'noop', actor, at: Date.now(), detail: { fact, runId: p.runId, reason: 'duplicate' } } });
-      out.push({ fact, event: 'NOOP', docId: existing.id, reason: 'exact duplicate' });
+    const early = decideLearning({ policy: p.policy, categories: [], findings, ...(p.quarantined ? { quarantined: p.quarantined } : {}) });
+    if (early.state === 'rejected') {
+      out.push({ fact, event: 'REJECTED', state: 'rejected', reason: early.reason });
       continue;
     }
-    const hits = (await deps.knowledge.search({ tenantId: p.tenantId, query: fact, topK: p.candidatesK ?? 5 })).filter((h) => h.docId !== id && !h.supersededBy);
+    const existing = await k.findByHash({ tenantId: p.tenantId, contentHash: contentHash(fact) });
+    let canonical: KnowledgeDoc | undefined;
+    if (existing && existing.kind === 'learning') {
+      const mine = existing.ownerId === p.userId;
+      if (existing.status === 'rejected' && !mine) {
+        out.push({ fact, event: 'REJECTED', state: 'rejected', docId: existing.id, reason: 'a curator already rejected this' });
+        continue;
+      }
+      if (existing.status === 'active' || (existing.status === 'pending' && mine)) {
+        await k.recordEvent({ tenantId: p.tenantId, event: { docId: existing.id, action: 'noop', actor, at: Date.now(), detail: { fact, runId: p.runId, reason: 'duplicate' } } });
+        out.push({ fact, event: 'NOOP', state: stateOf(existing), docId: existing.id, reason: 'exact duplicate' });
+        continue;
+      }
+      if (existing.status === 'pending') canonical = existing;
+    } else if (existing && existing.status === 'active') {
+      await k.recordEvent({ tenantId: p.tenantId, event: { docId: existing.id, action: 'noop', actor, at: Date.now(), detail: { fact, runId: p.runId, reason: 'duplicate' } } });
+      out.push({ fact, event: 'NOOP', state: 'shared', docId: existing.id, reason: 'exact duplicate' });
+      continue;
+    }
+    const viewer = { userId: p.userId };
+    const hits = (await k.search({ tenantId: p.tenantId, query: fact, topK: p.candidatesK ?? 5, viewer })).filter((h) => h.docId !== id && !h.supersededBy);
     const decision = await decideMemoryEvent(deps.provider, fact, hits.map((h) => ({ id: h.chunkId, text: h.text })), p.signal);
     const target = 'id' in decision ? hits.find((h) => h.chunkId === decision.id) : undefined;
 
-    if (decision.event === 'NOOP' && target) {
-      await deps.knowledge.recordEvent({ tenantId: p.tenantId, event: { docId: target.docId, action: 'noop', actor, at: Date.now(), detail: { fact, runId: p.runId, reason: decision.reason } } });
-      out.push({ fact, event: 'NOOP', docId: target.docId, reason: decision.reason ?? 'already known' });
+    if (decision.event === 'NOOP' && target && !canonical) {
+      await k.recordEvent({ tenantId: p.tenantId, event: { docId: target.docId, action: 'noop', actor, at: Date.now(), detail: { fact, runId: p.runId, reason: decision.reason } } });
+      const held = await k.getDocument({ tenantId: p.tenantId, id: target.docId });
+      out.push({ fact, event: 'NOOP', state: held ? stateOf(held) : 'shared', docId: target.docId, reason: decision.reason ?? 'already known' });
       continue;
     }
     const text = cleanFact(('text' in decision && decision.text) || fact);
-    const doc = await deps.knowledge.upsertDocument({
+    const updates = decision.event === 'UPDATE' && target;
+    // The raw line too: redaction can remove exactly what made it sensitive (an email domain).
+    const categories: SensitiveCategory[] = [...new Set([...sensitiveCategories(text, p.policy.sensitivity), ...sensitiveCategories(raw, p.policy.sensitivity)])];
+    // Replacing what an ingested document says is the poisoning that matters most: always reviewed.
+    if (updates && target.kind === 'document') categories.push('supersedes_document');
+    const rateLimited = (await k.countLearningsSince({ tenantId: p.tenantId, userId: p.userId, since: now - 3_600_000 })) >= p.policy.maxPerUserPerHour;
+    const verdict = decideLearning({ policy: p.policy, categories, rateLimited, findings });
+    if (verdict.state === 'rejected') {
+      out.push({ fact: text, event: 'REJECTED', state: 'rejected', reason: verdict.reason });
+      continue;
+    }
+    const doc = await k.upsertDocument({
       id,
       tenantId: p.tenantId,
       sourceUri: learningSourceUri(p.tenantId, p.sessionId, id),
       kind: 'learning',
       text,
       actor,
+      status: verdict.state === 'shared' ? 'active' : 'pending',
       provenance: { sessionId: p.sessionId, userId: p.userId, traceId: p.traceId, runId: p.runId, turnId: p.turnId, model: p.model },
     });
-    if (decision.event === 'UPDATE' && target) {
-      await deps.knowledge.supersede({ tenantId: p.tenantId, chunkId: target.chunkId, newId: doc.id, actor });
+    await k.recordEvent({ tenantId: p.tenantId, event: { docId: doc.id, action: 'submitted', actor, at: Date.now(), detail: { state: verdict.state, reason: verdict.reason, categories } } });
+    if (verdict.state === 'shared' && verdict.selfApproved) {
+      await k.recordEvent({ tenantId: p.tenantId, event: { docId: doc.id, action: 'approved', actor, at: Date.now(), detail: { reason: verdict.reason } } });
+    }
+    if (updates) await k.supersede({ tenantId: p.tenantId, chunkId: target.chunkId, newId: doc.id, actor });
+    let state: LearningState = verdict.state;
+    let reason = verdict.state === 'pending' ? verdict.reason : decision.reason;
+    let docId = doc.id;
+    if (canonical && verdict.state === 'pending') {
+      const c = await corroborate(k, p.policy, { tenantId: p.tenantId, canonical, userId: p.userId, runId: p.runId, ownCopyId: doc.id });
+      if (c.promoted) [state, docId, reason] = ['shared', canonical.id, `stated independently by ${c.count} users`];
     }
     out.push({
       fact: text,
-      event: decision.event === 'UPDATE' && target ? 'UPDATE' : 'ADD',
-      docId: doc.id,
-      ...(decision.event === 'UPDATE' && target ? { superseded: { chunkId: target.chunkId, docId: target.docId, kind: target.kind } } : {}),
-      ...(decision.reason ? { reason: decision.reason } : {}),
+      event: updates ? 'UPDATE' : 'ADD',
+      state,
+      docId,
+      ...(updates ? { superseded: { chunkId: target.chunkId, docId: target.docId, kind: target.kind } } : {}),
+      ...(reason ? { reason } : {}),
+      ...screening,
       propagationMs: Math.round((performance.now() - started) * 100) / 100,
     });
   }

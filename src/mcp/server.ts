@@ -8,6 +8,7 @@ import type { Principal } from '../ingress/auth.js';
 import { toChatResponse, toHistory, toLearning } from '../ingress/present.js';
 import { Id } from '../ingress/schemas.js';
 import type { KnowledgeStore } from '../memory/knowledge-store.js';
+import { learningVisibleTo } from '../learning/visibility.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { TurnRunner } from '../workflow/types.js';
 
@@ -73,7 +74,7 @@ export function createLoreMcpServer(deps: LoreMcpDeps, principalOf: PrincipalRes
     (args, extra) =>
       respond(deps.logger, 'search_knowledge', async () => {
         const p = principalOf(extra);
-        const hits = await k.search({ tenantId: p.tenantId, query: args.query, topK: args.top_k ?? deps.topK });
+        const hits = await k.search({ tenantId: p.tenantId, query: args.query, topK: args.top_k ?? deps.topK, viewer: { userId: p.userId } });
         const results = hits.map((h) => ({
           text: h.text,
           source: h.sourceUri,
@@ -102,7 +103,8 @@ export function createLoreMcpServer(deps: LoreMcpDeps, principalOf: PrincipalRes
       respond(deps.logger, 'list_learnings', async () => {
         const p = principalOf(extra);
         const docs = await k.listDocuments({ tenantId: p.tenantId, kind: 'learning', limit: args.limit ?? 50, ...(args.status ? { status: args.status } : {}), ...(args.text ? { text: args.text } : {}) });
-        const learnings = docs.map(toLearning);
+        // Another user's personal learnings (pending review, rejected) are a curator's business only.
+        const learnings = docs.filter((d) => learningVisibleTo(p, d)).map(toLearning);
         return { text: learnings.map((l) => `${l.id} [${l.status}] ${l.text}`).join('\n') || 'no learnings', data: { learnings } };
       }),
   );
@@ -110,7 +112,7 @@ export function createLoreMcpServer(deps: LoreMcpDeps, principalOf: PrincipalRes
   const learning = async (p: Principal, id: string) => {
     const d = await k.getDocument({ tenantId: p.tenantId, id });
     // Another tenant's learning and a document are both "not found": no existence oracle.
-    if (!d || d.kind !== 'learning') throw new LoreError('NOT_FOUND', `learning "${id}" not found`);
+    if (!d || d.kind !== 'learning' || !learningVisibleTo(p, d)) throw new LoreError('NOT_FOUND', `learning "${id}" not found`);
     return d;
   };
 
@@ -151,7 +153,8 @@ export function createLoreMcpServer(deps: LoreMcpDeps, principalOf: PrincipalRes
     'learning',
     new ResourceTemplate('lore://learnings/{id}', {
       list: async (extra) => {
-        const docs = await k.listDocuments({ tenantId: principalOf(extra).tenantId, kind: 'learning', status: 'active', limit: 100 });
+        const p = principalOf(extra);
+        const docs = (await k.listDocuments({ tenantId: p.tenantId, kind: 'learning', limit: 100 })).filter((d) => (d.status === 'active' || d.status === 'pending') && learningVisibleTo(p, d));
         return { resources: docs.map((d) => ({ uri: `lore://learnings/${d.id}`, name: d.text.slice(0, 80), mimeType: 'application/json' })) };
       },
     }),
@@ -161,7 +164,7 @@ export function createLoreMcpServer(deps: LoreMcpDeps, principalOf: PrincipalRes
       const id = String(vars.id);
       const d = Id.safeParse(id).success ? await k.getDocument({ tenantId: p.tenantId, id }) : null;
       // -32002: the MCP spec's "resource not found".
-      if (!d || d.kind !== 'learning') throw new McpError(-32002, `learning "${id}" not found`);
+      if (!d || d.kind !== 'learning' || !learningVisibleTo(p, d)) throw new McpError(-32002, `learning "${id}" not found`);
       const history = (await k.history({ tenantId: p.tenantId, id })).map(toHistory);
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ ...toLearning(d), history }) }] };
     },

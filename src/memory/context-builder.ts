@@ -17,6 +17,8 @@ export interface BuildContextParams {
   knowledge: KnowledgeStore;
   tenantId: string;
   sessionId: string;
+  /** Whose view of the knowledge base: shared knowledge plus their own pending learnings. */
+  userId?: string;
   message: string;
   historyTurns: number;
   topK: number;
@@ -29,7 +31,7 @@ export interface BuildContextParams {
 export async function buildContext(p: BuildContextParams): Promise<BuiltContext> {
   const [turns, retrieved] = await Promise.all([
     p.historyTurns > 0 ? p.sessions.recentTurns({ tenantId: p.tenantId, sessionId: p.sessionId, limit: p.historyTurns, now: p.now }) : Promise.resolve([]),
-    p.knowledge.search({ tenantId: p.tenantId, query: p.message, topK: p.topK }),
+    p.knowledge.search({ tenantId: p.tenantId, query: p.message, topK: p.topK, ...(p.userId ? { viewer: { userId: p.userId } } : {}) }),
   ]);
   const messages: Message[] = [];
   for (const t of turns) {

@@ -1,7 +1,19 @@
 /** Semantic memory: documents and learnings, chunked and searchable, with supersession history. */
 
 export type DocKind = 'document' | 'learning';
-export type DocStatus = 'active' | 'pending' | 'superseded' | 'deleted';
+/**
+ * 'pending': a learning awaiting review — visible to its owner only. 'rejected': a curator (or the
+ * policy) refused it — visible to nobody, kept for the audit trail.
+ */
+export type DocStatus = 'active' | 'pending' | 'superseded' | 'deleted' | 'rejected';
+/** Derived from status/review: a pending or rejected learning is personal; everything else is shared. */
+export type DocScope = 'shared' | 'personal';
+export type ReviewState = 'pending' | 'approved' | 'rejected';
+
+/** Who is searching: they see the tenant's shared knowledge plus their own pending learnings. */
+export interface Viewer {
+  userId: string;
+}
 
 export interface Provenance {
   sessionId?: string;
@@ -24,6 +36,12 @@ export interface KnowledgeDoc {
   /** Normalised-text hash, for dedupe. */
   contentHash: string;
   provenance: Provenance;
+  scope: DocScope;
+  /** The user who taught a learning (absent for documents and learnings older than the trust model). */
+  ownerId?: string;
+  review?: ReviewState;
+  /** 0..1, lowered by thumbs-down on answers whose prompt held it. */
+  trust: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -45,7 +63,13 @@ export interface SearchHit {
   supersededBy?: { docId: string; text: string };
 }
 
-export type HistoryAction = 'created' | 'updated' | 'superseded' | 'chunk_superseded' | 'deleted' | 'restored' | 'noop';
+export type HistoryAction =
+  | 'created' | 'updated' | 'superseded' | 'chunk_superseded' | 'deleted' | 'restored' | 'noop'
+  | 'submitted' | 'approved' | 'rejected' | 'returned_to_review' | 'corroborated' | 'trust_lowered';
+
+/** approve: pending → active (shared). reject: pending → rejected. return: active → pending. */
+export type ReviewDecision = 'approve' | 'reject' | 'return';
+export type VoteKind = 'corroborate' | 'down';
 
 export interface HistoryEvent {
   docId: string;
@@ -68,6 +92,8 @@ export interface KnowledgeStore {
     provenance?: Provenance;
     id?: string;
     actor?: string;
+    /** Initial status of a new learning: 'pending' keeps it personal (its owner = provenance.userId). */
+    status?: 'active' | 'pending';
   }): Promise<KnowledgeDoc>;
   getDocument(params: { tenantId: string; id: string }): Promise<KnowledgeDoc | null>;
   listDocuments(params: {
@@ -76,15 +102,22 @@ export interface KnowledgeStore {
     status?: DocStatus;
     text?: string;
     sourcePrefix?: string;
+    ownerId?: string;
     limit?: number;
     offset?: number;
   }): Promise<KnowledgeDoc[]>;
   findByHash(params: { tenantId: string; contentHash: string }): Promise<KnowledgeDoc | null>;
-  /** BM25 (or hybrid) top-k over active documents and learnings of the tenant. */
-  search(params: { tenantId: string; query: string; topK: number; kinds?: DocKind[] }): Promise<SearchHit[]>;
+  /**
+   * BM25 (or hybrid) top-k over what the viewer may see: active (shared) documents and learnings,
+   * plus the viewer's own pending learnings. Without a viewer: shared knowledge only. A pending
+   * learning's supersessions apply only for its owner.
+   */
+  search(params: { tenantId: string; query: string; topK: number; kinds?: DocKind[]; viewer?: Viewer }): Promise<SearchHit[]>;
   /**
    * `newId` supersedes the fact in `chunkId`. If the chunk belongs to a learning, that learning
-   * becomes `superseded` and drops out of search; a document chunk is annotated instead.
+   * becomes `superseded` and drops out of search; a document chunk is annotated instead. When
+   * `newId` is pending (personal), only the annotation is recorded: it applies to its owner's view
+   * until the learning is approved, which then applies it for the tenant.
    */
   supersede(params: { tenantId: string; chunkId: string; newId: string; actor: string }): Promise<void>;
   /** Soft delete: never returned by search again. Learnings this one superseded come back. */
@@ -94,4 +127,20 @@ export interface KnowledgeStore {
   history(params: { tenantId: string; id: string }): Promise<HistoryEvent[]>;
   /** Record a history event that is not a state change (e.g. a NOOP decision). */
   recordEvent(params: { tenantId: string; event: HistoryEvent }): Promise<void>;
+  /**
+   * A review transition of a learning, with its history event (actor, reason). approve: pending →
+   * active, applying its supersessions for the tenant; reject: pending → rejected; return: active
+   * → pending, lifting what it had superseded for the tenant. Throws CONFLICT from other states.
+   */
+  review(params: { tenantId: string; id: string; decision: ReviewDecision; actor: string; reason?: string; detail?: Record<string, unknown> }): Promise<KnowledgeDoc>;
+  /**
+   * One vote per user, learning and kind. Returns whether it was new and how many distinct users
+   * voted that way; a new vote moves trust by `trustDelta` (clamped to 0..1).
+   */
+  vote(params: { tenantId: string; id: string; userId: string; kind: VoteKind; runId?: string; trustDelta?: number }): Promise<{ added: boolean; count: number; trust: number }>;
+  /** Learnings the user created since `since` (ms), whatever became of them: the rate limit's count. */
+  countLearningsSince(params: { tenantId: string; userId: string; since: number }): Promise<number>;
+  /** Remember which documents/learnings reached a run's prompt (idempotent). */
+  recordRunContext(params: { tenantId: string; runId: string; docIds: string[] }): Promise<void>;
+  runContext(params: { tenantId: string; runId: string }): Promise<string[]>;
 }

@@ -103,6 +103,14 @@ export function sessionStoreContract(name: string, factory: SessionStoreFactory)
       expect(texts(await store.recentTurns({ tenantId: 't1', sessionId: 's1', limit: 10, now: T0 }))).toEqual(['q', 'a', 'q2', 'no run']);
     });
 
+    it("replaces a run's turn text once, idempotently, within its tenant", async () => {
+      await store.appendTurns({ turns: [turn({ runId: 'r1', text: 'q' }), turn({ runId: 'r1', role: 'assistant', text: 'a' })] });
+      expect(await store.setTurnText({ tenantId: 't1', runId: 'r1', role: 'assistant', text: 'a\n\nNoted.' })).toBe(true);
+      expect(await store.setTurnText({ tenantId: 't1', runId: 'r1', role: 'assistant', text: 'a\n\nNoted.' })).toBe(false);
+      expect(await store.setTurnText({ tenantId: 't2', runId: 'r1', role: 'assistant', text: 'x' })).toBe(false);
+      expect(texts(await store.recentTurns({ tenantId: 't1', sessionId: 's1', limit: 10, now: T0 }))).toEqual(['q', 'a\n\nNoted.']);
+    });
+
     it('appends all or nothing', async () => {
       const bad = { ...turn({ text: 'bad' }), role: 'system' } as unknown as NewTurn;
       await expect(store.appendTurns({ turns: [turn({ text: 'ok' }), bad] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });

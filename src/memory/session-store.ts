@@ -32,6 +32,11 @@ export interface SessionSummary {
 export interface SessionStore {
   /** Append turns atomically (all or none). Turns whose (runId, role) already exist are skipped. */
   appendTurns(params: { turns: NewTurn[] }): Promise<Turn[]>;
+  /**
+   * Replace the text of a run's turn, e.g. the answer once the fate of its learnings is known.
+   * Idempotent; returns whether a turn changed.
+   */
+  setTurnText(params: { tenantId: string; runId: string; role: 'user' | 'assistant'; text: string }): Promise<boolean>;
   /** The last `limit` unexpired turns of a session, oldest first. */
   recentTurns(params: { tenantId: string; sessionId: string; limit: number; now?: number }): Promise<Turn[]>;
   getSession(params: { tenantId: string; sessionId: string; now?: number }): Promise<SessionSummary | null>;

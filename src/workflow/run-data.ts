@@ -60,6 +60,11 @@ export interface ResponseOutput {
 
 export interface KnowledgeOutput {
   outcomes: LearningOutcome[];
+  /**
+   * What the answer must add about the learnings' fate (shared / held for review / refused),
+   * written by product code from the outcomes: the model's own text cannot know it.
+   */
+  notice?: string;
 }
 
 export interface FailureOutput {
@@ -87,6 +92,8 @@ export function buildResult(data: RunData, status: RunStatus, extra: { traceId: 
   const usage = addUsage(data.dispatch?.usage ?? emptyUsage(), data.reason?.usage ?? emptyUsage());
   const error = extra.error ?? (data.failure ? { code: data.failure.code, message: data.failure.message } : (data.response?.error ?? data.reason?.error));
   let answer = data.feedback?.answer ?? data.response?.answer ?? data.failure?.answer ?? '';
+  const notice = data.knowledge?.notice;
+  if (notice && !data.failure) answer = answer ? `${answer}\n\n${notice}` : notice;
   if (status === 'AWAITING_APPROVAL' && extra.pendingApprovals?.length) answer = awaitingAnswer(extra.pendingApprovals);
   return {
     runId: data.input.runId,

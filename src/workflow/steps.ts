@@ -1,4 +1,7 @@
 import { buildTurnContext, guardOf, handleResponse, updateKnowledge } from '../agent/turn.js';
+import { LearningStreamFilter } from '../agent/learning-tags.js';
+import { learningNotice } from '../learning/policy.js';
+import { lowerTrustAfterThumbsDown } from '../learning/trust.js';
 import { httpStatusFor, LoreError, type ErrorCode } from '../errors.js';
 import { recordGuardSpan } from '../guardrails/instrument.js';
 import { emptyUsage } from '../models/types.js';
@@ -66,6 +69,9 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
         createdAt: deps.now(),
       },
     });
+    if (sentiment === 'negative' && target) {
+      await lowerTrustAfterThumbsDown({ knowledge: turn.knowledge, policy: turn.learning }, { tenantId: input.tenantId, runId: target.runId, userId: input.userId });
+    }
     const answer = feedbackAnswer(sentiment, !!target);
     const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turn.settings.sessionTtlSeconds, inputTokens: 0, outputTokens: 0 };
     await turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: input.message }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] });
@@ -74,6 +80,8 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
 
   const BuildContext = async (data: RunData): Promise<ContextOutput> => {
     const ctx = await buildTurnContext(turn, data.input);
+    // Which knowledge reached this prompt: a thumbs-down on the answer lowers those learnings' trust.
+    await turn.knowledge.recordRunContext({ tenantId: data.input.tenantId, runId: data.input.runId, docIds: ctx.retrieved.map((h) => h.docId) });
     return { system: ctx.system, messages: ctx.messages, retrieved: ctx.retrieved.length };
   };
 
@@ -112,7 +120,14 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
 
   const UpdateKnowledge = async (data: RunData, ctx: StepContext): Promise<KnowledgeOutput> => {
     const learnings = need(data.response, 'the HandleResponse output').learnings;
-    return { outcomes: await updateKnowledge(turn, data.input, learnings, ctx.signal) };
+    const outcomes = await updateKnowledge(turn, data.input, learnings, ctx.signal, undefined, data.dispatch?.guard);
+    const notice = learningNotice(outcomes);
+    // The stored answer says what became of its learnings too (the next turn's history, GET /sessions).
+    const answer = need(data.response, 'the HandleResponse output').answer;
+    if (notice) await turn.sessions.setTurnText({ tenantId: data.input.tenantId, runId: data.input.runId, role: 'assistant', text: answer ? `${answer}\n\n${notice}` : notice });
+    // A streaming client saw the model's text already; the learnings' fate is its last words.
+    if (notice && ctx.stream) ctx.emit({ type: 'text_delta', text: `${separatorAfter(data.reason?.text ?? '')}${notice}` });
+    return { outcomes, ...(notice ? { notice } : {}) };
   };
 
   const HandleError = async (data: RunData, ctx: StepContext): Promise<FailureOutput> => {
@@ -132,6 +147,18 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
   };
 
   return { Dispatch, Refuse, RecordFeedback, BuildContext, Reason, AwaitApproval, HandleResponse, UpdateKnowledge, HandleError };
+}
+
+/**
+ * What to stream before the notice so the streamed text reads like the stored answer (one blank
+ * line): the model's text, as it was streamed without its [LEARNING] lines, may end in newlines.
+ */
+function separatorAfter(raw: string): string {
+  const filter = new LearningStreamFilter();
+  const streamed = filter.push(raw) + filter.flush();
+  if (!streamed.trim()) return '';
+  const trailing = /\n*$/.exec(streamed.replace(/[ \t]+$/, ''))![0].length;
+  return '\n'.repeat(Math.max(0, 2 - trailing));
 }
 
 const isErrorCode = (s: unknown): s is ErrorCode => typeof s === 'string' && s in httpStatusFor;

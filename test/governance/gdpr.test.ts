@@ -22,7 +22,7 @@ describe('GDPR erasure: DELETE /users/:id/data', () => {
   let alice: Api;
   let bob: Api;
   beforeAll(async () => {
-    s = await startStack({ config: hs256Auth });
+    s = await startStack({ config: { ...hs256Auth, 'learning.mode': 'auto' } });
     alice = await userClient(s, ALICE);
     bob = await userClient(s, BOB);
   });

@@ -41,7 +41,7 @@ describe('JWT auth (HS256)', () => {
   });
 
   it('scopes the knowledge base and learnings to the tenant claim', async () => {
-    const acme = client(s.url, await token('alice', { tenant: 'acme' }));
+    const acme = client(s.url, await token('alice', { tenant: 'acme', roles: ['curator'] }));
     const globex = client(s.url, await token('bob', { tenant: 'globex' }));
     await acme('POST', '/ingest', { documents: [{ source_uri: 'docs/internal-api.md', text: DOC }] });
     expect((await acme('POST', '/chat', { session_id: 's1', message: 'What is the rate limit of our internal API?' })).body.answer).toMatch(/100/);

@@ -75,8 +75,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
 export const hs256Auth = { 'auth.hs256Secret': SECRET, 'auth.issuer': ISSUER, 'auth.audience': AUDIENCE };
 
-export async function token(sub: string, o: { tenant?: string; aud?: string; iss?: string; expiresIn?: string | number; secret?: string } = {}): Promise<string> {
-  let jwt = new SignJWT({ ...(o.tenant ? { 'custom:tenant': o.tenant } : {}) })
+export async function token(sub: string, o: { tenant?: string; aud?: string; iss?: string; expiresIn?: string | number; secret?: string; roles?: string[] } = {}): Promise<string> {
+  let jwt = new SignJWT({ ...(o.tenant ? { 'custom:tenant': o.tenant } : {}), ...(o.roles ? { 'lore:roles': o.roles } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setIssuer(o.iss ?? ISSUER)
@@ -91,8 +91,8 @@ export interface Api {
 }
 
 /** A client for user `sub` (HS256 token) of a stack started with hs256Auth. */
-export async function userClient(s: Stack, sub: string): Promise<Api> {
-  return client(s.url, await token(sub));
+export async function userClient(s: Stack, sub: string, o: { roles?: string[] } = {}): Promise<Api> {
+  return client(s.url, await token(sub, o));
 }
 
 /** A tiny JSON client bound to a base URL and (optionally) a bearer token. */

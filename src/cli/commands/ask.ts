@@ -18,7 +18,7 @@ export function registerAsk(program: Command): void {
           console.log(JSON.stringify({ model: rt.provider.modelId, ...result }, null, 2));
         } else {
           console.log(result.answer);
-          for (const o of result.learnings) console.error(`  learned (${o.event}): ${o.fact}`);
+          for (const o of result.learnings) console.error(`  learned (${o.event}${o.state ? `, ${o.state}` : ""}): ${o.fact}`);
           for (const p of result.pendingApprovals ?? []) {
             console.error(`  waiting for approval ${p.approvalId}: ${p.tool} ${JSON.stringify(p.input)} (${p.reason}) — lore approvals approve|reject ${p.approvalId}`);
           }

@@ -3,12 +3,13 @@ import type { DocStatus, KnowledgeDoc } from '../../memory/knowledge-store.js';
 import { UsageError } from '../errors.js';
 import { withRuntime } from '../context.js';
 
-const STATUSES: DocStatus[] = ['active', 'pending', 'superseded', 'deleted'];
+const STATUSES: DocStatus[] = ['active', 'pending', 'superseded', 'deleted', 'rejected'];
 
 function line(d: KnowledgeDoc): string {
   const when = new Date(d.createdAt).toISOString().replace('T', ' ').slice(0, 19);
   const by = d.supersededBy ? `  → superseded by ${d.supersededBy}` : '';
-  return `${d.id}  ${d.status.padEnd(10)} ${when}  ${d.text}${by}`;
+  const owner = d.ownerId ? `  (by ${d.ownerId}${d.trust < 1 ? `, trust ${d.trust.toFixed(2)}` : ''})` : '';
+  return `${d.id}  ${d.status.padEnd(10)} ${when}  ${d.text}${by}${owner}`;
 }
 
 export function registerLearnings(program: Command): void {
@@ -69,6 +70,40 @@ export function registerLearnings(program: Command): void {
         }
       });
     });
+
+  // Whoever runs the CLI has the database file: they are the curator.
+  const review = cmd.command('review').description("The curator's queue: learnings waiting before they are shared");
+  review
+    .command('list', { isDefault: true })
+    .description('Pending learnings, oldest first, with why each is held')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, c: Command) => {
+      await withRuntime(c, async (rt) => {
+        const docs = (await rt.knowledge.listDocuments({ tenantId: rt.config.tenant, kind: 'learning', status: 'pending', limit: 500 })).reverse();
+        if (opts.json) return console.log(JSON.stringify(docs, null, 2));
+        if (!docs.length) return console.log('Nothing waits for review.');
+        for (const d of docs) {
+          const events = await rt.knowledge.history({ tenantId: rt.config.tenant, id: d.id });
+          const why = [...events].reverse().find((e) => e.action === 'submitted' || e.action === 'returned_to_review');
+          console.log(line(d));
+          if (why?.detail?.reason) console.log(`  held: ${String(why.detail.reason)}`);
+        }
+      });
+    });
+  for (const decision of ['approve', 'reject'] as const) {
+    review
+      .command(decision)
+      .description(decision === 'approve' ? 'Share a pending learning with everyone in the tenant' : 'Refuse a pending learning (nobody sees it; the reason is kept)')
+      .argument('<id>')
+      .option('--reason <text>', 'why (recorded in the history)')
+      .option('--actor <who>', 'who decides', 'cli')
+      .action(async (id: string, opts: { reason?: string; actor: string }, c: Command) => {
+        await withRuntime(c, async (rt) => {
+          const d = await rt.knowledge.review({ tenantId: rt.config.tenant, id, decision, actor: opts.actor, ...(opts.reason ? { reason: opts.reason } : {}) });
+          console.log(line(d));
+        });
+      });
+  }
 
   for (const action of ['delete', 'restore'] as const) {
     cmd

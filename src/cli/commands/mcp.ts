@@ -46,7 +46,8 @@ export function registerMcp(program: Command): void {
       const deps = { runner: svc, knowledge: rt.knowledge, topK: config.memory.topK, logger: rt.logger };
       try {
         if (opts.transport === 'stdio') {
-          const local = { tenantId: config.tenant, userId: LOCAL_USER };
+          // The local user of stdio is the one user, so the curator, as with `lore serve` without auth.
+          const local = { tenantId: config.tenant, userId: LOCAL_USER, curator: true };
           const server = createLoreMcpServer(deps, () => local);
           const transport = new StdioServerTransport();
           const closed = new Promise<void>((resolve) => {

@@ -1,4 +1,6 @@
 import type { Hono } from 'hono';
+import { learningPolicyFrom } from '../../learning/policy-config.js';
+import { lowerTrustAfterThumbsDown } from '../../learning/trust.js';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { LoreError } from '../../errors.js';
 import { defaultGuardrail } from '../../guardrails/from-config.js';
@@ -67,6 +69,8 @@ export function chatRoutes(app: Hono<Env>, deps: AppDeps): void {
       // Comments are free text: screened like a message so PII is stored redacted.
       ...(body.comment !== undefined ? { comment: (await (deps.guard ?? defaultGuardrail).screen({ text: body.comment, stage: 'input', tenantId: p.tenantId, userId: p.userId, runId: body.run_id })).text } : {}),
     });
+    // A thumbs-down counts against the learnings that were in that answer's prompt.
+    if (body.rating === 'down') await lowerTrustAfterThumbsDown({ knowledge: deps.knowledge, policy: learningPolicyFrom(deps.config) }, { tenantId: p.tenantId, runId: body.run_id, userId: p.userId });
     deps.onFeedback?.(body.run_id);
     return c.json(toFeedback(feedback), created ? 201 : 200);
   });

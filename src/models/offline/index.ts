@@ -69,7 +69,9 @@ function respond(req: ConverseRequest): ContentBlock[] {
 
 function answerUser(req: ConverseRequest, text: string): ContentBlock[] {
   const learned = detectLearning(text);
-  if (learned) return [{ text: `Got it — thanks for the update. I'll remember that: ${learned}\n[LEARNING]: ${learned}` }];
+  // Like a model following the system prompt: acknowledge, but leave "remembered / held for
+  // review / refused" to the runtime, which knows the outcome.
+  if (learned) return [{ text: `Got it — thanks for the update: ${learned}\n[LEARNING]: ${learned}` }];
 
   const tools = req.toolConfig?.tools ?? [];
   const call = chooseToolCall(text, tools);

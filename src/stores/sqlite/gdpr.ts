@@ -6,7 +6,7 @@ import type { SqliteDatabase } from './database.js';
 /**
  * Right to erasure: every row that holds a user's words or names them goes — turns, sessions,
  * runs with their step rows, progress, effects and approvals, both feedback tables, evaluations,
- * queue and DLQ messages of their runs, and the learnings they wrote (content hard-deleted; a
+ * queue and DLQ messages of their runs, the trust model's votes and run context, and the learnings they wrote (content hard-deleted; a
  * learning that had superseded an older fact first gives it back, as a delete does). Documents
  * they ingested stay (they are the organisation's) but lose the user id from their provenance;
  * history lines they authored keep the event and lose the actor and detail. An audit row records
@@ -59,12 +59,17 @@ export async function eraseUserData(
     run('feedback', `DELETE FROM feedback WHERE (tenant_id = ? AND user_id = ?) OR run_id ${inRuns}`, p.tenantId, p.userId);
     run('evaluations', `DELETE FROM evaluations WHERE (tenant_id = ? AND user_id = ?) OR run_id ${inRuns}`, p.tenantId, p.userId);
     run('queue_messages', `DELETE FROM queue_messages WHERE json_valid(body) AND json_extract(body, '$.runId') ${inRuns}`);
+    // The trust model's rows: which knowledge reached each of their prompts, and their votes.
+    run('run_context', `DELETE FROM run_context WHERE run_id ${inRuns}`);
+    run('learning_votes', `DELETE FROM learning_votes WHERE (tenant_id = ? AND user_id = ?) OR run_id ${inRuns}`, p.tenantId, p.userId);
     run('workflow_runs', `DELETE FROM workflow_runs WHERE run_id ${inRuns}`);
     run('turns', 'DELETE FROM turns WHERE tenant_id = ? AND user_id = ?', p.tenantId, p.userId);
     run('sessions', 'DELETE FROM sessions WHERE tenant_id = ? AND user_id = ?', p.tenantId, p.userId);
 
     for (const id of learningIds) {
       run('chunk_supersessions', 'DELETE FROM chunk_supersessions WHERE by_doc_id = ? OR doc_id = ?', id, id);
+      run('run_context', 'DELETE FROM run_context WHERE doc_id = ?', id);
+      run('learning_votes', 'DELETE FROM learning_votes WHERE doc_id = ?', id);
       run('doc_history', 'DELETE FROM doc_history WHERE doc_id = ?', id);
       run('chunks', 'DELETE FROM chunks WHERE doc_id = ?', id);
       run('documents', 'DELETE FROM documents WHERE id = ?', id);

@@ -1,5 +1,5 @@
 import type { Embedder } from '../../memory/embedder.js';
-import type { DocKind, SearchHit } from '../../memory/knowledge-store.js';
+import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
 import { buildFtsQuery } from './fts-query.js';
 import { decodeVector, dot, encodeVector } from './vectors.js';
@@ -18,13 +18,20 @@ export interface SearchParams {
   query: string;
   topK: number;
   kinds?: DocKind[];
+  viewer?: Viewer;
 }
 
 /** Reciprocal rank fusion constant from Cormack et al.; damps the influence of the very top ranks. */
 const RRF_K = 60;
 const MAX_TOP_K = 100;
 
-const IN_SCOPE = `(d.tenant_id = @tenant AND d.status = 'active')`;
+/**
+ * What a viewer may read: the tenant's active (shared) knowledge plus their own pending learnings.
+ * @viewer NULL (no viewer) matches no owner, so it reads shared knowledge only. Evaluated on the
+ * ranked window only, like the tenant filter, so it adds no per-match join.
+ */
+const VISIBLE = (d: string) => `(${d}.status = 'active' OR (${d}.status = 'pending' AND ${d}.owner_id = @viewer))`;
+const IN_SCOPE = `(d.tenant_id = @tenant AND ${VISIBLE('d')})`;
 const ACTIVE_KINDS = `${IN_SCOPE} AND (@kinds IS NULL OR d.kind IN (SELECT value FROM json_each(@kinds)))`;
 
 /**
@@ -87,7 +94,7 @@ export class KnowledgeSearch {
       // Only supersessions by a doc that is still active apply: deleting the learning lifts them.
       annotations: db.prepare(`SELECT s.chunk_id AS chunkId, d.id AS docId, d.text
         FROM chunk_supersessions s CROSS JOIN documents d ON d.id = s.by_doc_id
-        WHERE s.chunk_id IN (SELECT value FROM json_each(@ids)) AND d.tenant_id = @tenant AND d.status = 'active'
+        WHERE s.chunk_id IN (SELECT value FROM json_each(@ids)) AND d.tenant_id = @tenant AND ${VISIBLE('d')}
         ORDER BY s.created_at DESC, s.rowid DESC`),
     };
   }
@@ -95,7 +102,7 @@ export class KnowledgeSearch {
   async search(p: SearchParams): Promise<SearchHit[]> {
     const topK = Math.min(Math.floor(p.topK), MAX_TOP_K);
     if (!(topK > 0) || (p.kinds && p.kinds.length === 0)) return [];
-    const scope = { tenant: p.tenantId, kinds: p.kinds ? JSON.stringify(p.kinds) : null };
+    const scope = { tenant: p.tenantId, kinds: p.kinds ? JSON.stringify(p.kinds) : null, viewer: p.viewer?.userId ?? null };
     const pool = Math.max(topK * 4, 20);
 
     const fts = buildFtsQuery(p.query);
@@ -115,7 +122,7 @@ export class KnowledgeSearch {
       score: max > 0 ? c.raw / max : 0,
       rawScore: c.raw,
     }));
-    this.annotate(hits, scope.tenant);
+    this.annotate(hits, scope.tenant, scope.viewer);
     return orderSupersededAfter(hits);
   }
 
@@ -124,10 +131,10 @@ export class KnowledgeSearch {
    * most of the index); a tenant with a small share of a shared index gets a wider window, then
    * the exhaustive join. A window that came back short of full held every match, so it is final.
    */
-  private lexical(q: string, scope: { tenant: string; kinds: string | null }, pool: number, kinds?: DocKind[]): Candidate[] {
+  private lexical(q: string, scope: { tenant: string; kinds: string | null; viewer: string | null }, pool: number, kinds?: DocKind[]): Candidate[] {
     for (const factor of WINDOWS) {
       const window = pool * factor;
-      const rows = this.stmts.bm25Window.all({ tenant: scope.tenant, q, window }) as Array<Candidate & { ok: number }>;
+      const rows = this.stmts.bm25Window.all({ tenant: scope.tenant, viewer: scope.viewer, q, window }) as Array<Candidate & { ok: number }>;
       const hits: Candidate[] = [];
       for (const { ok, ...c } of rows) if (ok && (!kinds || kinds.includes(c.kind))) hits.push(c);
       if (hits.length >= pool || rows.length < window) return hits.slice(0, pool);
@@ -171,9 +178,9 @@ export class KnowledgeSearch {
     return [...fused.values()];
   }
 
-  private annotate(hits: SearchHit[], tenant: string): void {
+  private annotate(hits: SearchHit[], tenant: string, viewer: string | null): void {
     if (hits.length === 0) return;
-    const rows = this.stmts.annotations.all({ tenant, ids: JSON.stringify(hits.map((h) => h.chunkId)) }) as Array<{
+    const rows = this.stmts.annotations.all({ tenant, viewer, ids: JSON.stringify(hits.map((h) => h.chunkId)) }) as Array<{
       chunkId: string;
       docId: string;
       text: string;

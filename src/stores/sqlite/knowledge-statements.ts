@@ -1,4 +1,4 @@
-import type { DocKind, DocStatus, KnowledgeDoc, Provenance } from '../../memory/knowledge-store.js';
+import type { DocKind, DocStatus, KnowledgeDoc, Provenance, ReviewState } from '../../memory/knowledge-store.js';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
 
@@ -12,8 +12,16 @@ export interface DocRow {
   superseded_by: string | null;
   content_hash: string;
   provenance: string;
+  owner_id: string | null;
+  review: ReviewState | null;
+  trust: number;
   created_at: number;
   updated_at: number;
+}
+
+/** Stored status → port status: a rejected learning is stored as deleted + review 'rejected'. */
+export function statusOf(r: Pick<DocRow, 'status' | 'review'>): DocStatus {
+  return r.status === 'deleted' && r.review === 'rejected' ? 'rejected' : r.status;
 }
 
 export function toDoc(r: DocRow): KnowledgeDoc {
@@ -23,12 +31,16 @@ export function toDoc(r: DocRow): KnowledgeDoc {
     sourceUri: r.source_uri,
     kind: r.kind,
     text: r.text,
-    status: r.status,
+    status: statusOf(r),
     contentHash: r.content_hash,
     provenance: JSON.parse(r.provenance) as Provenance,
+    scope: r.review === 'pending' || r.review === 'rejected' ? 'personal' : 'shared',
+    trust: r.trust ?? 1,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+  if (r.owner_id) doc.ownerId = r.owner_id;
+  if (r.review) doc.review = r.review;
   // The column survives a delete (for restore), but the port only exposes it while superseded.
   if (r.status === 'superseded' && r.superseded_by) doc.supersededBy = r.superseded_by;
   return doc;
@@ -58,21 +70,33 @@ export class KnowledgeStatements {
   readonly activeLearningsSupersededBy: Statement;
   readonly insertHistory: Statement;
   readonly history: Statement;
+  readonly setReview: Statement;
+  readonly supersessionsBy: Statement;
+  readonly insertVote: Statement;
+  readonly countVotes: Statement;
+  readonly setTrust: Statement;
+  readonly countOwned: Statement;
+  readonly insertRunContext: Statement;
+  readonly runContext: Statement;
 
   constructor(db: SqliteDatabase) {
     this.byId = db.prepare('SELECT * FROM documents WHERE tenant_id = ? AND id = ?');
     this.bySource = db.prepare('SELECT * FROM documents WHERE tenant_id = ? AND source_uri = ?');
     this.byHash = db.prepare(`SELECT * FROM documents WHERE tenant_id = ? AND content_hash = ?
       ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'pending' THEN 1 WHEN 'superseded' THEN 2 ELSE 3 END,
-        updated_at DESC LIMIT 1`);
+        -- Among pending copies the first one stated is the one corroboration votes gather on.
+        CASE status WHEN 'pending' THEN created_at ELSE -updated_at END, id LIMIT 1`);
     this.list = db.prepare(`SELECT * FROM documents WHERE tenant_id = @tenant
-        AND (@kind IS NULL OR kind = @kind) AND (@status IS NULL OR status = @status)
+        AND (@kind IS NULL OR kind = @kind)
+        AND ((@status IS NULL OR (status = @status AND (@status <> 'deleted' OR review IS NOT 'rejected'))
+          OR (@status = 'rejected' AND status = 'deleted' AND review = 'rejected')))
+        AND (@owner IS NULL OR owner_id = @owner)
         AND (@text IS NULL OR instr(lower(text), @text) > 0)
         AND (@prefix IS NULL OR substr(source_uri, 1, length(@prefix)) = @prefix)
       ORDER BY updated_at DESC, id DESC LIMIT @limit OFFSET @offset`);
     this.insertDoc = db.prepare(`INSERT INTO documents (id, tenant_id, source_uri, kind, text, status, content_hash,
-        provenance, created_at, updated_at)
-      VALUES (@id, @tenant, @uri, @kind, @text, 'active', @hash, @prov, @now, @now)`);
+        provenance, owner_id, review, created_at, updated_at)
+      VALUES (@id, @tenant, @uri, @kind, @text, @status, @hash, @prov, @owner, @review, @now, @now)`);
     this.updateDoc = db.prepare(`UPDATE documents SET kind = @kind, text = @text, content_hash = @hash,
         provenance = @prov, updated_at = @now WHERE id = @id`);
     this.setStatus = db.prepare('UPDATE documents SET status = @status, superseded_by = @by, updated_at = @now WHERE id = @id');
@@ -107,5 +131,17 @@ export class KnowledgeStatements {
       VALUES (?, ?, ?, ?, ?, ?)`);
     this.history = db.prepare(`SELECT doc_id, action, actor, at, detail FROM doc_history
       WHERE tenant_id = ? AND doc_id = ? ORDER BY at, seq`);
+
+    this.setReview = db.prepare('UPDATE documents SET status = @status, review = @review, superseded_by = @by, updated_at = @now WHERE id = @id');
+    this.supersessionsBy = db.prepare(`SELECT s.chunk_id, d.* FROM chunk_supersessions s JOIN documents d ON d.id = s.doc_id
+      WHERE s.by_doc_id = ? AND d.tenant_id = ?`);
+    this.insertVote = db.prepare(`INSERT INTO learning_votes (tenant_id, doc_id, user_id, kind, run_id, at)
+      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
+    this.countVotes = db.prepare('SELECT count(*) FROM learning_votes WHERE doc_id = ? AND kind = ?').pluck();
+    this.setTrust = db.prepare('UPDATE documents SET trust = max(0, min(1, trust + @delta)) WHERE id = @id');
+    this.countOwned = db.prepare(`SELECT count(*) FROM documents
+      WHERE tenant_id = ? AND owner_id = ? AND kind = 'learning' AND created_at >= ?`).pluck();
+    this.insertRunContext = db.prepare('INSERT INTO run_context (tenant_id, run_id, doc_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    this.runContext = db.prepare('SELECT doc_id FROM run_context WHERE tenant_id = ? AND run_id = ?').pluck();
   }
 }

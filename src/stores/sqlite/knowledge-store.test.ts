@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { knowledgeStoreContract } from '../../memory/knowledge-store.contract.js';
+import { knowledgeStoreContract, type KnowledgeStoreFactory } from '../../memory/knowledge-store.contract.js';
+import { knowledgeTrustContract } from '../../memory/knowledge-trust.contract.js';
 import type { Embedder } from '../../memory/embedder.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { SqliteKnowledgeStore } from './knowledge-store.js';
@@ -26,7 +27,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-knowledgeStoreContract('sqlite', async () => {
+const sqliteFactory: KnowledgeStoreFactory = async () => {
   const path = tempDb();
   let db = open(path);
   return {
@@ -40,7 +41,10 @@ knowledgeStoreContract('sqlite', async () => {
       db.close();
     },
   };
-});
+};
+knowledgeStoreContract('sqlite', sqliteFactory);
+knowledgeTrustContract('sqlite', sqliteFactory);
+
 
 knowledgeStoreContract('sqlite + embedder', async () => {
   const path = tempDb();

@@ -2,12 +2,13 @@ import { LoreError } from '../../errors.js';
 import { chunkText, type Chunk } from '../../memory/chunker.js';
 import type { Embedder } from '../../memory/embedder.js';
 import type {
-  DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, SearchHit,
+  DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, ReviewDecision, SearchHit, Viewer, VoteKind,
 } from '../../memory/knowledge-store.js';
 import { contentHash } from '../../memory/normalize.js';
 import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
 import { KnowledgeSearch } from './knowledge-search.js';
+import { reviewTransition } from './knowledge-review.js';
 import { type DocRow, KnowledgeStatements, toDoc } from './knowledge-statements.js';
 import { encodeVector } from './vectors.js';
 
@@ -48,6 +49,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
    */
   async upsertDocument(p: {
     tenantId: string; sourceUri: string; kind: DocKind; text: string; provenance?: Provenance; id?: string; actor?: string;
+    status?: 'active' | 'pending';
   }): Promise<KnowledgeDoc> {
     if (!p.tenantId || !p.sourceUri) throw new LoreError('VALIDATION_FAILED', 'tenantId and sourceUri are required');
     if (!KINDS.includes(p.kind)) throw new LoreError('VALIDATION_FAILED', `kind must be one of ${KINDS.join(', ')}`);
@@ -69,12 +71,18 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       if (!cur) {
         id = p.id ?? newId(p.kind === 'learning' ? 'lrn' : 'doc', now);
         try {
-          this.q.insertDoc.run({ id, tenant: p.tenantId, uri: p.sourceUri, kind: p.kind, text: p.text, hash, prov: JSON.stringify(p.provenance ?? {}), now });
+          // Only learnings have an owner: an ingested document is the tenant's, whoever uploaded it.
+          const owner = p.kind === 'learning' ? (p.provenance?.userId ?? null) : null;
+          const pending = p.kind === 'learning' && p.status === 'pending';
+          this.q.insertDoc.run({
+            id, tenant: p.tenantId, uri: p.sourceUri, kind: p.kind, text: p.text, hash, prov: JSON.stringify(p.provenance ?? {}), now,
+            status: pending ? 'pending' : 'active', owner, review: pending ? 'pending' : null,
+          });
         } catch (e) {
           if ((e as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw new LoreError('CONFLICT', `document id ${id} already exists`, { cause: e });
           throw e;
         }
-        this.log(id, p.tenantId, 'created', actor, now, { sourceUri: p.sourceUri, kind: p.kind });
+        this.log(id, p.tenantId, 'created', actor, now, { sourceUri: p.sourceUri, kind: p.kind, ...(p.status === 'pending' && p.kind === 'learning' ? { status: 'pending' } : {}) });
       } else {
         id = cur.id;
         const prov = p.provenance ? JSON.stringify(p.provenance) : cur.provenance;
@@ -92,7 +100,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
   }
 
   async listDocuments(p: {
-    tenantId: string; kind?: DocKind; status?: DocStatus; text?: string; sourcePrefix?: string; limit?: number; offset?: number;
+    tenantId: string; kind?: DocKind; status?: DocStatus; text?: string; sourcePrefix?: string; ownerId?: string; limit?: number; offset?: number;
   }): Promise<KnowledgeDoc[]> {
     const rows = this.q.list.all({
       tenant: p.tenantId,
@@ -100,6 +108,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       status: p.status ?? null,
       text: p.text ? p.text.toLowerCase() : null,
       prefix: p.sourcePrefix ?? null,
+      owner: p.ownerId ?? null,
       limit: Math.max(0, Math.min(Math.floor(p.limit ?? 100), 1000)),
       offset: Math.max(0, Math.floor(p.offset ?? 0)),
     }) as DocRow[];
@@ -112,7 +121,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     return row ? toDoc(row) : null;
   }
 
-  async search(p: { tenantId: string; query: string; topK: number; kinds?: DocKind[] }): Promise<SearchHit[]> {
+  async search(p: { tenantId: string; query: string; topK: number; kinds?: DocKind[]; viewer?: Viewer }): Promise<SearchHit[]> {
     return this.searcher.search(p);
   }
 
@@ -126,6 +135,12 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       if (by.status === 'deleted') throw new LoreError('CONFLICT', `document ${by.id} is deleted`);
       const now = this.now();
       const added = this.q.insertSupersession.run(p.chunkId, chunk.id, by.id, now).changes > 0;
+      // A pending learning supersedes for its owner only (search reads the row for them); the
+      // status change for the tenant waits for approval (see review()).
+      if (by.status === 'pending') {
+        if (added) this.log(chunk.id, p.tenantId, 'chunk_superseded', p.actor, now, { by: by.id, chunkId: p.chunkId, scope: 'personal' });
+        return;
+      }
       if (chunk.kind === 'learning') {
         if (chunk.status === 'superseded' && chunk.superseded_by === by.id) return;
         // A deleted learning stays deleted but remembers its superseder, so a restore lands it in
@@ -166,6 +181,12 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       const doc = this.mustGet(p.tenantId, p.id);
       if (doc.status !== 'deleted') return toDoc(doc);
       const now = this.now();
+      // A learning deleted (or rejected) before it was approved goes back to the review queue.
+      if (doc.review === 'pending' || doc.review === 'rejected') {
+        this.q.setReview.run({ id: doc.id, status: 'pending', review: 'pending', by: null, now });
+        this.log(doc.id, p.tenantId, 'restored', p.actor, now, { status: 'pending' });
+        return toDoc(this.q.byId.get(p.tenantId, doc.id) as DocRow);
+      }
       const holder = doc.superseded_by ? (this.q.byId.get(p.tenantId, doc.superseded_by) as DocRow | undefined) : undefined;
       const status: DocStatus = holder?.status === 'active' ? 'superseded' : 'active';
       this.q.setStatus.run({ id: doc.id, status, by: status === 'superseded' ? holder!.id : null, now });
@@ -193,6 +214,39 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
   async recordEvent(p: { tenantId: string; event: HistoryEvent }): Promise<void> {
     const e = p.event;
     this.q.insertHistory.run(e.docId, p.tenantId, e.action, e.actor, e.at ?? this.now(), e.detail ? JSON.stringify(e.detail) : null);
+  }
+
+  async review(p: { tenantId: string; id: string; decision: ReviewDecision; actor: string; reason?: string; detail?: Record<string, unknown> }): Promise<KnowledgeDoc> {
+    return this.tx(() => {
+      const doc = this.mustGet(p.tenantId, p.id);
+      reviewTransition(this.q, (...a) => this.log(...a), this.now(), doc, p);
+      return toDoc(this.q.byId.get(p.tenantId, doc.id) as DocRow);
+    });
+  }
+
+  async vote(p: { tenantId: string; id: string; userId: string; kind: VoteKind; runId?: string; trustDelta?: number }): Promise<{ added: boolean; count: number; trust: number }> {
+    return this.tx(() => {
+      this.mustGet(p.tenantId, p.id);
+      const added = this.q.insertVote.run(p.tenantId, p.id, p.userId, p.kind, p.runId ?? null, this.now()).changes > 0;
+      if (added && p.trustDelta) this.q.setTrust.run({ id: p.id, delta: p.trustDelta });
+      const count = this.q.countVotes.get(p.id, p.kind) as number;
+      return { added, count, trust: this.mustGet(p.tenantId, p.id).trust };
+    });
+  }
+
+  async countLearningsSince(p: { tenantId: string; userId: string; since: number }): Promise<number> {
+    return this.q.countOwned.get(p.tenantId, p.userId, p.since) as number;
+  }
+
+  async recordRunContext(p: { tenantId: string; runId: string; docIds: string[] }): Promise<void> {
+    if (p.docIds.length === 0) return;
+    this.tx(() => {
+      for (const id of new Set(p.docIds)) this.q.insertRunContext.run(p.tenantId, p.runId, id);
+    });
+  }
+
+  async runContext(p: { tenantId: string; runId: string }): Promise<string[]> {
+    return this.q.runContext.all(p.tenantId, p.runId) as string[];
   }
 
   private tx<T>(fn: () => T): T {

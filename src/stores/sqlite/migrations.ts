@@ -3,6 +3,7 @@ import { evaluationMigrations } from './migrations-evaluation.js';
 import { gdprMigrations } from './migrations-gdpr.js';
 import { queueMigrations } from './migrations-queue.js';
 import { runMigrations } from './migrations-runs.js';
+import { trustMigrations } from './migrations-trust.js';
 
 /**
  * The SQLite schema, as an ordered list of versioned migrations shared by every SQLite store
@@ -155,5 +156,6 @@ export const migrations: Migration[] = [
   ...queueMigrations,
   ...evaluationMigrations,
   ...runMigrations,
+  ...trustMigrations,
   ...gdprMigrations,
 ];

@@ -59,6 +59,8 @@ export class SqliteSessionStore implements SessionStore {
     this.now = options.now ?? Date.now;
     this.batch = writeBatcher(db);
     this.stmts = {
+      setTurnText: db.prepare(`UPDATE turns SET content = json_array(json_object('text', @text))
+        WHERE tenant_id = @tenant AND run_id = @run AND role = @role AND content <> json_array(json_object('text', @text))`),
       // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: OR IGNORE would also silently drop
       // rows that break NOT NULL / CHECK constraints; we only want to skip duplicates.
       insertTurn: db.prepare(`INSERT INTO turns (id, tenant_id, session_id, user_id, role, content,
@@ -118,6 +120,10 @@ export class SqliteSessionStore implements SessionStore {
       }
       return written;
     });
+  }
+
+  async setTurnText(p: { tenantId: string; runId: string; role: 'user' | 'assistant'; text: string }): Promise<boolean> {
+    return this.batch.run(() => this.stmts.setTurnText.run({ tenant: p.tenantId, run: p.runId, role: p.role, text: p.text }).changes > 0);
   }
 
   async recentTurns(p: { tenantId: string; sessionId: string; limit: number; now?: number }): Promise<Turn[]> {

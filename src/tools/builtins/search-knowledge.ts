@@ -19,7 +19,10 @@ export function createSearchKnowledgeTool(knowledge: KnowledgeStore, defaultTopK
     idempotent: true,
     timeoutMs: 5000,
     handler: async ({ query, top_k }, ctx) => {
-      const hits = await knowledge.search({ tenantId: ctx.tenantId, query, topK: top_k ?? defaultTopK });
+      // The caller's view: shared knowledge plus their own learnings awaiting review.
+      const hits = await knowledge.search({ tenantId: ctx.tenantId, query, topK: top_k ?? defaultTopK, viewer: { userId: ctx.userId } });
+      // What the tool returned reaches the prompt too: feedback on the answer counts against it.
+      if (ctx.runId) await knowledge.recordRunContext({ tenantId: ctx.tenantId, runId: ctx.runId, docIds: hits.map((h) => h.docId) });
       return {
         results: hits.map((h) => ({
           text: neutraliseUntrusted(h.text),

@@ -1,0 +1,96 @@
+import { detectionViews, obfuscationSigns, rot13, canonical } from './normalize-text.js';
+
+/**
+ * Subjects where one user's claim must not become everyone's truth without a person's review:
+ * the classic poisoning targets (where money goes, which link to click, what the password is,
+ * who may approve what, which checks to skip), plus messages that talk to the assistant instead of
+ * stating a fact, and messages disguised to slip past these patterns. EN/DE/ES/FR/ZH/RU keywords,
+ * matched on every detection view of the text (see normalize-text.ts).
+ */
+export const SENSITIVE_CATEGORIES = ['payment', 'links', 'credentials', 'approvals', 'security', 'bypass', 'instructions', 'obfuscated'] as const;
+export type SensitiveCategory = (typeof SENSITIVE_CATEGORIES)[number] | 'supersedes_document' | 'custom';
+
+// Alternatives are kept verbatim: a trailing space inside a group ("(?:a |an )") is meaningful.
+const W = (words: string) => words.split('|').filter(Boolean).join('|');
+/**
+ * A whole-word alternation. JS `\b` only knows ASCII word characters even with the u flag, so it
+ * never matches next to Cyrillic or accented letters: use Unicode lookarounds instead.
+ */
+const words = (list: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${W(list)})(?![\\p{L}\\p{N}])`, 'iu');
+
+const PATTERNS: Record<Exclude<SensitiveCategory, 'obfuscated' | 'supersedes_document' | 'custom'>, RegExp[]> = {
+  payment: [
+    words('bank|banking|iban|swift|bic|routing number|sort code|account (?:number|no|details)|acct|wire|payee|remit|remittance|beneficiary|bank details|payment details|pay(?:ments?)? (?:to|into)|invoice(?:s)? (?:to|should)|credit card|card number|crypto|bitcoin|btc|wallet|bankverbindung|konto|kontonummer|überweisung|zahlungen?|zahlungsempfänger|cuenta|bancaria|transferencia|pagos?|beneficiario|compte|bancaire|virement|rib|paiements?|bénéficiaire|банк|банковск\\p{L}*|сч[её]т\\p{L}*|реквизит\\p{L}*|плат[её]ж\\p{L}*|перевод\\p{L}*|оплат\\p{L}*'),
+    /银行|账户|账号|帐号|付款|汇款|转账|收款/u,
+    /\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?\b/i, // IBAN
+    /\b\d(?:[ -]?\d){7,}\b/, // long account-like digit runs
+  ],
+  links: [
+    /\bhttps?:\/\/|\bwww\./i,
+    /\b[\p{L}0-9-]+(?:\.[\p{L}0-9-]+)*\.(?:com|net|org|io|co|biz|info|app|dev|xyz|site|online|top|ru|cn|de|es|fr|uk|us|eu|me|ly|gl|link|click|support|help|live|pay|portal)\b/iu,
+    /[^\s@]+@[^\s@]+\.[a-z]{2,}/i,
+    words('url|urls|link|links|portal|login page|sign-in page|domain|enlace|lien|ссылк\\p{L}*|портал\\p{L}*'),
+    /网址|链接|门户/u,
+  ],
+  credentials: [
+    words('password|passwords|passcode|login|logins|wi-?fi key|wifi key|wlan key|root (?:login|password|access)|door code|access code|security code|alarm code|safe code|passphrase|pin|api key|api keys|apikey|secret|secrets|token|tokens|credential|credentials|private key|ssh key|2fa|mfa|otp|one-time code|login details|passwort|kennwort|zugangsdaten|contraseña|contrasena|clave|credenciales|mot de passe|identifiants|пароль|пароли|токен\\p{L}*|ключ\\p{L}*|учётн\\p{L}*|учетн\\p{L}*'),
+    /密码|令牌|密钥|凭证|口令/u,
+    /(?:code|combination|combo|pin|código|clave|code du|код|шифр|密码|口令)\D{0,25}\d{3,}/iu,
+    /(?<![\p{L}\p{N}])[a-z][\w.-]{1,30}\s*\/\s*[\w!@#$%^&*.-]*\d[\w!@#$%^&*.-]*(?![\p{L}\p{N}])/iu,
+  ],
+  approvals: [
+    words('approve|approves|approved|approval|approvals|approver|authorit(?:y|ies)|green-?light\\p{L}*|rebate\\p{L}*|expenses?|invoices? (?:under|below|above|over|up to)|purchase orders?|cap|caps|ceiling|max(?:imum)? (?:refund|payout|amount|spend)|spesen|obergrenze|grenze|höchstbetrag|gastos|tope|plafond|frais|dépenses|расход\\p{L}*|потолок|ceo|cfo|coo|cto|ciso|treasurer|chief [a-z]+ officer|discount\\p{L}*|authori[sz]e|authori[sz]ed|authori[sz]ation|sign-off|sign off|threshold|thresholds|refund|refunds|reimburse\\p{L}*|payout|payouts|discount limit|spending limit|credit limit|purchase limit|expense limit|admin rights|admin access|administrator|privilege|privileges|permission|permissions|access to|genehmig\\p{L}*|freigabe\\p{L}*|schwellenwert\\p{L}*|erstattung\\p{L}*|berechtigung\\p{L}*|aprobaci[oó]n|aprobar|aprueba|umbral|reembolso\\p{L}*|autorizaci[oó]n|autorizar|permiso\\p{L}*|approbation|approuver|seuil|remboursement\\p{L}*|autorisation|autoriser|droits? d.acc[eè]s|одобр\\p{L}*|утвержд\\p{L}*|согласова\\p{L}*|порог\\p{L}*|лимит\\p{L}*|возврат\\p{L}*|разрешени\\p{L}*|полномочи\\p{L}*|доступ\\p{L}*'),
+    /审批|批准|阈值|限额|额度|上限|退款|报销|授权|权限|发票/u,
+    /[$€£¥₽]\s?\d|\d[\d,. ]*\s?(?:[$€£¥₽]|usd|eur|gbp|chf|dollars?|euros?|rubles?|pounds?|grand|k\b|m\b|million|mio|millones|millions?|рубл\p{L}*|руб|евро|долл\p{L}*|тысяч\p{L}*|млн|元|美元|万|千)/iu,
+    // Who-may-do rules: permission or automation granted to a broad group.
+    words('(?:can|may|could) (?:now )?(?:be )?(?:\\p{L}+ed|\\p{L}+en|sign|approve|pay|refund|issue|grant|give|book|skip) by (?:any|every|all)\\p{L}*|(?:any|every|all) (?:employees?|staff|agents?|users?|members?|team members?|managers?|one|body) (?:can|may|is allowed|are allowed)|anyone can|everyone can|automatically|auto-?approv\\p{L}*|on (?:the requester.s|their own|his own|her own) say-?so|say-?so|darf|dürfen|jeder mitarbeiter|automatisch|puede(?:n)?|cualquier\\p{L}*|automáticamente|peut|peuvent|n.importe qui|automatiquement|validé\\p{L}*|любой|любому|может|могут|автоматически'),
+    /自动|任何人|都可以|可直接|直接处理/u,
+  ],
+  security: [
+    words('kyc|aml|fraud|audit(?:s|ed|ing|ors?)?|firewall\\p{L}*|antivirus|anti-virus|dlp|malware|encrypt\\p{L}*|security review|security checks?|security polic\\p{L}*|code reviews?|background checks?|compliance|verification|verify|callback|sicherheit\\p{L}*|prüfung\\p{L}*|verifizierung|rückruf\\p{L}*|seguridad|verificaci[oó]n|fraude|sécurité|vérification|rappel|безопасност\\p{L}*|проверк\\p{L}*|верификаци\\p{L}*|аудит\\p{L}*'),
+    /安全|核实|核查|验证|审计|合规|回拨/u,
+  ],
+  bypass: [
+    words('skip\\p{L}*|bypass\\p{L}*|(?:don.t|doesn.t|do not|does not|no longer|not) (?:need|needs|require|requires|required|have to|has to|must)|(?:dropped|lifted|removed|suspended|paused)|ya no requier\\p{L}*|sin visto bueno|ne (?:sont|est) plus (?:requis|nécessaires?|obligatoires?)|plus besoin|muss nicht mehr|müssen nicht mehr|entfällt|entfallen|без согласовани\\p{L}*|не нужн\\p{L}*|не требу\\p{L}*|不用|不必|无须|without (?:a |an |any )?(?:po|purchase order|receipts?|reviews?|approvals?|sign-?offs?|tickets?|checks?|verification|asking)|circumvent\\p{L}*|disabl\\p{L}*|turn(?:ed|s)? off|switch(?:ed|es)? off|overrid\\p{L}*|ignor(?:e|ed|ing) (?:the |all |any )?(?:alerts?|warnings?|checks?|errors?|findings?)|optional|not (?:mandatory|enforced)|no longer (?:mandatory|enforced)|exempt\\p{L}*|waive\\p{L}*|no longer (?:need|needs|required|requires|necessary)|not (?:need|needed|required) any ?more|without (?:checks?|verification|approval|review)|don.t (?:need to )?(?:verify|check)|überspring\\p{L}*|umgeh\\p{L}*|deaktivier\\p{L}*|nicht mehr (?:nötig|erforderlich|notwendig)|ohne (?:prüfung|kontrolle|freigabe)|omitir|saltar|saltarse|desactivar|ya no (?:es necesari[oa]|se requiere|hace falta)|sin (?:verificaci[oó]n|aprobaci[oó]n|control)|ignorer|contourner|désactiver|n.est plus (?:nécessaire|requis)|sans (?:vérification|approbation|contrôle)|пропуст\\p{L}*|обойти|обход\\p{L}*|отключ\\p{L}*|больше не (?:нужн\\p{L}*|требуется)|без (?:проверк\\p{L}*|одобрени\\p{L}*|согласовани\\p{L}*)'),
+    /跳过|绕过|禁用|关闭|不再需要|无需|不需要/u,
+  ],
+  instructions: [
+    /\b(ignore (?:all |any |the )?(?:previous|prior|above|earlier)|disregard|you (?:must|should|will|are to) (?:always|never|now|tell|say|answer|reply|respond)|always (?:answer|reply|respond|tell|say)|from now on,? (?:you|always|never|answer|reply|respond|tell|say)|new instructions?|system prompt|developer mode|jailbreak|pretend|role-?play|act as|you are now|as an? (?:admin|administrator|system)|do anything now)\b/i,
+    /<\|[a-z_]+\|>|\[\/?(?:inst|system|sys)\]|<\/?(?:system|assistant|semantic_memory)>|(?:^|[\s:>\]])(?:system|assistant|developer)\s*:|\[source\s*:|\[learning\]|###\s*(?:system|instruction)/im,
+    words('ignoriere|ignorieren|du musst|ab sofort (?:musst|sollst|antworte)|ignora|debes|a partir de ahora (?:debes|responde)|tu dois|vous devez|désormais (?:tu|vous|réponds)|игнорируй\\p{L}*|ты должен|вы должны|с этого момента'),
+    /忽略|你必须|从现在开始|系统提示/u,
+  ],
+};
+
+export interface SensitivityConfig {
+  /** Categories switched on (default: all). */
+  categories: readonly string[];
+  /** Extra patterns (regex source, case-insensitive) that make a learning sensitive ('custom'). */
+  extraPatterns: readonly string[];
+}
+
+export const DEFAULT_SENSITIVITY: SensitivityConfig = { categories: SENSITIVE_CATEGORIES, extraPatterns: [] };
+
+/** The sensitive categories a learning touches (empty = not sensitive). */
+export function sensitiveCategories(text: string, config: SensitivityConfig = DEFAULT_SENSITIVITY): SensitiveCategory[] {
+  const on = new Set(config.categories);
+  const views = detectionViews(text);
+  const found = new Set<SensitiveCategory>();
+  for (const [cat, patterns] of Object.entries(PATTERNS) as Array<[SensitiveCategory, RegExp[]]>) {
+    if (!on.has(cat)) continue;
+    if (views.some((v) => patterns.some((re) => re.test(v)))) found.add(cat);
+  }
+  // ROT13 of ordinary text is gibberish; only count it when the decoded view says something the
+  // plain one does not (checked above) *and* reads as words — the pattern hit already implies that.
+  if (on.has('obfuscated') && obfuscationSigns(text).length > 0) found.add('obfuscated');
+  if (config.extraPatterns.length > 0) {
+    const custom = config.extraPatterns.map((p) => new RegExp(p, 'iu'));
+    if (views.some((v) => custom.some((re) => re.test(v)))) found.add('custom');
+  }
+  return [...found];
+}
+
+/** Exposed for tests: the ROT13 view alone (a hit there means the text was hidden on purpose). */
+export function rot13View(text: string): string {
+  return rot13(canonical(text));
+}
