@@ -99,7 +99,9 @@ export async function handleResponse(deps: TurnDeps, input: TurnInput, result: A
   const { text, learnings } = extractLearnings(result.text);
   const answer = text || (result.error ? result.error.message : '');
   const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: deps.settings.sessionTtlSeconds };
-  await deps.sessions.appendTurns({
+  // A turn stopped on a frontend tool call is not over: the client's next run carries the same
+  // user message with the tool results and records the exchange once, when it ends.
+  if (result.stopReason !== 'client_tool') await deps.sessions.appendTurns({
     turns: [
       { ...base, role: 'user', content: [{ text: input.message }], inputTokens: result.usage.inputTokens, outputTokens: 0 },
       { ...base, role: 'assistant', content: [{ text: answer }], inputTokens: 0, outputTokens: result.usage.outputTokens },

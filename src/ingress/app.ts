@@ -7,6 +7,7 @@ import type { AppDeps } from './deps.js';
 import { errorResponse, type Env } from './http.js';
 import { ingressMetrics } from './metrics.js';
 import { createRateLimiter } from './rate-limit.js';
+import { aguiRoutes } from './routes/agui.js';
 import { chatRoutes } from './routes/chat.js';
 import { learningRoutes } from './routes/learnings.js';
 import { mcpRoutes } from './routes/mcp.js';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   systemRoutes(app, deps, im);
   chatRoutes(app, deps);
+  aguiRoutes(app, deps);
   runRoutes(app, deps);
   learningRoutes(app, deps);
   mcpRoutes(app, deps);

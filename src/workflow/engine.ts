@@ -16,6 +16,7 @@ import { createOperatorNotifier, type OperatorEvent } from './operator.js';
 import { buildResult } from './run-data.js';
 import type { RunStore } from './run-store.js';
 import { linkSignals } from './signals.js';
+import { saveClientTurn } from './client-turn.js';
 import { createStepHandlers } from './steps.js';
 import type { RunRecord, RunResult, RunStatus, StartRunParams, TurnRunner } from './types.js';
 
@@ -198,6 +199,8 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
       if (existing.tenantId !== params.tenantId || existing.userId !== params.userId) throw new LoreError('CONFLICT', `run id ${runId} is already in use`);
       return { runId, traceId: existing.traceId, created: false };
     }
+    // Before anything executes it: a client-driven turn's tools, state and messages.
+    if (params.client) await saveClientTurn(runs, runId, params.client, createdAt);
     if (!lease) return { runId, traceId, created: true };
     const run: RunRecord = { ...fields, status: 'INITIATED', steps: [], attempts: 0, errorCount: 0, createdAt, updatedAt: createdAt };
     return { runId, traceId, created: true, run };

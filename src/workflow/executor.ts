@@ -5,7 +5,7 @@ import { AwaitingApproval } from './approvals.js';
 import { CATCH_STEP, rebuildData, stepInput } from './checkpointing.js';
 import { choose, matchesError, readPath, retryDelayMs, type TaskState, type WorkflowDefinition } from './definition.js';
 import type { OperatorEvent } from './operator.js';
-import { buildResult, type DispatchOutput, type RunData } from './run-data.js';
+import { buildResult, type DispatchOutput, type KnowledgeOutput, type RunData } from './run-data.js';
 import type { RunPatch, RunStore } from './run-store.js';
 import type { StepContext, StepHandler } from './step-types.js';
 import { inSpan, startRunSpan, within } from './tracing.js';
@@ -186,6 +186,8 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
           { step: name, attempt, status: 'succeeded', input, output, startedAt, finishedAt: x.now() },
         );
         state = next;
+        const outcomes = name === 'UpdateKnowledge' ? (output as KnowledgeOutput).outcomes : undefined;
+        if (outcomes?.length) emit({ type: 'learnings', outcomes });
         emit({ type: 'step_finished', step: name });
         return { kind: 'ok' };
       } catch (e) {

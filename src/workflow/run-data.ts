@@ -35,6 +35,8 @@ export interface ReasonOutput {
   /** Always present (false/true) because an ASL Choice on a missing field is a runtime error. */
   awaitingApproval: boolean;
   pendingCalls: Array<ToolCall & { reason: string }>;
+  /** Frontend tool calls left for the client to execute (stopReason client_tool). */
+  clientCalls?: ToolCall[];
   toolCalls: ToolCallLog[];
   usage: Usage;
   iterations: number;
@@ -95,6 +97,7 @@ export function buildResult(data: RunData, status: RunStatus, extra: { traceId: 
     iterations: data.reason?.iterations ?? 0,
     ...(error ? { error } : {}),
     ...(extra.pendingApprovals?.length ? { pendingApprovals: extra.pendingApprovals } : {}),
+    ...(data.reason?.clientCalls?.length ? { clientToolCalls: data.reason.clientCalls } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { LearningOutcome } from '../learning/updater.js';
 import type { ToolCallLog } from '../agent/loop-types.js';
 import type { TurnInput } from '../agent/turn.js';
 import type { Usage } from '../models/types.js';
+import type { ClientTurn } from './client-turn.js';
 
 /** The agent-state progression of a run (one run per turn). */
 export type RunStatus =
@@ -74,6 +75,8 @@ export interface RunResult {
   iterations: number;
   error?: { code: ErrorCode; message: string };
   pendingApprovals?: PendingApproval[];
+  /** Frontend tool calls the turn stopped on, for the client to execute and answer. */
+  clientToolCalls?: Array<{ toolUseId: string; name: string; input: unknown }>;
 }
 
 /** Live events of a run, for streaming clients (AG-UI in HTTP, text in the CLI). */
@@ -85,6 +88,8 @@ export type RunEvent =
   | { type: 'text_delta'; text: string }
   | { type: 'tool_call_start'; toolUseId: string; name: string; input: unknown }
   | { type: 'tool_call_end'; log: ToolCallLog }
+  /** Learnings written to the knowledge base, as soon as the UpdateKnowledge step has them. */
+  | { type: 'learnings'; outcomes: LearningOutcome[] }
   | { type: 'run_finished'; result: RunResult }
   | { type: 'run_error'; runId: string; error: { code: ErrorCode; message: string } };
 
@@ -95,6 +100,8 @@ export interface StartRunParams {
   message: string;
   runId?: string;
   traceId?: string;
+  /** A client-driven turn (AG-UI): frontend tools, state, context, the client's messages. */
+  client?: ClientTurn;
   /** Stream model output as text_delta events. */
   stream?: boolean;
   signal?: AbortSignal;
