@@ -162,7 +162,7 @@ export const Span = z
   .object({
     span_id: z.string(),
     parent_span_id: z.string().optional(),
-    name: z.string().describe('lore.run, step <State>, chat <model>, execute_tool <tool>'),
+    name: z.string().describe('invoke_agent lore, step <State>, chat <model>, execute_tool <tool>'),
     kind: z.enum(['internal', 'server', 'client', 'producer', 'consumer']),
     start_time: Time,
     end_time: Time.optional().describe('absent while the span is open'),

@@ -26,7 +26,7 @@ function requestModel(modelId: string): string {
 }
 
 /**
- * Wrap a ModelProvider so every call is a `model.converse` client span (nested under whatever
+ * Wrap a ModelProvider so every call is a GenAI `chat {model}` client span (nested under whatever
  * span is active) with gen_ai.* attributes, and feeds latency, token and cost metrics.
  * A stream's span opens on first read and closes when the stream ends, fails or is abandoned.
  */
@@ -62,7 +62,7 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
     modelId: provider.modelId,
 
     converse(request, callOptions) {
-      return tracer.startActiveSpan('model.converse', { kind: SpanKind.CLIENT, attributes: startAttributes(request, false) }, async (span) => {
+      return tracer.startActiveSpan(`chat ${requestModel(provider.modelId)}`, { kind: SpanKind.CLIENT, attributes: startAttributes(request, false) }, async (span) => {
         const t0 = performance.now();
         try {
           const res = await provider.converse(request, callOptions);
@@ -80,7 +80,7 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
 
     converseStream(request: ConverseRequest, callOptions?: CallOptions): AsyncIterable<ConverseStreamEvent> {
       return (async function* stream() {
-        const span = tracer.startSpan('model.converse', { kind: SpanKind.CLIENT, attributes: startAttributes(request, true) });
+        const span = tracer.startSpan(`chat ${requestModel(provider.modelId)}`, { kind: SpanKind.CLIENT, attributes: startAttributes(request, true) });
         const ctx = trace.setSpan(context.active(), span);
         const t0 = performance.now();
         let usage: Usage | undefined;

@@ -65,7 +65,7 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
     gateTool: (call: ToolCall, tool: AnyTool | undefined) => (clientTools.has(call.name) ? { action: 'pause' as const, reason: 'frontend tool' } : gate(call, tool)),
     // One span per tool call, under the Reason step's span.
     runTool: (call: ToolCall, tool: AnyTool | undefined, run: () => Promise<ToolOutcome>) =>
-      inSpan(tracer, otelContext.active(), `tool ${call.name}`, { [ATTR.TOOL_NAME]: call.name, [ATTR.TOOL_CALL_ID]: call.toolUseId }, async (span) => {
+      inSpan(tracer, otelContext.active(), `execute_tool ${call.name}`, { [ATTR.GEN_AI_OPERATION_NAME]: 'execute_tool', [ATTR.GEN_AI_TOOL_NAME]: call.name, [ATTR.GEN_AI_TOOL_CALL_ID]: call.toolUseId, [ATTR.GEN_AI_TOOL_TYPE]: 'function' }, async (span) => {
         const outcome = await ledger(call, tool, run);
         span?.setAttributes({ [ATTR.TOOL_STATUS]: outcome.status, [ATTR.LATENCY_MS]: outcome.latencyMs, ...(outcome.errorCode ? { [ATTR.ERROR_TYPE]: outcome.errorCode } : {}) });
         if (outcome.status === 'error') span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorCode ?? 'tool error' });

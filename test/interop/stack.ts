@@ -27,7 +27,7 @@ export async function startInteropStack(provider: ModelProvider, o: { config?: R
   const rt = createRuntime(config, { provider, tools: [createRefundTool(refunds) as unknown as AnyTool], ...o.runtime });
   const svc = createAgentService(rt, { evaluate: false });
   const server: RunningServer = await startServer(
-    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), traces: rt.tracing.spans, metrics: rt.metrics, logger: rt.logger, healthCheck: () => void rt.db.prepare('SELECT 1').get() },
+    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), traces: rt.tracing.spans, tracer: rt.tracing.tracer, metrics: rt.metrics, logger: rt.logger, healthCheck: () => void rt.db.prepare('SELECT 1').get() },
     { host: '127.0.0.1', port: 0, drainMs: 2000, stopRuns: () => svc.engine.close() },
   );
   return {
