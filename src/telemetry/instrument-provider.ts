@@ -2,6 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, t
 import type { ModelProvider } from '../models/provider.js';
 import type { CallOptions, ConverseRequest, ConverseStreamEvent, StopReason, Usage } from '../models/types.js';
 import { estimateCost } from './cost.js';
+import { logContext } from './log-context.js';
 import type { LoreMetrics } from './metrics.js';
 import { defaultPriceTable, type PriceTable } from './prices.js';
 import { ATTR, modelCallAttributes, providerName, recordError } from './tracing.js';
@@ -45,16 +46,21 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
     ...(tenantId ? { [ATTR.TENANT_ID]: tenantId } : {}),
   });
 
+  // The run's tenant (set by the workflow executor's log context) when the wrapper has none.
+  const tenantOf = () => tenantId ?? logContext().tenantId;
+
   const succeed = (span: Span, latencyMs: number, usage?: Usage, stopReason?: StopReason): void => {
+    const tenant = tenantOf();
     const cost = usage ? estimateCost(provider.modelId, usage, prices) : undefined;
     span.setAttributes(modelCallAttributes({ ...(usage ? { usage } : {}), ...(stopReason ? { stopReason } : {}), latencyMs, ...(cost?.priced ? { costUsd: cost.usd } : {}) }));
-    metrics?.modelCall({ model, ...(tenantId ? { tenant: tenantId } : {}), latencyMs, status: 'ok', ...(usage ? { usage } : {}), ...(cost ? { cost } : {}) });
+    metrics?.modelCall({ model, ...(tenant ? { tenant } : {}), latencyMs, status: 'ok', ...(usage ? { usage } : {}), ...(cost ? { cost } : {}) });
   };
 
   const fail = (span: Span, latencyMs: number, e: unknown): void => {
     span.setAttribute(ATTR.LATENCY_MS, latencyMs);
     recordError(span, e);
-    metrics?.modelCall({ model, ...(tenantId ? { tenant: tenantId } : {}), latencyMs, status: 'error' });
+    const tenant = tenantOf();
+    metrics?.modelCall({ model, ...(tenant ? { tenant } : {}), latencyMs, status: 'error' });
   };
 
   return {

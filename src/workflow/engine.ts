@@ -38,6 +38,8 @@ export interface WorkflowEngineDeps {
   leaseMs?: number;
   /** How many runs recoverInFlight resumes at once. */
   recoveryConcurrency?: number;
+  /** Each step attempt's duration (the lore_step_duration_seconds histogram). */
+  onStep?: (step: string, ms: number, status: 'ok' | 'error') => void;
 }
 
 export interface WorkflowEngine extends TurnRunner {
@@ -98,6 +100,7 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     operator,
     closing: () => closed,
     ...(deps.turnDeps.tracer ? { tracer: deps.turnDeps.tracer } : {}),
+    ...(deps.onStep ? { onStep: deps.onStep } : {}),
   };
 
   async function load(runId: string, tenantId?: string): Promise<RunRecord> {
