@@ -1,6 +1,7 @@
 import { HttpAgent, type BaseEvent, type Message } from '@ag-ui/client';
 import { EventSchema } from '@ag-ui/core/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AguiEvent as LoreAguiEvent } from '../../src/ingress/agui-schemas.js';
 import { hs256Auth, token } from '../http/support.js';
 import { habitModel, startInteropStack, type InteropStack } from './stack.js';
 
@@ -29,7 +30,11 @@ async function run(a: HttpAgent, params: Parameters<HttpAgent['runAgent']>[0] = 
     onEvent: ({ event }) => void events.push(event),
     onRunFinishedEvent: (p) => void (finished = p as never),
   });
-  for (const e of events) expect(EventSchema.safeParse(e).success, JSON.stringify(e)).toBe(true);
+  for (const e of events) {
+    expect(EventSchema.safeParse(e).success, JSON.stringify(e)).toBe(true);
+    // …and each is one of the events /openapi.json documents (strict: no undocumented field).
+    expect(LoreAguiEvent.safeParse(e).error?.issues ?? [], JSON.stringify(e)).toEqual([]);
+  }
   return { ...res, events, types: events.map((e) => e.type as string), finished: finished! };
 }
 
