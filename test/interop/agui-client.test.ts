@@ -109,6 +109,19 @@ describe('AG-UI endpoint with the official HttpAgent', () => {
     expect(lastText(a.messages)).toMatch(/^Done: .*"amount":5000/);
   });
 
+  it('a cancelled interrupt rejects the call: it never runs and the model is told why', async () => {
+    const a = agent('agui-thread-reject');
+    a.addMessage(user('u1', 'please refund 7000'));
+    const first = await run(a);
+    const [interrupt] = first.finished.interrupts!;
+    const second = await run(a, { resume: [{ interruptId: interrupt!.id, status: 'cancelled' }] });
+    expect(second.finished.outcome).toBe('success');
+    expect(s.refunds.filter((r) => r.amount === 7000)).toHaveLength(0);
+    expect(lastText(a.messages)).toMatch(/TOOL_REJECTED/);
+    // Answering it again is a conflict, which the client surfaces as an error.
+    await expect(agent('agui-thread-reject').runAgent({ resume: [{ interruptId: interrupt!.id, status: 'resolved' }] })).rejects.toThrow(/409|already answered/);
+  });
+
   it('sends a learning as a CUSTOM event when it is written', async () => {
     const a = agent('agui-thread-learning');
     a.addMessage(user('u1', 'remember: payments deploy on Tuesday afternoons'));
