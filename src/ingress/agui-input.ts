@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { LoreError } from '../errors.js';
+import { neutraliseUntrusted } from '../memory/fence.js';
 import type { ContentBlock, Message } from '../models/types.js';
 import type { ClientTurn } from '../workflow/client-turn.js';
 import { apiSchemas, Id } from './schemas.js';
@@ -95,7 +96,8 @@ function exchangeOf(msgs: AguiMessage[]): Message[] {
       push(out, 'assistant', [...(text.trim() ? [{ text }] : []), ...calls.map((c) => ({ toolUse: { toolUseId: c.id, name: c.function.name, input: parseArgs(c.function.arguments) } }))]);
     } else if (m.role === 'tool' && m.toolCallId && called.has(m.toolCallId)) {
       const status = m.error ? ('error' as const) : ('success' as const);
-      push(out, 'user', [{ toolResult: { toolUseId: m.toolCallId, content: [{ text: m.error || textOf(m.content) || '(no output)' }], status } }]);
+      // The client's tool output is untrusted input, like a document: no forged [LEARNING] lines.
+      push(out, 'user', [{ toolResult: { toolUseId: m.toolCallId, content: [{ text: neutraliseUntrusted(m.error || textOf(m.content) || '(no output)') }], status } }]);
     }
   }
   while (out.at(-1)?.role === 'assistant') out.pop();
