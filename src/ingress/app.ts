@@ -57,7 +57,11 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   // The HTTP server span (OpenTelemetry's Hono instrumentation): `traceparent`/`tracestate` are
   // extracted by the global W3C propagator, and everything the request does nests under it.
-  if (deps.tracer) app.use('*', httpInstrumentationMiddleware({ tracer: deps.tracer, captureActiveRequests: false }));
+  // Probes, scrapes and static files are not traced: a trace per health check would bury the real ones.
+  if (deps.tracer) {
+    const serverSpan = httpInstrumentationMiddleware({ tracer: deps.tracer, captureActiveRequests: false });
+    app.use('*', (c, next) => (c.req.method === 'GET' && PUBLIC_PATHS.has(c.req.path) ? next() : serverSpan(c, next)));
+  }
 
   app.use('*', async (c, next) => {
     const t0 = performance.now();

@@ -148,6 +148,13 @@ describe('OTLP export', () => {
     expectJoined(spans.filter((x) => x.traceId === paused.trace_id));
   });
 
+  it('does not trace health checks and scrapes', async () => {
+    await fetch(`${s.url}/healthz`);
+    await fetch(`${s.url}/metrics`);
+    await flush();
+    expect(spans.filter((x) => x.kind === KIND.SERVER && /healthz|metrics/.test(String(x.attributes['http.route'])))).toEqual([]);
+  });
+
   it('takes service.name and resource attributes from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES', async () => {
     await flush();
     expect(resources.length).toBeGreaterThan(0);
