@@ -31,7 +31,7 @@ async function serveChatWorker(): Promise<void> {
   const rt = createRuntime(config);
   const svc = createAgentService(rt, { evaluate: process.env.LORE_BENCH_EVALUATE === '1' });
   const lore = await startServer(
-    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, logger: rt.logger },
+    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, tracer: rt.tracing.tracer, logger: rt.logger },
     { host: '127.0.0.1', port: Number(process.env.LORE_BENCH_PORT) },
   );
   process.on('message', async (m: { cmd: string }) => {
@@ -64,7 +64,7 @@ async function serve(processes: number): Promise<void> {
     processes > 1
       ? await chatCluster(processes, dataDir)
       : await startServer(
-          { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, logger: rt.logger },
+          { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, tracer: rt.tracing.tracer, logger: rt.logger },
           { host: '127.0.0.1', port: 0 },
         );
 

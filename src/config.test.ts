@@ -10,6 +10,12 @@ describe('config', () => {
     expect(c).toMatchObject({ model: 'offline', dataDir: '.lore', server: { host: '127.0.0.1', port: 8787 }, agent: { maxIterations: 5 }, memory: { sessionTtlSeconds: 3600, chunkTokens: 512, chunkOverlap: 0.2 } });
   });
 
+  it('takes the trace exporter from OTEL_TRACES_EXPORTER unless LORE_TRACE_EXPORTER says otherwise', () => {
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).telemetry.exporter).toBe('otlp');
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp', LORE_TRACE_EXPORTER: 'console' }).telemetry.exporter).toBe('console');
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'zipkin' }).telemetry.exporter).toBe('none');
+  });
+
   it('reads env vars and coerces numbers', () => {
     const c = loadConfig({ LORE_PORT: '9000', LORE_MODEL: 'bedrock:anthropic.claude-3-5-haiku-20241022-v1:0', LORE_MAX_ITERATIONS: '7' });
     expect(c.server.port).toBe(9000);

@@ -241,6 +241,10 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
       throw new ConfigError(`LORE_CONFIG: ${path} is not valid JSON (${(e as Error).message})`);
     }
   }
+  // The standard OpenTelemetry switch, for deployments that set OTEL_* everywhere; the values Lore
+  // has an exporter for only. LORE_TRACE_EXPORTER (below) wins when both are set.
+  const otelExporter = env.OTEL_TRACES_EXPORTER;
+  if (otelExporter === 'otlp' || otelExporter === 'console' || otelExporter === 'none') setPath(raw, 'telemetry.exporter', otelExporter);
   for (const { env: key, path } of ENV_VARS) {
     const v = env[key];
     if (v !== undefined && v !== '') setPath(raw, path, v);

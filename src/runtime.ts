@@ -67,7 +67,7 @@ export interface RuntimeOptions {
 export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Runtime {
   const db = openDatabase(opts.dbPath ?? defaultDbPath(config.dataDir));
   const logger = createLogger({ level: config.logLevel, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
-  const metrics = new LoreMetrics();
+  const metrics = new LoreMetrics({ defaultTenant: config.tenant });
   const prices = createPriceTable(config.telemetry.prices ?? {});
   const tracing = createTracing({
     exporter: opts.traceExporter ?? config.telemetry.exporter,

@@ -38,6 +38,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     approvals: rt.config.approvals,
     ...(rt.approvalPolicies ? { approvalPolicies: rt.approvalPolicies } : {}),
     logger: rt.logger,
+    onStep: (step, ms, status) => rt.metrics.stepDuration(step, ms, status),
     ...(opts.onOperatorEvent ? { onOperatorEvent: opts.onOperatorEvent } : {}),
     // Earlier turns are charged from their stored results; this turn's spend so far is the estimate.
     ...(budgeted
@@ -60,19 +61,21 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     return run ? { tenantId: run.tenantId, userId: run.userId, question: run.message } : null;
   };
   /** Metrics and the (async, sampled) judge once a run is terminal; paused runs wait. */
-  const after = async (r: RunResult, origin?: Origin): Promise<RunResult> => {
+  const after = async (r: RunResult, t0: number, origin?: Origin): Promise<RunResult> => {
+    rt.metrics.turnDuration(performance.now() - t0, r.status);
     if (r.status !== 'COMPLETED' && r.status !== 'FAILED') return r;
+    const known = origin ?? (await lookup(r.runId));
     rt.metrics.runFinished({ iterations: r.iterations, status: r.status });
-    rt.metrics.interaction();
+    rt.metrics.interaction(known?.tenantId);
     const written = r.learnings.filter((l) => l.event === 'ADD' || l.event === 'UPDATE').length;
-    if (written) rt.metrics.learningsWritten(written);
+    if (written) rt.metrics.learningsWritten(written, known?.tenantId);
     for (const t of r.toolCalls) rt.metrics.toolCall(t.name, t.status === 'success' ? 'success' : 'error', t.latencyMs);
     if (r.intent === 'feedback') {
       // A thumb typed into the chat re-scores the turn it was about right away.
       const target = evaluations.feedbackTarget(r.runId);
       if (target) evaluator.refreshQuality(target);
     } else if (evaluate && r.status === 'COMPLETED' && r.answer) {
-      const o = origin ?? (await lookup(r.runId));
+      const o = known;
       if (o) evaluator.submit({ runId: r.runId, tenantId: o.tenantId, sessionId: r.sessionId, userId: o.userId, question: o.question, answer: r.answer });
     }
     return r;
@@ -86,18 +89,21 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     evaluations,
     async start(p: StartRunParams) {
       // The question is read back from the run: the stored form is the redacted one, p.message is not.
-      return after(await engine.start(p));
+      const t0 = performance.now();
+      return after(await engine.start(p), t0);
     },
     enqueue: (p) => engine.enqueue(p),
     async resume(runId, o) {
-      return after(await engine.resume(runId, o));
+      const t0 = performance.now();
+      return after(await engine.resume(runId, o), t0);
     },
     recoverInFlight: () => engine.recoverInFlight(),
     getRun: (p) => engine.getRun(p),
     listRuns: (p) => engine.listRuns(p),
     listApprovals: (p) => engine.listApprovals(p),
     async decideApproval(p) {
-      return after(await engine.decideApproval(p));
+      const t0 = performance.now();
+      return after(await engine.decideApproval(p), t0);
     },
     async close() {
       await engine.close();

@@ -53,7 +53,9 @@ export type LoopStopReason =
   | 'content_filtered'
   | 'iteration_limit'
   | 'budget_exceeded'
-  | 'awaiting_approval';
+  | 'awaiting_approval'
+  /** Stopped on a frontend tool call: the client executes it (set by the workflow's Reason step). */
+  | 'client_tool';
 
 export interface ToolCallLog {
   toolUseId: string;

@@ -119,7 +119,9 @@ export async function handleResponse(deps: TurnDeps, input: TurnInput, result: A
   const answer = !screened ? raw : screened.action === 'block' ? (screened.message ?? BLOCKED_ANSWER) : screened.text;
   const learnings = screened?.action === 'block' ? [] : extracted.learnings.map(maskPii);
   const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: deps.settings.sessionTtlSeconds };
-  await deps.sessions.appendTurns({
+  // A turn stopped on a frontend tool call is not over: the client's next run carries the same
+  // user message with the tool results and records the exchange once, when it ends.
+  if (result.stopReason !== 'client_tool') await deps.sessions.appendTurns({
     turns: [
       // Already redacted when the run was created; masked again for callers that bypass the engine.
       { ...base, role: 'user', content: [{ text: maskPii(input.message) }], inputTokens: result.usage.inputTokens, outputTokens: 0 },

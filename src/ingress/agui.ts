@@ -1,5 +1,6 @@
 import {
   EventType,
+  type CustomEvent,
   type RunErrorEvent,
   type RunFinishedEvent,
   type RunStartedEvent,
@@ -18,6 +19,7 @@ import type { RunEvent, RunResult } from '../workflow/types.js';
 import { toChatResponse } from './present.js';
 
 export type AguiEvent =
+  | CustomEvent
   | RunStartedEvent
   | RunFinishedEvent
   | RunErrorEvent
@@ -30,6 +32,9 @@ export type AguiEvent =
   | ToolCallArgsEvent
   | ToolCallEndEvent
   | ToolCallResultEvent;
+
+/** The CUSTOM event a UI can render when the agent learns something (one per learning). */
+export const LEARNING_EVENT = 'lore.learning';
 
 /** AG-UI's SSE framing (what @ag-ui/encoder writes): one JSON event per `data:` line. */
 export const encodeSse = (e: AguiEvent): string => `data: ${JSON.stringify(e)}\n\n`;
@@ -47,6 +52,11 @@ export class AguiMapper {
   private messages = 0;
   private textSent = false;
   private filter = new LearningStreamFilter();
+  /** Tool calls streamed without a result yet: at the end, the frontend calls the client answers. */
+  private open = new Set<string>();
+  private learned = new Set<string>();
+  /** Steps started and not finished: a run that parks mid-step closes them before it ends. */
+  private steps = new Set<string>();
 
   constructor(
     private readonly threadId: string,
@@ -64,25 +74,24 @@ export class AguiMapper {
       case 'run_started':
         break;
       case 'step_started':
+        if (this.steps.has(e.step)) break;
+        this.steps.add(e.step);
         out.push({ type: EventType.STEP_STARTED, stepName: e.step });
         break;
       case 'step_finished':
-        out.push({ type: EventType.STEP_FINISHED, stepName: e.step });
+        if (this.steps.delete(e.step)) out.push({ type: EventType.STEP_FINISHED, stepName: e.step });
         break;
       case 'text_delta':
         this.text(this.filter.push(e.text), out);
         break;
-      case 'tool_call_start': {
-        const parentMessageId = this.messageId;
-        this.closeText(out);
-        out.push(
-          { type: EventType.TOOL_CALL_START, toolCallId: e.toolUseId, toolCallName: e.name, ...(parentMessageId ? { parentMessageId } : {}) },
-          { type: EventType.TOOL_CALL_ARGS, toolCallId: e.toolUseId, delta: JSON.stringify(e.input ?? {}) },
-          { type: EventType.TOOL_CALL_END, toolCallId: e.toolUseId },
-        );
+      case 'tool_call_start':
+        this.toolCall(e, out);
         break;
-      }
+      case 'learnings':
+        this.learnings(e.outcomes, out);
+        break;
       case 'tool_call_end':
+        this.open.delete(e.log.toolUseId);
         out.push({
           type: EventType.TOOL_CALL_RESULT,
           messageId: `${this.runId}:tool:${e.log.toolUseId}`,
@@ -108,9 +117,13 @@ export class AguiMapper {
     if (r.status === 'FAILED') return [...out, ...this.fail(r.error ?? { code: 'INTERNAL', message: 'the run failed' })];
     // A non-streaming model (or a resumed run) produced no deltas: send the answer whole.
     if (!this.textSent && !this.messageId && r.answer) this.text(toChatResponse(r).answer, out);
+    for (const c of r.clientToolCalls ?? []) if (!this.open.has(c.toolUseId)) this.toolCall(c, out);
     this.closeText(out);
+    this.learnings(r.learnings, out);
+    this.closeSteps(out);
     this.ended = true;
     const approvals = r.pendingApprovals ?? [];
+    const pendingToolCallIds = [...this.open];
     out.push({
       type: EventType.RUN_FINISHED,
       threadId: this.threadId,
@@ -122,7 +135,7 @@ export class AguiMapper {
               type: 'interrupt',
               interrupts: approvals.map((a) => ({ id: a.approvalId, reason: a.reason, toolCallId: a.toolUseId, expiresAt: new Date(a.expiresAt).toISOString() })),
             }
-          : { type: 'success' },
+          : { type: 'success', ...(pendingToolCallIds.length ? { pendingToolCallIds } : {}) },
     });
     return out;
   }
@@ -131,9 +144,40 @@ export class AguiMapper {
     if (this.ended) return [];
     const out = this.start();
     this.closeText(out);
+    this.closeSteps(out);
     this.ended = true;
     out.push({ type: EventType.RUN_ERROR, message: error.message, code: error.code });
     return out;
+  }
+
+  private closeSteps(out: AguiEvent[]): void {
+    for (const stepName of this.steps) out.push({ type: EventType.STEP_FINISHED, stepName });
+    this.steps.clear();
+  }
+
+  private toolCall(c: { toolUseId: string; name: string; input: unknown }, out: AguiEvent[]): void {
+    const parentMessageId = this.messageId;
+    this.closeText(out);
+    this.open.add(c.toolUseId);
+    out.push(
+      { type: EventType.TOOL_CALL_START, toolCallId: c.toolUseId, toolCallName: c.name, ...(parentMessageId ? { parentMessageId } : {}) },
+      { type: EventType.TOOL_CALL_ARGS, toolCallId: c.toolUseId, delta: JSON.stringify(c.input ?? {}) },
+      { type: EventType.TOOL_CALL_END, toolCallId: c.toolUseId },
+    );
+  }
+
+  /** Each learning once, as it is written (and any not yet sent, before the run ends). */
+  private learnings(outcomes: RunResult['learnings'], out: AguiEvent[]): void {
+    for (const l of outcomes) {
+      const key = `${l.event}:${l.fact}`;
+      if (this.learned.has(key)) continue;
+      this.learned.add(key);
+      out.push({
+        type: EventType.CUSTOM,
+        name: LEARNING_EVENT,
+        value: { fact: l.fact, event: l.event, ...(l.docId ? { doc_id: l.docId } : {}), ...(l.reason ? { reason: l.reason } : {}) },
+      });
+    }
   }
 
   private start(): AguiEvent[] {

@@ -1,5 +1,7 @@
 import { userRoutes } from './routes/users.js';
 import { randomUUID } from 'node:crypto';
+import { httpInstrumentationMiddleware } from '@hono/otel';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { LoreError } from '../errors.js';
@@ -8,6 +10,7 @@ import type { AppDeps } from './deps.js';
 import { errorResponse, type Env } from './http.js';
 import { ingressMetrics } from './metrics.js';
 import { createRateLimiter } from './rate-limit.js';
+import { aguiRoutes } from './routes/agui.js';
 import { chatRoutes } from './routes/chat.js';
 import { learningRoutes } from './routes/learnings.js';
 import { mcpRoutes } from './routes/mcp.js';
@@ -19,7 +22,16 @@ export type { AppDeps } from './deps.js';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
-/** Continue the caller's W3C trace when it sends one, so our trace id joins theirs. */
+/**
+ * The request's trace id: the server span's (which continues the caller's W3C trace when it sends
+ * one); without tracing, the caller's trace id or a fresh one.
+ */
+function requestTraceId(traceparent: string | undefined): string {
+  const active = trace.getActiveSpan()?.spanContext();
+  if (active && isSpanContextValid(active)) return active.traceId;
+  return traceIdFrom(traceparent);
+}
+
 function traceIdFrom(traceparent: string | undefined): string {
   const m = traceparent ? TRACEPARENT.exec(traceparent.trim()) : null;
   if (m && !/^0+$/.test(m[1]!)) return m[1]!;
@@ -44,11 +56,19 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const im = ingressMetrics(deps.metrics);
   const debug = deps.logger?.isLevelEnabled('debug') ?? false;
 
+  // The HTTP server span (OpenTelemetry's Hono instrumentation): `traceparent`/`tracestate` are
+  // extracted by the global W3C propagator, and everything the request does nests under it.
+  // Probes, scrapes and static files are not traced: a trace per health check would bury the real ones.
+  if (deps.tracer) {
+    const serverSpan = httpInstrumentationMiddleware({ tracer: deps.tracer, captureActiveRequests: false });
+    app.use('*', (c, next) => (c.req.method === 'GET' && PUBLIC_PATHS.has(c.req.path) ? next() : serverSpan(c, next)));
+  }
+
   app.use('*', async (c, next) => {
     const t0 = performance.now();
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : nextRequestId();
-    const traceId = traceIdFrom(c.req.header('traceparent'));
+    const traceId = requestTraceId(c.req.header('traceparent'));
     c.set('requestId', requestId);
     c.set('traceId', traceId);
     // Set before the handler: c.json/onError pick these up without materialising the response.
@@ -79,6 +99,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   systemRoutes(app, deps, im);
   chatRoutes(app, deps);
+  aguiRoutes(app, deps);
   runRoutes(app, deps);
   learningRoutes(app, deps);
   mcpRoutes(app, deps);

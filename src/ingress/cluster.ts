@@ -11,7 +11,8 @@ import { rateLimitHandlers, remoteRateLimiter } from './shared-rate-limit.js';
  * - the rate limit: the primary holds the buckets (shared-rate-limit.ts);
  * - GET /runs/:id/trace: the spans every worker holds for the trace, merged (a resumed run can
  *   have spans in two processes);
- * - GET /metrics: every worker's series with a `worker` label, one HELP/TYPE per metric.
+ * - GET /metrics: every worker's series with a `worker` label, one HELP/TYPE per metric, merged
+ *   by prom-client's AggregatorRegistry (histograms, so `sum without (worker)` aggregates them).
  * Whatever a worker cannot get in time, it answers from its own process.
  */
 
@@ -40,7 +41,7 @@ export function createClusterPrimary(opts: { rateLimitPerMinute: number }): Clus
   const handlers = {
     ...rateLimitHandlers(createRateLimiter(opts.rateLimitPerMinute)),
     [TRACE_ALL]: async (params: unknown) => mergeSpans(await everyWorker<SpanRecord[]>(TRACE_LOCAL, params)),
-    [METRICS_ALL]: async () => renderFamilies((await everyWorker<MetricFamily[]>(METRICS_LOCAL)).flat()),
+    [METRICS_ALL]: async () => renderFamilies(await everyWorker<MetricFamily[]>(METRICS_LOCAL)),
   };
   return {
     attach(workerId, channel) {
@@ -91,7 +92,7 @@ export function joinCluster(o: ClusterWorkerOptions): ClusterWorker {
         return await primary.call<string>(METRICS_ALL, undefined, GATHER_TIMEOUT_MS);
       } catch (e) {
         degraded('metrics')(e);
-        return renderFamilies(await o.metrics({ worker: o.slot }));
+        return renderFamilies([await o.metrics({ worker: o.slot })]);
       }
     },
   };

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { LoreConfig } from '../config.js';
 import type { Guardrail } from '../guardrails/port.js';
 import type { ErasureReport } from '../stores/sqlite/gdpr.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   /** GET /metrics body; defaults to this process's metrics (a cluster worker gathers every process's). */
   metricsText?: () => Promise<string>;
   metrics?: LoreMetrics;
+  /** With a tracer, every request gets an HTTP server span (continuing the caller's traceparent). */
+  tracer?: Tracer;
   logger?: Logger;
   /** Throws when a dependency is unhealthy (e.g. `SELECT 1` on the database). */
   healthCheck?: () => void | Promise<void>;

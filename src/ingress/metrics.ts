@@ -17,12 +17,12 @@ const noop: IngressMetrics = { request() {}, jobFinished() {}, jobScheduled() {}
 export function ingressMetrics(lore?: LoreMetrics): IngressMetrics {
   if (!lore) return noop;
   const r = lore.registry;
-  const counter = (name: string, help: string, labelNames: string[]) => (r.get(name) as Counter | undefined) ?? r.counter({ name, help, labelNames });
-  const gauge = (name: string, help: string, labelNames: string[]) => (r.get(name) as Gauge | undefined) ?? r.gauge({ name, help, labelNames });
+  const counter = (name: string, help: string, labelNames: string[]) => (r.get(name) as Counter<string> | undefined) ?? r.counter({ name, help, labelNames });
+  const gauge = (name: string, help: string, labelNames: string[]) => (r.get(name) as Gauge<string> | undefined) ?? r.gauge({ name, help, labelNames });
   const requests = counter('lore_http_requests_total', 'HTTP requests by route and status', ['method', 'route', 'status']);
   const latency =
-    (r.get('lore_http_request_duration_seconds') as Histogram | undefined) ??
-    r.histogram({ name: 'lore_http_request_duration_seconds', help: 'HTTP request latency (to the first byte for streams)', labelNames: ['route'] });
+    (r.get('lore_http_request_duration_seconds') as Histogram<string> | undefined) ??
+    r.histogram({ name: 'lore_http_request_duration_seconds', help: 'HTTP request latency (to the first byte for streams)', labelNames: ['method', 'route'] });
   const jobRuns = counter('lore_job_runs_total', 'Scheduled job runs by outcome', ['job', 'status']);
   const jobOk = gauge('lore_job_last_success', '1 if the last run of a scheduled job succeeded, else 0', ['job']);
   const jobDuration = gauge('lore_job_last_duration_seconds', 'Duration of the last run of a scheduled job', ['job']);
@@ -31,7 +31,7 @@ export function ingressMetrics(lore?: LoreMetrics): IngressMetrics {
   return {
     request: ({ method, route, status, ms }) => {
       requests.inc({ method, route, status });
-      latency.observe({ route }, ms / 1000);
+      latency.observe({ method, route }, ms / 1000);
     },
     jobFinished: ({ job, ok, ms, at }) => {
       jobRuns.inc({ job, status: ok ? 'ok' : 'error' });

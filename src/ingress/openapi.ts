@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AguiRunInput } from './agui-input.js';
+import { AguiEvent } from './agui-schemas.js';
 import * as S from './schemas.js';
 
 /**
@@ -12,7 +14,12 @@ interface Op {
   summary: string;
   body?: z.ZodType;
   query?: z.ZodObject;
-  ok: { status: number; schema: z.ZodType; description: string; sse?: boolean };
+  /**
+   * `schema` is the JSON body (absent for a stream-only route); `sse` the schema of one event of
+   * the `text/event-stream` alternative. Each media type has its own schema, so a generated
+   * client that picks one (openapi-fetch's media type parameter) gets it typed exactly.
+   */
+  ok: { status: number; schema?: z.ZodType; description: string; sse?: z.ZodType };
   errors: number[];
   public?: boolean;
 }
@@ -21,7 +28,8 @@ const idParam = (name: string) => ({ name, in: 'path', required: true, schema: {
 const E = [400, 401, 404, 413, 429];
 
 const OPS: Op[] = [
-  { method: 'post', path: '/chat', summary: 'Run a turn (JSON, AG-UI over SSE with Accept: text/event-stream, or queued with "async": true)', body: S.ChatRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The answer', sse: true }, errors: [...E, 403] },
+  { method: 'post', path: '/chat', summary: 'Run a turn (JSON, AG-UI over SSE with Accept: text/event-stream, or queued with "async": true)', body: S.ChatRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The answer (JSON), or the turn as AG-UI events (text/event-stream)', sse: AguiEvent }, errors: [...E, 403] },
+  { method: 'post', path: '/agui', summary: 'AG-UI agent endpoint: a RunAgentInput in, the run as AG-UI events out (threadId is the session; frontend tools, state, context, interrupts and resume)', body: AguiRunInput, ok: { status: 200, description: 'The run as AG-UI events', sse: AguiEvent }, errors: [...E, 409] },
   { method: 'post', path: '/feedback', summary: 'Rate a run (one rating per user per run; again replaces it)', body: S.FeedbackRequest, ok: { status: 201, schema: S.FeedbackResponse, description: 'Stored' }, errors: E },
   { method: 'get', path: '/sessions', summary: "The caller's sessions", ok: { status: 200, schema: z.object({ sessions: z.array(S.Session) }), description: 'Sessions' }, errors: E },
   { method: 'get', path: '/sessions/{id}', summary: 'A session with its recent turns', ok: { status: 200, schema: S.Session, description: 'The session' }, errors: E },
@@ -37,7 +45,7 @@ const OPS: Op[] = [
   { method: 'post', path: '/learnings/{id}/approve', summary: 'Curator: share a pending learning with the tenant', body: S.ReviewRequest, ok: { status: 200, schema: S.Learning, description: 'Approved (active, shared)' }, errors: [...E, 403] },
   { method: 'post', path: '/learnings/{id}/reject', summary: 'Curator: reject a pending learning', body: S.ReviewRequest, ok: { status: 200, schema: S.Learning, description: 'Rejected' }, errors: [...E, 403] },
   { method: 'get', path: '/approvals', summary: "The caller's tool-call approvals", query: S.ApprovalsQuery, ok: { status: 200, schema: S.ApprovalList, description: 'Approvals' }, errors: E },
-  { method: 'post', path: '/approvals/{id}', summary: 'Approve or reject a paused tool call; the run resumes (JSON, or AG-UI over SSE with Accept: text/event-stream)', body: S.ApprovalDecisionRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The resumed run', sse: true }, errors: [...E, 409, 410] },
+  { method: 'post', path: '/approvals/{id}', summary: 'Approve or reject a paused tool call; the run resumes (JSON, or AG-UI over SSE with Accept: text/event-stream)', body: S.ApprovalDecisionRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The resumed run (JSON), or its continuation as AG-UI events (text/event-stream)', sse: AguiEvent }, errors: [...E, 409, 410] },
   { method: 'post', path: '/ingest', summary: 'Curator: Add or replace documents in the knowledge base', body: S.IngestRequest, ok: { status: 200, schema: S.IngestResponse, description: 'Ingested' }, errors: [...E, 403] },
   { method: 'delete', path: '/users/{id}/data', summary: "Erase a user's turns, sessions, runs, feedback and learnings (the user themself; an audit row records it)", ok: { status: 200, schema: S.ErasureResponse, description: 'Erased' }, errors: [...E, 403] },
   { method: 'get', path: '/healthz', summary: 'Liveness and readiness', ok: { status: 200, schema: S.Health, description: 'Healthy' }, errors: [503], public: true },
@@ -86,10 +94,14 @@ export function openApiDocument(version = '0.1.0'): Record<string, unknown> {
       const shape = conv(op.query, 'input') as { properties?: Record<string, unknown> };
       for (const [name, schema] of Object.entries(shape.properties ?? {})) params.push({ name, in: 'query', required: false, schema } as never);
     }
-    const ok = op.ok.schema instanceof z.ZodString ? { 'text/plain': { schema: { type: 'string' } } } : { 'application/json': { schema: conv(op.ok.schema, 'output') } };
-    if (op.ok.sse) Object.assign(ok, { 'text/event-stream': { schema: { type: 'string', description: 'AG-UI events, one JSON object per `data:` line' } } });
+    const ok: Record<string, unknown> = {};
+    if (op.ok.schema) Object.assign(ok, op.ok.schema instanceof z.ZodString ? { 'text/plain': { schema: { type: 'string' } } } : { 'application/json': { schema: conv(op.ok.schema, 'output') } });
+    // OpenAPI 3.1 has no item schema for streams (3.2's itemSchema): the schema is one event.
+    // `x-sse-event`: the schema describes each `data:` line of the stream, not the whole body.
+    if (op.ok.sse) ok['text/event-stream'] = { schema: conv(op.ok.sse, 'output'), 'x-sse-event': true };
     const responses: Record<string, unknown> = { [op.ok.status]: { description: op.ok.description, content: ok } };
-    if (op.path === '/chat') responses['202'] = { description: 'Queued (async) or awaiting approval', content: { 'application/json': { schema: conv(S.ChatAccepted, 'output') } } };
+    // 202: queued ("async": true → ChatAccepted, with status_url) or parked for an approval (a ChatResponse with pending_approvals).
+    if (op.path === '/chat') responses['202'] = { description: 'Queued (async: ChatAccepted) or awaiting approval (ChatResponse with pending_approvals)', content: { 'application/json': { schema: { oneOf: [conv(S.ChatResponse, 'output'), conv(S.ChatAccepted, 'output')] } } } };
     for (const st of op.errors) responses[st] = { description: STATUS_TEXT[st] ?? 'Error', content: { 'application/json': { schema: conv(S.ErrorBody, 'output') } } };
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,

@@ -24,7 +24,7 @@ describe('createScheduler', () => {
     const [evalJob, purge] = s.status();
     expect(evalJob).toMatchObject({ lastStatus: 'ok', runs: 1, lastRunAt: Date.parse('2025-01-01T02:00:00Z'), nextRunAt: Date.parse('2025-01-02T02:00:00Z') });
     expect(purge).toMatchObject({ lastStatus: 'error', lastError: 'disk on fire', failures: 2 });
-    const text = metrics.renderPrometheus();
+    const text = await metrics.renderPrometheus();
     expect(text).toMatch(/lore_job_last_run_timestamp_seconds\{job="nightly-eval"\} 1735696800/);
     expect(text).toMatch(/lore_job_last_success\{job="ttl-purge"\} 0/);
     await s.stop();

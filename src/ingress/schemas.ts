@@ -185,12 +185,12 @@ export const Span = z
   .object({
     span_id: z.string(),
     parent_span_id: z.string().optional(),
-    name: z.string().describe('lore.run, step <State>, chat <model>, execute_tool <tool>'),
+    name: z.string().describe('invoke_agent lore, step <State>, chat <model>, execute_tool <tool>'),
     kind: z.enum(['internal', 'server', 'client', 'producer', 'consumer']),
     start_time: Time,
     end_time: Time.optional().describe('absent while the span is open'),
     duration_ms: z.number().optional(),
-    attributes: z.record(z.string(), AttributeValue).describe('gen_ai.* (model, tokens, finish reasons), tool.*, lore.* (run, step, cost)'),
+    attributes: z.record(z.string(), AttributeValue).describe('gen_ai.* (agent, model, tokens, finish reasons, tool name and call id), http.* (server spans), lore.* (run, step, tool status, cost)'),
     status: z.object({ code: z.enum(['unset', 'ok', 'error']), message: z.string().optional() }),
     events: z.array(z.object({ name: z.string(), time: Time, attributes: z.record(z.string(), AttributeValue).optional() })),
   })

@@ -38,7 +38,7 @@ describe('evaluator', () => {
     expect(store.get('r1')).toMatchObject({ judgeReason: 'ok', lowConfidence: false });
     expect(store.get('r1')!.autoScore).toBeGreaterThan(0.7);
     expect(store.get('r2')).toMatchObject({ autoScore: 0.3, lowConfidence: true, flagged: false });
-    expect(metrics.snapshot().rates.lowQuality).toBe(0.5);
+    expect((await metrics.snapshot()).rates.lowQuality).toBe(0.5);
   });
 
   it('records an unparseable judge as unscored after one retry, never crashing', async () => {

@@ -2,6 +2,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, t
 import type { ModelProvider } from '../models/provider.js';
 import type { CallOptions, ConverseRequest, ConverseStreamEvent, StopReason, Usage } from '../models/types.js';
 import { estimateCost } from './cost.js';
+import { logContext } from './log-context.js';
 import type { LoreMetrics } from './metrics.js';
 import { defaultPriceTable, type PriceTable } from './prices.js';
 import { ATTR, modelCallAttributes, providerName, recordError } from './tracing.js';
@@ -26,7 +27,7 @@ function requestModel(modelId: string): string {
 }
 
 /**
- * Wrap a ModelProvider so every call is a `model.converse` client span (nested under whatever
+ * Wrap a ModelProvider so every call is a GenAI `chat {model}` client span (nested under whatever
  * span is active) with gen_ai.* attributes, and feeds latency, token and cost metrics.
  * A stream's span opens on first read and closes when the stream ends, fails or is abandoned.
  */
@@ -45,16 +46,21 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
     ...(tenantId ? { [ATTR.TENANT_ID]: tenantId } : {}),
   });
 
+  // The run's tenant (set by the workflow executor's log context) when the wrapper has none.
+  const tenantOf = () => tenantId ?? logContext().tenantId;
+
   const succeed = (span: Span, latencyMs: number, usage?: Usage, stopReason?: StopReason): void => {
+    const tenant = tenantOf();
     const cost = usage ? estimateCost(provider.modelId, usage, prices) : undefined;
     span.setAttributes(modelCallAttributes({ ...(usage ? { usage } : {}), ...(stopReason ? { stopReason } : {}), latencyMs, ...(cost?.priced ? { costUsd: cost.usd } : {}) }));
-    metrics?.modelCall({ model, ...(tenantId ? { tenant: tenantId } : {}), latencyMs, status: 'ok', ...(usage ? { usage } : {}), ...(cost ? { cost } : {}) });
+    metrics?.modelCall({ model, ...(tenant ? { tenant } : {}), latencyMs, status: 'ok', ...(usage ? { usage } : {}), ...(cost ? { cost } : {}) });
   };
 
   const fail = (span: Span, latencyMs: number, e: unknown): void => {
     span.setAttribute(ATTR.LATENCY_MS, latencyMs);
     recordError(span, e);
-    metrics?.modelCall({ model, ...(tenantId ? { tenant: tenantId } : {}), latencyMs, status: 'error' });
+    const tenant = tenantOf();
+    metrics?.modelCall({ model, ...(tenant ? { tenant } : {}), latencyMs, status: 'error' });
   };
 
   return {
@@ -62,7 +68,7 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
     modelId: provider.modelId,
 
     converse(request, callOptions) {
-      return tracer.startActiveSpan('model.converse', { kind: SpanKind.CLIENT, attributes: startAttributes(request, false) }, async (span) => {
+      return tracer.startActiveSpan(`chat ${requestModel(provider.modelId)}`, { kind: SpanKind.CLIENT, attributes: startAttributes(request, false) }, async (span) => {
         const t0 = performance.now();
         try {
           const res = await provider.converse(request, callOptions);
@@ -80,7 +86,7 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
 
     converseStream(request: ConverseRequest, callOptions?: CallOptions): AsyncIterable<ConverseStreamEvent> {
       return (async function* stream() {
-        const span = tracer.startSpan('model.converse', { kind: SpanKind.CLIENT, attributes: startAttributes(request, true) });
+        const span = tracer.startSpan(`chat ${requestModel(provider.modelId)}`, { kind: SpanKind.CLIENT, attributes: startAttributes(request, true) });
         const ctx = trace.setSpan(context.active(), span);
         const t0 = performance.now();
         let usage: Usage | undefined;

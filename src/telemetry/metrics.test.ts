@@ -35,8 +35,8 @@ function populated(): LoreMetrics {
 }
 
 describe('LoreMetrics.snapshot', () => {
-  it('summarizes totals and the derived rates', () => {
-    const s = populated().snapshot(new Date('2025-01-03T00:00:00Z'));
+  it('summarizes totals and the derived rates', async () => {
+    const s = await populated().snapshot(new Date('2025-01-03T00:00:00Z'));
     expect(s.generatedAt).toBe('2025-01-03T00:00:00.000Z');
     expect(s.totals).toEqual({
       interactions: 4,
@@ -53,49 +53,53 @@ describe('LoreMetrics.snapshot', () => {
     expect(s.quality.meanScore).toBe(0.6);
   });
 
-  it('breaks down models, tenants, tools, steps and runs', () => {
-    const s = populated().snapshot();
+  it('breaks down models, tenants, tools, steps and runs', async () => {
+    const s = await populated().snapshot();
     expect(s.models[SONNET]).toEqual({
       calls: 3,
       errors: 1,
-      latencyMs: { p50: 800, p95: 1200, p99: 1200 },
+      // 50 ms, 800 ms, 1.2 s in buckets …0.5, 1, 2.5 s: interpolated as histogram_quantile does.
+      latencyMs: { p50: 750, p95: 2275, p99: 2455 },
       tokens: { input: 2000, output: 1000, cacheRead: 400, cacheWrite: 0 },
       costUsd: 0.02112,
     });
     expect(s.models['openai:x@http://h']!.costUsd).toBe(0);
     expect(s.tenants).toEqual({ acme: { tokens: 1700, costUsd: 0.01056 }, globex: { tokens: 1700, costUsd: 0.01056 }, default: { tokens: 1700, costUsd: 0 } });
     expect(s.tools).toEqual({ calculator: { success: 2, error: 1, successRate: 0.666666667 }, current_time: { success: 1, error: 0, successRate: 1 } });
-    expect(s.steps.Reason).toEqual({ count: 5, errors: 1, latencyMs: { p50: 200, p95: 400, p99: 400 } });
-    expect(s.steps.BuildContext!.latencyMs.p50).toBe(12);
-    expect(s.runs).toEqual({ count: 3, byStatus: { completed: 2, failed: 1 }, iterations: { mean: 3, p50: 3, p95: 5, p99: 5 } });
+    expect(s.steps.Reason).toEqual({ count: 5, errors: 1, latencyMs: { p50: 250, p95: 475, p99: 495 } });
+    expect(s.steps.BuildContext!.latencyMs.p50).toBe(17.5);
+    expect(s.runs).toEqual({ count: 3, byStatus: { completed: 2, failed: 1 }, iterations: { mean: 3, p50: 2.5, p95: 4.85, p99: 4.97 } });
     expect(s.dlqDepth).toEqual({ ingest: 1 });
     expect(s.jobs).toEqual({ 'nightly-eval': { lastRunAt: '2025-01-02T03:04:05.000Z' } });
   });
 
-  it('reports null rates and latencies when nothing happened', () => {
-    const s = new LoreMetrics().snapshot();
+  it('reports null rates and latencies when nothing happened', async () => {
+    const s = await new LoreMetrics().snapshot();
     expect(s.rates).toEqual({ toolSuccess: null, learning: null, lowQuality: null });
     expect(s.runs.iterations).toEqual({ mean: null, p50: null, p95: null, p99: null });
     expect(s.quality.meanScore).toBeNull();
     expect(s.totals.costUsd).toBe(0);
   });
 
-  it('is JSON-serializable as is', () => {
-    const s = populated().snapshot();
+  it('is JSON-serializable as is', async () => {
+    const s = await populated().snapshot();
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });
 });
 
 describe('LoreMetrics.renderPrometheus', () => {
-  it('renders every Lore metric as valid exposition text', () => {
-    const text = populated().renderPrometheus();
+  it('renders every Lore metric as valid exposition text', async () => {
+    const text = await populated().renderPrometheus();
     const { types, samples } = parseExposition(text);
-    expect(types.get('lore_step_duration_seconds')).toBe('summary');
+    expect(types.get('lore_step_duration_seconds')).toBe('histogram');
+    expect(types.get('lore_model_call_duration_seconds')).toBe('histogram');
+    expect(types.get('lore_tool_call_duration_seconds')).toBe('histogram');
     expect(types.get('lore_tool_calls_total')).toBe('counter');
     expect(types.get('lore_dlq_depth')).toBe('gauge');
     const find = (name: string, labels: Record<string, string>) =>
       samples.find((x) => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v))?.value;
-    expect(find('lore_step_duration_seconds', { step: 'Reason', status: 'ok', quantile: '0.5' })).toBe(0.2);
+    expect(find('lore_step_duration_seconds_bucket', { step: 'Reason', status: 'ok', le: '0.25' })).toBe(2);
+    expect(find('lore_step_duration_seconds_bucket', { step: 'Reason', status: 'ok', le: '+Inf' })).toBe(4);
     expect(find('lore_step_duration_seconds_count', { step: 'Reason', status: 'ok' })).toBe(4);
     expect(find('lore_model_tokens_total', { model: SONNET, tenant: 'acme', type: 'cache_read' })).toBe(200);
     expect(find('lore_model_cost_usd_total', { model: SONNET, tenant: 'globex' })).toBe(0.01056);

@@ -22,6 +22,8 @@ export function parseExposition(text: string): { types: Map<string, string>; sam
   if (text === '') return { types, samples };
   if (!text.endsWith('\n')) throw new Error('exposition must end with a newline');
   for (const line of text.slice(0, -1).split('\n')) {
+    // The format ignores empty lines (prom-client separates metric families with one).
+    if (line === '') continue;
     if (line.startsWith('# HELP ')) {
       if (!HELP.test(line)) throw new Error(`invalid HELP line: ${line}`);
       continue;

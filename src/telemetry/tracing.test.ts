@@ -39,7 +39,7 @@ describe('createTracing', () => {
     expect(byName['step.Reason']!.parentSpanId).toBe(byName['workflow.run']!.spanId);
     expect(byName['tool.call']!.parentSpanId).toBe(byName['step.Reason']!.spanId);
     expect(byName['step.HandleResponse']!.parentSpanId).toBe(byName['workflow.run']!.spanId);
-    expect(byName['tool.call']!.attributes).toEqual({ 'tool.name': 'calculator', 'tool.status': 'success', 'tool.call_id': 'tu_1' });
+    expect(byName['tool.call']!.attributes).toEqual({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'calculator', 'gen_ai.tool.type': 'function', 'lore.tool.status': 'success', 'gen_ai.tool.call.id': 'tu_1' });
     for (const s of spans) {
       expect(s.traceId).toBe(traceId);
       expect(s.status.code).toBe('ok');

@@ -1,13 +1,16 @@
-import { context, SpanStatusCode, trace, type Attributes, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, trace, type Attributes, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
   ConsoleSpanExporter,
   InMemorySpanExporter,
+  RandomIdGenerator,
   SimpleSpanProcessor,
+  type IdGenerator,
   type ReadableSpan,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
@@ -25,7 +28,8 @@ export { SpanStore } from './span-store.js';
 /**
  * Span attribute names. The gen_ai.* names follow the OpenTelemetry GenAI semantic conventions
  * (still incubating upstream, so they are copied here rather than imported, as the semconv
- * package advises); lore.* and tool.* are ours.
+ * package advises); lore.* are ours. Span names follow them too: `invoke_agent {agent}`,
+ * `chat {model}`, `execute_tool {tool}`.
  */
 export const ATTR = {
   GEN_AI_OPERATION_NAME: 'gen_ai.operation.name',
@@ -43,9 +47,12 @@ export const ATTR = {
   COST_USD: 'lore.cost_usd',
   STREAM: 'lore.stream',
   STREAM_CANCELLED: 'lore.stream.cancelled',
-  TOOL_NAME: 'tool.name',
-  TOOL_STATUS: 'tool.status',
-  TOOL_CALL_ID: 'tool.call_id',
+  GEN_AI_TOOL_NAME: 'gen_ai.tool.name',
+  GEN_AI_TOOL_CALL_ID: 'gen_ai.tool.call.id',
+  GEN_AI_TOOL_TYPE: 'gen_ai.tool.type',
+  GEN_AI_AGENT_NAME: 'gen_ai.agent.name',
+  GEN_AI_CONVERSATION_ID: 'gen_ai.conversation.id',
+  TOOL_STATUS: 'lore.tool.status',
   RUN_ID: 'lore.run.id',
   SESSION_ID: 'lore.session.id',
   TENANT_ID: 'lore.tenant.id',
@@ -80,13 +87,41 @@ let contextManagerInstalled = false;
 
 /**
  * Parent/child nesting across `await` needs a context manager; without one every span is a root.
- * It is process-global and stays installed: several Tracing instances (tests, CLI + server)
- * share it, and it carries no state of its own.
+ * W3C `traceparent`/`tracestate` extraction (the HTTP server span) needs the global propagator.
+ * Both are process-global and stay installed: several Tracing instances (tests, CLI + server)
+ * share them, and they carry no state of their own.
  */
 export function ensureContextManager(): void {
   if (contextManagerInstalled) return;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   contextManagerInstalled = true;
+}
+
+/**
+ * Trace ids for root spans. A run's trace id is chosen when the run is created (it is what the
+ * client gets back); when the run later executes with no live parent (a queue worker, recovery),
+ * its span must be a true root *in that trace*, not the child of an invented remote parent.
+ * `withTraceId` makes the next root span created synchronously inside it take the given id.
+ */
+let forcedTraceId: string | undefined;
+class RunTraceIdGenerator implements IdGenerator {
+  private readonly random = new RandomIdGenerator();
+  generateTraceId(): string {
+    return forcedTraceId ?? this.random.generateTraceId();
+  }
+  generateSpanId(): string {
+    return this.random.generateSpanId();
+  }
+}
+
+export function withTraceId<T>(traceId: string, fn: () => T): T {
+  forcedTraceId = traceId;
+  try {
+    return fn();
+  } finally {
+    forcedTraceId = undefined;
+  }
 }
 
 export function otlpTracesUrl(endpoint: string): string {
@@ -118,13 +153,13 @@ export function createTracing(options: TracingOptions): Tracing {
     case 'none':
       break;
   }
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: options.serviceName,
-      ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
-    }),
-    spanProcessors: processors,
-  });
+  // The SDK's env detector reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; they win over
+  // Lore's defaults, as the OpenTelemetry spec asks. (OTEL_EXPORTER_OTLP_* are read by the exporter.)
+  const resource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: options.serviceName,
+    ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
+  }).merge(detectResources({ detectors: [envDetector] }));
+  const provider = new BasicTracerProvider({ resource, spanProcessors: processors, idGenerator: new RunTraceIdGenerator() });
   const tracer = provider.getTracer('lore', options.serviceVersion);
   let shutdown: Promise<void> | undefined;
   return {
@@ -178,8 +213,9 @@ export function currentTraceId(): string | undefined {
   return ctx && trace.isSpanContextValid(ctx) ? ctx.traceId : undefined;
 }
 
+/** The GenAI `execute_tool` span's attributes (status is ours: the convention has none). */
 export function toolCallAttributes(name: string, status: 'success' | 'error', toolUseId?: string): Attributes {
-  return { [ATTR.TOOL_NAME]: name, [ATTR.TOOL_STATUS]: status, ...(toolUseId ? { [ATTR.TOOL_CALL_ID]: toolUseId } : {}) };
+  return { [ATTR.GEN_AI_OPERATION_NAME]: 'execute_tool', [ATTR.GEN_AI_TOOL_NAME]: name, [ATTR.GEN_AI_TOOL_TYPE]: 'function', [ATTR.TOOL_STATUS]: status, ...(toolUseId ? { [ATTR.GEN_AI_TOOL_CALL_ID]: toolUseId } : {}) };
 }
 
 /** `gen_ai.provider.name` from a Lore model spec (`bedrock:…`, `openai:…@url`, `offline`). */

@@ -17,6 +17,7 @@ import { createOperatorNotifier, type OperatorEvent } from './operator.js';
 import { buildResult } from './run-data.js';
 import type { RunStore } from './run-store.js';
 import { linkSignals } from './signals.js';
+import { saveClientTurn } from './client-turn.js';
 import { createStepHandlers } from './steps.js';
 import type { RunRecord, RunResult, RunStatus, StartRunParams, TurnRunner } from './types.js';
 
@@ -38,6 +39,8 @@ export interface WorkflowEngineDeps {
   leaseMs?: number;
   /** How many runs recoverInFlight resumes at once. */
   recoveryConcurrency?: number;
+  /** Each step attempt's duration (the lore_step_duration_seconds histogram). */
+  onStep?: (step: string, ms: number, status: 'ok' | 'error') => void;
 }
 
 export interface WorkflowEngine extends TurnRunner {
@@ -105,6 +108,7 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     operator,
     closing: () => closed,
     ...(deps.turnDeps.tracer ? { tracer: deps.turnDeps.tracer } : {}),
+    ...(deps.onStep ? { onStep: deps.onStep } : {}),
   };
 
   async function load(runId: string, tenantId?: string): Promise<RunRecord> {
@@ -213,6 +217,8 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     }
     verdicts.set(runId, verdict);
     if (verdicts.size > 1000) verdicts.delete(verdicts.keys().next().value!);
+    // Before anything executes it: a client-driven turn's tools, state and messages.
+    if (params.client) await saveClientTurn(runs, runId, params.client, createdAt);
     if (!lease) return { runId, traceId, created: true };
     const run: RunRecord = { ...fields, status: 'INITIATED', steps: [], attempts: 0, errorCount: 0, createdAt, updatedAt: createdAt };
     return { runId, traceId, created: true, run };

@@ -5,7 +5,7 @@ import { AwaitingApproval } from './approvals.js';
 import { CATCH_STEP, rebuildData, stepInput } from './checkpointing.js';
 import { choose, matchesError, readPath, retryDelayMs, type TaskState, type WorkflowDefinition } from './definition.js';
 import type { OperatorEvent } from './operator.js';
-import { buildResult, type DispatchOutput, type RunData } from './run-data.js';
+import { buildResult, type DispatchOutput, type KnowledgeOutput, type RunData } from './run-data.js';
 import type { RunPatch, RunStore } from './run-store.js';
 import type { StepContext, StepHandler } from './step-types.js';
 import { inSpan, startRunSpan, within } from './tracing.js';
@@ -29,6 +29,8 @@ export interface ExecutorDeps {
   closing: () => boolean;
   /** A span per run and per step attempt; model and tool spans nest under the step. */
   tracer?: Tracer;
+  /** Each step attempt's wall time (metrics). A pause for approval is not a finished attempt. */
+  onStep?: (step: string, ms: number, status: 'ok' | 'error') => void;
 }
 
 export interface ExecuteOptions {
@@ -175,10 +177,12 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
     for (let attempt = 1; ; attempt++) {
       if (x.closing()) throw new EngineClosing();
       const startedAt = x.now();
+      const t0 = performance.now();
       const input = stepInput(name, data);
       try {
         const output = await inSpan(x.tracer, context.active(), `step ${name}`, { 'lore.step': name, 'lore.step.attempt': attempt }, () => handler(data, ctx), (e) => e instanceof AwaitingApproval);
         (data as unknown as Record<string, unknown>)[def.resultKey] = output;
+        x.onStep?.(name, performance.now() - t0, 'ok');
         const intent = name === 'Dispatch' ? (output as DispatchOutput).intent : undefined;
         const next = throughChoices(def.next);
         await checkpoint(
@@ -186,6 +190,8 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
           { step: name, attempt, status: 'succeeded', input, output, startedAt, finishedAt: x.now() },
         );
         state = next;
+        const outcomes = name === 'UpdateKnowledge' ? (output as KnowledgeOutput).outcomes : undefined;
+        if (outcomes?.length) emit({ type: 'learnings', outcomes });
         emit({ type: 'step_finished', step: name });
         return { kind: 'ok' };
       } catch (e) {
@@ -193,6 +199,7 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
         if (e instanceof LeaseLost) throw e;
         if (x.closing()) throw new EngineClosing();
         const err = toLoreError(e);
+        x.onStep?.(name, performance.now() - t0, 'error');
         const error = { code: err.code, message: err.message };
         await checkpoint({ attemptsDelta: 1, errorCountDelta: 1 }, { step: name, attempt, status: 'failed', input, error, startedAt, finishedAt: x.now() });
         const ri = def.retry.findIndex((r) => matchesError(r.errorEquals, err.code));

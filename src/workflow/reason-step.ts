@@ -13,6 +13,7 @@ import type { AnyTool } from '../tools/tool.js';
 import { inSpan } from './tracing.js';
 import { makeGate } from './approvals.js';
 import { makeLedger } from './effects.js';
+import { clientMessages, clientSystemBlocks, clientToolNames, loadClientTurn, splitClientCalls, withClientTools } from './client-turn.js';
 import type { ReasonOutput, RunData } from './run-data.js';
 import type { StepContext, StepDeps } from './step-types.js';
 
@@ -38,8 +39,12 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
   if (!context) throw new LoreError('INTERNAL', 'Reason ran without a built context');
   const { runs, now } = deps;
   const runId = input.runId;
+  // A turn from an AG-UI client: its frontend tools, state, context and current exchange.
+  const client = await loadClientTurn(runs, runId);
+  const tools = withClientTools(deps.turn.tools, client);
+  const clientTools = clientToolNames(deps.turn.tools, client);
   const prog: ReasonProgress = (await runs.getProgress<ReasonProgress>({ runId, step: REASON_STEP })) ?? {
-    history: context.messages,
+    history: clientMessages(context.messages, client),
     usage: emptyUsage(),
     iterations: 0,
     toolCalls: [],
@@ -56,11 +61,13 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
       onUnknown: (call) => deps.operator({ type: 'tool_outcome_unknown', runId, tenantId: input.tenantId, toolUseId: call.toolUseId, tool: call.name, at: now() }),
   });
   const tracer = deps.turn.tracer;
+  const gate = makeGate({ runs, runId, policies: deps.approvals.policies, now });
   const hooks = {
-    gateTool: makeGate({ runs, runId, policies: deps.approvals.policies, now }),
+    // A frontend tool's call ends the turn: the client executes it and answers in its next run.
+    gateTool: (call: ToolCall, tool: AnyTool | undefined) => (clientTools.has(call.name) ? { action: 'pause' as const, reason: 'frontend tool' } : gate(call, tool)),
     // One span per tool call, under the Reason step's span.
     runTool: (call: ToolCall, tool: AnyTool | undefined, run: () => Promise<ToolOutcome>) =>
-      inSpan(tracer, otelContext.active(), `tool ${call.name}`, { [ATTR.TOOL_NAME]: call.name, [ATTR.TOOL_CALL_ID]: call.toolUseId }, async (span) => {
+      inSpan(tracer, otelContext.active(), `execute_tool ${call.name}`, { [ATTR.GEN_AI_OPERATION_NAME]: 'execute_tool', [ATTR.GEN_AI_TOOL_NAME]: call.name, [ATTR.GEN_AI_TOOL_CALL_ID]: call.toolUseId, [ATTR.GEN_AI_TOOL_TYPE]: 'function' }, async (span) => {
         const outcome = await ledger(call, tool, run);
         span?.setAttributes({ [ATTR.TOOL_STATUS]: outcome.status, [ATTR.LATENCY_MS]: outcome.latencyMs, ...(outcome.errorCode ? { [ATTR.ERROR_TYPE]: outcome.errorCode } : {}) });
         if (outcome.status === 'error') span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome.errorCode ?? 'tool error' });
@@ -69,9 +76,9 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
     ...(deps.beforeModelCall ? { beforeModelCall: deps.beforeModelCall } : {}),
   };
   const loop = reason(
-    { ...deps.turn, settings },
+    { ...deps.turn, tools, settings },
     input,
-    { system: context.system, messages: prog.pending ? [...prog.history, prog.pending] : prog.history },
+    { system: [...context.system, ...clientSystemBlocks(client)], messages: prog.pending ? [...prog.history, prog.pending] : prog.history },
     { stream: ctx.stream, hooks, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
 
@@ -117,7 +124,15 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
   }
   emitText(filter.flush());
   send(masker.flush());
-  return toOutput(step.value, prog);
+  const result = step.value;
+  const { client: clientCalls } = splitClientCalls(result.pendingApprovals ?? [], clientTools);
+  if (result.stopReason === 'awaiting_approval' && clientCalls.length) {
+    // Server calls asked for in the same message are not run: the model asks again once the
+    // client has answered (the client only knows, and answers, its own calls).
+    for (const c of clientCalls) ctx.emit({ type: 'tool_call_start', toolUseId: c.toolUseId, name: c.name, input: c.input });
+    return { ...toOutput({ ...result, stopReason: 'client_tool' }, prog), clientCalls: clientCalls.map(({ reason: _r, ...c }) => c) };
+  }
+  return toOutput(result, prog);
 }
 
 function resultBlock(log: ToolCallLog) {

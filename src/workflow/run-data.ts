@@ -38,6 +38,8 @@ export interface ReasonOutput {
   /** Always present (false/true) because an ASL Choice on a missing field is a runtime error. */
   awaitingApproval: boolean;
   pendingCalls: Array<ToolCall & { reason: string }>;
+  /** Frontend tool calls left for the client to execute (stopReason client_tool). */
+  clientCalls?: ToolCall[];
   toolCalls: ToolCallLog[];
   usage: Usage;
   iterations: number;
@@ -109,6 +111,7 @@ export function buildResult(data: RunData, status: RunStatus, extra: { traceId: 
     ...(error ? { error } : {}),
     ...(extra.pendingApprovals?.length ? { pendingApprovals: extra.pendingApprovals } : {}),
     ...guardOf(data),
+    ...(data.reason?.clientCalls?.length ? { clientToolCalls: data.reason.clientCalls } : {}),
   };
 }
 

@@ -1,34 +1,43 @@
-import { context, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { randomBytes } from 'node:crypto';
-import { ATTR, recordError } from '../telemetry/tracing.js';
+import { context, isSpanContextValid, SpanKind, trace, type Context, type Link, type Span, type Tracer } from '@opentelemetry/api';
+import { ATTR, recordError, withTraceId } from '../telemetry/tracing.js';
 import type { RunRecord } from './types.js';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
+/** The agent name on `invoke_agent` spans. */
+export const AGENT_NAME = 'lore';
+
 /**
- * The run's span, parented so that its trace id IS the run's trace id (the correlation id clients
- * get back and logs carry). The parent is a synthetic remote context, exactly as if the id had
- * arrived in a `traceparent` header.
+ * The run's span, a GenAI `invoke_agent` span whose trace id IS the run's trace id (the
+ * correlation id clients get back and logs carry). Executed inside the request that carries that
+ * trace (POST /chat, with or without the caller's `traceparent`), it is a child of the request's
+ * server span. Executed with no live parent in its trace (a queue worker, crash recovery, an
+ * approval decided in a later request), it is a true root of its own trace, linked to whatever
+ * span is active — never the child of a parent span that is not exported.
  */
 export function startRunSpan(tracer: Tracer, run: RunRecord, resumed: boolean): { span: Span; ctx: Context } {
-  const parent = TRACE_ID.test(run.traceId)
-    ? trace.setSpanContext(ROOT_CONTEXT, { traceId: run.traceId, spanId: randomBytes(8).toString('hex'), traceFlags: TraceFlags.SAMPLED, isRemote: true })
-    : ROOT_CONTEXT;
-  const span = tracer.startSpan(
-    'lore.run',
-    {
-      kind: SpanKind.INTERNAL,
-      attributes: {
-        [ATTR.RUN_ID]: run.runId,
-        [ATTR.SESSION_ID]: run.sessionId,
-        [ATTR.TENANT_ID]: run.tenantId,
-        'enduser.id': run.userId,
-        'lore.run.resumed': resumed,
-      },
-    },
-    parent,
-  );
-  return { span, ctx: trace.setSpan(parent, span) };
+  const active = context.active();
+  const activeSpan = trace.getSpanContext(active);
+  const live = activeSpan && isSpanContextValid(activeSpan) ? activeSpan : undefined;
+  const attributes = {
+    [ATTR.GEN_AI_OPERATION_NAME]: 'invoke_agent',
+    [ATTR.GEN_AI_AGENT_NAME]: AGENT_NAME,
+    [ATTR.GEN_AI_CONVERSATION_ID]: run.sessionId,
+    [ATTR.RUN_ID]: run.runId,
+    [ATTR.SESSION_ID]: run.sessionId,
+    [ATTR.TENANT_ID]: run.tenantId,
+    'enduser.id': run.userId,
+    'lore.run.resumed': resumed,
+  };
+  const name = `invoke_agent ${AGENT_NAME}`;
+  if (live && (live.traceId === run.traceId || !TRACE_ID.test(run.traceId))) {
+    const span = tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, active);
+    return { span, ctx: trace.setSpan(active, span) };
+  }
+  const links: Link[] = live ? [{ context: live }] : [];
+  const start = () => tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes, links, root: true }, active);
+  const span = TRACE_ID.test(run.traceId) ? withTraceId(run.traceId, start) : start();
+  return { span, ctx: trace.setSpan(active, span) };
 }
 
 /** Run `fn` inside a child span of `parent`; the span ends when `fn` settles. */

@@ -3,6 +3,7 @@ import type { LearningOutcome } from '../learning/updater.js';
 import type { ToolCallLog } from '../agent/loop-types.js';
 import type { TurnInput } from '../agent/turn.js';
 import type { Usage } from '../models/types.js';
+import type { ClientTurn } from './client-turn.js';
 
 /** The agent-state progression of a run (one run per turn). */
 export type RunStatus =
@@ -76,6 +77,8 @@ export interface RunResult {
   pendingApprovals?: PendingApproval[];
   /** What the guardrails did to this turn's input and answer, when they found anything. */
   guard?: { input?: GuardRecord; output?: GuardRecord };
+  /** Frontend tool calls the turn stopped on, for the client to execute and answer. */
+  clientToolCalls?: Array<{ toolUseId: string; name: string; input: unknown }>;
 }
 
 export type { GuardRecord } from '../guardrails/port.js';
@@ -90,6 +93,8 @@ export type RunEvent =
   | { type: 'text_delta'; text: string }
   | { type: 'tool_call_start'; toolUseId: string; name: string; input: unknown }
   | { type: 'tool_call_end'; log: ToolCallLog }
+  /** Learnings written to the knowledge base, as soon as the UpdateKnowledge step has them. */
+  | { type: 'learnings'; outcomes: LearningOutcome[] }
   | { type: 'run_finished'; result: RunResult }
   | { type: 'run_error'; runId: string; error: { code: ErrorCode; message: string } };
 
@@ -100,6 +105,8 @@ export interface StartRunParams {
   message: string;
   runId?: string;
   traceId?: string;
+  /** A client-driven turn (AG-UI): frontend tools, state, context, the client's messages. */
+  client?: ClientTurn;
   /** Stream model output as text_delta events. */
   stream?: boolean;
   signal?: AbortSignal;

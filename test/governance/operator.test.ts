@@ -21,8 +21,8 @@ describe('guardrail findings reach operators, metrics and spans', () => {
       const flagged = events.filter((e) => e.type === 'guardrail_flagged');
       expect(flagged).toEqual([expect.objectContaining({ type: 'guardrail_flagged', runId: r.runId, stage: 'input', action: 'block', categories: expect.arrayContaining(['injection', 'pii']) })]);
       expect(JSON.stringify(flagged)).not.toMatch(/4111|system prompt/);
-      expect(rt.metrics.renderPrometheus()).toMatch(/lore_guardrail_findings_total\{stage="input",action="block"\} 2/);
-      expect(rt.metrics.renderPrometheus()).toMatch(/lore_guardrail_findings_total\{stage="input",action="redact"\} 1/);
+      expect(await rt.metrics.renderPrometheus()).toMatch(/lore_guardrail_findings_total\{stage="input",action="block"\} 2/);
+      expect(await rt.metrics.renderPrometheus()).toMatch(/lore_guardrail_findings_total\{stage="input",action="redact"\} 1/);
       const spans = rt.tracing.spans.getTrace(r.traceId);
       const ev = spans.flatMap((sp) => sp.events).find((e) => e.name === 'lore.guardrail');
       expect(ev?.attributes).toMatchObject({ 'lore.guardrail.stage': 'input', 'lore.guardrail.action': 'block' });

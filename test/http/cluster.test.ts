@@ -109,7 +109,7 @@ describe('lore serve --processes 2', () => {
     for (const t of traces) {
       expect(t.status).toBe(200);
       const spans = (JSON.parse(t.body) as { spans: Array<{ name: string }> }).spans;
-      expect(spans.filter((s) => s.name === 'lore.run')).toHaveLength(1);
+      expect(spans.filter((s) => s.name === 'invoke_agent lore')).toHaveLength(1);
       expect(spans.map((s) => s.name)).toContain('step Reason');
     }
   }, 30_000);

@@ -29,7 +29,7 @@ describe('GET /runs/:id/trace', () => {
     expect(r.body).toMatchObject({ run_id: turn.body.run_id, trace_id: turn.body.trace_id });
     const spans = r.body.spans as SpanBody[];
 
-    const roots = spans.filter((x) => x.name === 'lore.run');
+    const roots = spans.filter((x) => x.name === 'invoke_agent lore');
     expect(roots).toHaveLength(1);
     expect(roots[0]!.attributes['lore.run.id']).toBe(turn.body.run_id);
     // One tree: every other span's parent is in the response.
@@ -47,9 +47,9 @@ describe('GET /runs/:id/trace', () => {
     // The intent call and the ReAct loop's calls add up to the usage the turn reported.
     const sum = (k: string) => modelCalls.reduce((n, x) => n + Number(x.attributes[k]), 0);
     expect({ input: sum('gen_ai.usage.input_tokens'), output: sum('gen_ai.usage.output_tokens') }).toEqual({ input: turn.body.usage.input_tokens, output: turn.body.usage.output_tokens });
-    const tool = spans.find((x) => x.attributes['tool.name'] === 'calculator');
+    const tool = spans.find((x) => x.attributes['gen_ai.tool.name'] === 'calculator');
     expect(tool).toMatchObject({ status: { code: expect.not.stringMatching('error') } });
-    expect(tool!.attributes['tool.status']).toBe('success');
+    expect(tool!.attributes['lore.tool.status']).toBe('success');
     for (const x of spans) expect(x.duration_ms).toBeGreaterThanOrEqual(0);
   });
 
@@ -67,8 +67,8 @@ describe('GET /runs/:id/trace', () => {
     const b = await alice('POST', '/chat', { session_id: 'trace-3', message: 'What is 2+2?' }, { traceparent });
     expect(a.body.trace_id).toBe(b.body.trace_id);
     const spansA = (await alice('GET', `/runs/${a.body.run_id}/trace`)).body.spans as SpanBody[];
-    const runIds = new Set(spansA.filter((x) => x.name === 'lore.run').map((x) => x.attributes['lore.run.id']));
+    const runIds = new Set(spansA.filter((x) => x.name === 'invoke_agent lore').map((x) => x.attributes['lore.run.id']));
     expect(runIds).toEqual(new Set([a.body.run_id]));
-    expect(spansA.some((x) => x.attributes['tool.name'] === 'calculator')).toBe(false);
+    expect(spansA.some((x) => x.attributes['gen_ai.tool.name'] === 'calculator')).toBe(false);
   });
 });

@@ -20,7 +20,7 @@ describe('run tracing', () => {
       const parentOf = (s: (typeof spans)[number]) => byId.get(s.parentSpanContext?.spanId ?? '');
 
       const roots = spans.filter((s) => !parentOf(s));
-      expect(roots.map((s) => s.name)).toEqual(['lore.run']);
+      expect(roots.map((s) => s.name)).toEqual(['invoke_agent lore']);
       const run = roots[0]!;
       expect(run.attributes['lore.run.id']).toBe(r.runId);
 
@@ -29,8 +29,8 @@ describe('run tracing', () => {
       expect(steps.map((s) => s.name)).toEqual(expect.arrayContaining(['step Dispatch', 'step BuildContext', 'step Reason', 'step HandleResponse']));
 
       const reasonStep = steps.find((s) => s.name === 'step Reason')!;
-      const tools = spans.filter((s) => s.name.startsWith('tool '));
-      expect(tools.map((s) => [s.name, s.attributes['tool.status'], parentOf(s)?.name])).toEqual([['tool calculator', 'success', 'step Reason']]);
+      const tools = spans.filter((s) => s.name.startsWith('execute_tool '));
+      expect(tools.map((s) => [s.name, s.attributes['lore.tool.status'], parentOf(s)?.name])).toEqual([['execute_tool calculator', 'success', 'step Reason']]);
 
       const models = spans.filter((s) => parentOf(s) && s.attributes['gen_ai.usage.input_tokens'] !== undefined);
       expect(models.length).toBe(3); // intent classification + two Reason calls

@@ -89,6 +89,7 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
           }
         : {}),
       metrics: rt.metrics,
+      tracer: rt.tracing.tracer,
       logger: log,
       healthCheck: () => void rt.db.prepare('SELECT 1').get(),
     },

@@ -67,7 +67,7 @@ export function systemRoutes(app: Hono<Env>, deps: AppDeps, im: IngressMetrics):
     // Queue depth is read at scrape time: a gauge nobody refreshes would lie.
     if (deps.metricsText) return c.body(await deps.metricsText(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
     if (deps.queue) im.queueDepth(deps.queue.name, await deps.queue.depth());
-    const text = deps.metrics?.renderPrometheus() ?? '';
+    const text = (await deps.metrics?.renderPrometheus()) ?? '';
     return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
   });
 
