@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../../src/config.js';
 import { SqliteFeedbackStore } from '../../src/ingress/feedback-store.js';
-import { CHAT_QUEUE, type ChatJob } from '../../src/ingress/queue.js';
+import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../src/ingress/queue.js';
 import { startServer, type RunningServer } from '../../src/ingress/server.js';
 import { chatJobHandler, createWorkerPool, type WorkerPool } from '../../src/ingress/worker.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
@@ -48,7 +48,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const svc = createAgentService(rt, { evaluate: false });
   const engine = svc.engine;
   const runner = opts.wrap ? opts.wrap(svc) : svc;
-  const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE });
+  const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE, decode: decodeChatJob });
   const workers = createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, pollIntervalMs: 50, ...opts.workerOptions });
   const server = await startServer(
     { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), queue, workers, traces: rt.tracing.spans, metrics: rt.metrics, logger: rt.logger, healthCheck: () => void rt.db.prepare('SELECT 1').get() },

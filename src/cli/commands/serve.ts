@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { loadConfig, type LoreConfig } from '../../config.js';
 import { SqliteFeedbackStore } from '../../ingress/feedback-store.js';
-import { CHAT_QUEUE, type ChatJob } from '../../ingress/queue.js';
+import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../ingress/queue.js';
 import { createScheduler, type ScheduledJob } from '../../ingress/scheduler.js';
 import { startServer } from '../../ingress/server.js';
 import { chatJobHandler, createWorkerPool } from '../../ingress/worker.js';
@@ -43,7 +43,7 @@ export function registerServe(program: Command): void {
       // The agent service: the durable engine plus budgets, metrics and the evaluator after turns.
       const runner = createAgentService(rt);
       const { engine, evaluator } = runner;
-      const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE });
+      const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE, decode: decodeChatJob });
       const im = ingressMetrics(rt.metrics);
       const shared = cluster.isWorker
         ? joinCluster({
