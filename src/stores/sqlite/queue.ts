@@ -13,7 +13,7 @@ interface Row {
   dead_at: number | null;
 }
 
-export interface SqliteQueueOptions {
+export interface SqliteQueueOptions<T = unknown> {
   name: string;
   maxReceiveCount?: number;
   /** Clock, for tests that step through visibility timeouts without sleeping. */
@@ -35,7 +35,7 @@ export class SqliteQueue<T> implements Queue<T> {
 
   constructor(
     private readonly db: SqliteDatabase,
-    options: SqliteQueueOptions,
+    options: SqliteQueueOptions<T>,
   ) {
     this.name = options.name;
     this.maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
