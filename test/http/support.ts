@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { SqliteFeedbackStore } from '../../src/ingress/feedback-store.js';
 import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../src/ingress/queue.js';
 import { startServer, type RunningServer } from '../../src/ingress/server.js';
+import { createStorageMonitor } from '../../src/ingress/storage-monitor.js';
 import { chatJobHandler, createWorkerPool, type WorkerPool } from '../../src/ingress/worker.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { SqliteQueue } from '../../src/stores/sqlite/queue.js';
@@ -37,6 +38,8 @@ export interface StackOptions {
   /** Wrap the runner (e.g. to count resumes); the app and workers get the wrapper. */
   wrap?: (runner: TurnRunner) => TurnRunner;
   workerOptions?: { visibilityTimeoutMs?: number; pollIntervalMs?: number; retryDelayMs?: (n: number) => number };
+  /** Storage write-probe interval (default 5 s, as in `lore serve`). */
+  storageProbeIntervalMs?: number;
 }
 
 /** The real thing on 127.0.0.1: runtime (offline model, SQLite in a temp dir), engine, queue, workers, server. */
@@ -50,8 +53,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const runner = opts.wrap ? opts.wrap(svc) : svc;
   const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE, decode: decodeChatJob });
   const workers = createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, pollIntervalMs: 50, ...opts.workerOptions });
+  const storage = createStorageMonitor(rt.db, { metrics: rt.metrics, logger: rt.logger, ...(opts.storageProbeIntervalMs !== undefined ? { probeIntervalMs: opts.storageProbeIntervalMs } : {}) });
   const server = await startServer(
-    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), queue, workers, traces: rt.tracing.spans, metrics: rt.metrics, logger: rt.logger, healthCheck: () => void rt.db.prepare('SELECT 1').get() },
+    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), queue, workers, traces: rt.tracing.spans, metrics: rt.metrics, logger: rt.logger, storage },
     { host: '127.0.0.1', port: 0, drainMs: 2000, stopRuns: () => engine.close() },
   );
   return {

@@ -45,17 +45,39 @@ function bearerMatches(header: string | undefined, token: string): boolean {
  * the OpenAPI document and the chat page.
  */
 export function systemRoutes(app: Hono<Env>, deps: AppDeps, im: IngressMetrics): void {
-  app.get('/healthz', async (c) => {
-    const jobs = (deps.scheduler?.status() ?? []).map((j) => ({ name: j.name, last_run_at: iso(j.lastRunAt), last_status: j.lastStatus ?? null, next_run_at: iso(j.nextRunAt) }));
-    const base = { version: deps.version ?? '0.1.0', uptime_seconds: Math.round((Date.now() - STARTED) / 1000), jobs };
-    if (deps.lifecycle?.draining) return c.json({ status: 'draining' as const, ...base }, 503);
+  /** What keeps this process from serving well right now (empty = healthy). */
+  const problems = async (): Promise<Array<{ component: string; reason: string; since?: string | null }>> => {
+    const out: Array<{ component: string; reason: string; since?: string | null }> = [];
+    const st = deps.storage?.check();
+    if (st && !st.ok) out.push({ component: 'storage', reason: st.reason, since: iso(st.since) });
     try {
       await deps.healthCheck?.();
     } catch (e) {
       deps.logger?.error({ err: e }, 'health check failed');
-      return c.json({ status: 'degraded' as const, ...base }, 503);
+      out.push({ component: 'health_check', reason: e instanceof Error ? e.message.slice(0, 200) : 'failed' });
     }
+    return out;
+  };
+
+  // Liveness and status: 200 while the process is alive, `degraded` with reasons when storage (or
+  // a dependency) is failing — restarting would not free a disk, so this is not a 503. 503 only
+  // while draining for shutdown.
+  app.get('/healthz', async (c) => {
+    const jobs = (deps.scheduler?.status() ?? []).map((j) => ({ name: j.name, last_run_at: iso(j.lastRunAt), last_status: j.lastStatus ?? null, next_run_at: iso(j.nextRunAt) }));
+    const base = { version: deps.version ?? '0.1.0', uptime_seconds: Math.round((Date.now() - STARTED) / 1000), jobs };
+    if (deps.lifecycle?.draining) return c.json({ status: 'draining' as const, ...base }, 503);
+    const reasons = await problems();
+    if (reasons.length) return c.json({ status: 'degraded' as const, reasons, ...base });
     return c.json({ status: 'ok' as const, ...base });
+  });
+
+  // Readiness, for load balancers: 503 (with the reasons) unless this process can take traffic
+  // now — not draining, storage writable, start-up recovery of in-flight runs finished.
+  app.get('/readyz', async (c) => {
+    const reasons = deps.lifecycle?.draining ? [{ component: 'server', reason: 'draining' }] : await problems();
+    if (deps.recovery && !deps.recovery.done) reasons.push({ component: 'recovery', reason: 'recovering_in_flight_runs' });
+    if (reasons.length) return c.json({ status: 'not_ready' as const, reasons }, 503, { 'retry-after': '5' });
+    return c.json({ status: 'ready' as const });
   });
 
   const metricsToken = deps.config.server.metricsToken;
@@ -86,4 +108,4 @@ export function systemRoutes(app: Hono<Env>, deps: AppDeps, im: IngressMetrics):
   }
 }
 
-export const PUBLIC_PATHS = new Set(['/healthz', '/metrics', '/openapi.json', ...Object.keys(ASSETS)]);
+export const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', ...Object.keys(ASSETS)]);
