@@ -41,8 +41,6 @@ export interface AppDeps {
   healthCheck?: () => void | Promise<void>;
   /** The database's write probe and fault state: /healthz and /readyz report it, request errors feed it. */
   storage?: StorageHealth;
-  /** Set once start-up recovery of in-flight runs has finished (/readyz waits for it when given). */
-  recovery?: { done: boolean };
   /** Shared with startServer: once draining, /healthz says so and new work is refused. */
   lifecycle?: Lifecycle;
   /** Directory holding index.html and its assets; defaults to the repo's web/. */

@@ -36,6 +36,9 @@ describe('storage faults are named, temporary and recovered from (SQLITE_FULL vi
       await untilRefused((i) => api('POST', '/chat', { session_id: `full-sync-${i}`, message: 'What is 2+3?' })),
       await untilRefused((i) => api('POST', '/chat', { session_id: `full-async-${i}`, message: 'What is 2+3?', async: true })),
     ];
+    // The refused sync turns stopped at their last checkpoint: in flight, not FAILED.
+    const left = () => s.rt.db.prepare(`SELECT status, count(*) AS n FROM workflow_runs WHERE status NOT IN ('COMPLETED', 'AWAITING_APPROVAL') GROUP BY status`).all();
+    expect(left().length).toBeGreaterThan(0);
     for (const r of refused) {
       expect(r.status).toBe(503);
       expect(r.body.error).toMatchObject({ code: 'STORAGE_UNAVAILABLE', details: { reason: 'disk_full', sqlite_code: 'SQLITE_FULL' } });
@@ -65,6 +68,9 @@ describe('storage faults are named, temporary and recovered from (SQLITE_FULL vi
     const async = await api('POST', '/chat', { session_id: 'full-async-again', message: 'What is 2+3?', async: true });
     expect(async.status).toBe(202);
     await eventually(async () => (await api('GET', `/runs/${async.body.run_id}`)).body.status === 'COMPLETED');
+    // The turns the fault interrupted were left resumable, not FAILED, and were resumed once space returned.
+    await eventually(async () => left().length === 0);
+    expect(s.rt.db.prepare(`SELECT count(*) FROM workflow_runs WHERE status = 'FAILED'`).pluck().get()).toBe(0);
     expect(s.rt.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });

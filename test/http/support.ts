@@ -7,6 +7,7 @@ import { SqliteFeedbackStore } from '../../src/ingress/feedback-store.js';
 import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../src/ingress/queue.js';
 import { startServer, type RunningServer } from '../../src/ingress/server.js';
 import { createStorageMonitor } from '../../src/ingress/storage-monitor.js';
+import { createRecoveryRunner } from '../../src/ingress/recovery.js';
 import { chatJobHandler, createWorkerPool, type WorkerPool } from '../../src/ingress/worker.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { SqliteQueue } from '../../src/stores/sqlite/queue.js';
@@ -53,7 +54,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const runner = opts.wrap ? opts.wrap(svc) : svc;
   const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE, decode: decodeChatJob });
   const workers = createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, pollIntervalMs: 50, ...opts.workerOptions });
-  const storage = createStorageMonitor(rt.db, { metrics: rt.metrics, logger: rt.logger, ...(opts.storageProbeIntervalMs !== undefined ? { probeIntervalMs: opts.storageProbeIntervalMs } : {}) });
+  // As in `lore serve`: runs a storage fault left in flight are resumed once storage is back.
+  const recover = createRecoveryRunner(engine, { logger: rt.logger });
+  const storage = createStorageMonitor(rt.db, {
+    metrics: rt.metrics,
+    logger: rt.logger,
+    onRecovered: () => void recover().catch(() => {}),
+    ...(opts.storageProbeIntervalMs !== undefined ? { probeIntervalMs: opts.storageProbeIntervalMs } : {}),
+  });
   const server = await startServer(
     { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), queue, workers, traces: rt.tracing.spans, metrics: rt.metrics, logger: rt.logger, storage },
     { host: '127.0.0.1', port: 0, drainMs: 2000, stopRuns: () => engine.close() },
@@ -68,6 +76,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     server,
     dataDir,
     async close() {
+      storage.close();
       await server.close();
       await svc.close();
       rt.close();

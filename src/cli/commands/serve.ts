@@ -6,6 +6,8 @@ import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../ingress/queue.js'
 import { createScheduler, type ScheduledJob } from '../../ingress/scheduler.js';
 import { startServer } from '../../ingress/server.js';
 import { chatJobHandler, createWorkerPool } from '../../ingress/worker.js';
+import { createRecoveryRunner } from '../../ingress/recovery.js';
+import { createStorageMonitor } from '../../ingress/storage-monitor.js';
 import { ingressMetrics } from '../../ingress/metrics.js';
 import { createClusterPrimary, joinCluster } from '../../ingress/cluster.js';
 import type { IpcChannel } from '../../ingress/cluster-rpc.js';
@@ -60,6 +62,16 @@ export function registerServe(program: Command): void {
             onDegraded: onceEvery(60_000, (what, reason) => log.warn({ event: 'cluster_degraded', what }, `${what} answered by this process alone: ${reason}`)),
           })
         : undefined;
+      // Recovery of runs left in flight retries while storage is faulty, and runs again when a
+      // storage fault clears (runs it interrupted are left resumable, as a crash would leave them).
+      const stopRecovery = new AbortController();
+      const recover = createRecoveryRunner(engine, { logger: log, signal: stopRecovery.signal });
+      const recoverLogged = () =>
+        void recover().then(
+          (n) => n && log.info({ resumed: n }, 'resumed runs left in flight'),
+          (e) => log.error({ err: e }, 'recovering in-flight runs failed'),
+        );
+      const storage = createStorageMonitor(rt.db, { metrics: rt.metrics, logger: log, onRecovered: recoverLogged });
       const jobs: ScheduledJob[] = [
         { name: 'session-ttl-purge', schedule: '@every 10m', run: () => rt.sessions.purgeExpired() },
         { name: 'approval-expiry', schedule: '@every 1m', run: () => engine.sweepApprovals() },
@@ -85,7 +97,8 @@ export function registerServe(program: Command): void {
             : {}),
           metrics: rt.metrics,
           logger: log,
-          healthCheck: () => void rt.db.prepare('SELECT 1').get(),
+          // A real write probe (rate-limited), not `SELECT 1`: a full disk still answers reads.
+          storage,
         },
         { host: config.server.host, port: config.server.port, stopRuns: () => engine.close() },
       ).catch((e) => {
@@ -103,10 +116,7 @@ export function registerServe(program: Command): void {
       // Runs a crash left mid-flight continue now, in the background: serving does not wait. Every
       // process does this (a restarted worker picks up what its dead predecessor left); leases
       // make sure each run is taken by one of them only.
-      void engine.recoverInFlight().then(
-        (n) => n && log.info({ resumed: n }, 'resumed runs left in flight'),
-        (e) => log.error({ err: e }, 'recovering in-flight runs failed'),
-      );
+      recoverLogged();
 
       await new Promise<void>((resolve) => {
         let stopping = false;
@@ -116,6 +126,8 @@ export function registerServe(program: Command): void {
           if (leader) console.log(`\n${signal}: finishing in-flight requests…`);
           process.off('SIGINT', stop).off('SIGTERM', stop);
           void (async () => {
+            stopRecovery.abort();
+            storage.close();
             await server.close();
             await Promise.race([runner.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
             rt.close();

@@ -72,10 +72,9 @@ export function systemRoutes(app: Hono<Env>, deps: AppDeps, im: IngressMetrics):
   });
 
   // Readiness, for load balancers: 503 (with the reasons) unless this process can take traffic
-  // now — not draining, storage writable, start-up recovery of in-flight runs finished.
+  // now — not draining, storage writable, dependencies healthy.
   app.get('/readyz', async (c) => {
     const reasons = deps.lifecycle?.draining ? [{ component: 'server', reason: 'draining' }] : await problems();
-    if (deps.recovery && !deps.recovery.done) reasons.push({ component: 'recovery', reason: 'recovering_in_flight_runs' });
     if (reasons.length) return c.json({ status: 'not_ready' as const, reasons }, 503, { 'retry-after': '5' });
     return c.json({ status: 'ready' as const });
   });
