@@ -39,13 +39,15 @@ export interface StackOptions {
   /** Wrap the runner (e.g. to count resumes); the app and workers get the wrapper. */
   wrap?: (runner: TurnRunner) => TurnRunner;
   workerOptions?: { visibilityTimeoutMs?: number; pollIntervalMs?: number; retryDelayMs?: (n: number) => number };
+  /** Use this (existing, empty) directory for the database instead of a fresh temp dir. */
+  dataDir?: string;
   /** Storage write-probe interval (default 5 s, as in `lore serve`). */
   storageProbeIntervalMs?: number;
 }
 
 /** The real thing on 127.0.0.1: runtime (offline model, SQLite in a temp dir), engine, queue, workers, server. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lore-http-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lore-http-'));
   const config = loadConfig({}, { dataDir, logLevel: 'silent', ...opts.config });
   const rt = createRuntime(config, { tools: [createRefundTool() as unknown as AnyTool] });
   // The agent service is what `lore serve` runs: the real workflow engine plus budgets and metrics.

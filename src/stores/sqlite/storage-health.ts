@@ -1,3 +1,5 @@
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { LoreError } from '../../errors.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -80,11 +82,18 @@ export interface StorageHealthOptions {
   onChange?: (state: StorageState) => void;
 }
 
+/** Room a write needs beyond the pages it rewrites: a probe file this big must fit next to the database. */
+const PROBE_BYTES = 128 * 1024;
+const FS_CODES: Record<string, string> = { ENOSPC: 'SQLITE_FULL', EDQUOT: 'SQLITE_FULL', EROFS: 'SQLITE_READONLY', EIO: 'SQLITE_IOERR_WRITE' };
+
 /**
- * The write probe: a real commit that touches a page (SQLite writes the page to the WAL even when
- * the value is unchanged), so a full disk, an I/O error or a read-only file fail it the way a
- * request's write would. A database at its page limit (PRAGMA max_page_count) with no free page
- * is full too, though a one-row update would still fit.
+ * The write probe, two real writes:
+ * - a commit that touches a page (SQLite writes it to the WAL even when the value is unchanged),
+ *   so an I/O error or a read-only database fails it as a request's write would;
+ * - a small file written, synced and removed next to the database, because a commit that only
+ *   rewrites pages may still fit in WAL space the file already has while every write that needs
+ *   a new page fails on a full disk.
+ * A database at its page limit (PRAGMA max_page_count) with no free page is full as well.
  */
 function probe(db: SqliteDatabase): void {
   // A short busy timeout: waiting for another process's write lock must not stall the event loop
@@ -102,6 +111,22 @@ function probe(db: SqliteDatabase): void {
   const pages = db.pragma('page_count', { simple: true }) as number;
   if (pages >= max && (db.pragma('freelist_count', { simple: true }) as number) === 0) {
     throw Object.assign(new Error('database or disk is full (page limit reached)'), { code: 'SQLITE_FULL' });
+  }
+  if (!db.memory && db.name) probeFile(join(dirname(db.name), '.lore-write-probe'));
+}
+
+function probeFile(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'w');
+    writeSync(fd, Buffer.alloc(PROBE_BYTES));
+    fsyncSync(fd);
+  } catch (e) {
+    const code = FS_CODES[(e as NodeJS.ErrnoException).code ?? ''];
+    throw code ? Object.assign(new Error(`write probe: ${(e as Error).message}`), { code }) : e;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(path, { force: true });
   }
 }
 
