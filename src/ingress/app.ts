@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return next();
   });
 
-  systemRoutes(app, deps, im);
+  systemRoutes(app, { ...deps, auth }, im);
   chatRoutes(app, deps);
   runRoutes(app, deps);
   learningRoutes(app, deps);

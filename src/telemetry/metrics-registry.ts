@@ -198,16 +198,17 @@ export class MetricsRegistry {
   }
 
   /** Prometheus text exposition format 0.0.4 (`Content-Type: text/plain; version=0.0.4`). */
-  renderPrometheus(): string {
-    return renderFamilies(this.families());
+  renderPrometheus(opts: FamilyOptions = {}): string {
+    return renderFamilies(this.families({}, opts));
   }
 
   /**
    * Every metric as rendered sample lines, `extra` labels added to each (e.g. the process in a
    * cluster, so families from several processes merge without colliding series).
    */
-  families(extra: Record<string, string> = {}): MetricFamily[] {
+  families(extra: Record<string, string> = {}, opts: FamilyOptions = {}): MetricFamily[] {
     const out: MetricFamily[] = [];
+    const drop = opts.dropLabels ?? [];
     for (const m of this.metrics.values()) {
       const samples: string[] = [];
       if (m instanceof Histogram) {
@@ -217,6 +218,14 @@ export class MetricsRegistry {
           for (const [q, v] of Object.entries(sum.quantiles)) samples.push(`${m.name}${renderLabels({ ...labels, quantile: q })} ${formatValue(v)}`);
           samples.push(`${m.name}_sum${renderLabels(labels)} ${formatValue(sum.sum)}`, `${m.name}_count${renderLabels(labels)} ${sum.count}`);
         }
+      } else if (drop.some((l) => m.labelNames.includes(l))) {
+        // Series that differ only in a dropped label are summed (e.g. tokens of every tenant).
+        const summed = new Map<string, number>();
+        for (const s of m.all()) {
+          const labels = renderLabels({ ...withoutKeys(s.labels, drop), ...extra });
+          summed.set(labels, (summed.get(labels) ?? 0) + s.value);
+        }
+        for (const [labels, v] of summed) samples.push(`${m.name}${labels} ${formatValue(v)}`);
       } else {
         for (const s of m.all()) samples.push(`${m.name}${renderLabels({ ...s.labels, ...extra })} ${formatValue(s.value)}`);
       }
@@ -224,6 +233,17 @@ export class MetricsRegistry {
     }
     return out;
   }
+}
+
+export interface FamilyOptions {
+  /** Labels to leave out of counters and gauges, summing the series they told apart. */
+  dropLabels?: readonly string[];
+}
+
+function withoutKeys(labels: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (!keys.includes(k)) out[k] = v;
+  return out;
 }
 
 /** One metric's HELP, TYPE and samples; plain data, so it can cross a process boundary. */

@@ -1,6 +1,6 @@
 import type { Usage } from '../models/types.js';
 import type { CostEstimate } from './cost.js';
-import { MetricsRegistry, summarizeState, type Counter, type Gauge, type Histogram, type HistogramState, type MetricFamily, type Series } from './metrics-registry.js';
+import { MetricsRegistry, summarizeState, type Counter, type FamilyOptions, type Gauge, type Histogram, type HistogramState, type MetricFamily, type Series } from './metrics-registry.js';
 
 export * from './metrics-registry.js';
 
@@ -107,13 +107,13 @@ export class LoreMetrics {
     this.jobLastRun.set({ job }, Math.floor(+at / 1000));
   }
 
-  renderPrometheus(): string {
-    return this.registry.renderPrometheus();
+  renderPrometheus(opts: FamilyOptions = {}): string {
+    return this.registry.renderPrometheus(opts);
   }
 
   /** The metrics as mergeable families (see MetricsRegistry.families). */
-  families(extra: Record<string, string> = {}): MetricFamily[] {
-    return this.registry.families(extra);
+  families(extra: Record<string, string> = {}, opts: FamilyOptions = {}): MetricFamily[] {
+    return this.registry.families(extra, opts);
   }
 
   /** A JSON summary for `lore stats` and dashboards, with the derived rates. */

@@ -87,16 +87,22 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
 }
 
-export const hs256Auth = { 'auth.hs256Secret': SECRET, 'auth.issuer': ISSUER, 'auth.audience': AUDIENCE };
+/** HS256 auth; tokens without a tenant claim belong to the (explicitly configured) tenant "default". */
+export const hs256Auth = { 'auth.hs256Secret': SECRET, 'auth.issuer': ISSUER, 'auth.audience': AUDIENCE, 'auth.defaultTenant': 'default' };
 
-export async function token(sub: string, o: { tenant?: string; aud?: string; iss?: string; expiresIn?: string | number; secret?: string } = {}): Promise<string> {
+export async function token(
+  sub: string,
+  o: { tenant?: string; aud?: string; iss?: string; expiresIn?: string | number | null; secret?: string; iat?: number | null; nbf?: number } = {},
+): Promise<string> {
   let jwt = new SignJWT({ ...(o.tenant ? { 'custom:tenant': o.tenant } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setIssuer(o.iss ?? ISSUER)
-    .setAudience(o.aud ?? AUDIENCE)
-    .setIssuedAt();
-  jwt = jwt.setExpirationTime(o.expiresIn ?? '5m');
+    .setAudience(o.aud ?? AUDIENCE);
+  // null = leave the claim out.
+  if (o.iat !== null) jwt = jwt.setIssuedAt(o.iat);
+  if (o.nbf !== undefined) jwt = jwt.setNotBefore(o.nbf);
+  if (o.expiresIn !== null) jwt = jwt.setExpirationTime(o.expiresIn ?? '5m');
   return jwt.sign(new TextEncoder().encode(o.secret ?? SECRET));
 }
 

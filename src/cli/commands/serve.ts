@@ -57,7 +57,7 @@ export function registerServe(program: Command): void {
               // The queue lives in the shared database: one process (the leader) reports its depth,
               // so a sum over workers counts it once. Read at scrape time, as in GET /metrics.
               if (leader) im.queueDepth(queue.name, await queue.depth());
-              return rt.metrics.families(extra);
+              return rt.metrics.families(extra, { dropLabels: config.server.metricsTenantLabels ? [] : ['tenant'] });
             },
             onDegraded: onceEvery(60_000, (what, reason) => log.warn({ event: 'cluster_degraded', what }, `${what} answered by this process alone: ${reason}`)),
           })
@@ -108,9 +108,10 @@ export function registerServe(program: Command): void {
       if (leader) {
         const procs = config.server.processes > 1 ? `, ${config.server.processes} processes` : '';
         console.log(`Lore is serving on ${server.url} (model ${rt.provider.modelId}, data ${config.dataDir}${procs}). Ctrl-C to stop.`);
-        // With users authenticated, an open /metrics would still name their tenants: say so once.
+        // With users authenticated and no metrics token, /metrics is closed (or public by choice): say which.
         if ((config.auth.jwksUrl || config.auth.hs256Secret) && !config.server.metricsToken) {
-          log.warn({ event: 'metrics_public' }, 'GET /metrics is public and its labels name tenants; set LORE_METRICS_TOKEN to require a bearer token');
+          if (config.server.metricsPublic) log.warn({ event: 'metrics_public' }, 'GET /metrics is public (LORE_METRICS_PUBLIC=true) while auth is on');
+          else log.warn({ event: 'metrics_closed' }, 'GET /metrics answers 401 until LORE_METRICS_TOKEN is set (or LORE_METRICS_PUBLIC=true)');
         }
       }
       // Runs a crash left mid-flight continue now, in the background: serving does not wait. Every

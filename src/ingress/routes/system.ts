@@ -41,7 +41,8 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 }
 
 /**
- * Routes outside user auth: health, metrics (behind its own token when LORE_METRICS_TOKEN is set),
+ * Routes outside user auth: health and readiness, metrics (behind its own token when
+ * LORE_METRICS_TOKEN is set; closed while auth is on unless LORE_METRICS_PUBLIC=true),
  * the OpenAPI document and the chat page.
  */
 export function systemRoutes(app: Hono<Env>, deps: AppDeps, im: IngressMetrics): void {
@@ -79,16 +80,24 @@ export function systemRoutes(app: Hono<Env>, deps: AppDeps, im: IngressMetrics):
     return c.json({ status: 'ready' as const });
   });
 
-  const metricsToken = deps.config.server.metricsToken;
+  const { metricsToken, metricsPublic, metricsTenantLabels } = deps.config.server;
+  const authOn = deps.auth ? deps.auth.mode !== 'none' : !!(deps.config.auth.jwksUrl || deps.config.auth.hs256Secret);
+  // Tenant ids are customer names: per-tenant series only when asked for, summed otherwise.
+  const render = { dropLabels: metricsTenantLabels ? [] : ['tenant'] };
   app.get('/metrics', async (c) => {
     if (metricsToken && !bearerMatches(c.req.header('authorization'), metricsToken)) {
       c.header('www-authenticate', 'Bearer realm="lore-metrics"');
       throw new LoreError('UNAUTHORIZED', 'GET /metrics needs the metrics bearer token (LORE_METRICS_TOKEN)');
     }
+    // With users authenticated, metrics are not public by accident: a token, or an explicit opt-in.
+    if (!metricsToken && authOn && !metricsPublic) {
+      c.header('www-authenticate', 'Bearer realm="lore-metrics"');
+      throw new LoreError('UNAUTHORIZED', 'GET /metrics is closed while auth is on: set LORE_METRICS_TOKEN (or LORE_METRICS_PUBLIC=true)');
+    }
     // Queue depth is read at scrape time: a gauge nobody refreshes would lie.
     if (deps.metricsText) return c.body(await deps.metricsText(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
     if (deps.queue) im.queueDepth(deps.queue.name, await deps.queue.depth());
-    const text = deps.metrics?.renderPrometheus() ?? '';
+    const text = deps.metrics?.renderPrometheus(render) ?? '';
     return c.body(text, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
   });
 
