@@ -93,6 +93,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     recoverInFlight: () => engine.recoverInFlight(),
     getRun: (p) => engine.getRun(p),
     listApprovals: (p) => engine.listApprovals(p),
+    getApproval: (p) => engine.getApproval(p),
     async decideApproval(p) {
       return after(await engine.decideApproval(p));
     },

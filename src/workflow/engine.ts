@@ -255,6 +255,11 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
 
     listApprovals: (p) => desk.list(p),
 
+    async getApproval({ tenantId, approvalId, userId }) {
+      const a = await runs.getApproval({ approvalId, tenantId });
+      return a && (userId === undefined || a.userId === userId) ? a : null;
+    },
+
     decideApproval: (p) => desk.decide(p),
 
     async close() {

@@ -113,6 +113,8 @@ export interface TurnRunner {
   recoverInFlight(): Promise<number>;
   getRun(params: { tenantId: string; runId: string; userId?: string }): Promise<RunRecord | null>;
   listApprovals(params: { tenantId: string; userId?: string; status?: PendingApproval['status'] }): Promise<PendingApproval[]>;
+  /** One approval by id (null when absent, or another user's when userId is given): one indexed read. */
+  getApproval(params: { tenantId: string; approvalId: string; userId?: string }): Promise<PendingApproval | null>;
   /** Approve (resume and execute the call once) or reject (the model gets a structured rejection). */
   decideApproval(params: {
     tenantId: string;
