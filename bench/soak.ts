@@ -133,6 +133,8 @@ async function main(): Promise<void> {
     });
 
   let lat: number[] = [];
+  let byRoute = new Map<string, number[]>();
+  const routeMinutes: Array<Map<string, number[]>> = [];
   let errors = 0;
   const errorKinds = new Map<string, number>();
   const runIds: string[] = [];
@@ -140,7 +142,10 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const res = await fetch(url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
     const text = await res.text();
-    lat.push(performance.now() - t0);
+    const ms = performance.now() - t0;
+    lat.push(ms);
+    const route = `${method} ${path.split('?')[0]!.replace(/\/(sessions|runs|approvals|learnings)\/[^/]+/, '/$1/:id')}${method === 'POST' && path === '/chat' && body && (body as { async?: boolean }).async ? ' async' : ''}`;
+    (byRoute.get(route) ?? byRoute.set(route, []).get(route)!).push(ms);
     // 4xx are part of the mix (a session not created yet is a 404); 5xx and failed requests are errors.
     if (res.status >= 500) errors++;
     if (res.status >= 400) {
@@ -205,6 +210,8 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, Math.min(60_000, end - Date.now())));
     const sample = lat.sort((a, b) => a - b);
     lat = [];
+    routeMinutes.push(byRoute);
+    byRoute = new Map();
     const q = (p: number) => sample[Math.min(sample.length - 1, Math.floor(p * sample.length))] ?? 0;
     const s = await stats();
     const row = { minute, n: sample.length, errors, p50: q(0.5), p99: q(0.99), s };
@@ -233,6 +240,22 @@ async function main(): Promise<void> {
       `rss ${mb(s0.rss)} → ${mb(last.s.rss)} MB (${mb(slope(rows.map((r) => r.s.rss)))} MB/h), heap ${mb(s0.heapUsed)} → ${mb(last.s.heapUsed)} MB (${mb(slope(rows.map((r) => r.s.heapUsed)))} MB/h); ` +
       `p99 first minute ${first.p99.toFixed(1)} ms, last minute ${last.p99.toFixed(1)} ms; db ${mb(last.s.dbBytes)} MB, wal ${mb(last.s.walBytes)} MB; queue ${JSON.stringify(last.s.queue)}`,
   );
+  // Per route: where a drift comes from (first vs last minute).
+  const pct = (xs: number[] | undefined, p: number) => {
+    if (!xs?.length) return NaN;
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  };
+  const firstRoutes = routeMinutes[0]!;
+  const lastRoutes = routeMinutes.at(-1)!;
+  console.log('route                         n(first)  p50 first→last ms   p99 first→last ms');
+  for (const route of [...new Set([...firstRoutes.keys(), ...lastRoutes.keys()])].sort()) {
+    const f = firstRoutes.get(route);
+    const l = lastRoutes.get(route);
+    console.log(
+      `${route.padEnd(30)}${String(f?.length ?? 0).padStart(8)}  ${pct(f, 0.5).toFixed(1).padStart(7)} → ${pct(l, 0.5).toFixed(1).padEnd(8)}  ${pct(f, 0.99).toFixed(1).padStart(7)} → ${pct(l, 0.99).toFixed(1)}`,
+    );
+  }
   if (errorKinds.size) console.log('4xx/5xx by kind:', JSON.stringify(Object.fromEntries(errorKinds)));
   await new Promise<void>((r) => {
     child.once('exit', () => r());
