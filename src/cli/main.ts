@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerApprovals } from './commands/approvals.js';
 import { registerAsk } from './commands/ask.js';
+import { registerBackup } from './commands/backup.js';
 import { registerChat } from './commands/chat.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDlq } from './commands/dlq.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerReview(program);
   registerStats(program);
   registerDlq(program);
+  registerBackup(program);
   registerMcp(program);
   return program;
 }

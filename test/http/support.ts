@@ -82,7 +82,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await server.close();
       await svc.close();
       rt.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
