@@ -6,7 +6,10 @@
  * latency drift shows as a trend. The summary extrapolates memory growth per hour (least squares
  * over the minutes after the first) and compares p99 of the first and the last minute.
  *
- *   npx tsx bench/soak.ts [--minutes 10] [--concurrency 8]
+ *   npx tsx bench/soak.ts [--minutes 10] [--concurrency 8] [--heap-snapshots <dir>]
+ *
+ * --heap-snapshots writes a V8 heap snapshot of the server after the first and the last minute
+ * (open both in Chrome DevTools, "Comparison" view, to see what a growing heap holds).
  */
 import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -85,6 +88,10 @@ async function serve(): Promise<void> {
         queue: await queue.depth(),
       };
       process.send!({ stats });
+    } else if (m.cmd === 'snapshot') {
+      (globalThis as { gc?: () => void }).gc?.();
+      const { writeHeapSnapshot } = await import('node:v8');
+      process.send!({ snapshot: writeHeapSnapshot(join((m as { dir?: string }).dir!, `soak-${Date.now()}.heapsnapshot`)) });
     } else if (m.cmd === 'stop') {
       await server.close();
       await svc.close();
@@ -113,7 +120,7 @@ const MIX: Array<[Op, number]> = [
 ];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '8' }, serve: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '8' }, 'heap-snapshots': { type: 'string' }, serve: { type: 'boolean' } } });
   if (values.serve) return serve();
   const minutes = Number(values.minutes);
   const concurrency = Number(values.concurrency);
@@ -217,6 +224,15 @@ async function main(): Promise<void> {
     const row = { minute, n: sample.length, errors, p50: q(0.5), p99: q(0.99), s };
     errors = 0;
     rows.push(row);
+    const snapDir = values['heap-snapshots'];
+    if (snapDir && (minute === 1 || Date.now() >= end)) {
+      const path = await new Promise<string>((resolve) => {
+        const on = (m: { snapshot?: string }) => m.snapshot && (child.off('message', on), resolve(m.snapshot));
+        child.on('message', on);
+        child.send({ cmd: 'snapshot', dir: snapDir });
+      });
+      console.log(`heap snapshot: ${path}`);
+    }
     const handles = Object.entries(s.handles).map(([k, v]) => `${k}:${v}`).join(',');
     console.log(
       `${String(minute).padStart(3)}  ${String(row.n).padStart(8)}  ${String(row.errors).padStart(6)}  ${row.p50.toFixed(1).padStart(7)}  ${row.p99.toFixed(1).padStart(7)}  ${mb(s.rss).padStart(7)}  ${mb(s.heapUsed).padStart(7)}  ${mb(s.dbBytes).padStart(5)}  ${mb(s.walBytes).padStart(6)}  ${String(s.runs).padStart(5)}  ${handles}`,
