@@ -41,9 +41,13 @@ async function serve(): Promise<void> {
   const { chatJobHandler, createWorkerPool } = await import('../src/ingress/worker.js');
   const { createScheduler } = await import('../src/ingress/scheduler.js');
   const { createRefundTool } = await import('../src/tools/examples/refund.js');
+  const { createStorageMonitor } = await import('../src/ingress/storage-monitor.js');
   const dataDir = process.env.LORE_SOAK_DATA_DIR!;
   const config = loadConfig({}, { dataDir, logLevel: 'error', 'server.rateLimitPerMinute': 100_000_000 });
-  const rt = createRuntime(config, { tools: [createRefundTool() as never] });
+  // The example refund tool stands in for a payment system and keeps every refund in memory (its
+  // `issued` list, searched linearly): cleared each minute so the figures measure Lore, not it.
+  const issued: Array<{ idempotencyKey: string }> = [];
+  const rt = createRuntime(config, { tools: [createRefundTool(issued as never) as never] });
   const svc = createAgentService(rt);
   const queue = new SqliteQueue(rt.db, { name: CHAT_QUEUE, decode: decodeChatJob });
   const scheduler = createScheduler({
@@ -66,6 +70,7 @@ async function serve(): Promise<void> {
       traces: rt.tracing.spans,
       metrics: rt.metrics,
       logger: rt.logger,
+      storage: createStorageMonitor(rt.db, { metrics: rt.metrics, logger: rt.logger }),
     },
     { host: '127.0.0.1', port: 0, stopRuns: () => svc.engine.close() },
   );
@@ -73,6 +78,7 @@ async function serve(): Promise<void> {
   const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
   process.on('message', async (m: { cmd: string }) => {
     if (m.cmd === 'stats') {
+      issued.length = 0;
       (globalThis as { gc?: () => void }).gc?.();
       const mem = process.memoryUsage();
       const handles: Record<string, number> = {};
