@@ -59,6 +59,7 @@ export class SqliteRunStore implements RunStore {
       latest: db.prepare(`SELECT * FROM workflow_runs WHERE tenant_id = ? AND session_id = ? AND run_id != ?
         ORDER BY created_at DESC, run_id DESC LIMIT 1`),
       getProgress: db.prepare('SELECT data FROM workflow_progress WHERE run_id = ? AND step = ?').pluck(),
+      dropProgress: db.prepare('DELETE FROM workflow_progress WHERE run_id = ?'),
       saveProgress: db.prepare(`INSERT INTO workflow_progress (run_id, step, data, updated_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (run_id, step) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`),
       insertApproval: db.prepare(`INSERT INTO workflow_approvals (approval_id, run_id, tenant_id, user_id, tool_use_id, tool, input, reason,
@@ -151,6 +152,9 @@ export class SqliteRunStore implements RunStore {
       // Throwing rolls back the step insert too (its savepoint): a zombie writer leaves no trace.
       if (this.s.patch.run(patchArgs).changes !== 1) throw new LoreError('CONFLICT', `run ${p.runId} is no longer leased by ${p.owner}`);
       if (stepArgs) this.s.insertStep.run(stepArgs);
+      // Mid-step progress only serves resuming a step; a finished run never resumes. Kept, it
+      // was ~20 % of the bytes every run leaves behind (bench/soak.ts).
+      if (patch.status === 'COMPLETED' || patch.status === 'FAILED') this.s.dropProgress.run(p.runId);
     });
   }
 
