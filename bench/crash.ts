@@ -3,7 +3,10 @@
  * tool, feedback, KB questions) are SIGKILLed at random moments and restarted on the same SQLite
  * file; afterwards the invariants of the durable workflow are counted. Exits 1 if any is broken.
  *
- *   npx tsx bench/crash.ts [--trials 200] [--lanes 2] [--max-delay 400]
+ *   npx tsx bench/crash.ts [--trials 200] [--lanes 2] [--recovery-every 5]
+ *
+ * Kill delays follow the measured turn duration (uniform over two turns after a run was
+ * accepted); every n-th trial is killed during start-up recovery instead.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -15,13 +18,13 @@ const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '200' },
     lanes: { type: 'string', default: String(Math.max(1, Math.min(4, cpus().length))) },
-    'max-delay': { type: 'string', default: '400' },
+    'recovery-every': { type: 'string', default: '5' },
   },
 });
 const trials = Number(values.trials);
 const lanes = Number(values.lanes);
-const maxDelayMs = Number(values['max-delay']);
-if (!(trials >= 1 && lanes >= 1 && maxDelayMs >= 0)) throw new Error('--trials, --lanes and --max-delay must be positive numbers');
+const recoveryKillEvery = Number(values['recovery-every']);
+if (!(trials >= 1 && lanes >= 1 && recoveryKillEvery >= 0)) throw new Error('--trials, --lanes and --recovery-every must be positive numbers');
 
 const dir = mkdtempSync(join(tmpdir(), 'lore-crash-bench-'));
 const stop = () => {
@@ -33,7 +36,7 @@ process.on('SIGTERM', stop);
 
 const started = Date.now();
 try {
-  const r = await runCrashTrials({ trials, lanes, dir, minDelayMs: 0, maxDelayMs });
+  const r = await runCrashTrials({ trials, lanes, dir, recoveryKillEvery });
   const secs = (Date.now() - started) / 1000;
   const rows: Array<[string, number | string]> = [
     ['SIGKILL trials', r.trials],
@@ -55,6 +58,8 @@ try {
   ];
   console.log(`crash benchmark: ${r.trials} kills over ${lanes} lane(s) in ${secs.toFixed(1)} s`);
   for (const [k, v] of rows) console.log(`${k.padEnd(48)} ${v}`);
+  console.log('kills by where they landed:');
+  for (const [k, v] of Object.entries(r.killPoints).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(46)} ${v}`);
   const broken = r.notTerminal + r.failedWithoutReason + r.lostAcknowledged + r.missingTurns + r.duplicateLearnings + r.duplicateMutatingCalls;
   console.log(broken === 0 ? 'OK: every invariant held' : `BROKEN: ${broken} invariant violation(s)`);
   process.exitCode = broken === 0 ? 0 : 1;

@@ -33,6 +33,10 @@ export const configSchema = z
         processes: int(1, 64).default(1),
         // When set, GET /metrics needs `Authorization: Bearer <token>` (its labels name tenants and models).
         metricsToken: z.string().min(16, 'at least 16 characters').optional(),
+        // With auth on, /metrics without a token is refused unless made public explicitly.
+        metricsPublic: bool.default(false),
+        // Per-tenant series in /metrics (tenant ids are customer names): opt-in; summed otherwise.
+        metricsTenantLabels: bool.default(false),
       })
       .strict()
       .prefault({}),
@@ -75,6 +79,12 @@ export const configSchema = z
         issuer: z.string().optional(),
         audience: z.string().optional(),
         tenantClaim: z.string().default('custom:tenant'),
+        // Tokens without the tenant claim are refused unless this names the tenant they belong to.
+        defaultTenant: z.string().min(1).optional(),
+        // exp is required; a token may live at most this long (exp - iat, or exp - now without iat).
+        maxTokenAgeSeconds: int(60).default(24 * 3600),
+        // Slack for clock skew on exp, nbf and iat.
+        clockToleranceSeconds: int(0, 300).default(5),
         // Claim listing the caller's roles (string or array of strings), and the role that curates learnings.
         rolesClaim: z.string().min(1).default('lore:roles'),
         curatorRole: z.string().min(1).default('curator'),
@@ -162,7 +172,9 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_RATE_LIMIT_PER_MINUTE', path: 'server.rateLimitPerMinute', doc: 'requests per user per minute' },
   { env: 'LORE_WORKERS', path: 'server.workers', doc: 'async queue worker concurrency' },
   { env: 'LORE_SERVER_PROCESSES', path: 'server.processes', doc: 'HTTP server processes (node:cluster) sharing the port and database' },
-  { env: 'LORE_METRICS_TOKEN', path: 'server.metricsToken', doc: 'bearer token GET /metrics requires (≥ 16 chars; unset = public)' },
+  { env: 'LORE_METRICS_TOKEN', path: 'server.metricsToken', doc: 'bearer token GET /metrics requires (≥ 16 chars)' },
+  { env: 'LORE_METRICS_PUBLIC', path: 'server.metricsPublic', doc: 'serve GET /metrics without a token even when auth is on' },
+  { env: 'LORE_METRICS_TENANT_LABELS', path: 'server.metricsTenantLabels', doc: 'per-tenant series in GET /metrics (default: summed)' },
   { env: 'LORE_MAX_ITERATIONS', path: 'agent.maxIterations', doc: 'ReAct iteration cap' },
   { env: 'LORE_TURN_TOKEN_BUDGET', path: 'agent.turnTokenBudget', doc: 'max tokens one turn may spend' },
   { env: 'LORE_TOOL_TIMEOUT_MS', path: 'agent.toolTimeoutMs', doc: 'default tool timeout' },
@@ -189,6 +201,9 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_LEARNING_CORROBORATION_USERS', path: 'learning.corroborationUsers', doc: 'distinct users stating a fact that share it' },
   { env: 'LORE_LEARNING_MAX_PER_USER_PER_HOUR', path: 'learning.maxPerUserPerHour', doc: 'new learnings per user per hour' },
   { env: 'LORE_LEARNING_THUMBS_DOWN_TO_REVIEW', path: 'learning.thumbsDownToReview', doc: 'distinct thumbs-down that send a shared learning back to review' },
+  { env: 'LORE_AUTH_DEFAULT_TENANT', path: 'auth.defaultTenant', doc: 'tenant of tokens without the tenant claim (unset = refused)' },
+  { env: 'LORE_AUTH_MAX_TOKEN_AGE_SECONDS', path: 'auth.maxTokenAgeSeconds', doc: 'longest token lifetime accepted (exp is required)' },
+  { env: 'LORE_AUTH_CLOCK_TOLERANCE_SECONDS', path: 'auth.clockToleranceSeconds', doc: 'clock skew allowed on exp/nbf/iat' },
   { env: 'LORE_APPROVAL_TTL_SECONDS', path: 'approvals.ttlSeconds', doc: 'pending approvals expire after' },
   { env: 'LORE_APPROVAL_AMOUNT_THRESHOLD', path: 'approvals.amountThreshold', doc: 'amounts above need approval' },
   { env: 'LORE_SESSION_TOKEN_BUDGET', path: 'budgets.sessionTokens', doc: 'tokens per session (0 = unlimited)' },

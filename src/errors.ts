@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'ABORTED'
   | 'GUARDRAIL_BLOCKED'
   | 'APPROVAL_EXPIRED'
+  | 'STORAGE_UNAVAILABLE'
   | 'INTERNAL';
 
 /** HTTP status a code maps to when it reaches the API boundary. */
@@ -62,6 +63,8 @@ export const httpStatusFor: Record<ErrorCode, number> = {
   ABORTED: 499,
   GUARDRAIL_BLOCKED: 422,
   APPROVAL_EXPIRED: 410,
+  // The database disk is full, erroring or read-only: temporary, nothing was stored, retry later.
+  STORAGE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

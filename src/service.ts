@@ -101,6 +101,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     getRun: (p) => engine.getRun(p),
     listRuns: (p) => engine.listRuns(p),
     listApprovals: (p) => engine.listApprovals(p),
+    getApproval: (p) => engine.getApproval(p),
     async decideApproval(p) {
       const t0 = performance.now();
       return after(await engine.decideApproval(p), t0);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { LoreConfig } from '../config.js';
 import type { Assembled } from '../lib/assemble.js';
 import type { AgentDefinition } from '../lib/definition.js';
 import type { Runtime } from '../runtime.js';
@@ -56,4 +57,12 @@ export async function withService<T>(cmd: Command, fn: (svc: AgentService, rt: R
       await svc.close();
     }
   });
+}
+
+/** The settings alone (config file, env vars, global flags), for commands that build no runtime. */
+export async function configFrom(cmd: Command, env: Record<string, string | undefined> = process.env): Promise<LoreConfig> {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  const { definition, label } = await definitionFrom(cmd);
+  const { resolveConfig } = await import('../lib/assemble.js');
+  return resolveConfig(definition, { env, overrides: { dataDir: g.dataDir, model: g.model, tenant: g.tenant }, ...(label ? { label } : {}) });
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerApprovals } from './commands/approvals.js';
 import { registerAsk } from './commands/ask.js';
+import { registerBackup } from './commands/backup.js';
 import { registerChat } from './commands/chat.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDlq } from './commands/dlq.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerReview(program);
   registerStats(program);
   registerDlq(program);
+  registerBackup(program);
   registerMcp(program);
   registerGdpr(program);
   return program;

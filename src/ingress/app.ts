@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return next();
   });
 
-  systemRoutes(app, deps, im);
+  systemRoutes(app, { ...deps, auth }, im);
   chatRoutes(app, deps);
   aguiRoutes(app, deps);
   runRoutes(app, deps);
@@ -107,8 +107,11 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {
+    // A storage fault flips health to degraded at once (the probe clears it once writes succeed);
+    // it is logged once per state change as an operator event, not once per request.
+    deps.storage?.report(err);
     const { status, body, headers } = errorResponse(err);
-    if (status >= 500) deps.logger?.error({ err, requestId: c.get('requestId'), traceId: c.get('traceId'), path: c.req.path }, 'request failed');
+    if (status >= 500 && body.error.code !== 'STORAGE_UNAVAILABLE') deps.logger?.error({ err, requestId: c.get('requestId'), traceId: c.get('traceId'), path: c.req.path }, 'request failed');
     return c.json(body, status as ContentfulStatusCode, headers);
   });
   return app;

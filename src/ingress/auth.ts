@@ -28,7 +28,8 @@ const unauthorized = (message: string, reason = 'invalid_token') => new LoreErro
 
 /**
  * JWT bearer auth with jose: Cognito-style tokens (`sub` is the user; the tenant in a configurable
- * claim, default `custom:tenant`, falling back to the configured tenant). Issuer and audience are
+ * claim, default `custom:tenant`; without it, the explicitly configured auth.defaultTenant or 401).
+ * `exp` is required and bounded (auth.maxTokenAgeSeconds); `iat`/`nbf` in the future are refused. Issuer and audience are
  * mandatory once auth is on: a token minted for another app of the same IdP must not get in.
  * The algorithm list is pinned per mode, so an HS256 token can never be checked against a public
  * key (the classic alg-confusion attack).
@@ -47,7 +48,10 @@ export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>,
   const key: Uint8Array | JWTVerifyGetKey = a.jwksUrl
     ? createRemoteJWKSet(new URL(a.jwksUrl), { timeoutDuration: opts.fetchTimeoutMs ?? 5000, cooldownDuration: 30_000 })
     : new TextEncoder().encode(a.hs256Secret!);
-  const verifyOptions = { issuer: a.issuer, audience: a.audience, algorithms: mode === 'jwks' ? ASYMMETRIC : ['HS256'], clockTolerance: 5 };
+  const tolerance = a.clockToleranceSeconds;
+  // exp is required: a token without one would be valid forever. jose checks exp and nbf against
+  // the tolerance; iat and the lifetime are checked below.
+  const verifyOptions = { issuer: a.issuer, audience: a.audience, algorithms: mode === 'jwks' ? ASYMMETRIC : ['HS256'], clockTolerance: tolerance, requiredClaims: ['exp'] };
 
   return {
     mode,
@@ -62,12 +66,15 @@ export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>,
       } catch (e) {
         throw unauthorized(describe(e));
       }
+      checkLifetime(payload, a.maxTokenAgeSeconds, tolerance);
       const sub = payload.sub;
       if (typeof sub !== 'string' || !ID.test(sub)) throw unauthorized('the token has no usable "sub" claim');
       const claim = payload[a.tenantClaim];
       if (claim !== undefined && (typeof claim !== 'string' || !ID.test(claim))) throw unauthorized(`the "${a.tenantClaim}" claim must be a non-empty string`);
+      // No tenant claim: only a tenant configured for exactly that case, never a silent default.
+      if (claim === undefined && !a.defaultTenant) throw unauthorized(`the token has no "${a.tenantClaim}" claim (set LORE_AUTH_DEFAULT_TENANT to accept such tokens)`);
       const roles = rolesOf(payload[a.rolesClaim]);
-      return { userId: sub, tenantId: claim ?? config.tenant, roles, curator: roles.includes(a.curatorRole) };
+      return { userId: sub, tenantId: claim ?? a.defaultTenant!, roles, curator: roles.includes(a.curatorRole) };
     },
   };
 }
@@ -76,6 +83,17 @@ export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>,
 export function rolesOf(claim: unknown): string[] {
   const list = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/[\s,]+/) : [];
   return list.filter((r): r is string => typeof r === 'string' && ID.test(r)).slice(0, 50);
+}
+
+/**
+ * iat in the future (beyond the clock tolerance) is a forged or broken token; a lifetime longer
+ * than the maximum (exp - iat, or exp - now without iat) is a token that practically never expires.
+ */
+function checkLifetime(p: JWTPayload, maxAgeSeconds: number, toleranceSeconds: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  if (p.iat !== undefined && p.iat > now + toleranceSeconds) throw unauthorized('the token\'s "iat" claim is in the future');
+  const from = p.iat ?? now;
+  if (p.exp! - from > maxAgeSeconds + toleranceSeconds) throw unauthorized(`the token lives longer than the ${maxAgeSeconds} s accepted (exp - iat)`);
 }
 
 /** A reason a client can act on, without echoing token contents. */

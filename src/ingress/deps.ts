@@ -12,6 +12,7 @@ import type { FeedbackStore } from './feedback-store.js';
 import type { ChatJob, Queue } from './queue.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { SpanRecord } from '../telemetry/span-store.js';
+import type { StorageHealth } from '../stores/sqlite/storage-health.js';
 import type { Scheduler } from './scheduler.js';
 import type { WorkerPool } from './worker.js';
 
@@ -45,8 +46,10 @@ export interface AppDeps {
   /** With a tracer, every request gets an HTTP server span (continuing the caller's traceparent). */
   tracer?: Tracer;
   logger?: Logger;
-  /** Throws when a dependency is unhealthy (e.g. `SELECT 1` on the database). */
+  /** Throws when a dependency is unhealthy. */
   healthCheck?: () => void | Promise<void>;
+  /** The database's write probe and fault state: /healthz and /readyz report it, request errors feed it. */
+  storage?: StorageHealth;
   /** Shared with startServer: once draining, /healthz says so and new work is refused. */
   lifecycle?: Lifecycle;
   /** Directory holding index.html and its assets; defaults to the repo's web/. */

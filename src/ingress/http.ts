@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { httpStatusFor, isLoreError, LoreError } from '../errors.js';
+import { asStorageError } from '../stores/sqlite/storage-health.js';
 import type { Principal } from './auth.js';
 import { Id } from './schemas.js';
 
@@ -91,11 +92,14 @@ export function pathId(c: Ctx, name: string, what: string): string {
 export const notFound = (what: string, id: string) => new LoreError('NOT_FOUND', `${what} ${id} not found`);
 
 /**
- * Any error → `{error: {code, message, details}}` with the status its code maps to. Unknown
+ * Any error → `{error: {code, message, details}}` with the status its code maps to; a storage
+ * fault anywhere in its cause chain → 503 STORAGE_UNAVAILABLE with Retry-After. Unknown
  * errors become a bare 500 INTERNAL: their messages and stacks may name files, SQL or secrets.
  */
-export function errorResponse(err: unknown): { status: number; body: { error: { code: string; message: string; details?: unknown } }; headers: Record<string, string> } {
+export function errorResponse(raw: unknown): { status: number; body: { error: { code: string; message: string; details?: unknown } }; headers: Record<string, string> } {
   const headers: Record<string, string> = {};
+  // A full disk, an I/O error or a read-only database is named and temporary, never an opaque 500.
+  const err = asStorageError(raw) ?? raw;
   if (isLoreError(err) && err.code !== 'INTERNAL') {
     const status = httpStatusFor[err.code] ?? 500;
     if (err.code === 'UNAUTHORIZED') {
@@ -103,7 +107,7 @@ export function errorResponse(err: unknown): { status: number; body: { error: { 
       headers['www-authenticate'] = reason === 'missing_token' ? 'Bearer' : 'Bearer error="invalid_token"';
     }
     const retry = (err.details as { retry_after_seconds?: number } | undefined)?.retry_after_seconds;
-    if (err.code === 'RATE_LIMITED' && retry) headers['retry-after'] = String(retry);
+    if ((err.code === 'RATE_LIMITED' || err.code === 'STORAGE_UNAVAILABLE') && retry) headers['retry-after'] = String(retry);
     return { status, body: { error: err.toJSON() }, headers };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } }, headers };

@@ -25,7 +25,8 @@ interface Op {
 }
 
 const idParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-const E = [400, 401, 404, 413, 429];
+// 503: STORAGE_UNAVAILABLE (database disk full, I/O error, read-only), with Retry-After.
+const E = [400, 401, 404, 413, 429, 503];
 
 const OPS: Op[] = [
   { method: 'post', path: '/chat', summary: 'Run a turn (JSON, AG-UI over SSE with Accept: text/event-stream, or queued with "async": true)', body: S.ChatRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The answer (JSON), or the turn as AG-UI events (text/event-stream)', sse: AguiEvent }, errors: [...E, 403] },
@@ -48,7 +49,8 @@ const OPS: Op[] = [
   { method: 'post', path: '/approvals/{id}', summary: 'Approve or reject a paused tool call; the run resumes (JSON, or AG-UI over SSE with Accept: text/event-stream)', body: S.ApprovalDecisionRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The resumed run (JSON), or its continuation as AG-UI events (text/event-stream)', sse: AguiEvent }, errors: [...E, 409, 410] },
   { method: 'post', path: '/ingest', summary: 'Curator: Add or replace documents in the knowledge base', body: S.IngestRequest, ok: { status: 200, schema: S.IngestResponse, description: 'Ingested' }, errors: [...E, 403] },
   { method: 'delete', path: '/users/{id}/data', summary: "Erase a user's turns, sessions, runs, feedback and learnings (the user themself; an audit row records it)", ok: { status: 200, schema: S.ErasureResponse, description: 'Erased' }, errors: [...E, 403] },
-  { method: 'get', path: '/healthz', summary: 'Liveness and readiness', ok: { status: 200, schema: S.Health, description: 'Healthy' }, errors: [503], public: true },
+  { method: 'get', path: '/healthz', summary: 'Liveness and status: ok, or degraded with reasons (200); draining (503)', ok: { status: 200, schema: S.Health, description: 'Alive' }, errors: [503], public: true },
+  { method: 'get', path: '/readyz', summary: 'Readiness for load balancers: 503 with reasons while draining or storage is failing', ok: { status: 200, schema: S.Ready, description: 'Ready' }, errors: [503], public: true },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format 0.0.4)', ok: { status: 200, schema: z.string(), description: 'Metrics' }, errors: [401], public: true },
 ];
 

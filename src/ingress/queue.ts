@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The `Queue` port: at-least-once delivery with a visibility timeout and a dead-letter queue, in
  * SQS's terms so the SQS adapter only translates. The embedded adapter is a SQLite table
@@ -10,6 +12,12 @@
  *   attempt moves it to the DLQ instead of delivering it: exactly `maxReceiveCount` deliveries.
  * - Only the latest receipt acks a message, so a worker that overran its visibility timeout
  *   cannot delete the copy another worker is processing.
+ * - A message whose body cannot be decoded (not JSON, or rejected by the adapter's `decode`) is
+ *   dead-lettered alone, at once, with the decode error as `lastError`; the rest of its batch is
+ *   delivered as usual. Retrying cannot fix a body, and failing the batch would dead-letter the
+ *   healthy messages received with it.
+ * - Every dead letter can be listed and redriven whatever its body: an undecodable one is shown
+ *   by its raw text.
  */
 
 export const DEFAULT_MAX_RECEIVE_COUNT = 3;
@@ -26,7 +34,9 @@ export interface QueueMessage<T> {
 
 export interface DeadLetter<T> {
   id: string;
-  body: T;
+  /** Absent when the stored body cannot be decoded; `rawBody` then holds its text. */
+  body?: T;
+  rawBody?: string;
   receiveCount: number;
   /** The error recorded by the last failed attempt, if the consumer gave one. */
   lastError?: string;
@@ -64,6 +74,17 @@ export interface ChatJob {
   runId: string;
   tenantId: string;
 }
+
+/** Decode a chat job body; throws on anything else (the queue dead-letters it alone). */
+export function decodeChatJob(v: unknown): ChatJob {
+  const r = ChatJobSchema.safeParse(v);
+  if (!r.success) throw new Error(`not a chat job: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+const ChatJobSchema = z.object({ kind: z.literal('chat'), runId: z.string().min(1).max(256), tenantId: z.string().min(1).max(256) });
+
+/** Bodies a queue cannot decode (in `lastError` of the dead letter). */
+export const UNDECODABLE = 'undecodable message body';
 
 /** The queue asynchronous chat turns go through (`lore dlq` defaults to it). */
 export const CHAT_QUEUE = 'chat';

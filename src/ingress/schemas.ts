@@ -246,12 +246,16 @@ export const FeedbackResponse = z
 
 export const IngestResponse = z.object({ documents: z.array(z.object({ id: z.string(), source_uri: z.string(), status: DocStatus })) });
 
+const HealthReason = z.object({ component: z.string(), reason: z.string(), since: Time.nullable().optional() });
 export const Health = z.object({
   status: z.enum(['ok', 'draining', 'degraded']),
+  /** Why it is degraded, e.g. {component: "storage", reason: "disk_full"}. */
+  reasons: z.array(HealthReason).optional(),
   version: z.string(),
   uptime_seconds: z.number(),
   jobs: z.array(z.object({ name: z.string(), last_run_at: Time.nullable(), last_status: z.string().nullable(), next_run_at: Time.nullable() })),
 });
+export const Ready = z.object({ status: z.enum(['ready', 'not_ready']), reasons: z.array(HealthReason).optional() });
 
 export type ChatResponseT = z.infer<typeof ChatResponse>;
 export type RunT = z.infer<typeof Run>;

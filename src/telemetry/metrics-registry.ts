@@ -42,17 +42,33 @@ export class MetricsRegistry {
     return this.prom.getSingleMetric(name);
   }
 
-  /** The Prometheus text exposition format (0.0.4). */
-  renderPrometheus(): Promise<string> {
-    return this.prom.metrics();
+  /** The Prometheus text exposition format (0.0.4); `dropLabels` sums the series they told apart. */
+  async renderPrometheus(opts: FamilyOptions = {}): Promise<string> {
+    if (!opts.dropLabels?.length) return this.prom.metrics();
+    return renderFamilies([await this.families({}, opts)]);
   }
 
   /** This process's metrics with `extra` labels on every series (e.g. `{worker: "0"}`). */
-  async families(extra: Record<string, string> = {}): Promise<MetricFamily[]> {
+  async families(extra: Record<string, string> = {}, opts: FamilyOptions = {}): Promise<MetricFamily[]> {
     const list = (await this.prom.getMetricsAsJSON()) as MetricFamily[];
-    if (!Object.keys(extra).length) return list;
-    return list.map((f) => ({ ...f, values: f.values.map((v) => ({ ...v, labels: { ...v.labels, ...extra } })) }));
+    const drop = opts.dropLabels ?? [];
+    if (!Object.keys(extra).length && !drop.length) return list;
+    // Dropped labels are removed here; series left with equal labels are summed when rendered
+    // (AggregatorRegistry), so a histogram over every tenant is still a histogram.
+    return list.map((f) => ({ ...f, values: f.values.map((v) => ({ ...v, labels: { ...withoutKeys(v.labels, drop), ...extra } })) }));
   }
+}
+
+export interface FamilyOptions {
+  /** Labels to leave out (e.g. `tenant`, unless tenant labels are opted in), summing the series they told apart. */
+  dropLabels?: readonly string[];
+}
+
+function withoutKeys<V>(labels: Record<string, V>, keys: readonly string[]): Record<string, V> {
+  if (!keys.length) return labels;
+  const out: Record<string, V> = {};
+  for (const [k, v] of Object.entries(labels)) if (!keys.includes(k)) out[k] = v;
+  return out;
 }
 
 /**

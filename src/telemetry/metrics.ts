@@ -1,6 +1,6 @@
 import type { Usage } from '../models/types.js';
 import type { CostEstimate } from './cost.js';
-import { bucketQuantile, MetricsRegistry, readHistogram, readSeries, type Counter, type Gauge, type Histogram, type HistogramSeries, type MetricFamily } from './metrics-registry.js';
+import { bucketQuantile, MetricsRegistry, readHistogram, readSeries, type Counter, type Gauge, type Histogram, type HistogramSeries, type FamilyOptions, type MetricFamily } from './metrics-registry.js';
 
 export * from './metrics-registry.js';
 
@@ -131,13 +131,13 @@ export class LoreMetrics {
     if (count > 0) this.guardFindings.inc({ stage, action }, count);
   }
 
-  renderPrometheus(): Promise<string> {
-    return this.registry.renderPrometheus();
+  renderPrometheus(opts: FamilyOptions = {}): Promise<string> {
+    return this.registry.renderPrometheus(opts);
   }
 
   /** The metrics as mergeable families (see MetricsRegistry.families). */
-  families(extra: Record<string, string> = {}): Promise<MetricFamily[]> {
-    return this.registry.families(extra);
+  families(extra: Record<string, string> = {}, opts: FamilyOptions = {}): Promise<MetricFamily[]> {
+    return this.registry.families(extra, opts);
   }
 
   /** A JSON summary for `lore stats` and dashboards, with the derived rates. Quantiles are bucket estimates. */

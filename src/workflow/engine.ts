@@ -10,6 +10,7 @@ import { newId, newTraceId } from '../util/ids.js';
 import { createApprovalDesk } from './approval-desk.js';
 import { defaultPolicies, type ApprovalPolicy } from './approvals.js';
 import { acquireLease, initialData, newOwnerId } from './checkpointing.js';
+import { asStorageError } from '../stores/sqlite/storage-health.js';
 import { turnWorkflow, validateDefinition, type WorkflowDefinition } from './definition.js';
 import { EngineClosing, executeRun, type ExecuteOptions } from './executor.js';
 import { validateMessage } from './intent.js';
@@ -245,6 +246,7 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     async recoverInFlight() {
       let resumed = await desk.sweep();
       const queue = await runs.listRunIds({ statuses: ACTIVE });
+      let storageFault: LoreError | undefined;
       const worker = async () => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
           try {
@@ -254,11 +256,14 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
             // Held by a live engine elsewhere, or we are closing: not ours to finish now. Anything
             // else is logged, and must not keep the other runs from recovering.
             if (e instanceof LoreError && (e.code === 'CONFLICT' || e.code === 'ABORTED')) continue;
+            storageFault ??= asStorageError(e);
             logger.error({ event: 'recovery_failed', runId: id, err: e instanceof Error ? e.message : String(e) }, 'workflow: could not recover a run');
           }
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, deps.recoveryConcurrency ?? 4) }, worker));
+      // Runs left behind by a full disk are still resumable: say so, so the caller retries later.
+      if (storageFault) throw storageFault;
       return resumed;
     },
 
@@ -273,6 +278,10 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
     listApprovals: (p) => desk.list(p),
 
     listRuns: (p) => runs.listRuns(p),
+    async getApproval({ tenantId, approvalId, userId }) {
+      const a = await runs.getApproval({ approvalId, tenantId });
+      return a && (userId === undefined || a.userId === userId) ? a : null;
+    },
 
     decideApproval: (p) => desk.decide(p),
 

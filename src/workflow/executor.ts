@@ -1,5 +1,6 @@
 import { context, type Tracer } from '@opentelemetry/api';
 import { LoreError, toLoreError, type ErrorCode } from '../errors.js';
+import { asStorageError } from '../stores/sqlite/storage-health.js';
 import { withLogContext } from '../telemetry/log-context.js';
 import { AwaitingApproval } from './approvals.js';
 import { CATCH_STEP, rebuildData, stepInput } from './checkpointing.js';
@@ -129,6 +130,10 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
     } catch (e) {
       if (e instanceof EngineClosing || e instanceof LeaseLost) throw e;
       if (x.closing()) throw new EngineClosing();
+      // A full disk or an I/O error is not the run's fault: leave it at its last checkpoint (like
+      // a crash would) for recovery to resume once storage is back, instead of failing it for good.
+      const storage = asStorageError(e);
+      if (storage) throw storage;
       // No catch route matched, or HandleError itself failed: still end in FAILED, never stuck.
       const err = toLoreError(e);
       if (state !== 'HandleError') notifyFailed(err);
@@ -198,6 +203,9 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
         if (e instanceof AwaitingApproval) return { kind: 'suspended', approvals: e.approvals };
         if (e instanceof LeaseLost) throw e;
         if (x.closing()) throw new EngineClosing();
+        // Retrying or catching a storage fault would only write more to a disk that refuses writes.
+        const storage = asStorageError(e);
+        if (storage) throw storage;
         const err = toLoreError(e);
         x.onStep?.(name, performance.now() - t0, 'error');
         const error = { code: err.code, message: err.message };

@@ -127,6 +127,8 @@ export interface TurnRunner {
   /** Runs newest first, without their steps (optional: a runner without it serves no GET /runs). */
   listRuns?(params: { tenantId: string; userId?: string; sessionId?: string; limit: number }): Promise<RunRecord[]>;
   listApprovals(params: { tenantId: string; userId?: string; status?: PendingApproval['status'] }): Promise<PendingApproval[]>;
+  /** One approval by id (null when absent, or another user's when userId is given): one indexed read. */
+  getApproval(params: { tenantId: string; approvalId: string; userId?: string }): Promise<PendingApproval | null>;
   /** Approve (resume and execute the call once) or reject (the model gets a structured rejection). */
   decideApproval(params: {
     tenantId: string;

@@ -53,6 +53,9 @@ describe('lore serve --processes 2', () => {
         LORE_AUTH_HS256_SECRET: SECRET,
         LORE_AUTH_ISSUER: ISSUER,
         LORE_AUTH_AUDIENCE: AUDIENCE,
+        // The test's tokens carry no tenant claim, and it scrapes /metrics without a token.
+        LORE_AUTH_DEFAULT_TENANT: 'default',
+        LORE_METRICS_PUBLIC: 'true',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -82,4 +82,39 @@ describe('asynchronous turns through the queue', () => {
     expect(await s.queue.depth()).toEqual({ ready: 0, inFlight: 0, dead: 0 });
     expect(await lore(s.dataDir, 'dlq', 'list')).toMatch(/empty/);
   });
+
+  it('one corrupt message in a batch is dead-lettered alone with its error; the healthy turns received with it complete', async () => {
+    const runs = ['run_batch_a', 'run_batch_b'];
+    for (const runId of runs) await s.engine.enqueue({ runId, tenantId: 'default', sessionId: runId, userId: 'local', message: 'What is 2+3?' });
+    // Three rows visible at the same instant, so one receive takes them together (as the chaos test saw).
+    const now = Date.now();
+    const insert = s.rt.db.prepare(`INSERT INTO queue_messages (id, queue, body, receive_count, visible_at, created_at, updated_at) VALUES (?, 'chat', ?, 0, ?, ?, ?)`);
+    s.rt.db.transaction(() => {
+      insert.run('msg_batch_1', JSON.stringify({ kind: 'chat', runId: runs[0], tenantId: 'default' }), now, now, now);
+      insert.run('msg_batch_bad', '{not json', now, now + 1, now);
+      insert.run('msg_batch_2', JSON.stringify({ kind: 'chat', runId: runs[1], tenantId: 'default' }), now, now + 2, now);
+    })();
+    s.workers.notify();
+    for (const runId of runs) {
+      const run = await eventually(async () => {
+        const got = await api('GET', `/runs/${runId}`);
+        return got.body.status === 'COMPLETED' && got.body;
+      });
+      expect(run.result.answer).toMatch(/\b5\b/);
+      expect(resumes.get(runId)).toBe(1);
+    }
+    expect(await s.queue.depth()).toEqual({ ready: 0, inFlight: 0, dead: 1 });
+    const [dead] = await s.queue.listDead();
+    expect(dead).toMatchObject({ id: 'msg_batch_bad', rawBody: '{not json', receiveCount: 1 });
+    expect(dead!.lastError).toMatch(/undecodable message body/);
+    const listed = await lore(s.dataDir, 'dlq', 'list');
+    expect(listed).toContain('msg_batch_bad');
+    expect(listed).toContain('undecodable body "{not json"');
+    expect(JSON.parse(await lore(s.dataDir, 'dlq', 'list', '--json'))).toMatchObject([{ id: 'msg_batch_bad', rawBody: '{not json' }]);
+    expect(await lore(s.dataDir, 'dlq', 'redrive', 'msg_batch_bad')).toMatch(/Redrove 1 message/);
+    s.workers.notify();
+    // Back on the queue it is buried again at its first receive, never handed to a worker.
+    await eventually(async () => (await s.queue.depth()).dead === 1 && (await s.queue.depth()).ready === 0);
+    s.rt.db.prepare(`DELETE FROM queue_messages WHERE id = 'msg_batch_bad'`).run();
+  });
 });

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../../src/config.js';
 import { SqliteFeedbackStore } from '../../src/ingress/feedback-store.js';
-import { CHAT_QUEUE, type ChatJob } from '../../src/ingress/queue.js';
+import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../src/ingress/queue.js';
 import { startServer, type RunningServer } from '../../src/ingress/server.js';
+import { createStorageMonitor } from '../../src/ingress/storage-monitor.js';
+import { createRecoveryRunner } from '../../src/ingress/recovery.js';
 import { chatJobHandler, createWorkerPool, type WorkerPool } from '../../src/ingress/worker.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { SqliteQueue } from '../../src/stores/sqlite/queue.js';
@@ -38,21 +40,33 @@ export interface StackOptions {
   /** Wrap the runner (e.g. to count resumes); the app and workers get the wrapper. */
   wrap?: (runner: TurnRunner) => TurnRunner;
   workerOptions?: { visibilityTimeoutMs?: number; pollIntervalMs?: number; retryDelayMs?: (n: number) => number };
+  /** Use this (existing, empty) directory for the database instead of a fresh temp dir. */
+  dataDir?: string;
+  /** Storage write-probe interval (default 5 s, as in `lore serve`). */
+  storageProbeIntervalMs?: number;
 }
 
 /** The real thing on 127.0.0.1: runtime (offline model, SQLite in a temp dir), engine, queue, workers, server. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lore-http-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lore-http-'));
   const config = loadConfig({}, { dataDir, logLevel: 'silent', ...opts.config });
   const rt = createRuntime(config, { tools: [createRefundTool() as unknown as AnyTool] });
   // The agent service is what `lore serve` runs: the real workflow engine plus budgets and metrics.
   const svc = createAgentService(rt, { evaluate: false });
   const engine = svc.engine;
   const runner = opts.wrap ? opts.wrap(svc) : svc;
-  const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE });
+  const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE, decode: decodeChatJob });
   const workers = createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, pollIntervalMs: 50, ...opts.workerOptions });
+  // As in `lore serve`: runs a storage fault left in flight are resumed once storage is back.
+  const recover = createRecoveryRunner(engine, { logger: rt.logger });
+  const storage = createStorageMonitor(rt.db, {
+    metrics: rt.metrics,
+    logger: rt.logger,
+    onRecovered: () => void recover().catch(() => {}),
+    ...(opts.storageProbeIntervalMs !== undefined ? { probeIntervalMs: opts.storageProbeIntervalMs } : {}),
+  });
   const server = await startServer(
-    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, guard: rt.guard, eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p), feedback: new SqliteFeedbackStore(rt.db), queue, workers, traces: rt.tracing.spans, tracer: rt.tracing.tracer, metrics: rt.metrics, logger: rt.logger, healthCheck: () => void rt.db.prepare('SELECT 1').get() },
+    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, guard: rt.guard, eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p), feedback: new SqliteFeedbackStore(rt.db), queue, workers, traces: rt.tracing.spans, tracer: rt.tracing.tracer, metrics: rt.metrics, logger: rt.logger, storage },
     { host: '127.0.0.1', port: 0, drainMs: 2000, stopRuns: () => engine.close() },
   );
   return {
@@ -65,24 +79,31 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     server,
     dataDir,
     async close() {
+      storage.close();
       await server.close();
       await svc.close();
       rt.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-export const hs256Auth = { 'auth.hs256Secret': SECRET, 'auth.issuer': ISSUER, 'auth.audience': AUDIENCE };
+/** HS256 auth; tokens without a tenant claim belong to the (explicitly configured) tenant "default". */
+export const hs256Auth = { 'auth.hs256Secret': SECRET, 'auth.issuer': ISSUER, 'auth.audience': AUDIENCE, 'auth.defaultTenant': 'default' };
 
-export async function token(sub: string, o: { tenant?: string; aud?: string; iss?: string; expiresIn?: string | number; secret?: string; roles?: string[] } = {}): Promise<string> {
+export async function token(
+  sub: string,
+  o: { tenant?: string; aud?: string; iss?: string; expiresIn?: string | number | null; secret?: string; iat?: number | null; nbf?: number; roles?: string[] } = {},
+): Promise<string> {
   let jwt = new SignJWT({ ...(o.tenant ? { 'custom:tenant': o.tenant } : {}), ...(o.roles ? { 'lore:roles': o.roles } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setIssuer(o.iss ?? ISSUER)
-    .setAudience(o.aud ?? AUDIENCE)
-    .setIssuedAt();
-  jwt = jwt.setExpirationTime(o.expiresIn ?? '5m');
+    .setAudience(o.aud ?? AUDIENCE);
+  // null = leave the claim out.
+  if (o.iat !== null) jwt = jwt.setIssuedAt(o.iat);
+  if (o.nbf !== undefined) jwt = jwt.setNotBefore(o.nbf);
+  if (o.expiresIn !== null) jwt = jwt.setExpirationTime(o.expiresIn ?? '5m');
   return jwt.sign(new TextEncoder().encode(o.secret ?? SECRET));
 }
 

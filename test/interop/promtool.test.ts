@@ -16,7 +16,7 @@ let s: InteropStack;
 let text = '';
 
 beforeAll(async () => {
-  s = await startInteropStack(habitModel());
+  s = await startInteropStack(habitModel(), { config: { 'server.metricsTenantLabels': true } });
   const post = (path: string, body: unknown) => fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect((await post('/chat', { session_id: 'm1', message: 'hello' })).status).toBe(200);
   expect((await post('/chat', { session_id: 'm1', message: 'please refund 40' })).status).toBe(200);
@@ -57,7 +57,7 @@ describe('GET /metrics', () => {
     expect(count('lore_learnings_total')).toBe(1);
   });
 
-  it('labels the default tenant the same way on every series', () => {
+  it('labels the default tenant the same way on every series (tenant labels opted in)', () => {
     const { samples } = parseExposition(text);
     const tenants = new Set(samples.filter((x) => 'tenant' in x.labels).map((x) => x.labels.tenant));
     expect(samples.some((x) => x.name === 'lore_model_tokens_total')).toBe(true);

@@ -5,7 +5,8 @@
  *   node --import tsx test/workflow/crash-child.ts <dbPath> <effectLogPath>
  *
  * stdout protocol, one line each: READY · RECOVERED <n> · ACCEPTED <runId> (the run row is
- * committed: the turn is acknowledged) · DONE <runId> <status>.
+ * committed: the turn is acknowledged) · STEP <runId> <state> (a workflow step starts, so the
+ * parent knows where a kill landed) · DONE <runId> <status>.
  */
 import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
       const i = n++;
       const { runId } = await engine.enqueue({ tenantId: 'default', sessionId: session, userId: 'crash', message: messageFor(i) });
       say(`ACCEPTED ${runId}`);
-      const r = await engine.resume(runId);
+      const r = await engine.resume(runId, { onEvent: (e) => e.type === 'step_started' && say(`STEP ${runId} ${e.step}`) });
       say(`DONE ${runId} ${r.status}`);
     }
   };

@@ -15,10 +15,18 @@ export interface CrashOptions {
   /** Independent databases run in parallel (each lane is sequential). */
   lanes: number;
   dir: string;
-  /** The kill comes this long after the child reported READY: uniform in [min, max]. */
-  minDelayMs: number;
-  maxDelayMs: number;
-  /** Give up starting new trials after this (the invariants are still checked). */
+  /**
+   * Every n-th trial is killed while the child starts up and recovers the previous kill's runs;
+   * the others at a random point of the turns it runs (default 5).
+   */
+  recoveryKillEvery?: number;
+  /**
+   * Kill delays are uniform in [0, 2 × the mean turn duration measured so far], so they spread
+   * over whole turns whatever the machine's speed; this is the mean assumed before any turn has
+   * finished (default 200 ms).
+   */
+  initialTurnMs?: number;
+  /** Give up starting new trials after this (bench only; the test runs every trial). */
   deadlineMs?: number;
   random?: () => number;
 }
@@ -42,6 +50,11 @@ export interface CrashReport {
   mutatingCalls: number;
   duplicateMutatingCalls: number;
   outcomeUnknown: number;
+  /**
+   * Where the kills landed: the workflow step each in-flight run was in, "(recovery)" for kills
+   * during start-up recovery, "(between turns)" when no run was in flight.
+   */
+  killPoints: Record<string, number>;
 }
 
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
@@ -71,33 +84,73 @@ export function killStragglers(): void {
   for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 }
 
-function trial(cmd: string[], dbPath: string, logPath: string, delay: () => number, seen: { accepted: Set<string>; done: Set<string>; recovered: number; duringRecovery: number }): Promise<void> {
+interface Seen {
+  accepted: Set<string>;
+  done: Set<string>;
+  recovered: number;
+  duringRecovery: number;
+  killPoints: Record<string, number>;
+  turnMs: number[];
+}
+
+function trial(cmd: string[], dbPath: string, logPath: string, o: { duringRecovery: boolean; initialTurnMs: number; rnd: () => number }, seen: Seen): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...cmd, dbPath, logPath], { stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     let buf = '';
     let err = '';
     let recovering = false;
+    let armed = false;
     let timer: NodeJS.Timeout | undefined;
-    const startup = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // Runs in flight in this child: run id → the step it is in (undefined until its first step).
+    const inFlight = new Map<string, string | undefined>();
+    const acceptedAt = new Map<string, number>();
+    const meanTurnMs = () => (seen.turnMs.length ? seen.turnMs.reduce((a, b) => a + b, 0) / seen.turnMs.length : o.initialTurnMs);
+    const kill = () => {
+      const at = (k: string) => (seen.killPoints[k] = (seen.killPoints[k] ?? 0) + 1);
+      if (recovering) {
+        seen.duringRecovery++;
+        at('(recovery)');
+      } else if (inFlight.size === 0) at('(between turns)');
+      else for (const step of inFlight.values()) at(step ?? '(accepted)');
+      child.kill('SIGKILL');
+    };
+    const arm = () => {
+      if (armed) return;
+      armed = true;
+      timer = setTimeout(kill, Math.floor(o.rnd() * 2 * meanTurnMs()));
+    };
+    // A child that never gets going is killed too (counted as a start-up kill), not waited on forever.
+    const startup = setTimeout(() => {
+      seen.killPoints['(start-up)'] = (seen.killPoints['(start-up)'] ?? 0) + 1;
+      child.kill('SIGKILL');
+    }, 120_000);
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
       let nl: number;
       while ((nl = buf.indexOf('\n')) !== -1) {
-        const [kind, id] = buf.slice(0, nl).split(' ');
+        const [kind, id, arg] = buf.slice(0, nl).split(' ');
         buf = buf.slice(nl + 1);
         if (kind === 'READY') {
           clearTimeout(startup);
           recovering = true;
-          timer = setTimeout(() => {
-            if (recovering) seen.duringRecovery++;
-            child.kill('SIGKILL');
-          }, delay());
+          if (o.duringRecovery) arm();
         } else if (kind === 'RECOVERED') {
           recovering = false;
           seen.recovered += Number(id);
-        } else if (kind === 'ACCEPTED') seen.accepted.add(id!);
-        else if (kind === 'DONE') seen.done.add(id!);
+        } else if (kind === 'ACCEPTED') {
+          seen.accepted.add(id!);
+          inFlight.set(id!, undefined);
+          acceptedAt.set(id!, performance.now());
+          arm();
+        } else if (kind === 'STEP') inFlight.set(id!, arg);
+        else if (kind === 'DONE') {
+          seen.done.add(id!);
+          inFlight.delete(id!);
+          const t = acceptedAt.get(id!);
+          if (t !== undefined) seen.turnMs.push(performance.now() - t);
+          if (seen.turnMs.length > 200) seen.turnMs.shift();
+        }
       }
     });
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -115,10 +168,11 @@ async function lane(cmd: string[], index: number, trials: number, o: CrashOption
   const dbPath = join(o.dir, `lane-${index}.db`);
   const logPath = join(o.dir, `lane-${index}.effects.log`);
   const rnd = o.random ?? Math.random;
-  const seen = { accepted: new Set<string>(), done: new Set<string>(), recovered: 0, duringRecovery: 0 };
+  const seen: Seen = { accepted: new Set(), done: new Set(), recovered: 0, duringRecovery: 0, killPoints: {}, turnMs: [] };
+  const every = o.recoveryKillEvery ?? 5;
   let ran = 0;
   for (; ran < trials && Date.now() < deadline; ran++) {
-    await trial(cmd, dbPath, logPath, () => o.minDelayMs + Math.floor(rnd() * (o.maxDelayMs - o.minDelayMs + 1)), seen);
+    await trial(cmd, dbPath, logPath, { duringRecovery: every > 0 && ran % every === every - 1, initialTurnMs: o.initialTurnMs ?? 200, rnd }, seen);
   }
   // The final restart, in-process, then the invariants.
   const { rt, engine } = openLore(dbPath, logPath);
@@ -158,6 +212,7 @@ async function lane(cmd: string[], index: number, trials: number, o: CrashOption
       mutatingCalls: effects.length,
       duplicateMutatingCalls: [...effectCount.values()].filter((n) => n > 1).length,
       outcomeUnknown: completed.filter((r) => r.result?.includes('TOOL_OUTCOME_UNKNOWN')).length,
+      killPoints: seen.killPoints,
     };
   } finally {
     await engine.close();
@@ -171,11 +226,56 @@ export async function runCrashTrials(o: CrashOptions): Promise<CrashReport> {
   const cmd = await childCommand();
   try {
     const reports = await Promise.all(per.map((n, i) => lane(cmd.args, i, n, o, deadline)));
-    const total = {} as CrashReport;
-    for (const r of reports) for (const [k, v] of Object.entries(r)) (total as unknown as Record<string, number>)[k] = ((total as unknown as Record<string, number>)[k] ?? 0) + v;
+    const total = { killPoints: {} } as CrashReport;
+    for (const r of reports) {
+      for (const [k, v] of Object.entries(r)) {
+        if (k === 'killPoints') for (const [p, n] of Object.entries(v as Record<string, number>)) total.killPoints[p] = (total.killPoints[p] ?? 0) + n;
+        else (total as unknown as Record<string, number>)[k] = ((total as unknown as Record<string, number>)[k] ?? 0) + (v as number);
+      }
+    }
     return total;
   } finally {
     killStragglers();
+    cmd.cleanup();
+  }
+}
+
+/**
+ * How long one child takes here to start (READY) and to finish its first turn: the crash test
+ * sizes its time budget from this, so a loaded 2-core machine gets more time, not fewer kills.
+ */
+export async function calibrate(dir: string): Promise<{ startupMs: number; turnMs: number }> {
+  const cmd = await childCommand();
+  const dbPath = join(dir, 'calibrate.db');
+  try {
+    return await new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const child = spawn(process.execPath, [...cmd.args, dbPath, join(dir, 'calibrate.effects.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      live.add(child);
+      let buf = '';
+      let ready = 0;
+      const accepted = new Map<string, number>();
+      child.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) !== -1) {
+          const [kind, id] = buf.slice(0, nl).split(' ');
+          buf = buf.slice(nl + 1);
+          if (kind === 'READY') ready = performance.now() - t0;
+          else if (kind === 'ACCEPTED') accepted.set(id!, performance.now());
+          else if (kind === 'DONE' && accepted.has(id!)) {
+            const turnMs = performance.now() - accepted.get(id!)!;
+            child.kill('SIGKILL');
+            resolve({ startupMs: ready, turnMs });
+          }
+        }
+      });
+      child.on('exit', (code, signal) => {
+        live.delete(child);
+        if (signal !== 'SIGKILL') reject(new Error(`calibration child exited (code ${code})`));
+      });
+    });
+  } finally {
     cmd.cleanup();
   }
 }

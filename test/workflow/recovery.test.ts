@@ -8,6 +8,7 @@ import { createOfflineProvider } from '../../src/models/offline/index.js';
 import type { ModelProvider } from '../../src/models/provider.js';
 import type { ConverseRequest, Message } from '../../src/models/types.js';
 import { defineTool, type AnyTool } from '../../src/tools/tool.js';
+import type { RunStore } from '../../src/workflow/run-store.js';
 import type { ReasonProgress } from '../../src/workflow/reason-step.js';
 import { isIntentRequest, isReasonRequest, makeHarness, refundTool, tempDir, T, type Harness } from './fixtures.js';
 
@@ -153,11 +154,22 @@ describe('crash recovery', () => {
 
   it('replays a completed call from the ledger when the crash came before the loop checkpoint', async () => {
     const executions: Array<{ key: string; order_id: string; amount: number }> = [];
-    const a = makeHarness({ dbPath: dbPath(), tools: [refundTool(executions)] });
+    // A finished run's progress is dropped, so keep the last one the Reason step saved.
+    let saved: ReasonProgress | undefined;
+    const keepProgress = (runs: RunStore): RunStore =>
+      new Proxy(runs, {
+        get(target, key) {
+          if (key === 'saveProgress') return (p: Parameters<RunStore['saveProgress']>[0]) => ((saved = JSON.parse(JSON.stringify(p.data)) as ReasonProgress), target.saveProgress(p));
+          const v = Reflect.get(target, key) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+    const a = makeHarness({ dbPath: dbPath(), tools: [refundTool(executions)], wrapRuns: keepProgress });
     const r = await a.engine.start({ ...T, sessionId: 'G', message: 'Please issue a refund of $120 for order C-3' });
     expect(executions).toHaveLength(1);
+    expect(await a.runs.getProgress({ runId: r.runId, step: 'Reason' })).toBeNull();
     // Roll back to "the call completed, but the tool round was never checkpointed".
-    const prog = (await a.runs.getProgress<ReasonProgress>({ runId: r.runId, step: 'Reason' }))!;
+    const prog = saved!;
     const [results, request] = [prog.history.at(-1) as Message, prog.history.at(-2) as Message];
     expect(results.content[0]).toHaveProperty('toolResult');
     await a.runs.saveProgress({ runId: r.runId, step: 'Reason', data: { ...prog, history: prog.history.slice(0, -2), pending: request, toolCalls: [] }, now: Date.now() });

@@ -5,7 +5,8 @@ import { UsageError } from '../errors.js';
 
 function line(d: DeadLetter<unknown>): string {
   const when = new Date(d.deadAt).toISOString().replace('T', ' ').slice(0, 19);
-  return `${d.id}  dead ${when}  receives ${d.receiveCount}  ${JSON.stringify(d.body)}${d.lastError ? `\n    last error: ${d.lastError}` : ''}`;
+  const body = d.rawBody !== undefined ? `undecodable body ${JSON.stringify(d.rawBody.slice(0, 200))}` : JSON.stringify(d.body);
+  return `${d.id}  dead ${when}  receives ${d.receiveCount}  ${body}${d.lastError ? `\n    last error: ${d.lastError}` : ''}`;
 }
 
 /** `lore dlq list|redrive`: inspect messages that failed every delivery, and send them back. */

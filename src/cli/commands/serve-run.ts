@@ -2,7 +2,9 @@ import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import type { LoreConfig } from '../../config.js';
 import { SqliteFeedbackStore } from '../../ingress/feedback-store.js';
-import { CHAT_QUEUE, type ChatJob } from '../../ingress/queue.js';
+import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../ingress/queue.js';
+import { createRecoveryRunner } from '../../ingress/recovery.js';
+import { createStorageMonitor } from '../../ingress/storage-monitor.js';
 import { createScheduler, type ScheduledJob } from '../../ingress/scheduler.js';
 import { startServer } from '../../ingress/server.js';
 import { chatJobHandler, createWorkerPool } from '../../ingress/worker.js';
@@ -44,7 +46,7 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
   // The agent service: the durable engine plus budgets, metrics and the evaluator after turns.
   const runner = createAgentService(rt);
   const { engine, evaluator } = runner;
-  const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE });
+  const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE, decode: decodeChatJob });
   const im = ingressMetrics(rt.metrics);
   const shared = cluster.isWorker
     ? joinCluster({
@@ -56,11 +58,21 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
           // The queue lives in the shared database: one process (the leader) reports its depth,
           // so a sum over workers counts it once. Read at scrape time, as in GET /metrics.
           if (leader) im.queueDepth(queue.name, await queue.depth());
-          return rt.metrics.families(extra);
+          return rt.metrics.families(extra, { dropLabels: config.server.metricsTenantLabels ? [] : ['tenant'] });
         },
         onDegraded: onceEvery(60_000, (what, reason) => log.warn({ event: 'cluster_degraded', what }, `${what} answered by this process alone: ${reason}`)),
       })
     : undefined;
+  // Recovery of runs left in flight retries while storage is faulty, and runs again when a
+  // storage fault clears (runs it interrupted are left resumable, as a crash would leave them).
+  const stopRecovery = new AbortController();
+  const recover = createRecoveryRunner(engine, { logger: log, signal: stopRecovery.signal });
+  const recoverLogged = () =>
+    void recover().then(
+      (n) => n && log.info({ resumed: n }, 'resumed runs left in flight'),
+      (e) => log.error({ err: e }, 'recovering in-flight runs failed'),
+    );
+  const storage = createStorageMonitor(rt.db, { metrics: rt.metrics, logger: log, onRecovered: recoverLogged });
   const jobs: ScheduledJob[] = [
     { name: 'session-ttl-purge', schedule: '@every 10m', run: () => rt.sessions.purgeExpired() },
     { name: 'approval-expiry', schedule: '@every 1m', run: () => engine.sweepApprovals() },
@@ -91,7 +103,8 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
       metrics: rt.metrics,
       tracer: rt.tracing.tracer,
       logger: log,
-      healthCheck: () => void rt.db.prepare('SELECT 1').get(),
+      // A real write probe (rate-limited), not `SELECT 1`: a full disk still answers reads.
+      storage,
     },
     { host: config.server.host, port: config.server.port, stopRuns: () => engine.close() },
   ).catch(async (e) => {
@@ -102,18 +115,16 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
     const procs = config.server.processes > 1 ? `, ${config.server.processes} processes` : '';
     const from = label ? `, agent from ${label}` : '';
     console.log(`Lore is serving on ${server.url} (model ${rt.provider.modelId}, data ${config.dataDir}${procs}${from}). Ctrl-C to stop.`);
-    // With users authenticated, an open /metrics would still name their tenants: say so once.
+    // With users authenticated and no metrics token, /metrics is closed (or public by choice): say which.
     if ((config.auth.jwksUrl || config.auth.hs256Secret) && !config.server.metricsToken) {
-      log.warn({ event: 'metrics_public' }, 'GET /metrics is public and its labels name tenants; set LORE_METRICS_TOKEN to require a bearer token');
+      if (config.server.metricsPublic) log.warn({ event: 'metrics_public' }, 'GET /metrics is public (LORE_METRICS_PUBLIC=true) while auth is on');
+      else log.warn({ event: 'metrics_closed' }, 'GET /metrics answers 401 until LORE_METRICS_TOKEN is set (or LORE_METRICS_PUBLIC=true)');
     }
   }
   // Runs a crash left mid-flight continue now, in the background: serving does not wait. Every
   // process does this (a restarted worker picks up what its dead predecessor left); leases
   // make sure each run is taken by one of them only.
-  void engine.recoverInFlight().then(
-    (n) => n && log.info({ resumed: n }, 'resumed runs left in flight'),
-    (e) => log.error({ err: e }, 'recovering in-flight runs failed'),
-  );
+  recoverLogged();
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -123,6 +134,8 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
       if (leader) console.log(`\n${signal}: finishing in-flight requests…`);
       process.off('SIGINT', stop).off('SIGTERM', stop);
       void (async () => {
+        stopRecovery.abort();
+        storage.close();
         await server.close();
         await Promise.race([runner.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
         await agent.close();

@@ -91,9 +91,10 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
     const p = c.get('principal');
     const id = pathId(c, 'id', 'approval');
     const body = await readJson(c, ApprovalDecisionRequest, limit);
-    // Look it up first so another user's approval is a 404 whatever the engine would say.
-    const mine = await deps.runner.listApprovals({ tenantId: p.tenantId, userId: p.userId });
-    const approval = mine.find((a) => a.approvalId === id && a.userId === p.userId);
+    // Look it up first so another user's approval is a 404 whatever the engine would say. One
+    // indexed read: listing the user's approvals here (capped at 1000, oldest first) made every
+    // decision slower as approvals piled up and, past 1000, new approvals undecidable (404).
+    const approval = await deps.runner.getApproval({ tenantId: p.tenantId, approvalId: id, userId: p.userId });
     if (!approval) throw notFound('approval', id);
     const decide = (live: { stream?: boolean; onEvent?: (e: RunEvent) => void } = {}) =>
       deps.runner.decideApproval({
@@ -107,7 +108,7 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
       });
     // Streaming shows the run continuing (tool result, answer) as it happens. A decision that
     // cannot be taken (already decided, expired) stays a plain JSON error.
-    if (wantsEventStream(c.req.header('accept')) && approval.status === 'pending') {
+    if (wantsEventStream(c.req.header('accept')) && approval.status === 'pending' && approval.expiresAt > Date.now()) {
       const run = await deps.runner.getRun({ tenantId: p.tenantId, runId: approval.runId, userId: p.userId });
       if (run) {
         const headers = { 'x-request-id': c.get('requestId'), 'x-trace-id': run.traceId, 'x-content-type-options': 'nosniff' };

@@ -42,6 +42,8 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
 /** Apply, in version order, each migration not yet recorded; each in its own transaction. */
 export function migrate(db: SqliteDatabase, list: readonly Migration[] = defaultMigrations): number[] {
   const sorted = validate(list);
+  // Before writing anything: a database a newer Lore wrote is refused, never migrated down.
+  assertSchemaKnown(db, sorted);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const recorded = db.prepare('SELECT name FROM schema_migrations WHERE version = ?').pluck();
@@ -65,6 +67,29 @@ export function migrate(db: SqliteDatabase, list: readonly Migration[] = default
     }).immediate();
   }
   return applied;
+}
+
+/** The schema versions recorded in a database (empty for a new file). */
+export function recordedVersions(db: SqliteDatabase): number[] {
+  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
+  return exists ? (db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all() as number[]) : [];
+}
+
+/**
+ * A version recorded in the file but unknown to this build means a newer Lore wrote it: its
+ * tables may have columns or meanings this code would corrupt. Refuse with a message that says
+ * what to do, and change nothing.
+ */
+export function assertSchemaKnown(db: SqliteDatabase, list: readonly Migration[] = defaultMigrations): void {
+  const known = new Set(list.map((m) => m.version));
+  const unknown = recordedVersions(db).filter((v) => !known.has(v));
+  if (unknown.length === 0) return;
+  throw new LoreError(
+    'CONFLICT',
+    `this database was written by a newer version of Lore (schema version${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} unknown to this build, ` +
+      `which knows up to ${Math.max(...known)}). Refusing to open it: upgrade Lore, or restore a backup made by this version. Nothing was changed.`,
+    { details: { reason: 'schema_too_new', unknown_versions: unknown } },
+  );
 }
 
 function validate(list: readonly Migration[]): Migration[] {

@@ -111,4 +111,25 @@ export const runMigrations: Migration[] = [
       CREATE INDEX workflow_feedback_target ON workflow_feedback (tenant_id, target_run_id);
     `,
   },
+  {
+    version: 101,
+    name: 'workflow_drop_run_fks',
+    // Databases created before migration 100 lost its foreign keys (an edit after it shipped)
+    // still have workflow_progress and workflow_approvals referencing workflow_runs: a step run
+    // under Step Functions (no local run row) fails there, and deleting a run cascades. Rebuild
+    // those tables without the reference (SQLite cannot drop a constraint); a no-op elsewhere.
+    up: (db) => {
+      for (const table of ['workflow_progress', 'workflow_approvals']) {
+        if ((db.pragma(`foreign_key_list(${table})`) as unknown[]).length === 0) continue;
+        const ddl = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`).pluck().get(table) as string;
+        const indexes = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`).pluck().all(table) as string[];
+        const rebuilt = ddl.replace(/\s+REFERENCES\s+workflow_runs\s*\(\s*run_id\s*\)(\s+ON\s+DELETE\s+CASCADE)?/gi, '').replace(`CREATE TABLE ${table}`, `CREATE TABLE ${table}_rebuilt`);
+        db.exec(rebuilt);
+        db.exec(`INSERT INTO ${table}_rebuilt SELECT * FROM ${table}`);
+        db.exec(`DROP TABLE ${table}`);
+        db.exec(`ALTER TABLE ${table}_rebuilt RENAME TO ${table}`);
+        for (const sql of indexes) db.exec(sql);
+      }
+    },
+  },
 ];

@@ -1,5 +1,5 @@
 import { LoreError } from '../../errors.js';
-import { DEFAULT_MAX_RECEIVE_COUNT, type DeadLetter, type Queue, type QueueDepth, type QueueMessage } from '../../ingress/queue.js';
+import { DEFAULT_MAX_RECEIVE_COUNT, UNDECODABLE, type DeadLetter, type Queue, type QueueDepth, type QueueMessage } from '../../ingress/queue.js';
 import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -13,11 +13,13 @@ interface Row {
   dead_at: number | null;
 }
 
-export interface SqliteQueueOptions {
+export interface SqliteQueueOptions<T = unknown> {
   name: string;
   maxReceiveCount?: number;
   /** Clock, for tests that step through visibility timeouts without sleeping. */
   now?: () => number;
+  /** Check a parsed body (e.g. a zod parse); a throw dead-letters that message alone. */
+  decode?: (value: unknown) => T;
 }
 
 /**
@@ -28,16 +30,18 @@ export class SqliteQueue<T> implements Queue<T> {
   readonly name: string;
   readonly maxReceiveCount: number;
   private readonly now: () => number;
+  private readonly decode: (value: unknown) => T;
   private readonly q;
 
   constructor(
     private readonly db: SqliteDatabase,
-    options: SqliteQueueOptions,
+    options: SqliteQueueOptions<T>,
   ) {
     this.name = options.name;
     this.maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
     if (!Number.isInteger(this.maxReceiveCount) || this.maxReceiveCount < 1) throw new LoreError('CONFIG_INVALID', 'maxReceiveCount must be a positive integer');
     this.now = options.now ?? Date.now;
+    this.decode = options.decode ?? ((v) => v as T);
     this.q = {
       insert: db.prepare(`INSERT INTO queue_messages (id, queue, body, receive_count, visible_at, created_at, updated_at)
         VALUES (@id, @queue, @body, 0, @visible, @now, @now)`),
@@ -51,6 +55,9 @@ export class SqliteQueue<T> implements Queue<T> {
         WHERE id IN (SELECT id FROM queue_messages WHERE queue = @queue AND dead_at IS NULL AND visible_at <= @now
                      ORDER BY visible_at, created_at LIMIT @limit)
         RETURNING id, body, receive_count, receipt, last_error, created_at, dead_at`),
+      // An undecodable body goes to the DLQ at once, with the reason: no retry can fix it.
+      bury: db.prepare(`UPDATE queue_messages SET dead_at = @now, receipt = NULL, updated_at = @now, last_error = @error
+        WHERE queue = @queue AND id = @id`),
       ack: db.prepare('DELETE FROM queue_messages WHERE queue = ? AND receipt = ? AND dead_at IS NULL'),
       visibility: db.prepare(`UPDATE queue_messages SET visible_at = @visible, updated_at = @now, last_error = coalesce(@error, last_error)
         WHERE queue = @queue AND receipt = @receipt AND dead_at IS NULL`),
@@ -78,15 +85,29 @@ export class SqliteQueue<T> implements Queue<T> {
   async receive(p: { max?: number; visibilityTimeoutMs: number }): Promise<Array<QueueMessage<T>>> {
     const limit = Math.max(1, Math.min(Math.floor(p.max ?? 1), 100));
     const now = this.now();
-    const rows = this.db
+    // Decoding happens inside the receiving transaction: a bad body is buried in the same commit
+    // that counted its receive, and it can never take the rest of the batch down with it.
+    return this.db
       .transaction(() => {
         this.q.killExhausted.run({ queue: this.name, now, max: this.maxReceiveCount });
-        return this.q.deliver.all({ queue: this.name, now, visible: now + Math.max(0, p.visibilityTimeoutMs), limit }) as Row[];
+        const rows = this.q.deliver.all({ queue: this.name, now, visible: now + Math.max(0, p.visibilityTimeoutMs), limit }) as Row[];
+        const out: Array<QueueMessage<T>> = [];
+        for (const r of rows.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1))) {
+          const d = this.tryDecode(r.body);
+          if ('error' in d) this.q.bury.run({ queue: this.name, id: r.id, now, error: `${UNDECODABLE}: ${d.error}`.slice(0, 2000) });
+          else out.push({ id: r.id, body: d.body, receiveCount: r.receive_count, receipt: r.receipt!, sentAt: r.created_at });
+        }
+        return out;
       })
       .immediate();
-    return rows
-      .sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1))
-      .map((r) => ({ id: r.id, body: JSON.parse(r.body) as T, receiveCount: r.receive_count, receipt: r.receipt!, sentAt: r.created_at }));
+  }
+
+  private tryDecode(text: string): { body: T } | { error: string } {
+    try {
+      return { body: this.decode(JSON.parse(text)) };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
   }
 
   async ack(p: { receipt: string }): Promise<boolean> {
@@ -101,14 +122,17 @@ export class SqliteQueue<T> implements Queue<T> {
 
   async listDead(p: { limit?: number } = {}): Promise<Array<DeadLetter<T>>> {
     const rows = this.q.dead.all(this.name, Math.max(1, Math.min(Math.floor(p.limit ?? 100), 1000))) as Row[];
-    return rows.map((r) => ({
-      id: r.id,
-      body: JSON.parse(r.body) as T,
-      receiveCount: r.receive_count,
-      ...(r.last_error ? { lastError: r.last_error } : {}),
-      sentAt: r.created_at,
-      deadAt: r.dead_at!,
-    }));
+    return rows.map((r) => {
+      const d = this.tryDecode(r.body);
+      return {
+        id: r.id,
+        ...('error' in d ? { rawBody: r.body } : { body: d.body }),
+        receiveCount: r.receive_count,
+        ...(r.last_error ? { lastError: r.last_error } : {}),
+        sentAt: r.created_at,
+        deadAt: r.dead_at!,
+      };
+    });
   }
 
   async redrive(p: { ids?: string[] } = {}): Promise<number> {

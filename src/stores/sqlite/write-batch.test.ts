@@ -94,4 +94,23 @@ describe('writeBatcher (group commit)', () => {
     // The connection's own busy timeout is restored for statements outside the batcher.
     expect(db.pragma('busy_timeout', { simple: true })).toBe(50);
   });
+
+  it('when SQLite rolls the whole transaction back (SQLITE_FULL), every write of the batch fails and none is written', async () => {
+    const db = connect();
+    const b = writeBatcher(db);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    db.prepare('INSERT INTO t (v) VALUES (?)').run('before');
+    // The file may not grow: the big write needs new pages and fails with SQLITE_FULL, which
+    // rolls back the enclosing transaction, not just its savepoint.
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const results = await Promise.allSettled([b.run(() => insert.run('small-1')), b.run(() => insert.run('x'.repeat(200_000))), b.run(() => insert.run('small-2'))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of results) expect(((r as PromiseRejectedResult).reason as { code?: string }).code).toBe('SQLITE_FULL');
+    expect(db.inTransaction).toBe(false);
+    expect(db.prepare('SELECT v FROM t ORDER BY id').pluck().all()).toEqual(['before']);
+    // Space back: the batcher works again.
+    db.pragma('max_page_count = 1073741823');
+    await b.run(() => insert.run('after'));
+    expect(db.prepare('SELECT v FROM t ORDER BY id').pluck().all()).toEqual(['before', 'after']);
+  });
 });

@@ -49,6 +49,11 @@ function createWriteBatcher(db: SqliteDatabase): WriteBatcher {
       try {
         outcomes.push({ ok: true, value: savepoint(p.write) });
       } catch (e) {
+        // SQLITE_FULL, SQLITE_IOERR and a few others can make SQLite roll back the WHOLE
+        // transaction, not just the savepoint. Carrying on would run the remaining writes in
+        // autocommit (committed, yet reported failed when COMMIT then finds no transaction):
+        // abort the batch instead, so every write in it fails with the real error and none is written.
+        if (!db.inTransaction) throw e;
         outcomes.push({ ok: false, value: e });
       }
     }
