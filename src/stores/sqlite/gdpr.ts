@@ -91,6 +91,8 @@ export async function eraseUserData(
       JSON.stringify(counts),
     );
     db.exec('DELETE FROM temp.erase_runs');
+    // FTS5 keeps a deleted row's terms in its segments until they merge: rebuild, so none of their words stay.
+    if (counts.session_summaries) db.exec(`INSERT INTO session_summaries_fts (session_summaries_fts) VALUES ('rebuild')`);
   }).immediate();
   return { erasureId, tenantId: p.tenantId, at: now, counts };
 }
