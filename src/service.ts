@@ -1,5 +1,6 @@
 import { BudgetManager } from './learning/budget.js';
 import { Evaluator } from './learning/evaluator.js';
+import { MemoryJobs } from './memory/memory-jobs.js';
 import type { Runtime } from './runtime.js';
 import { SqliteEvaluationStore } from './stores/sqlite/evaluation-store.js';
 import { SqliteRunStore } from './stores/sqlite/run-store.js';
@@ -18,6 +19,8 @@ export interface AgentService extends TurnRunner {
   budgets: BudgetManager;
   runs: SqliteRunStore;
   evaluations: SqliteEvaluationStore;
+  /** Session summarisation after turns, off the latency path (memory/memory-jobs.ts). */
+  memoryJobs: MemoryJobs;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     logger: rt.logger,
   });
   const evaluate = opts.evaluate ?? rt.config.evaluation.enabled;
+  const memoryJobs = new MemoryJobs({ sessions: rt.sessions, memory: rt.memory, provider: rt.provider, historyTurns: rt.config.memory.historyTurns, logger: rt.logger });
 
   type Origin = { tenantId: string; userId: string; question: string };
   const lookup = async (runId: string): Promise<Origin | null> => {
@@ -64,6 +68,11 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     if (r.status !== 'COMPLETED' && r.status !== 'FAILED') return r;
     rt.metrics.runFinished({ iterations: r.iterations, status: r.status });
     rt.metrics.interaction();
+    // Fold turns that left the window into the session summary — after the answer, not before it.
+    if (r.status === 'COMPLETED') {
+      const o = origin ?? (await lookup(r.runId));
+      if (o) void memoryJobs.submit({ tenantId: o.tenantId, sessionId: r.sessionId, userId: o.userId });
+    }
     const written = r.learnings.filter((l) => l.event === 'ADD' || l.event === 'UPDATE').length;
     if (written) rt.metrics.learningsWritten(written);
     for (const t of r.toolCalls) rt.metrics.toolCall(t.name, t.status === 'success' ? 'success' : 'error', t.latencyMs);
@@ -84,6 +93,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     budgets,
     runs,
     evaluations,
+    memoryJobs,
     async start(p: StartRunParams) {
       // The question is read back from the run: the stored form is the redacted one, p.message is not.
       return after(await engine.start(p));
@@ -102,6 +112,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     async close() {
       await engine.close();
       await evaluator.drain();
+      await memoryJobs.drain();
     },
   };
 }
