@@ -52,7 +52,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE });
   const workers = createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, pollIntervalMs: 50, ...opts.workerOptions });
   const server = await startServer(
-    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, guard: rt.guard, eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p), feedback: new SqliteFeedbackStore(rt.db), queue, workers, traces: rt.tracing.spans, metrics: rt.metrics, logger: rt.logger, healthCheck: () => void rt.db.prepare('SELECT 1').get() },
+    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, guard: rt.guard, eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p), memory: rt.memory, feedback: new SqliteFeedbackStore(rt.db), queue, workers, traces: rt.tracing.spans, metrics: rt.metrics, logger: rt.logger, healthCheck: () => void rt.db.prepare('SELECT 1').get() },
     { host: '127.0.0.1', port: 0, drainMs: 2000, stopRuns: () => engine.close() },
   );
   return {

@@ -63,6 +63,7 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
     : undefined;
   const jobs: ScheduledJob[] = [
     { name: 'session-ttl-purge', schedule: '@every 10m', run: () => rt.sessions.purgeExpired() },
+    { name: 'memory-retention-purge', schedule: '@every 10m', run: () => rt.memory.store.purgeExpired() },
     { name: 'approval-expiry', schedule: '@every 1m', run: () => engine.sweepApprovals() },
     ...(config.evaluation.enabled ? [{ name: 'nightly-evaluation', schedule: config.evaluation.nightlyCron, run: () => evaluator.nightly() }] : []),
     // The config's schedules: a turn through the agent on a cron (UTC), durable like any other.
@@ -77,6 +78,7 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
       knowledge: rt.knowledge,
       guard: rt.guard,
       eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p),
+      memory: rt.memory,
       feedback: new SqliteFeedbackStore(rt.db),
       onFeedback: (runId) => void evaluator.refreshQuality(runId),
       queue,
