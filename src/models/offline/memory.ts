@@ -1,4 +1,4 @@
-import { keywords, numbers, sentences } from './text.js';
+import { keywords, sentences } from './text.js';
 
 /**
  * The offline model's long-term-memory side tasks, recognised by their instructions as an LLM
@@ -13,17 +13,20 @@ const FILLER = /^(hi|hello|hey|thanks|thank you|ok|okay|great|cool|sure|bye|good
 /** Runtime notices and the model's own stock replies carry nothing worth keeping. */
 const STOCK = /^(got it|you're welcome|i don't have information|hello!|sorry|\(?remembered|noted|held for review|\(source:)/i;
 
-/** How much a sentence tells: content words, plus numbers and names, which are what recall needs. */
-function informationOf(s: string): number {
-  const names = (s.slice(1).match(/\b[A-Z][\p{L}\d-]+/gu) ?? []).length;
-  return keywords(s).size + 2 * numbers(s).length + 2 * names;
+/** What a sentence tells: its content words, with numbers and names — what recall needs — weighing double. */
+function termsOf(s: string): Map<string, number> {
+  const names = new Set((s.slice(1).match(/\b[A-Z][\p{L}\d-]+/gu) ?? []).map((n) => n.toLowerCase()));
+  const terms = new Map<string, number>();
+  for (const k of keywords(s)) terms.set(k, /\d/.test(k) || names.has(k) ? 2 : 1);
+  return terms;
 }
 
 /**
  * Extractive and deterministic: the previous summary's sentences, then the statements the user
- * made in the new turns (questions, greetings and stock replies dropped), de-duplicated. Over the
- * word budget, the least informative sentences go first and, among equals, the newest: facts
- * established early stay, since the window still holds the latest ones.
+ * made in the new turns (questions, greetings and stock replies dropped), de-duplicated. Within
+ * the word budget, sentences are picked greedily by what they add that the picked ones do not
+ * already say (twenty sentences of one template count little more than one), older first among
+ * equals; the picked ones keep their original order.
  */
 export function summarise(user: string, system: string): string {
   const maxWords = Number(/at most (\d+) words/i.exec(system)?.[1] ?? 150);
@@ -45,13 +48,23 @@ export function summarise(user: string, system: string): string {
     seen.add(k);
     return true;
   });
-  const ranked = unique.map((s, i) => ({ s, i, info: informationOf(s), words: s.split(/\s+/).length })).sort((a, b) => b.info - a.info || a.i - b.i);
-  const kept: typeof ranked = [];
+  const pool = unique.map((s, i) => ({ s, i, terms: termsOf(s), words: s.split(/\s+/).length }));
+  const said = new Set<string>();
+  const kept: typeof pool = [];
   let total = 0;
-  for (const r of ranked) {
-    if (total + r.words > maxWords) continue;
-    kept.push(r);
-    total += r.words;
+  for (;;) {
+    let best: { c: (typeof pool)[number]; gain: number } | null = null;
+    for (const c of pool) {
+      if (total + c.words > maxWords) continue;
+      let gain = 0;
+      for (const [t, w] of c.terms) if (!said.has(t)) gain += w;
+      if (gain > 0 && (!best || gain > best.gain)) best = { c, gain };
+    }
+    if (!best) break;
+    kept.push(best.c);
+    total += best.c.words;
+    for (const t of best.c.terms.keys()) said.add(t);
+    pool.splice(pool.indexOf(best.c), 1);
   }
   return JSON.stringify({ summary: kept.sort((a, b) => a.i - b.i).map((r) => r.s).join(' ') });
 }
