@@ -73,6 +73,7 @@ export const configSchema = z
             windowTokens: int(0).default(4000), // 0 = the turn count alone bounds the window
             batchTurns: int(1, 200).default(2), // fold once this many turns wait outside the window
             maxTokens: int(20, 8000).default(300), // length bound of a summary
+            finaliseIdleSeconds: int(1).default(900), // a session quiet this long gets its final summary (before its turns expire)
           })
           .strict()
           .prefault({}),

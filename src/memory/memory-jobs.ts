@@ -42,6 +42,21 @@ export class MemoryJobs {
     return run;
   }
 
+  /** Final summaries for sessions that went quiet (the scheduler finds them: stores/sqlite/idle-sessions.ts). */
+  async finaliseIdle(sessions: Array<{ tenantId: string; sessionId: string; userId: string }>, now?: number): Promise<number> {
+    let n = 0;
+    for (const s of sessions) {
+      const base = { sessions: this.deps.sessions, memory: this.deps.memory, provider: this.deps.provider };
+      try {
+        const r = await summariseSession(base, { ...s, historyTurns: this.deps.historyTurns, final: true, ...(now !== undefined ? { now } : {}) });
+        if (r.written) n++;
+      } catch (e) {
+        this.deps.logger?.warn({ err: e, sessionId: s.sessionId }, 'final session summary failed; the next sweep retries it');
+      }
+    }
+    return n;
+  }
+
   async drain(): Promise<void> {
     while (this.chains.size) await Promise.all([...this.chains.values()]);
   }

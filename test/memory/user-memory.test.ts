@@ -3,6 +3,7 @@ import { buildTurnContext } from '../../src/agent/turn.js';
 import { loadConfig } from '../../src/config.js';
 import { memoryDepsFrom } from '../../src/memory/memory-deps.js';
 import { eraseUserData } from '../../src/stores/sqlite/gdpr.js';
+import { idleSessions } from '../../src/stores/sqlite/idle-sessions.js';
 import { closeAll, say, stack, type Stack } from './support.js';
 
 afterEach(closeAll);
@@ -60,6 +61,19 @@ describe('per-user memory across sessions', () => {
     expect(await s.memory.store.runMemory({ tenantId: T, runId: r.runId })).toContainEqual({ kind: 'past_summary', id: 'last-week' });
     const bob = await ctxFor(s, 'bob', 'b', 'What did we decide last week about the invoice?');
     expect(systemOf(bob)).not.toContain('INV-88');
+  });
+
+  it('a session that went quiet gets its final summary once, before its turns expire', async () => {
+    const s = stack();
+    await say(s, { sessionId: 'short', userId: 'ana', message: 'We agreed the refund for order Q-17 goes to the original card.' });
+    expect(await s.memory.store.getSummary({ tenantId: T, sessionId: 'short' })).toBeNull();
+    const later = Date.now() + 16 * 60_000;
+    expect(idleSessions(s.db, { now: Date.now(), idleSeconds: 900 })).toEqual([]);
+    const idle = idleSessions(s.db, { now: later, idleSeconds: 900 });
+    expect(idle).toEqual([{ tenantId: T, sessionId: 'short', userId: 'ana' }]);
+    expect(await s.svc.memoryJobs.finaliseIdle(idle, later)).toBe(1);
+    expect((await s.memory.store.getSummary({ tenantId: T, sessionId: 'short', now: later }))!.text).toContain('Q-17');
+    expect(idleSessions(s.db, { now: later, idleSeconds: 900 })).toEqual([]);
   });
 
   it("a user's erasure removes their memory from every store", async () => {

@@ -15,6 +15,7 @@ import { createAgentService } from '../../service.js';
 import { defaultDbPath, openDatabase } from '../../stores/sqlite/database.js';
 import { SqliteQueue } from '../../stores/sqlite/queue.js';
 import { eraseUserData } from '../../stores/sqlite/gdpr.js';
+import { idleSessions } from '../../stores/sqlite/idle-sessions.js';
 import { definitionFrom, type GlobalOptions } from '../context.js';
 
 /**
@@ -64,6 +65,8 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
   const jobs: ScheduledJob[] = [
     { name: 'session-ttl-purge', schedule: '@every 10m', run: () => rt.sessions.purgeExpired() },
     { name: 'memory-retention-purge', schedule: '@every 10m', run: () => rt.memory.store.purgeExpired() },
+    // Quiet sessions get their final summary before their turns expire (README "Memory").
+    { name: 'memory-finalise-idle', schedule: '@every 5m', run: () => runner.memoryJobs.finaliseIdle(idleSessions(rt.db, { now: Date.now(), idleSeconds: config.memory.summary.finaliseIdleSeconds })) },
     { name: 'approval-expiry', schedule: '@every 1m', run: () => engine.sweepApprovals() },
     ...(config.evaluation.enabled ? [{ name: 'nightly-evaluation', schedule: config.evaluation.nightlyCron, run: () => evaluator.nightly() }] : []),
     // The config's schedules: a turn through the agent on a cron (UTC), durable like any other.
