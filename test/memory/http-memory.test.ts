@@ -38,6 +38,13 @@ describe('GET/PUT/DELETE /me/memory over HTTP', () => {
     const run = await ana('GET', `/runs/${asked.body.run_id}`);
     expect(run.body.memory).toContainEqual({ kind: 'user_fact', id });
 
+    // Deleting a session deletes its summary as well.
+    await ana('POST', '/chat', { session_id: 'a2', message: 'The parcel for order Z-9 arrived damaged.' });
+    await s.svc.memoryJobs.finaliseIdle([{ tenantId: 'default', sessionId: 'a2', userId: 'ana' }]);
+    expect((await ana('GET', '/me/memory')).body.summaries.map((x: { id: string }) => x.id)).toContain('a2');
+    expect((await ana('DELETE', '/sessions/a2')).status).toBe(200);
+    expect((await ana('GET', '/me/memory')).body.summaries.map((x: { id: string }) => x.id)).not.toContain('a2');
+
     expect((await ana('DELETE', `/me/memory/${id}`)).body).toEqual({ id, deleted: true });
     expect((await ana('DELETE', `/me/memory/${id}`)).status).toBe(404);
     const all = await ana('DELETE', '/me/memory');

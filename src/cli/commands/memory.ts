@@ -16,7 +16,8 @@ export function registerMemory(program: Command): void {
     .action(async (opts: { user: string; json?: boolean }, c: Command) => {
       await withRuntime(c, async (rt) => {
         const who = { tenantId: rt.config.tenant, userId: opts.user };
-        const [facts, summaries] = await Promise.all([rt.memory.store.listFacts(who), rt.memory.store.listSummaries(who)]);
+        const [facts, all] = await Promise.all([rt.memory.store.listFacts(who), rt.memory.store.listSummaries(who)]);
+        const summaries = all.filter((s) => s.text); // an empty one is only a coverage mark
         if (opts.json) return void console.log(JSON.stringify({ facts, summaries }, null, 2));
         if (!facts.length && !summaries.length) return void console.log(`Nothing is remembered about user "${opts.user}".`);
         for (const f of facts) console.log(`${f.id}  fact     ${f.text}`);

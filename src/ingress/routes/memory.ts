@@ -56,7 +56,8 @@ export function memoryRoutes(app: Hono<Env>, deps: AppDeps): void {
     readQuery(c, EmptyQuery);
     const m = need().store;
     const [facts, summaries] = await Promise.all([m.listFacts({ tenantId: p.tenantId, userId: p.userId }), m.listSummaries({ tenantId: p.tenantId, userId: p.userId })]);
-    return c.json({ facts: facts.map(toFact), summaries: summaries.map(toSummary) });
+    // An empty summary (a session of questions and greetings) is only a coverage mark: not shown.
+    return c.json({ facts: facts.map(toFact), summaries: summaries.filter((x) => x.text).map(toSummary) });
   });
 
   // Correct a fact. The same governance as a learning: no learning tags, PII redacted.

@@ -50,6 +50,8 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
     const id = pathId(c, 'id', 'session');
     await checkOwnSession(deps, p, id);
     const deleted = await deps.sessions.deleteSession({ tenantId: p.tenantId, sessionId: id });
+    // Deleting a conversation deletes what was remembered of it too.
+    await deps.memory?.store.deleteSummary({ tenantId: p.tenantId, userId: p.userId, sessionId: id });
     return c.json({ session_id: id, deleted_turns: deleted });
   });
 
