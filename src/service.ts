@@ -56,7 +56,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     logger: rt.logger,
   });
   const evaluate = opts.evaluate ?? rt.config.evaluation.enabled;
-  const memoryJobs = new MemoryJobs({ sessions: rt.sessions, memory: rt.memory, provider: rt.provider, historyTurns: rt.config.memory.historyTurns, logger: rt.logger });
+  const memoryJobs = new MemoryJobs({ sessions: rt.sessions, memory: rt.memory, provider: rt.provider, historyTurns: rt.config.memory.historyTurns, guard: rt.guard, logger: rt.logger });
 
   type Origin = { tenantId: string; userId: string; question: string };
   const lookup = async (runId: string): Promise<Origin | null> => {

@@ -1,3 +1,4 @@
+import type { Guardrail } from '../guardrails/port.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { MemoryDeps } from './memory-deps.js';
@@ -23,7 +24,7 @@ export class MemoryJobs {
   readonly timings: number[] = [];
 
   constructor(
-    private readonly deps: { sessions: SessionStore; memory: MemoryDeps; provider: ModelProvider; historyTurns: number; logger?: Logger },
+    private readonly deps: { sessions: SessionStore; memory: MemoryDeps; provider: ModelProvider; historyTurns: number; guard?: Guardrail; logger?: Logger },
   ) {}
 
   /** Schedule the after-turn work for a session; resolves when it ran (callers need not wait). */
@@ -46,7 +47,7 @@ export class MemoryJobs {
   async finaliseIdle(sessions: Array<{ tenantId: string; sessionId: string; userId: string }>, now?: number): Promise<number> {
     let n = 0;
     for (const s of sessions) {
-      const base = { sessions: this.deps.sessions, memory: this.deps.memory, provider: this.deps.provider };
+      const base = { sessions: this.deps.sessions, memory: this.deps.memory, provider: this.deps.provider, ...(this.deps.guard ? { guard: this.deps.guard } : {}) };
       try {
         const r = await summariseSession(base, { ...s, historyTurns: this.deps.historyTurns, final: true, ...(now !== undefined ? { now } : {}) });
         if (r.written) n++;
@@ -63,7 +64,7 @@ export class MemoryJobs {
 
   private async run(p: { tenantId: string; sessionId: string; userId: string }): Promise<MemoryJobResult> {
     const started = performance.now();
-    const base = { sessions: this.deps.sessions, memory: this.deps.memory, provider: this.deps.provider };
+    const base = { sessions: this.deps.sessions, memory: this.deps.memory, provider: this.deps.provider, ...(this.deps.guard ? { guard: this.deps.guard } : {}) };
     const session = await summariseSession(base, { ...p, historyTurns: this.deps.historyTurns });
     let finalised = 0;
     // A user's new session is the sign their earlier ones are over: give those their final

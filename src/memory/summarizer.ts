@@ -1,3 +1,4 @@
+import type { Guardrail } from '../guardrails/port.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { MemoryDeps } from './memory-deps.js';
 import type { SessionStore, Turn } from './session-store.js';
@@ -33,7 +34,7 @@ export interface SummariseResult {
 /** How far back to look for unsummarised turns; a run after every turn keeps the backlog tiny. */
 export const LOOKBACK_TURNS = 200;
 
-export async function summariseSession(deps: { sessions: SessionStore; memory: MemoryDeps; provider: ModelProvider }, p: SummariseParams): Promise<SummariseResult> {
+export async function summariseSession(deps: { sessions: SessionStore; memory: MemoryDeps; provider: ModelProvider; guard?: Guardrail }, p: SummariseParams): Promise<SummariseResult> {
   const cfg = deps.memory.summary;
   if (!cfg.enabled) return { written: false, folded: 0, coveredTurns: 0, reason: 'disabled' };
   const store = deps.memory.store;
@@ -47,12 +48,17 @@ export async function summariseSession(deps: { sessions: SessionStore; memory: M
   const coveredTurns = prior?.coveredTurns ?? 0;
   if (!pending.length) return { written: false, folded: 0, coveredTurns, reason: 'nothing_pending' };
   if (!p.final && pending.length < cfg.batchTurns) return { written: false, folded: 0, coveredTurns, reason: 'below_batch' };
-  const text = await summariseTurns(deps.provider, {
+  const drafted = await summariseTurns(deps.provider, {
     previous: prior?.text ?? '',
     turns: pending.map((t) => ({ role: t.role, text: turnText(t) })),
     maxTokens: cfg.maxTokens,
     ...(p.signal ? { signal: p.signal } : {}),
   });
+  // The configured guardrail screens what is stored, as it screens answers (a Bedrock guardrail's
+  // PII filters included). A blocked summary is stored empty: its turns are still marked covered,
+  // so a content-policy refusal is not retried on every turn.
+  const screened = deps.guard ? await deps.guard.screen({ text: drafted, stage: 'output', tenantId: p.tenantId, userId: p.userId, ...(p.signal ? { signal: p.signal } : {}) }) : undefined;
+  const text = !screened ? drafted : screened.action === 'block' ? '' : screened.text;
   p.signal?.throwIfAborted();
   const written = await store.putSummary({
     tenantId: p.tenantId,

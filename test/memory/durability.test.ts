@@ -92,3 +92,20 @@ describe('durable summarisation', () => {
     expectExactlyOneSummaryOfBoxes0to7(rt);
   });
 });
+
+describe('what a summary stores', () => {
+  it('passes the configured guardrail: its redactions are kept, a block stores nothing but still covers the turns', async () => {
+    const rt = runtime();
+    await seed(rt);
+    const redacting = { name: 'test', screen: async (r: { text: string }) => ({ action: 'redact' as const, text: r.text.replace(/box 3/g, '[REDACTED]'), findings: [] }) };
+    await summariseSession({ sessions: rt.sessions, memory: rt.memory, provider: rt.provider, guard: redacting }, { tenantId: 'default', sessionId: 's', userId: 'ana', historyTurns: 4, now: 2_000 });
+    expect(rows(rt)[0]!.text).toContain('[REDACTED] is blue');
+    expect(rows(rt)[0]!.text).not.toContain('box 3');
+
+    const other = runtime();
+    await seed(other);
+    const blocking = { name: 'test', screen: async (r: { text: string }) => ({ action: 'block' as const, text: r.text, findings: [] }) };
+    await summariseSession({ sessions: other.sessions, memory: other.memory, provider: other.provider, guard: blocking }, { tenantId: 'default', sessionId: 's', userId: 'ana', historyTurns: 4, now: 2_000 });
+    expect(rows(other)).toEqual([expect.objectContaining({ text: '', covered_turns: 16 })]);
+  });
+});
