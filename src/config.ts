@@ -69,6 +69,38 @@ export const configSchema = z
         chunkTokens: int(16, 8192).default(512),
         chunkOverlap: num(0, 0.9).default(0.2),
         embedder: z.string().regex(/^(none|bedrock:.+)$/, 'none | bedrock:<embeddingModelId>').default('none'),
+        // Long-term memory (README "Memory"): turns leaving the window (historyTurns, or windowTokens
+        // of turn text) are folded into a rolling session summary, after the turn, off the latency path.
+        summary: z
+          .object({
+            enabled: bool.default(true),
+            windowTokens: int(0).default(4000), // 0 = the turn count alone bounds the window
+            batchTurns: int(1, 200).default(2), // fold once this many turns wait outside the window
+            maxTokens: int(20, 8000).default(300), // length bound of a summary
+            finaliseIdleSeconds: int(1).default(900), // a session quiet this long gets its final summary (before its turns expire)
+          })
+          .strict()
+          .prefault({}),
+        // Facts about the user themself, kept per user and put in every session of theirs.
+        userMemory: z
+          .object({
+            enabled: bool.default(true),
+            maxFacts: int(0, 200).default(20),
+            pastSummaries: int(0, 20).default(2), // summaries of their earlier sessions matching the message
+          })
+          .strict()
+          .prefault({}),
+        // Retention per kind; tenants may override any of them (config file only).
+        retention: z
+          .object({
+            summarySeconds: int(1).default(90 * 86_400),
+            userFactSeconds: int(1).default(365 * 86_400),
+            tenants: z
+              .record(z.string().min(1), z.object({ turnSeconds: int(1).optional(), summarySeconds: int(1).optional(), userFactSeconds: int(1).optional() }).strict())
+              .default({}),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -190,6 +222,13 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_CHUNK_TOKENS', path: 'memory.chunkTokens', doc: 'chunk size in tokens' },
   { env: 'LORE_CHUNK_OVERLAP', path: 'memory.chunkOverlap', doc: 'chunk overlap fraction' },
   { env: 'LORE_EMBEDDER', path: 'memory.embedder', doc: 'none | bedrock:<embeddingModelId>' },
+  { env: 'LORE_SUMMARY_ENABLED', path: 'memory.summary.enabled', doc: 'fold turns leaving the window into a session summary' },
+  { env: 'LORE_SUMMARY_WINDOW_TOKENS', path: 'memory.summary.windowTokens', doc: 'token budget of the turn window (0 = turn count only)' },
+  { env: 'LORE_SUMMARY_BATCH_TURNS', path: 'memory.summary.batchTurns', doc: 'turns waiting outside the window that trigger a summary' },
+  { env: 'LORE_SUMMARY_MAX_TOKENS', path: 'memory.summary.maxTokens', doc: 'length bound of a session summary' },
+  { env: 'LORE_USER_MEMORY', path: 'memory.userMemory.enabled', doc: 'keep facts about each user in their own memory' },
+  { env: 'LORE_RETENTION_SUMMARY_SECONDS', path: 'memory.retention.summarySeconds', doc: 'session summaries are kept for' },
+  { env: 'LORE_RETENTION_USER_FACT_SECONDS', path: 'memory.retention.userFactSeconds', doc: 'facts about a user are kept for' },
   { env: 'LORE_AUTH_JWKS_URL', path: 'auth.jwksUrl', doc: 'JWKS URL for JWT verification' },
   { env: 'LORE_AUTH_HS256_SECRET', path: 'auth.hs256Secret', doc: 'HS256 secret (≥ 32 chars)' },
   { env: 'LORE_AUTH_ISSUER', path: 'auth.issuer', doc: 'expected JWT issuer' },

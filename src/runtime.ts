@@ -3,6 +3,7 @@ import type { TurnDeps } from './agent/turn.js';
 import { createGuardrail } from './guardrails/from-config.js';
 import type { Guardrail } from './guardrails/port.js';
 import type { KnowledgeStore } from './memory/knowledge-store.js';
+import { memoryDepsFrom, type MemoryDeps } from './memory/memory-deps.js';
 import type { SessionStore } from './memory/session-store.js';
 import type { Embedder } from './memory/embedder.js';
 import { createOfflineProvider } from './models/offline/index.js';
@@ -11,6 +12,7 @@ import { lazyEmbedder } from './models/lazy.js';
 import { createModelProvider } from './models/select.js';
 import { defaultDbPath, openDatabase, type SqliteDatabase } from './stores/sqlite/database.js';
 import { SqliteKnowledgeStore } from './stores/sqlite/knowledge-store.js';
+import { SqliteMemoryStore } from './stores/sqlite/memory-store.js';
 import { learningPolicyFrom } from './learning/policy-config.js';
 import { SqliteSessionStore } from './stores/sqlite/session-store.js';
 import { builtinTools } from './tools/builtins/index.js';
@@ -34,6 +36,8 @@ export interface Runtime {
   provider: ModelProvider;
   sessions: SessionStore;
   knowledge: KnowledgeStore;
+  /** Long-term memory: session summaries and each user's own memory (README "Memory"). */
+  memory: MemoryDeps;
   tools: ToolRegistry;
   turnDeps: TurnDeps;
   /** Input, output, tool-result, knowledge and learning screening (config.guardrails). */
@@ -89,6 +93,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
         );
   const sessions = new SqliteSessionStore(db, { ttlSeconds: config.memory.sessionTtlSeconds });
   const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder } : {}) });
+  const memory = memoryDepsFrom(config, new SqliteMemoryStore(db));
   const tools = new ToolRegistry([...builtinTools(), createSearchKnowledgeTool(knowledge, config.memory.topK) as unknown as AnyTool, ...(opts.tools ?? [])]);
   const guard = createGuardrail(config, { metrics, logger, provider });
   const turnDeps: TurnDeps = {
@@ -98,6 +103,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     tracer: tracing.tracer,
     sessions,
     knowledge,
+    memory,
     learning: learningPolicyFrom(config),
     settings: {
       maxIterations: config.agent.maxIterations,
@@ -117,6 +123,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     provider,
     sessions,
     knowledge,
+    memory,
     tools,
     turnDeps,
     guard,

@@ -1,5 +1,6 @@
 import { BudgetManager } from './learning/budget.js';
 import { Evaluator } from './learning/evaluator.js';
+import { MemoryJobs } from './memory/memory-jobs.js';
 import type { Runtime } from './runtime.js';
 import { SqliteEvaluationStore } from './stores/sqlite/evaluation-store.js';
 import { SqliteRunStore } from './stores/sqlite/run-store.js';
@@ -18,6 +19,8 @@ export interface AgentService extends TurnRunner {
   budgets: BudgetManager;
   runs: SqliteRunStore;
   evaluations: SqliteEvaluationStore;
+  /** Session summarisation after turns, off the latency path (memory/memory-jobs.ts). */
+  memoryJobs: MemoryJobs;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     logger: rt.logger,
   });
   const evaluate = opts.evaluate ?? rt.config.evaluation.enabled;
+  const memoryJobs = new MemoryJobs({ sessions: rt.sessions, memory: rt.memory, provider: rt.provider, historyTurns: rt.config.memory.historyTurns, guard: rt.guard, logger: rt.logger });
 
   type Origin = { tenantId: string; userId: string; question: string };
   const lookup = async (runId: string): Promise<Origin | null> => {
@@ -67,6 +71,11 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     const known = origin ?? (await lookup(r.runId));
     rt.metrics.runFinished({ iterations: r.iterations, status: r.status });
     rt.metrics.interaction(known?.tenantId);
+    // Fold turns that left the window into the session summary — after the answer, not before it.
+    if (r.status === 'COMPLETED') {
+      const o = known;
+      if (o) void memoryJobs.submit({ tenantId: o.tenantId, sessionId: r.sessionId, userId: o.userId });
+    }
     const written = r.learnings.filter((l) => l.event === 'ADD' || l.event === 'UPDATE').length;
     if (written) rt.metrics.learningsWritten(written, known?.tenantId);
     for (const t of r.toolCalls) rt.metrics.toolCall(t.name, t.status === 'success' ? 'success' : 'error', t.latencyMs);
@@ -87,6 +96,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     budgets,
     runs,
     evaluations,
+    memoryJobs,
     async start(p: StartRunParams) {
       // The question is read back from the run: the stored form is the redacted one, p.message is not.
       const t0 = performance.now();
@@ -109,6 +119,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     async close() {
       await engine.close();
       await evaluator.drain();
+      await memoryJobs.drain();
     },
   };
 }

@@ -65,7 +65,7 @@ function finishTurn(node, result) {
     const li = document.createElement('li');
     li.textContent = l.fact;
     li.dataset.state = l.state || 'shared';
-    li.title = `${CHIP_TITLE[li.dataset.state] || 'Learned'}${l.event === 'UPDATE' ? ', superseding an older fact' : ''}${l.reason ? ` — ${l.reason}` : ''} (${l.learning_id || ''})`;
+    li.title = `${l.about === 'user' ? 'About you: kept in your own memory, never shared' : CHIP_TITLE[li.dataset.state] || 'Learned'}${l.event === 'UPDATE' ? ', superseding an older fact' : ''}${l.reason ? ` — ${l.reason}` : ''} (${l.learning_id || ''})`;
     li.className = [l.event === 'UPDATE' ? 'superseding' : '', li.dataset.state === 'shared' ? '' : li.dataset.state].filter(Boolean).join(' ');
     chips.append(li);
   }
@@ -73,9 +73,25 @@ function finishTurn(node, result) {
   showApprovals(node, result.pending_approvals || []);
   const u = result.usage || {};
   node.querySelector('.meta').textContent = `${result.intent || ''} · ${u.total_tokens ?? 0} tokens · run ${result.run_id}`;
+  if (result.run_id) void showMemory(node, result.run_id);
   for (const b of node.querySelectorAll('.rate')) {
     b.disabled = false;
     b.onclick = () => rate(node, result.run_id, b);
+  }
+}
+
+/** Which long-term memory reached the prompt (GET /runs/:id → memory): appended to the turn's meta line. */
+async function showMemory(node, runId) {
+  try {
+    const res = await fetch(`/runs/${encodeURIComponent(runId)}`, { headers: headers() });
+    if (!res.ok) return;
+    const refs = (await res.json()).memory || [];
+    if (!refs.length) return;
+    const n = (kind) => refs.filter((r) => r.kind === kind).length;
+    const parts = [n('summary') ? 'session summary' : '', n('user_fact') ? `${n('user_fact')} fact(s) about you` : '', n('past_summary') ? `${n('past_summary')} earlier session(s)` : ''].filter(Boolean);
+    node.querySelector('.meta').textContent += ` · memory: ${parts.join(', ')}`;
+  } catch {
+    // The meta line is a nicety; the answer is already shown.
   }
 }
 

@@ -8,6 +8,7 @@ import { applyLearnings } from '../learning/updater.js';
 import type { GuardrailFinding, LearningPolicy } from '../learning/policy.js';
 import { buildContext, type BuiltContext } from '../memory/context-builder.js';
 import type { KnowledgeStore } from '../memory/knowledge-store.js';
+import type { MemoryDeps } from '../memory/memory-deps.js';
 import type { SessionStore } from '../memory/session-store.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Usage } from '../models/types.js';
@@ -28,6 +29,8 @@ export interface TurnDeps {
   tracer?: Tracer;
   /** Screens input, output, tool results and learnings; the built-in detectors when absent. */
   guard?: Guardrail;
+  /** Long-term memory: session summaries and the user's own memory (README "Memory"); off when absent. */
+  memory?: MemoryDeps;
   settings: {
     maxIterations: number;
     turnTokenBudget: number;
@@ -78,8 +81,12 @@ export function buildTurnContext(deps: TurnDeps, input: TurnInput): Promise<Buil
     historyTurns: deps.settings.historyTurns,
     topK: deps.settings.topK,
     ...(deps.settings.systemPrompt !== undefined ? { persona: deps.settings.systemPrompt } : {}),
+    ...(deps.memory ? { memory: deps.memory } : {}),
   });
 }
+
+/** How long a tenant's episodic turns live (memory.retention.tenants overrides sessionTtlSeconds). */
+export const turnTtlSeconds = (deps: Pick<TurnDeps, 'memory' | 'settings'>, tenantId: string): number => deps.memory?.retention(tenantId).turnSeconds ?? deps.settings.sessionTtlSeconds;
 
 /** Reason: the ReAct loop over the built context. Yields loop events; returns the loop result. */
 export function reason(
@@ -118,7 +125,7 @@ export async function handleResponse(deps: TurnDeps, input: TurnInput, result: A
   const screened = raw ? await guardOf(deps).screen({ text: raw, stage: 'output', tenantId: input.tenantId, userId: input.userId, runId: input.runId }) : undefined;
   const answer = !screened ? raw : screened.action === 'block' ? (screened.message ?? BLOCKED_ANSWER) : screened.text;
   const learnings = screened?.action === 'block' ? [] : extracted.learnings.map(maskPii);
-  const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: deps.settings.sessionTtlSeconds };
+  const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turnTtlSeconds(deps, input.tenantId) };
   // A turn stopped on a frontend tool call is not over: the client's next run carries the same
   // user message with the tool results and records the exchange once, when it ends.
   if (result.stopReason !== 'client_tool') await deps.sessions.appendTurns({
@@ -157,7 +164,12 @@ export function updateKnowledge(
   const held: GuardrailFinding[] = inputGuard?.action === 'hold' ? [{ action: 'hold', reason: `the message was held by the guardrail (${[...new Set(inputGuard.findings.map((f) => f.category))].join(', ')})` }] : [];
   const all = [...(findings ?? []), ...held];
   return applyLearnings(
-    { knowledge: deps.knowledge, provider: deps.provider, guard: guardOf(deps) },
+    {
+      knowledge: deps.knowledge,
+      provider: deps.provider,
+      guard: guardOf(deps),
+      ...(deps.memory?.userMemory.enabled ? { userMemory: { store: deps.memory.store, factTtlSeconds: (t: string) => deps.memory!.retention(t).userFactSeconds } } : {}),
+    },
     {
       tenantId: input.tenantId,
       sessionId: input.sessionId,

@@ -9,6 +9,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerEval } from './commands/eval.js';
 import { registerGdpr } from './commands/gdpr.js';
+import { registerMemory } from './commands/memory.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
 import { registerLearnings } from './commands/learnings.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerBackup(program);
   registerMcp(program);
   registerGdpr(program);
+  registerMemory(program);
   return program;
 }
 

@@ -30,7 +30,7 @@ export interface ScenarioOutcome {
 
 export interface EvalDeps {
   /** Build the turn runner (the workflow engine) over a runtime. */
-  makeRunner: (rt: Runtime) => TurnRunner & { close?: () => void | Promise<void> };
+  makeRunner: (rt: Runtime) => TurnRunner & { close?: () => void | Promise<void>; memoryJobs?: { drain(): Promise<void> } };
   env?: Record<string, string | undefined>;
 }
 
@@ -65,6 +65,8 @@ export async function runScenario(scenario: Scenario, file: string, deps: EvalDe
       if ('message' in step) {
         label = `[${step.session}] ${step.message}`;
         result = await runner.start({ tenantId: config.tenant, sessionId: step.session, userId: step.user ?? 'eval-user', message: step.message });
+        // Scenarios are sequential: the after-turn memory work (summaries) finishes before the next step.
+        await runner.memoryJobs?.drain();
       } else {
         const pending = last?.pendingApprovals?.find((p) => p.status === 'pending');
         label = `${step.approval} approval`;

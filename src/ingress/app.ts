@@ -1,4 +1,5 @@
 import { userRoutes } from './routes/users.js';
+import { memoryRoutes } from './routes/memory.js';
 import { randomUUID } from 'node:crypto';
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   learningRoutes(app, deps);
   mcpRoutes(app, deps);
   userRoutes(app, deps);
+  memoryRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

@@ -3,6 +3,7 @@ import type { LoreConfig } from '../config.js';
 import type { Guardrail } from '../guardrails/port.js';
 import type { ErasureReport } from '../stores/sqlite/gdpr.js';
 import type { KnowledgeStore } from '../memory/knowledge-store.js';
+import type { MemoryDeps } from '../memory/memory-deps.js';
 import type { SessionStore } from '../memory/session-store.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { LoreMetrics } from '../telemetry/metrics.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
   feedback: FeedbackStore;
   /** DELETE /users/:id/data; without it the route answers that erasure is not enabled. */
   eraseUser?: (p: { tenantId: string; userId: string; requestedBy: string }) => Promise<ErasureReport>;
+  /** Long-term memory behind /me/memory and the memory shown by GET /runs/:id; without it, those answer that it is off. */
+  memory?: MemoryDeps;
   /** Screens ingested documents and feedback comments; the built-in detectors when absent. */
   guard?: Guardrail;
   /** Called after a rating is stored (the evaluator re-merges the run's quality score). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AguiRunInput } from './agui-input.js';
 import { AguiEvent } from './agui-schemas.js';
 import * as S from './schemas.js';
+import { CorrectMemoryRequest, MemorySchemas as M } from './routes/memory.js';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with.
@@ -9,7 +10,7 @@ import * as S from './schemas.js';
  * a `.meta({id})` become shared components.
  */
 interface Op {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   summary: string;
   body?: z.ZodType;
@@ -49,6 +50,10 @@ const OPS: Op[] = [
   { method: 'post', path: '/approvals/{id}', summary: 'Approve or reject a paused tool call; the run resumes (JSON, or AG-UI over SSE with Accept: text/event-stream)', body: S.ApprovalDecisionRequest, ok: { status: 200, schema: S.ChatResponse, description: 'The resumed run (JSON), or its continuation as AG-UI events (text/event-stream)', sse: AguiEvent }, errors: [...E, 409, 410] },
   { method: 'post', path: '/ingest', summary: 'Curator: Add or replace documents in the knowledge base', body: S.IngestRequest, ok: { status: 200, schema: S.IngestResponse, description: 'Ingested' }, errors: [...E, 403] },
   { method: 'delete', path: '/users/{id}/data', summary: "Erase a user's turns, sessions, runs, feedback and learnings (the user themself; an audit row records it)", ok: { status: 200, schema: S.ErasureResponse, description: 'Erased' }, errors: [...E, 403] },
+  { method: 'get', path: '/me/memory', summary: 'What Lore remembers about the caller: facts about them and their session summaries', ok: { status: 200, schema: M.list, description: 'Memory' }, errors: E },
+  { method: 'put', path: '/me/memory/{id}', summary: 'Correct a fact in the caller\'s memory', body: CorrectMemoryRequest, ok: { status: 200, schema: M.fact, description: 'Corrected' }, errors: E },
+  { method: 'delete', path: '/me/memory/{id}', summary: 'Forget one fact (by id) or one session summary (by session id)', ok: { status: 200, schema: M.deleted, description: 'Deleted' }, errors: E },
+  { method: 'delete', path: '/me/memory', summary: 'Forget everything remembered about the caller', ok: { status: 200, schema: M.forgotten, description: 'Deleted' }, errors: E },
   { method: 'get', path: '/healthz', summary: 'Liveness and status: ok, or degraded with reasons (200); draining (503)', ok: { status: 200, schema: S.Health, description: 'Alive' }, errors: [503], public: true },
   { method: 'get', path: '/readyz', summary: 'Readiness for load balancers: 503 with reasons while draining or storage is failing', ok: { status: 200, schema: S.Ready, description: 'Ready' }, errors: [503], public: true },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format 0.0.4)', ok: { status: 200, schema: z.string(), description: 'Metrics' }, errors: [401], public: true },

@@ -43,6 +43,8 @@ export function toChatResponse(r: RunResult): ChatResponseT {
       ...(l.docId ? { learning_id: l.docId } : {}),
       ...(l.superseded ? { superseded: { chunk_id: l.superseded.chunkId, doc_id: l.superseded.docId } } : {}),
       ...(l.reason ? { reason: l.reason } : {}),
+      ...(l.about ? { about: l.about } : {}),
+      ...(l.memoryId ? { memory_id: l.memoryId } : {}),
     })),
     usage: { input_tokens: r.usage.inputTokens, output_tokens: r.usage.outputTokens, total_tokens: r.usage.totalTokens },
     tool_calls: r.toolCalls.map((t) => ({ tool_call_id: t.toolUseId, name: t.name, status: t.status, latency_ms: t.latencyMs })),

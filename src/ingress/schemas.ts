@@ -97,6 +97,8 @@ export const LearningOutcome = z.object({
   learning_id: z.string().optional(),
   superseded: z.object({ chunk_id: z.string(), doc_id: z.string() }).optional(),
   reason: z.string().optional(),
+  about: z.enum(['user', 'world']).optional().describe("who the fact is about: 'user' facts are kept in the user's own memory (GET /me/memory), never shared"),
+  memory_id: z.string().optional(),
 });
 
 export const ToolCall = z.object({ tool_call_id: z.string(), name: z.string(), status: z.enum(['success', 'error', 'denied']), latency_ms: z.number() });

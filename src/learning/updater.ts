@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, GuardAction, Guardrail } from '../guardrails/port.js';
 import type { KnowledgeDoc, KnowledgeStore } from '../memory/knowledge-store.js';
 import { contentHash } from '../memory/normalize.js';
+import { routeUserFact, type UserMemoryDeps } from '../memory/user-memory.js';
 import type { ModelProvider } from '../models/provider.js';
 import { corroborate } from './corroboration.js';
 import { decideMemoryEvent } from './decision.js';
@@ -25,6 +26,10 @@ export interface LearningOutcome {
   screening?: { action: GuardAction; kinds: string[]; categories: Finding['category'][] };
   /** Time from starting to write the learning until it was retrievable. */
   propagationMs?: number;
+  /** Who the fact is about (memory/user-memory.ts): 'user' facts live in the user's own memory, never shared. */
+  about?: 'user' | 'world';
+  /** For about 'user': the id of the fact in the user's memory (GET /me/memory). */
+  memoryId?: string;
 }
 
 function screeningReason(action: GuardAction, findings: Finding[]): string {
@@ -83,7 +88,7 @@ export function stateOf(doc: KnowledgeDoc): LearningState {
  * facts the teacher can see) → govern (policy.ts: shared now, pending review, or refused) → write
  * and index synchronously, superseding the stale fact (for the teacher only while pending).
  */
-export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider: ModelProvider; guard: Guardrail }, p: ApplyLearningsParams): Promise<LearningOutcome[]> {
+export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider: ModelProvider; guard: Guardrail; userMemory?: UserMemoryDeps }, p: ApplyLearningsParams): Promise<LearningOutcome[]> {
   const out: LearningOutcome[] = [];
   const actor = `user:${p.userId}`;
   const now = p.now ?? Date.now();
@@ -118,6 +123,12 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
     const early = decideLearning({ policy: p.policy, categories: [], findings, ...(p.quarantined ? { quarantined: p.quarantined } : {}) });
     if (early.state === 'rejected') {
       out.push({ fact, event: 'REJECTED', state: 'rejected', reason: early.reason });
+      continue;
+    }
+    // Long-term memory hook: a fact about the user themself goes to their own memory, never the KB.
+    const personal = deps.userMemory ? await routeUserFact({ provider: deps.provider, userMemory: deps.userMemory }, { ...p, index: i, fact, ...(p.signal ? { signal: p.signal } : {}) }) : null;
+    if (personal) {
+      out.push({ ...personal, ...screening });
       continue;
     }
     const existing = await k.findByHash({ tenantId: p.tenantId, contentHash: contentHash(fact) });
@@ -193,6 +204,7 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
       ...(reason ? { reason } : {}),
       ...screening,
       propagationMs: Math.round((performance.now() - started) * 100) / 100,
+      ...(deps.userMemory ? { about: 'world' as const } : {}),
     });
   }
   return out;

@@ -7,7 +7,7 @@ import type { SearchHit } from './knowledge-store.js';
  */
 export function neutraliseUntrusted(text: string): string {
   return neutraliseLearningTags(text)
-    .replace(/<\s*\/?\s*semantic[_\s-]*memory\s*>/gi, (m) => m.replace(/</g, '‹').replace(/>/g, '›'))
+    .replace(/<\s*\/?\s*(?:semantic[_\s-]*memory|user[_\s-]*memory|session[_\s-]*summary)\s*>/gi, (m) => m.replace(/</g, '‹').replace(/>/g, '›'))
     .replace(/^(\s*)\[(\s*source\s*:)/gim, '$1($2');
 }
 

@@ -1,4 +1,4 @@
-import { buildTurnContext, guardOf, handleResponse, updateKnowledge } from '../agent/turn.js';
+import { buildTurnContext, guardOf, handleResponse, turnTtlSeconds, updateKnowledge } from '../agent/turn.js';
 import { LearningStreamFilter } from '../agent/learning-tags.js';
 import { learningNotice } from '../learning/policy.js';
 import { lowerTrustAfterThumbsDown } from '../learning/trust.js';
@@ -47,7 +47,7 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     const { input } = data;
     const guard = need(data.dispatch?.guard, 'the input guardrail verdict');
     const answer = refusalAnswer(guard);
-    const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turn.settings.sessionTtlSeconds, inputTokens: 0, outputTokens: 0 };
+    const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turnTtlSeconds(turn, input.tenantId), inputTokens: 0, outputTokens: 0 };
     await turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: withheldUserTurn(guard) }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] });
     return { answer, learnings: [], hasLearnings: false, guard };
   };
@@ -73,7 +73,7 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
       await lowerTrustAfterThumbsDown({ knowledge: turn.knowledge, policy: turn.learning }, { tenantId: input.tenantId, runId: target.runId, userId: input.userId });
     }
     const answer = feedbackAnswer(sentiment, !!target);
-    const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turn.settings.sessionTtlSeconds, inputTokens: 0, outputTokens: 0 };
+    const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turnTtlSeconds(turn, input.tenantId), inputTokens: 0, outputTokens: 0 };
     await turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: input.message }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] });
     return { answer, targetRunId: target?.runId ?? null, sentiment };
   };
@@ -82,6 +82,8 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     const ctx = await buildTurnContext(turn, data.input);
     // Which knowledge reached this prompt: a thumbs-down on the answer lowers those learnings' trust.
     await turn.knowledge.recordRunContext({ tenantId: data.input.tenantId, runId: data.input.runId, docIds: ctx.retrieved.map((h) => h.docId) });
+    // And which long-term memory (summary, user facts, past sessions): GET /runs/:id shows both.
+    if (turn.memory && ctx.memory.length) await turn.memory.store.recordRunMemory({ tenantId: data.input.tenantId, runId: data.input.runId, userId: data.input.userId, refs: ctx.memory });
     return { system: ctx.system, messages: ctx.messages, retrieved: ctx.retrieved.length };
   };
 

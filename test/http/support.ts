@@ -66,7 +66,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...(opts.storageProbeIntervalMs !== undefined ? { probeIntervalMs: opts.storageProbeIntervalMs } : {}),
   });
   const server = await startServer(
-    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, guard: rt.guard, eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p), feedback: new SqliteFeedbackStore(rt.db), queue, workers, traces: rt.tracing.spans, tracer: rt.tracing.tracer, metrics: rt.metrics, logger: rt.logger, storage },
+    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, guard: rt.guard, eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p), memory: rt.memory, feedback: new SqliteFeedbackStore(rt.db), queue, workers, traces: rt.tracing.spans, tracer: rt.tracing.tracer, metrics: rt.metrics, logger: rt.logger, storage },
     { host: '127.0.0.1', port: 0, drainMs: 2000, stopRuns: () => engine.close() },
   );
   return {

@@ -17,6 +17,7 @@ import { createAgentService } from '../../service.js';
 import { defaultDbPath, openDatabase } from '../../stores/sqlite/database.js';
 import { SqliteQueue } from '../../stores/sqlite/queue.js';
 import { eraseUserData } from '../../stores/sqlite/gdpr.js';
+import { idleSessions } from '../../stores/sqlite/idle-sessions.js';
 import { definitionFrom, type GlobalOptions } from '../context.js';
 
 /**
@@ -75,6 +76,9 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
   const storage = createStorageMonitor(rt.db, { metrics: rt.metrics, logger: log, onRecovered: recoverLogged });
   const jobs: ScheduledJob[] = [
     { name: 'session-ttl-purge', schedule: '@every 10m', run: () => rt.sessions.purgeExpired() },
+    { name: 'memory-retention-purge', schedule: '@every 10m', run: () => rt.memory.store.purgeExpired() },
+    // Quiet sessions get their final summary before their turns expire (README "Memory").
+    { name: 'memory-finalise-idle', schedule: '@every 5m', run: () => runner.memoryJobs.finaliseIdle(idleSessions(rt.db, { now: Date.now(), idleSeconds: config.memory.summary.finaliseIdleSeconds })) },
     { name: 'approval-expiry', schedule: '@every 1m', run: () => engine.sweepApprovals() },
     ...(config.evaluation.enabled ? [{ name: 'nightly-evaluation', schedule: config.evaluation.nightlyCron, run: () => evaluator.nightly() }] : []),
     // The config's schedules: a turn through the agent on a cron (UTC), durable like any other.
@@ -89,6 +93,7 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
       knowledge: rt.knowledge,
       guard: rt.guard,
       eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p),
+      memory: rt.memory,
       feedback: new SqliteFeedbackStore(rt.db),
       onFeedback: (runId) => void evaluator.refreshQuality(runId),
       queue,

@@ -50,6 +50,8 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
     const id = pathId(c, 'id', 'session');
     await checkOwnSession(deps, p, id);
     const deleted = await deps.sessions.deleteSession({ tenantId: p.tenantId, sessionId: id });
+    // Deleting a conversation deletes what was remembered of it too.
+    await deps.memory?.store.deleteSummary({ tenantId: p.tenantId, userId: p.userId, sessionId: id });
     return c.json({ session_id: id, deleted_turns: deleted });
   });
 
@@ -68,7 +70,9 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
     const run = await deps.runner.getRun({ tenantId: p.tenantId, runId: id, userId: p.userId });
     // Checked here as well as in the engine: this is the line that keeps users apart.
     if (!run || run.userId !== p.userId || run.tenantId !== p.tenantId) throw notFound('run', id);
-    return c.json(toRun(run));
+    // Which long-term memory reached the run's prompt (session summary, user facts, past sessions).
+    const memory = deps.memory ? await deps.memory.store.runMemory({ tenantId: p.tenantId, runId: id }) : [];
+    return c.json({ ...toRun(run), memory });
   });
 
   app.get('/runs/:id/trace', async (c) => {

@@ -12,7 +12,8 @@ export interface ContextFact {
   superseded: boolean;
 }
 
-const FENCE = /<semantic_memory>([\s\S]*?)<\/semantic_memory>/gi;
+/** Semantic memory, the user's own memory and the session summary share one format (memory/fence.ts, memory-context.ts). */
+const FENCE = /<(semantic_memory|user_memory|session_summary)>([\s\S]*?)<\/\1>/gi;
 const HEADER = /^\[Source:\s*([^|\]]+?)\s*\|\s*score:\s*([\d.]+)([^\]]*)\]\s*$/i;
 
 export function systemText(req: ConverseRequest): string {
@@ -20,7 +21,7 @@ export function systemText(req: ConverseRequest): string {
 }
 
 /**
- * Facts from `<semantic_memory>` blocks (system or messages) and from the user's own earlier
+ * Facts from `<semantic_memory>`, `<user_memory>` and `<session_summary>` blocks (system or messages) and from the user's own earlier
  * statements. Blocks whose header says SUPERSEDED are kept but flagged.
  */
 export function contextFacts(req: ConverseRequest): ContextFact[] {
@@ -37,7 +38,7 @@ export function contextFacts(req: ConverseRequest): ContextFact[] {
         }
         rank++;
       };
-      for (const line of m[1]!.split('\n')) {
+      for (const line of m[2]!.split('\n')) {
         const h = HEADER.exec(line.trim());
         if (h) {
           flush();

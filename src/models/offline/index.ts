@@ -9,6 +9,7 @@ import { bestFact } from './answer.js';
 import { answerFromToolResults } from './compose.js';
 import { contextFacts, systemText } from './context.js';
 import { detectLearning } from './learn.js';
+import { classifyAbout, isAboutTask, isSummaryTask, summarise } from './memory.js';
 import { classifyIntent, decideMemory, isIntentTask, isJudgeTask, isMemoryDecisionTask, judge } from './tasks.js';
 import { sentences } from './text.js';
 import { chooseToolCall } from './tools.js';
@@ -57,6 +58,8 @@ function respond(req: ConverseRequest): ContentBlock[] {
   const system = systemText(req);
   const last = req.messages.at(-1);
   const userText = last ? messageText(last) : '';
+  if (isSummaryTask(system)) return [{ text: summarise(userText, system) }];
+  if (isAboutTask(system)) return [{ text: classifyAbout(userText) }];
   if (isMemoryDecisionTask(system)) return [{ text: decideMemory(userText) }];
   if (isJudgeTask(system)) return [{ text: judge(userText) }];
   if (isVerdictTask(system)) return [{ text: verdict(system, userText) }];

@@ -65,6 +65,10 @@ export async function eraseUserData(
     run('workflow_runs', `DELETE FROM workflow_runs WHERE run_id ${inRuns}`);
     run('turns', 'DELETE FROM turns WHERE tenant_id = ? AND user_id = ?', p.tenantId, p.userId);
     run('sessions', 'DELETE FROM sessions WHERE tenant_id = ? AND user_id = ?', p.tenantId, p.userId);
+    // Long-term memory (migrations-memory.ts): session summaries, facts about the user, and which of them reached a prompt.
+    run('session_summaries', 'DELETE FROM session_summaries WHERE tenant_id = ? AND user_id = ?', p.tenantId, p.userId);
+    run('user_facts', 'DELETE FROM user_facts WHERE tenant_id = ? AND user_id = ?', p.tenantId, p.userId);
+    run('run_memory', `DELETE FROM run_memory WHERE (tenant_id = ? AND user_id = ?) OR run_id ${inRuns}`, p.tenantId, p.userId);
 
     for (const id of learningIds) {
       run('chunk_supersessions', 'DELETE FROM chunk_supersessions WHERE by_doc_id = ? OR doc_id = ?', id, id);
@@ -87,6 +91,8 @@ export async function eraseUserData(
       JSON.stringify(counts),
     );
     db.exec('DELETE FROM temp.erase_runs');
+    // FTS5 keeps a deleted row's terms in its segments until they merge: rebuild, so none of their words stay.
+    if (counts.session_summaries) db.exec(`INSERT INTO session_summaries_fts (session_summaries_fts) VALUES ('rebuild')`);
   }).immediate();
   return { erasureId, tenantId: p.tenantId, at: now, counts };
 }

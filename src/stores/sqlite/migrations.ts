@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { evaluationMigrations } from './migrations-evaluation.js';
 import { gdprMigrations } from './migrations-gdpr.js';
+import { memoryMigrations } from './migrations-memory.js';
 import { queueMigrations } from './migrations-queue.js';
 import { runMigrations } from './migrations-runs.js';
 import { trustMigrations } from './migrations-trust.js';
@@ -158,4 +159,5 @@ export const migrations: Migration[] = [
   ...runMigrations,
   ...trustMigrations,
   ...gdprMigrations,
+  ...memoryMigrations,
 ];

@@ -1,0 +1,76 @@
+import type { Guardrail } from '../guardrails/port.js';
+import type { ModelProvider } from '../models/provider.js';
+import type { MemoryDeps } from './memory-deps.js';
+import type { SessionStore, Turn } from './session-store.js';
+import { summariseTurns } from './summary-task.js';
+import { splitWindow, turnText } from './window.js';
+
+/**
+ * Semantic compression of a long session, run after the turn (off the latency path). Everything
+ * it needs is re-derived from the stores: the summary's coverage mark says which turns are folded
+ * in, the window says which have fallen out. So a crash at any point loses nothing (the next run
+ * finds the same turns pending) and a retry or a concurrent run doubles nothing (the write is a
+ * compare-and-set on the coverage mark it read).
+ */
+export interface SummariseParams {
+  tenantId: string;
+  sessionId: string;
+  userId: string;
+  historyTurns: number;
+  /** Fold every turn, the window too: the session is over, its summary is what will be recalled. */
+  final?: boolean;
+  signal?: AbortSignal;
+  now?: number;
+}
+
+export interface SummariseResult {
+  written: boolean;
+  /** Turns folded in by this run. */
+  folded: number;
+  coveredTurns: number;
+  reason?: 'disabled' | 'nothing_pending' | 'below_batch' | 'lost_race';
+}
+
+/** How far back to look for unsummarised turns; a run after every turn keeps the backlog tiny. */
+export const LOOKBACK_TURNS = 200;
+
+export async function summariseSession(deps: { sessions: SessionStore; memory: MemoryDeps; provider: ModelProvider; guard?: Guardrail }, p: SummariseParams): Promise<SummariseResult> {
+  const cfg = deps.memory.summary;
+  if (!cfg.enabled) return { written: false, folded: 0, coveredTurns: 0, reason: 'disabled' };
+  const store = deps.memory.store;
+  const now = p.now !== undefined ? { now: p.now } : {};
+  const existing = await store.getSummary({ tenantId: p.tenantId, sessionId: p.sessionId, ...now });
+  // A summary left by an earlier owner of a reused session id is not built upon.
+  const prior = existing && existing.userId === p.userId ? existing : null;
+  const turns = await deps.sessions.recentTurns({ tenantId: p.tenantId, sessionId: p.sessionId, limit: p.historyTurns + LOOKBACK_TURNS, ...now });
+  const outside = p.final ? turns : splitWindow(turns, { maxTurns: p.historyTurns, maxTokens: cfg.windowTokens }).outside;
+  const pending: Turn[] = outside.filter((t) => t.createdAt > (prior?.coveredThrough ?? -Infinity) && t.userId === p.userId);
+  const coveredTurns = prior?.coveredTurns ?? 0;
+  if (!pending.length) return { written: false, folded: 0, coveredTurns, reason: 'nothing_pending' };
+  if (!p.final && pending.length < cfg.batchTurns) return { written: false, folded: 0, coveredTurns, reason: 'below_batch' };
+  const drafted = await summariseTurns(deps.provider, {
+    previous: prior?.text ?? '',
+    turns: pending.map((t) => ({ role: t.role, text: turnText(t) })),
+    maxTokens: cfg.maxTokens,
+    ...(p.signal ? { signal: p.signal } : {}),
+  });
+  // The configured guardrail screens what is stored, as it screens answers (a Bedrock guardrail's
+  // PII filters included). A blocked summary is stored empty: its turns are still marked covered,
+  // so a content-policy refusal is not retried on every turn.
+  const screened = deps.guard ? await deps.guard.screen({ text: drafted, stage: 'output', tenantId: p.tenantId, userId: p.userId, ...(p.signal ? { signal: p.signal } : {}) }) : undefined;
+  const text = !screened ? drafted : screened.action === 'block' ? '' : screened.text;
+  p.signal?.throwIfAborted();
+  const written = await store.putSummary({
+    tenantId: p.tenantId,
+    sessionId: p.sessionId,
+    userId: p.userId,
+    text,
+    coveredThrough: pending.at(-1)!.createdAt,
+    coveredTurns: coveredTurns + pending.length,
+    // Read from the store, not `prior`: a reused session id's old summary is replaced, once.
+    expected: existing?.coveredThrough ?? null,
+    ttlSeconds: deps.memory.retention(p.tenantId).summarySeconds,
+    ...now,
+  });
+  return written ? { written, folded: pending.length, coveredTurns: coveredTurns + pending.length } : { written, folded: 0, coveredTurns, reason: 'lost_race' };
+}
