@@ -17,7 +17,7 @@ const CHANGE_VERBS =
   'deprecat|decommission|updat|went|go(?:es)? (?:up|down)|got';
 const CHANGE = new RegExp(`\\b(?:${CHANGE_VERBS})(?:e|es|ed|d|s|ing|ten|ten)?\\b`, 'i');
 /** A present state marked as new or current. */
-const TIME_CUE = /\b(?:now|these days|nowadays|from now on|no longer|not anymore|any ?more|since|starting|as of|effective|from (?:next|this|today|tomorrow|monday|tuesday|wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|december))\b/i;
+const TIME_CUE = /\b(?:now|these days|nowadays|from now on|no longer|not anymore|any ?more|instead|since|starting|as of|effective|(?:this|next|last) (?:week|month|year|quarter|sprint)|from (?:next|this|today|tomorrow|monday|tuesday|wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|december))\b/i;
 /** First person reporting what they (or their team) did. */
 const FIRST_PERSON = /^(?:we|i|our team|the team|they|ops|it|hr|finance|legal|management)\b(?:'ve| have| had| just)?\s+\w+(?:ed|en)\b/i;
 /** A short reply that corrects what was just asked: a pronoun subject or a bare value. */

@@ -25,7 +25,7 @@ interface Verdict {
   text?: string;
 }
 
-const CHANGE_CUE = /\b(?:now|these days|nowadays|no longer|anymore|any more|instead|since|from now on|starting|as of|effective|chang\w*|increas\w*|decreas\w*|rais\w*|lower\w*|reduc\w*|bump\w*|mov\w*|switch\w*|becam\w*|becom\w*|upgrad\w*|downgrad\w*|renam\w*|replac\w*|migrat\w*|shorten\w*|extend\w*|doubl\w*|halv\w*|postpon\w*|push\w*|delay\w*|rewr[io]t\w*|relocat\w*|took over|take\w* over|join\w*|left|hired|appointed|promoted|went|got|dropped)\b/i;
+const CHANGE_CUE = /\b(?:now|these days|(?:this|next|last) (?:week|month|year|quarter|sprint)|nowadays|no longer|anymore|any more|instead|since|from now on|starting|as of|effective|chang\w*|increas\w*|decreas\w*|rais\w*|lower\w*|reduc\w*|bump\w*|mov\w*|switch\w*|becam\w*|becom\w*|upgrad\w*|downgrad\w*|renam\w*|replac\w*|migrat\w*|shorten\w*|extend\w*|doubl\w*|halv\w*|postpon\w*|push\w*|delay\w*|rewr[io]t\w*|relocat\w*|took over|take\w* over|join\w*|left|hired|appointed|promoted|went|got|dropped)\b/i;
 
 export function decideMemory(user: string): string {
   const rawFact = /^new fact:?[ \t]*(.+)$/im.exec(user)?.[1]?.trim() ?? '';
@@ -39,7 +39,7 @@ export function decideMemory(user: string): string {
     for (const s of sentences(c.text)) {
       const v = subjectless ? compareResolved(fact, stripLabel(s), question!, c.id) : compare(fact, stripLabel(s), cue, c.id);
       if (!v) continue;
-      const rank = (x: Verdict) => x.strength + (x.event === 'NOOP' ? 0.3 : x.event === 'UPDATE' ? 0.1 : 0);
+      const rank = (x: Verdict) => x.strength + (x.event === 'NOOP' ? 0.3 : x.event === 'UPDATE' ? 0.1 : 0) + (x.text ? 0.05 : 0);
       if (!best || rank(v) > rank(best)) best = v;
     }
   }
@@ -73,15 +73,18 @@ function bestClause(fact: string, s: Set<string>): string {
   if (parts.length < 2) return fact;
   let best = fact;
   let score = -1;
+  // Subject words count double; on a tie the later clause wins (the new state is usually said last).
   for (const p of parts) {
-    const n = content(tokens(p)).filter((t) => s.has(t.stem)).length;
-    if (n > score) [best, score] = [p, n];
+    const n = content(tokens(p)).reduce((k, t) => k + (s.has(t.stem) ? (t.value ? 1 : 2) : 0), 0);
+    if (n >= score) [best, score] = [p, n];
   }
   return best;
 }
 
 function compare(fullFact: string, sentence: string, cue: boolean, id: string): Verdict | null {
   const sT = content(tokens(sentence));
+  // A heading ("# Limits") or a one-word line is not a fact to compare with.
+  if (sT.length < 2) return null;
   const sS = stems(sT);
   const fact = bestClause(fullFact, sS);
   const fT = content(tokens(fact));
@@ -93,23 +96,56 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   const coverage = n / smaller;
   const newD = fT.filter((t) => !sS.has(t.stem));
   const oldD = sT.filter((t) => !fS.has(t.stem));
-  // A qualifier before the shared subject on both sides names two different things.
-  const firstShared = (ts: Token[], set: Set<string>) => ts.findIndex((t) => set.has(t.stem));
-  const qualifier = (ts: Token[], other: Set<string>) => ts.slice(0, Math.max(0, firstShared(ts, other))).some((t) => !t.value && !other.has(t.stem));
-  if (qualifier(fT, sS) && qualifier(sT, fS)) return null;
-  if (newD.length === 0) return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
-  const status = newD.some((t) => STATUS_WORDS.has(t.raw.toLowerCase()));
+  // Each side's subject names something the other does not ("the Foo service" / "the Bar service"):
+  // two different things, whatever their values.
+  if (ownQualifier(fact, fT, sS) && ownQualifier(sentence, sT, fS)) return null;
+  const negated = NEGATION.test(fact) !== NEGATION.test(sentence);
+  if (newD.length === 0 && !negated) return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
+  const status = negated || newD.some((t) => STATUS_WORDS.has(t.raw.toLowerCase()));
   const valued = newD.some((t) => t.value) || (oldD.some((t) => t.value) && cue);
-  if (!(valued || status || (cue && oldD.length > 0))) return null;
+  if (!(valued || status || (cue && oldD.length > 0) || sameSlot(sentence, sT, oldD, fact, fT, newD))) return null;
   if (coverage < 0.5) return coverage >= 0.34 && valued ? { id, event: 'CONFLICT', strength: coverage } : null;
   const text = substitute(sentence, sT, oldD, fact, newD, fT, cue);
   return { id, event: 'UPDATE', strength: coverage, ...(text ? { text } : {}) };
+}
+
+const AUX = /\b(?:is|are|was|were|has|have|had|will|can|must|should|does|do|did)\b|'s\b|'re\b/i;
+
+/**
+ * Does this statement's subject hold a word the other statement lacks? The subject is what comes
+ * before its first auxiliary ("The orders service rate limit | is 50 req/s"); without one, the
+ * plain words before the first shared word (names there are usually the new value: "Rosa Lind joined").
+ */
+function ownQualifier(text: string, ts: Token[], other: Set<string>): boolean {
+  const aux = AUX.exec(text);
+  if (aux) return ts.filter((t) => t.end <= aux.index).some((t) => !other.has(t.stem));
+  const first = ts.findIndex((t) => other.has(t.stem));
+  return ts.slice(0, Math.max(0, first)).some((t) => !t.value && !other.has(t.stem));
+}
+
+const NEGATION = /\b(?:no longer|not|never|isn't|aren't|wasn't|doesn't|don't|won't|no)\b/i;
+
+/**
+ * Both statements differ in the same place: the differing words follow the same shared word, joined
+ * by the same linking words ("is owned by the growth team" / "is owned by the finance team"). Then the
+ * difference is the value of one relation, not a second fact ("is open to staff" / "has a herb bed").
+ */
+function sameSlot(sentence: string, sT: Token[], oldD: Token[], fact: string, fT: Token[], newD: Token[]): boolean {
+  if (!oldD.length || !newD.length) return false;
+  const lead = (text: string, ts: Token[], first: Token) => {
+    const i = ts.indexOf(first);
+    const anchor = i > 0 ? ts[i - 1]! : null;
+    const link = text.slice(anchor ? anchor.end : 0, first.start).toLowerCase().replace(/\b(?:the|a|an|new|now|currently|still|also)\b/g, ' ').replace(/[^a-z']+/g, ' ').trim();
+    return `${anchor?.stem ?? ''}|${link}`;
+  };
+  return lead(sentence, sT, oldD[0]!) === lead(fact, fT, newD[0]!);
 }
 
 /** "it's 250 now" after a question: the existing sentence that answers the question, value replaced. */
 function compareResolved(fact: string, sentence: string, question: string, id: string): Verdict | null {
   const qS = stems(content(tokens(question)));
   const sT = content(tokens(sentence));
+  if (sT.length < 2) return null;
   const sS = stems(sT);
   const onTopic = [...qS].filter((x) => sS.has(x)).length;
   if (onTopic === 0 || onTopic < Math.min(2, qS.size)) return null;
@@ -135,14 +171,20 @@ function span(text: string, all: Token[], picked: Token[]): { start: number; end
 
 /** The existing sentence with its old value replaced by the new one; null when that is not clear. */
 function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, newD: Token[], fT: Token[], cue: boolean): string | null {
-  let oldV = oldD.some((t) => t.value) ? oldD.filter((t) => t.value) : oldD;
-  const newV = newD.some((t) => t.value) ? newD.filter((t) => t.value) : newD;
+  // Values replace values: "managed by Olivia Chen" → "Samir Haddad" keeps "managed by".
+  const both = oldD.some((t) => t.value) && newD.some((t) => t.value);
+  let oldV = both ? oldD.filter((t) => t.value) : oldD;
+  const newV = both ? newD.filter((t) => t.value) : newD;
   // "changed from Gusto to Deel", "Jira was replaced by Linear": the old value is named in the fact.
   if (!oldV.length && cue) oldV = sT.filter((t) => t.value && fT.some((f) => f.stem === t.stem) && !newD.includes(t));
   const o = span(sentence, sT, oldV);
   const nw = span(fact, fT, newV);
   if (!o || !nw) return null;
   let { start, end } = o;
+  // "one month" → "three months": a following word that differs only in form goes with the value.
+  const nextS = sT.find((t) => t.start >= o.end);
+  const nextF = fT.find((t) => t.start >= nw.end);
+  if (nextS && nextF && nextS.stem === nextF.stem && nextS.raw !== nextF.raw) [end, nw.end] = [nextS.end, nextF.end];
   const newText = fact.slice(nw.start, nw.end);
   // A bare number replaces the number only: "100 req/s" + "250" → "250 req/s".
   const olds = oldV.filter((t) => /^\$?\d/.test(t.raw));
