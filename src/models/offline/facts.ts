@@ -53,7 +53,7 @@ export const STATUS_WORDS = new Set(
   restored resumed back reopened deprecated decommissioned`.split(/\s+/),
 );
 
-const TOKEN = /[A-Za-z0-9#@$€£][A-Za-z0-9#@$€£/._%:'’&+-]*[A-Za-z0-9%+]|[A-Za-z0-9$€£%]/g;
+const TOKEN = /[\p{L}\p{N}#@$€£](?:[\p{L}\p{N}#@$€£/._%:'’&+-]|,(?=\d{3}))*[\p{L}\p{N}%+]|[\p{L}\p{N}$€£%]/gu;
 
 export function tokens(text: string): Token[] {
   const out: Token[] = [];
@@ -65,9 +65,9 @@ export function tokens(text: string): Token[] {
     const before = text.slice(Math.max(0, start - 2), start);
     // After a colon, semicolon or sentence end, a capital letter says nothing about names.
     if (/[.;:!?]\s*$/.test(before) && out.length) initial = true;
-    const capital = /^[A-Z]/.test(raw);
+    const capital = /^\p{Lu}/u.test(raw);
     const stop = STOP.has(lower) || FILLER.has(lower);
-    const value = /\d/.test(raw) || /[A-Za-z][@/.#:_][A-Za-z0-9]/.test(raw) || /^[#$€£]/.test(raw) || /^[A-Z0-9]{2,}$/.test(raw) || VALUE_WORDS.has(lower) || (capital && !initial && !stop);
+    const value = /\d/.test(raw) || /\p{L}[@/.#:_][\p{L}\p{N}]/u.test(raw) || /^[#$€£]/.test(raw) || /^[\p{Lu}0-9]{2,}$/u.test(raw) || VALUE_WORDS.has(lower) || (capital && !initial && !stop);
     out.push({ raw, stem: stem(lower), start, end: start + m[0].length, value, stop });
     initial = false;
   }
@@ -75,7 +75,7 @@ export function tokens(text: string): Token[] {
   for (let i = 0; i + 1 < out.length; i++) {
     const a = out[i]!;
     const b = out[i + 1]!;
-    if (!a.value && !a.stop && /^[A-Z]/.test(a.raw) && b.value && /^[A-Z]/.test(b.raw) && text.slice(a.end, b.start).trim() === '') a.value = true;
+    if (!a.value && !a.stop && /^\p{Lu}/u.test(a.raw) && b.value && /^\p{Lu}/u.test(b.raw) && text.slice(a.end, b.start).trim() === '') a.value = true;
   }
   return out;
 }
@@ -132,7 +132,7 @@ export function sentenceCase(s: string): string {
   const t = s.trim();
   if (!t) return t;
   const cap = t[0]!.toUpperCase() + t.slice(1);
-  return /[.!?]$/.test(cap) ? cap : `${cap}.`;
+  return /[.!?。！？]$/.test(cap) ? cap : `${cap}.`;
 }
 
 /** A fact whose subject is a pronoun or missing ("it's 250 now", "they're held in May", "03:00 now"). */

@@ -109,7 +109,7 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   return { id, event: 'UPDATE', strength: coverage, ...(text ? { text } : {}) };
 }
 
-const AUX = /\b(?:is|are|was|were|has|have|had|will|can|must|should|does|do|did)\b|'s\b|'re\b/i;
+const AUX = /\b(?:is|are|was|were|has|have|had|will|can|must|should|does|do|did)\b|\b(?:it|that|there|he|she|what|who|they|we|you)'(?:s|re)\b/i;
 
 /**
  * Does this statement's subject hold a word the other statement lacks? The subject is what comes
