@@ -175,6 +175,9 @@ function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, 
   const both = oldD.some((t) => t.value) && newD.some((t) => t.value);
   let oldV = both ? oldD.filter((t) => t.value) : oldD;
   const newV = both ? newD.filter((t) => t.value) : newD;
+  // A number replaces a number ("The internal API rate limit is 100" keeps "API").
+  const digits = (t: Token) => /\d/.test(t.raw);
+  if (newV.length && newV.every(digits) && oldV.some(digits)) oldV = oldV.filter(digits);
   // "changed from Gusto to Deel", "Jira was replaced by Linear": the old value is named in the fact.
   if (!oldV.length && cue) oldV = sT.filter((t) => t.value && fT.some((f) => f.stem === t.stem) && !newD.includes(t));
   const o = span(sentence, sT, oldV);
