@@ -15,7 +15,10 @@ const CHANGE_VERBS =
   'doubl|halv|postpon|push|delay|rewr[io]t|relocat|transferr?|promot|appoint|hir|join|left|leav|took over|tak\\w* over|' +
   'handed over|dropp?|cut|expand|discontinu|cancell?|retir|remov|stopp|end|clos|abolish|suspend|reinstat|restor|resum|reopen|' +
   'deprecat|decommission|updat|went|go(?:es)? (?:up|down)|got';
-const CHANGE = new RegExp(`\\b(?:${CHANGE_VERBS})(?:e|es|ed|d|s|ing|ten|ten)?\\b`, 'i');
+// Inflected only ("closed", "closes", "moving"): a bare verb is an imperative ("close account 9"), a request.
+const CHANGE = new RegExp(`\\b(?:(?:${CHANGE_VERBS})(?:es|ed|d|s|ing|ten|en)|(?:will|'ll|going to) (?:${CHANGE_VERBS})\\w*|left|went|got|took over|became|become|cut|goes (?:up|down)|went (?:up|down))\\b`, 'i');
+/** A request rather than a statement: "please …", "can you …", or a bare verb up front. */
+const REQUEST = /^(?:please|kindly|can you|could you|would you|will you|let's|lets)\b|^(?:close|open|move|change|set|update|add|remove|delete|cancel|create|send|book|issue|refund|transfer|pay|order|run|deploy|schedule|raise|lower|increase|decrease|switch|rename|replace|migrate|extend|shorten|restore|stop|start)\b/i;
 /** A present state marked as new or current. */
 const TIME_CUE = /\b(?:now|these days|nowadays|from now on|no longer|not anymore|any ?more|instead|since|starting|as of|effective|(?:this|next|last) (?:week|month|year|quarter|sprint)|from (?:next|this|today|tomorrow|monday|tuesday|wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|december))\b/i;
 /** First person reporting what they (or their team) did. */
@@ -32,6 +35,7 @@ export function detectLearning(message: string): string | null {
   if (/^(?:who|what|when|where|which|why|how|is|are|do|does|did|can|could|should|would|will)\b/i.test(text)) return null;
   const { text: rest, marked } = stripMarkers(text);
   if (!rest) return null;
+  if (!marked && REQUEST.test(text)) return null;
   const remember = /^\s*(?:please\s+)?(?:remember|keep in mind|bear in mind|note)\b/i.test(text);
   const signal = marked || remember || CHANGE.test(rest) || TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest);
   if (!signal) return null;
