@@ -71,7 +71,19 @@ describe('learning quality (product rules)', () => {
     expect(docHeader).toContain('this fact is OLDER');
     expect(memory.indexOf(learnedHeader!)).toBeLessThan(memory.indexOf(docHeader!));
     expect(ctx.retrieved[0]!.docId).toBe(learningId);
-  });
+
+    // The curator's queue lists it (the real CLI, on the same data dir).
+    await svc.close?.();
+    rt.close();
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--import', TSX, MAIN, '--data-dir', dir, 'learnings', 'review'], { cwd: REPO, env: { ...process.env, LORE_LOG_LEVEL: 'silent' } }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
+    expect(out).toContain('Conflicts (both kept; answers see the newer first):');
+    expect(out).toContain(learningId);
+    expect(out).toContain(`disagrees with: ${doc.id}`);
+    rt = createRuntime(loadConfig({}, { dataDir: dir, logLevel: 'silent' }));
+    svc = createAgentService(rt, { evaluate: false });
+  }, 60_000);
 
   it('never claims to remember what was not stored, and never asks to be told what it was just told', async () => {
     const statement = await ask('A', 'The lobby plants look lovely.');
