@@ -89,6 +89,11 @@ describe('learning quality (product rules)', () => {
     const statement = await ask('A', 'The lobby plants look lovely.');
     expect(statement.learnings).toEqual([]);
     expect(statement.answer).not.toMatch(/remember|if you tell me/i);
+    // Streamed too: what reaches the client holds no claim either.
+    let streamed = '';
+    const live = await svc.start({ tenantId, sessionId: 'S', userId: 'local', message: 'The lobby plants look lovely.', stream: true, onEvent: (e) => (e.type === 'text_delta' ? void (streamed += e.text) : undefined) });
+    expect(streamed).toBe(live.answer);
+    expect(streamed).not.toMatch(/remember|if you tell me/i);
     // A question may still invite the user to teach it: that is not a claim.
     const question = await ask('A', 'What is the lobby door code?');
     expect(question.answer).toMatch(/If you tell me/);
