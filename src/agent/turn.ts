@@ -3,6 +3,8 @@ import type { ErrorCode } from '../errors.js';
 import { defaultGuardrail } from '../guardrails/from-config.js';
 import { toGuardRecord, type GuardRecord, type Guardrail } from '../guardrails/port.js';
 import { maskPii } from '../guardrails/stream-mask.js';
+import { honestAnswer, isQuestion } from '../learning/claims.js';
+import type { Conversation } from '../learning/decision.js';
 import type { LearningOutcome } from '../learning/updater.js';
 import { applyLearnings } from '../learning/updater.js';
 import type { GuardrailFinding, LearningPolicy } from '../learning/policy.js';
@@ -123,8 +125,11 @@ export async function handleResponse(deps: TurnDeps, input: TurnInput, result: A
   const extracted = extractLearnings(result.text);
   const raw = extracted.text || (result.error ? result.error.message : '');
   const screened = raw ? await guardOf(deps).screen({ text: raw, stage: 'output', tenantId: input.tenantId, userId: input.userId, runId: input.runId }) : undefined;
-  const answer = !screened ? raw : screened.action === 'block' ? (screened.message ?? BLOCKED_ANSWER) : screened.text;
-  const learnings = screened?.action === 'block' ? [] : extracted.learnings.map(maskPii);
+  const learnings = screened?.action === 'block' || result.error ? [] : extracted.learnings.map(maskPii);
+  const said = !screened ? raw : screened.action === 'block' ? (screened.message ?? BLOCKED_ANSWER) : screened.text;
+  // No learning from this turn: no memory claims, and no "tell me" after the user told it. (With
+  // learnings, UpdateKnowledge adds the notice that says what became of them.)
+  const answer = learnings.length ? said : honestAnswer(said, { stored: false, statement: !isQuestion(input.message) });
   const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turnTtlSeconds(deps, input.tenantId) };
   // A turn stopped on a frontend tool call is not over: the client's next run carries the same
   // user message with the tool results and records the exchange once, when it ends.
@@ -137,7 +142,7 @@ export async function handleResponse(deps: TurnDeps, input: TurnInput, result: A
   });
   return {
     answer,
-    learnings: result.error ? [] : learnings,
+    learnings,
     toolCalls: result.toolCalls,
     usage: result.usage,
     iterations: result.iterations,
@@ -148,11 +153,27 @@ export async function handleResponse(deps: TurnDeps, input: TurnInput, result: A
 }
 
 /**
+ * The exchange before this run in its session (the previous user message and the assistant's
+ * reply), so the memory decision can resolve a correction such as "no, it's 250 now".
+ */
+export async function previousExchange(deps: Pick<TurnDeps, 'sessions'>, input: TurnInput): Promise<Conversation | undefined> {
+  const turns = await deps.sessions.recentTurns({ tenantId: input.tenantId, sessionId: input.sessionId, limit: 6 });
+  const before = turns.filter((t) => t.runId !== input.runId);
+  const text = (role: 'user' | 'assistant') => {
+    const t = before.filter((x) => x.role === role).at(-1);
+    return t ? t.content.flatMap((b) => ('text' in b ? [b.text] : [])).join('').trim() : '';
+  };
+  const question = text('user');
+  const answer = text('assistant');
+  return question || answer ? { ...(question ? { question } : {}), ...(answer ? { answer } : {}) } : undefined;
+}
+
+/**
  * UpdateKnowledge: write the turn's learnings back to the knowledge base under the trust policy.
  * A turn whose input the guardrail flagged as an injection learns nothing (quarantine); an input
  * it held sends the turn's learnings to review; `findings` are any further guardrail verdicts.
  */
-export function updateKnowledge(
+export async function updateKnowledge(
   deps: TurnDeps,
   input: TurnInput,
   learnings: string[],
@@ -160,6 +181,7 @@ export function updateKnowledge(
   findings?: GuardrailFinding[],
   inputGuard?: GuardRecord,
 ): Promise<LearningOutcome[]> {
+  const conversation = learnings.length ? await previousExchange(deps, input) : undefined;
   const flagged = inputGuard?.findings.some((f) => f.category === 'injection');
   const held: GuardrailFinding[] = inputGuard?.action === 'hold' ? [{ action: 'hold', reason: `the message was held by the guardrail (${[...new Set(inputGuard.findings.map((f) => f.category))].join(', ')})` }] : [];
   const all = [...(findings ?? []), ...held];
@@ -180,6 +202,7 @@ export function updateKnowledge(
       learnings,
       policy: deps.learning,
       ...(flagged ? { quarantined: 'possible prompt injection' } : {}),
+      ...(conversation ? { conversation } : {}),
       ...(all.length ? { findings: all } : {}),
       ...(signal ? { signal } : {}),
     },

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAgentService } from '../service.js';
 import { checkExpectation } from './check.js';
-import { loadScenario } from './load.js';
+import { loadScenario, loadScenarios } from './load.js';
+import { classRates, missedThresholds, renderEvalTable } from './report.js';
+import type { ScenarioOutcome } from './runner.js';
 import { runScenario } from './runner.js';
 import type { RunResult } from '../workflow/types.js';
 
@@ -46,5 +48,24 @@ describe('scenario checks', () => {
     writeFileSync(file, 'name: calc\nsteps:\n  - session: a\n    message: "what is 6*7?"\n    expect:\n      tools: [calculator]\n      answer_contains: ["42"]\n');
     const outcome = await runScenario(loadScenario(file), file, { env: { LORE_LOG_LEVEL: 'silent' }, makeRunner: (rt) => createAgentService(rt, { evaluate: false }) });
     expect(outcome).toMatchObject({ name: 'calc', passed: true, steps: [{ passed: true, failures: [] }] });
+  });
+
+  it('loads a group file: the class and threshold go onto each scenario; rates and thresholds are per class', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lore-scn-'));
+    const file = join(dir, 'group.yaml');
+    writeFileSync(file, 'class: marker\nmin_pass_rate: 0.5\nscenarios:\n  - name: one\n    steps: [{session: a, message: hi}]\n  - name: two\n    class: other\n    steps: [{session: a, message: hi}]\n');
+    const [one, two] = loadScenarios(file);
+    expect(one).toMatchObject({ name: 'one', class: 'marker', min_pass_rate: 0.5 });
+    expect(two).toMatchObject({ name: 'two', class: 'other', min_pass_rate: 0.5 });
+    expect(() => loadScenario(file)).toThrow(/holds 2 scenarios/);
+
+    const o = (name: string, passed: boolean, cls?: string, min?: number): ScenarioOutcome => ({ name, file, passed, steps: [], tokens: 0, ...(cls ? { class: cls } : {}), ...(min !== undefined ? { minPassRate: min } : {}) });
+    const outcomes = [o('a', true, 'held-out', 0.5), o('b', false, 'held-out', 0.5), o('c', true, 'marker'), o('d', false)];
+    expect(classRates(outcomes)).toEqual([{ name: 'held-out', passed: 1, total: 2, min: 0.5 }, { name: 'marker', passed: 1, total: 1 }]);
+    // held-out meets its own 50 %; the other two scenarios are judged on the run's threshold.
+    expect(missedThresholds(outcomes, 0.5)).toEqual([]);
+    expect(missedThresholds(outcomes, 1)).toEqual(['pass rate 50.0 % is under the required 100.0 %']);
+    expect(missedThresholds([o('a', false, 'held-out', 0.5)], 0)).toEqual(['class held-out: pass rate 0.0 % is under its required 50.0 %']);
+    expect(renderEvalTable(outcomes)).toContain('  held-out                 1/2 (50.0 %)  required 50.0 %');
   });
 });

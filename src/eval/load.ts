@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { LoreError } from '../errors.js';
-import { scenarioSchema, type Scenario } from './scenario.js';
+import { scenarioGroupSchema, scenarioSchema, type Scenario } from './scenario.js';
 
 const EXT = new Set(['.yaml', '.yml', '.json']);
 
@@ -23,6 +23,13 @@ export function scenarioFiles(path: string): string[] {
 
 /** Parse and validate a scenario file; errors name the file and the offending field. */
 export function loadScenario(file: string): Scenario {
+  const all = loadScenarios(file);
+  if (all.length !== 1) throw new LoreError('VALIDATION_FAILED', `${file}: holds ${all.length} scenarios, expected one`);
+  return all[0]!;
+}
+
+/** One scenario, or a group (`scenarios: [...]` with a shared class) — as a list either way. */
+export function loadScenarios(file: string): Scenario[] {
   const text = readFileSync(file, 'utf8');
   let data: unknown;
   try {
@@ -30,10 +37,13 @@ export function loadScenario(file: string): Scenario {
   } catch (e) {
     throw new LoreError('VALIDATION_FAILED', `${file}: cannot parse (${(e as Error).message.split('\n')[0]})`);
   }
-  const parsed = scenarioSchema.safeParse(data);
+  const isGroup = !!data && typeof data === 'object' && 'scenarios' in data;
+  const parsed = isGroup ? scenarioGroupSchema.safeParse(data) : scenarioSchema.safeParse(data);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new LoreError('VALIDATION_FAILED', `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
   }
-  return parsed.data;
+  if (!('scenarios' in parsed.data)) return [parsed.data];
+  const { class: cls, min_pass_rate: min, scenarios } = parsed.data;
+  return scenarios.map((s) => ({ ...s, ...(cls && !s.class ? { class: cls } : {}), ...(min !== undefined && s.min_pass_rate === undefined ? { min_pass_rate: min } : {}) }));
 }

@@ -25,6 +25,10 @@ export interface ScenarioOutcome {
   passed: boolean;
   steps: StepOutcome[];
   tokens: number;
+  /** The scenario's class tag, for the per-class pass rate. */
+  class?: string;
+  /** Its class's own required pass rate, when it has one. */
+  minPassRate?: number;
   error?: string;
 }
 
@@ -37,7 +41,15 @@ export interface EvalDeps {
 /** Run one scenario on a fresh data dir, so scenarios never see each other's memory. */
 export async function runScenario(scenario: Scenario, file: string, deps: EvalDeps): Promise<ScenarioOutcome> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lore-eval-'));
-  const outcome: ScenarioOutcome = { name: scenario.name, file, passed: false, steps: [], tokens: 0 };
+  const outcome: ScenarioOutcome = {
+    name: scenario.name,
+    file,
+    passed: false,
+    steps: [],
+    tokens: 0,
+    ...(scenario.class ? { class: scenario.class } : {}),
+    ...(scenario.min_pass_rate !== undefined ? { minPassRate: scenario.min_pass_rate } : {}),
+  };
   let rt: Runtime | undefined;
   let runner: ReturnType<EvalDeps['makeRunner']> | undefined;
   try {

@@ -64,6 +64,13 @@ export const scenarioSchema = z
   .object({
     name: z.string().min(1),
     description: z.string().optional(),
+    /** A class tag: `lore eval` prints the pass rate per class. */
+    class: z.string().min(1).optional(),
+    /**
+     * The pass rate this scenario's class must reach, judged on its own instead of the run's
+     * --min-pass-rate (a held-out set measured, not tuned on, may sit under 100 %).
+     */
+    min_pass_rate: z.number().min(0).max(1).optional(),
     /** Config overrides by dotted path, e.g. {"budgets.sessionTokens": 2000}. */
     config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     documents: z.array(z.object({ source: z.string().min(1), text: z.string().min(1) }).strict()).optional(),
@@ -78,3 +85,15 @@ export const scenarioSchema = z
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type Expectation = z.infer<typeof expectation>;
 export type ScenarioStep = Scenario['steps'][number];
+
+/**
+ * A file of many scenarios sharing a class (and optionally its threshold): the class and threshold
+ * are copied onto each scenario that does not set its own.
+ */
+export const scenarioGroupSchema = z
+  .object({
+    class: z.string().min(1).optional(),
+    min_pass_rate: z.number().min(0).max(1).optional(),
+    scenarios: z.array(scenarioSchema).min(1),
+  })
+  .strict();

@@ -6,7 +6,7 @@ import { messageText } from '../models/types.js';
  * Is a learning about the user themself ("I prefer email", "my team is in Berlin") or about the
  * world ("the VPN needs MFA")? User facts go to the user's own memory and are never shared with
  * the tenant; world facts go through the learning policy. One strict-JSON model call; the offline
- * model answers by rule (models/offline/memory.ts).
+ * model answers by rule (models/offline/long-term.ts).
  */
 export const ABOUT_SYSTEM_PROMPT = `Classify a statement a user made in a conversation.
 - "user": it is about the user themself — their preferences, contact method, plan or account, team, location, history or circumstances ("I prefer email", "my team is in Berlin", "I'm on the premium plan").

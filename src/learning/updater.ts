@@ -5,7 +5,7 @@ import { contentHash } from '../memory/normalize.js';
 import { routeUserFact, type UserMemoryDeps } from '../memory/user-memory.js';
 import type { ModelProvider } from '../models/provider.js';
 import { corroborate } from './corroboration.js';
-import { decideMemoryEvent } from './decision.js';
+import { decideMemoryEvent, type Conversation } from './decision.js';
 import { decideLearning, policyForTenant, type GuardrailFinding, type LearningPolicy, type LearningState } from './policy.js';
 import { sensitiveCategories, type SensitiveCategory } from './sensitivity.js';
 
@@ -21,6 +21,11 @@ export interface LearningOutcome {
   docId?: string;
   /** For UPDATE: the chunk whose fact was superseded, and its document. */
   superseded?: { chunkId: string; docId: string; kind: string };
+  /**
+   * For ADD: active facts the decision said this one disagrees with without replacing them. Never
+   * silent: recorded as 'conflict' history events (the review trail) and labelled in contexts.
+   */
+  conflicts?: Array<{ chunkId: string; docId: string }>;
   reason?: string;
   /** What the learning-stage guardrail said, when it found anything (kinds and categories only, never text). */
   screening?: { action: GuardAction; kinds: string[]; categories: Finding['category'][] };
@@ -57,7 +62,30 @@ export interface ApplyLearningsParams {
   findings?: GuardrailFinding[];
   /** Set when the turn's input was flagged: the reason; nothing from the turn is learned. */
   quarantined?: string;
+  /** The exchange before the fact was stated, so the decision can resolve "it's 250 now". */
+  conversation?: Conversation;
   now?: number;
+}
+
+/**
+ * The facts a decision compares against: the most similar chunks — documents and learnings alike —
+ * for the fact itself, then for the fact with the question it answers (a short correction such as
+ * "it's 250 now" shares no words with what it corrects).
+ */
+async function candidatesFor(k: KnowledgeStore, p: ApplyLearningsParams, fact: string, ownId: string) {
+  const viewer = { userId: p.userId };
+  const topK = p.candidatesK ?? 5;
+  const queries = [fact, ...(p.conversation?.question ? [`${p.conversation.question} ${fact}`] : [])];
+  const seen = new Set<string>();
+  const out: Awaited<ReturnType<KnowledgeStore['search']>> = [];
+  for (const query of queries) {
+    for (const h of await k.search({ tenantId: p.tenantId, query, topK, viewer })) {
+      if (h.docId === ownId || h.supersededBy || seen.has(h.chunkId)) continue;
+      seen.add(h.chunkId);
+      out.push(h);
+    }
+  }
+  return out.slice(0, topK + 2);
 }
 
 /** Display form of a fact: single-spaced, capitalised, ending with a full stop. */
@@ -150,9 +178,8 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
       out.push({ fact, event: 'NOOP', state: 'shared', docId: existing.id, reason: 'exact duplicate' });
       continue;
     }
-    const viewer = { userId: p.userId };
-    const hits = (await k.search({ tenantId: p.tenantId, query: fact, topK: p.candidatesK ?? 5, viewer })).filter((h) => h.docId !== id && !h.supersededBy);
-    const decision = await decideMemoryEvent(deps.provider, fact, hits.map((h) => ({ id: h.chunkId, text: h.text })), p.signal);
+    const hits = await candidatesFor(k, p, fact, id);
+    const decision = await decideMemoryEvent(deps.provider, fact, hits.map((h) => ({ id: h.chunkId, text: h.text })), p.signal, p.conversation);
     const target = 'id' in decision ? hits.find((h) => h.chunkId === decision.id) : undefined;
 
     if (decision.event === 'NOOP' && target && !canonical) {
@@ -188,6 +215,13 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
       await k.recordEvent({ tenantId: p.tenantId, event: { docId: doc.id, action: 'approved', actor, at: Date.now(), detail: { reason: verdict.reason } } });
     }
     if (updates) await k.supersede({ tenantId: p.tenantId, chunkId: target.chunkId, newId: doc.id, actor });
+    // An ADD that disagrees with an active fact: both stay, so the case is recorded on both sides
+    // (the learning's history is the review trail; context building labels the pair, newest first).
+    const conflicts = decision.event === 'ADD' ? hits.filter((h) => decision.conflicts?.includes(h.chunkId)).map((h) => ({ chunkId: h.chunkId, docId: h.docId })) : [];
+    for (const c of conflicts) {
+      await k.recordEvent({ tenantId: p.tenantId, event: { docId: doc.id, action: 'conflict', actor, at: Date.now(), detail: { with: c.docId, chunkId: c.chunkId, runId: p.runId, role: 'newer' } } });
+      await k.recordEvent({ tenantId: p.tenantId, event: { docId: c.docId, action: 'conflict', actor, at: Date.now(), detail: { with: doc.id, chunkId: c.chunkId, runId: p.runId, role: 'older' } } });
+    }
     let state: LearningState = verdict.state;
     let reason = verdict.state === 'pending' ? verdict.reason : decision.reason;
     let docId = doc.id;
@@ -201,6 +235,7 @@ export async function applyLearnings(deps: { knowledge: KnowledgeStore; provider
       state,
       docId,
       ...(updates ? { superseded: { chunkId: target.chunkId, docId: target.docId, kind: target.kind } } : {}),
+      ...(conflicts.length ? { conflicts } : {}),
       ...(reason ? { reason } : {}),
       ...screening,
       propagationMs: Math.round((performance.now() - started) * 100) / 100,

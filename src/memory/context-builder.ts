@@ -1,7 +1,7 @@
 import { systemBlocks } from '../agent/prompts.js';
 import type { Message, SystemContentBlock } from '../models/types.js';
 import type { KnowledgeStore, SearchHit } from './knowledge-store.js';
-import { renderSemanticMemory } from './fence.js';
+import { renderSemanticMemory, type HitNote } from './fence.js';
 import { loadMemoryContext, renderSessionSummary, renderUserMemory } from './memory-context.js';
 import type { MemoryDeps } from './memory-deps.js';
 import type { MemoryRef } from './memory-store.js';
@@ -56,7 +56,56 @@ export async function buildContext(p: BuildContextParams): Promise<BuiltContext>
   if (messages[0]?.role === 'assistant') messages.shift();
   if (messages.at(-1)?.role === 'user') messages.pop();
   messages.push({ role: 'user', content: [{ text: p.message }] });
+  const notes = await hitNotes(p.knowledge, p.tenantId, retrieved);
+  const ordered = newestFirst(retrieved, notes);
   // Memory ahead of the turns: the user's own memory, then what this conversation said before its window.
-  const memoryText = [renderSemanticMemory(retrieved), mem ? renderUserMemory(mem) : '', mem ? renderSessionSummary(mem.summary) : ''].filter(Boolean).join('\n\n');
-  return { system: systemBlocks(memoryText, p.persona), messages, retrieved, historyTurns: turns.length, memory: mem?.refs ?? [] };
+  const memoryText = [renderSemanticMemory(ordered, notes), mem ? renderUserMemory(mem) : '', mem ? renderSessionSummary(mem.summary) : ''].filter(Boolean).join('\n\n');
+  return { system: systemBlocks(memoryText, p.persona), messages, retrieved: ordered, historyTurns: turns.length, memory: mem?.refs ?? [] };
+}
+
+/**
+ * Dates of the retrieved hits, and the recorded conflicts between them (history events 'conflict',
+ * written by the updater when an ADD disagrees with an active fact). A few point lookups per turn.
+ */
+async function hitNotes(k: KnowledgeStore, tenantId: string, hits: SearchHit[]): Promise<Map<string, HitNote>> {
+  const notes = new Map<string, HitNote>();
+  const docs = new Map<string, { at: number }>();
+  for (const id of new Set(hits.map((h) => h.docId))) {
+    const d = await k.getDocument({ tenantId, id });
+    if (d) docs.set(id, { at: d.kind === 'learning' ? d.createdAt : d.updatedAt });
+  }
+  const byDoc = new Map(hits.map((h) => [h.docId, h]));
+  for (const h of hits) {
+    const note: HitNote = { ...(docs.get(h.docId) ? { at: docs.get(h.docId)!.at } : {}) };
+    if (h.kind === 'learning') {
+      const events = await k.history({ tenantId, id: h.docId });
+      for (const e of events) {
+        const other = e.action === 'conflict' ? byDoc.get(String(e.detail?.with)) : undefined;
+        if (!other || other.docId === h.docId) continue;
+        const mine = docs.get(h.docId)?.at ?? 0;
+        const theirs = docs.get(other.docId)?.at ?? 0;
+        note.conflict = { source: other.sourceUri, newer: mine >= theirs };
+        const back = notes.get(other.chunkId) ?? { ...(docs.get(other.docId) ? { at: theirs } : {}) };
+        notes.set(other.chunkId, { ...back, conflict: { source: h.sourceUri, newer: theirs > mine } });
+      }
+    }
+    if (!notes.get(h.chunkId)?.conflict || note.conflict) notes.set(h.chunkId, { ...notes.get(h.chunkId), ...note });
+  }
+  return notes;
+}
+
+/** Each hit in a conflict that ranks below the older side it disagrees with moves up just before it. */
+function newestFirst(hits: SearchHit[], notes: Map<string, HitNote>): SearchHit[] {
+  const out = [...hits];
+  for (const h of hits) {
+    const c = notes.get(h.chunkId)?.conflict;
+    if (!c?.newer) continue;
+    const older = out.findIndex((x) => x.sourceUri === c.source && notes.get(x.chunkId)?.conflict && !notes.get(x.chunkId)!.conflict!.newer);
+    const mine = out.indexOf(h);
+    if (older >= 0 && older < mine) {
+      out.splice(mine, 1);
+      out.splice(older, 0, h);
+    }
+  }
+  return out;
 }

@@ -65,7 +65,9 @@ export interface SearchHit {
 
 export type HistoryAction =
   | 'created' | 'updated' | 'superseded' | 'chunk_superseded' | 'deleted' | 'restored' | 'noop'
-  | 'submitted' | 'approved' | 'rejected' | 'returned_to_review' | 'corroborated' | 'trust_lowered';
+  | 'submitted' | 'approved' | 'rejected' | 'returned_to_review' | 'corroborated' | 'trust_lowered'
+  /** An ADD that disagrees with an active fact (detail: with = the other doc, role newer/older). */
+  | 'conflict';
 
 /** approve: pending → active (shared). reject: pending → rejected. return: active → pending. */
 export type ReviewDecision = 'approve' | 'reject' | 'return';

@@ -61,6 +61,10 @@ describe('about the user or about the world', () => {
     ['The VPN requires MFA.', 'world'],
     ['Refunds take 5 business days.', 'world'],
     ['Our API rate limit is 500 req/s.', 'world'],
+    // First person, but a change the speaker made to a system: about that system.
+    ['I changed the disk alerts to fire at 90% usage.', 'world'],
+    ["I've moved the stand-up to 10:30.", 'world'],
+    ['I just rotated the staging database password.', 'world'],
   ])('%s → %s', async (fact, about) => {
     expect(await classifyAbout(offline, fact)).toBe(about);
   });

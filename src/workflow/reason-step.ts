@@ -1,4 +1,5 @@
 import { LearningStreamFilter } from '../agent/learning-tags.js';
+import { honestAnswer, isQuestion } from '../learning/claims.js';
 import { recordGuardSpan } from '../guardrails/instrument.js';
 import { maskAnswer, PiiStreamMasker } from '../guardrails/stream-mask.js';
 import type { AgentResult, ToolCallLog } from '../agent/loop-types.js';
@@ -87,13 +88,26 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
   const masker = new PiiStreamMasker();
   const send = (t: string) => t && ctx.emit({ type: 'text_delta', text: t });
   const emitText = (t: string) => send(masker.push(t));
+  // After a statement, a reply is held until the model call ends: if it wrote no [LEARNING] line,
+  // memory claims and "tell me" invitations are dropped before they reach the client (claims.ts),
+  // the same rule HandleResponse applies to the stored answer.
+  const holdClaims = !!ctx.stream && !isQuestion(input.message);
+  let held = '';
+  const out = (t: string) => (holdClaims ? void (held += t) : emitText(t));
+  const release = () => {
+    if (!held) return;
+    const text = filter.learnings.length ? held : honestAnswer(held, { stored: false, statement: true });
+    held = '';
+    emitText(text);
+  };
   let batch: ToolCallLog[] = [];
   let step = await loop.next();
   while (!step.done) {
     const e = step.value;
-    if (e.type === 'text_delta') emitText(filter.push(e.text));
+    if (e.type === 'text_delta') out(filter.push(e.text));
     else if (e.type === 'model_call_end') {
-      emitText(filter.flush());
+      out(filter.flush());
+      release();
       send(masker.flush());
       prog.usage = addUsage(prog.usage, e.response.usage);
       prog.iterations++;
@@ -122,7 +136,8 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
     }
     step = await loop.next();
   }
-  emitText(filter.flush());
+  out(filter.flush());
+  release();
   send(masker.flush());
   const result = step.value;
   const { client: clientCalls } = splitClientCalls(result.pendingApprovals ?? [], clientTools);

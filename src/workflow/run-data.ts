@@ -67,6 +67,8 @@ export interface KnowledgeOutput {
    * written by product code from the outcomes: the model's own text cannot know it.
    */
   notice?: string;
+  /** The reply with memory claims the outcomes do not back removed (learning/claims.ts), when changed. */
+  answer?: string;
 }
 
 export interface FailureOutput {
@@ -93,7 +95,7 @@ export interface RunData {
 export function buildResult(data: RunData, status: RunStatus, extra: { traceId: string; pendingApprovals?: PendingApproval[]; error?: { code: ErrorCode; message: string } } = { traceId: data.input.traceId }): RunResult {
   const usage = addUsage(data.dispatch?.usage ?? emptyUsage(), data.reason?.usage ?? emptyUsage());
   const error = extra.error ?? (data.failure ? { code: data.failure.code, message: data.failure.message } : (data.response?.error ?? data.reason?.error));
-  let answer = data.feedback?.answer ?? data.response?.answer ?? data.failure?.answer ?? '';
+  let answer = data.feedback?.answer ?? data.knowledge?.answer ?? data.response?.answer ?? data.failure?.answer ?? '';
   const notice = data.knowledge?.notice;
   if (notice && !data.failure) answer = answer ? `${answer}\n\n${notice}` : notice;
   if (status === 'AWAITING_APPROVAL' && extra.pendingApprovals?.length) answer = awaitingAnswer(extra.pendingApprovals);

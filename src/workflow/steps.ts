@@ -1,5 +1,6 @@
 import { buildTurnContext, guardOf, handleResponse, turnTtlSeconds, updateKnowledge } from '../agent/turn.js';
 import { LearningStreamFilter } from '../agent/learning-tags.js';
+import { honestAnswer, isQuestion } from '../learning/claims.js';
 import { learningNotice } from '../learning/policy.js';
 import { lowerTrustAfterThumbsDown } from '../learning/trust.js';
 import { httpStatusFor, LoreError, type ErrorCode } from '../errors.js';
@@ -124,12 +125,15 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     const learnings = need(data.response, 'the HandleResponse output').learnings;
     const outcomes = await updateKnowledge(turn, data.input, learnings, ctx.signal, undefined, data.dispatch?.guard);
     const notice = learningNotice(outcomes);
+    // The model's reply may not claim a memory the outcomes do not back (learning/claims.ts).
+    const said = need(data.response, 'the HandleResponse output').answer;
+    const stored = outcomes.some((o) => o.event === 'ADD' || o.event === 'UPDATE' || o.state === 'pending');
+    const answer = honestAnswer(said, { stored, statement: !isQuestion(data.input.message) });
     // The stored answer says what became of its learnings too (the next turn's history, GET /sessions).
-    const answer = need(data.response, 'the HandleResponse output').answer;
-    if (notice) await turn.sessions.setTurnText({ tenantId: data.input.tenantId, runId: data.input.runId, role: 'assistant', text: answer ? `${answer}\n\n${notice}` : notice });
+    if (notice || answer !== said) await turn.sessions.setTurnText({ tenantId: data.input.tenantId, runId: data.input.runId, role: 'assistant', text: [answer, notice].filter(Boolean).join('\n\n') });
     // A streaming client saw the model's text already; the learnings' fate is its last words.
     if (notice && ctx.stream) ctx.emit({ type: 'text_delta', text: `${separatorAfter(data.reason?.text ?? '')}${notice}` });
-    return { outcomes, ...(notice ? { notice } : {}) };
+    return { outcomes, ...(notice ? { notice } : {}), ...(answer !== said ? { answer } : {}) };
   };
 
   const HandleError = async (data: RunData, ctx: StepContext): Promise<FailureOutput> => {

@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { newId } from '../../util/ids.js';
 import { withService } from '../context.js';
@@ -12,21 +12,25 @@ export function registerChat(program: Command): void {
     .action(async (opts: { session?: string; user: string }, cmd: Command) => {
       const sessionId = opts.session ?? newId('sess');
       await withService(cmd, async (svc, rt) => {
-        const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+        const tty = !!process.stdin.isTTY;
+        const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: tty });
         console.log(`Lore chat — model ${rt.provider.modelId}, session ${sessionId}. /exit to quit.`);
         const abort = new AbortController();
         rl.on('SIGINT', () => abort.abort());
+        const prompt = () => tty && process.stdout.write('you> ');
         try {
-          for (;;) {
-            let line: string;
-            try {
-              line = await rl.question('you> ');
-            } catch {
-              break; // stdin closed
-            }
+          prompt();
+          // The line iterator queues every line readline emits, so piped or fast-typed input is
+          // answered line by line, in order, and the loop ends after the last one (EOF).
+          // rl.question() instead drops lines that arrive while a turn is running.
+          for await (const line of rl) {
             const message = line.trim();
-            if (!message) continue;
+            if (!message) {
+              prompt();
+              continue;
+            }
             if (message === '/exit' || message === '/quit') break;
+            if (!tty) console.log(`you> ${message}`);
             process.stdout.write('lore> ');
             let streamed = false;
             const result = await svc.start({
@@ -48,6 +52,7 @@ export function registerChat(program: Command): void {
             for (const o of result.learnings) console.log(`  (learned, ${o.event}: ${o.fact})`);
             for (const p of result.pendingApprovals ?? []) console.log(`  (waiting for approval ${p.approvalId}: ${p.tool} — ${p.reason})`);
             if (result.error) console.log(`  (${result.error.code}: ${result.error.message})`);
+            prompt();
           }
         } finally {
           rl.close();

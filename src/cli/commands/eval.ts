@@ -11,7 +11,7 @@ export function registerEval(program: Command): void {
     .option('--min-pass-rate <rate>', 'required fraction of scenarios passing (0..1)', '1')
     .option('--json', 'print the outcomes as JSON')
     .action(async (paths: string[], opts: { minPassRate: string; json?: boolean }, cmd: Command) => {
-      const [{ loadScenario, scenarioFiles }, { renderEvalTable }, { runScenario }, { createAgentService }] = await Promise.all([
+      const [{ loadScenarios, scenarioFiles }, { missedThresholds, renderEvalTable }, { runScenario }, { createAgentService }] = await Promise.all([
         import('../../eval/load.js'),
         import('../../eval/report.js'),
         import('../../eval/runner.js'),
@@ -23,7 +23,7 @@ export function registerEval(program: Command): void {
       const files = paths.flatMap(scenarioFiles);
       if (!files.length) throw new UsageError(`no scenario files (.yaml, .yml, .json) in ${paths.join(', ')}`);
       // Validate every file before running any, so a typo fails fast.
-      const scenarios = files.map((f) => ({ file: f, scenario: loadScenario(f) }));
+      const scenarios = files.flatMap((f) => loadScenarios(f).map((scenario) => ({ file: f, scenario })));
       const env = { ...process.env, LORE_LOG_LEVEL: process.env.LORE_LOG_LEVEL ?? 'warn', ...(g.model ? { LORE_MODEL: g.model } : {}) };
       const outcomes: ScenarioOutcome[] = [];
       for (const { file, scenario } of scenarios) {
@@ -31,10 +31,8 @@ export function registerEval(program: Command): void {
       }
       if (opts.json) console.log(JSON.stringify(outcomes, null, 2));
       else console.log(renderEvalTable(outcomes));
-      const rate = outcomes.filter((o) => o.passed).length / outcomes.length;
-      if (rate < min) {
-        console.error(`lore: pass rate ${(rate * 100).toFixed(1)} % is under the required ${(min * 100).toFixed(1)} %`);
-        process.exitCode = 1;
-      }
+      const misses = missedThresholds(outcomes, min);
+      for (const m of misses) console.error(`lore: ${m}`);
+      if (misses.length) process.exitCode = 1;
     });
 }

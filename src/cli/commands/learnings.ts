@@ -81,12 +81,24 @@ export function registerLearnings(program: Command): void {
       await withRuntime(c, async (rt) => {
         const docs = (await rt.knowledge.listDocuments({ tenantId: rt.config.tenant, kind: 'learning', status: 'pending', limit: 500 })).reverse();
         if (opts.json) return console.log(JSON.stringify(docs, null, 2));
-        if (!docs.length) return console.log('Nothing waits for review.');
+        if (!docs.length) console.log('Nothing waits for review.');
         for (const d of docs) {
           const events = await rt.knowledge.history({ tenantId: rt.config.tenant, id: d.id });
           const why = [...events].reverse().find((e) => e.action === 'submitted' || e.action === 'returned_to_review');
           console.log(line(d));
           if (why?.detail?.reason) console.log(`  held: ${String(why.detail.reason)}`);
+        }
+        // Shared learnings the model kept beside a fact they disagree with (history 'conflict'):
+        // both are served, labelled newest first; a curator settles it by deleting one.
+        const recent = await rt.knowledge.listDocuments({ tenantId: rt.config.tenant, kind: 'learning', status: 'active', limit: 200 });
+        let header = false;
+        for (const d of recent) {
+          const conflicts = (await rt.knowledge.history({ tenantId: rt.config.tenant, id: d.id })).filter((e) => e.action === 'conflict' && e.detail?.role === 'newer');
+          if (!conflicts.length) continue;
+          if (!header) console.log('\nConflicts (both kept; answers see the newer first):');
+          header = true;
+          console.log(line(d));
+          for (const e of conflicts) console.log(`  disagrees with: ${String(e.detail?.with)}`);
         }
       });
     });

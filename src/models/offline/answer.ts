@@ -16,11 +16,23 @@ export function bestFact(question: string, facts: ContextFact[]): ContextFact | 
     if (hits === 0) continue;
     const coverage = hits / qWords.length;
     if (coverage < 0.34 && hits < 2) continue;
-    let score = hits + coverage;
+    let score = hits + coverage + kindBonus(question, f.sentence);
     if (f.superseded) score *= 0.3;
     if (f.learned) score += 0.5;
     score -= f.rank * 0.01;
     if (!best || score > best.score) best = { fact: f, score };
   }
   return best?.fact ?? null;
+}
+
+/** The kind of value a question asks for, and whether a sentence holds one: a small tie-breaker. */
+const ASKS: Array<[RegExp, RegExp]> = [
+  [/^\s*(?:when|what time|what day|until when|by when)\b/i, /\b\d{1,2}(?::\d{2})?\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i],
+  [/^\s*who\b/i, /\b[A-Z][a-z]+ [A-Z][a-z]+\b/],
+  [/^\s*how (?:many|much|long|often|fast|quickly)\b/i, /\d/],
+];
+
+function kindBonus(question: string, sentence: string): number {
+  for (const [asks, holds] of ASKS) if (asks.test(question)) return holds.test(sentence) ? 0.3 : 0;
+  return 0;
 }

@@ -43,7 +43,9 @@ export function contextFacts(req: ConverseRequest): ContextFact[] {
         if (h) {
           flush();
           const extra = h[3]!.toLowerCase();
-          cur = { source: h[1]!, learned: extra.includes('learning'), superseded: extra.includes('superseded'), lines: [] };
+          // An OLDER side of a recorded conflict counts as stale, like a superseded block.
+          const stale = extra.includes('superseded') || (extra.includes('conflict') && extra.includes('older'));
+          cur = { source: h[1]!, learned: extra.includes('learning'), superseded: stale, lines: [] };
         } else if (cur) cur.lines.push(line);
       }
       flush();

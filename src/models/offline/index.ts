@@ -9,8 +9,9 @@ import { bestFact } from './answer.js';
 import { answerFromToolResults } from './compose.js';
 import { contextFacts, systemText } from './context.js';
 import { detectLearning } from './learn.js';
-import { classifyAbout, isAboutTask, isSummaryTask, summarise } from './memory.js';
+import { classifyAbout, isAboutTask, isSummaryTask, summarise } from './long-term.js';
 import { classifyIntent, decideMemory, isIntentTask, isJudgeTask, isMemoryDecisionTask, judge } from './tasks.js';
+import { stripLabel } from './facts.js';
 import { sentences } from './text.js';
 import { chooseToolCall } from './tools.js';
 import { isVerdictTask, verdict } from './verdict.js';
@@ -84,7 +85,7 @@ function answerUser(req: ConverseRequest, text: string): ContentBlock[] {
   if (/^(thanks|thank you)\b/i.test(text.trim())) return [{ text: "You're welcome." }];
 
   const fact = bestFact(text, contextFacts(req));
-  if (fact) return [{ text: `${fact.sentence} (source: ${fact.source})` }];
+  if (fact) return [{ text: `${stripLabel(fact.sentence)} (source: ${fact.source})` }];
 
   const search = tools.find((t) => /search/i.test(t.name) && /knowledge/i.test(t.description));
   if (search && text.trim().endsWith('?')) {
@@ -104,7 +105,7 @@ function answerAfterTools(req: ConverseRequest, results: ToolResultBlock['toolRe
   if (question && hits.length) {
     const facts = hits.flatMap((h, rank) => sentences(h.text).map((s) => ({ sentence: s, source: h.source, rank, learned: h.source.startsWith('learnings/'), superseded: !!h.superseded })));
     const fact = bestFact(messageText(question), facts);
-    if (fact) return `${fact.sentence} (source: ${fact.source})`;
+    if (fact) return `${stripLabel(fact.sentence)} (source: ${fact.source})`;
   }
   return answerFromToolResults(results, names);
 }

@@ -1,82 +1,196 @@
-import { keywords, sentences } from './text.js';
+import { content, needsSubject, sentenceCase, STATUS_WORDS, stripLabel, stripMarkers, stripTimeCues, tokens, type Token } from './facts.js';
+import { sentences } from './text.js';
 
 /**
- * The offline model's long-term-memory side tasks, recognised by their instructions as an LLM
- * would: the extractive session summary, and "is this fact about the user or about the world".
+ * The offline model's Mem0-style memory decision, by rule. For each existing fact (a learning, or
+ * one sentence of a document chunk, its label dropped) it asks: same subject? (shared content
+ * words, and not two different qualifiers such as "orders service" vs "inventory service") — then
+ * NOOP when the new fact adds nothing, UPDATE when a value differs (any kind of value: names,
+ * identifiers, regions, hosts, versions, dates, amounts — or a status such as "discontinued", or a
+ * plain-word value when the statement says it changed), ADD otherwise. The fact it stores is the
+ * existing sentence with the old value replaced by the new one when that is clear ("it's 250 now"
+ * after a question about the rate limit becomes "The internal API rate limit is 250 req/s."), else
+ * the statement without markers and time cues. A deterministic stand-in, not a language model.
  */
 
-export function isSummaryTask(system: string): boolean {
-  return /PREVIOUS SUMMARY/.test(system) && /NEW TURNS/.test(system) && /"summary"/.test(system);
+interface Candidate {
+  id: string;
+  text: string;
 }
 
-const FILLER = /^(hi|hello|hey|thanks|thank you|ok|okay|great|cool|sure|bye|good (morning|afternoon|evening))\b/i;
-/** Runtime notices and the model's own stock replies carry nothing worth keeping. */
-const STOCK = /^(got it|you're welcome|i don't have information|hello!|sorry|\(?remembered|noted|held for review|\(source:)/i;
-
-/** What a sentence tells: its content words, with numbers and names — what recall needs — weighing double. */
-function termsOf(s: string): Map<string, number> {
-  const names = new Set((s.slice(1).match(/\b[A-Z][\p{L}\d-]+/gu) ?? []).map((n) => n.toLowerCase()));
-  const terms = new Map<string, number>();
-  for (const k of keywords(s)) terms.set(k, /\d/.test(k) || names.has(k) ? 2 : 1);
-  return terms;
+interface Verdict {
+  id: string;
+  event: 'UPDATE' | 'NOOP' | 'CONFLICT';
+  strength: number;
+  text?: string;
 }
+
+const CHANGE_CUE = /\b(?:now|these days|(?:this|next|last) (?:week|month|year|quarter|sprint)|nowadays|no longer|anymore|any more|instead|since|from now on|starting|as of|effective|chang\w*|increas\w*|decreas\w*|rais\w*|lower\w*|reduc\w*|bump\w*|mov\w*|switch\w*|becam\w*|becom\w*|upgrad\w*|downgrad\w*|renam\w*|replac\w*|migrat\w*|shorten\w*|extend\w*|doubl\w*|halv\w*|postpon\w*|push\w*|delay\w*|rewr[io]t\w*|relocat\w*|took over|take\w* over|join\w*|left|hired|appointed|promoted|went|got|dropped)\b/i;
+
+export function decideMemory(user: string): string {
+  const rawFact = /^new fact:?[ \t]*(.+)$/im.exec(user)?.[1]?.trim() ?? '';
+  const question = /conversation before the new fact:[\s\S]*?^user:\s*(.+)$/im.exec(user)?.[1]?.trim();
+  const candidates = parseCandidates(user);
+  const cue = CHANGE_CUE.test(rawFact);
+  const fact = stripTimeCues(stripMarkers(rawFact).text).replace(/^that\s+/i, '') || rawFact;
+  const subjectless = needsSubject(fact) && !!question && question.trim().endsWith('?');
+  let best: Verdict | null = null;
+  for (const c of candidates) {
+    for (const s of sentences(c.text)) {
+      const v = subjectless ? compareResolved(fact, stripLabel(s), question!, c.id) : compare(fact, stripLabel(s), cue, c.id);
+      if (!v) continue;
+      const rank = (x: Verdict) => x.strength + (x.event === 'NOOP' ? 0.3 : x.event === 'UPDATE' ? 0.1 : 0) + (x.text ? 0.05 : 0);
+      if (!best || rank(v) > rank(best)) best = v;
+    }
+  }
+  const clean = sentenceCase(fact);
+  if (!best) return JSON.stringify({ event: 'ADD', text: clean, reason: 'no existing fact covers this' });
+  if (best.event === 'NOOP') return JSON.stringify({ event: 'NOOP', id: best.id, reason: 'already known' });
+  if (best.event === 'CONFLICT') return JSON.stringify({ event: 'ADD', text: clean, conflicts: [best.id], reason: 'a related fact says otherwise; not clearly the same subject' });
+  return JSON.stringify({ event: 'UPDATE', id: best.id, text: best.text ?? clean, reason: 'same subject, new value' });
+}
+
+function parseCandidates(user: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const line of user.split('\n')) {
+    const t = line.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      const c = JSON.parse(t) as Candidate;
+      if (c.id && typeof c.text === 'string') out.push(c);
+    } catch {
+      // not a candidate line
+    }
+  }
+  return out;
+}
+
+const stems = (ts: Token[]) => new Set(ts.map((t) => t.stem));
+
+/** The clause of a compound statement that talks about the existing fact ("X left; the new head is Y"). */
+function bestClause(fact: string, s: Set<string>): string {
+  const parts = fact.split(/\s*[;:]\s+|,\s+(?:and\s+|but\s+)?|\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
+  if (parts.length < 2) return fact;
+  let best = fact;
+  let score = -1;
+  // Subject words count double; on a tie the later clause wins (the new state is usually said last).
+  for (const p of parts) {
+    const n = content(tokens(p)).reduce((k, t) => k + (s.has(t.stem) ? (t.value ? 1 : 2) : 0), 0);
+    if (n >= score) [best, score] = [p, n];
+  }
+  return best;
+}
+
+function compare(fullFact: string, sentence: string, cue: boolean, id: string): Verdict | null {
+  const sT = content(tokens(sentence));
+  // A heading ("# Limits") or a one-word line is not a fact to compare with.
+  if (sT.length < 2) return null;
+  const sS = stems(sT);
+  const fact = bestClause(fullFact, sS);
+  const fT = content(tokens(fact));
+  const fS = stems(fT);
+  const shared = fT.filter((t) => sS.has(t.stem));
+  const n = new Set(shared.map((t) => t.stem)).size;
+  const smaller = Math.min(fS.size, sS.size) || 1;
+  if (n === 0 || (n < 2 && smaller > 3)) return null;
+  const coverage = n / smaller;
+  const newD = fT.filter((t) => !sS.has(t.stem));
+  const oldD = sT.filter((t) => !fS.has(t.stem));
+  // Each side's subject names something the other does not ("the Foo service" / "the Bar service"):
+  // two different things, whatever their values.
+  if (ownQualifier(fact, fT, sS) && ownQualifier(sentence, sT, fS)) return null;
+  const negated = NEGATION.test(fact) !== NEGATION.test(sentence);
+  if (newD.length === 0 && !negated) return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
+  const status = negated || newD.some((t) => STATUS_WORDS.has(t.raw.toLowerCase()));
+  const valued = newD.some((t) => t.value) || (oldD.some((t) => t.value) && cue);
+  if (!(valued || status || (cue && oldD.length > 0) || sameSlot(sentence, sT, oldD, fact, fT, newD))) return null;
+  if (coverage < 0.5) return coverage >= 0.34 && valued ? { id, event: 'CONFLICT', strength: coverage } : null;
+  const text = substitute(sentence, sT, oldD, fact, newD, fT, cue);
+  return { id, event: 'UPDATE', strength: coverage, ...(text ? { text } : {}) };
+}
+
+const AUX = /\b(?:is|are|was|were|has|have|had|will|can|must|should|does|do|did)\b|\b(?:it|that|there|he|she|what|who|they|we|you)'(?:s|re)\b/i;
 
 /**
- * Extractive and deterministic: the previous summary's sentences, then the statements the user
- * made in the new turns (questions, greetings and stock replies dropped), de-duplicated. Within
- * the word budget, sentences are picked greedily by what they add that the picked ones do not
- * already say (twenty sentences of one template count little more than one), older first among
- * equals; the picked ones keep their original order.
+ * Does this statement's subject hold a word the other statement lacks? The subject is what comes
+ * before its first auxiliary ("The orders service rate limit | is 50 req/s"); without one, the
+ * plain words before the first shared word (names there are usually the new value: "Rosa Lind joined").
  */
-export function summarise(user: string, system: string): string {
-  const maxWords = Number(/at most (\d+) words/i.exec(system)?.[1] ?? 150);
-  const previous = /PREVIOUS SUMMARY:\n([\s\S]*?)\n\nNEW TURNS:/.exec(user)?.[1]?.trim() ?? '';
-  const turns = /NEW TURNS:\n([\s\S]*)$/.exec(user)?.[1] ?? '';
-  const candidates: string[] = previous && previous !== '(none)' ? sentences(previous) : [];
-  for (const line of turns.split('\n')) {
-    const m = /^(user|assistant):\s*(.*)$/.exec(line.trim());
-    if (!m || m[1] !== 'user') continue;
-    for (const s of sentences(m[2]!)) {
-      if (s.endsWith('?') || FILLER.test(s) || STOCK.test(s) || s.split(/\s+/).length < 3) continue;
-      candidates.push(/[.!]$/.test(s) ? s : `${s}.`);
-    }
-  }
-  const seen = new Set<string>();
-  const unique = candidates.filter((s) => {
-    const k = s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  const pool = unique.map((s, i) => ({ s, i, terms: termsOf(s), words: s.split(/\s+/).length }));
-  const said = new Set<string>();
-  const kept: typeof pool = [];
-  let total = 0;
-  for (;;) {
-    let best: { c: (typeof pool)[number]; gain: number } | null = null;
-    for (const c of pool) {
-      if (total + c.words > maxWords) continue;
-      let gain = 0;
-      for (const [t, w] of c.terms) if (!said.has(t)) gain += w;
-      if (gain > 0 && (!best || gain > best.gain)) best = { c, gain };
-    }
-    if (!best) break;
-    kept.push(best.c);
-    total += best.c.words;
-    for (const t of best.c.terms.keys()) said.add(t);
-    pool.splice(pool.indexOf(best.c), 1);
-  }
-  return JSON.stringify({ summary: kept.sort((a, b) => a.i - b.i).map((r) => r.s).join(' ') });
+function ownQualifier(text: string, ts: Token[], other: Set<string>): boolean {
+  const aux = AUX.exec(text);
+  if (aux) return ts.filter((t) => t.end <= aux.index).some((t) => !other.has(t.stem));
+  const first = ts.findIndex((t) => other.has(t.stem));
+  return ts.slice(0, Math.max(0, first)).some((t) => !t.value && !other.has(t.stem));
 }
 
-export function isAboutTask(system: string): boolean {
-  return /about the user/i.test(system) && /about the world/i.test(system) && /json/i.test(system);
+const NEGATION = /\b(?:no longer|not|never|isn't|aren't|wasn't|doesn't|don't|won't|no)\b/i;
+
+/**
+ * Both statements differ in the same place: the differing words follow the same shared word, joined
+ * by the same linking words ("is owned by the growth team" / "is owned by the finance team"). Then the
+ * difference is the value of one relation, not a second fact ("is open to staff" / "has a herb bed").
+ */
+function sameSlot(sentence: string, sT: Token[], oldD: Token[], fact: string, fT: Token[], newD: Token[]): boolean {
+  if (!oldD.length || !newD.length) return false;
+  const lead = (text: string, ts: Token[], first: Token) => {
+    const i = ts.indexOf(first);
+    const anchor = i > 0 ? ts[i - 1]! : null;
+    const link = text.slice(anchor ? anchor.end : 0, first.start).toLowerCase().replace(/\b(?:the|a|an|new|now|currently|still|also)\b/g, ' ').replace(/[^a-z']+/g, ' ').trim();
+    return `${anchor?.stem ?? ''}|${link}`;
+  };
+  return lead(sentence, sT, oldD[0]!) === lead(fact, fT, newD[0]!);
 }
 
-/** First-person statements about the speaker ("I prefer…", "my team…", "I'm on…") are about the user. */
-const FIRST_PERSON = /^(?:(?:actually|also|and|btw|fyi|note|please remember|remember)[,:]?\s+)?(?:that\s+)?(?:i|i'm|i’m|i am|i've|i’ve|i'd|i’d|i'll|my|mine|me)\b/i;
+/** "it's 250 now" after a question: the existing sentence that answers the question, value replaced. */
+function compareResolved(fact: string, sentence: string, question: string, id: string): Verdict | null {
+  const qS = stems(content(tokens(question)));
+  const sT = content(tokens(sentence));
+  if (sT.length < 2) return null;
+  const sS = stems(sT);
+  const onTopic = [...qS].filter((x) => sS.has(x)).length;
+  if (onTopic === 0 || onTopic < Math.min(2, qS.size)) return null;
+  const fT = content(tokens(fact));
+  const fS = stems(fT);
+  const newD = fT.filter((t) => !sS.has(t.stem) && !qS.has(t.stem));
+  const oldD = sT.filter((t) => !fS.has(t.stem) && !qS.has(t.stem));
+  const strength = onTopic / (qS.size || 1);
+  if (newD.length === 0) return { id, event: 'NOOP', strength };
+  const text = substitute(sentence, sT, oldD, fact, newD, fT, true);
+  return text ? { id, event: 'UPDATE', strength: strength + 0.2, text } : null;
+}
 
-export function classifyAbout(user: string): string {
-  const fact = /statement:\s*([\s\S]*)$/i.exec(user)?.[1]?.trim() ?? user.trim();
-  return JSON.stringify({ about: FIRST_PERSON.test(fact) ? 'user' : 'world' });
+/** The tokens as one span of their text when they sit together (only function words between). */
+function span(text: string, all: Token[], picked: Token[]): { start: number; end: number } | null {
+  if (!picked.length) return null;
+  const idx = picked.map((t) => all.indexOf(t)).sort((a, b) => a - b);
+  for (let i = idx[0]!; i <= idx.at(-1)!; i++) if (!picked.includes(all[i]!)) return null;
+  const start = all[idx[0]!]!.start;
+  const end = all[idx.at(-1)!]!.end;
+  return /[;.!?]/.test(text.slice(start, end)) ? null : { start, end };
+}
+
+/** The existing sentence with its old value replaced by the new one; null when that is not clear. */
+function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, newD: Token[], fT: Token[], cue: boolean): string | null {
+  // Values replace values: "managed by Olivia Chen" → "Samir Haddad" keeps "managed by".
+  const both = oldD.some((t) => t.value) && newD.some((t) => t.value);
+  let oldV = both ? oldD.filter((t) => t.value) : oldD;
+  const newV = both ? newD.filter((t) => t.value) : newD;
+  // A number replaces a number ("The internal API rate limit is 100" keeps "API").
+  const digits = (t: Token) => /\d/.test(t.raw);
+  if (newV.length && newV.every(digits) && oldV.some(digits)) oldV = oldV.filter(digits);
+  // "changed from Gusto to Deel", "Jira was replaced by Linear": the old value is named in the fact.
+  if (!oldV.length && cue) oldV = sT.filter((t) => t.value && fT.some((f) => f.stem === t.stem) && !newD.includes(t));
+  const o = span(sentence, sT, oldV);
+  const nw = span(fact, fT, newV);
+  if (!o || !nw) return null;
+  let { start, end } = o;
+  // "one month" → "three months": a following word that differs only in form goes with the value.
+  const nextS = sT.find((t) => t.start >= o.end);
+  const nextF = fT.find((t) => t.start >= nw.end);
+  if (nextS && nextF && nextS.stem === nextF.stem && nextS.raw !== nextF.raw) [end, nw.end] = [nextS.end, nextF.end];
+  const newText = fact.slice(nw.start, nw.end);
+  // A bare number replaces the number only: "100 req/s" + "250" → "250 req/s".
+  const olds = oldV.filter((t) => /^\$?\d/.test(t.raw));
+  if (/^[\d.,]+$/.test(newText) && olds.length === 1 && oldV.length > 1) [start, end] = [olds[0]!.start, olds[0]!.end];
+  return sentenceCase(`${sentence.slice(0, start)}${newText}${sentence.slice(end)}`);
 }

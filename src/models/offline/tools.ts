@@ -35,7 +35,8 @@ export function chooseToolCall(message: string, tools: ToolSpec[]): ChosenCall |
     const prop = tool && firstStringProp(tool);
     if (tool && prop) return { name: tool.name, input: { [prop]: expr } };
   }
-  if (/\b(time|date|day)\b/i.test(message) && /\b(what|current|now|today|tell)\b/i.test(message)) {
+  // The clock, not the time of something ("what time is the stand-up?" is a knowledge question).
+  if (/\b(?:what(?:'s| is) the (?:current )?(?:time|date|day)\b(?! (?:of|for|is) )|what time is it|what day is (?:it|today)|current (?:time|date)|time (?:is it )?(?:now|right now)|today's date|(?:time|date) (?:in|at) [A-Z])/i.test(message)) {
     const tool = tools.find((t) => TIME_DESC.test(t.description));
     if (tool) {
       const tz = /\b([A-Z][a-z]+\/[A-Z][A-Za-z_]+)\b/.exec(message)?.[1];

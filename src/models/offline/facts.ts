@@ -1,0 +1,144 @@
+import { stem } from './text.js';
+
+/**
+ * How the offline model reads a one-sentence fact: tokens with their surface form, and which of
+ * them look like values (numbers, names, identifiers, hostnames, weekdays …) rather than words
+ * about the subject. General rules about English statements; nothing here knows any scenario.
+ */
+
+export interface Token {
+  raw: string;
+  stem: string;
+  start: number;
+  end: number;
+  /** Looks like a value: has a digit or an inner symbol, is capitalised mid-sentence, a weekday … */
+  value: boolean;
+  /** A function word or filler: never part of a subject or a value comparison. */
+  stop: boolean;
+}
+
+/** Function words, pronouns, copulas and auxiliaries. */
+const STOP = new Set(
+  `a an the is are was were be been being am do does did of in on at to for from by with about as into onto over under
+  and or but if then than so that this these those it its it's they they're their them there here we we've our us you your
+  i i'm i've me my he she his her what which who whom whose when where why how can could should would will shall may might must
+  has have had not no yes any some all just also very per each every both either within until till via`.split(/\s+/),
+);
+
+/**
+ * Filler and change words: markers ("fyi"), time cues ("now", "yesterday"), verbs that say a value
+ * changed. They never tell two subjects apart and are never the value.
+ */
+const FILLER = new Set(
+  `fyi btw actually update updated correction note please heads up record clear news quick right sorry wrong nope
+  now currently anymore longer instead again only recently today yesterday tonight lately days
+  new newly changed change changes changing increased increase decreased decrease raised raise lowered lower reduced
+  reduce bumped bump moved move moves switched switch became become becomes upgraded upgrade downgraded renamed rename
+  replaced replace migrated migrate shortened shorten extended extend doubled halved went goes got gets postponed
+  pushed delayed rewritten relocated relocate took take takes over joined join left leave hired appointed promoted
+  handed transferred dropped cut expanded made set use uses using used`.split(/\s+/),
+);
+
+/** Words that are values though lowercase or sentence-initial: weekdays, months, ordinals, number words. */
+const VALUE_WORDS = new Set(
+  `monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays
+  january february march april may june july august september october november december
+  first second third fourth fifth last one two three four five six seven eight nine ten eleven twelve twenty thirty
+  hundred thousand million daily weekly monthly yearly quarterly nightly hourly half`.split(/\s+/),
+);
+
+/** Words meaning a thing stopped or came back: a change of value with no value-like token in it. */
+export const STATUS_WORDS = new Set(
+  `discontinued cancelled canceled retired removed stopped ended closed abolished dropped suspended vacant reinstated
+  restored resumed back reopened deprecated decommissioned`.split(/\s+/),
+);
+
+const TOKEN = /[\p{L}\p{N}#@$€£](?:[\p{L}\p{N}#@$€£/._%:'’&+-]|,(?=\d{3}))*[\p{L}\p{N}%+]|[\p{L}\p{N}$€£%]/gu;
+
+export function tokens(text: string): Token[] {
+  const out: Token[] = [];
+  let initial = true;
+  for (const m of text.matchAll(TOKEN)) {
+    const raw = m[0].replace(/’/g, "'");
+    const lower = raw.toLowerCase();
+    const start = m.index!;
+    const before = text.slice(Math.max(0, start - 2), start);
+    // After a colon, semicolon or sentence end, a capital letter says nothing about names.
+    if (/[.;:!?]\s*$/.test(before) && out.length) initial = true;
+    const capital = /^\p{Lu}/u.test(raw);
+    const stop = STOP.has(lower) || FILLER.has(lower);
+    const value = /\d/.test(raw) || /\p{L}[@/.#:_][\p{L}\p{N}]/u.test(raw) || /^[#$€£]/.test(raw) || /^[\p{Lu}0-9]{2,}$/u.test(raw) || VALUE_WORDS.has(lower) || (capital && !initial && !stop);
+    out.push({ raw, stem: stem(lower), start, end: start + m[0].length, value, stop });
+    initial = false;
+  }
+  // A sentence-initial capitalised word followed by another capitalised word is a name ("Rosa Lind joined").
+  for (let i = 0; i + 1 < out.length; i++) {
+    const a = out[i]!;
+    const b = out[i + 1]!;
+    if (!a.value && !a.stop && /^\p{Lu}/u.test(a.raw) && b.value && /^\p{Lu}/u.test(b.raw) && text.slice(a.end, b.start).trim() === '') a.value = true;
+  }
+  return out;
+}
+
+/** Content tokens: not stop words or filler. */
+export function content(ts: Token[]): Token[] {
+  return ts.filter((t) => !t.stop);
+}
+
+/** A document label at the start of a line ("Pricing:", "Support policy:"), not part of the fact. */
+export function stripLabel(s: string): string {
+  return s.replace(/^\s*[A-Z][A-Za-z]*(?:[ -][A-Za-z]+){0,2}\s*:\s+(?=\S)/, '');
+}
+
+/**
+ * The fact without leading markers ("FYI", "no, that's wrong,", "for the record"), repeated ones
+ * too, and without trailing time cues ("since the reorg", "last month", "from now on").
+ */
+const MARKER = new RegExp(
+  '^\\s*(?:' +
+    [
+      'fyi', 'btw', 'by the way', 'for the record', 'for your information', 'heads[- ]?up', 'just so you know', 'just a heads[- ]?up',
+      'to be clear', 'note that', 'please note(?: that)?', 'note', 'nb', 'quick update', 'small update', 'update', 'correction',
+      'news', 'actually', 'in fact', 'sorry', 'right', 'ok(?:ay)?', 'oh', 'well', 'hm+', 'wait',
+      'no', 'nope', 'nah', 'wrong', "that(?:'s| is) (?:wrong|not right|incorrect|not correct|outdated|out of date|old news|not true)",
+      'not anymore', 'not any more', 'not quite', 'incorrect', 'please remember(?: that)?', 'remember(?: that)?',
+      'keep in mind(?: that)?', 'bear in mind(?: that)?', 'from now on', 'going forward', 'as of today', 'also',
+    ].join('|') +
+    ")\\b\\s*(?:[,:;.!\\-–—]+\\s*)?",
+  'i',
+);
+
+export function stripMarkers(text: string): { text: string; marked: boolean } {
+  let t = text.trim();
+  let marked = false;
+  for (let i = 0; i < 6; i++) {
+    const m = MARKER.exec(t);
+    if (!m || m[0].length === 0) break;
+    t = t.slice(m[0].length);
+    marked = true;
+  }
+  return { text: t.trim(), marked };
+}
+
+/** Trailing and inline time cues that are about the change, not the fact. */
+export function stripTimeCues(text: string): string {
+  let t = text.trim().replace(/[.!]+$/, '');
+  t = t.replace(/,?\s+\b(?:since|starting|effective|as of|from|after)\b(?:\s+[A-Za-z][\w'-]*){1,4}$/i, (m) => (/\b(?:to|until)\b/i.test(m) ? m : ''));
+  t = t.replace(/\s*\b(?:(?:last|next|this) (?:week|month|night|year|quarter|sprint|time|morning|evening)|these days|nowadays|for now|right now|any ?more|now|yesterday|today|recently|again)\b,?/gi, ' ');
+  return t.replace(/\s+([,.;:])/g, '$1').replace(/\s{2,}/g, ' ').replace(/^[,;:\s]+|[,;:\s]+$/g, '').trim();
+}
+
+export function sentenceCase(s: string): string {
+  const t = s.trim();
+  if (!t) return t;
+  const cap = t[0]!.toUpperCase() + t.slice(1);
+  return /[.!?。！？]$/.test(cap) ? cap : `${cap}.`;
+}
+
+/** A fact whose subject is a pronoun or missing ("it's 250 now", "they're held in May", "03:00 now"). */
+export function needsSubject(fact: string): boolean {
+  const t = fact.trim();
+  if (/^(?:it|they|that|this|those|these|he|she)\b(?:'s|'re| is| are| was| were| has| have| changed| moved| got| went| will)?/i.test(t)) return true;
+  const c = content(tokens(t));
+  return c.length > 0 && c.length <= 3 && c.every((x) => x.value);
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { detectLearning } from './learn.js';
+import { decideMemory } from './memory.js';
+
+const decide = (fact: string, existing: string, question?: string) =>
+  JSON.parse(decideMemory(`${question ? `Conversation before the new fact:\nUser: ${question}\n` : ''}New fact: ${fact}\nExisting facts (JSON lines):\n${JSON.stringify({ id: 'c1', text: existing })}`)) as { event: string; id?: string; text?: string; conflicts?: string[] };
+
+describe('offline model: recognising facts', () => {
+  it('recognises markers with or without a colon, change verbs in any tense, first person and short corrections', () => {
+    const said = [
+      'FYI the staging database runs PostgreSQL 16 now',
+      'For the record, passwords expire after 180 days.',
+      'heads up the cafeteria closes at 15:00 now',
+      'Note that meal expenses are capped at 55 EUR per day.',
+      "No, that's wrong, the VPN gateway is gw.corp.example.",
+      'The daily stand-up has been moved to 10:00.',
+      'The late payment fee changes to 3.5% next quarter.',
+      'Marta left; the new head of finance is Daniel Osei.',
+      'We upgraded the search cluster to Elasticsearch 8.15.',
+      'The team offsite will move to Porto.',
+      "no, that's wrong, it's 250 now",
+    ];
+    for (const s of said) expect(detectLearning(s), s).not.toBeNull();
+    expect(detectLearning('FYI the staging database runs PostgreSQL 16 now')).toBe('The staging database runs PostgreSQL 16 now.');
+  });
+
+  it('never takes a question, small talk or a request for a fact', () => {
+    for (const s of ['What is the rate limit?', 'Is the canteen open on Saturdays', 'hello', 'Please close account ACC-9', 'Move the meeting to Friday']) {
+      expect(detectLearning(s), s).toBeNull();
+    }
+  });
+});
+
+describe('offline model: memory decisions', () => {
+  it('decides UPDATE for a changed value of any type, ignoring labels and filler', () => {
+    expect(decide('The analytics cluster runs in eu-west-1 now.', 'The analytics cluster runs in us-east-1.')).toMatchObject({ event: 'UPDATE', text: 'The analytics cluster runs in eu-west-1.' });
+    expect(decide('The design lead is Tomás Ortega.', 'The design lead is Priya Raman.')).toMatchObject({ event: 'UPDATE', text: 'The design lead is Tomás Ortega.' });
+    expect(decide('The metrics dashboard lives at dash.ops.example now.', 'The metrics dashboard lives at grafana.internal.example.')).toMatchObject({ event: 'UPDATE' });
+    expect(decide('The Team plan costs $24 per seat per month now.', 'Pricing: The Team plan costs $20 per seat per month.')).toMatchObject({ event: 'UPDATE', text: 'The Team plan costs $24 per seat per month.' });
+    expect(decide('Billing questions are now handled by the revenue operations team.', 'Billing questions are handled by the finance desk.')).toMatchObject({ event: 'UPDATE' });
+    expect(decide('The company no longer pays for a gym membership.', 'The company pays for a gym membership.')).toMatchObject({ event: 'UPDATE' });
+  });
+
+  it('decides NOOP for a restatement and ADD for another subject or another relation', () => {
+    expect(decide('Priority 1 incidents get a response within 15 minutes.', 'SLA: Priority 1 incidents get a response within 15 minutes.')).toMatchObject({ event: 'NOOP', id: 'c1' });
+    expect(decide('The inventory service rate limit is 80 req/s.', '# Limits\nThe orders service rate limit is 50 req/s.')).toMatchObject({ event: 'ADD' });
+    expect(decide('The campus garden has a herb bed near the entrance.', 'The campus garden is open to staff.')).toMatchObject({ event: 'ADD' });
+  });
+
+  it('resolves a short correction from the question it answers, keeping the unit', () => {
+    expect(decide("It's 250.", 'The internal API rate limit is 100 req/s.', 'What is the rate limit of the internal API?')).toEqual({ event: 'UPDATE', id: 'c1', text: 'The internal API rate limit is 250 req/s.', reason: 'same subject, new value' });
+  });
+
+  it('names a related fact it disagrees with but does not clearly replace', () => {
+    expect(decide('Database backups finish by 04:00 in Frankfurt.', 'Backups of the billing database start at 02:00.')).toMatchObject({ event: 'ADD', conflicts: ['c1'] });
+  });
+});
