@@ -57,7 +57,7 @@ async function runMode(mode: 'review' | 'auto', families: Family[]): Promise<Arr
   const tokenFor = async (sub: string) => {
     let t = tokens.get(sub);
     if (!t) {
-      t = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuer('bench').setAudience('lore').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+      t = await new SignJWT({ 'custom:tenant': 'bench' }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuer('bench').setAudience('lore').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
       tokens.set(sub, t);
     }
     return t;
@@ -69,6 +69,8 @@ async function runMode(mode: 'review' | 'auto', families: Family[]): Promise<Arr
       body: JSON.stringify({ session_id: session, message }),
     });
     const body = (await res.json()) as { answer?: string; learnings?: Array<{ event: string; state?: ItemResult['state']; fact: string }>; error?: { message: string } };
+    // A refused token or a server error would measure nothing: stop rather than print zeros.
+    if (res.status === 401 || res.status === 403 || res.status >= 500) throw new Error(`POST /chat answered ${res.status}: ${body.error?.message ?? ''}`);
     if (!res.ok) return { answer: body.error?.message ?? '', learnings: [] };
     return { answer: body.answer ?? '', learnings: (body.learnings ?? []).map((l) => ({ event: l.event, fact: l.fact, ...(l.state && l.state !== 'none' ? { state: l.state } : {}) })) as never };
   };
