@@ -64,6 +64,11 @@ function finishTurn(node, result) {
     if (l.event === 'NOOP') continue;
     const li = document.createElement('li');
     li.textContent = l.fact;
+    // The state is written out, not only coloured: shared, personal, pending review.
+    const state = document.createElement('span');
+    state.className = 'state';
+    state.textContent = ` · ${l.about === 'user' ? 'your memory' : STATE_LABEL[l.state || 'shared'] || l.state}`;
+    li.append(state);
     li.dataset.state = l.state || 'shared';
     li.title = `${l.about === 'user' ? 'About you: kept in your own memory, never shared' : CHIP_TITLE[li.dataset.state] || 'Learned'}${l.event === 'UPDATE' ? ', superseding an older fact' : ''}${l.reason ? ` — ${l.reason}` : ''} (${l.learning_id || ''})`;
     li.className = [l.event === 'UPDATE' ? 'superseding' : '', li.dataset.state === 'shared' ? '' : li.dataset.state].filter(Boolean).join(' ');
@@ -72,7 +77,13 @@ function finishTurn(node, result) {
   if ((result.learnings || []).some((l) => l.state === 'pending')) void loadReview();
   showApprovals(node, result.pending_approvals || []);
   const u = result.usage || {};
-  node.querySelector('.meta').textContent = `${result.intent || ''} · ${u.total_tokens ?? 0} tokens · run ${result.run_id}`;
+  const meta = node.querySelector('.meta');
+  meta.textContent = `${result.intent || ''} · ${u.total_tokens ?? 0} tokens · run `;
+  const link = document.createElement('a');
+  link.href = `#/runs/${encodeURIComponent(result.run_id || '')}`;
+  link.textContent = result.run_id || '';
+  link.dataset.testid = 'run-link';
+  meta.append(link);
   if (result.run_id) void showMemory(node, result.run_id);
   for (const b of node.querySelectorAll('.rate')) {
     b.disabled = false;
@@ -95,6 +106,7 @@ async function showMemory(node, runId) {
   }
 }
 
+const STATE_LABEL = { shared: 'shared', personal: 'personal', pending: 'pending review', rejected: 'not stored' };
 const CHIP_TITLE = {
   shared: 'Learned and shared with everyone in the workspace',
   personal: 'Learned for you only',
