@@ -76,6 +76,8 @@ function finishTurn(node, result) {
   }
   if ((result.learnings || []).some((l) => l.state === 'pending')) void loadReview();
   showApprovals(node, result.pending_approvals || []);
+  // The console's inbox badge listens: a turn may have left a call or a learning waiting.
+  dispatchEvent(new CustomEvent('lore:changed'));
   const u = result.usage || {};
   const meta = node.querySelector('.meta');
   meta.textContent = `${result.intent || ''} · ${u.total_tokens ?? 0} tokens · run `;

@@ -245,4 +245,5 @@ $('token').addEventListener('change', () => {
   void route();
 });
 addEventListener('hashchange', () => void route());
+addEventListener('lore:changed', () => void refreshInboxCount());
 void route();
