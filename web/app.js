@@ -98,13 +98,34 @@ async function showMemory(node, runId) {
   try {
     const res = await fetch(`/runs/${encodeURIComponent(runId)}`, { headers: headers() });
     if (!res.ok) return;
-    const refs = (await res.json()).memory || [];
+    const run = await res.json();
+    showSources(node, run.sources || []);
+    const refs = run.memory || [];
     if (!refs.length) return;
     const n = (kind) => refs.filter((r) => r.kind === kind).length;
     const parts = [n('summary') ? 'session summary' : '', n('user_fact') ? `${n('user_fact')} fact(s) about you` : '', n('past_summary') ? `${n('past_summary')} earlier session(s)` : ''].filter(Boolean);
     node.querySelector('.meta').textContent += ` · memory: ${parts.join(', ')}`;
   } catch {
     // The meta line is a nicety; the answer is already shown.
+  }
+}
+
+/** The documents and learnings that reached this answer's prompt, folded under the answer. */
+function showSources(node, sources) {
+  const box = node.querySelector('.sources');
+  box.hidden = !sources.length;
+  if (!sources.length) return;
+  box.querySelector('summary').textContent = `Sources (${sources.length})`;
+  const list = box.querySelector('ul');
+  list.replaceChildren();
+  for (const src of sources) {
+    const li = document.createElement('li');
+    li.dataset.kind = src.kind;
+    const where = document.createElement('span');
+    where.className = 'src';
+    where.textContent = `${src.kind === 'learning' ? 'learning' : 'document'} · ${src.source_uri}${src.status === 'active' ? '' : ` · ${src.status}`}`;
+    li.append(where, document.createTextNode(` ${src.text}`));
+    list.append(li);
   }
 }
 

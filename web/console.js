@@ -68,6 +68,8 @@ async function showRun(id) {
   if (run.error) facts.push(['Error', `${run.error.code}: ${run.error.message}`]);
   if (run.result?.answer) facts.push(['Answer', run.result.answer]);
   for (const l of run.result?.learnings || []) facts.push(['Learned', `${l.fact} (${l.state || l.event})`]);
+  for (const src of run.sources || []) facts.push(['Source', `${src.kind} ${src.source_uri}${src.status === 'active' ? '' : ` (${src.status})`}: ${src.text}`]);
+  for (const f of run.result?.tool_calls || []) facts.push(['Tool call', `${f.name} · ${f.status} · ${f.latency_ms} ms`]);
   $('run-summary').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
   $('run-path').replaceChildren(
     ...run.steps.map((s) => el('li', { class: `badge ${s.status.toLowerCase()}` }, `${s.step}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ''} · ${s.duration_ms} ms${s.error ? ` · ${s.error.code}` : ''}`)),

@@ -176,6 +176,10 @@ export const Run = z
       }),
     ),
     result: ChatResponse.optional(),
+    sources: z
+      .array(z.object({ id: z.string(), kind: z.enum(['document', 'learning']), source_uri: z.string(), status: z.string(), text: z.string() }))
+      .optional()
+      .describe('the documents and learnings whose chunks reached the prompt (GET /runs/:id only)'),
     created_at: Time,
     updated_at: Time,
   })

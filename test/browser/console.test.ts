@@ -55,7 +55,7 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
 
   /** Navigates by hash and waits for the view to have loaded its data. */
   async function open(hash: string, view: string): Promise<void> {
-    await page.evaluate((h) => (location.hash = h), hash);
+    await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
     await page.locator(`#view[data-ready="${view}"]`).waitFor({ timeout: WAIT });
   }
 
@@ -111,6 +111,10 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
 
   it('chat: teaching a fact shows a learning chip with its state and a link to the run', async () => {
     expect((await say(QUESTION)).answer).toMatch(/\b100\b/);
+    // The answer's sources: the ingested document reached the prompt.
+    const source = turns().nth(0).getByTestId('sources').locator('li').first();
+    await source.waitFor({ state: 'attached', timeout: WAIT });
+    expect(await source.textContent()).toMatch(/document · docs\/internal-api\.md .*100 req\/s/);
     const { index, runId } = await say(UPDATE);
     teachRun = runId;
     const chip = turns().nth(index).getByTestId('chips').locator('li').first();
