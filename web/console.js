@@ -4,9 +4,10 @@
 
 import { el, fmtTime, getJson, send } from './console-api.js';
 import { renderTrace } from './console-trace.js';
+import { lineChart } from './console-charts.js';
 
 const $ = (id) => document.getElementById(id);
-const VIEWS = ['chat', 'runs', 'run', 'knowledge', 'inbox'];
+const VIEWS = ['chat', 'runs', 'run', 'knowledge', 'metrics', 'inbox'];
 
 /** Asks before a destructive act; resolves to { ok, reason }. One dialog, reused. */
 function confirmAction(text) {
@@ -142,6 +143,29 @@ function learningCard(l, refresh) {
   return el('li', { class: `card ${l.status}`, 'data-learning-id': l.id, 'data-testid': 'learning' }, el('p', { class: 'text' }, l.text), prov, history, actions);
 }
 
+// ---- metrics ----------------------------------------------------------------------------------
+
+async function showMetrics() {
+  const hours = Number($('metrics-hours').value);
+  const s = await getJson(`/stats/series?hours=${hours}&buckets=${hours === 1 ? 12 : 24}`);
+  const times = s.buckets.map((b) => Date.parse(b.start));
+  const col = (k) => s.buckets.map((b) => b[k]);
+  $('metrics-dlq').textContent = `Dead-letter queue: ${s.dlq_depth} message(s) · one point per ${Math.round(s.bucket_seconds / 60)} min`;
+  $('metrics-charts').replaceChildren(
+    lineChart({ id: 'turns', title: 'Turns', times, series: [{ label: 'turns', values: col('turns') }, { label: 'failed', values: col('failed') }] }),
+    lineChart({ id: 'latency', title: 'Latency (ms)', times, unit: ' ms', series: [{ label: 'p50', values: col('p50_ms') }, { label: 'p95', values: col('p95_ms') }] }),
+    lineChart({ id: 'tokens', title: 'Tokens', times, series: [{ label: 'tokens', values: col('tokens') }] }),
+    lineChart({ id: 'cost', title: 'Estimated cost (USD)', times, series: [{ label: 'cost', values: col('cost_usd') }] }),
+    lineChart({ id: 'learning', title: 'Learning rate', times, series: [{ label: 'learning rate', values: col('learning_rate') }] }),
+    lineChart({ id: 'quality', title: 'Quality score', times, series: [{ label: 'quality', values: col('quality') }] }),
+    lineChart({ id: 'guard', title: 'Guardrail findings', times, series: [{ label: 'findings', values: col('guard_findings') }] }),
+  );
+}
+$('metrics-filter').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  void showMetrics();
+});
+
 // ---- inbox ------------------------------------------------------------------------------------
 
 async function pending() {
@@ -228,6 +252,7 @@ async function route() {
       await showRuns();
     } else if (view === 'run') await showRun(parts[1]);
     else if (view === 'knowledge') await showKnowledge();
+    else if (view === 'metrics') await showMetrics();
     else if (view === 'inbox') await showInbox();
     else void refreshInboxCount();
   } catch (err) {

@@ -85,6 +85,12 @@ export const ReviewRequest = z
   .strict()
   .register(apiSchemas, { id: 'ReviewRequest' });
 export const EmptyQuery = z.object({}).strict();
+export const SeriesQuery = z
+  .object({
+    hours: z.coerce.number().int().min(1).max(24 * 31).optional().describe('how far back (default 24)'),
+    buckets: z.coerce.number().int().min(2).max(200).optional().describe('how many points (default 24)'),
+  })
+  .strict();
 
 // ---- responses ----
 
@@ -269,3 +275,19 @@ export type SpanT = z.infer<typeof Span>;
 export type ApprovalT = z.infer<typeof Approval>;
 export type LearningT = z.infer<typeof Learning>;
 export type SessionT = z.infer<typeof Session>;
+
+const SeriesBucket = z.object({
+  start: Time,
+  turns: z.number(),
+  failed: z.number(),
+  p50_ms: z.number().nullable(),
+  p95_ms: z.number().nullable(),
+  tokens: z.number(),
+  cost_usd: z.number(),
+  learning_rate: z.number().nullable().describe('share of finished turns that added or updated a learning'),
+  quality: z.number().nullable().describe('mean evaluation quality score of turns judged in the bucket'),
+  guard_findings: z.number(),
+});
+export const SeriesResponse = z
+  .object({ bucket_seconds: z.number(), buckets: z.array(SeriesBucket), dlq_depth: z.number().describe('dead-lettered queue messages now') })
+  .register(apiSchemas, { id: 'StatsSeries' });

@@ -3,7 +3,7 @@
  * (offline model, SQLite in a temp dir, 127.0.0.1 port 0): teach a fact in chat → find the
  * learning in Knowledge with its provenance → delete it (confirmed) → a new session gets the old
  * answer; a refund waiting for approval is approved from the Inbox; the refund run's trace shows
- * the tool call. Each page gets an axe-core check (no serious or critical violations) and a
+ * the tool call; the metrics page draws its charts from GET /stats/series. Each page gets an axe-core check (no serious or critical violations) and a
  * screenshot under .ci/out/.
  *
  * Needs /usr/bin/chromium (scripts/install-chromium.sh installs it); skipped without it.
@@ -200,6 +200,22 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
     expect(await page.getByTestId('run-path').locator('li').count()).toBeGreaterThan(1);
     await axeCheck('run');
     await shot('run');
+  });
+
+  it('metrics: charts drawn from the server\'s own figures', async () => {
+    const series = (await api('GET', '/stats/series?hours=24&buckets=24')).body as { buckets: Array<{ turns: number; tokens: number; p95_ms: number | null }>; dlq_depth: number };
+    expect(series.buckets).toHaveLength(24);
+    // Every run so far (question, update, question again, refund) counted once.
+    expect(series.buckets.reduce((n, b) => n + b.turns, 0)).toBe(4);
+    expect(series.buckets.reduce((n, b) => n + b.tokens, 0)).toBeGreaterThan(0);
+    await open('#/metrics', 'metrics');
+    for (const id of ['turns', 'latency', 'tokens', 'cost', 'learning', 'quality', 'guard']) await page.getByTestId(`chart-${id}`).waitFor({ timeout: WAIT });
+    expect(Number(await page.getByTestId('chart-turns').getAttribute('data-points'))).toBeGreaterThan(0);
+    expect(await page.getByTestId('chart-turns').locator('path[data-series="turns"]').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+$/);
+    expect(await page.getByTestId('chart-latency').locator('svg').getAttribute('aria-label')).toMatch(/latest p50 \d+ ms/);
+    expect(await page.getByTestId('metrics-dlq').textContent()).toContain(`Dead-letter queue: ${series.dlq_depth}`);
+    await axeCheck('metrics');
+    await shot('metrics');
   });
 
   it('no page errors and no traffic off 127.0.0.1', () => {

@@ -20,6 +20,7 @@ const ASSETS: Record<string, string> = {
   '/console.js': 'console.js',
   '/console-api.js': 'console-api.js',
   '/console-trace.js': 'console-trace.js',
+  '/console-charts.js': 'console-charts.js',
   '/console.css': 'console.css',
 };
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
