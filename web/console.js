@@ -92,10 +92,19 @@ async function showKnowledge() {
   const q = new URLSearchParams({ limit: '200' });
   if (text) q.set('text', text);
   if (status) q.set('status', status);
-  const { learnings } = await getJson(`/learnings?${q}`);
+  const dq = new URLSearchParams({ limit: '100' });
+  if (text) dq.set('text', text);
+  const [{ learnings }, { documents }] = await Promise.all([getJson(`/learnings?${q}`), getJson(`/documents?${dq}`)]);
   const list = $('knowledge-list');
   list.replaceChildren(...learnings.map((l) => learningCard(l, showKnowledge)));
   if (!learnings.length) list.append(el('li', { class: 'empty' }, 'No learnings match.'));
+  const docs = $('documents-list');
+  docs.replaceChildren(
+    ...documents.map((d) =>
+      el('li', { class: `card ${d.status}`, 'data-testid': 'document', 'data-document-id': d.id }, el('p', { class: 'text' }, d.source_uri), el('p', { class: 'prov' }, `${d.status} · ${d.chars} characters · updated ${fmtTime(d.updated_at)}`), el('p', { class: 'doc' }, d.text)),
+    ),
+  );
+  if (!documents.length) docs.append(el('li', { class: 'empty' }, 'No documents match.'));
 }
 $('knowledge-filter').addEventListener('submit', (ev) => {
   ev.preventDefault();
@@ -111,7 +120,7 @@ function learningCard(l, refresh) {
     `${l.scope} · ${l.status} · trust ${l.trust} · by ${l.owner || p.userId || 'unknown'}`,
     p.sessionId ? el('span', {}, ' · session ', el('a', { href: `#/runs?session=${encodeURIComponent(p.sessionId)}` }, p.sessionId)) : '',
     p.runId ? el('span', {}, ' · run ', el('a', { href: `#/runs/${encodeURIComponent(p.runId)}`, 'data-testid': 'provenance-run' }, p.runId)) : '',
-    l.superseded_by ? el('span', {}, ` · superseded by ${l.superseded_by}`) : '',
+    l.superseded_by ? el('span', {}, ' · superseded by ', el('code', { 'data-testid': 'superseded-by' }, l.superseded_by)) : '',
   );
   const history = el('details', { class: 'history' }, el('summary', {}, 'History'), el('ol', {}));
   history.addEventListener('toggle', async () => {

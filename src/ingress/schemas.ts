@@ -291,3 +291,18 @@ const SeriesBucket = z.object({
 export const SeriesResponse = z
   .object({ bucket_seconds: z.number(), buckets: z.array(SeriesBucket), dlq_depth: z.number().describe('dead-lettered queue messages now') })
   .register(apiSchemas, { id: 'StatsSeries' });
+
+export const DocumentsQuery = z
+  .object({
+    text: z.string().min(1).max(200).optional().describe('substring of the document, case-insensitive'),
+    source: z.string().min(1).max(512).optional().describe('source URI prefix'),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+export const DocumentList = z
+  .object({
+    documents: z.array(
+      z.object({ id: z.string(), source_uri: z.string(), status: z.string(), text: z.string().describe('the first 600 characters'), chars: z.number(), created_at: Time, updated_at: Time }),
+    ),
+  })
+  .register(apiSchemas, { id: 'DocumentList' });

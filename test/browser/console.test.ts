@@ -134,6 +134,8 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
     expect(await card.getByTestId('provenance-run').textContent()).toBe(teachRun);
     expect(await card.getByTestId('provenance').textContent()).toMatch(/active/);
     const id = (await card.getAttribute('data-learning-id'))!;
+    // The ingested document is listed beside the learnings (search "500" does not match it).
+    expect(await page.getByTestId('documents-list').getByTestId('document').count()).toBe(0);
     await card.locator('details.history summary').click();
     await card.locator('details.history li').first().waitFor({ timeout: WAIT });
     await axeCheck('knowledge');
@@ -151,6 +153,12 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
     await page.locator(`[data-learning-id="${id}"].deleted [data-testid="restore-learning"]`).waitFor({ timeout: WAIT });
     const history = (await api('GET', `/learnings/${id}`)).body.history as Array<{ action: string }>;
     expect(history.map((h) => h.action)).toContain('deleted');
+
+    await page.getByTestId('knowledge-text').fill('rate limit');
+    await page.getByTestId('knowledge-filter').getByRole('button', { name: 'Search' }).click();
+    const doc = page.getByTestId('document').first();
+    await doc.waitFor({ timeout: WAIT });
+    expect(await doc.textContent()).toMatch(/docs\/internal-api\.md.*active.*100 req\/s/);
 
     await open('#/chat', 'chat');
     await page.getByTestId('new-session').click();
