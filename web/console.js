@@ -253,6 +253,7 @@ async function route() {
   const main = $('view');
   main.dataset.view = view;
   main.removeAttribute('data-ready');
+  for (const e of main.querySelectorAll('.view > .err[role="alert"]')) e.remove();
   try {
     await whoAmI();
     if (view === 'runs') {
