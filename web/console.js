@@ -70,6 +70,7 @@ async function showRun(id) {
   if (run.result?.answer) facts.push(['Answer', run.result.answer]);
   for (const l of run.result?.learnings || []) facts.push(['Learned', `${l.fact} (${l.state || l.event})`]);
   for (const src of run.sources || []) facts.push(['Source', `${src.kind} ${src.source_uri}${src.status === 'active' ? '' : ` (${src.status})`}: ${src.text}`]);
+  for (const f of run.feedback || []) facts.push(['Feedback', `${f.rating === 'up' ? '👍 up' : '👎 down'}${f.comment ? ` — ${f.comment}` : ''} (${fmtTime(f.at)})`]);
   for (const f of run.result?.tool_calls || []) facts.push(['Tool call', `${f.name} · ${f.status} · ${f.latency_ms} ms`]);
   $('run-summary').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
   $('run-path').replaceChildren(

@@ -186,6 +186,10 @@ export const Run = z
       .array(z.object({ id: z.string(), kind: z.enum(['document', 'learning']), source_uri: z.string(), status: z.string(), text: z.string() }))
       .optional()
       .describe('the documents and learnings whose chunks reached the prompt (GET /runs/:id only)'),
+    feedback: z
+      .array(z.object({ rating: z.enum(['up', 'down']), comment: z.string().optional(), at: Time }))
+      .optional()
+      .describe("the caller's rating of the run (GET /runs/:id only)"),
     created_at: Time,
     updated_at: Time,
   })

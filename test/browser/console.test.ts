@@ -189,6 +189,7 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
   });
 
   it('runs: the list links to the refund run, whose trace timeline shows the tool call', async () => {
+    expect((await api('POST', '/feedback', { run_id: refundRun, rating: 'up' })).status).toBe(201);
     await open('#/runs', 'runs');
     const rows = page.getByTestId('runs-table').locator('tbody tr[data-run-id]');
     // Every run of this user so far: question, update, question again, refund.
@@ -206,6 +207,9 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
     await tool.waitFor({ timeout: WAIT });
     expect(await page.getByTestId('span-model').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('run-path').locator('li').count()).toBeGreaterThan(1);
+    const summary = await page.getByTestId('run-summary').textContent();
+    expect(summary).toMatch(/Feedback👍 up/);
+    expect(summary).toMatch(/Tool callissue_refund · success/);
     await axeCheck('run');
     await shot('run');
   });

@@ -84,7 +84,11 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
       if (!d || (d.kind === 'learning' && !learningVisibleTo(p, d))) continue;
       sources.push({ id: d.id, kind: d.kind, source_uri: d.sourceUri, status: d.status, text: d.text.slice(0, SOURCE_TEXT) });
     }
-    return c.json({ ...toRun(run), memory, sources });
+    // The caller's own rating of the run (one per user per run).
+    const feedback = (await deps.feedback.list({ tenantId: p.tenantId, runId: id }))
+      .filter((f) => f.userId === p.userId)
+      .map((f) => ({ rating: f.rating, ...(f.comment ? { comment: f.comment } : {}), at: new Date(f.updatedAt).toISOString() }));
+    return c.json({ ...toRun(run), memory, sources, feedback });
   });
 
   app.get('/runs/:id/trace', async (c) => {
