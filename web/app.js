@@ -64,6 +64,11 @@ function finishTurn(node, result) {
     if (l.event === 'NOOP') continue;
     const li = document.createElement('li');
     li.textContent = l.fact;
+    // The state is written out, not only coloured: shared, personal, pending review.
+    const state = document.createElement('span');
+    state.className = 'state';
+    state.textContent = ` · ${l.about === 'user' ? 'your memory' : STATE_LABEL[l.state || 'shared'] || l.state}`;
+    li.append(state);
     li.dataset.state = l.state || 'shared';
     li.title = `${l.about === 'user' ? 'About you: kept in your own memory, never shared' : CHIP_TITLE[li.dataset.state] || 'Learned'}${l.event === 'UPDATE' ? ', superseding an older fact' : ''}${l.reason ? ` — ${l.reason}` : ''} (${l.learning_id || ''})`;
     li.className = [l.event === 'UPDATE' ? 'superseding' : '', li.dataset.state === 'shared' ? '' : li.dataset.state].filter(Boolean).join(' ');
@@ -71,8 +76,16 @@ function finishTurn(node, result) {
   }
   if ((result.learnings || []).some((l) => l.state === 'pending')) void loadReview();
   showApprovals(node, result.pending_approvals || []);
+  // The console's inbox badge listens: a turn may have left a call or a learning waiting.
+  dispatchEvent(new CustomEvent('lore:changed'));
   const u = result.usage || {};
-  node.querySelector('.meta').textContent = `${result.intent || ''} · ${u.total_tokens ?? 0} tokens · run ${result.run_id}`;
+  const meta = node.querySelector('.meta');
+  meta.textContent = `${result.intent || ''} · ${u.total_tokens ?? 0} tokens · run `;
+  const link = document.createElement('a');
+  link.href = `#/runs/${encodeURIComponent(result.run_id || '')}`;
+  link.textContent = result.run_id || '';
+  link.dataset.testid = 'run-link';
+  meta.append(link);
   if (result.run_id) void showMemory(node, result.run_id);
   for (const b of node.querySelectorAll('.rate')) {
     b.disabled = false;
@@ -85,7 +98,9 @@ async function showMemory(node, runId) {
   try {
     const res = await fetch(`/runs/${encodeURIComponent(runId)}`, { headers: headers() });
     if (!res.ok) return;
-    const refs = (await res.json()).memory || [];
+    const run = await res.json();
+    showSources(node, run.sources || []);
+    const refs = run.memory || [];
     if (!refs.length) return;
     const n = (kind) => refs.filter((r) => r.kind === kind).length;
     const parts = [n('summary') ? 'session summary' : '', n('user_fact') ? `${n('user_fact')} fact(s) about you` : '', n('past_summary') ? `${n('past_summary')} earlier session(s)` : ''].filter(Boolean);
@@ -95,6 +110,26 @@ async function showMemory(node, runId) {
   }
 }
 
+/** The documents and learnings that reached this answer's prompt, folded under the answer. */
+function showSources(node, sources) {
+  const box = node.querySelector('.sources');
+  box.hidden = !sources.length;
+  if (!sources.length) return;
+  box.querySelector('summary').textContent = `Sources (${sources.length})`;
+  const list = box.querySelector('ul');
+  list.replaceChildren();
+  for (const src of sources) {
+    const li = document.createElement('li');
+    li.dataset.kind = src.kind;
+    const where = document.createElement('span');
+    where.className = 'src';
+    where.textContent = `${src.kind === 'learning' ? 'learning' : 'document'} · ${src.source_uri}${src.status === 'active' ? '' : ` · ${src.status}`}`;
+    li.append(where, document.createTextNode(` ${src.text}`));
+    list.append(li);
+  }
+}
+
+const STATE_LABEL = { shared: 'shared', personal: 'personal', pending: 'pending review', rejected: 'not stored' };
 const CHIP_TITLE = {
   shared: 'Learned and shared with everyone in the workspace',
   personal: 'Learned for you only',

@@ -1,5 +1,6 @@
 import { userRoutes } from './routes/users.js';
 import { memoryRoutes } from './routes/memory.js';
+import { statsRoutes } from './routes/stats.js';
 import { randomUUID } from 'node:crypto';
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   mcpRoutes(app, deps);
   userRoutes(app, deps);
   memoryRoutes(app, deps);
+  statsRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

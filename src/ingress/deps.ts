@@ -18,6 +18,8 @@ import type { Scheduler } from './scheduler.js';
 import type { WorkerPool } from './worker.js';
 
 /** Everything the HTTP app needs, injected so tests and the Lambda adapter can wire their own. */
+import type { Series } from '../telemetry/series.js';
+
 export interface AppDeps {
   config: LoreConfig;
   runner: TurnRunner;
@@ -55,6 +57,8 @@ export interface AppDeps {
   storage?: StorageHealth;
   /** Shared with startServer: once draining, /healthz says so and new work is refused. */
   lifecycle?: Lifecycle;
+  /** Figures over time for GET /stats/series (the console's metrics page); without it, that route answers 404. */
+  series?: (p: { tenantId: string; now: number; bucketMs: number; buckets: number }) => Series | Promise<Series>;
   /** Directory holding index.html and its assets; defaults to the repo's web/. */
   webRoot?: string;
   version?: string;

@@ -85,6 +85,12 @@ export const ReviewRequest = z
   .strict()
   .register(apiSchemas, { id: 'ReviewRequest' });
 export const EmptyQuery = z.object({}).strict();
+export const SeriesQuery = z
+  .object({
+    hours: z.coerce.number().int().min(1).max(24 * 31).optional().describe('how far back (default 24)'),
+    buckets: z.coerce.number().int().min(2).max(200).optional().describe('how many points (default 24)'),
+  })
+  .strict();
 
 // ---- responses ----
 
@@ -176,6 +182,14 @@ export const Run = z
       }),
     ),
     result: ChatResponse.optional(),
+    sources: z
+      .array(z.object({ id: z.string(), kind: z.enum(['document', 'learning']), source_uri: z.string(), status: z.string(), text: z.string() }))
+      .optional()
+      .describe('the documents and learnings whose chunks reached the prompt (GET /runs/:id only)'),
+    feedback: z
+      .array(z.object({ rating: z.enum(['up', 'down']), comment: z.string().optional(), at: Time }))
+      .optional()
+      .describe("the caller's rating of the run (GET /runs/:id only)"),
     created_at: Time,
     updated_at: Time,
   })
@@ -265,3 +279,34 @@ export type SpanT = z.infer<typeof Span>;
 export type ApprovalT = z.infer<typeof Approval>;
 export type LearningT = z.infer<typeof Learning>;
 export type SessionT = z.infer<typeof Session>;
+
+const SeriesBucket = z.object({
+  start: Time,
+  turns: z.number(),
+  failed: z.number(),
+  p50_ms: z.number().nullable(),
+  p95_ms: z.number().nullable(),
+  tokens: z.number(),
+  cost_usd: z.number(),
+  learning_rate: z.number().nullable().describe('share of finished turns that added or updated a learning'),
+  quality: z.number().nullable().describe('mean evaluation quality score of turns judged in the bucket'),
+  guard_findings: z.number(),
+});
+export const SeriesResponse = z
+  .object({ bucket_seconds: z.number(), buckets: z.array(SeriesBucket), dlq_depth: z.number().describe('dead-lettered queue messages now') })
+  .register(apiSchemas, { id: 'StatsSeries' });
+
+export const DocumentsQuery = z
+  .object({
+    text: z.string().min(1).max(200).optional().describe('substring of the document, case-insensitive'),
+    source: z.string().min(1).max(512).optional().describe('source URI prefix'),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+export const DocumentList = z
+  .object({
+    documents: z.array(
+      z.object({ id: z.string(), source_uri: z.string(), status: z.string(), text: z.string().describe('the first 600 characters'), chars: z.number(), created_at: Time, updated_at: Time }),
+    ),
+  })
+  .register(apiSchemas, { id: 'DocumentList' });

@@ -5,7 +5,7 @@ import type { Principal } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { notFound, pathId, readJson, readQuery, type Env } from '../http.js';
 import { toHistory, toLearning } from '../present.js';
-import { DeleteLearningQuery, EmptyQuery, IngestRequest, LearningsQuery, ReviewRequest } from '../schemas.js';
+import { DeleteLearningQuery, DocumentsQuery, EmptyQuery, IngestRequest, LearningsQuery, ReviewRequest } from '../schemas.js';
 import { LoreError } from '../../errors.js';
 import { learningVisibleTo } from '../../learning/visibility.js';
 
@@ -97,6 +97,15 @@ export function learningRoutes(app: Hono<Env>, deps: AppDeps): void {
     mustOwnOrCurate(p, await learning(p, id), 'restore');
     const d = await k.restoreDocument({ tenantId: p.tenantId, id, actor: actor(p) });
     return c.json(toLearning(d));
+  });
+
+  // Ingested documents are the tenant's shared truth: anyone in the tenant may read the list.
+  app.get('/documents', async (c) => {
+    const p = c.get('principal');
+    const q = readQuery(c, DocumentsQuery);
+    const docs = await k.listDocuments({ tenantId: p.tenantId, kind: 'document', limit: q.limit ?? 100, ...(q.text ? { text: q.text } : {}), ...(q.source ? { sourcePrefix: q.source } : {}) });
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return c.json({ documents: docs.map((d) => ({ id: d.id, source_uri: d.sourceUri, status: d.status, text: d.text.slice(0, 600), chars: d.text.length, created_at: iso(d.createdAt), updated_at: iso(d.updatedAt) })) });
   });
 
   app.post('/ingest', async (c) => {

@@ -7,6 +7,7 @@ import { runSpans, toApproval, toChatResponse, toRun, toSession } from '../prese
 import { ApprovalDecisionRequest, ApprovalsQuery, EmptyQuery, RunsQuery } from '../schemas.js';
 import { streamRun, wantsEventStream } from '../sse-run.js';
 import type { RunEvent } from '../../workflow/types.js';
+import { learningVisibleTo } from '../../learning/visibility.js';
 
 /**
  * The session if the caller owns it. Another user's session is reported exactly like a missing
@@ -23,6 +24,9 @@ export async function checkOwnSession(deps: AppDeps, p: Principal, sessionId: st
   const owner = await deps.sessions.sessionOwner({ tenantId: p.tenantId, sessionId });
   if (owner === null ? !opts.allowNew : owner !== p.userId) throw notFound('session', sessionId);
 }
+
+/** Characters of each source's text shown by GET /runs/:id. */
+const SOURCE_TEXT = 400;
 
 /** Turns shown by GET /sessions/:id; older ones are still stored until their TTL. */
 const SESSION_TURNS = 200;
@@ -72,7 +76,19 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
     if (!run || run.userId !== p.userId || run.tenantId !== p.tenantId) throw notFound('run', id);
     // Which long-term memory reached the run's prompt (session summary, user facts, past sessions).
     const memory = deps.memory ? await deps.memory.store.runMemory({ tenantId: p.tenantId, runId: id }) : [];
-    return c.json({ ...toRun(run), memory });
+    // Which documents and learnings reached the prompt (the console shows them under the answer);
+    // a learning the caller may not see is left out, as everywhere else.
+    const sources = [];
+    for (const docId of await deps.knowledge.runContext({ tenantId: p.tenantId, runId: id })) {
+      const d = await deps.knowledge.getDocument({ tenantId: p.tenantId, id: docId });
+      if (!d || (d.kind === 'learning' && !learningVisibleTo(p, d))) continue;
+      sources.push({ id: d.id, kind: d.kind, source_uri: d.sourceUri, status: d.status, text: d.text.slice(0, SOURCE_TEXT) });
+    }
+    // The caller's own rating of the run (one per user per run).
+    const feedback = (await deps.feedback.list({ tenantId: p.tenantId, runId: id }))
+      .filter((f) => f.userId === p.userId)
+      .map((f) => ({ rating: f.rating, ...(f.comment ? { comment: f.comment } : {}), at: new Date(f.updatedAt).toISOString() }));
+    return c.json({ ...toRun(run), memory, sources, feedback });
   });
 
   app.get('/runs/:id/trace', async (c) => {

@@ -17,6 +17,11 @@ const ASSETS: Record<string, string> = {
   '/': 'index.html',
   '/app.js': 'app.js',
   '/app.css': 'app.css',
+  '/console.js': 'console.js',
+  '/console-api.js': 'console-api.js',
+  '/console-trace.js': 'console-trace.js',
+  '/console-charts.js': 'console-charts.js',
+  '/console.css': 'console.css',
 };
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 /** The page talks only to this origin; nothing inline, nothing framed. */

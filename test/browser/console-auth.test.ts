@@ -1,0 +1,103 @@
+/**
+ * The console with auth on, in chromium: without a token every view says why it is empty (401);
+ * a bearer token pasted in the Token box (kept in localStorage) opens the views; a user who is
+ * not a curator sees the refusal on Metrics. At a phone's width the pages stay usable and pass
+ * axe-core. Screenshots under .ci/out/.
+ *
+ * Needs /usr/bin/chromium (scripts/install-chromium.sh installs it); skipped without it.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hs256Auth, startStack, token, userClient, type Stack } from '../http/support.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+const WAIT = 15_000;
+const OUT = resolve('.ci/out');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
+  let s: Stack;
+  let profile: string;
+  let ctx: BrowserContext | undefined;
+  let page: Page;
+  const offsite: string[] = [];
+
+  async function open(hash: string, view: string): Promise<void> {
+    await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+    await page.locator(`#view[data-ready="${view}"]`).waitFor({ timeout: WAIT });
+  }
+
+  async function serious(): Promise<string[]> {
+    if ((await page.evaluate('typeof window.axe')) !== 'object') await page.addScriptTag({ url: `${s.url}/__test/axe.min.js` });
+    const v = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`)) as Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }>;
+    return v.filter((x) => x.impact === 'serious' || x.impact === 'critical').map((x) => `${x.id} @ ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    s = await startStack({ config: hs256Auth });
+    const carol = await userClient(s, 'carol', { roles: ['curator'] });
+    expect((await carol('POST', '/ingest', { documents: [{ source_uri: 'docs/api.md', text: 'The internal API rate limit is 100 req/s.' }] })).status).toBe(200);
+    profile = mkdtempSync(join(tmpdir(), 'lore-chromium-'));
+    ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: WAIT,
+      viewport: { width: 390, height: 844 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    ctx.setDefaultTimeout(WAIT);
+    await ctx.route(
+      (url) => url.origin !== s.url,
+      (route) => {
+        offsite.push(route.request().url());
+        return route.abort();
+      },
+    );
+    await ctx.route(`${s.url}/__test/axe.min.js`, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: AXE }));
+    page = ctx.pages()[0] ?? (await ctx.newPage());
+    expect((await page.goto(s.url + '/#/knowledge', { waitUntil: 'load', timeout: WAIT }))?.status()).toBe(200);
+  });
+
+  afterAll(async () => {
+    await ctx?.close().catch(() => {});
+    await s?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('without a token a view says it is unauthorized; with one pasted in the Token box it loads', async () => {
+    await page.locator('#view[data-ready="knowledge"]').waitFor({ timeout: WAIT });
+    expect(await page.locator('#view-knowledge .err[role="alert"]').textContent()).toMatch(/^UNAUTHORIZED: /);
+    await page.locator('#auth summary').click();
+    await page.getByLabel('Bearer token').fill(await token('alice'));
+    await page.getByLabel('Bearer token').press('Tab');
+    await page.getByTestId('document').first().waitFor({ timeout: WAIT });
+    expect(await page.locator('#view-knowledge .err[role="alert"]').count()).toBe(0);
+    expect(await page.evaluate('localStorage.getItem("lore.token")')).toMatch(/^ey/);
+    expect(await serious()).toEqual([]);
+    await page.screenshot({ path: join(OUT, 'console-phone-knowledge.png'), fullPage: true, timeout: WAIT });
+  });
+
+  it('a user who is not a curator is refused the metrics, and the page says so', async () => {
+    await open('#/metrics', 'metrics');
+    expect(await page.locator('#view-metrics .err[role="alert"]').textContent()).toMatch(/^FORBIDDEN: only a curator/);
+  });
+
+  it('at a phone width the chat works and passes axe', async () => {
+    await open('#/chat', 'chat');
+    await page.getByTestId('message').fill('What is the rate limit of our internal API?');
+    await page.getByTestId('send').click();
+    await page.locator('[data-testid="turn"].done').first().waitFor({ timeout: WAIT });
+    expect(await page.getByTestId('answer').first().textContent()).toMatch(/\b100\b/);
+    // Nothing is wider than the screen.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await serious()).toEqual([]);
+    await page.screenshot({ path: join(OUT, 'console-phone-chat.png'), fullPage: true, timeout: WAIT });
+    expect(offsite).toEqual([]);
+  });
+});
