@@ -87,4 +87,4 @@ const ChatJobSchema = z.object({ kind: z.literal('chat'), runId: z.string().min(
 export const UNDECODABLE = 'undecodable message body';
 
 /** The queue asynchronous chat turns go through (`lore dlq` defaults to it). */
-export const CHAT_QUEUE = 'chat';
+export { CHAT_QUEUE } from './queue-names.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { CHAT_QUEUE, type DeadLetter } from '../../ingress/queue.js';
+import type { DeadLetter } from '../../ingress/queue.js';
+import { CHAT_QUEUE } from '../../ingress/queue-names.js';
 import { withRuntime } from '../context.js';
 import { UsageError } from '../errors.js';
 

@@ -4,7 +4,6 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { withRuntime } from '../context.js';
-import { screenKnowledge } from '../../guardrails/knowledge.js';
 
 const TEXT_EXT = new Set(['.md', '.markdown', '.txt', '.text', '.rst']);
 
@@ -54,6 +53,7 @@ export function registerIngest(program: Command): void {
           const sourceUri = outside ? pathToFileURL(f).href : `${opts.prefix}${rel}`;
           progress(i, files.length, rel);
           if (text.trim()) {
+            const { screenKnowledge } = await import('../../guardrails/knowledge.js');
             const screened = await screenKnowledge(rt.guard, { tenantId: rt.config.tenant, text, sourceUri });
             await rt.knowledge.upsertDocument({ tenantId: rt.config.tenant, sourceUri, kind: 'document', text: screened, actor: 'cli:ingest' });
           }
