@@ -1,6 +1,23 @@
 /** Semantic memory: documents and learnings, chunked and searchable, with supersession history. */
 
 export type DocKind = 'document' | 'learning';
+
+/** Search hits as recorded run context: rank = position in the results (1-based). */
+export function contextChunks(hits: SearchHit[], via: RunContextChunk['via']): RunContextChunk[] {
+  return hits.map((h, i) => ({ docId: h.docId, chunkId: h.chunkId, score: Number(h.score.toFixed(4)), rawScore: h.rawScore, via, rank: i + 1 }));
+}
+
+/** A chunk that reached a run's prompt: through the context (BuildContext) or the search_knowledge tool. */
+export interface RunContextChunk {
+  docId: string;
+  chunkId: string;
+  /** Normalised score (1 = best of that search) and the raw BM25/RRF score. */
+  score: number;
+  rawScore: number;
+  via: 'context' | 'tool';
+  /** 1-based position in that search's results. */
+  rank?: number;
+}
 /**
  * 'pending': a learning awaiting review — visible to its owner only. 'rejected': a curator (or the
  * policy) refused it — visible to nobody, kept for the audit trail.
@@ -143,6 +160,8 @@ export interface KnowledgeStore {
   /** Learnings the user created since `since` (ms), whatever became of them: the rate limit's count. */
   countLearningsSince(params: { tenantId: string; userId: string; since: number }): Promise<number>;
   /** Remember which documents/learnings reached a run's prompt (idempotent). */
-  recordRunContext(params: { tenantId: string; runId: string; docIds: string[] }): Promise<void>;
+  recordRunContext(params: { tenantId: string; runId: string; docIds: string[]; chunks?: RunContextChunk[] }): Promise<void>;
   runContext(params: { tenantId: string; runId: string }): Promise<string[]>;
+  /** The chunks recorded for a run, with the scores they had: BuildContext's first (in prompt order), then search_knowledge's. */
+  runContextChunks(params: { tenantId: string; runId: string }): Promise<RunContextChunk[]>;
 }

@@ -72,7 +72,16 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
     if (!run || run.userId !== p.userId || run.tenantId !== p.tenantId) throw notFound('run', id);
     // Which long-term memory reached the run's prompt (session summary, user facts, past sessions).
     const memory = deps.memory ? await deps.memory.store.runMemory({ tenantId: p.tenantId, runId: id }) : [];
-    return c.json({ ...toRun(run), memory });
+    // And which knowledge chunks, with the scores they were ranked by.
+    const context = (await deps.knowledge.runContextChunks({ tenantId: p.tenantId, runId: id })).map((x) => ({
+      doc_id: x.docId,
+      chunk_id: x.chunkId,
+      score: x.score,
+      raw_score: x.rawScore,
+      via: x.via,
+      ...(x.rank ? { rank: x.rank } : {}),
+    }));
+    return c.json({ ...toRun(run), memory, context });
   });
 
   app.get('/runs/:id/trace', async (c) => {
