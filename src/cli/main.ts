@@ -15,6 +15,7 @@ import { registerInit } from './commands/init.js';
 import { registerLearnings } from './commands/learnings.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerReview } from './commands/review.js';
+import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
 import { registerTools } from './commands/tools.js';
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerMcp(program);
   registerGdpr(program);
   registerMemory(program);
+  registerSearch(program);
   return program;
 }
 

@@ -73,6 +73,8 @@ export interface SearchHit {
   score: number;
   /** Raw engine score (BM25, or RRF when hybrid). */
   rawScore: number;
+  /** With `explain`: 1-based rank in the BM25 list and in the vector list (absent = not in that list). */
+  ranks?: { lexical?: number; vector?: number };
   /**
    * Set when a newer learning superseded a fact in this chunk. The chunk stays searchable (it may
    * hold other facts) but is shown marked and ranked after the learning that superseded it.
@@ -131,7 +133,7 @@ export interface KnowledgeStore {
    * plus the viewer's own pending learnings. Without a viewer: shared knowledge only. A pending
    * learning's supersessions apply only for its owner.
    */
-  search(params: { tenantId: string; query: string; topK: number; kinds?: DocKind[]; viewer?: Viewer }): Promise<SearchHit[]>;
+  search(params: { tenantId: string; query: string; topK: number; kinds?: DocKind[]; viewer?: Viewer; explain?: boolean }): Promise<SearchHit[]>;
   /**
    * `newId` supersedes the fact in `chunkId`. If the chunk belongs to a learning, that learning
    * becomes `superseded` and drops out of search; a document chunk is annotated instead. When

@@ -11,6 +11,9 @@ interface Candidate {
   sourceUri: string;
   kind: DocKind;
   raw: number;
+  /** Positions in the BM25 and vector lists (1-based), for `explain`; ranking never reads them. */
+  lexRank?: number;
+  vecRank?: number;
 }
 
 export interface SearchParams {
@@ -19,6 +22,8 @@ export interface SearchParams {
   topK: number;
   kinds?: DocKind[];
   viewer?: Viewer;
+  /** Report each hit's BM25 and vector ranks (`lore search --explain`). */
+  explain?: boolean;
 }
 
 /** Reciprocal rank fusion constant from Cormack et al.; damps the influence of the very top ranks. */
@@ -107,6 +112,7 @@ export class KnowledgeSearch {
 
     const fts = buildFtsQuery(p.query);
     const lexical = fts ? this.lexical(fts, scope, pool, p.kinds) : [];
+    lexical.forEach((c, i) => (c.lexRank = i + 1));
     const semantic = this.embedder ? await this.nearest(p.query, scope, pool) : null;
     const ranked = semantic ? this.fuse(lexical, semantic, scope) : lexical;
 
@@ -121,6 +127,7 @@ export class KnowledgeSearch {
       text: c.text,
       score: max > 0 ? c.raw / max : 0,
       rawScore: c.raw,
+      ...(p.explain ? { ranks: { ...(c.lexRank ? { lexical: c.lexRank } : {}), ...(c.vecRank ? { vector: c.vecRank } : {}) } } : {}),
     }));
     this.annotate(hits, scope.tenant, scope.viewer);
     return orderSupersededAfter(hits);
@@ -173,7 +180,10 @@ export class KnowledgeSearch {
     }
     semantic.forEach((id, i) => {
       const c = fused.get(id);
-      if (c) c.raw += 1 / (RRF_K + i + 1);
+      if (c) {
+        c.raw += 1 / (RRF_K + i + 1);
+        c.vecRank = i + 1;
+      }
     });
     return [...fused.values()];
   }

@@ -122,7 +122,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     return row ? toDoc(row) : null;
   }
 
-  async search(p: { tenantId: string; query: string; topK: number; kinds?: DocKind[]; viewer?: Viewer }): Promise<SearchHit[]> {
+  async search(p: { tenantId: string; query: string; topK: number; kinds?: DocKind[]; viewer?: Viewer; explain?: boolean }): Promise<SearchHit[]> {
     return this.searcher.search(p);
   }
 
