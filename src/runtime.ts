@@ -7,6 +7,7 @@ import { memoryDepsFrom, type MemoryDeps } from './memory/memory-deps.js';
 import type { SessionStore } from './memory/session-store.js';
 import { createOfflineProvider } from './models/offline/index.js';
 import type { ModelProvider } from './models/provider.js';
+import type { Embedder } from './memory/embedder.js';
 import { createEmbedder } from './memory/select-embedder.js';
 import { createModelProvider } from './models/select.js';
 import { defaultDbPath, openDatabase, type SqliteDatabase } from './stores/sqlite/database.js';
@@ -35,6 +36,8 @@ export interface Runtime {
   provider: ModelProvider;
   sessions: SessionStore;
   knowledge: KnowledgeStore;
+  /** The embedder of hybrid search (config.memory.embedder), absent for BM25 alone; `lore reindex` uses it. */
+  embedder?: Embedder;
   /** Long-term memory: session summaries and each user's own memory (README "Memory"). */
   memory: MemoryDeps;
   tools: ToolRegistry;
@@ -113,6 +116,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     provider,
     sessions,
     knowledge,
+    ...(embedder ? { embedder } : {}),
     memory,
     tools,
     turnDeps,

@@ -14,6 +14,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
 import { registerLearnings } from './commands/learnings.js';
 import { registerMcp } from './commands/mcp.js';
+import { registerReindex } from './commands/reindex.js';
 import { registerReview } from './commands/review.js';
 import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerGdpr(program);
   registerMemory(program);
   registerSearch(program);
+  registerReindex(program);
   return program;
 }
 

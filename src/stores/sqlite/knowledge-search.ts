@@ -90,7 +90,7 @@ export class KnowledgeSearch {
       bm25Window: db.prepare(BM25_WINDOW),
       bm25Joined: db.prepare(BM25_JOINED),
       vectors: db.prepare(`SELECT c.id AS chunkId, c.embedding FROM chunks c JOIN documents d ON d.id = c.doc_id
-        WHERE ${ACTIVE_KINDS} AND c.embedding_model = @model AND c.embedding IS NOT NULL`),
+        WHERE ${ACTIVE_KINDS} AND c.embedding_model = @model AND length(c.embedding) = @bytes`),
       // CROSS JOIN pins the join order: start from the handful of ids. Left to itself the planner
       // may walk every document of the tenant instead (100 ms at 100k chunks; it has no ANALYZE stats).
       byIds: db.prepare(`SELECT c.id AS chunkId, c.doc_id AS docId, c.text, d.source_uri AS sourceUri, d.kind
@@ -162,8 +162,10 @@ export class KnowledgeSearch {
       this.onEmbedError?.(e);
       return null;
     }
+    // Vectors of another size (the model's dimensions changed under the same name) are skipped:
+    // `lore reindex --all` re-embeds them; until then those chunks are found by BM25 alone.
     const sims: Array<{ id: string; sim: number }> = [];
-    for (const row of this.stmts.vectors.iterate({ ...scope, model: embedder.modelId }) as Iterable<{ chunkId: string; embedding: Buffer }>) {
+    for (const row of this.stmts.vectors.iterate({ ...scope, model: embedder.modelId, bytes: embedder.dimensions * 4 }) as Iterable<{ chunkId: string; embedding: Buffer }>) {
       const sim = dot(q, decodeVector(row.embedding));
       if (sim > 0) sims.push({ id: row.chunkId, sim });
     }
