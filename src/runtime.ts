@@ -84,7 +84,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   const provider = instrumentProvider(opts.provider ?? createModelProvider(config, { offline: createOfflineProvider }), { tracer: tracing.tracer, metrics, prices });
   const embedder = createEmbedder(config);
   const sessions = new SqliteSessionStore(db, { ttlSeconds: config.memory.sessionTtlSeconds });
-  const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder } : {}) });
+  const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder, onVectorIndexUnavailable: (e: unknown) => logger.warn({ err: e }, 'sqlite-vec index unavailable: nearest-vector search scans in JS') } : {}) });
   const memory = memoryDepsFrom(config, new SqliteMemoryStore(db));
   const tools = new ToolRegistry([...builtinTools(), createSearchKnowledgeTool(knowledge, config.memory.topK) as unknown as AnyTool, ...(opts.tools ?? [])]);
   const guard = createGuardrail(config, { metrics, logger, provider });

@@ -2,6 +2,7 @@ import type { Embedder } from '../../memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
 import { buildFtsQuery } from './fts-query.js';
+import { VecIndex, type VecScope } from './vec-index.js';
 import { decodeVector, dot, encodeVector } from './vectors.js';
 
 interface Candidate {
@@ -80,13 +81,17 @@ const WINDOWS = [2, 64];
  */
 export class KnowledgeSearch {
   private readonly stmts;
+  private vec?: Promise<VecIndex | null>;
 
   constructor(
-    db: SqliteDatabase,
+    private readonly db: SqliteDatabase,
     private readonly embedder?: Embedder,
     private readonly onEmbedError?: (error: unknown) => void,
+    private readonly index: { enabled?: boolean; onUnavailable?: (error: unknown) => void } = {},
   ) {
     this.stmts = {
+      inScope: db.prepare(`SELECT c.seq, c.id FROM chunks c CROSS JOIN documents d ON d.id = c.doc_id
+        WHERE c.seq IN (SELECT value FROM json_each(@seqs)) AND ${ACTIVE_KINDS}`),
       bm25Window: db.prepare(BM25_WINDOW),
       bm25Joined: db.prepare(BM25_JOINED),
       vectors: db.prepare(`SELECT c.id AS chunkId, c.embedding FROM chunks c JOIN documents d ON d.id = c.doc_id
@@ -164,6 +169,16 @@ export class KnowledgeSearch {
     }
     // Vectors of another size (the model's dimensions changed under the same name) are skipped:
     // `lore reindex --all` re-embeds them; until then those chunks are found by BM25 alone.
+    const index = await this.vectorIndex();
+    if (index) {
+      try {
+        const ids = index.nearest(q, scope as VecScope, pool);
+        if (ids) return ids; // null: the tenant's share is too thin for the widest KNN; scan instead
+      } catch (e) {
+        this.vec = Promise.resolve(null); // a broken index is dropped for this process; the scan is exact
+        this.index.onUnavailable?.(e);
+      }
+    }
     const sims: Array<{ id: string; sim: number }> = [];
     for (const row of this.stmts.vectors.iterate({ ...scope, model: embedder.modelId, bytes: embedder.dimensions * 4 }) as Iterable<{ chunkId: string; embedding: Buffer }>) {
       const sim = dot(q, decodeVector(row.embedding));
@@ -171,6 +186,17 @@ export class KnowledgeSearch {
     }
     sims.sort((a, b) => b.sim - a.sim);
     return sims.slice(0, pool).map((s) => s.id);
+  }
+
+  /** The sqlite-vec index, loaded on first use; null (logged once) when the extension cannot load. */
+  private vectorIndex(): Promise<VecIndex | null> {
+    if (this.index.enabled === false || !this.embedder) return Promise.resolve(null);
+    const inScope = (seqs: number[], scope: VecScope) =>
+      new Map((this.stmts.inScope.all({ ...scope, seqs: JSON.stringify(seqs) }) as Array<{ seq: number; id: string }>).map((r) => [r.seq, r.id]));
+    return (this.vec ??= VecIndex.open(this.db, this.embedder.modelId, this.embedder.dimensions, inScope).catch((e: unknown) => {
+      this.index.onUnavailable?.(e);
+      return null;
+    }));
   }
 
   private fuse(lexical: Candidate[], semantic: string[], scope: object): Candidate[] {

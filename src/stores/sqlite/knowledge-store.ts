@@ -20,6 +20,10 @@ export interface SqliteKnowledgeStoreOptions {
   embedder?: Embedder;
   /** Called when the embedder fails during search (search then falls back to BM25). */
   onEmbedError?: (error: unknown) => void;
+  /** Nearest-vector search through sqlite-vec (default on); off or unloadable = exact JS scan. */
+  vectorIndex?: boolean;
+  /** Called once when the sqlite-vec index cannot be used (search then scans vectors in JS). */
+  onVectorIndexUnavailable?: (error: unknown) => void;
   now?: () => number;
 }
 
@@ -40,7 +44,10 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     private readonly options: SqliteKnowledgeStoreOptions = {},
   ) {
     this.q = new KnowledgeStatements(db);
-    this.searcher = new KnowledgeSearch(db, options.embedder, options.onEmbedError);
+    this.searcher = new KnowledgeSearch(db, options.embedder, options.onEmbedError, {
+      ...(options.vectorIndex !== undefined ? { enabled: options.vectorIndex } : {}),
+      ...(options.onVectorIndexUnavailable ? { onUnavailable: options.onVectorIndexUnavailable } : {}),
+    });
     this.now = options.now ?? Date.now;
   }
 
