@@ -4,7 +4,12 @@
  * keyword-overlap ranker runs over the same turns in the same process, so the two are compared
  * within one run rather than only against figures measured elsewhere.
  *
- *   npx tsx bench/locomo.ts <path-to-locomo10.json> [--k 5,10,25,50]
+ *   npx tsx bench/locomo.ts <path-to-locomo10.json> [--k 5,10,25,50] [--embedder test|openai:<model>@<url>]
+ *
+ * With --embedder the same turns are also searched hybrid (BM25 + vectors, RRF), and that figure
+ * is printed beside BM25. `test` starts a local OpenAI-compatible server whose embedding is a
+ * hashed bag of words (no language model): it checks the hybrid path end to end, and is labelled
+ * as such; it says nothing about what a real embedding model would score.
  *
  * Protocol: the dataset README (ingest in session order, `{speaker} said, "{text}"` plus
  * ` and shared {blip_caption}`, query = question as written, fractional recall over the evidence
@@ -16,9 +21,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chunkText } from '../src/memory/chunker.js';
 import { openDatabase } from '../src/stores/sqlite/database.js';
+import type { Embedder } from '../src/memory/embedder.js';
+import { createOpenAIEmbedder } from '../src/memory/openai-embedder.js';
+import { parseOpenAIEmbedder } from '../src/memory/select-embedder.js';
 import { SqliteKnowledgeStore } from '../src/stores/sqlite/knowledge-store.js';
+import { startOpenAIServer, type OpenAIServer } from '../test/servers/openai-server.js';
 
-const USAGE = 'usage: npx tsx bench/locomo.ts <path-to-locomo10.json> [--k 5,10,25,50]';
+const USAGE = 'usage: npx tsx bench/locomo.ts <path-to-locomo10.json> [--k 5,10,25,50] [--embedder test|openai:<model>@<url>]';
 // search() clamps topK to 100, so a larger k would silently measure recall@100.
 const MAX_K = 100;
 // Far above the longest turn (~500 chars, ~150 estimated tokens): one turn must be one chunk, or
@@ -44,7 +53,7 @@ function fail(message: string): never {
 
 let parsed;
 try {
-  parsed = parseArgs({ allowPositionals: true, options: { k: { type: 'string', default: '5,10,25,50' } } });
+  parsed = parseArgs({ allowPositionals: true, options: { k: { type: 'string', default: '5,10,25,50' }, embedder: { type: 'string' }, dimensions: { type: 'string' } } });
 } catch (e) {
   fail((e as Error).message);
 }
@@ -106,10 +115,28 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
+const embedderSpec = parsed.values.embedder;
+if (embedderSpec !== undefined && embedderSpec !== 'test' && !/^openai:[^@\s]+@https?:\/\/\S+$/.test(embedderSpec)) fail('--embedder must be test or openai:<model>@<baseUrl>');
+let testServer: OpenAIServer | undefined;
+let embedder: Embedder | undefined;
+let embedderLabel = '';
+if (embedderSpec === 'test') {
+  const dims = 256;
+  testServer = await startOpenAIServer({ embeddingDimensions: dims });
+  embedder = createOpenAIEmbedder({ model: 'hashed-bow', baseUrl: testServer.url, dimensions: dims });
+  embedderLabel = `LOCAL TEST embedder (hashed bag of words over the OpenAI wire format, ${dims}-d; not a language model)`;
+} else if (embedderSpec) {
+  const dims = Number(parsed.values.dimensions ?? 768);
+  embedder = createOpenAIEmbedder({ ...parseOpenAIEmbedder(embedderSpec), dimensions: dims });
+  embedderLabel = `${embedderSpec} (${dims}-d)`;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'lore-locomo-'));
 const db = openDatabase(join(dir, 'lore.db'));
 try {
+  // One index; the BM25 store ignores the vectors the hybrid store wrote.
   const store = new SqliteKnowledgeStore(db, { chunkTokens: CHUNK_TOKENS, chunkOverlap: 0 });
+  const writer = embedder ? new SqliteKnowledgeStore(db, { chunkTokens: CHUNK_TOKENS, chunkOverlap: 0, embedder }) : store;
 
   // Ingest: each upsert is its own durable transaction, as the runtime writes them.
   const corpus = new Map<string, Array<{ id: string; words: Set<string> }>>();
@@ -119,7 +146,7 @@ try {
     const turns = turnsOf(s);
     for (const t of turns) {
       if (chunkText(t.text, { chunkTokens: CHUNK_TOKENS, overlap: 0 }).length !== 1) throw new Error(`turn ${s.sample_id}/${t.id} would be split into several chunks`);
-      await store.upsertDocument({ tenantId: s.sample_id, sourceUri: t.id, kind: 'document', text: t.text });
+      await writer.upsertDocument({ tenantId: s.sample_id, sourceUri: t.id, kind: 'document', text: t.text });
     }
     corpus.set(s.sample_id, turns.map((t) => ({ id: t.id, words: words(t.text) })));
     turnCount += turns.length;
@@ -127,7 +154,7 @@ try {
   const ingestMs = performance.now() - ingestStart;
 
   // Query: every QA item against its own tenant only.
-  type Row = { category: number; ours: number[]; naive: number[] };
+  type Row = { category: number; ours: number[]; naive: number[]; hybrid?: number[] };
   const rows: Row[] = [];
   const latencies: number[] = [];
   let returned = 0;
@@ -142,10 +169,12 @@ try {
       const hits = await store.search({ tenantId: s.sample_id, query: q.question, topK: maxK });
       latencies.push(performance.now() - t0);
       returned += hits.length;
+      const hybrid = embedder ? await writer.search({ tenantId: s.sample_id, query: q.question, topK: maxK }) : undefined;
       rows.push({
         category: q.category,
         ours: recallAt(evidence, hits.map((h) => h.sourceUri)),
         naive: recallAt(evidence, overlapRank(q.question, turns)),
+        ...(hybrid ? { hybrid: recallAt(evidence, hybrid.map((h) => h.sourceUri)) } : {}),
       });
     }
   }
@@ -176,6 +205,7 @@ try {
   console.log('');
   console.log(`overall, same run and references  n${kHead}`);
   line('Lore store (FTS5 BM25)', rows.length, overall);
+  if (embedder) line('hybrid BM25+vectors (RRF)', rows.length, mean(rows, (r) => r.hybrid!), `   embedder: ${embedderLabel}`);
   line('naive keyword overlap', rows.length, mean(rows, (r) => r.naive));
   line('ref: plain BM25 (README)', 1986, ks.map((k) => REF_BM25[k] ?? NaN));
   line('ref: DRAGON (paper)', 1986, ks.map((k) => REF_DRAGON[k] ?? NaN));
@@ -183,4 +213,5 @@ try {
 } finally {
   db.close();
   rmSync(dir, { recursive: true, force: true });
+  await testServer?.close();
 }

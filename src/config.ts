@@ -68,7 +68,11 @@ export const configSchema = z
         topK: int(1, 50).default(5),
         chunkTokens: int(16, 8192).default(512),
         chunkOverlap: num(0, 0.9).default(0.2),
-        embedder: z.string().regex(/^(none|bedrock:.+)$/, 'none | bedrock:<embeddingModelId>').default('none'),
+        // Token budget of the retrieved knowledge in a prompt; how many chunks share it adapts to the question.
+        contextTokens: int(0, 100_000).default(3000),
+        embedder: z.string().regex(/^(none|bedrock:.+|openai:[^@\s]+@https?:\/\/\S+)$/, 'none | bedrock:<embeddingModelId> | openai:<model>@<baseUrl>').default('none'),
+        // Vector size of the embedder (default: 1024 for Titan v2, 768 for openai-compatible models).
+        embedderDimensions: int(1, 16_384).optional(),
         // Long-term memory (README "Memory"): turns leaving the window (historyTurns, or windowTokens
         // of turn text) are folded into a rolling session summary, after the turn, off the latency path.
         summary: z
@@ -221,7 +225,9 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_KB_TOP_K', path: 'memory.topK', doc: 'knowledge chunks put in context' },
   { env: 'LORE_CHUNK_TOKENS', path: 'memory.chunkTokens', doc: 'chunk size in tokens' },
   { env: 'LORE_CHUNK_OVERLAP', path: 'memory.chunkOverlap', doc: 'chunk overlap fraction' },
-  { env: 'LORE_EMBEDDER', path: 'memory.embedder', doc: 'none | bedrock:<embeddingModelId>' },
+  { env: 'LORE_EMBEDDER', path: 'memory.embedder', doc: 'none | bedrock:<embeddingModelId> | openai:<model>@<baseUrl>' },
+  { env: 'LORE_EMBEDDER_DIMENSIONS', path: 'memory.embedderDimensions', doc: 'embedding vector size (Titan 1024, openai 768 by default)' },
+  { env: 'LORE_CONTEXT_TOKENS', path: 'memory.contextTokens', doc: 'token budget of retrieved knowledge in a prompt (0 = unbounded)' },
   { env: 'LORE_SUMMARY_ENABLED', path: 'memory.summary.enabled', doc: 'fold turns leaving the window into a session summary' },
   { env: 'LORE_SUMMARY_WINDOW_TOKENS', path: 'memory.summary.windowTokens', doc: 'token budget of the turn window (0 = turn count only)' },
   { env: 'LORE_SUMMARY_BATCH_TURNS', path: 'memory.summary.batchTurns', doc: 'turns waiting outside the window that trigger a summary' },

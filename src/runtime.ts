@@ -5,10 +5,10 @@ import type { Guardrail } from './guardrails/port.js';
 import type { KnowledgeStore } from './memory/knowledge-store.js';
 import { memoryDepsFrom, type MemoryDeps } from './memory/memory-deps.js';
 import type { SessionStore } from './memory/session-store.js';
-import type { Embedder } from './memory/embedder.js';
 import { createOfflineProvider } from './models/offline/index.js';
 import type { ModelProvider } from './models/provider.js';
-import { lazyEmbedder } from './models/lazy.js';
+import type { Embedder } from './memory/embedder.js';
+import { createEmbedder } from './memory/select-embedder.js';
 import { createModelProvider } from './models/select.js';
 import { defaultDbPath, openDatabase, type SqliteDatabase } from './stores/sqlite/database.js';
 import { SqliteKnowledgeStore } from './stores/sqlite/knowledge-store.js';
@@ -36,6 +36,8 @@ export interface Runtime {
   provider: ModelProvider;
   sessions: SessionStore;
   knowledge: KnowledgeStore;
+  /** The embedder of hybrid search (config.memory.embedder), absent for BM25 alone; `lore reindex` uses it. */
+  embedder?: Embedder;
   /** Long-term memory: session summaries and each user's own memory (README "Memory"). */
   memory: MemoryDeps;
   tools: ToolRegistry;
@@ -80,19 +82,9 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   });
   // Every model call — answers, memory decisions, judging — is traced, timed and priced.
   const provider = instrumentProvider(opts.provider ?? createModelProvider(config, { offline: createOfflineProvider }), { tracer: tracing.tracer, metrics, prices });
-  const embedder: Embedder | undefined =
-    config.memory.embedder === 'none'
-      ? undefined
-      : // Titan's default size; the SDK behind it is imported on the first embedding only.
-        lazyEmbedder(config.memory.embedder, 1024, async () =>
-          (await import('./memory/titan-embedder.js')).createTitanEmbedder({
-            modelId: config.memory.embedder.slice('bedrock:'.length),
-            region: config.modelCall.region,
-            ...(config.modelCall.endpoint ? { endpoint: config.modelCall.endpoint } : {}),
-          }),
-        );
+  const embedder = createEmbedder(config);
   const sessions = new SqliteSessionStore(db, { ttlSeconds: config.memory.sessionTtlSeconds });
-  const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder } : {}) });
+  const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder, onVectorIndexUnavailable: (e: unknown) => logger.warn({ err: e }, 'sqlite-vec index unavailable: nearest-vector search scans in JS') } : {}) });
   const memory = memoryDepsFrom(config, new SqliteMemoryStore(db));
   const tools = new ToolRegistry([...builtinTools(), createSearchKnowledgeTool(knowledge, config.memory.topK) as unknown as AnyTool, ...(opts.tools ?? [])]);
   const guard = createGuardrail(config, { metrics, logger, provider });
@@ -113,6 +105,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
       temperature: config.agent.temperature,
       historyTurns: config.memory.historyTurns,
       topK: config.memory.topK,
+      contextTokens: config.memory.contextTokens,
       sessionTtlSeconds: config.memory.sessionTtlSeconds,
       ...(opts.systemPrompt !== undefined ? { systemPrompt: opts.systemPrompt } : {}),
     },
@@ -123,6 +116,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     provider,
     sessions,
     knowledge,
+    ...(embedder ? { embedder } : {}),
     memory,
     tools,
     turnDeps,

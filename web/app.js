@@ -123,7 +123,8 @@ function showSources(node, sources) {
     li.dataset.kind = src.kind;
     const where = document.createElement('span');
     where.className = 'src';
-    where.textContent = `${src.kind === 'learning' ? 'learning' : 'document'} · ${src.source_uri}${src.status === 'active' ? '' : ` · ${src.status}`}`;
+    const score = typeof src.score === 'number' ? ` · score ${src.score.toFixed(2)}` : '';
+    where.textContent = `${src.kind === 'learning' ? 'learning' : 'document'} · ${src.source_uri}${src.status === 'active' ? '' : ` · ${src.status}`}${score}`;
     li.append(where, document.createTextNode(` ${src.text}`));
     list.append(li);
   }

@@ -69,7 +69,7 @@ async function showRun(id) {
   if (run.error) facts.push(['Error', `${run.error.code}: ${run.error.message}`]);
   if (run.result?.answer) facts.push(['Answer', run.result.answer]);
   for (const l of run.result?.learnings || []) facts.push(['Learned', `${l.fact} (${l.state || l.event})`]);
-  for (const src of run.sources || []) facts.push(['Source', `${src.kind} ${src.source_uri}${src.status === 'active' ? '' : ` (${src.status})`}: ${src.text}`]);
+  for (const src of run.sources || []) facts.push(['Source', `${src.kind} ${src.source_uri}${src.status === 'active' ? '' : ` (${src.status})`}${typeof src.score === 'number' ? ` · score ${src.score.toFixed(2)}` : ''}: ${src.text}`]);
   for (const f of run.feedback || []) facts.push(['Feedback', `${f.rating === 'up' ? '👍 up' : '👎 down'}${f.comment ? ` — ${f.comment}` : ''} (${fmtTime(f.at)})`]);
   for (const f of run.result?.tool_calls || []) facts.push(['Tool call', `${f.name} · ${f.status} · ${f.latency_ms} ms`]);
   $('run-summary').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));

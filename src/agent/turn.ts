@@ -41,6 +41,8 @@ export interface TurnDeps {
     temperature: number;
     historyTurns: number;
     topK: number;
+    /** Token budget of `<semantic_memory>` (memory.contextTokens); 0 = topK chunks, unbounded. */
+    contextTokens?: number;
     sessionTtlSeconds: number;
     /** The persona at the head of the system prompt; Lore's default when unset. */
     systemPrompt?: string;
@@ -82,6 +84,7 @@ export function buildTurnContext(deps: TurnDeps, input: TurnInput): Promise<Buil
     message: input.message,
     historyTurns: deps.settings.historyTurns,
     topK: deps.settings.topK,
+    ...(deps.settings.contextTokens !== undefined ? { contextTokens: deps.settings.contextTokens } : {}),
     ...(deps.settings.systemPrompt !== undefined ? { persona: deps.settings.systemPrompt } : {}),
     ...(deps.memory ? { memory: deps.memory } : {}),
   });

@@ -14,7 +14,9 @@ import { registerIngest } from './commands/ingest.js';
 import { registerInit } from './commands/init.js';
 import { registerLearnings } from './commands/learnings.js';
 import { registerMcp } from './commands/mcp.js';
+import { registerReindex } from './commands/reindex.js';
 import { registerReview } from './commands/review.js';
+import { registerSearch } from './commands/search.js';
 import { registerServe } from './commands/serve.js';
 import { registerStats } from './commands/stats.js';
 import { registerTools } from './commands/tools.js';
@@ -53,6 +55,8 @@ export function buildProgram(): Command {
   registerMcp(program);
   registerGdpr(program);
   registerMemory(program);
+  registerSearch(program);
+  registerReindex(program);
   return program;
 }
 

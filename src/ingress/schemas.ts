@@ -183,9 +183,13 @@ export const Run = z
     ),
     result: ChatResponse.optional(),
     sources: z
-      .array(z.object({ id: z.string(), kind: z.enum(['document', 'learning']), source_uri: z.string(), status: z.string(), text: z.string() }))
+      .array(z.object({ id: z.string(), kind: z.enum(['document', 'learning']), source_uri: z.string(), status: z.string(), text: z.string(), score: z.number().optional().describe('best normalised score of its chunks in this run') }))
       .optional()
       .describe('the documents and learnings whose chunks reached the prompt (GET /runs/:id only)'),
+    context: z
+      .array(z.object({ doc_id: z.string(), chunk_id: z.string(), score: z.number(), raw_score: z.number(), via: z.string(), rank: z.number().optional() }))
+      .optional()
+      .describe('each knowledge chunk that reached the prompt or a search_knowledge result, with its rank and scores (GET /runs/:id only)'),
     feedback: z
       .array(z.object({ rating: z.enum(['up', 'down']), comment: z.string().optional(), at: Time }))
       .optional()

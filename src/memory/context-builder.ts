@@ -5,6 +5,7 @@ import { renderSemanticMemory, type HitNote } from './fence.js';
 import { loadMemoryContext, renderSessionSummary, renderUserMemory } from './memory-context.js';
 import type { MemoryDeps } from './memory-deps.js';
 import type { MemoryRef } from './memory-store.js';
+import { fitToBudget, planRetrieval, type RetrievalPlan } from './retrieval-plan.js';
 import { splitWindow } from './window.js';
 import type { SessionStore } from './session-store.js';
 
@@ -13,6 +14,8 @@ export interface BuiltContext {
   /** Prior turns of the session, then the new user message. */
   messages: Message[];
   retrieved: SearchHit[];
+  /** How many chunks were asked for and the token budget they shared (README "Retrieval"). */
+  plan: RetrievalPlan;
   historyTurns: number;
   /** Long-term memory items that reached the prompt (session summary, user facts, past sessions). */
   memory: MemoryRef[];
@@ -28,6 +31,8 @@ export interface BuildContextParams {
   message: string;
   historyTurns: number;
   topK: number;
+  /** Token budget of `<semantic_memory>`; topK and per-chunk share adapt to the question (0 = fixed topK, unbounded). */
+  contextTokens?: number;
   /** The agent's persona; Lore's own instructions are always appended (agent/prompts.ts). */
   persona?: string;
   /** Long-term memory (README "Memory"): the session summary and the user's own memory. */
@@ -37,11 +42,13 @@ export interface BuildContextParams {
 
 /** Episodic turns become prior messages; the top-k KB chunks go into the fenced semantic memory. */
 export async function buildContext(p: BuildContextParams): Promise<BuiltContext> {
-  const [recent, retrieved, mem] = await Promise.all([
+  const plan = planRetrieval(p.message, { topK: p.topK, contextTokens: p.contextTokens ?? 0 });
+  const [recent, found, mem] = await Promise.all([
     p.historyTurns > 0 ? p.sessions.recentTurns({ tenantId: p.tenantId, sessionId: p.sessionId, limit: p.historyTurns, now: p.now }) : Promise.resolve([]),
-    p.knowledge.search({ tenantId: p.tenantId, query: p.message, topK: p.topK, ...(p.userId ? { viewer: { userId: p.userId } } : {}) }),
+    p.knowledge.search({ tenantId: p.tenantId, query: p.message, topK: plan.topK, ...(p.userId ? { viewer: { userId: p.userId } } : {}) }),
     p.memory ? loadMemoryContext(p.memory, { tenantId: p.tenantId, sessionId: p.sessionId, userId: p.userId, message: p.message, now: p.now }) : Promise.resolve(null),
   ]);
+  const retrieved = fitToBudget(found, plan);
   // With summaries on, the window is bounded by tokens too: what falls out is in the summary.
   const turns = p.memory?.summary.enabled ? splitWindow(recent, { maxTurns: p.historyTurns, maxTokens: p.memory.summary.windowTokens }).window : recent;
   const messages: Message[] = [];
@@ -60,7 +67,7 @@ export async function buildContext(p: BuildContextParams): Promise<BuiltContext>
   const ordered = newestFirst(retrieved, notes);
   // Memory ahead of the turns: the user's own memory, then what this conversation said before its window.
   const memoryText = [renderSemanticMemory(ordered, notes), mem ? renderUserMemory(mem) : '', mem ? renderSessionSummary(mem.summary) : ''].filter(Boolean).join('\n\n');
-  return { system: systemBlocks(memoryText, p.persona), messages, retrieved: ordered, historyTurns: turns.length, memory: mem?.refs ?? [] };
+  return { system: systemBlocks(memoryText, p.persona), messages, retrieved: ordered, plan, historyTurns: turns.length, memory: mem?.refs ?? [] };
 }
 
 /**

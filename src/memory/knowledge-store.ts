@@ -1,6 +1,23 @@
 /** Semantic memory: documents and learnings, chunked and searchable, with supersession history. */
 
 export type DocKind = 'document' | 'learning';
+
+/** Search hits as recorded run context: rank = position in the results (1-based). */
+export function contextChunks(hits: SearchHit[], via: RunContextChunk['via']): RunContextChunk[] {
+  return hits.map((h, i) => ({ docId: h.docId, chunkId: h.chunkId, score: Number(h.score.toFixed(4)), rawScore: h.rawScore, via, rank: i + 1 }));
+}
+
+/** A chunk that reached a run's prompt: through the context (BuildContext) or the search_knowledge tool. */
+export interface RunContextChunk {
+  docId: string;
+  chunkId: string;
+  /** Normalised score (1 = best of that search) and the raw BM25/RRF score. */
+  score: number;
+  rawScore: number;
+  via: 'context' | 'tool';
+  /** 1-based position in that search's results. */
+  rank?: number;
+}
 /**
  * 'pending': a learning awaiting review — visible to its owner only. 'rejected': a curator (or the
  * policy) refused it — visible to nobody, kept for the audit trail.
@@ -56,6 +73,8 @@ export interface SearchHit {
   score: number;
   /** Raw engine score (BM25, or RRF when hybrid). */
   rawScore: number;
+  /** With `explain`: 1-based rank in the BM25 list and in the vector list (absent = not in that list). */
+  ranks?: { lexical?: number; vector?: number };
   /**
    * Set when a newer learning superseded a fact in this chunk. The chunk stays searchable (it may
    * hold other facts) but is shown marked and ranked after the learning that superseded it.
@@ -114,7 +133,7 @@ export interface KnowledgeStore {
    * plus the viewer's own pending learnings. Without a viewer: shared knowledge only. A pending
    * learning's supersessions apply only for its owner.
    */
-  search(params: { tenantId: string; query: string; topK: number; kinds?: DocKind[]; viewer?: Viewer }): Promise<SearchHit[]>;
+  search(params: { tenantId: string; query: string; topK: number; kinds?: DocKind[]; viewer?: Viewer; explain?: boolean }): Promise<SearchHit[]>;
   /**
    * `newId` supersedes the fact in `chunkId`. If the chunk belongs to a learning, that learning
    * becomes `superseded` and drops out of search; a document chunk is annotated instead. When
@@ -143,6 +162,8 @@ export interface KnowledgeStore {
   /** Learnings the user created since `since` (ms), whatever became of them: the rate limit's count. */
   countLearningsSince(params: { tenantId: string; userId: string; since: number }): Promise<number>;
   /** Remember which documents/learnings reached a run's prompt (idempotent). */
-  recordRunContext(params: { tenantId: string; runId: string; docIds: string[] }): Promise<void>;
+  recordRunContext(params: { tenantId: string; runId: string; docIds: string[]; chunks?: RunContextChunk[] }): Promise<void>;
   runContext(params: { tenantId: string; runId: string }): Promise<string[]>;
+  /** The chunks recorded for a run, with the scores they had: BuildContext's first (in prompt order), then search_knowledge's. */
+  runContextChunks(params: { tenantId: string; runId: string }): Promise<RunContextChunk[]>;
 }

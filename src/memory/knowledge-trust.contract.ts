@@ -91,6 +91,15 @@ export function knowledgeTrustContract(name: string, factory: KnowledgeStoreFact
       await kb.recordRunContext({ tenantId: T, runId: 'run1', docIds: [l.id, l.id] });
       expect(await kb.runContext({ tenantId: T, runId: 'run1' })).toEqual([l.id]);
       expect(await kb.runContext({ tenantId: 'other', runId: 'run1' })).toEqual([]);
+      // The chunks that reached the prompt, with their scores: context first, idempotent per (chunk, via).
+      const ctxChunk = { docId: l.id, chunkId: 'ch1', score: 0.5, rawScore: 1.25, via: 'context' as const, rank: 2 };
+      const toolChunk = { docId: l.id, chunkId: 'ch1', score: 1, rawScore: 2.5, via: 'tool' as const, rank: 1 };
+      await kb.recordRunContext({ tenantId: T, runId: 'run2', docIds: [], chunks: [toolChunk] });
+      await kb.recordRunContext({ tenantId: T, runId: 'run2', docIds: [l.id], chunks: [ctxChunk] });
+      await kb.recordRunContext({ tenantId: T, runId: 'run2', docIds: [l.id], chunks: [ctxChunk] });
+      expect(await kb.runContextChunks({ tenantId: T, runId: 'run2' })).toEqual([ctxChunk, toolChunk]);
+      expect(await kb.runContext({ tenantId: T, runId: 'run2' })).toEqual([l.id]);
+      expect(await kb.runContextChunks({ tenantId: 'other', runId: 'run2' })).toEqual([]);
     });
   });
 }

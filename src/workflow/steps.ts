@@ -1,4 +1,5 @@
 import { buildTurnContext, guardOf, handleResponse, turnTtlSeconds, updateKnowledge } from '../agent/turn.js';
+import { contextChunks } from '../memory/knowledge-store.js';
 import { LearningStreamFilter } from '../agent/learning-tags.js';
 import { honestAnswer, isQuestion } from '../learning/claims.js';
 import { learningNotice } from '../learning/policy.js';
@@ -82,7 +83,8 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
   const BuildContext = async (data: RunData): Promise<ContextOutput> => {
     const ctx = await buildTurnContext(turn, data.input);
     // Which knowledge reached this prompt: a thumbs-down on the answer lowers those learnings' trust.
-    await turn.knowledge.recordRunContext({ tenantId: data.input.tenantId, runId: data.input.runId, docIds: ctx.retrieved.map((h) => h.docId) });
+    // With the chunks and their scores, for GET /runs/:id and the console.
+    await turn.knowledge.recordRunContext({ tenantId: data.input.tenantId, runId: data.input.runId, docIds: ctx.retrieved.map((h) => h.docId), chunks: contextChunks(ctx.retrieved, 'context') });
     // And which long-term memory (summary, user facts, past sessions): GET /runs/:id shows both.
     if (turn.memory && ctx.memory.length) await turn.memory.store.recordRunMemory({ tenantId: data.input.tenantId, runId: data.input.runId, userId: data.input.userId, refs: ctx.memory });
     return { system: ctx.system, messages: ctx.messages, retrieved: ctx.retrieved.length };

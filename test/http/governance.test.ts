@@ -38,6 +38,10 @@ describe('governance in review mode (auth on, the default)', () => {
     const id = taught.learnings[0]!.learning_id!;
     // The stored turn says it too (what GET /sessions shows and the next turn's history holds).
     const run = (await alice('GET', `/runs/${taught.run_id}`)).body;
+    // The knowledge chunks that reached that prompt, with their ranks and scores.
+    expect(run.context.length).toBeGreaterThan(0);
+    expect(run.context[0]).toMatchObject({ doc_id: expect.any(String), chunk_id: expect.any(String), via: 'context', rank: 1, score: 1 });
+    expect(run.context[0].raw_score).toBeGreaterThan(0);
     const turns = (await alice('GET', `/sessions/${run.session_id}`)).body.turns;
     expect(turns.at(-1).text).toMatch(/a curator will review it before it is shared/);
 

@@ -28,14 +28,34 @@ export interface OpenAIServer {
   url: string;
   requests: RecordedOpenAIRequest[];
   enqueue(...replies: OpenAIReply[]): void;
+  /** Scripted replies for POST /v1/embeddings; when none is queued the server embeds (see hashEmbedding). */
+  enqueueEmbeddings(...replies: OpenAIReply[]): void;
   reset(): void;
   close(): Promise<void>;
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startOpenAIServer(): Promise<OpenAIServer> {
+/**
+ * A deterministic bag-of-words embedding (feature hashing of lower-cased word stems): texts sharing
+ * words get similar vectors. Not a language model; it lets tests and the bench exercise the real
+ * embeddings wire format and the vector path with a server that needs no weights.
+ */
+export function hashEmbedding(text: string, dimensions: number): number[] {
+  const v = new Array<number>(dimensions).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    const stem = word.length > 4 ? word.slice(0, 5) : word;
+    let h = 2166136261;
+    for (let i = 0; i < stem.length; i++) h = Math.imul(h ^ stem.charCodeAt(i), 16777619);
+    v[(h >>> 0) % dimensions]! += (h & 0x10000) === 0 ? 1 : -1;
+  }
+  return v;
+}
+
+export async function startOpenAIServer(opts: { embeddingDimensions?: number } = {}): Promise<OpenAIServer> {
   const queue: OpenAIReply[] = [];
+  const embeddingQueue: OpenAIReply[] = [];
+  const dims = opts.embeddingDimensions ?? 64;
   const requests: RecordedOpenAIRequest[] = [];
 
   const server = createServer((req, res) => {
@@ -46,6 +66,23 @@ export async function startOpenAIServer(): Promise<OpenAIServer> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
+    if (req.method === 'POST' && req.url === '/v1/embeddings') {
+      const body = raw ? JSON.parse(raw) : undefined;
+      requests.push({ path: req.url, headers: req.headers, body });
+      const scripted = embeddingQueue.shift();
+      if (scripted && 'hang' in scripted) return;
+      if (scripted && 'json' in scripted) {
+        res.writeHead(scripted.status ?? 200, { 'content-type': 'application/json', ...scripted.headers });
+        res.end(JSON.stringify(scripted.json));
+        return;
+      }
+      const inputs: string[] = Array.isArray(body?.input) ? body.input : [body?.input];
+      // Reversed on purpose: clients must place vectors by `index`, not by position.
+      const data = inputs.map((t, index) => ({ object: 'embedding', index, embedding: hashEmbedding(String(t), dims) })).reverse();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data, model: body?.model, usage: { prompt_tokens: inputs.length, total_tokens: inputs.length } }));
+      return;
+    }
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } }));
@@ -76,8 +113,10 @@ export async function startOpenAIServer(): Promise<OpenAIServer> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     enqueue: (...replies) => queue.push(...replies),
+    enqueueEmbeddings: (...replies) => embeddingQueue.push(...replies),
     reset: () => {
       queue.length = 0;
+      embeddingQueue.length = 0;
       requests.length = 0;
     },
     close: () =>

@@ -76,19 +76,28 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
     if (!run || run.userId !== p.userId || run.tenantId !== p.tenantId) throw notFound('run', id);
     // Which long-term memory reached the run's prompt (session summary, user facts, past sessions).
     const memory = deps.memory ? await deps.memory.store.runMemory({ tenantId: p.tenantId, runId: id }) : [];
+    // Which knowledge chunks reached the prompt, with the scores they were ranked by.
+    const chunks = await deps.knowledge.runContextChunks({ tenantId: p.tenantId, runId: id });
+    const best = new Map<string, number>();
+    for (const x of chunks) best.set(x.docId, Math.max(best.get(x.docId) ?? 0, x.score));
     // Which documents and learnings reached the prompt (the console shows them under the answer);
     // a learning the caller may not see is left out, as everywhere else.
     const sources = [];
+    const visible = new Set<string>();
     for (const docId of await deps.knowledge.runContext({ tenantId: p.tenantId, runId: id })) {
       const d = await deps.knowledge.getDocument({ tenantId: p.tenantId, id: docId });
       if (!d || (d.kind === 'learning' && !learningVisibleTo(p, d))) continue;
-      sources.push({ id: d.id, kind: d.kind, source_uri: d.sourceUri, status: d.status, text: d.text.slice(0, SOURCE_TEXT) });
+      visible.add(d.id);
+      sources.push({ id: d.id, kind: d.kind, source_uri: d.sourceUri, status: d.status, text: d.text.slice(0, SOURCE_TEXT), ...(best.has(d.id) ? { score: best.get(d.id) } : {}) });
     }
+    const context = chunks
+      .filter((x) => visible.has(x.docId))
+      .map((x) => ({ doc_id: x.docId, chunk_id: x.chunkId, score: x.score, raw_score: x.rawScore, via: x.via, ...(x.rank ? { rank: x.rank } : {}) }));
     // The caller's own rating of the run (one per user per run).
     const feedback = (await deps.feedback.list({ tenantId: p.tenantId, runId: id }))
       .filter((f) => f.userId === p.userId)
       .map((f) => ({ rating: f.rating, ...(f.comment ? { comment: f.comment } : {}), at: new Date(f.updatedAt).toISOString() }));
-    return c.json({ ...toRun(run), memory, sources, feedback });
+    return c.json({ ...toRun(run), memory, sources, context, feedback });
   });
 
   app.get('/runs/:id/trace', async (c) => {

@@ -2,6 +2,7 @@ import type { Embedder } from '../../memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
 import { buildFtsQuery } from './fts-query.js';
+import { VecIndex, type VecScope } from './vec-index.js';
 import { decodeVector, dot, encodeVector } from './vectors.js';
 
 interface Candidate {
@@ -11,6 +12,9 @@ interface Candidate {
   sourceUri: string;
   kind: DocKind;
   raw: number;
+  /** Positions in the BM25 and vector lists (1-based), for `explain`; ranking never reads them. */
+  lexRank?: number;
+  vecRank?: number;
 }
 
 export interface SearchParams {
@@ -19,6 +23,8 @@ export interface SearchParams {
   topK: number;
   kinds?: DocKind[];
   viewer?: Viewer;
+  /** Report each hit's BM25 and vector ranks (`lore search --explain`). */
+  explain?: boolean;
 }
 
 /** Reciprocal rank fusion constant from Cormack et al.; damps the influence of the very top ranks. */
@@ -75,17 +81,21 @@ const WINDOWS = [2, 64];
  */
 export class KnowledgeSearch {
   private readonly stmts;
+  private vec?: Promise<VecIndex | null>;
 
   constructor(
-    db: SqliteDatabase,
+    private readonly db: SqliteDatabase,
     private readonly embedder?: Embedder,
     private readonly onEmbedError?: (error: unknown) => void,
+    private readonly index: { enabled?: boolean; onUnavailable?: (error: unknown) => void } = {},
   ) {
     this.stmts = {
+      inScope: db.prepare(`SELECT c.seq, c.id FROM chunks c CROSS JOIN documents d ON d.id = c.doc_id
+        WHERE c.seq IN (SELECT value FROM json_each(@seqs)) AND ${ACTIVE_KINDS}`),
       bm25Window: db.prepare(BM25_WINDOW),
       bm25Joined: db.prepare(BM25_JOINED),
       vectors: db.prepare(`SELECT c.id AS chunkId, c.embedding FROM chunks c JOIN documents d ON d.id = c.doc_id
-        WHERE ${ACTIVE_KINDS} AND c.embedding_model = @model AND c.embedding IS NOT NULL`),
+        WHERE ${ACTIVE_KINDS} AND c.embedding_model = @model AND length(c.embedding) = @bytes`),
       // CROSS JOIN pins the join order: start from the handful of ids. Left to itself the planner
       // may walk every document of the tenant instead (100 ms at 100k chunks; it has no ANALYZE stats).
       byIds: db.prepare(`SELECT c.id AS chunkId, c.doc_id AS docId, c.text, d.source_uri AS sourceUri, d.kind
@@ -107,6 +117,7 @@ export class KnowledgeSearch {
 
     const fts = buildFtsQuery(p.query);
     const lexical = fts ? this.lexical(fts, scope, pool, p.kinds) : [];
+    lexical.forEach((c, i) => (c.lexRank = i + 1));
     const semantic = this.embedder ? await this.nearest(p.query, scope, pool) : null;
     const ranked = semantic ? this.fuse(lexical, semantic, scope) : lexical;
 
@@ -121,6 +132,7 @@ export class KnowledgeSearch {
       text: c.text,
       score: max > 0 ? c.raw / max : 0,
       rawScore: c.raw,
+      ...(p.explain ? { ranks: { ...(c.lexRank ? { lexical: c.lexRank } : {}), ...(c.vecRank ? { vector: c.vecRank } : {}) } } : {}),
     }));
     this.annotate(hits, scope.tenant, scope.viewer);
     return orderSupersededAfter(hits);
@@ -155,13 +167,36 @@ export class KnowledgeSearch {
       this.onEmbedError?.(e);
       return null;
     }
+    // Vectors of another size (the model's dimensions changed under the same name) are skipped:
+    // `lore reindex --all` re-embeds them; until then those chunks are found by BM25 alone.
+    const index = await this.vectorIndex();
+    if (index) {
+      try {
+        const ids = index.nearest(q, scope as VecScope, pool);
+        if (ids) return ids; // null: the tenant's share is too thin for the widest KNN; scan instead
+      } catch (e) {
+        this.vec = Promise.resolve(null); // a broken index is dropped for this process; the scan is exact
+        this.index.onUnavailable?.(e);
+      }
+    }
     const sims: Array<{ id: string; sim: number }> = [];
-    for (const row of this.stmts.vectors.iterate({ ...scope, model: embedder.modelId }) as Iterable<{ chunkId: string; embedding: Buffer }>) {
+    for (const row of this.stmts.vectors.iterate({ ...scope, model: embedder.modelId, bytes: embedder.dimensions * 4 }) as Iterable<{ chunkId: string; embedding: Buffer }>) {
       const sim = dot(q, decodeVector(row.embedding));
       if (sim > 0) sims.push({ id: row.chunkId, sim });
     }
     sims.sort((a, b) => b.sim - a.sim);
     return sims.slice(0, pool).map((s) => s.id);
+  }
+
+  /** The sqlite-vec index, loaded on first use; null (logged once) when the extension cannot load. */
+  private vectorIndex(): Promise<VecIndex | null> {
+    if (this.index.enabled === false || !this.embedder) return Promise.resolve(null);
+    const inScope = (seqs: number[], scope: VecScope) =>
+      new Map((this.stmts.inScope.all({ ...scope, seqs: JSON.stringify(seqs) }) as Array<{ seq: number; id: string }>).map((r) => [r.seq, r.id]));
+    return (this.vec ??= VecIndex.open(this.db, this.embedder.modelId, this.embedder.dimensions, inScope).catch((e: unknown) => {
+      this.index.onUnavailable?.(e);
+      return null;
+    }));
   }
 
   private fuse(lexical: Candidate[], semantic: string[], scope: object): Candidate[] {
@@ -173,7 +208,10 @@ export class KnowledgeSearch {
     }
     semantic.forEach((id, i) => {
       const c = fused.get(id);
-      if (c) c.raw += 1 / (RRF_K + i + 1);
+      if (c) {
+        c.raw += 1 / (RRF_K + i + 1);
+        c.vecRank = i + 1;
+      }
     });
     return [...fused.values()];
   }

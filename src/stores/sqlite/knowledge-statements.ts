@@ -78,6 +78,8 @@ export class KnowledgeStatements {
   readonly countOwned: Statement;
   readonly insertRunContext: Statement;
   readonly runContext: Statement;
+  readonly runContextChunks: Statement;
+  readonly setRunContextChunks: Statement;
 
   constructor(db: SqliteDatabase) {
     this.byId = db.prepare('SELECT * FROM documents WHERE tenant_id = ? AND id = ?');
@@ -143,5 +145,7 @@ export class KnowledgeStatements {
       WHERE tenant_id = ? AND owner_id = ? AND kind = 'learning' AND created_at >= ?`).pluck();
     this.insertRunContext = db.prepare('INSERT INTO run_context (tenant_id, run_id, doc_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
     this.runContext = db.prepare('SELECT doc_id FROM run_context WHERE tenant_id = ? AND run_id = ?').pluck();
+    this.runContextChunks = db.prepare('SELECT doc_id AS docId, chunks FROM run_context WHERE tenant_id = ? AND run_id = ? ORDER BY rowid');
+    this.setRunContextChunks = db.prepare('UPDATE run_context SET chunks = ? WHERE tenant_id = ? AND run_id = ? AND doc_id = ?');
   }
 }

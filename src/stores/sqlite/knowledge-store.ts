@@ -2,12 +2,13 @@ import { LoreError } from '../../errors.js';
 import { chunkText, type Chunk } from '../../memory/chunker.js';
 import type { Embedder } from '../../memory/embedder.js';
 import type {
-  DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, ReviewDecision, SearchHit, Viewer, VoteKind,
+  DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, ReviewDecision, RunContextChunk, SearchHit, Viewer, VoteKind,
 } from '../../memory/knowledge-store.js';
 import { contentHash } from '../../memory/normalize.js';
 import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
 import { KnowledgeSearch } from './knowledge-search.js';
+import { readRunContextChunks, writeRunContext } from './run-context.js';
 import { reviewTransition } from './knowledge-review.js';
 import { type DocRow, KnowledgeStatements, toDoc } from './knowledge-statements.js';
 import { encodeVector } from './vectors.js';
@@ -19,6 +20,10 @@ export interface SqliteKnowledgeStoreOptions {
   embedder?: Embedder;
   /** Called when the embedder fails during search (search then falls back to BM25). */
   onEmbedError?: (error: unknown) => void;
+  /** Nearest-vector search through sqlite-vec (default on); off or unloadable = exact JS scan. */
+  vectorIndex?: boolean;
+  /** Called once when the sqlite-vec index cannot be used (search then scans vectors in JS). */
+  onVectorIndexUnavailable?: (error: unknown) => void;
   now?: () => number;
 }
 
@@ -39,7 +44,10 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     private readonly options: SqliteKnowledgeStoreOptions = {},
   ) {
     this.q = new KnowledgeStatements(db);
-    this.searcher = new KnowledgeSearch(db, options.embedder, options.onEmbedError);
+    this.searcher = new KnowledgeSearch(db, options.embedder, options.onEmbedError, {
+      ...(options.vectorIndex !== undefined ? { enabled: options.vectorIndex } : {}),
+      ...(options.onVectorIndexUnavailable ? { onUnavailable: options.onVectorIndexUnavailable } : {}),
+    });
     this.now = options.now ?? Date.now;
   }
 
@@ -121,7 +129,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     return row ? toDoc(row) : null;
   }
 
-  async search(p: { tenantId: string; query: string; topK: number; kinds?: DocKind[]; viewer?: Viewer }): Promise<SearchHit[]> {
+  async search(p: { tenantId: string; query: string; topK: number; kinds?: DocKind[]; viewer?: Viewer; explain?: boolean }): Promise<SearchHit[]> {
     return this.searcher.search(p);
   }
 
@@ -238,15 +246,17 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     return this.q.countOwned.get(p.tenantId, p.userId, p.since) as number;
   }
 
-  async recordRunContext(p: { tenantId: string; runId: string; docIds: string[] }): Promise<void> {
-    if (p.docIds.length === 0) return;
-    this.tx(() => {
-      for (const id of new Set(p.docIds)) this.q.insertRunContext.run(p.tenantId, p.runId, id);
-    });
+  async recordRunContext(p: { tenantId: string; runId: string; docIds: string[]; chunks?: RunContextChunk[] }): Promise<void> {
+    if (p.docIds.length === 0 && !p.chunks?.length) return;
+    this.tx(() => writeRunContext(this.q, p));
   }
 
   async runContext(p: { tenantId: string; runId: string }): Promise<string[]> {
     return this.q.runContext.all(p.tenantId, p.runId) as string[];
+  }
+
+  async runContextChunks(p: { tenantId: string; runId: string }): Promise<RunContextChunk[]> {
+    return readRunContextChunks(this.q, p);
   }
 
   private tx<T>(fn: () => T): T {

@@ -4,6 +4,7 @@ import { gdprMigrations } from './migrations-gdpr.js';
 import { memoryMigrations } from './migrations-memory.js';
 import { queueMigrations } from './migrations-queue.js';
 import { runMigrations } from './migrations-runs.js';
+import { retrievalMigrations } from './migrations-retrieval.js';
 import { trustMigrations } from './migrations-trust.js';
 
 /**
@@ -160,4 +161,5 @@ export const migrations: Migration[] = [
   ...trustMigrations,
   ...gdprMigrations,
   ...memoryMigrations,
+  ...retrievalMigrations,
 ];

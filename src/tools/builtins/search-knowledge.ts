@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { neutraliseUntrusted } from '../../memory/fence.js';
-import type { KnowledgeStore } from '../../memory/knowledge-store.js';
+import { contextChunks, type KnowledgeStore } from '../../memory/knowledge-store.js';
 import { defineTool } from '../tool.js';
 
 /** Lets the model query the knowledge base mid-loop (beyond what the context builder retrieved). */
@@ -22,7 +22,7 @@ export function createSearchKnowledgeTool(knowledge: KnowledgeStore, defaultTopK
       // The caller's view: shared knowledge plus their own learnings awaiting review.
       const hits = await knowledge.search({ tenantId: ctx.tenantId, query, topK: top_k ?? defaultTopK, viewer: { userId: ctx.userId } });
       // What the tool returned reaches the prompt too: feedback on the answer counts against it.
-      if (ctx.runId) await knowledge.recordRunContext({ tenantId: ctx.tenantId, runId: ctx.runId, docIds: hits.map((h) => h.docId) });
+      if (ctx.runId) await knowledge.recordRunContext({ tenantId: ctx.tenantId, runId: ctx.runId, docIds: hits.map((h) => h.docId), chunks: contextChunks(hits, 'tool') });
       return {
         results: hits.map((h) => ({
           text: neutraliseUntrusted(h.text),
