@@ -94,5 +94,8 @@ export async function eraseUserData(
     // FTS5 keeps a deleted row's terms in its segments until they merge: rebuild, so none of their words stay.
     if (counts.session_summaries) db.exec(`INSERT INTO session_summaries_fts (session_summaries_fts) VALUES ('rebuild')`);
   }).immediate();
+  // The vector index drops deleted chunks lazily (at the next hybrid search): do it now, so no
+  // embedding of the erased text stays behind either.
+  await (knowledge as KnowledgeStore & { flushVectorIndex?: () => Promise<void> }).flushVectorIndex?.();
   return { erasureId, tenantId: p.tenantId, at: now, counts };
 }

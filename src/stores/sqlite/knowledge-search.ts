@@ -188,6 +188,14 @@ export class KnowledgeSearch {
     return sims.slice(0, pool).map((s) => s.id);
   }
 
+  /**
+   * Apply pending chunk changes to the vector index now rather than at the next hybrid search: an
+   * erasure must not leave the vectors of deleted text behind. No-op without an index.
+   */
+  async flushVectorIndex(): Promise<void> {
+    (await this.vectorIndex())?.sync();
+  }
+
   /** The sqlite-vec index, loaded on first use; null (logged once) when the extension cannot load. */
   private vectorIndex(): Promise<VecIndex | null> {
     if (this.index.enabled === false || !this.embedder) return Promise.resolve(null);

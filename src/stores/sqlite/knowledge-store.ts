@@ -51,6 +51,11 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     this.now = options.now ?? Date.now;
   }
 
+  /** See KnowledgeSearch.flushVectorIndex (used by the GDPR erasure). */
+  flushVectorIndex(): Promise<void> {
+    return this.searcher.flushVectorIndex();
+  }
+
   /**
    * Re-upserting identical text is a no-op (re-ingesting a folder does not churn history). An
    * update keeps the doc's status: a deleted doc stays deleted until restoreDocument.

@@ -6,6 +6,7 @@ import { hashEmbedding } from '../../../test/servers/openai-server.js';
 import type { Embedder } from '../../memory/embedder.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { SqliteKnowledgeStore } from './knowledge-store.js';
+import { eraseUserData } from './gdpr.js';
 
 /**
  * The deterministic embedding the local wire-format server serves, in process, plus a small
@@ -92,6 +93,18 @@ describe('sqlite-vec index for nearest vectors', () => {
     await resized.search({ tenantId: 't', query: 'alpha', topK: 3 });
     expect(db.prepare('SELECT dims FROM vec_meta').pluck().get()).toBe(16);
     expect(count()).toBe(0); // no 16-d vectors stored yet: `lore reindex` fills them
+  });
+
+  it("a GDPR erasure leaves no vector of the erased user's learnings in the index", async () => {
+    const k = new SqliteKnowledgeStore(db, { embedder: hashed(32) });
+    await k.upsertDocument({ tenantId: 't', sourceUri: 'docs/a.md', kind: 'document', text: 'The depot ships parcels on weekdays.' });
+    await k.upsertDocument({ tenantId: 't', sourceUri: 'learnings/t/s/l1.md', kind: 'learning', text: 'Ana moved the depot to the harbour.', id: 'l1', provenance: { userId: 'ana' } });
+    await k.search({ tenantId: 't', query: 'depot harbour', topK: 3 });
+    expect(count()).toBe(2);
+    await eraseUserData(db, k, { tenantId: 't', userId: 'ana', requestedBy: 'self' });
+    // Without waiting for another search: the learning's vector is gone, the document's stays.
+    expect(count()).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM vec_pending').pluck().get()).toBe(0);
   });
 
   it('falls back to the exact scan, once reported, when the index breaks', async () => {
