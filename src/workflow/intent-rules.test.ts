@@ -45,6 +45,8 @@ const corpus: Array<[string, Intent | undefined]> = [
   ['Erstelle ein Ticket für den Fehler', 'task'],
   ['Add Bob to the billing group', 'task'],
   ['Transfer 50 EUR to savings', 'task'],
+  ['Update: the rate limit was raised to 500 req/s last month.', undefined],
+  ['Correction: the office moved to Porto', undefined],
   // feedback
   ['thumbs up', 'feedback'],
   ['Thumbs down, that was wrong', 'feedback'],

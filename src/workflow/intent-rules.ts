@@ -16,7 +16,8 @@ const CLARIFY =
 // First word of an imperative request. "please" / "can you" / "could you" / "kindly" may precede.
 const TASK_VERBS =
   'issue|create|make|send|book|cancel|refund|delete|remove|schedule|update|set|add|transfer|pay|order|run|deploy|open|close|reset|change|submit|file|generate|write|draft|email|call|notify|invite|assign|archive|restore|upload|download|install|restart|enable|disable|approve|reject|move|rename|crée|créer|envoie|envoyer|annule|réserve|supprime|crea|envía|cancela|reserva|borra|erstelle|sende|storniere|lösche|buche';
-const TASK = new RegExp(`^(please\\s+|kindly\\s+|(can|could|would|will) you( please)?\\s+|pls\\s+)?(${TASK_VERBS})\\b`, 'u');
+// The verb must be followed by its object: "Update: the limit is now 500" is a labelled statement.
+const TASK = new RegExp(`^(please\\s+|kindly\\s+|(can|could|would|will) you( please)?\\s+|pls\\s+)?(${TASK_VERBS})\\s+[^\\s:]`, 'u');
 const WH =
   /^(who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|can|could|should|would|will|has|have|qui|que|quoi|quand|où|pourquoi|comment|quel|quelle|est-ce|qué|quién|cuándo|dónde|por qué|cómo|cuál|cuánto|wer|was|wann|wo|warum|wie|welche|chi|cosa|quando|dove|perché|come|quem|onde|quanto)\b/u;
 const QUESTION_MARK = /[?？¿؟]/u;
