@@ -47,6 +47,8 @@ export const configSchema = z
         toolTimeoutMs: int(1).default(10_000),
         maxTokens: int(1).default(1024),
         temperature: num(0, 2).default(0.2),
+        // How Dispatch routes a message: rules first (model only when ambiguous), always the model, or never.
+        intent: z.enum(['rules', 'model', 'off']).default('rules'),
       })
       .strict()
       .prefault({}),
@@ -215,6 +217,7 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_TURN_TOKEN_BUDGET', path: 'agent.turnTokenBudget', doc: 'max tokens one turn may spend' },
   { env: 'LORE_TOOL_TIMEOUT_MS', path: 'agent.toolTimeoutMs', doc: 'default tool timeout' },
   { env: 'LORE_MAX_TOKENS', path: 'agent.maxTokens', doc: 'max output tokens per model call' },
+  { env: 'LORE_INTENT', path: 'agent.intent', doc: 'intent routing: rules (model only when ambiguous), model, or off' },
   { env: 'LORE_MODEL_TIMEOUT_MS', path: 'modelCall.timeoutMs', doc: 'timeout per model call' },
   { env: 'LORE_MODEL_MAX_RETRIES', path: 'modelCall.maxRetries', doc: 'retries on throttling/5xx' },
   { env: 'AWS_REGION', path: 'modelCall.region', doc: 'AWS region for Bedrock' },

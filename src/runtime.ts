@@ -103,6 +103,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
       toolTimeoutMs: config.agent.toolTimeoutMs,
       maxTokens: config.agent.maxTokens,
       temperature: config.agent.temperature,
+      intent: config.agent.intent,
       historyTurns: config.memory.historyTurns,
       topK: config.memory.topK,
       contextTokens: config.memory.contextTokens,

@@ -39,6 +39,8 @@ export interface TurnDeps {
     toolTimeoutMs: number;
     maxTokens: number;
     temperature: number;
+    /** How Dispatch routes a message (config agent.intent); default rules. */
+    intent?: 'rules' | 'model' | 'off';
     historyTurns: number;
     topK: number;
     /** Token budget of `<semantic_memory>` (memory.contextTokens); 0 = topK chunks, unbounded. */

@@ -1,7 +1,8 @@
 import { LoreError } from '../errors.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Usage } from '../models/types.js';
-import { messageText } from '../models/types.js';
+import { emptyUsage, messageText } from '../models/types.js';
+import { ruleIntent } from './intent-rules.js';
 import type { FeedbackOutput } from './run-data.js';
 import type { Intent } from './types.js';
 
@@ -41,6 +42,21 @@ export async function classifyIntent(provider: ModelProvider, message: string, s
   const word = messageText(res.output.message).trim().toLowerCase().match(/[a-z]+/)?.[0];
   const intent = INTENTS.find((i) => i === word) ?? 'question';
   return { intent, usage: res.usage };
+}
+
+export type IntentMode = 'rules' | 'model' | 'off';
+
+/**
+ * The route for a message. `rules` answers clear cases locally (no model round trip before the
+ * first token) and asks the model only when no rule fires; `off` routes everything as a question.
+ */
+export async function routeIntent(provider: ModelProvider, message: string, mode: IntentMode, signal?: AbortSignal): Promise<{ intent: Intent; usage: Usage; source: 'rules' | 'model' | 'off' }> {
+  if (mode === 'off') return { intent: 'question', usage: emptyUsage(), source: 'off' };
+  if (mode === 'rules') {
+    const intent = ruleIntent(message);
+    if (intent) return { intent, usage: emptyUsage(), source: 'rules' };
+  }
+  return { ...(await classifyIntent(provider, message, signal)), source: 'model' };
 }
 
 /** Rough polarity for the evaluator to merge with its judge score; the text is kept verbatim. */

@@ -14,6 +14,8 @@ import type { GuardRecord, Intent, PendingApproval, RunResult, RunStatus } from 
  */
 export interface DispatchOutput {
   intent: Intent;
+  /** Who decided the route: local rules, the model, or nobody (intent off). */
+  intentSource?: 'rules' | 'model' | 'off';
   usage: Usage;
   /** The input guardrail refused the message: answered by Refuse, no model, tools or learnings. Always present for the ASL Choice. */
   blocked: boolean;

@@ -9,7 +9,7 @@ import { recordGuardSpan } from '../guardrails/instrument.js';
 import { emptyUsage } from '../models/types.js';
 import { awaitApprovalStep } from './approvals.js';
 import { guardRecord, inputVerdict, refusalAnswer, withheldUserTurn } from './guard-step.js';
-import { feedbackAnswer, feedbackSentiment, classifyIntent, validateMessage } from './intent.js';
+import { feedbackAnswer, feedbackSentiment, routeIntent, validateMessage } from './intent.js';
 import { agentResultOf, reasonStep } from './reason-step.js';
 import type { ContextOutput, DispatchOutput, FailureOutput, FeedbackOutput, KnowledgeOutput, ResponseOutput, RunData } from './run-data.js';
 import type { StepContext, StepDeps, StepHandler } from './step-types.js';
@@ -41,7 +41,8 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
       deps.operator({ type: 'guardrail_flagged', runId: input.runId, tenantId: input.tenantId, userId: input.userId, stage: 'input', action: verdict.action, kinds, categories, at: deps.now() });
     }
     if (verdict.action === 'block') return { intent: 'question', usage: emptyUsage(), blocked: true, ...(guard ? { guard } : {}) };
-    return { ...(await classifyIntent(turn.provider, message, ctx.signal)), blocked: false, ...(guard ? { guard } : {}) };
+    const { source, ...routed } = await routeIntent(turn.provider, message, turn.settings.intent ?? 'rules', ctx.signal);
+    return { ...routed, intentSource: source, blocked: false, ...(guard ? { guard } : {}) };
   };
 
   /** A blocked message: a safe answer, recorded in the session without the message itself. */

@@ -9,7 +9,8 @@ import { createAgentService } from '../../src/service.js';
 describe('run tracing', () => {
   it('forms one span tree per run: run → steps → model and tool calls, with token counts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lore-trace-'));
-    const rt = createRuntime(loadConfig({}, { dataDir: dir, logLevel: 'silent' }), { traceExporter: 'memory' });
+    // intent: model, so the turn has a classification call whose usage must be counted too.
+    const rt = createRuntime(loadConfig({ LORE_INTENT: 'model' }, { dataDir: dir, logLevel: 'silent' }), { traceExporter: 'memory' });
     const svc = createAgentService(rt, { evaluate: false });
     try {
       const r = await svc.start({ tenantId: 't', sessionId: 's', userId: 'u', message: 'what is 17*23?' });

@@ -36,6 +36,22 @@ describe('writeBatcher (group commit)', () => {
     expect(db.prepare('SELECT v FROM t ORDER BY id').pluck().all()).toEqual(['a', 'b', 'c']);
   });
 
+  it('builds no statement per commit for the busy_timeout switch, and leaves the connection timeout as set at open', async () => {
+    const db = connect();
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const b = writeBatcher(db);
+    const made: string[] = [];
+    const prepare = db.prepare.bind(db);
+    const pragma = db.pragma.bind(db);
+    db.prepare = ((sql: string) => (made.push(sql), prepare(sql))) as typeof db.prepare;
+    db.pragma = ((sql: string, o?: Database.PragmaOptions) => (made.push(`PRAGMA ${sql}`), pragma(sql, o))) as typeof db.pragma;
+    for (let i = 0; i < 20; i++) await b.run(() => insert.run(`c${i}`));
+    // 20 separate group commits; the old switch prepared two busy_timeout pragmas for each (40).
+    expect(made).toEqual([]);
+    expect(pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(20);
+  });
+
   it('a failing write rolls back only itself; the others of its batch commit', async () => {
     const db = connect();
     const b = writeBatcher(db);
