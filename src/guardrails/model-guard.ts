@@ -3,6 +3,7 @@ import type { ModelProvider } from '../models/provider.js';
 import { messageText } from '../models/types.js';
 import { canonicalText } from './normalize.js';
 import type { Finding, GuardStage, Guardrail, ScreenRequest, ScreenResult } from './port.js';
+import { parseJsonReply } from '../models/json-reply.js';
 
 /**
  * A model-based check, for what pattern rules miss (paraphrases). The model gets one strict-JSON
@@ -24,14 +25,7 @@ const Verdict = z.object({ verdict: z.enum(['allow', 'block']), categories: z.ar
 const SCREENED: ReadonlySet<GuardStage> = new Set(['input', 'learning', 'tool_result', 'knowledge']);
 
 export function parseVerdict(reply: string): z.infer<typeof Verdict> | undefined {
-  const json = /\{[\s\S]*\}/.exec(reply)?.[0];
-  if (!json) return undefined;
-  try {
-    const v = Verdict.safeParse(JSON.parse(json));
-    return v.success ? v.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJsonReply(reply, Verdict) ?? undefined;
 }
 
 export function createModelGuardrail(provider: ModelProvider, opts: { maxChars?: number } = {}): Guardrail {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ModelProvider } from '../models/provider.js';
 import { messageText } from '../models/types.js';
+import { parseJsonReply } from '../models/json-reply.js';
 
 /**
  * Is a learning about the user themself ("I prefer email", "my team is in Berlin") or about the
@@ -19,15 +20,7 @@ export type About = 'user' | 'world';
 const replySchema = z.object({ about: z.enum(['user', 'world']) });
 
 export function parseAbout(reply: string): About | null {
-  const start = reply.indexOf('{');
-  const end = reply.lastIndexOf('}');
-  if (start < 0 || end <= start) return null;
-  try {
-    const parsed = replySchema.safeParse(JSON.parse(reply.slice(start, end + 1)));
-    return parsed.success ? parsed.data.about : null;
-  } catch {
-    return null;
-  }
+  return parseJsonReply(reply, replySchema)?.about ?? null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ModelProvider } from '../models/provider.js';
 import { messageText } from '../models/types.js';
+import { parseJsonReply } from '../models/json-reply.js';
 
 /**
  * The Mem0-style memory decision: one model call with a strict JSON reply saying whether a new
@@ -40,25 +41,16 @@ export interface Conversation {
 
 /** Parse the model's reply; null when it is not a valid decision about the given candidates. */
 export function parseDecision(reply: string, candidateIds: ReadonlySet<string>): MemoryDecision | null {
-  const start = reply.indexOf('{');
-  const end = reply.lastIndexOf('}');
-  if (start < 0 || end <= start) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(reply.slice(start, end + 1));
-  } catch {
-    return null;
-  }
-  const parsed = decisionSchema.safeParse(json);
-  if (!parsed.success) return null;
-  if (parsed.data.event !== 'ADD' && !candidateIds.has(parsed.data.id)) return null;
+  const d = parseJsonReply(reply, decisionSchema);
+  if (!d) return null;
+  if (d.event !== 'ADD' && !candidateIds.has(d.id)) return null;
   // Conflicts name existing facts; anything else the model wrote there is dropped, not trusted.
-  if (parsed.data.event === 'ADD' && parsed.data.conflicts) {
-    const conflicts = [...new Set(parsed.data.conflicts.filter((id) => candidateIds.has(id)))];
-    const { conflicts: _drop, ...rest } = parsed.data;
+  if (d.event === 'ADD' && d.conflicts) {
+    const conflicts = [...new Set(d.conflicts.filter((id) => candidateIds.has(id)))];
+    const { conflicts: _drop, ...rest } = d;
     return conflicts.length ? { ...rest, conflicts } : rest;
   }
-  return parsed.data;
+  return d;
 }
 
 /** The decision request's user text: conversation (when known), the new fact, the candidates. */

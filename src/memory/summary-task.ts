@@ -5,6 +5,7 @@ import { maskPii } from '../guardrails/stream-mask.js';
 import type { ModelProvider } from '../models/provider.js';
 import { messageText } from '../models/types.js';
 import { estimateTokens } from '../util/tokens.js';
+import { parseJsonReply } from '../models/json-reply.js';
 
 /**
  * The summarisation task: fold turns that fell out of the window into a session's rolling
@@ -35,15 +36,7 @@ export function cleanSummaryText(text: string, maxTokens: number): string {
 }
 
 export function parseSummaryReply(reply: string): string | null {
-  const start = reply.indexOf('{');
-  const end = reply.lastIndexOf('}');
-  if (start < 0 || end <= start) return null;
-  try {
-    const parsed = replySchema.safeParse(JSON.parse(reply.slice(start, end + 1)));
-    return parsed.success ? parsed.data.summary : null;
-  } catch {
-    return null;
-  }
+  return parseJsonReply(reply, replySchema)?.summary ?? null;
 }
 
 /** Ask the model for the merged summary; one retry on an invalid reply, then a typed error (the job retries later). */
