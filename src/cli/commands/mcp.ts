@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { assembleFrom } from '../context.js';
+import { assembleFrom, configFrom } from '../context.js';
 import { UsageError } from '../errors.js';
 
 // The MCP SDK and the runtime are imported inside the action: `lore --help` loads none of them.
@@ -38,9 +38,10 @@ export function registerMcp(program: Command): void {
       ]);
       // The config file's agent (its tools, MCP servers, prompt) answers `ask`, as in `lore serve`.
       // stdout carries the protocol in stdio mode: logs already go to stderr; spans must not print.
-      const probe = await assembleFrom(cmd);
-      const stdioConsole = opts.transport === 'stdio' && probe.config.telemetry.exporter === 'console';
-      const assembled = stdioConsole ? (await probe.close(), await assembleFrom(cmd, { 'telemetry.exporter': 'none' })) : probe;
+      // Settings first (cheap), so the runtime and its tool sources are built once.
+      const settings = await configFrom(cmd);
+      const stdioConsole = opts.transport === 'stdio' && settings.telemetry.exporter === 'console';
+      const assembled = await assembleFrom(cmd, stdioConsole ? { 'telemetry.exporter': 'none' } : {});
       const { rt, config } = assembled;
       const svc = createAgentService(rt);
       const deps = { runner: svc, knowledge: rt.knowledge, topK: config.memory.topK, logger: rt.logger };
