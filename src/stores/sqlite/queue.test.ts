@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type SqliteDatabase } from './database.js';
-import { queueContract, type QueueFactoryOptions } from '../../ingress/queue.contract.js';
+import { queueContract, type QueueFactoryOptions } from '../../jobs/queue.contract.js';
 import { newId } from '../../util/ids.js';
 import { SqliteQueue } from './queue.js';
 
