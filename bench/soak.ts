@@ -17,6 +17,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { sqliteDb } from '../src/stores/sqlite/backend.js';
 
 interface ServerStats {
   rss: number;
@@ -34,10 +35,10 @@ async function serve(): Promise<void> {
   const { loadConfig } = await import('../src/config.js');
   const { createRuntime } = await import('../src/runtime.js');
   const { createAgentService } = await import('../src/service.js');
-  const { SqliteFeedbackStore } = await import('../src/ingress/feedback-store.js');
+  const { SqliteFeedbackStore } = await import('../src/stores/sqlite/feedback-store.js');
   const { startServer } = await import('../src/ingress/server.js');
   const { SqliteQueue } = await import('../src/stores/sqlite/queue.js');
-  const { CHAT_QUEUE, decodeChatJob } = await import('../src/ingress/queue.js');
+  const { CHAT_QUEUE, decodeChatJob } = await import('../src/jobs/queue.js');
   const { chatJobHandler, createWorkerPool } = await import('../src/ingress/worker.js');
   const { createScheduler } = await import('../src/ingress/scheduler.js');
   const { createRefundTool } = await import('../src/tools/examples/refund.js');
@@ -49,7 +50,7 @@ async function serve(): Promise<void> {
   const issued: Array<{ idempotencyKey: string }> = [];
   const rt = createRuntime(config, { tools: [createRefundTool(issued as never) as never] });
   const svc = createAgentService(rt);
-  const queue = new SqliteQueue(rt.db, { name: CHAT_QUEUE, decode: decodeChatJob });
+  const queue = new SqliteQueue(sqliteDb(rt), { name: CHAT_QUEUE, decode: decodeChatJob });
   const scheduler = createScheduler({
     jobs: [
       { name: 'session-ttl-purge', schedule: '@every 1m', run: () => rt.sessions.purgeExpired() },
@@ -63,14 +64,14 @@ async function serve(): Promise<void> {
       runner: svc,
       sessions: rt.sessions,
       knowledge: rt.knowledge,
-      feedback: new SqliteFeedbackStore(rt.db),
+      feedback: new SqliteFeedbackStore(sqliteDb(rt)),
       queue,
       workers: createWorkerPool({ queue, handle: chatJobHandler(svc), concurrency: config.server.workers, logger: rt.logger }),
       scheduler,
       traces: rt.tracing.spans,
       metrics: rt.metrics,
       logger: rt.logger,
-      storage: createStorageMonitor(rt.db, { metrics: rt.metrics, logger: rt.logger }),
+      storage: createStorageMonitor(rt.backend, { metrics: rt.metrics, logger: rt.logger }),
     },
     { host: '127.0.0.1', port: 0, stopRuns: () => svc.engine.close() },
   );
@@ -90,7 +91,7 @@ async function serve(): Promise<void> {
         handles,
         dbBytes: size(dbPath),
         walBytes: size(`${dbPath}-wal`),
-        runs: rt.db.prepare('SELECT count(*) FROM workflow_runs').pluck().get() as number,
+        runs: sqliteDb(rt).prepare('SELECT count(*) FROM workflow_runs').pluck().get() as number,
         queue: await queue.depth(),
       };
       process.send!({ stats });

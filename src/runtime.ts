@@ -10,11 +10,9 @@ import type { ModelProvider } from './models/provider.js';
 import type { Embedder } from './memory/embedder.js';
 import { createEmbedder } from './memory/select-embedder.js';
 import { createModelProvider } from './models/select.js';
-import { defaultDbPath, openDatabase, type SqliteDatabase } from './stores/sqlite/database.js';
-import { SqliteKnowledgeStore } from './stores/sqlite/knowledge-store.js';
-import { SqliteMemoryStore } from './stores/sqlite/memory-store.js';
+import type { Backend } from './backend.js';
+import { openBackend, openBackendSync, type OpenBackendOptions } from './backend-registry.js';
 import { learningPolicyFrom } from './learning/policy-config.js';
-import { SqliteSessionStore } from './stores/sqlite/session-store.js';
 import { builtinTools } from './tools/builtins/index.js';
 import { createSearchKnowledgeTool } from './tools/builtins/search-knowledge.js';
 import { ToolRegistry } from './tools/registry.js';
@@ -32,7 +30,8 @@ import { createTracing, type Tracing } from './telemetry/tracing.js';
  */
 export interface Runtime {
   config: LoreConfig;
-  db: SqliteDatabase;
+  /** Every store, from one backend bundle (src/backend.ts; config.store picks it). */
+  backend: Backend;
   provider: ModelProvider;
   sessions: SessionStore;
   knowledge: KnowledgeStore;
@@ -50,7 +49,8 @@ export interface Runtime {
   prices: PriceTable;
   /** Approval policies from the agent definition; the engine's defaults (tool flag, amount) when unset. */
   approvalPolicies?: ApprovalPolicy[];
-  close(): void;
+  /** Shut tracing down and close the backend (SQLite closes at once, before this resolves). */
+  close(): Promise<void>;
 }
 
 export interface RuntimeOptions {
@@ -62,8 +62,10 @@ export interface RuntimeOptions {
   systemPrompt?: string;
   /** Replace the engine's approval policies (see workflow/approvals.ts: defaultPolicies). */
   approvalPolicies?: ApprovalPolicy[];
-  /** SQLite path; defaults to <dataDir>/lore.db. */
+  /** SQLite path; defaults to <dataDir>/lore.db (LORE_STORE=sqlite only). */
   dbPath?: string;
+  /** A backend built elsewhere (openRuntime, tests); the runtime then owns and closes it. */
+  backend?: Backend;
   /** Where logs go (default stderr). */
   logDestination?: NodeJS.WritableStream;
   /** Trace exporter override, e.g. 'memory' in tests. */
@@ -71,7 +73,6 @@ export interface RuntimeOptions {
 }
 
 export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Runtime {
-  const db = openDatabase(opts.dbPath ?? defaultDbPath(config.dataDir));
   const logger = createLogger({ level: config.logLevel, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const metrics = new LoreMetrics({ defaultTenant: config.tenant });
   const prices = createPriceTable(config.telemetry.prices ?? {});
@@ -83,9 +84,9 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   // Every model call — answers, memory decisions, judging — is traced, timed and priced.
   const provider = instrumentProvider(opts.provider ?? createModelProvider(config, { offline: createOfflineProvider }), { tracer: tracing.tracer, metrics, prices });
   const embedder = createEmbedder(config);
-  const sessions = new SqliteSessionStore(db, { ttlSeconds: config.memory.sessionTtlSeconds });
-  const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder, onVectorIndexUnavailable: (e: unknown) => logger.warn({ err: e }, 'sqlite-vec index unavailable: nearest-vector search scans in JS') } : {}) });
-  const memory = memoryDepsFrom(config, new SqliteMemoryStore(db));
+  const backend = opts.backend ?? openBackendSync(config, backendOptions(opts, embedder, logger));
+  const { sessions, knowledge } = backend;
+  const memory = memoryDepsFrom(config, backend.memory);
   const tools = new ToolRegistry([...builtinTools(), createSearchKnowledgeTool(knowledge, config.memory.topK) as unknown as AnyTool, ...(opts.tools ?? [])]);
   const guard = createGuardrail(config, { metrics, logger, provider });
   const turnDeps: TurnDeps = {
@@ -113,7 +114,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   };
   return {
     config,
-    db,
+    backend,
     provider,
     sessions,
     knowledge,
@@ -129,7 +130,27 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     ...(opts.approvalPolicies ? { approvalPolicies: opts.approvalPolicies } : {}),
     close: () => {
       void tracing.shutdown();
-      db.close();
+      return backend.close();
     },
   };
+}
+
+function backendOptions(opts: RuntimeOptions, embedder: Embedder | undefined, logger: Logger): OpenBackendOptions {
+  return {
+    ...(opts.dbPath ? { sqlitePath: opts.dbPath } : {}),
+    ...(embedder ? { embedder } : {}),
+    onWarning: (message, err) => logger.warn({ err }, message),
+  };
+}
+
+/**
+ * createRuntime over the configured backend (config.store: LORE_STORE), opened asynchronously so
+ * a backend whose adapter loads on demand (DynamoDB) can be selected. The CLI and createAgent use this.
+ */
+export async function openRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Promise<Runtime> {
+  if (opts.backend || config.store.kind === 'sqlite') return createRuntime(config, opts);
+  const embedder = createEmbedder(config);
+  const logger = createLogger({ level: config.logLevel, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
+  const backend = await openBackend(config, backendOptions(opts, embedder, logger));
+  return createRuntime(config, { ...opts, backend });
 }
