@@ -13,6 +13,7 @@ import { feedbackAnswer, feedbackSentiment, routeIntent, validateMessage } from 
 import { agentResultOf, reasonStep } from './reason-step.js';
 import type { ContextOutput, DispatchOutput, FailureOutput, FeedbackOutput, KnowledgeOutput, ResponseOutput, RunData } from './run-data.js';
 import type { StepContext, StepDeps, StepHandler } from './step-types.js';
+import { referenceStatic } from './static-refs.js';
 
 /**
  * The task states' implementations, keyed by state name. They read the run data and return their
@@ -84,11 +85,15 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
   const BuildContext = async (data: RunData): Promise<ContextOutput> => {
     const ctx = await buildTurnContext(turn, data.input);
     // Which knowledge reached this prompt: a thumbs-down on the answer lowers those learnings' trust.
-    // With the chunks and their scores, for GET /runs/:id and the console.
-    await turn.knowledge.recordRunContext({ tenantId: data.input.tenantId, runId: data.input.runId, docIds: ctx.retrieved.map((h) => h.docId), chunks: contextChunks(ctx.retrieved, 'context') });
-    // And which long-term memory (summary, user facts, past sessions): GET /runs/:id shows both.
-    if (turn.memory && ctx.memory.length) await turn.memory.store.recordRunMemory({ tenantId: data.input.tenantId, runId: data.input.runId, userId: data.input.userId, refs: ctx.memory });
-    return { system: ctx.system, messages: ctx.messages, retrieved: ctx.retrieved.length };
+    // With the chunks and their scores, for GET /runs/:id and the console. And which long-term
+    // memory (summary, user facts, past sessions): GET /runs/:id shows both. Issued together so
+    // the SQLite stores commit them with the run's pending checkpoint, in one transaction.
+    const { tenantId, runId, userId } = data.input;
+    await Promise.all([
+      turn.knowledge.recordRunContext({ tenantId, runId, docIds: ctx.retrieved.map((h) => h.docId), chunks: contextChunks(ctx.retrieved, 'context') }),
+      turn.memory && ctx.memory.length ? turn.memory.store.recordRunMemory({ tenantId, runId, userId, refs: ctx.memory }) : undefined,
+    ]);
+    return { system: referenceStatic(ctx.system, turn.settings.systemPrompt), messages: ctx.messages, retrieved: ctx.retrieved.length };
   };
 
   const Reason = (data: RunData, ctx: StepContext) => reasonStep(deps, data, ctx);
