@@ -105,7 +105,7 @@ async function close(r: Rig): Promise<void> {
 let seq = 0;
 async function turn(r: Rig): Promise<boolean> {
   const i = seq++;
-  const res = await r.svc.start({ tenantId: r.rt.config.tenant, sessionId: `bench-${i % sessions}`, userId: 'bench', message: QUESTIONS[i % QUESTIONS.length]! });
+  const res = await r.svc.start({ tenantId: r.rt.config.tenant, sessionId: `bench-${i % sessions}`, userId: `user-${i % sessions}`, message: QUESTIONS[i % QUESTIONS.length]! });
   return res.status === 'COMPLETED';
 }
 

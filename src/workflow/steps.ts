@@ -82,17 +82,15 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     return { answer, targetRunId: target?.runId ?? null, sentiment };
   };
 
-  const BuildContext = async (data: RunData): Promise<ContextOutput> => {
+  const BuildContext = async (data: RunData, step: StepContext): Promise<ContextOutput> => {
     const ctx = await buildTurnContext(turn, data.input);
     // Which knowledge reached this prompt: a thumbs-down on the answer lowers those learnings' trust.
     // With the chunks and their scores, for GET /runs/:id and the console. And which long-term
-    // memory (summary, user facts, past sessions): GET /runs/:id shows both. Issued together so
-    // the SQLite stores commit them with the run's pending checkpoint, in one transaction.
+    // memory (summary, user facts, past sessions): GET /runs/:id shows both. Audit rows, idempotent
+    // per run: not a durable point, they commit with the run's checkpoints (StepContext.defer).
     const { tenantId, runId, userId } = data.input;
-    await Promise.all([
-      turn.knowledge.recordRunContext({ tenantId, runId, docIds: ctx.retrieved.map((h) => h.docId), chunks: contextChunks(ctx.retrieved, 'context') }),
-      turn.memory && ctx.memory.length ? turn.memory.store.recordRunMemory({ tenantId, runId, userId, refs: ctx.memory }) : undefined,
-    ]);
+    step.defer(turn.knowledge.recordRunContext({ tenantId, runId, docIds: ctx.retrieved.map((h) => h.docId), chunks: contextChunks(ctx.retrieved, 'context') }));
+    if (turn.memory && ctx.memory.length) step.defer(turn.memory.store.recordRunMemory({ tenantId, runId, userId, refs: ctx.memory }));
     return { system: referenceStatic(ctx.system, turn.settings.systemPrompt), messages: ctx.messages, retrieved: ctx.retrieved.length };
   };
 
@@ -109,9 +107,10 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
       data,
     );
 
-  const HandleResponse = async (data: RunData): Promise<ResponseOutput> => {
+  const HandleResponse = async (data: RunData, ctx: StepContext): Promise<ResponseOutput> => {
     const reasoned = need(data.reason, 'the Reason output');
-    const handled = await handleResponse(turn, data.input, agentResultOf(reasoned));
+    // The session turns are idempotent per run: they commit with this step's checkpoint, not before it.
+    const handled = await handleResponse(turn, data.input, agentResultOf(reasoned), ctx.defer);
     // PII the Reason step already masked is part of the output verdict too.
     const out = { ...handled, ...(handled.guard ?? reasoned.outputGuard ? { guard: handled.guard ?? reasoned.outputGuard } : {}) };
     if (out.guard && (out.guard.action === 'block' || out.guard.action === 'hold')) {
@@ -138,7 +137,7 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     const stored = outcomes.some((o) => o.event === 'ADD' || o.event === 'UPDATE' || o.state === 'pending');
     const answer = honestAnswer(said, { stored, statement: !isQuestion(data.input.message) });
     // The stored answer says what became of its learnings too (the next turn's history, GET /sessions).
-    if (notice || answer !== said) await turn.sessions.setTurnText({ tenantId: data.input.tenantId, runId: data.input.runId, role: 'assistant', text: [answer, notice].filter(Boolean).join('\n\n') });
+    if (notice || answer !== said) ctx.defer(turn.sessions.setTurnText({ tenantId: data.input.tenantId, runId: data.input.runId, role: 'assistant', text: [answer, notice].filter(Boolean).join('\n\n') }));
     // A streaming client saw the model's text already; the learnings' fate is its last words.
     if (notice && ctx.stream) ctx.emit({ type: 'text_delta', text: `${separatorAfter(data.reason?.text ?? '')}${notice}` });
     return { outcomes, ...(notice ? { notice } : {}), ...(answer !== said ? { answer } : {}) };
