@@ -174,22 +174,25 @@ async function replay(r: RunRecord): Promise<void> {
   const t = Date.now();
   const lease = { runId, owner, now: t, leaseUntil: t + 60_000 };
   await runStore.createRun({ runId, traceId: r.traceId, tenantId: r.tenantId, sessionId: r.sessionId, userId: r.userId, message: r.message, currentState: 'Dispatch', createdAt: t, lease: { owner, until: t + 60_000 } });
+  // Issued the way the engine issues them: writes pipelined in order, only the last one awaited.
+  const writes: Array<Promise<unknown>> = [];
   for (const step of r.steps) {
     if (step.step === 'BuildContext') {
       const [, hits] = await Promise.all([
         rt.sessions.recentTurns({ tenantId: r.tenantId, sessionId: r.sessionId, limit: rt.config.memory.historyTurns }),
         rt.knowledge.search({ tenantId: r.tenantId, query: r.message, topK: rt.config.memory.topK }),
       ]);
-      await rt.knowledge.recordRunContext({ tenantId: r.tenantId, runId, docIds: hits.map((h) => h.docId) });
+      writes.push(rt.knowledge.recordRunContext({ tenantId: r.tenantId, runId, docIds: hits.map((h) => h.docId) }));
     }
     if (step.step === 'Reason') await runStore.getProgress({ runId, step: 'Reason' });
     if (step.step === 'HandleResponse') {
       const base = { tenantId: r.tenantId, sessionId: r.sessionId, userId: r.userId, runId, traceId: r.traceId, inputTokens: 0, outputTokens: 0 };
-      await rt.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: r.message }] }, { ...base, role: 'assistant', content: [{ text: r.result?.answer ?? '' }] }] });
+      writes.push(rt.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: r.message }] }, { ...base, role: 'assistant', content: [{ text: r.result?.answer ?? '' }] }] }));
     }
     const last = step === r.steps.at(-1);
-    await runStore.checkpoint({ ...lease, patch: { currentState: step.step, attemptsDelta: 1, ...(last ? { status: 'COMPLETED', result: r.result ?? null, release: true } : {}) }, step });
+    writes.push(runStore.checkpoint({ ...lease, patch: { currentState: step.step, attemptsDelta: 1, ...(last ? { status: 'COMPLETED', result: r.result ?? null, release: true } : {}) }, step }));
   }
+  await Promise.all(writes);
 }
 const floorSamples: number[] = [];
 const fc0 = commits;
