@@ -7,8 +7,8 @@
  *     recorded step JSON, history read, knowledge search, run context, the turn pair), replayed
  *     without the engine, model, tools or spans: the floor of a durable turn on this storage;
  *   - the in-memory agent loop (model + tools over an already built context, nothing durable);
- *   - the durable turn with the telemetry path removed (no tracer, no instrumented provider), so
- *     the cost of spans and metrics with no exporter configured is the difference.
+ *   - telemetry with no exporter: the default (spans recorded for GET /runs/:id/trace) against
+ *     `telemetry.recentTraces: false` (nobody listens: no span recorded), turns interleaved.
  *
  *   npx tsx bench/turns.ts [--turns 3000] [--concurrency 50] [--sessions 500]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/turns.ts   (to profile)
@@ -85,13 +85,18 @@ interface Rig {
   rt: Runtime;
   svc: AgentService;
 }
-async function rig(opts: { telemetry: boolean }): Promise<Rig> {
+/**
+ * Telemetry modes, all without an exporter: 'recording' is the default (spans kept for
+ * GET /runs/:id/trace); 'noop' is `telemetry.recentTraces: false`, where nobody listens; 'none'
+ * takes the telemetry path out altogether (no tracer, uninstrumented model provider, so no model
+ * metrics either) as the reference for what 'noop' should cost: ~nothing more.
+ */
+async function rig(mode: 'recording' | 'noop' | 'none'): Promise<Rig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lore-turns-'));
-  const config = loadConfig({}, { dataDir, logLevel: 'warn' });
+  const config = loadConfig({}, { dataDir, logLevel: 'warn', 'telemetry.recentTraces': mode === 'recording' });
   const rt0 = createRuntime(config);
-  // Without telemetry: no tracer on the turn, and the raw (uninstrumented) model provider.
-  const provider = opts.telemetry ? rt0.provider : createOfflineProvider();
-  const rt: Runtime = opts.telemetry ? rt0 : { ...rt0, provider, turnDeps: { ...rt0.turnDeps, provider, tracer: undefined } };
+  const provider = createOfflineProvider();
+  const rt: Runtime = mode === 'none' ? { ...rt0, provider, turnDeps: { ...rt0.turnDeps, provider, tracer: undefined } } : rt0;
   const svc = createAgentService(rt, { evaluate: false });
   await rt.knowledge.upsertDocument({ tenantId: config.tenant, sourceUri: 'docs/internal-api.md', kind: 'document', text: DOC });
   return { dataDir, rt, svc };
@@ -102,9 +107,11 @@ async function close(r: Rig): Promise<void> {
   rmSync(r.dataDir, { recursive: true, force: true });
 }
 
-let seq = 0;
+/** Each rig walks the same sequence of sessions and questions (interleaved rigs get the same mix). */
+const seqs = new WeakMap<Rig, number>();
 async function turn(r: Rig): Promise<boolean> {
-  const i = seq++;
+  const i = seqs.get(r) ?? 0;
+  seqs.set(r, i + 1);
   const res = await r.svc.start({ tenantId: r.rt.config.tenant, sessionId: `bench-${i % sessions}`, userId: `user-${i % sessions}`, message: QUESTIONS[i % QUESTIONS.length]! });
   return res.status === 'COMPLETED';
 }
@@ -141,7 +148,7 @@ async function concurrent(r: Rig, count: number): Promise<{ perTurnCpu: number; 
 const us = (n: number) => `${n.toFixed(0)} µs`;
 console.log(`machine: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
 
-const main = await rig({ telemetry: true });
+const main = await rig('recording');
 const serialCount = Math.max(50, Math.min(total, 1000));
 await serial(main, Math.min(200, serialCount)); // warm-up (JIT, caches)
 const one = await serial(main, serialCount);
@@ -220,11 +227,19 @@ for (let k = 0; k < serialCount; k++) {
 console.log(`in-memory agent loop (model + tools, nothing durable), ${serialCount} turns: median ${us(median(loopSamples.slice(50)))} CPU`);
 await close(main);
 
-// ---- Telemetry with no exporter vs none at all, one at a time.
-const bare = await rig({ telemetry: false });
-await serial(bare, Math.min(200, serialCount));
-const noTel = await serial(bare, serialCount);
-await close(bare);
+// ---- Telemetry with no exporter vs none at all, one at a time, turns interleaved (A B A B …) so
+// the machine's drift and the database's growth hit both alike.
+const modes = [await rig('recording'), await rig('noop'), await rig('none')];
+const samples: number[][] = modes.map(() => []);
+for (let k = 0; k < serialCount + 200; k++) {
+  for (let m = 0; m < modes.length; m++) {
+    const t0 = cpuNow();
+    await turn(modes[m]!);
+    if (k >= 200) samples[m]!.push(cpuNow() - t0); // the first 200 warm up
+  }
+}
+for (const r of modes) await close(r);
+const [rec, noop, none] = samples.map(median) as [number, number, number];
 console.log(
-  `durable turn without the telemetry path (no tracer, uninstrumented provider): median ${us(noTel.median)} CPU; telemetry with no exporter costs ${us(one.median - noTel.median)} a turn (${(((one.median - noTel.median) / one.median) * 100).toFixed(0)} %)`,
+  `telemetry, no exporter (interleaved, ${serialCount} turns each, median CPU): recording spans for GET /runs/:id/trace (default) ${us(rec)}; nobody listening (telemetry.recentTraces false) ${us(noop)}; no telemetry path at all ${us(none)}. Spans cost ${us(rec - noop)} a turn (${(((rec - noop) / rec) * 100).toFixed(0)} %); the no-op path ${us(noop - none)} (${(((noop - none) / noop) * 100).toFixed(0)} %)`,
 );

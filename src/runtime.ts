@@ -78,10 +78,11 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   const tracing = createTracing({
     exporter: opts.traceExporter ?? config.telemetry.exporter,
     serviceName: 'lore',
+    recentTraces: config.telemetry.recentTraces,
     ...(config.telemetry.otlpEndpoint ? { otlpEndpoint: config.telemetry.otlpEndpoint } : {}),
   });
   // Every model call — answers, memory decisions, judging — is traced, timed and priced.
-  const provider = instrumentProvider(opts.provider ?? createModelProvider(config, { offline: createOfflineProvider }), { tracer: tracing.tracer, metrics, prices });
+  const provider = instrumentProvider(opts.provider ?? createModelProvider(config, { offline: createOfflineProvider }), { ...(tracing.recording ? { tracer: tracing.tracer } : {}), metrics, prices });
   const embedder = createEmbedder(config);
   const sessions = new SqliteSessionStore(db, { ttlSeconds: config.memory.sessionTtlSeconds });
   const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder, onVectorIndexUnavailable: (e: unknown) => logger.warn({ err: e }, 'sqlite-vec index unavailable: nearest-vector search scans in JS') } : {}) });
@@ -92,7 +93,8 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     provider,
     tools,
     guard,
-    tracer: tracing.tracer,
+    // No span work at all in the engine when nothing would read it (see Tracing.recording).
+    ...(tracing.recording ? { tracer: tracing.tracer } : {}),
     sessions,
     knowledge,
     memory,
