@@ -47,16 +47,17 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
   };
 
   /** A blocked message: a safe answer, recorded in the session without the message itself. */
-  const Refuse = async (data: RunData): Promise<ResponseOutput> => {
+  const Refuse = async (data: RunData, ctx: StepContext): Promise<ResponseOutput> => {
     const { input } = data;
     const guard = need(data.dispatch?.guard, 'the input guardrail verdict');
     const answer = refusalAnswer(guard);
     const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turnTtlSeconds(turn, input.tenantId), inputTokens: 0, outputTokens: 0 };
-    await turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: withheldUserTurn(guard) }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] });
+    // Idempotent per run: commits with this step's checkpoint.
+    ctx.defer(turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: withheldUserTurn(guard) }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] }));
     return { answer, learnings: [], hasLearnings: false, guard };
   };
 
-  const RecordFeedback = async (data: RunData): Promise<FeedbackOutput> => {
+  const RecordFeedback = async (data: RunData, ctx: StepContext): Promise<FeedbackOutput> => {
     const { input } = data;
     const target = await runs.latestRun({ tenantId: input.tenantId, sessionId: input.sessionId, excludeRunId: input.runId });
     const sentiment = feedbackSentiment(input.message);
@@ -78,7 +79,7 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     }
     const answer = feedbackAnswer(sentiment, !!target);
     const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turnTtlSeconds(turn, input.tenantId), inputTokens: 0, outputTokens: 0 };
-    await turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: input.message }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] });
+    ctx.defer(turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: input.message }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] }));
     return { answer, targetRunId: target?.runId ?? null, sentiment };
   };
 
