@@ -1,26 +1,32 @@
 /**
  * Engine micro-benchmark: turns straight through the agent service (durable workflow engine,
- * offline model, SQLite on a temp dir), no HTTP. Isolates what a turn costs beyond the ingress,
- * and prints the rows and bytes a turn writes. Bounded by --turns.
- *
- * Then, as a baseline in the same run, "stores alone": the same store calls those turns made
- * (the run row, every status change and step checkpoint with the recorded step JSON, the history
- * read, the knowledge search, the turn pair) replayed without the engine, model, tools or spans.
- * That is the floor of a durable turn on this storage design; the difference is the engine.
+ * offline model, SQLite on a temp dir), no HTTP. Prints, in one run:
+ *   - the durable turn ONE AT A TIME (median and p90 µs of CPU per turn) and at --concurrency;
+ *   - commits (SQLite transactions) per turn, counted by wrapping the better-sqlite3 connection;
+ *   - "stores alone": the same store calls those turns made (run row, step checkpoints with the
+ *     recorded step JSON, history read, knowledge search, run context, the turn pair), replayed
+ *     without the engine, model, tools or spans: the floor of a durable turn on this storage;
+ *   - the in-memory agent loop (model + tools over an already built context, nothing durable);
+ *   - telemetry with no exporter: the default (spans recorded for GET /runs/:id/trace) against
+ *     `telemetry.recentTraces: false` (nobody listens: no span recorded), turns interleaved.
  *
  *   npx tsx bench/turns.ts [--turns 3000] [--concurrency 50] [--sessions 500]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/turns.ts   (to profile)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { runAgentLoop } from '../src/agent/loop.js';
+import { buildTurnContext } from '../src/agent/turn.js';
 import { loadConfig } from '../src/config.js';
-import { createRuntime } from '../src/runtime.js';
-import { createAgentService } from '../src/service.js';
+import { createOfflineProvider } from '../src/models/offline/index.js';
+import { createRuntime, type Runtime } from '../src/runtime.js';
+import { createAgentService, type AgentService } from '../src/service.js';
 import { SqliteRunStore } from '../src/stores/sqlite/run-store.js';
-import type { RunRecord } from '../src/workflow/types.js';
 import { sqliteDb } from '../src/stores/sqlite/backend.js';
+import type { RunRecord } from '../src/workflow/types.js';
 
 const DOC = 'The internal API rate limit is 100 req/s. Authentication uses OAuth 2.0 client credentials.';
 const QUESTIONS = ['What is the rate limit of our internal API?', 'How does authentication work for the internal API?', 'What is 17*23?', 'hello there'];
@@ -30,33 +36,128 @@ const total = Math.min(Number(values.turns), 100_000);
 const concurrency = Math.min(Number(values.concurrency), 500);
 const sessions = Number(values.sessions);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'lore-turns-'));
-const config = loadConfig({}, { dataDir, logLevel: 'warn' });
-const rt = createRuntime(config);
-const svc = createAgentService(rt, { evaluate: false });
-await rt.knowledge.upsertDocument({ tenantId: config.tenant, sourceUri: 'docs/internal-api.md', kind: 'document', text: DOC });
+// ---- Commit counter: every real transaction on any connection (not savepoints, which nest in one).
+let commits = 0;
+{
+  const proto = Database.prototype as unknown as { transaction: (fn: (...a: unknown[]) => unknown) => unknown; exec: (sql: string) => unknown };
+  const transaction = proto.transaction;
+  proto.transaction = function (this: Database.Database, fn) {
+    const t = transaction.call(this, fn) as Record<string, (...a: unknown[]) => unknown> & ((...a: unknown[]) => unknown);
+    const db = this;
+    const count = (f: (...a: unknown[]) => unknown) =>
+      function (this: unknown, ...a: unknown[]) {
+        if (!db.inTransaction) commits++;
+        return f.apply(this, a);
+      };
+    const wrapped = count(t) as unknown as Record<string, unknown>;
+    for (const k of ['deferred', 'immediate', 'exclusive']) wrapped[k] = count(t[k]!);
+    wrapped.default = wrapped;
+    return wrapped;
+  };
+  const exec = proto.exec;
+  proto.exec = function (this: Database.Database, sql: string) {
+    if (/^\s*BEGIN\b/i.test(sql) && !this.inTransaction) commits++;
+    return exec.call(this, sql);
+  };
+  // A write statement run outside a transaction is a commit of its own (autocommit).
+  const probe = new Database(':memory:');
+  const stmtProto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as { run: (...a: unknown[]) => unknown; database: Database.Database };
+  probe.close();
+  const run = stmtProto.run;
+  const control = /^\s*(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i; // run by transaction() itself
+  stmtProto.run = function (this: { readonly: boolean; source: string; database: Database.Database }, ...a: unknown[]) {
+    if (!this.readonly && !this.database.inTransaction && !control.test(this.source)) commits++;
+    return run.apply(this, a);
+  };
+}
 
-let n = 0;
-let failed = 0;
-async function worker(limit: number): Promise<void> {
-  while (n < limit) {
-    const i = n++;
-    const r = await svc.start({ tenantId: config.tenant, sessionId: `bench-${i % sessions}`, userId: 'bench', message: QUESTIONS[i % QUESTIONS.length]! });
-    if (r.status !== 'COMPLETED') failed++;
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return c.user + c.system;
+};
+const median = (xs: number[]) => pct(xs, 0.5);
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+}
+
+interface Rig {
+  dataDir: string;
+  rt: Runtime;
+  svc: AgentService;
+}
+/**
+ * Telemetry modes, all without an exporter: 'recording' is the default (spans kept for
+ * GET /runs/:id/trace); 'noop' is `telemetry.recentTraces: false`, where nobody listens; 'none'
+ * takes the telemetry path out altogether (no tracer, uninstrumented model provider, so no model
+ * metrics either) as the reference for what 'noop' should cost: ~nothing more.
+ */
+async function rig(mode: 'recording' | 'noop' | 'none'): Promise<Rig> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lore-turns-'));
+  const config = loadConfig({}, { dataDir, logLevel: 'warn', 'telemetry.recentTraces': mode === 'recording' });
+  const rt0 = createRuntime(config);
+  const provider = createOfflineProvider();
+  const rt: Runtime = mode === 'none' ? { ...rt0, provider, turnDeps: { ...rt0.turnDeps, provider, tracer: undefined } } : rt0;
+  const svc = createAgentService(rt, { evaluate: false });
+  await rt.knowledge.upsertDocument({ tenantId: config.tenant, sourceUri: 'docs/internal-api.md', kind: 'document', text: DOC });
+  return { dataDir, rt, svc };
+}
+async function close(r: Rig): Promise<void> {
+  await r.svc.close();
+  r.rt.close();
+  rmSync(r.dataDir, { recursive: true, force: true });
+}
+
+/** Each rig walks the same sequence of sessions and questions (interleaved rigs get the same mix). */
+const seqs = new WeakMap<Rig, number>();
+async function turn(r: Rig): Promise<boolean> {
+  const i = seqs.get(r) ?? 0;
+  seqs.set(r, i + 1);
+  const res = await r.svc.start({ tenantId: r.rt.config.tenant, sessionId: `bench-${i % sessions}`, userId: `user-${i % sessions}`, message: QUESTIONS[i % QUESTIONS.length]! });
+  return res.status === 'COMPLETED';
+}
+
+/** One turn at a time: per-turn CPU (median, p90) and commits per turn. */
+async function serial(r: Rig, count: number): Promise<{ median: number; p90: number; commits: number; failed: number }> {
+  const samples: number[] = [];
+  let failed = 0;
+  const c0 = commits;
+  for (let k = 0; k < count; k++) {
+    const t0 = cpuNow();
+    if (!(await turn(r))) failed++;
+    samples.push(cpuNow() - t0);
   }
-}
-async function round(limit: number): Promise<number> {
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, () => worker(limit)));
-  return performance.now() - t0;
+  return { median: median(samples), p90: pct(samples, 0.9), commits: (commits - c0) / count, failed };
 }
 
-await round(Math.min(500, total)); // warm-up
-const start = n;
-const cpu0 = process.cpuUsage();
-const ms = await round(start + total);
-const cpu = process.cpuUsage(cpu0);
-const stats = sqliteDb(rt)
+/** `concurrency` turns in flight at once. */
+async function concurrent(r: Rig, count: number): Promise<{ perTurnCpu: number; turnsPerS: number; commits: number; failed: number }> {
+  let left = count;
+  let failed = 0;
+  const c0 = commits;
+  const cpu0 = cpuNow();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) if (!(await turn(r))) failed++;
+    }),
+  );
+  const ms = performance.now() - t0;
+  return { perTurnCpu: (cpuNow() - cpu0) / count, turnsPerS: (count / ms) * 1000, commits: (commits - c0) / count, failed };
+}
+
+const us = (n: number) => `${n.toFixed(0)} µs`;
+console.log(`machine: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
+
+const main = await rig('recording');
+const serialCount = Math.max(50, Math.min(total, 1000));
+await serial(main, Math.min(200, serialCount)); // warm-up (JIT, caches)
+const one = await serial(main, serialCount);
+console.log(`durable turn, one at a time (${serialCount} turns): median ${us(one.median)} CPU, p90 ${us(one.p90)}, ${one.commits.toFixed(2)} commits/turn, failed ${one.failed}`);
+const many = await concurrent(main, total);
+console.log(`durable turn, concurrency ${concurrency} (${total} turns): ${many.turnsPerS.toFixed(0)} turns/s, ${us(many.perTurnCpu)} CPU/turn, ${many.commits.toFixed(2)} commits/turn (group commit), failed ${many.failed}`);
+
+const stats = sqliteDb(main.rt)
   .prepare(
     `SELECT (SELECT count(*) FROM workflow_runs) AS runs, (SELECT count(*) FROM workflow_steps) AS steps,
       (SELECT coalesce(sum(length(input)) + sum(length(output)), 0) FROM workflow_steps) AS step_bytes,
@@ -65,47 +166,81 @@ const stats = sqliteDb(rt)
   )
   .get() as Record<string, number>;
 const runs = stats.runs!;
-console.log(`${total} turns, concurrency ${concurrency}, ${sessions} sessions: ${((total / ms) * 1000).toFixed(0)} turns/s, ${((ms * 1000) / total).toFixed(0)} µs/turn wall, ${((cpu.user + cpu.system) / total).toFixed(0)} µs/turn CPU (user ${(cpu.user / total).toFixed(0)} + sys ${(cpu.system / total).toFixed(0)}), failed ${failed}`);
 console.log(
   `per run: ${(stats.steps! / runs).toFixed(2)} step rows, ${(stats.step_bytes! / runs).toFixed(0)} B step JSON, ${(stats.progress_bytes! / runs).toFixed(0)} B progress, ${(stats.result_bytes! / runs).toFixed(0)} B result`,
 );
 
-// Stores alone: replay the recorded runs' store calls, same concurrency.
+// ---- Stores alone: replay the recorded runs' store calls (what the engine calls per turn), one at a time.
+const { rt } = main;
 const runStore = new SqliteRunStore(sqliteDb(rt));
-const runIds = sqliteDb(rt).prepare('SELECT run_id FROM workflow_runs ORDER BY created_at DESC LIMIT ?').pluck().all(Math.min(total, 2000)) as string[];
+const runIds = sqliteDb(rt).prepare('SELECT run_id FROM workflow_runs ORDER BY created_at DESC LIMIT ?').pluck().all(serialCount) as string[];
 const records = (await Promise.all(runIds.map((id) => runStore.getRun({ runId: id })))).filter((r): r is RunRecord => r !== null);
 const owner = 'bench-replay';
-async function replay(r: RunRecord, i: number): Promise<void> {
-  const runId = `replay_${i}`;
+let replayed = 0;
+async function replay(r: RunRecord): Promise<void> {
+  const runId = `replay_${replayed++}`;
   const t = Date.now();
   const lease = { runId, owner, now: t, leaseUntil: t + 60_000 };
   await runStore.createRun({ runId, traceId: r.traceId, tenantId: r.tenantId, sessionId: r.sessionId, userId: r.userId, message: r.message, currentState: 'Dispatch', createdAt: t, lease: { owner, until: t + 60_000 } });
+  // Issued the way the engine issues them: writes pipelined in order, only the last one awaited.
+  const writes: Array<Promise<unknown>> = [];
   for (const step of r.steps) {
     if (step.step === 'BuildContext') {
-      await Promise.all([rt.sessions.recentTurns({ tenantId: r.tenantId, sessionId: r.sessionId, limit: config.memory.historyTurns }), rt.knowledge.search({ tenantId: r.tenantId, query: r.message, topK: config.memory.topK })]);
+      const [, hits] = await Promise.all([
+        rt.sessions.recentTurns({ tenantId: r.tenantId, sessionId: r.sessionId, limit: rt.config.memory.historyTurns }),
+        rt.knowledge.search({ tenantId: r.tenantId, query: r.message, topK: rt.config.memory.topK }),
+      ]);
+      writes.push(rt.knowledge.recordRunContext({ tenantId: r.tenantId, runId, docIds: hits.map((h) => h.docId) }));
     }
-    if (step.step === 'Reason') await runStore.checkpoint({ ...lease, patch: { status: 'REASONING' } });
-    await runStore.checkpoint({ ...lease, patch: { currentState: step.step, attemptsDelta: 1 }, step });
+    if (step.step === 'Reason') await runStore.getProgress({ runId, step: 'Reason' });
     if (step.step === 'HandleResponse') {
       const base = { tenantId: r.tenantId, sessionId: r.sessionId, userId: r.userId, runId, traceId: r.traceId, inputTokens: 0, outputTokens: 0 };
-      await rt.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: r.message }] }, { ...base, role: 'assistant', content: [{ text: r.result?.answer ?? '' }] }] });
+      writes.push(rt.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: r.message }] }, { ...base, role: 'assistant', content: [{ text: r.result?.answer ?? '' }] }] }));
     }
+    const last = step === r.steps.at(-1);
+    writes.push(runStore.checkpoint({ ...lease, patch: { currentState: step.step, attemptsDelta: 1, ...(last ? { status: 'COMPLETED', result: r.result ?? null, release: true } : {}) }, step }));
   }
-  await runStore.checkpoint({ ...lease, patch: { status: 'COMPLETED', result: r.result ?? null, release: true } });
+  await Promise.all(writes);
 }
-let k = 0;
-const replayCpu0 = process.cpuUsage();
-const replayT0 = performance.now();
-await Promise.all(Array.from({ length: concurrency }, async () => {
-  for (let i = k++; i < records.length; i = k++) await replay(records[i]!, i);
-}));
-const replayMs = performance.now() - replayT0;
-const replayCpu = process.cpuUsage(replayCpu0);
-const perTurnCpu = (cpu.user + cpu.system) / total;
-const replayPerTurnCpu = (replayCpu.user + replayCpu.system) / records.length;
+const floorSamples: number[] = [];
+const fc0 = commits;
+for (const r of records) {
+  const t0 = cpuNow();
+  await replay(r);
+  floorSamples.push(cpuNow() - t0);
+}
+const floor = median(floorSamples);
 console.log(
-  `stores alone (the same store calls, no engine/model/spans), ${records.length} runs: ${((records.length / replayMs) * 1000).toFixed(0)} turns/s, ${replayPerTurnCpu.toFixed(0)} µs/turn CPU = ${((replayPerTurnCpu / perTurnCpu) * 100).toFixed(0)} % of a full turn`,
+  `stores alone (the same store calls, no engine/model/spans), ${records.length} runs one at a time: median ${us(floor)} CPU, ${((commits - fc0) / records.length).toFixed(2)} commits/turn; durable turn = ${(one.median / floor).toFixed(2)}× the floor`,
 );
-await svc.close();
-rt.close();
-rmSync(dataDir, { recursive: true, force: true });
+
+// ---- The in-memory agent loop: the model and tools over a built context, nothing durable.
+const loopSamples: number[] = [];
+const raw = createOfflineProvider();
+for (let k = 0; k < serialCount; k++) {
+  const input = { tenantId: rt.config.tenant, sessionId: `loop-${k % sessions}`, userId: 'bench', traceId: '0'.repeat(32), runId: `loop_${k}`, message: QUESTIONS[k % QUESTIONS.length]! };
+  const ctx = await buildTurnContext(rt.turnDeps, input);
+  const s = rt.turnDeps.settings;
+  const t0 = cpuNow();
+  await runAgentLoop({ provider: raw, tools: rt.tools, system: ctx.system, messages: ctx.messages, identity: input, maxIterations: s.maxIterations, turnTokenBudget: s.turnTokenBudget, toolTimeoutMs: s.toolTimeoutMs });
+  loopSamples.push(cpuNow() - t0);
+}
+console.log(`in-memory agent loop (model + tools, nothing durable), ${serialCount} turns: median ${us(median(loopSamples.slice(50)))} CPU`);
+await close(main);
+
+// ---- Telemetry with no exporter vs none at all, one at a time, turns interleaved (A B A B …) so
+// the machine's drift and the database's growth hit both alike.
+const modes = [await rig('recording'), await rig('noop'), await rig('none')];
+const samples: number[][] = modes.map(() => []);
+for (let k = 0; k < serialCount + 200; k++) {
+  for (let m = 0; m < modes.length; m++) {
+    const t0 = cpuNow();
+    await turn(modes[m]!);
+    if (k >= 200) samples[m]!.push(cpuNow() - t0); // the first 200 warm up
+  }
+}
+for (const r of modes) await close(r);
+const [rec, noop, none] = samples.map(median) as [number, number, number];
+console.log(
+  `telemetry, no exporter (interleaved, ${serialCount} turns each, median CPU): recording spans for GET /runs/:id/trace (default) ${us(rec)}; nobody listening (telemetry.recentTraces false) ${us(noop)}; no telemetry path at all ${us(none)}. Spans cost ${us(rec - noop)} a turn (${(((rec - noop) / rec) * 100).toFixed(0)} %); the no-op path ${us(noop - none)} (${(((noop - none) / noop) * 100).toFixed(0)} %)`,
+);

@@ -206,6 +206,8 @@ export const configSchema = z
       .object({
         exporter: z.enum(['none', 'console', 'otlp']).default('none'),
         otlpEndpoint: z.string().url().optional(),
+        /** Keep recent traces in memory for GET /runs/:id/trace. Off with exporter none: no span is recorded at all. */
+        recentTraces: bool.default(true),
         prices: z.record(z.string(), z.object({ input: z.number(), output: z.number(), cacheRead: z.number().optional(), cacheWrite: z.number().optional() })).optional(),
       })
       .strict()
@@ -288,6 +290,7 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_MODEL_GUARD', path: 'guardrails.modelGuard', doc: 'add a model-based check (one extra model call per screened text)' },
   { env: 'LORE_TRACE_EXPORTER', path: 'telemetry.exporter', doc: 'none | console | otlp' },
   { env: 'LORE_OTLP_ENDPOINT', path: 'telemetry.otlpEndpoint', doc: 'OTLP/HTTP traces endpoint' },
+  { env: 'LORE_RECENT_TRACES', path: 'telemetry.recentTraces', doc: 'keep recent traces for GET /runs/:id/trace (false + exporter none: no spans at all)' },
 ];
 
 export class ConfigError extends LoreError {

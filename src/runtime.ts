@@ -79,10 +79,11 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   const tracing = createTracing({
     exporter: opts.traceExporter ?? config.telemetry.exporter,
     serviceName: 'lore',
+    recentTraces: config.telemetry.recentTraces,
     ...(config.telemetry.otlpEndpoint ? { otlpEndpoint: config.telemetry.otlpEndpoint } : {}),
   });
   // Every model call — answers, memory decisions, judging — is traced, timed and priced.
-  const provider = instrumentProvider(opts.provider ?? createModelProvider(config, { offline: createOfflineProvider }), { tracer: tracing.tracer, metrics, prices });
+  const provider = instrumentProvider(opts.provider ?? createModelProvider(config, { offline: createOfflineProvider }), { ...(tracing.recording ? { tracer: tracing.tracer } : {}), metrics, prices });
   const embedder = createEmbedder(config);
   const backend = opts.backend ?? openBackendSync(config, backendOptions(opts, embedder, logger));
   const { sessions, knowledge } = backend;
@@ -93,7 +94,8 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     provider,
     tools,
     guard,
-    tracer: tracing.tracer,
+    // No span work at all in the engine when nothing would read it (see Tracing.recording).
+    ...(tracing.recording ? { tracer: tracing.tracer } : {}),
     sessions,
     knowledge,
     memory,

@@ -62,7 +62,8 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
   const evaluate = opts.evaluate ?? rt.config.evaluation.enabled;
   const memoryJobs = new MemoryJobs({ sessions: rt.sessions, memory: rt.memory, provider: rt.provider, historyTurns: rt.config.memory.historyTurns, guard: rt.guard, logger: rt.logger });
 
-  type Origin = { tenantId: string; userId: string; question: string };
+  /** Who ran it; the question only once read back from the run (the stored form is the redacted one). */
+  type Origin = { tenantId: string; userId: string; question?: string };
   const lookup = async (runId: string): Promise<Origin | null> => {
     const run = await runs.getRun({ runId });
     return run ? { tenantId: run.tenantId, userId: run.userId, question: run.message } : null;
@@ -87,8 +88,8 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
       const target = await feedback.feedbackTarget({ runId: r.runId });
       if (target) await evaluator.refreshQuality(target);
     } else if (evaluate && r.status === 'COMPLETED' && r.answer) {
-      const o = known;
-      if (o) evaluator.submit({ runId: r.runId, tenantId: o.tenantId, sessionId: r.sessionId, userId: o.userId, question: o.question, answer: r.answer });
+      const o = known?.question === undefined ? await lookup(r.runId) : known;
+      if (o?.question !== undefined) evaluator.submit({ runId: r.runId, tenantId: o.tenantId, sessionId: r.sessionId, userId: o.userId, question: o.question, answer: r.answer });
     }
     return r;
   };
@@ -102,9 +103,9 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     feedback,
     memoryJobs,
     async start(p: StartRunParams) {
-      // The question is read back from the run: the stored form is the redacted one, p.message is not.
+      // Tenant and user are the caller's (validated by the engine); the run is read back only if the judge needs the question.
       const t0 = performance.now();
-      return after(await engine.start(p), t0);
+      return after(await engine.start(p), t0, { tenantId: p.tenantId, userId: p.userId });
     },
     enqueue: (p) => engine.enqueue(p),
     async resume(runId, o) {

@@ -126,7 +126,13 @@ export function reason(
  * they are part of this step's recorded output; the learning stage screens them again in full.
  * Idempotent: the store skips turns already written for this run.
  */
-export async function handleResponse(deps: TurnDeps, input: TurnInput, result: AgentResult): Promise<TurnOutput & { guard?: GuardRecord }> {
+export async function handleResponse(
+  deps: TurnDeps,
+  input: TurnInput,
+  result: AgentResult,
+  /** Hand the turn write to a caller that makes it durable later (the workflow, with the step's checkpoint); default: awaited here. */
+  defer?: (write: Promise<unknown>) => void,
+): Promise<TurnOutput & { guard?: GuardRecord }> {
   const extracted = extractLearnings(result.text);
   const raw = extracted.text || (result.error ? result.error.message : '');
   const screened = raw ? await guardOf(deps).screen({ text: raw, stage: 'output', tenantId: input.tenantId, userId: input.userId, runId: input.runId }) : undefined;
@@ -138,13 +144,17 @@ export async function handleResponse(deps: TurnDeps, input: TurnInput, result: A
   const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turnTtlSeconds(deps, input.tenantId) };
   // A turn stopped on a frontend tool call is not over: the client's next run carries the same
   // user message with the tool results and records the exchange once, when it ends.
-  if (result.stopReason !== 'client_tool') await deps.sessions.appendTurns({
-    turns: [
-      // Already redacted when the run was created; masked again for callers that bypass the engine.
-      { ...base, role: 'user', content: [{ text: maskPii(input.message) }], inputTokens: result.usage.inputTokens, outputTokens: 0 },
-      { ...base, role: 'assistant', content: [{ text: answer }], inputTokens: 0, outputTokens: result.usage.outputTokens },
-    ],
-  });
+  if (result.stopReason !== 'client_tool') {
+    const write = deps.sessions.appendTurns({
+      turns: [
+        // Already redacted when the run was created; masked again for callers that bypass the engine.
+        { ...base, role: 'user', content: [{ text: maskPii(input.message) }], inputTokens: result.usage.inputTokens, outputTokens: 0 },
+        { ...base, role: 'assistant', content: [{ text: answer }], inputTokens: 0, outputTokens: result.usage.outputTokens },
+      ],
+    });
+    if (defer) defer(write);
+    else await write;
+  }
   return {
     answer,
     learnings,

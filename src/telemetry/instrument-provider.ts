@@ -8,7 +8,8 @@ import { defaultPriceTable, type PriceTable } from './prices.js';
 import { ATTR, modelCallAttributes, providerName, recordError } from './tracing.js';
 
 export interface InstrumentOptions {
-  tracer: Tracer;
+  /** Without one (nobody reads spans: Tracing.recording false) calls are timed and metered only. */
+  tracer?: Tracer;
   metrics?: LoreMetrics;
   tenantId?: string;
   prices?: PriceTable;
@@ -36,10 +37,14 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
   const prices = options.prices ?? defaultPriceTable;
   const model = modelLabel(provider.modelId);
 
+  // Fixed per provider: computed once, not on every call.
+  const spanName = `chat ${requestModel(provider.modelId)}`;
+  const providerAttr = providerName(provider.modelId);
+  const modelAttr = requestModel(provider.modelId);
   const startAttributes = (req: ConverseRequest, stream: boolean): Attributes => ({
     [ATTR.GEN_AI_OPERATION_NAME]: 'chat',
-    [ATTR.GEN_AI_PROVIDER_NAME]: providerName(provider.modelId),
-    [ATTR.GEN_AI_REQUEST_MODEL]: requestModel(provider.modelId),
+    [ATTR.GEN_AI_PROVIDER_NAME]: providerAttr,
+    [ATTR.GEN_AI_REQUEST_MODEL]: modelAttr,
     [ATTR.STREAM]: stream,
     ...(req.inferenceConfig?.maxTokens === undefined ? {} : { [ATTR.GEN_AI_REQUEST_MAX_TOKENS]: req.inferenceConfig.maxTokens }),
     ...(req.inferenceConfig?.temperature === undefined ? {} : { [ATTR.GEN_AI_REQUEST_TEMPERATURE]: req.inferenceConfig.temperature }),
@@ -49,18 +54,33 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
   // The run's tenant (set by the workflow executor's log context) when the wrapper has none.
   const tenantOf = () => tenantId ?? logContext().tenantId;
 
-  const succeed = (span: Span, latencyMs: number, usage?: Usage, stopReason?: StopReason): void => {
+  const succeed = (span: Span | undefined, latencyMs: number, usage?: Usage, stopReason?: StopReason): void => {
     const tenant = tenantOf();
     const cost = usage ? estimateCost(provider.modelId, usage, prices) : undefined;
-    span.setAttributes(modelCallAttributes({ ...(usage ? { usage } : {}), ...(stopReason ? { stopReason } : {}), latencyMs, ...(cost?.priced ? { costUsd: cost.usd } : {}) }));
+    span?.setAttributes(modelCallAttributes({ ...(usage ? { usage } : {}), ...(stopReason ? { stopReason } : {}), latencyMs, ...(cost?.priced ? { costUsd: cost.usd } : {}) }));
     metrics?.modelCall({ model, ...(tenant ? { tenant } : {}), latencyMs, status: 'ok', ...(usage ? { usage } : {}), ...(cost ? { cost } : {}) });
   };
 
-  const fail = (span: Span, latencyMs: number, e: unknown): void => {
-    span.setAttribute(ATTR.LATENCY_MS, latencyMs);
-    recordError(span, e);
+  const fail = (span: Span | undefined, latencyMs: number, e: unknown): void => {
+    if (span) {
+      span.setAttribute(ATTR.LATENCY_MS, latencyMs);
+      recordError(span, e);
+    }
     const tenant = tenantOf();
     metrics?.modelCall({ model, ...(tenant ? { tenant } : {}), latencyMs, status: 'error' });
+  };
+
+  /** A call nobody traces: timed and metered, without a span or a context switch. */
+  const untraced: ModelProvider['converse'] = async (request, callOptions) => {
+    const t0 = performance.now();
+    try {
+      const res = await provider.converse(request, callOptions);
+      succeed(undefined, elapsed(t0), res.usage, res.stopReason);
+      return res;
+    } catch (e) {
+      fail(undefined, elapsed(t0), e);
+      throw e;
+    }
   };
 
   return {
@@ -68,7 +88,8 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
     modelId: provider.modelId,
 
     converse(request, callOptions) {
-      return tracer.startActiveSpan(`chat ${requestModel(provider.modelId)}`, { kind: SpanKind.CLIENT, attributes: startAttributes(request, false) }, async (span) => {
+      if (!tracer) return untraced(request, callOptions);
+      return tracer.startActiveSpan(spanName, { kind: SpanKind.CLIENT, attributes: startAttributes(request, false) }, async (span) => {
         const t0 = performance.now();
         try {
           const res = await provider.converse(request, callOptions);
@@ -86,8 +107,8 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
 
     converseStream(request: ConverseRequest, callOptions?: CallOptions): AsyncIterable<ConverseStreamEvent> {
       return (async function* stream() {
-        const span = tracer.startSpan(`chat ${requestModel(provider.modelId)}`, { kind: SpanKind.CLIENT, attributes: startAttributes(request, true) });
-        const ctx = trace.setSpan(context.active(), span);
+        const span = tracer?.startSpan(spanName, { kind: SpanKind.CLIENT, attributes: startAttributes(request, true) });
+        const ctx = span ? trace.setSpan(context.active(), span) : context.active();
         const t0 = performance.now();
         let usage: Usage | undefined;
         let stopReason: StopReason | undefined;
@@ -101,7 +122,7 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
             if (r.done) break;
             const e = r.value;
             if (first) {
-              span.setAttribute(ATTR.TIME_TO_FIRST_EVENT_MS, elapsed(t0));
+              span?.setAttribute(ATTR.TIME_TO_FIRST_EVENT_MS, elapsed(t0));
               first = false;
             }
             if ('metadata' in e) usage = e.metadata.usage;
@@ -110,7 +131,7 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
           }
           settled = true;
           succeed(span, elapsed(t0), usage, stopReason);
-          span.setStatus({ code: SpanStatusCode.OK });
+          span?.setStatus({ code: SpanStatusCode.OK });
         } catch (e) {
           settled = true;
           fail(span, elapsed(t0), e);
@@ -118,11 +139,11 @@ export function instrumentProvider(provider: ModelProvider, options: InstrumentO
         } finally {
           if (!settled) {
             // The consumer stopped reading: close the provider's stream and keep what was seen.
-            span.setAttribute(ATTR.STREAM_CANCELLED, true);
+            span?.setAttribute(ATTR.STREAM_CANCELLED, true);
             succeed(span, elapsed(t0), usage, stopReason);
             await inner?.return?.().catch(() => undefined);
           }
-          span.end();
+          span?.end();
         }
       })();
     },

@@ -75,10 +75,22 @@ export class PriceTable {
     this.entries = Object.entries(prices).sort((a, b) => b[0].length - a[0].length);
   }
 
+  /** Per model id: every model call prices itself, and a deployment uses a handful of ids. */
+  private readonly memo = new Map<string, PriceMatch | null>();
+
   lookup(modelId: string): PriceMatch | null {
+    let match = this.memo.get(modelId);
+    if (match !== undefined) return match;
     const id = normalizeModelId(modelId);
-    for (const [key, price] of this.entries) if (id === key || id.startsWith(key)) return { key, price };
-    return null;
+    match = null;
+    for (const [key, price] of this.entries) {
+      if (id === key || id.startsWith(key)) {
+        match = { key, price };
+        break;
+      }
+    }
+    if (this.memo.size < 1000) this.memo.set(modelId, match);
+    return match;
   }
 }
 

@@ -1,4 +1,4 @@
-import { context, propagation, SpanStatusCode, trace, type Attributes, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
+import { context, propagation, ProxyTracerProvider, SpanStatusCode, trace, type Attributes, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -69,10 +69,17 @@ export interface TracingOptions {
   serviceName: string;
   serviceVersion?: string;
   spanStore?: SpanStoreOptions;
+  /** Keep recent traces in memory (default true). With exporter 'none' and this off nobody reads spans: none is recorded. */
+  recentTraces?: boolean;
 }
 
 export interface Tracing {
   tracer: Tracer;
+  /**
+   * False when nothing would read a span (no exporter, no recent-trace store): `tracer` is then
+   * OpenTelemetry's no-op tracer, and callers that can skip span work altogether should.
+   */
+  recording: boolean;
   provider: BasicTracerProvider;
   /** Recent traces in memory; backs `GET /runs/:id/trace`. */
   spans: SpanStore;
@@ -159,11 +166,16 @@ export function createTracing(options: TracingOptions): Tracing {
     [ATTR_SERVICE_NAME]: options.serviceName,
     ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
   }).merge(detectResources({ detectors: [envDetector] }));
+  // Nobody listens: no exporter and no recent-trace store. Spans would cost ~10 µs each (SDK span,
+  // attributes, processor) plus a context switch per step for nothing, so none is recorded.
+  const recording = options.exporter !== 'none' || options.recentTraces !== false;
+  if (!recording) processors.length = 0;
   const provider = new BasicTracerProvider({ resource, spanProcessors: processors, idGenerator: new RunTraceIdGenerator() });
-  const tracer = provider.getTracer('lore', options.serviceVersion);
+  const tracer = recording ? provider.getTracer('lore', options.serviceVersion) : new ProxyTracerProvider().getTracer('lore');
   let shutdown: Promise<void> | undefined;
   return {
     tracer,
+    recording,
     provider,
     spans,
     ...(memoryExporter ? { memoryExporter } : {}),

@@ -122,10 +122,15 @@ export function taskHandlersFor(
     if (s.type !== 'task') continue;
     const handler = handlers[name];
     if (!handler) throw new Error(`no handler for task state "${name}"`);
-    const ctx = noopStepContext(opts.signal);
     out[name] = async (input) => {
+      // Per invocation: a Lambda's writes a step deferred must be durable before it returns its output.
+      const ctx = noopStepContext(opts.signal);
       try {
-        if (!s.waitForApproval) return await handler(input as RunData, ctx);
+        if (!s.waitForApproval) {
+          const output = await handler(input as RunData, ctx);
+          await ctx.durable();
+          return output;
+        }
         // lambda:invoke passes Parameters.Payload to the function; the local runner passes Parameters.
         const wrapped = input as { Payload?: { state: RunData; taskToken: string }; state?: RunData; taskToken?: string };
         const { state, taskToken } = (wrapped.Payload ?? wrapped) as { state: RunData; taskToken: string };

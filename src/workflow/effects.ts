@@ -39,6 +39,11 @@ export function makeLedger(p: {
   step: string;
   now: () => number;
   onUnknown?: (call: ToolCall) => void;
+  /**
+   * Waits until the run's earlier checkpoints are durable and its lease still held (they commit
+   * with the "started" entry): a zombie whose lease was taken over must not run the call.
+   */
+  durable?: () => Promise<void>;
 }) {
   return async (call: ToolCall, tool: AnyTool | undefined, run: () => Promise<ToolOutcome>): Promise<ToolOutcome> => {
     if (!tool?.mutating) return run();
@@ -55,6 +60,7 @@ export function makeLedger(p: {
       // Someone else began it between our read and insert: same situation as a crash mid-call.
       if (!began && !tool.idempotent) return unknown();
     }
+    await p.durable?.();
     const outcome = await run();
     const { call: _call, ...stored } = outcome;
     await p.runs.completeEffect({ key, result: stored, completedAt: p.now() });

@@ -54,6 +54,8 @@ export class LeaseLost extends LoreError {
   }
 }
 
+const noop = () => {};
+
 type TaskOutcome = { kind: 'ok' } | { kind: 'caught' } | { kind: 'suspended'; approvals: AwaitingApproval['approvals'] };
 
 /**
@@ -89,18 +91,53 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
       // A listener's bug must not fail the run.
     }
   };
-  const checkpoint = async (patch: RunPatch, step?: StepRecord) => {
+  /**
+   * Checkpoints are pipelined: each is handed to the store at once, in order, and the run goes on
+   * without waiting for it to be durable. Steps are idempotent when re-executed, so a crash that
+   * loses the last few checkpoints only makes recovery re-run those steps; and a store applies a
+   * run's checkpoints in call order (the RunStore contract), so what survives is always a prefix.
+   * The SQLite store group-commits them with the step's own writes: one commit per step boundary
+   * at most, none of its own. Durability is awaited only where it matters: before a mutating
+   * tool's side effect (StepContext.durable), before parking for approval, and at the end.
+   * The first failure (a lost lease, a storage fault) sticks: no later checkpoint is issued.
+   */
+  let pending: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  const checkpoint = (patch: RunPatch, step?: StepRecord): Promise<void> => {
+    if (failure) return Promise.reject(failure);
     const now = x.now();
+    let p: Promise<void>;
     try {
-      await x.runs.checkpoint({ runId, owner: x.owner, patch, now, leaseUntil: now + x.leaseMs, ...(step ? { step } : {}) });
+      p = x.runs.checkpoint({ runId, owner: x.owner, patch, now, leaseUntil: now + x.leaseMs, ...(step ? { step } : {}) });
     } catch (e) {
-      throw e instanceof LoreError && e.code === 'CONFLICT' ? new LeaseLost(runId) : e;
+      p = Promise.reject(e);
     }
+    // Attached first, so a failure is recorded before any other continuation of the same commit runs.
+    const q = p.then(undefined, (e: unknown) => {
+      failure ??= e instanceof LoreError && e.code === 'CONFLICT' ? new LeaseLost(runId) : e;
+      throw failure;
+    });
+    track(q);
     if (patch.status) status = patch.status;
+    return q;
   };
+  /** Wait for `q` at the next durable point; it never rejects (failures are kept in `failure`). */
+  const track = (q: Promise<unknown>) => {
+    const settled = q.then(noop, noop);
+    const prev = pending;
+    pending = settled.then(() => prev);
+  };
+  /** Every checkpoint issued so far is durable (or the first failure is thrown). */
+  const durable = async (): Promise<void> => {
+    await pending;
+    if (failure) throw failure;
+  };
+  /** Issue a checkpoint without waiting for it; a failure surfaces at the next durable point. */
+  const queue = (patch: RunPatch, step?: StepRecord): void => void checkpoint(patch, step).catch(() => {});
   const finish = async (s: 'COMPLETED' | 'FAILED', error?: { code: ErrorCode; message: string }): Promise<RunResult> => {
     const result = buildResult(data, s, { traceId: run.traceId, ...(error ? { error } : {}) });
     await checkpoint({ status: s, currentState: state, result, release: true, ...(s === 'FAILED' ? { error: error ?? result.error ?? null } : {}) });
+    await durable();
     if (s === 'FAILED') emit({ type: 'run_error', runId, error: result.error ?? { code: 'INTERNAL', message: 'failed' } });
     emit({ type: 'run_finished', result });
     return result;
@@ -108,14 +145,14 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
 
   emit({ type: 'run_started', runId, traceId: run.traceId, sessionId: run.sessionId });
   // A run resumed from AWAITING_APPROVAL carries the paused result; it is stale from here on.
-  if (run.result) await checkpoint({ result: null });
+  if (run.result) queue({ result: null });
 
   for (;;) {
     const def = x.definition.states[state];
     if (!def) return finish('FAILED', { code: 'INTERNAL', message: `unknown workflow state "${state}"` });
     if (def.type === 'choice') {
       state = choose(def, data);
-      await checkpoint({ currentState: state });
+      queue({ currentState: state });
       continue;
     }
     if (def.type === 'succeed') return finish('COMPLETED');
@@ -142,6 +179,7 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
     if (outcome.kind === 'suspended') {
       const result = buildResult(data, 'AWAITING_APPROVAL', { traceId: run.traceId, pendingApprovals: outcome.approvals });
       await checkpoint({ status: 'AWAITING_APPROVAL', result, release: true });
+      await durable();
       emit({ type: 'run_finished', result });
       return result;
     }
@@ -169,11 +207,23 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
   async function runTask(name: string, def: TaskState): Promise<TaskOutcome> {
     const handler = x.handlers[name];
     if (!handler) throw new LoreError('INTERNAL', `no handler for task state "${name}"`);
-    if (def.statusOnEnter && def.statusOnEnter !== status) await checkpoint({ status: def.statusOnEnter });
+    if (failure) throw failure;
+    // A step that asks people to act (approvals) starts only once everything before it is durable:
+    // a crash must not leave approvals for a Reason output that recovery would compute afresh.
+    if (def.waitForApproval) await durable();
+    if (def.statusOnEnter && def.statusOnEnter !== status) queue({ status: def.statusOnEnter });
     const ctx: StepContext = {
       stream: !!opts.stream,
       emit,
-      setStatus: (s) => checkpoint({ status: s }),
+      setStatus: (s) => queue({ status: s }),
+      durable,
+      // Ordered after the checkpoints before it (same store queue); a failure stops the run like a lost checkpoint.
+      defer: (p) =>
+        track(
+          p.then(undefined, (e: unknown) => {
+            failure ??= e;
+          }),
+        ),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(failedState ? { failedState } : {}),
     };
@@ -190,7 +240,7 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
         x.onStep?.(name, performance.now() - t0, 'ok');
         const intent = name === 'Dispatch' ? (output as DispatchOutput).intent : undefined;
         const next = throughChoices(def.next);
-        await checkpoint(
+        queue(
           { currentState: next, attemptsDelta: 1, ...(def.statusOnExit ? { status: def.statusOnExit } : {}), ...(intent ? { intent } : {}) },
           { step: name, attempt, status: 'succeeded', input, output, startedAt, finishedAt: x.now() },
         );
@@ -209,7 +259,7 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
         const err = toLoreError(e);
         x.onStep?.(name, performance.now() - t0, 'error');
         const error = { code: err.code, message: err.message };
-        await checkpoint({ attemptsDelta: 1, errorCountDelta: 1 }, { step: name, attempt, status: 'failed', input, error, startedAt, finishedAt: x.now() });
+        queue({ attemptsDelta: 1, errorCountDelta: 1 }, { step: name, attempt, status: 'failed', input, error, startedAt, finishedAt: x.now() });
         const ri = def.retry.findIndex((r) => matchesError(r.errorEquals, err.code));
         const policy = def.retry[ri];
         if (policy && retries[ri]! < policy.maxAttempts) {
@@ -224,7 +274,7 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
         data.error = { Error: err.code, Cause: err.message };
         failedState = name;
         const next = throughChoices(route.next);
-        await checkpoint({ currentState: next }, { step: CATCH_STEP, attempt: 1, status: 'succeeded', input: { state: name }, output: data.error, startedAt: x.now(), finishedAt: x.now() });
+        queue({ currentState: next }, { step: CATCH_STEP, attempt: 1, status: 'succeeded', input: { state: name }, output: data.error, startedAt: x.now(), finishedAt: x.now() });
         state = next;
         emit({ type: 'step_finished', step: name });
         return { kind: 'caught' };

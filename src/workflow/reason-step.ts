@@ -12,6 +12,7 @@ import { ATTR } from '../telemetry/tracing.js';
 import { outcomeToResultBlock, type ToolCall, type ToolOutcome } from '../tools/execute.js';
 import type { AnyTool } from '../tools/tool.js';
 import { inSpan } from './tracing.js';
+import { resolveStatic } from './static-refs.js';
 import { makeGate } from './approvals.js';
 import { makeLedger } from './effects.js';
 import { clientMessages, clientSystemBlocks, clientToolNames, loadClientTurn, splitClientCalls, withClientTools } from './client-turn.js';
@@ -50,7 +51,10 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
     iterations: 0,
     toolCalls: [],
   };
-  const save = () => runs.saveProgress({ runId, step: REASON_STEP, data: prog, now: now() });
+  // Progress is not a durable point of its own: it commits with the step's next write (the ledger's
+  // "started" entry before a mutating call, or the step's checkpoint). Serialised by the store at
+  // call time, so later changes to `prog` do not leak into this save.
+  const save = () => ctx.defer(runs.saveProgress({ runId, step: REASON_STEP, data: prog, now: now() }));
   const s = deps.turn.settings;
   // A resumed segment gets what is left of the turn's allowance, but always one call to answer.
   const settings = { ...s, maxIterations: Math.max(1, s.maxIterations - prog.iterations), turnTokenBudget: Math.max(1, s.turnTokenBudget - prog.usage.totalTokens) };
@@ -60,6 +64,7 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
       step: REASON_STEP,
       now,
       onUnknown: (call) => deps.operator({ type: 'tool_outcome_unknown', runId, tenantId: input.tenantId, toolUseId: call.toolUseId, tool: call.name, at: now() }),
+      durable: () => ctx.durable(),
   });
   const tracer = deps.turn.tracer;
   const gate = makeGate({ runs, runId, policies: deps.approvals.policies, now });
@@ -79,7 +84,7 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
   const loop = reason(
     { ...deps.turn, tools, settings },
     input,
-    { system: [...context.system, ...clientSystemBlocks(client)], messages: prog.pending ? [...prog.history, prog.pending] : prog.history },
+    { system: [...resolveStatic(context.system, s.systemPrompt), ...clientSystemBlocks(client)], messages: prog.pending ? [...prog.history, prog.pending] : prog.history },
     { stream: ctx.stream, hooks, ...(ctx.signal ? { signal: ctx.signal } : {}) },
   );
 
@@ -114,10 +119,10 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
       const msg = e.response.output.message;
       if (e.response.stopReason === 'tool_use' && msg.content.some(isToolUse)) {
         prog.pending = msg;
-        await save();
+        save();
       }
     } else if (e.type === 'tool_call_start') {
-      if (!batch.length) await ctx.setStatus('TOOL_EXECUTION_PENDING');
+      if (!batch.length) ctx.setStatus('TOOL_EXECUTION_PENDING');
       ctx.emit({ type: 'tool_call_start', toolUseId: e.call.toolUseId, name: e.call.name, input: e.call.input });
     } else if (e.type === 'tool_call_end') {
       batch.push(e.log);
@@ -130,8 +135,8 @@ export async function reasonStep(deps: StepDeps, data: RunData, ctx: StepContext
         prog.toolCalls = [...prog.toolCalls, ...batch];
         delete prog.pending;
         batch = [];
-        await save();
-        await ctx.setStatus('REASONING');
+        save();
+        ctx.setStatus('REASONING');
       }
     }
     step = await loop.next();

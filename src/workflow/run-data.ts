@@ -1,3 +1,4 @@
+import type { ContextSystemBlock } from './static-refs.js';
 import type { ToolCallLog } from '../agent/loop-types.js';
 import type { TurnInput } from '../agent/turn.js';
 import type { ErrorCode } from '../errors.js';
@@ -29,7 +30,8 @@ export interface FeedbackOutput {
 }
 
 export interface ContextOutput {
-  system: SystemContentBlock[];
+  /** The static prompt as a reference (static-refs.ts), then the turn's own blocks. */
+  system: ContextSystemBlock[];
   messages: Message[];
   retrieved: number;
 }

@@ -62,6 +62,11 @@ export interface RunStore {
   /**
    * The checkpoint: append a step record (if any) and patch the run atomically, renewing the
    * lease. Throws CONFLICT when `owner` no longer holds the lease (a zombie must not write).
+   *
+   * Ordering: the engine issues a run's checkpoints (and its saveProgress calls) WITHOUT waiting
+   * for the previous one to settle, and waits only at its durable points. An adapter must apply
+   * one run's writes in call order, so what a crash leaves is always a prefix of them (SQLite: one
+   * in-process write queue; a networked store: chain a run's writes, or batch them in order).
    */
   checkpoint(params: { runId: string; owner: string; step?: StepRecord; patch: RunPatch; now: number; leaseUntil: number }): Promise<void>;
   /** Run ids in the given statuses, oldest first (for recovery). */

@@ -25,17 +25,36 @@ export interface StepContext {
   signal?: AbortSignal;
   stream: boolean;
   emit(e: RunEvent): void;
-  /** Record a status change inside a step (REASONING ⇄ TOOL_EXECUTION_PENDING), renewing the lease. */
-  setStatus(status: RunStatus): Promise<void>;
+  /**
+   * Record a status change inside a step (REASONING ⇄ TOOL_EXECUTION_PENDING), renewing the lease.
+   * Queued in order with the run's checkpoints; not awaited (it commits with the step's next write).
+   */
+  setStatus(status: RunStatus): void;
+  /**
+   * Resolves once every checkpoint and deferred write issued so far is durable; throws if one failed
+   * (a lost lease, a storage fault). The one point a step must wait for: before a side effect.
+   */
+  durable(): Promise<void>;
+  /** Hand over a store write (mid-step progress) to be made durable with the next checkpoint. */
+  defer(write: Promise<unknown>): void;
   /** The state whose failure routed here (local engine only; for the operator event). */
   failedState?: string;
 }
 
 export type StepHandler = (data: RunData, ctx: StepContext) => Promise<unknown>;
 
-export const noopStepContext = (signal?: AbortSignal): StepContext => ({
-  stream: false,
-  emit: () => {},
-  setStatus: async () => {},
-  ...(signal ? { signal } : {}),
-});
+export const noopStepContext = (signal?: AbortSignal): StepContext => {
+  // A Lambda has no engine pipelining its writes: durable() waits for the ones deferred so far.
+  const writes: Promise<unknown>[] = [];
+  return {
+    stream: false,
+    emit: () => {},
+    setStatus: () => {},
+    durable: async () => void (await Promise.all(writes)),
+    defer: (write) => {
+      write.catch(() => {});
+      writes.push(write);
+    },
+    ...(signal ? { signal } : {}),
+  };
+};

@@ -13,6 +13,7 @@ import { feedbackAnswer, feedbackSentiment, routeIntent, validateMessage } from 
 import { agentResultOf, reasonStep } from './reason-step.js';
 import type { ContextOutput, DispatchOutput, FailureOutput, FeedbackOutput, KnowledgeOutput, ResponseOutput, RunData } from './run-data.js';
 import type { StepContext, StepDeps, StepHandler } from './step-types.js';
+import { referenceStatic } from './static-refs.js';
 
 /**
  * The task states' implementations, keyed by state name. They read the run data and return their
@@ -46,16 +47,17 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
   };
 
   /** A blocked message: a safe answer, recorded in the session without the message itself. */
-  const Refuse = async (data: RunData): Promise<ResponseOutput> => {
+  const Refuse = async (data: RunData, ctx: StepContext): Promise<ResponseOutput> => {
     const { input } = data;
     const guard = need(data.dispatch?.guard, 'the input guardrail verdict');
     const answer = refusalAnswer(guard);
     const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turnTtlSeconds(turn, input.tenantId), inputTokens: 0, outputTokens: 0 };
-    await turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: withheldUserTurn(guard) }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] });
+    // Idempotent per run: commits with this step's checkpoint.
+    ctx.defer(turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: withheldUserTurn(guard) }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] }));
     return { answer, learnings: [], hasLearnings: false, guard };
   };
 
-  const RecordFeedback = async (data: RunData): Promise<FeedbackOutput> => {
+  const RecordFeedback = async (data: RunData, ctx: StepContext): Promise<FeedbackOutput> => {
     const { input } = data;
     const target = await runs.latestRun({ tenantId: input.tenantId, sessionId: input.sessionId, excludeRunId: input.runId });
     const sentiment = feedbackSentiment(input.message);
@@ -77,18 +79,20 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     }
     const answer = feedbackAnswer(sentiment, !!target);
     const base = { tenantId: input.tenantId, sessionId: input.sessionId, userId: input.userId, traceId: input.traceId, runId: input.runId, ttlSeconds: turnTtlSeconds(turn, input.tenantId), inputTokens: 0, outputTokens: 0 };
-    await turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: input.message }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] });
+    ctx.defer(turn.sessions.appendTurns({ turns: [{ ...base, role: 'user', content: [{ text: input.message }] }, { ...base, role: 'assistant', content: [{ text: answer }] }] }));
     return { answer, targetRunId: target?.runId ?? null, sentiment };
   };
 
-  const BuildContext = async (data: RunData): Promise<ContextOutput> => {
+  const BuildContext = async (data: RunData, step: StepContext): Promise<ContextOutput> => {
     const ctx = await buildTurnContext(turn, data.input);
     // Which knowledge reached this prompt: a thumbs-down on the answer lowers those learnings' trust.
-    // With the chunks and their scores, for GET /runs/:id and the console.
-    await turn.knowledge.recordRunContext({ tenantId: data.input.tenantId, runId: data.input.runId, docIds: ctx.retrieved.map((h) => h.docId), chunks: contextChunks(ctx.retrieved, 'context') });
-    // And which long-term memory (summary, user facts, past sessions): GET /runs/:id shows both.
-    if (turn.memory && ctx.memory.length) await turn.memory.store.recordRunMemory({ tenantId: data.input.tenantId, runId: data.input.runId, userId: data.input.userId, refs: ctx.memory });
-    return { system: ctx.system, messages: ctx.messages, retrieved: ctx.retrieved.length };
+    // With the chunks and their scores, for GET /runs/:id and the console. And which long-term
+    // memory (summary, user facts, past sessions): GET /runs/:id shows both. Audit rows, idempotent
+    // per run: not a durable point, they commit with the run's checkpoints (StepContext.defer).
+    const { tenantId, runId, userId } = data.input;
+    step.defer(turn.knowledge.recordRunContext({ tenantId, runId, docIds: ctx.retrieved.map((h) => h.docId), chunks: contextChunks(ctx.retrieved, 'context') }));
+    if (turn.memory && ctx.memory.length) step.defer(turn.memory.store.recordRunMemory({ tenantId, runId, userId, refs: ctx.memory }));
+    return { system: referenceStatic(ctx.system, turn.settings.systemPrompt), messages: ctx.messages, retrieved: ctx.retrieved.length };
   };
 
   const Reason = (data: RunData, ctx: StepContext) => reasonStep(deps, data, ctx);
@@ -104,9 +108,10 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
       data,
     );
 
-  const HandleResponse = async (data: RunData): Promise<ResponseOutput> => {
+  const HandleResponse = async (data: RunData, ctx: StepContext): Promise<ResponseOutput> => {
     const reasoned = need(data.reason, 'the Reason output');
-    const handled = await handleResponse(turn, data.input, agentResultOf(reasoned));
+    // The session turns are idempotent per run: they commit with this step's checkpoint, not before it.
+    const handled = await handleResponse(turn, data.input, agentResultOf(reasoned), ctx.defer);
     // PII the Reason step already masked is part of the output verdict too.
     const out = { ...handled, ...(handled.guard ?? reasoned.outputGuard ? { guard: handled.guard ?? reasoned.outputGuard } : {}) };
     if (out.guard && (out.guard.action === 'block' || out.guard.action === 'hold')) {
@@ -133,7 +138,7 @@ export function createStepHandlers(deps: StepDeps): Record<string, StepHandler> 
     const stored = outcomes.some((o) => o.event === 'ADD' || o.event === 'UPDATE' || o.state === 'pending');
     const answer = honestAnswer(said, { stored, statement: !isQuestion(data.input.message) });
     // The stored answer says what became of its learnings too (the next turn's history, GET /sessions).
-    if (notice || answer !== said) await turn.sessions.setTurnText({ tenantId: data.input.tenantId, runId: data.input.runId, role: 'assistant', text: [answer, notice].filter(Boolean).join('\n\n') });
+    if (notice || answer !== said) ctx.defer(turn.sessions.setTurnText({ tenantId: data.input.tenantId, runId: data.input.runId, role: 'assistant', text: [answer, notice].filter(Boolean).join('\n\n') }));
     // A streaming client saw the model's text already; the learnings' fate is its last words.
     if (notice && ctx.stream) ctx.emit({ type: 'text_delta', text: `${separatorAfter(data.reason?.text ?? '')}${notice}` });
     return { outcomes, ...(notice ? { notice } : {}), ...(answer !== said ? { answer } : {}) };

@@ -41,7 +41,7 @@ export function startRunSpan(tracer: Tracer, run: RunRecord, resumed: boolean): 
 }
 
 /** Run `fn` inside a child span of `parent`; the span ends when `fn` settles. */
-export async function inSpan<T>(
+export function inSpan<T>(
   tracer: Tracer | undefined,
   parent: Context,
   name: string,

@@ -21,11 +21,15 @@ describe('start-up recovery on a full disk', () => {
       for (let i = 0; i < 3; i++) ids.push((await h.engine.enqueue({ tenantId: 'default', sessionId: `s${i}`, userId: 'u', message: 'What is 2+3?' })).runId);
       // The disk fills up: use every free page of a file that may not grow.
       sqliteDb(h.rt).pragma(`max_page_count = ${sqliteDb(h.rt).pragma('page_count', { simple: true }) as number}`);
-      for (let i = 0; i < 500; i++) {
-        try {
-          await h.rt.knowledge.upsertDocument({ tenantId: 'default', sourceUri: `docs/filler-${i}.md`, kind: 'document', text: `filler ${i} ${'padding words '.repeat(300)}` });
-        } catch {
-          break;
+      // Large fillers first, then smaller ones into what is left, so even a small write finds no room.
+      let i = 0;
+      for (const size of [300, 30, 3]) {
+        for (let n = 0; n < 500; n++, i++) {
+          try {
+            await h.rt.knowledge.upsertDocument({ tenantId: 'default', sourceUri: `docs/filler-${i}.md`, kind: 'document', text: `filler ${i} ${'padding words '.repeat(size)}` });
+          } catch {
+            break;
+          }
         }
       }
       const attempts: number[] = [];

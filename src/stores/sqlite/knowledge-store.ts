@@ -9,6 +9,7 @@ import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
 import { KnowledgeSearch } from './knowledge-search.js';
 import { readRunContextChunks, writeRunContext } from './run-context.js';
+import { writeBatcher } from './write-batch.js';
 import { reviewTransition } from './knowledge-review.js';
 import { type DocRow, KnowledgeStatements, toDoc } from './knowledge-statements.js';
 import { encodeVector } from './vectors.js';
@@ -253,7 +254,8 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
 
   async recordRunContext(p: { tenantId: string; runId: string; docIds: string[]; chunks?: RunContextChunk[] }): Promise<void> {
     if (p.docIds.length === 0 && !p.chunks?.length) return;
-    this.tx(() => writeRunContext(this.q, p));
+    // Group-committed with the run's checkpoint (write-batch.ts) instead of a transaction of its own.
+    return writeBatcher(this.db).run(() => writeRunContext(this.q, p));
   }
 
   async runContext(p: { tenantId: string; runId: string }): Promise<string[]> {

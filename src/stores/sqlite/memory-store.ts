@@ -1,6 +1,8 @@
 import { LoreError } from '../../errors.js';
 import type { MemoryRef, MemoryStore, PutSummaryParams, SessionSummaryRecord, UserFact } from '../../memory/memory-store.js';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
+import { writeBatcher } from './write-batch.js';
 import { buildFtsQuery } from './fts-query.js';
 
 interface SummaryRow {
@@ -63,8 +65,16 @@ export class SqliteMemoryStore implements MemoryStore {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** Statements compiled once per SQL text: several run on every turn (BuildContext), and better-sqlite3 does not cache. */
+  private readonly statements = new Map<string, Statement>();
+  private prepare(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
   async getSummary(p: { tenantId: string; sessionId: string; now?: number }): Promise<SessionSummaryRecord | null> {
-    const r = this.db.prepare('SELECT * FROM session_summaries WHERE tenant_id = ? AND session_id = ? AND expires_at > ?').get(p.tenantId, p.sessionId, p.now ?? this.clock()) as SummaryRow | undefined;
+    const r = this.prepare('SELECT * FROM session_summaries WHERE tenant_id = ? AND session_id = ? AND expires_at > ?').get(p.tenantId, p.sessionId, p.now ?? this.clock()) as SummaryRow | undefined;
     return r ? summaryOf(r) : null;
   }
 
@@ -72,19 +82,17 @@ export class SqliteMemoryStore implements MemoryStore {
     const now = p.now ?? this.clock();
     const expires = now + ttlMs(p.ttlSeconds);
     return this.db.transaction(() => {
-      const cur = this.db.prepare('SELECT covered_through, user_id FROM session_summaries WHERE tenant_id = ? AND session_id = ?').get(p.tenantId, p.sessionId) as
+      const cur = this.prepare('SELECT covered_through, user_id FROM session_summaries WHERE tenant_id = ? AND session_id = ?').get(p.tenantId, p.sessionId) as
         | { covered_through: number; user_id: string }
         | undefined;
       if ((cur?.covered_through ?? null) !== p.expected) return false;
       if (cur && p.coveredThrough <= cur.covered_through) return false;
       if (!cur) {
-        this.db
-          .prepare('INSERT INTO session_summaries (tenant_id, session_id, user_id, text, covered_through, covered_turns, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        this.prepare('INSERT INTO session_summaries (tenant_id, session_id, user_id, text, covered_through, covered_turns, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
           .run(p.tenantId, p.sessionId, p.userId, p.text, p.coveredThrough, p.coveredTurns, now, now, expires);
       } else {
         // A session id reused by another user after expiry starts a summary of its own.
-        this.db
-          .prepare('UPDATE session_summaries SET user_id = ?, text = ?, covered_through = ?, covered_turns = ?, updated_at = ?, expires_at = ? WHERE tenant_id = ? AND session_id = ?')
+        this.prepare('UPDATE session_summaries SET user_id = ?, text = ?, covered_through = ?, covered_turns = ?, updated_at = ?, expires_at = ? WHERE tenant_id = ? AND session_id = ?')
           .run(p.userId, p.text, p.coveredThrough, p.coveredTurns, now, expires, p.tenantId, p.sessionId);
       }
       return true;
@@ -94,8 +102,7 @@ export class SqliteMemoryStore implements MemoryStore {
   async searchSummaries(p: { tenantId: string; userId: string; query: string; limit: number; excludeSessionId?: string; now?: number }): Promise<SessionSummaryRecord[]> {
     const match = buildFtsQuery(p.query);
     if (!match || p.limit <= 0) return [];
-    const rows = this.db
-      .prepare(
+    const rows = this.prepare(
         `SELECT s.* FROM session_summaries_fts f JOIN session_summaries s ON s.rowid = f.rowid
          WHERE session_summaries_fts MATCH ? AND s.tenant_id = ? AND s.user_id = ? AND s.expires_at > ? AND s.session_id != ?
          ORDER BY bm25(session_summaries_fts), s.updated_at DESC LIMIT ?`,
@@ -105,56 +112,52 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async listSummaries(p: { tenantId: string; userId: string; now?: number }): Promise<SessionSummaryRecord[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM session_summaries WHERE tenant_id = ? AND user_id = ? AND expires_at > ? ORDER BY updated_at DESC, session_id')
+    const rows = this.prepare('SELECT * FROM session_summaries WHERE tenant_id = ? AND user_id = ? AND expires_at > ? ORDER BY updated_at DESC, session_id')
       .all(p.tenantId, p.userId, p.now ?? this.clock()) as SummaryRow[];
     return rows.map(summaryOf);
   }
 
   async deleteSummary(p: { tenantId: string; userId: string; sessionId: string }): Promise<boolean> {
-    return this.db.prepare('DELETE FROM session_summaries WHERE tenant_id = ? AND user_id = ? AND session_id = ?').run(p.tenantId, p.userId, p.sessionId).changes > 0;
+    return this.prepare('DELETE FROM session_summaries WHERE tenant_id = ? AND user_id = ? AND session_id = ?').run(p.tenantId, p.userId, p.sessionId).changes > 0;
   }
 
   async addFact(p: { id: string; tenantId: string; userId: string; text: string; sessionId?: string; runId?: string; ttlSeconds: number; now?: number }): Promise<UserFact> {
     const now = p.now ?? this.clock();
     const expires = now + ttlMs(p.ttlSeconds);
-    this.db
-      .prepare('INSERT INTO user_facts (id, tenant_id, user_id, text, session_id, run_id, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
+    this.prepare('INSERT INTO user_facts (id, tenant_id, user_id, text, session_id, run_id, created_at, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
       .run(p.id, p.tenantId, p.userId, p.text, p.sessionId ?? null, p.runId ?? null, now, now, expires);
-    const r = this.db.prepare('SELECT * FROM user_facts WHERE id = ?').get(p.id) as FactRow;
+    const r = this.prepare('SELECT * FROM user_facts WHERE id = ?').get(p.id) as FactRow;
     if (r.tenant_id !== p.tenantId || r.user_id !== p.userId) throw new LoreError('CONFLICT', 'a memory item with this id belongs to someone else');
     return factOf(r);
   }
 
   async listFacts(p: { tenantId: string; userId: string; limit?: number; now?: number }): Promise<UserFact[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM user_facts WHERE tenant_id = ? AND user_id = ? AND expires_at > ? ORDER BY updated_at DESC, rowid DESC LIMIT ?')
+    const rows = this.prepare('SELECT * FROM user_facts WHERE tenant_id = ? AND user_id = ? AND expires_at > ? ORDER BY updated_at DESC, rowid DESC LIMIT ?')
       .all(p.tenantId, p.userId, p.now ?? this.clock(), p.limit ?? 1000) as FactRow[];
     return rows.map(factOf);
   }
 
   async getFact(p: { tenantId: string; userId: string; id: string; now?: number }): Promise<UserFact | null> {
-    const r = this.db.prepare('SELECT * FROM user_facts WHERE id = ? AND tenant_id = ? AND user_id = ? AND expires_at > ?').get(p.id, p.tenantId, p.userId, p.now ?? this.clock()) as FactRow | undefined;
+    const r = this.prepare('SELECT * FROM user_facts WHERE id = ? AND tenant_id = ? AND user_id = ? AND expires_at > ?').get(p.id, p.tenantId, p.userId, p.now ?? this.clock()) as FactRow | undefined;
     return r ? factOf(r) : null;
   }
 
   async updateFact(p: { tenantId: string; userId: string; id: string; text: string; ttlSeconds: number; now?: number }): Promise<UserFact | null> {
     const now = p.now ?? this.clock();
-    const changed = this.db
-      .prepare('UPDATE user_facts SET text = ?, updated_at = ?, expires_at = ? WHERE id = ? AND tenant_id = ? AND user_id = ? AND expires_at > ?')
+    const changed = this.prepare('UPDATE user_facts SET text = ?, updated_at = ?, expires_at = ? WHERE id = ? AND tenant_id = ? AND user_id = ? AND expires_at > ?')
       .run(p.text, now, now + ttlMs(p.ttlSeconds), p.id, p.tenantId, p.userId, now).changes;
     return changed ? this.getFact({ ...p, now }) : null;
   }
 
   async deleteFact(p: { tenantId: string; userId: string; id: string }): Promise<boolean> {
-    return this.db.prepare('DELETE FROM user_facts WHERE id = ? AND tenant_id = ? AND user_id = ?').run(p.id, p.tenantId, p.userId).changes > 0;
+    return this.prepare('DELETE FROM user_facts WHERE id = ? AND tenant_id = ? AND user_id = ?').run(p.id, p.tenantId, p.userId).changes > 0;
   }
 
   async forgetUser(p: { tenantId: string; userId: string }): Promise<{ facts: number; summaries: number }> {
     return this.db.transaction(() => {
-      const facts = this.db.prepare('DELETE FROM user_facts WHERE tenant_id = ? AND user_id = ?').run(p.tenantId, p.userId).changes;
-      const summaries = this.db.prepare('DELETE FROM session_summaries WHERE tenant_id = ? AND user_id = ?').run(p.tenantId, p.userId).changes;
-      this.db.prepare('DELETE FROM run_memory WHERE tenant_id = ? AND user_id = ?').run(p.tenantId, p.userId);
+      const facts = this.prepare('DELETE FROM user_facts WHERE tenant_id = ? AND user_id = ?').run(p.tenantId, p.userId).changes;
+      const summaries = this.prepare('DELETE FROM session_summaries WHERE tenant_id = ? AND user_id = ?').run(p.tenantId, p.userId).changes;
+      this.prepare('DELETE FROM run_memory WHERE tenant_id = ? AND user_id = ?').run(p.tenantId, p.userId);
       return { facts, summaries };
     }).immediate();
   }
@@ -162,20 +165,21 @@ export class SqliteMemoryStore implements MemoryStore {
   async purgeExpired(p: { now?: number } = {}): Promise<{ facts: number; summaries: number }> {
     const now = p.now ?? this.clock();
     return this.db.transaction(() => ({
-      facts: this.db.prepare('DELETE FROM user_facts WHERE expires_at <= ?').run(now).changes,
-      summaries: this.db.prepare('DELETE FROM session_summaries WHERE expires_at <= ?').run(now).changes,
+      facts: this.prepare('DELETE FROM user_facts WHERE expires_at <= ?').run(now).changes,
+      summaries: this.prepare('DELETE FROM session_summaries WHERE expires_at <= ?').run(now).changes,
     }))();
   }
 
-  async recordRunMemory(p: { tenantId: string; runId: string; userId: string; refs: MemoryRef[] }): Promise<void> {
-    const ins = this.db.prepare('INSERT INTO run_memory (tenant_id, run_id, kind, item_id, user_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
-    this.db.transaction(() => {
+  recordRunMemory(p: { tenantId: string; runId: string; userId: string; refs: MemoryRef[] }): Promise<void> {
+    const ins = this.prepare('INSERT INTO run_memory (tenant_id, run_id, kind, item_id, user_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    // Group-committed with the run's checkpoint (write-batch.ts) instead of a transaction of its own.
+    return writeBatcher(this.db).run(() => {
       for (const r of p.refs) ins.run(p.tenantId, p.runId, r.kind, r.id, p.userId);
-    })();
+    });
   }
 
   async runMemory(p: { tenantId: string; runId: string }): Promise<MemoryRef[]> {
-    const rows = this.db.prepare('SELECT kind, item_id FROM run_memory WHERE tenant_id = ? AND run_id = ? ORDER BY kind, item_id').all(p.tenantId, p.runId) as Array<{ kind: MemoryRef['kind']; item_id: string }>;
+    const rows = this.prepare('SELECT kind, item_id FROM run_memory WHERE tenant_id = ? AND run_id = ? ORDER BY kind, item_id').all(p.tenantId, p.runId) as Array<{ kind: MemoryRef['kind']; item_id: string }>;
     return rows.map((r) => ({ kind: r.kind, id: r.item_id }));
   }
 }
