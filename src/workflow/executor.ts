@@ -231,6 +231,7 @@ async function interpret(x: ExecutorDeps, run: RunRecord, opts: ExecuteOptions):
     emit({ type: 'step_started', step: name });
     for (let attempt = 1; ; attempt++) {
       if (x.closing()) throw new EngineClosing();
+      if (failure) throw failure; // a write of this run failed while the last attempt ran: stop, as an awaited one would
       const startedAt = x.now();
       const t0 = performance.now();
       const input = stepInput(name, data);
