@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../../errors.js';
 import type { NewRun } from '../../workflow/run-store.js';
 import type { Intent, RunRecord, RunResult, RunStatus, StepRecord } from '../../workflow/types.js';
-import { padTime } from './tables.js';
+import { monotonic, padTime } from './tables.js';
 
 /**
  * Item shapes of the runs table and their mapping to the port's records. JSON payloads (step
@@ -137,12 +137,10 @@ export function stepFromItem(r: StepItem): StepRecord {
   };
 }
 
-let stepSeq = 0;
 /**
- * A step's sort key: the checkpoint time, then a per-process sequence, so a run's steps read back
+ * A step's sort key: the checkpoint time, then a monotonic sequence, so a run's steps read back
  * in the order they were written (one lease holder writes them, one checkpoint at a time).
  */
 export function stepKey(now: number): string {
-  stepSeq = (stepSeq + 1) % 1_000_000_000;
-  return `${STEP_PREFIX}${padTime(now)}#${String(stepSeq).padStart(9, '0')}`;
+  return `${STEP_PREFIX}${padTime(now)}#${monotonic()}`;
 }

@@ -145,3 +145,14 @@ export const padTime = (ms: number): string => String(Math.max(0, Math.floor(ms)
 
 /** DynamoDB TTL wants epoch seconds; an item is deletable once its expiresAt (ms) has passed. */
 export const ttlSeconds = (expiresAtMs: number): number => Math.ceil(expiresAtMs / 1000);
+
+let lastSeq = 0;
+/**
+ * A wall-clock-based sequence that never repeats or goes back in this process (µs resolution,
+ * bumped on ties), so items written in the same millisecond keep their write order, and a
+ * restarted process continues after the previous one on the same clock.
+ */
+export function monotonic(): string {
+  lastSeq = Math.max(lastSeq + 1, Date.now() * 1000);
+  return String(lastSeq).padStart(19, '0');
+}
