@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LoreError } from '../../errors.js';
 import { TABLES, createTableInput, tableNames, type TableKey, type TableNames } from './tables.js';
 
@@ -89,5 +89,18 @@ export function cancellationReasons(err: unknown): string[] | null {
 /** Wrap an unexpected SDK failure in a typed error (the message keeps the SDK's reason). */
 export function storeError(what: string, err: unknown): LoreError {
   if (err instanceof LoreError) return err;
-  return new LoreError('INTERNAL', `DynamoDB ${what} failed: ${(err as Error).message ?? String(err)}`, { cause: err });
+  return new LoreError('STORAGE_UNAVAILABLE', `DynamoDB ${what} failed: ${(err as Error).message ?? String(err)}`, { cause: err });
+}
+
+/** Delete items by key, 25 per BatchWriteItem; unprocessed ones (throttling) are retried a bounded number of times. */
+export async function deleteKeys(d: Dynamo, table: string, keys: Array<Record<string, unknown>>): Promise<void> {
+  for (let i = 0; i < keys.length; i += 25) {
+    const key = (k: Record<string, unknown>) => ('sk' in k ? { pk: k.pk, sk: k.sk } : { pk: k.pk });
+    let requests: Record<string, unknown[]> | undefined = { [table]: keys.slice(i, i + 25).map((k) => ({ DeleteRequest: { Key: key(k) } })) };
+    for (let n = 0; n < 10 && requests && Object.keys(requests).length; n++) {
+      const r = await d.doc.send(new BatchWriteCommand({ RequestItems: requests as never }));
+      requests = r.UnprocessedItems as Record<string, unknown[]> | undefined;
+    }
+    if (requests && Object.keys(requests).length) throw new LoreError('STORAGE_UNAVAILABLE', `DynamoDB kept throttling deletes on ${table}`);
+  }
 }

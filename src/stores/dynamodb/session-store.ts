@@ -1,8 +1,8 @@
-import { BatchWriteCommand, GetCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LoreError } from '../../errors.js';
 import type { NewTurn, SessionStore, SessionSummary, Turn } from '../../memory/session-store.js';
 import { newId } from '../../util/ids.js';
-import { cancellationReasons, conditionFailed, queryAll, storeError, type Dynamo } from './client.js';
+import { cancellationReasons, conditionFailed, deleteKeys, queryAll, storeError, type Dynamo } from './client.js';
 import { fromTurnItem, META_SK, turnItem, validateTurn, type MetaItem, type TurnItem } from './session-items.js';
 import { monotonic, padTime, ttlSeconds } from './tables.js';
 
@@ -182,7 +182,7 @@ export class DynamoSessionStore implements SessionStore {
       ProjectionExpression: 'pk, sk',
       ConsistentRead: true,
     });
-    await this.deleteKeys(keys);
+    await deleteKeys(this.d, this.table, keys);
     return keys.filter((k) => k.sk !== META_SK).length;
   }
 
@@ -204,21 +204,8 @@ export class DynamoSessionStore implements SessionStore {
       keys.push(...((r.Items ?? []) as Array<{ pk: string; sk: string }>));
       start = r.LastEvaluatedKey;
     } while (start);
-    await this.deleteKeys(keys);
+    await deleteKeys(this.d, this.table, keys);
     return keys.filter((k) => k.sk !== META_SK).length;
-  }
-
-  private async deleteKeys(keys: Array<{ pk: string; sk: string }>): Promise<void> {
-    for (let i = 0; i < keys.length; i += 25) {
-      let requests: Record<string, unknown[]> | undefined = {
-        [this.table]: keys.slice(i, i + 25).map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } })),
-      };
-      // Unprocessed items (throttling) are retried, a bounded number of times.
-      for (let n = 0; n < 10 && requests && Object.keys(requests).length; n++) {
-        const r = await this.d.doc.send(new BatchWriteCommand({ RequestItems: requests as never }));
-        requests = r.UnprocessedItems as Record<string, unknown[]> | undefined;
-      }
-    }
   }
 
   private toItem(t: NewTurn, now: number): TurnItem {
