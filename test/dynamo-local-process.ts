@@ -68,13 +68,15 @@ async function answers(endpoint: string): Promise<boolean> {
   }
 }
 
-async function startOnce(): Promise<DynamoLocal | null> {
+async function startOnce(o: StartOptions): Promise<DynamoLocal | null> {
   const dir = jarDir();
   const port = await freePort();
-  // Small heap and the C1 compiler only: quicker start, lighter on a shared CI machine.
+  // Tests: a small heap and the C1 compiler only (quicker start, lighter on a shared CI machine).
+  // Benchmarks: the full JIT, for steady-state figures.
+  const jvm = o.steadyState ? ['-Xmx512m'] : ['-Xmx384m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
   const child: ChildProcess = spawn(
     'java',
-    ['-Xmx384m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port)],
+    [...jvm, `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port)],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let exited = false;
@@ -122,9 +124,14 @@ async function startOnce(): Promise<DynamoLocal | null> {
   throw new Error(`DynamoDB Local did not start on port ${port}: ${output.slice(0, 2000)}`);
 }
 
-export async function startDynamoLocal(): Promise<DynamoLocal> {
+export interface StartOptions {
+  /** Full JIT and a larger heap (benchmarks); tests start faster without. */
+  steadyState?: boolean;
+}
+
+export async function startDynamoLocal(o: StartOptions = {}): Promise<DynamoLocal> {
   for (let i = 0; i < START_ATTEMPTS; i++) {
-    const local = await startOnce();
+    const local = await startOnce(o);
     if (local) return local;
   }
   throw new Error(`DynamoDB Local: no free port after ${START_ATTEMPTS} attempts`);
