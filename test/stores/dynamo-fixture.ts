@@ -1,0 +1,10 @@
+import { connectDynamo, ensureTables, type Dynamo } from '../../src/stores/dynamodb/client.js';
+import type { DynamoLocalHandle } from '../dynamo-local.js';
+
+/** Fresh tables (a unique prefix) on the file's DynamoDB Local, for one test. */
+export async function freshTables(ddb: DynamoLocalHandle): Promise<Dynamo> {
+  const { endpoint, region, credentials } = ddb.local;
+  const d = connectDynamo({ endpoint, region, credentials, tablePrefix: ddb.prefix() });
+  await ensureTables(d);
+  return d;
+}
