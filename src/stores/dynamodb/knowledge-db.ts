@@ -1,27 +1,10 @@
 import type { DynamoDBDocumentClient, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LoreError } from '../../errors.js';
 
-/** Where the DynamoDB client talks to: the region's endpoint, or DynamoDB Local. */
-export interface DynamoConnection {
-  region: string;
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-}
-
 type Lib = typeof import('@aws-sdk/lib-dynamodb');
 let lib: Promise<Lib> | undefined;
 /** The SDK is loaded on first use, so a SQLite-only deployment never pays for it. */
 export const loadLib = (): Promise<Lib> => (lib ??= import('@aws-sdk/lib-dynamodb'));
-
-export async function createDocumentClient(c: DynamoConnection): Promise<DynamoDBDocumentClient> {
-  const [{ DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([import('@aws-sdk/client-dynamodb'), loadLib()]);
-  const base = new DynamoDBClient({
-    region: c.region,
-    ...(c.endpoint ? { endpoint: c.endpoint } : {}),
-    ...(c.credentials ? { credentials: c.credentials } : {}),
-  });
-  return DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-}
 
 export type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

@@ -1,53 +1,39 @@
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { TableDef } from './tables.js';
 
 /**
- * The knowledge table (documents, chunks, supersessions, history, votes, run context and a version
- * counter per tenant), declared once so the store, the tests and the CDK app create the same
- * thing. Every item is keyed by partition `pk` = `<tenant>#<kind>[#<owner id>]` and sort key `sk`;
- * see knowledge-items.ts for the layout.
+ * The knowledge table, in the shape of tables.ts (so the CDK app maps it like the others): one
+ * table with generic `pk` / `sk` strings holding documents, chunks, supersessions, history, votes,
+ * run context and a version counter per tenant. Layout in knowledge-items.ts. No GSI: every read
+ * is a Get or a Query on one of the tenant's partitions.
  */
-export interface KeyAttribute {
-  name: string;
-  type: 'S' | 'N';
-}
+export type KnowledgeTableDef = Omit<TableDef, 'key'> & { key: 'knowledge' };
 
-export interface TableDefinition {
-  /** Logical name; the deployed table name comes from config (e.g. `lore-knowledge`). */
-  name: string;
-  partitionKey: KeyAttribute;
-  sortKey?: KeyAttribute;
-  globalSecondaryIndexes?: Array<{ indexName: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute }>;
-  ttlAttribute?: string;
-}
-
-export const KNOWLEDGE_TABLE: TableDefinition = {
-  name: 'knowledge',
-  partitionKey: { name: 'pk', type: 'S' },
-  sortKey: { name: 'sk', type: 'S' },
+export const KNOWLEDGE_TABLE: KnowledgeTableDef = {
+  key: 'knowledge',
+  pk: 'pk',
+  sk: 'sk',
+  gsis: [],
+  purpose:
+    'Semantic memory: per tenant, documents (pk <t>#DOC), chunks (<t>#CHK), chunk supersessions (<t>#SUP), per-document history and votes, run context and a version item that search caches key on',
 };
 
-export const KNOWLEDGE_TABLES: readonly TableDefinition[] = [KNOWLEDGE_TABLE];
+/** Physical name: `${prefix}knowledge`, like the other tables. */
+export const knowledgeTableName = (prefix: string): string => `${prefix}${KNOWLEDGE_TABLE.key}`;
 
-/** CreateTable input for a definition: on-demand billing (the infra also turns PITR on). */
-export function createTableInput(def: TableDefinition, tableName: string): CreateTableCommandInput {
-  const keys = [def.partitionKey, ...(def.sortKey ? [def.sortKey] : [])];
-  const gsiKeys = (def.globalSecondaryIndexes ?? []).flatMap((g) => [g.partitionKey, ...(g.sortKey ? [g.sortKey] : [])]);
-  const attrs = new Map([...keys, ...gsiKeys].map((k) => [k.name, k.type]));
-  const schema = (pk: KeyAttribute, sk?: KeyAttribute) => [
-    { AttributeName: pk.name, KeyType: 'HASH' as const },
-    ...(sk ? [{ AttributeName: sk.name, KeyType: 'RANGE' as const }] : []),
-  ];
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [...attrs].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
-    KeySchema: schema(def.partitionKey, def.sortKey),
-    ...(def.globalSecondaryIndexes?.length
-      ? {
-          GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((g) => ({
-            IndexName: g.indexName, KeySchema: schema(g.partitionKey, g.sortKey), Projection: { ProjectionType: 'ALL' as const },
-          })),
-        }
-      : {}),
-  };
+/** For createTableInput / the CDK app, which read the key schema and GSIs only. */
+export const knowledgeTableDef = (): TableDef => KNOWLEDGE_TABLE as unknown as TableDef;
+
+/** Create the knowledge table if it does not exist (DynamoDB Local and development; the infra does it on AWS). */
+export async function ensureKnowledgeTable(raw: import('@aws-sdk/client-dynamodb').DynamoDBClient, name: string): Promise<void> {
+  const [{ CreateTableCommand, DescribeTableCommand }, { createTableInput }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('./tables.js')]);
+  try {
+    await raw.send(new CreateTableCommand(createTableInput(knowledgeTableDef(), name)));
+  } catch (e) {
+    if ((e as { name?: string }).name !== 'ResourceInUseException') throw e;
+  }
+  for (let i = 0; i < 120; i++) {
+    const t = await raw.send(new DescribeTableCommand({ TableName: name }));
+    if (t.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
