@@ -38,6 +38,8 @@ export interface BedrockKbServer {
   jobs: Job[];
   /** Operations received, in order: 'StartIngestionJob', 'GetIngestionJob', 'Retrieve'. */
   operations: string[];
+  /** StartIngestionJob calls refused with ConflictException, per knowledge base. */
+  conflicts: Map<string, number>;
   /** Keep started jobs IN_PROGRESS until release(). */
   hold: boolean;
   release(): void;
@@ -80,6 +82,7 @@ export async function startBedrockKbServer(o: { s3: S3Server; knowledgeBases: Re
   const index = new Map<string, KbChunk[]>(); // `${kbId}/${dsId}` → chunks
   const jobs: Job[] = [];
   const operations: string[] = [];
+  const conflicts = new Map<string, number>();
   const jobMs = o.jobMs ?? 30;
   const state = { hold: false };
 
@@ -136,6 +139,7 @@ export async function startBedrockKbServer(o: { s3: S3Server; knowledgeBases: Re
       if (req.method === 'PUT' && !jobId) {
         operations.push('StartIngestionJob');
         if (jobs.some((j) => j.kbId === kbId && j.dsId === dsId && (j.status === 'STARTING' || j.status === 'IN_PROGRESS'))) {
+          conflicts.set(kbId, (conflicts.get(kbId) ?? 0) + 1);
           return send(409, { message: `There is an ongoing ingestion job for data source ${dsId}.` }, 'ConflictException');
         }
         const snap = snapshot(ds);
@@ -191,6 +195,7 @@ export async function startBedrockKbServer(o: { s3: S3Server; knowledgeBases: Re
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     jobs,
     operations,
+    conflicts,
     get hold() {
       return state.hold;
     },

@@ -6,8 +6,19 @@ import { type ChunkItem, type DocItem, pk, type SupItem, visibleTo } from './kno
 
 const MAX_TOP_K = 100;
 
+/** A ranked chunk before it becomes a SearchHit (ranks in each list kept for `explain`). */
+export interface Candidate {
+  chunkId: string;
+  doc: DocItem;
+  text: string;
+  kind: DocKind;
+  raw: number;
+  lexRank?: number;
+  vecRank?: number;
+}
+
 /** A tenant's searchable state: documents, the chunks they list, an inverted index and the supersessions. */
-interface TenantIndex {
+export interface TenantIndex {
   version: number;
   docs: Map<string, DocItem>;
   chunks: Map<string, ChunkItem>;
@@ -43,16 +54,26 @@ export class KnowledgeIndex {
     if (terms.length === 0) return [];
     const ix = await this.tenant(p.tenantId);
     const viewer = p.viewer?.userId ?? null;
-    const ranked = [];
+    const ranked = this.candidates(ix, terms, viewer, p.kinds);
+    ranked.forEach((c, i) => (c.lexRank = i + 1));
+    ranked.sort(byRelevance);
+    return this.finish(ix, ranked.slice(0, topK), viewer, p.explain);
+  }
+
+  /** Every chunk matching a term that the viewer may see (and `only` admits), best BM25 first. */
+  candidates(ix: TenantIndex, terms: string[], viewer: string | null, kinds?: DocKind[], only?: (d: DocItem) => boolean): Candidate[] {
+    const out: Candidate[] = [];
     for (const { key, score } of ix.bm25.search(terms)) {
       const c = ix.chunks.get(key)!;
       const d = ix.docs.get(c.docId)!;
-      if (!visibleTo(d, viewer) || (p.kinds && !p.kinds.includes(d.kind))) continue;
-      ranked.push({ chunkId: key, doc: d, text: c.text, kind: d.kind, raw: score });
+      if (!visibleTo(d, viewer) || (kinds && !kinds.includes(d.kind)) || (only && !only(d))) continue;
+      out.push({ chunkId: key, doc: d, text: c.text, kind: d.kind, raw: score });
     }
-    ranked.forEach((c, i) => Object.assign(c, { lexRank: i + 1 }));
-    ranked.sort(byRelevance);
-    const top = ranked.slice(0, topK);
+    return out;
+  }
+
+  /** Ranked candidates → hits: scores normalised to the best, supersession marks, superseded chunks after. */
+  finish(ix: TenantIndex, top: Candidate[], viewer: string | null, explain?: boolean): SearchHit[] {
     const max = Math.max(...top.map((c) => c.raw));
     const hits: SearchHit[] = top.map((c) => ({
       docId: c.doc.id,
@@ -62,13 +83,18 @@ export class KnowledgeIndex {
       text: c.text,
       score: max > 0 ? c.raw / max : 0,
       rawScore: c.raw,
-      ...(p.explain ? { ranks: { lexical: (c as { lexRank?: number }).lexRank } } : {}),
+      ...(explain ? { ranks: { ...(c.lexRank ? { lexical: c.lexRank } : {}), ...(c.vecRank ? { vector: c.vecRank } : {}) } } : {}),
     }));
     for (const h of hits) {
       const by = (ix.sups.get(h.chunkId) ?? []).map((s) => ix.docs.get(s.byDocId)).find((d) => d && d.id !== h.docId && visibleTo(d, viewer));
       if (by) h.supersededBy = { docId: by.id, text: by.text };
     }
     return orderSupersededAfter(hits);
+  }
+
+  /** The tenant's index at its current version (another tier, e.g. Bedrock KB, filters its hits through it). */
+  snapshot(tenantId: string): Promise<TenantIndex> {
+    return this.tenant(tenantId);
   }
 
   /** The tenant's index at its current version: cached, or loaded once for concurrent callers. */

@@ -7,7 +7,7 @@ import type {
 import { contentHash } from '../../memory/normalize.js';
 import { newId } from '../../util/ids.js';
 import { KnowledgeDb, retrying, WriteConflict } from './knowledge-db.js';
-import { KnowledgeIndex } from './knowledge-index.js';
+import { KnowledgeIndex, type TenantIndex } from './knowledge-index.js';
 import { type ChunkItem, type DocItem, type HistoryItem, nextSeq, pk, statusOf, type SupItem, toDoc } from './knowledge-items.js';
 import { readRunContext, readRunContextChunks, writeRunContext } from './knowledge-run-context.js';
 import { deleteTransition, restoreTransition, reviewTransition } from './knowledge-transitions.js';
@@ -44,6 +44,16 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
     this.db = new KnowledgeDb(o.client, o.tableName);
     this.index = new KnowledgeIndex(this.db, o.cachedTenants);
     this.now = o.now ?? Date.now;
+  }
+
+  /** The tenant's search index at its current version (the Bedrock KB adapter filters and maps its hits through it). */
+  tenantIndex(tenantId: string): Promise<TenantIndex> {
+    return this.index.snapshot(tenantId);
+  }
+
+  /** The same ranking pieces search uses, for an adapter that fuses another retriever with this one. */
+  get ranking(): KnowledgeIndex {
+    return this.index;
   }
 
   /** Tenant index reloads so far (a search after no write reuses the cached index). */
