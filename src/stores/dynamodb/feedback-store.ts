@@ -5,6 +5,8 @@ import { padTime } from './tables.js';
 
 interface FeedbackItem extends Omit<FeedbackRecord, 'targetRunId'> {
   pk: string;
+  /** Chat feedback; thumbs (rating-store.ts) share the table as kind 'rating'. */
+  kind: 'chat';
   targetRunId?: string;
   gTenant: string;
   gCreated: string;
@@ -26,6 +28,7 @@ export class DynamoFeedbackStore {
     const item: FeedbackItem = {
       ...rest,
       pk: `W#${f.runId}`,
+      kind: 'chat',
       ...(targetRunId !== null ? { targetRunId, gTarget: `${f.tenantId}#${targetRunId}` } : {}),
       gTenant: f.tenantId,
       gCreated: `${padTime(f.createdAt)}#${f.feedbackId}`,
@@ -45,7 +48,8 @@ export class DynamoFeedbackStore {
         TableName: this.table,
         IndexName: byTarget ? 'byTarget' : 'byTenant',
         KeyConditionExpression: byTarget ? 'gTarget = :k' : 'gTenant = :k',
-        ExpressionAttributeValues: { ':k': byTarget ? `${p.tenantId}#${p.targetRunId}` : p.tenantId },
+        FilterExpression: 'kind = :chat',
+        ExpressionAttributeValues: { ':k': byTarget ? `${p.tenantId}#${p.targetRunId}` : p.tenantId, ':chat': 'chat' },
         ScanIndexForward: false,
       },
       p.limit ?? 100,
