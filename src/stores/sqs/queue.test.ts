@@ -1,7 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSqsServer, type SqsServer } from '../../../test/aws-wire/sqs-server.js';
-import { queueContract, type QueueFactoryOptions } from '../../ingress/queue.contract.js';
+import { queueContract, type QueueFactoryOptions } from '../../jobs/queue.contract.js';
 import { createSqsClient, ensureSqsQueues } from './client.js';
 import { SqsQueue } from './queue.js';
 

@@ -1,6 +1,6 @@
 import type { Message, MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import { LoreError } from '../../errors.js';
-import { DEFAULT_MAX_RECEIVE_COUNT, UNDECODABLE, type DeadLetter, type Queue, type QueueDepth, type QueueMessage } from '../../ingress/queue.js';
+import { DEFAULT_MAX_RECEIVE_COUNT, UNDECODABLE, type DeadLetter, type Queue, type QueueDepth, type QueueMessage } from '../../jobs/queue.js';
 import { newId } from '../../util/ids.js';
 import { loadSqs } from './client.js';
 
