@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { createSqliteBackend, type SqliteBackend } from '../../src/stores/sqlite/backend.js';
 import { createDynamoBackend, type DynamoBackend } from '../../src/stores/dynamodb/backend.js';
 import { newId } from '../../src/util/ids.js';
+import { createSqsClient } from '../../src/stores/sqs/client.js';
+import { startSqsServer } from '../aws-wire/sqs-server.js';
 import { acquireDynamoLocal, tablePrefix } from '../dynamo-local.js';
 import { testClock, type BackendEntry, type MakeBackend } from './harness.js';
 
@@ -48,17 +50,23 @@ const makeSqlite: MakeBackend = async (o = {}) => {
 
 export const backends: BackendEntry[] = [{ name: 'sqlite', make: makeSqlite }];
 
-// DynamoDB on DynamoDB Local (test/dynamo-local.ts): every test gets its own tables (a unique
-// prefix) on the run's shared instance, dropped when the test closes its backend.
+// DynamoDB on DynamoDB Local (test/dynamo-local.ts), queues on SQS through a local SQS JSON server
+// (test/aws-wire/sqs-server.ts, one per test, whose clock advance() moves with the stores'). Every
+// test gets its own tables (a unique prefix) on the run's shared instance, dropped at close.
 let dynamoLocal: Awaited<ReturnType<typeof acquireDynamoLocal>> | undefined;
 
 const makeDynamo: MakeBackend = async (o = {}) => {
   if (!dynamoLocal) throw new Error('DynamoDB Local is not started (the registry entry setup did not run)');
   const { endpoint, region, credentials } = dynamoLocal.local;
   const clock = testClock(o.startAt);
-  const tablePrefixValue = tablePrefix();
+  const sqsServer = await startSqsServer();
+  const prefix = tablePrefix();
+  const sqs = { region, endpoint: sqsServer.url, credentials, createQueues: true, now: sqsServer.now };
   const open = (createTables: boolean) =>
-    createDynamoBackend({ endpoint, region, credentials, tablePrefix: tablePrefixValue, createTables, sessionTtlSeconds: o.sessionTtlSeconds ?? 3600, now: clock.now });
+    createDynamoBackend({
+      endpoint, region, credentials, tablePrefix: prefix, createTables, sqs, sessionTtlSeconds: o.sessionTtlSeconds ?? 3600, now: clock.now,
+      ...(o.embedder ? { embedder: o.embedder } : {}),
+    });
   let backend: DynamoBackend = await open(true);
   return {
     get backend() {
@@ -66,9 +74,18 @@ const makeDynamo: MakeBackend = async (o = {}) => {
     },
     async advance(ms) {
       clock.advance(ms);
+      sqsServer.advance(ms);
     },
-    async sendRaw() {
-      throw new Error('the DynamoDB backend has no queue adapter yet');
+    async sendRaw(queue, text) {
+      const { GetQueueUrlCommand, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+      const client = await createSqsClient(sqs);
+      try {
+        const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: `${prefix}${queue}` }));
+        const r = await client.send(new SendMessageCommand({ QueueUrl, MessageBody: text }));
+        return { id: r.MessageId! };
+      } finally {
+        client.destroy();
+      }
     },
     async reopen() {
       await backend.close();
@@ -77,8 +94,10 @@ const makeDynamo: MakeBackend = async (o = {}) => {
     },
     async close() {
       const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb');
-      await Promise.all(Object.values(backend.dynamo.names).map((TableName) => backend.dynamo.raw.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
+      const tables = [...Object.values(backend.dynamo.names), `${prefix}knowledge`];
+      await Promise.all(tables.map((TableName) => backend.dynamo.raw.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
       await backend.close();
+      await sqsServer.close();
     },
   };
 };
@@ -91,8 +110,6 @@ function javaMissing(): string | undefined {
 backends.push({
   name: 'dynamodb',
   make: makeDynamo,
-  // Filled by the DynamoDB knowledge / Bedrock KB and SQS adapters (another branch) when merged.
-  lacks: ['knowledge', 'queue'],
   unavailable: javaMissing,
   setup: async () => {
     dynamoLocal = await acquireDynamoLocal();
