@@ -110,3 +110,15 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
     },
   };
 }
+
+/**
+ * The factory src/backend-registry.ts loads for LORE_STORE=dynamodb (config.store.dynamodb).
+ * A prefix without a trailing separator gets '-' (`lore` → `lore-runs`). Tables are created when
+ * an endpoint is configured (DynamoDB Local, development); on AWS the infra creates them.
+ * Credentials come from the AWS SDK's default chain. Queues need SQS settings the config does
+ * not carry yet, so the queue slot fails with CONFIG_INVALID when used.
+ */
+export function createBackend(o: BackendOptions & { tablePrefix: string; region: string; endpoint?: string }): Promise<DynamoBackend> {
+  const tablePrefix = /[-_.]$/.test(o.tablePrefix) ? o.tablePrefix : `${o.tablePrefix}-`;
+  return createDynamoBackend({ ...o, tablePrefix, ...(o.endpoint ? { createTables: true } : {}) });
+}
