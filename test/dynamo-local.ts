@@ -23,32 +23,42 @@ export interface DynamoLocalHandle {
   prefix(): string;
 }
 
+/**
+ * The run's shared DynamoDB Local (from the globalSetup broker), or one of its own when there is
+ * no broker. `release()` stops it only in the second case. For suites that manage their own
+ * hooks (the contract registry's setup/teardown); test files use useDynamoLocal().
+ */
+export async function acquireDynamoLocal(): Promise<{ local: DynamoLocal; release: () => Promise<void> }> {
+  const broker = inject('dynamoLocalBroker') as string | undefined;
+  if (broker) {
+    const res = await fetch(broker);
+    if (!res.ok) throw new Error(`DynamoDB Local did not start: ${await res.text()}`);
+    const { endpoint, port, pid } = (await res.json()) as { endpoint: string; port: number; pid: number };
+    // Shared: the globalSetup stops it at the end of the run, not this file.
+    return { local: { endpoint, port, pid, region: REGION, credentials: CREDENTIALS, stop: async () => {} }, release: async () => {} };
+  }
+  const local = await startDynamoLocal();
+  return { local, release: () => local.stop() };
+}
+
+let prefixes = 0;
+/** A fresh table-name prefix: unique within the run (files share one instance). */
+export const tablePrefix = (): string => `t${++prefixes}_${process.pid}_${Math.random().toString(36).slice(2, 8)}_`;
+
 /** DynamoDB Local for the calling test file: the run's shared instance, or its own. */
 export function useDynamoLocal(): DynamoLocalHandle {
-  let local: DynamoLocal | undefined;
-  let n = 0;
-  let own = false;
+  let acquired: Awaited<ReturnType<typeof acquireDynamoLocal>> | undefined;
   beforeAll(async () => {
-    const broker = inject('dynamoLocalBroker') as string | undefined;
-    if (broker) {
-      const res = await fetch(broker);
-      if (!res.ok) throw new Error(`DynamoDB Local did not start: ${await res.text()}`);
-      const { endpoint, port, pid } = (await res.json()) as { endpoint: string; port: number; pid: number };
-      // Shared: the globalSetup stops it at the end of the run, not this file.
-      local = { endpoint, port, pid, region: REGION, credentials: CREDENTIALS, stop: async () => {} };
-    } else {
-      local = await startDynamoLocal();
-      own = true;
-    }
+    acquired = await acquireDynamoLocal();
   }, 120_000);
   afterAll(async () => {
-    if (own) await local?.stop();
+    await acquired?.release();
   });
   return {
     get local() {
-      if (!local) throw new Error('DynamoDB Local is not started yet (use it inside a test or hook)');
-      return local;
+      if (!acquired) throw new Error('DynamoDB Local is not started yet (use it inside a test or hook)');
+      return acquired.local;
     },
-    prefix: () => `t${++n}_${Math.random().toString(36).slice(2, 8)}_`,
+    prefix: tablePrefix,
   };
 }

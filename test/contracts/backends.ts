@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteBackend, type SqliteBackend } from '../../src/stores/sqlite/backend.js';
+import { createDynamoBackend, type DynamoBackend } from '../../src/stores/dynamodb/backend.js';
 import { newId } from '../../src/util/ids.js';
+import { acquireDynamoLocal, tablePrefix } from '../dynamo-local.js';
 import { testClock, type BackendEntry, type MakeBackend } from './harness.js';
 
 /**
@@ -44,3 +47,58 @@ const makeSqlite: MakeBackend = async (o = {}) => {
 };
 
 export const backends: BackendEntry[] = [{ name: 'sqlite', make: makeSqlite }];
+
+// DynamoDB on DynamoDB Local (test/dynamo-local.ts): every test gets its own tables (a unique
+// prefix) on the run's shared instance, dropped when the test closes its backend.
+let dynamoLocal: Awaited<ReturnType<typeof acquireDynamoLocal>> | undefined;
+
+const makeDynamo: MakeBackend = async (o = {}) => {
+  if (!dynamoLocal) throw new Error('DynamoDB Local is not started (the registry entry setup did not run)');
+  const { endpoint, region, credentials } = dynamoLocal.local;
+  const clock = testClock(o.startAt);
+  const tablePrefixValue = tablePrefix();
+  const open = (createTables: boolean) =>
+    createDynamoBackend({ endpoint, region, credentials, tablePrefix: tablePrefixValue, createTables, sessionTtlSeconds: o.sessionTtlSeconds ?? 3600, now: clock.now });
+  let backend: DynamoBackend = await open(true);
+  return {
+    get backend() {
+      return backend;
+    },
+    async advance(ms) {
+      clock.advance(ms);
+    },
+    async sendRaw() {
+      throw new Error('the DynamoDB backend has no queue adapter yet');
+    },
+    async reopen() {
+      await backend.close();
+      backend = await open(false);
+      return backend;
+    },
+    async close() {
+      const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb');
+      await Promise.all(Object.values(backend.dynamo.names).map((TableName) => backend.dynamo.raw.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
+      await backend.close();
+    },
+  };
+};
+
+function javaMissing(): string | undefined {
+  const r = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  return r.status === 0 ? undefined : 'no Java runtime for DynamoDB Local (scripts/install-java.sh)';
+}
+
+backends.push({
+  name: 'dynamodb',
+  make: makeDynamo,
+  // Filled by the DynamoDB knowledge / Bedrock KB and SQS adapters (another branch) when merged.
+  lacks: ['knowledge', 'queue'],
+  unavailable: javaMissing,
+  setup: async () => {
+    dynamoLocal = await acquireDynamoLocal();
+  },
+  teardown: async () => {
+    await dynamoLocal?.release();
+    dynamoLocal = undefined;
+  },
+});

@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Dynamo } from '../../src/stores/dynamodb/client.js';
 import { DynamoEvaluationStore } from '../../src/stores/dynamodb/evaluation-store.js';
-import { DynamoRatingStore } from '../../src/stores/dynamodb/rating-store.js';
+import { DynamoFeedbackStore } from '../../src/stores/dynamodb/feedback-store.js';
+import { DynamoStatsSource } from '../../src/stores/dynamodb/stats-source.js';
 import { DynamoRunStore } from '../../src/stores/dynamodb/run-store.js';
 import { DynamoRunUsageLedger } from '../../src/stores/dynamodb/usage-ledger.js';
 import { BudgetManager } from '../../src/learning/budget.js';
-import type { EvaluationRecord } from '../../src/stores/sqlite/evaluation-store.js';
+import type { EvaluationRecord } from '../../src/learning/evaluation-store.js';
 import type { RunResult } from '../../src/workflow/types.js';
 import { useDynamoLocal } from '../dynamo-local.js';
 import { freshTables } from './dynamo-fixture.js';
@@ -25,27 +26,27 @@ describe('DynamoDB evaluations, ratings and usage (DynamoDB Local)', () => {
 
   it('upserts evaluations, keeps the first question, lists flagged and re-check candidates, and counts stats', async () => {
     const ev = new DynamoEvaluationStore(d);
-    await ev.upsert(evaluation());
-    await ev.upsert(evaluation({ runId: 'r2', autoScore: null, quality: null, lowConfidence: false, judgedAt: 2000 }));
-    await ev.upsert(evaluation({ runId: 'r3', tenantId: 'other', autoScore: 0.9, quality: 0.9, lowConfidence: false, judgedAt: 3000 }));
-    expect((await ev.candidatesForRecheck(0)).map((e) => e.runId)).toEqual(['r1', 'r2']);
-    expect((await ev.candidatesForRecheck(1500)).map((e) => e.runId)).toEqual(['r2']);
-    await ev.upsert(evaluation({ question: 'changed?', autoScore: 0.2, quality: 0.2, flagged: true, flagReason: 'low', recheckedAt: 5000 }));
-    expect(await ev.get('r1')).toEqual(evaluation({ autoScore: 0.2, quality: 0.2, flagged: true, flagReason: 'low', recheckedAt: 5000 }));
-    expect(await ev.get('r2')).toMatchObject({ autoScore: null, quality: null });
-    expect(await ev.get('nope')).toBeNull();
-    expect((await ev.listFlagged('t')).map((e) => e.runId)).toEqual(['r1']);
-    expect(await ev.listFlagged('other')).toEqual([]);
-    expect((await ev.candidatesForRecheck(0)).map((e) => e.runId)).toEqual(['r2']);
-    expect(await ev.stats('t')).toEqual({ scored: 1, unscored: 1, low: 1, flagged: 1, meanQuality: 0.2 });
-    expect(await ev.stats()).toMatchObject({ scored: 2, unscored: 1, flagged: 1 });
+    await ev.upsert({ evaluation: evaluation() });
+    await ev.upsert({ evaluation: evaluation({ runId: 'r2', autoScore: null, quality: null, lowConfidence: false, judgedAt: 2000 }) });
+    await ev.upsert({ evaluation: evaluation({ runId: 'r3', tenantId: 'other', autoScore: 0.9, quality: 0.9, lowConfidence: false, judgedAt: 3000 }) });
+    expect((await ev.candidatesForRecheck({ since: 0 })).map((e) => e.runId)).toEqual(['r1', 'r2']);
+    expect((await ev.candidatesForRecheck({ since: 1500 })).map((e) => e.runId)).toEqual(['r2']);
+    await ev.upsert({ evaluation: evaluation({ question: 'changed?', autoScore: 0.2, quality: 0.2, flagged: true, flagReason: 'low', recheckedAt: 5000 }) });
+    expect(await ev.get({ runId: 'r1' })).toEqual(evaluation({ autoScore: 0.2, quality: 0.2, flagged: true, flagReason: 'low', recheckedAt: 5000 }));
+    expect(await ev.get({ runId: 'r2' })).toMatchObject({ autoScore: null, quality: null });
+    expect(await ev.get({ runId: 'nope' })).toBeNull();
+    expect((await ev.listFlagged({ tenantId: 't' })).map((e) => e.runId)).toEqual(['r1']);
+    expect(await ev.listFlagged({ tenantId: 'other' })).toEqual([]);
+    expect((await ev.candidatesForRecheck({ since: 0 })).map((e) => e.runId)).toEqual(['r2']);
+    expect(await ev.stats({ tenantId: 't' })).toEqual({ scored: 1, unscored: 1, low: 1, flagged: 1, meanQuality: 0.2 });
+    expect(await ev.stats({})).toMatchObject({ scored: 2, unscored: 1, flagged: 1 });
   });
 
   it('merges ratings and chat feedback into thumbs, one rating per user per run', async () => {
     let now = 100;
-    const ratings = new DynamoRatingStore(d, () => now);
-    const runs = new DynamoRunStore(d);
-    const ev = new DynamoEvaluationStore(d);
+    const ratings = new DynamoFeedbackStore(d, () => now);
+    const runs = ratings;
+    const ev = ratings;
     const first = await ratings.put({ tenantId: 't', runId: 'r1', userId: 'alice', rating: 'up', comment: 'nice' });
     expect(first.created).toBe(true);
     now = 200;
@@ -55,15 +56,15 @@ describe('DynamoDB evaluations, ratings and usage (DynamoDB Local)', () => {
     await ratings.put({ tenantId: 't', runId: 'r1', userId: 'bob', rating: 'up' });
     await ratings.put({ tenantId: 'x', runId: 'r1', userId: 'bob', rating: 'up' });
     await runs.recordFeedback({ feedback: { feedbackId: 'fb1', tenantId: 't', sessionId: 's', userId: 'carol', runId: 'r9', targetRunId: 'r1', message: 'that was wrong', sentiment: 'negative', createdAt: 300 } });
-    expect(await ev.thumbs('t', 'r1')).toEqual({ up: 1, down: 2 });
-    expect(await ev.feedbackTarget('r9')).toBe('r1');
-    expect(await ev.feedbackTarget('r1')).toBeNull();
-    expect((await ev.runsWithFeedbackSince(250)).sort()).toEqual(['r1']);
+    expect(await ev.thumbs({ tenantId: 't', runId: 'r1' })).toEqual({ up: 1, down: 2 });
+    expect(await ev.feedbackTarget({ runId: 'r9' })).toBe('r1');
+    expect(await ev.feedbackTarget({ runId: 'r1' })).toBeNull();
+    expect((await ev.runsWithFeedbackSince({ since: 250 })).sort()).toEqual(['r1']);
     expect((await ratings.list({ tenantId: 't' })).map((f) => f.userId)).toEqual(['bob', 'alice']);
     expect((await ratings.list({ tenantId: 't', runId: 'r1', since: 200 })).length).toBe(2);
     expect((await ratings.list({})).length).toBe(3);
     // Ratings stay out of the chat-feedback listing that shares the table.
-    expect((await runs.listFeedback({ tenantId: 't' })).map((f) => f.feedbackId)).toEqual(['fb1']);
+    expect((await runs.listFeedback({ tenantId: 't' })).map((f: { feedbackId: string }) => f.feedbackId)).toEqual(['fb1']);
   });
 
   it('derives session and tenant usage (lifetime, day, month) from the runs’ results', async () => {
@@ -89,5 +90,10 @@ describe('DynamoDB evaluations, ratings and usage (DynamoDB Local)', () => {
     const budgets = new BudgetManager(ledger, { sessionTokens: 150, tenantTokens: 0 });
     await expect(budgets.check({ tenantId: 'acme', sessionId: 's1' })).rejects.toMatchObject({ code: 'BUDGET_EXCEEDED' });
     await expect(budgets.check({ tenantId: 'acme', sessionId: 's3' })).resolves.toBeDefined();
+
+    const stats = new DynamoStatsSource(d);
+    expect((await stats.runOutcomes({ tenantId: 'acme', since: Date.parse('2026-06-01T00:00:00Z') })).map((o) => o.result?.usage?.totalTokens).sort()).toEqual([100, 50, 7]);
+    expect(await stats.runOutcomes({ tenantId: 'other' })).toEqual([]);
+    await expect(stats.deadLetters()).rejects.toThrow(/no queue adapter/);
   });
 });

@@ -1,20 +1,30 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Dynamo } from '../../src/stores/dynamodb/client.js';
+import { DynamoApprovalStore } from '../../src/stores/dynamodb/approval-store.js';
+import { DynamoEffectLedger } from '../../src/stores/dynamodb/effect-ledger.js';
+import { DynamoFeedbackStore } from '../../src/stores/dynamodb/feedback-store.js';
 import { DynamoRunStore } from '../../src/stores/dynamodb/run-store.js';
 import type { PendingApproval } from '../../src/workflow/types.js';
 import { useDynamoLocal } from '../dynamo-local.js';
 import { freshTables } from './dynamo-fixture.js';
 
-// The SQLite adapter's scenarios (src/stores/sqlite/run-store.test.ts), on DynamoDB Local.
+// The SQLite adapter's scenarios, on DynamoDB Local, with what is DynamoDB-specific beyond the
+// contract suites (test/contracts/): many concurrent claimants, the (run, toolUseId) guard, progress dropped at the end.
 describe('DynamoRunStore (DynamoDB Local)', () => {
   const ddb = useDynamoLocal();
   let d: Dynamo;
   let store: DynamoRunStore;
+  let approvals: DynamoApprovalStore;
+  let effects: DynamoEffectLedger;
+  let feedback: DynamoFeedbackStore;
   const base = { runId: 'run_1', traceId: 'tr_1', tenantId: 't', sessionId: 's', userId: 'u', message: 'hi', currentState: 'Dispatch', createdAt: 1000 };
 
   beforeEach(async () => {
     d = await freshTables(ddb);
     store = new DynamoRunStore(d);
+    approvals = new DynamoApprovalStore(d);
+    effects = new DynamoEffectLedger(d);
+    feedback = new DynamoFeedbackStore(d);
   });
 
   it('creates a run once and scopes reads by tenant', async () => {
@@ -72,34 +82,34 @@ describe('DynamoRunStore (DynamoDB Local)', () => {
 
   it('settles an approval once and expires overdue ones', async () => {
     const a: PendingApproval = { approvalId: 'apr_1', runId: 'run_1', tenantId: 't', userId: 'u', toolUseId: 'tu_1', tool: 'issue_refund', input: { amount: 5000 }, reason: 'big', status: 'pending', createdAt: 1, expiresAt: 100 };
-    await store.createApprovals({ approvals: [a, { ...a, approvalId: 'apr_2', toolUseId: 'tu_2', expiresAt: 50 }] });
-    await store.createApprovals({ approvals: [{ ...a, reason: 'asked again' }, { ...a, approvalId: 'apr_dup', reason: 'same call, new id' }] }); // kept as it was
-    expect((await store.getApproval({ approvalId: 'apr_1' }))!.reason).toBe('big');
-    expect(await store.getApproval({ approvalId: 'apr_dup' })).toBeNull();
-    expect(await store.getApproval({ approvalId: 'apr_1', tenantId: 'x' })).toBeNull();
-    expect((await store.listApprovals({ status: 'pending' })).map((x) => x.approvalId)).toEqual(['apr_1', 'apr_2']);
+    await approvals.createApprovals({ approvals: [a, { ...a, approvalId: 'apr_2', toolUseId: 'tu_2', expiresAt: 50 }] });
+    await approvals.createApprovals({ approvals: [{ ...a, reason: 'asked again' }, { ...a, approvalId: 'apr_dup', reason: 'same call, new id' }] }); // kept as it was
+    expect((await approvals.getApproval({ approvalId: 'apr_1' }))!.reason).toBe('big');
+    expect(await approvals.getApproval({ approvalId: 'apr_dup' })).toBeNull();
+    expect(await approvals.getApproval({ approvalId: 'apr_1', tenantId: 'x' })).toBeNull();
+    expect((await approvals.listApprovals({ status: 'pending' })).map((x) => x.approvalId)).toEqual(['apr_1', 'apr_2']);
 
-    expect(await store.expireApprovals({ now: 60 })).toMatchObject([{ approvalId: 'apr_2', status: 'expired', decisionReason: 'expired' }]);
-    expect(await store.expireApprovals({ now: 60 })).toEqual([]);
-    expect(await store.decideApproval({ approvalId: 'apr_1', status: 'approved', decidedBy: 'bob', decidedAt: 70 })).toBe(true);
-    expect(await store.decideApproval({ approvalId: 'apr_1', status: 'rejected', decidedBy: 'eve', decidedAt: 71 })).toBe(false);
-    expect(await store.decideApproval({ approvalId: 'nope', status: 'rejected', decidedBy: 'eve', decidedAt: 71 })).toBe(false);
-    expect(await store.getApproval({ approvalId: 'apr_1' })).toMatchObject({ status: 'approved', decidedBy: 'bob', decidedAt: 70, input: { amount: 5000 } });
-    expect((await store.listApprovals({ tenantId: 't', status: 'pending' })).length).toBe(0);
-    expect((await store.listApprovals({ status: 'pending' })).length).toBe(0);
-    expect((await store.listApprovals({ runId: 'run_1' })).map((x) => x.approvalId)).toEqual(['apr_1', 'apr_2']);
-    expect((await store.listApprovals({ tenantId: 't', userId: 'u', status: 'expired' })).map((x) => x.approvalId)).toEqual(['apr_2']);
-    expect((await store.listApprovals({})).map((x) => x.approvalId)).toEqual(['apr_1', 'apr_2']);
+    expect(await approvals.expireApprovals({ now: 60 })).toMatchObject([{ approvalId: 'apr_2', status: 'expired', decisionReason: 'expired' }]);
+    expect(await approvals.expireApprovals({ now: 60 })).toEqual([]);
+    expect(await approvals.decideApproval({ approvalId: 'apr_1', status: 'approved', decidedBy: 'bob', decidedAt: 70 })).toBe(true);
+    expect(await approvals.decideApproval({ approvalId: 'apr_1', status: 'rejected', decidedBy: 'eve', decidedAt: 71 })).toBe(false);
+    expect(await approvals.decideApproval({ approvalId: 'nope', status: 'rejected', decidedBy: 'eve', decidedAt: 71 })).toBe(false);
+    expect(await approvals.getApproval({ approvalId: 'apr_1' })).toMatchObject({ status: 'approved', decidedBy: 'bob', decidedAt: 70, input: { amount: 5000 } });
+    expect((await approvals.listApprovals({ tenantId: 't', status: 'pending' })).length).toBe(0);
+    expect((await approvals.listApprovals({ status: 'pending' })).length).toBe(0);
+    expect((await approvals.listApprovals({ runId: 'run_1' })).map((x) => x.approvalId)).toEqual(['apr_1', 'apr_2']);
+    expect((await approvals.listApprovals({ tenantId: 't', userId: 'u', status: 'expired' })).map((x) => x.approvalId)).toEqual(['apr_2']);
+    expect((await approvals.listApprovals({})).map((x) => x.approvalId)).toEqual(['apr_1', 'apr_2']);
   });
 
   it('keeps the effect ledger: begin once, complete with the outcome', async () => {
     const effect = { key: 'run_1:Reason:tu_1', runId: 'run_1', step: 'Reason', toolUseId: 'tu_1', tool: 'issue_refund', startedAt: 5 };
-    const begun = await Promise.all([store.beginEffect({ effect }), store.beginEffect({ effect }), store.beginEffect({ effect })]);
+    const begun = await Promise.all([effects.beginEffect({ effect }), effects.beginEffect({ effect }), effects.beginEffect({ effect })]);
     expect(begun.filter(Boolean)).toHaveLength(1);
-    expect(await store.getEffect({ key: effect.key })).toEqual({ ...effect, status: 'started' });
-    await store.completeEffect({ key: effect.key, result: { status: 'success', output: { refund_id: 'rf_1' } }, completedAt: 6 });
-    expect(await store.getEffect({ key: effect.key })).toEqual({ ...effect, status: 'completed', result: { status: 'success', output: { refund_id: 'rf_1' } }, completedAt: 6 });
-    expect(await store.getEffect({ key: 'nope' })).toBeNull();
+    expect(await effects.getEffect({ key: effect.key })).toEqual({ ...effect, status: 'started' });
+    await effects.completeEffect({ key: effect.key, result: { status: 'success', output: { refund_id: 'rf_1' } }, completedAt: 6 });
+    expect(await effects.getEffect({ key: effect.key })).toEqual({ ...effect, status: 'completed', result: { status: 'success', output: { refund_id: 'rf_1' } }, completedAt: 6 });
+    expect(await effects.getEffect({ key: 'nope' })).toBeNull();
   });
 
   it('stores progress and feedback idempotently, finds a session’s latest other run, drops progress at the end', async () => {
@@ -121,9 +131,9 @@ describe('DynamoRunStore (DynamoDB Local)', () => {
     expect(await store.getProgress({ runId: 'run_1', step: 'Reason' })).toBeNull();
 
     const fb = { feedbackId: 'fb_run_2', tenantId: 't', sessionId: 's', userId: 'u', runId: 'run_2', targetRunId: 'run_1', message: 'thumbs up', sentiment: 'positive' as const, createdAt: 3 };
-    await store.recordFeedback({ feedback: fb });
-    await store.recordFeedback({ feedback: { ...fb, feedbackId: 'fb_other', message: 'again' } });
-    expect(await store.listFeedback({ tenantId: 't', targetRunId: 'run_1' })).toEqual([fb]);
-    expect(await store.listFeedback({ tenantId: 't' })).toEqual([fb]);
+    await feedback.recordFeedback({ feedback: fb });
+    await feedback.recordFeedback({ feedback: { ...fb, feedbackId: 'fb_other', message: 'again' } });
+    expect(await feedback.listFeedback({ tenantId: 't', targetRunId: 'run_1' })).toEqual([fb]);
+    expect(await feedback.listFeedback({ tenantId: 't' })).toEqual([fb]);
   });
 });

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { sessionStoreContract } from '../../src/memory/session-store.contract.js';
 import { DynamoSessionStore } from '../../src/stores/dynamodb/session-store.js';
 import { useDynamoLocal } from '../dynamo-local.js';
 import { freshTables } from './dynamo-fixture.js';
 
 const ddb = useDynamoLocal();
 
-// The same contract the SQLite adapter passes; "reopen" is a new client over the same tables.
-sessionStoreContract('dynamodb', async ({ ttlSeconds }) => {
-  const d = await freshTables(ddb, ['sessions']);
-  return {
-    store: new DynamoSessionStore(d, { ttlSeconds }),
-    reopen: async () => new DynamoSessionStore({ ...d }, { ttlSeconds }),
-    close: async () => {},
-  };
-});
-
+// The SessionStore contract runs on DynamoDB in test/contracts/; these are DynamoDB specifics.
 describe('DynamoSessionStore specifics', () => {
   it('writes a ttl attribute (epoch seconds) on turns, and hands an expired session to its next user', async () => {
     const d = await freshTables(ddb, ['sessions']);

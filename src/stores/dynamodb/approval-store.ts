@@ -1,4 +1,5 @@
 import { GetCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ApprovalStore } from '../../workflow/approval-store.js';
 import type { PendingApproval } from '../../workflow/types.js';
 import { cancellationReasons, conditionFailed, queryAll, storeError, type Dynamo } from './client.js';
 import { padTime } from './tables.js';
@@ -43,7 +44,7 @@ const byCreated = (a: ApprovalItem, b: ApprovalItem) => (a.gCreated < b.gCreated
  * transaction as the approval; deciding is a conditional update on `status = pending`, so exactly
  * one decider wins; expiry walks the sparse `pending` index by expiry time.
  */
-export class DynamoApprovalStore {
+export class DynamoApprovalStore implements ApprovalStore {
   constructor(private readonly d: Dynamo) {}
 
   private get table() {

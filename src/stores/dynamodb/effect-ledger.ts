@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EffectRecord } from '../../workflow/run-store.js';
+import type { EffectLedger, EffectRecord } from '../../workflow/effect-ledger.js';
 import { conditionFailed, storeError, type Dynamo } from './client.js';
 
 interface EffectItem extends Omit<EffectRecord, 'result'> {
@@ -11,7 +11,7 @@ interface EffectItem extends Omit<EffectRecord, 'result'> {
  * The effect ledger on DynamoDB: "started" is a conditional put (attribute_not_exists), so of two
  * engines about to run the same mutating call exactly one gets true and runs it.
  */
-export class DynamoEffectLedger {
+export class DynamoEffectLedger implements EffectLedger {
   constructor(private readonly d: Dynamo) {}
 
   private get table() {

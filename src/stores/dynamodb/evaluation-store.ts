@@ -1,5 +1,5 @@
 import { GetCommand, ScanCommand, UpdateCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { EvaluationRecord } from '../sqlite/evaluation-store.js';
+import type { EvaluationRecord, EvaluationStats, EvaluationStore } from '../../learning/evaluation-store.js';
 import { queryAll, storeError, type Dynamo } from './client.js';
 import { padTime } from './tables.js';
 
@@ -25,14 +25,12 @@ function toRecord(i: EvalItem): EvaluationRecord {
   };
 }
 
-type FeedbackView = { kind: 'chat' | 'rating'; rating?: 'up' | 'down'; sentiment?: string; runId: string; targetRunId?: string; createdAt: number; updatedAt?: number };
-
 /**
- * Judge scores and review flags per run (evaluations table), plus the thumbs from the feedback
- * table: ratings and chat feedback about the run share its `byTarget` key, so thumbs is one query.
- * Same methods as the SQLite adapter, asynchronous.
+ * The evaluation port on DynamoDB: one item per run (pk runId), with a tenant GSI (stats, quality
+ * series) and a sparse `flagged` GSI (the review queue). Null scores are left out of the item
+ * (attribute_not_exists is "unscored"). Re-check candidates are a scan: a nightly job.
  */
-export class DynamoEvaluationStore {
+export class DynamoEvaluationStore implements EvaluationStore {
   constructor(private readonly d: Dynamo) {}
 
   private get table() {
@@ -40,7 +38,7 @@ export class DynamoEvaluationStore {
   }
 
   /** Insert, or re-score: the question, answer and first judging time stay as first written. */
-  async upsert(e: EvaluationRecord): Promise<void> {
+  async upsert({ evaluation: e }: { evaluation: EvaluationRecord }): Promise<void> {
     const set: string[] = [];
     const remove: string[] = [];
     const v: Record<string, unknown> = {};
@@ -66,22 +64,9 @@ export class DynamoEvaluationStore {
     }
   }
 
-  async get(runId: string): Promise<EvaluationRecord | null> {
-    const r = await this.d.doc.send(new GetCommand({ TableName: this.table, Key: { pk: runId }, ConsistentRead: true }));
+  async get(p: { runId: string }): Promise<EvaluationRecord | null> {
+    const r = await this.d.doc.send(new GetCommand({ TableName: this.table, Key: { pk: p.runId }, ConsistentRead: true }));
     return r.Item ? toRecord(r.Item as EvalItem) : null;
-  }
-
-  /** Thumbs for a run: explicit ratings plus chat feedback about it, by sentiment. */
-  async thumbs(tenantId: string, runId: string): Promise<{ up: number; down: number }> {
-    const items = await queryAll<FeedbackView>(this.d, { TableName: this.d.names.feedback, IndexName: 'byTarget', KeyConditionExpression: 'gTarget = :k', ExpressionAttributeValues: { ':k': `${tenantId}#${runId}` } });
-    let up = 0;
-    let down = 0;
-    for (const i of items) {
-      const r = i.kind === 'rating' ? i.rating : i.sentiment === 'positive' ? 'up' : i.sentiment === 'negative' ? 'down' : undefined;
-      if (r === 'up') up++;
-      else if (r === 'down') down++;
-    }
-    return { up, down };
   }
 
   private async scan<T>(input: Omit<ScanCommandInput, 'ExclusiveStartKey'>): Promise<T[]> {
@@ -95,42 +80,40 @@ export class DynamoEvaluationStore {
     return out;
   }
 
-  /** Evaluations the nightly job should re-check: low quality or unscored, judged since `since` (a scan: nightly, not per turn). */
-  async candidatesForRecheck(since: number, limit = 500): Promise<EvaluationRecord[]> {
+  async candidatesForRecheck(p: { since: number; limit?: number }): Promise<EvaluationRecord[]> {
     const items = await this.scan<EvalItem>({
       TableName: this.table,
       FilterExpression: 'judgedAt >= :s AND flagged = :f AND (lowConfidence = :t OR attribute_not_exists(autoScore))',
-      ExpressionAttributeValues: { ':s': since, ':f': false, ':t': true },
+      ExpressionAttributeValues: { ':s': p.since, ':f': false, ':t': true },
+      ConsistentRead: true,
     });
-    return items.sort((a, b) => a.judgedAt - b.judgedAt).slice(0, limit).map(toRecord);
+    return items
+      .sort((a, b) => a.judgedAt - b.judgedAt)
+      .slice(0, p.limit ?? 500)
+      .map(toRecord);
   }
 
-  /** The run a chat-feedback run was about, if any. */
-  async feedbackTarget(feedbackRunId: string): Promise<string | null> {
-    const r = await this.d.doc.send(new GetCommand({ TableName: this.d.names.feedback, Key: { pk: `W#${feedbackRunId}` } }));
-    return (r.Item as FeedbackView | undefined)?.targetRunId ?? null;
-  }
-
-  /** Runs with feedback that changed since `since` (a scan of the feedback table: nightly). */
-  async runsWithFeedbackSince(since: number): Promise<string[]> {
-    const items = await this.scan<FeedbackView>({
-      TableName: this.d.names.feedback,
-      FilterExpression: '(kind = :rating AND updatedAt >= :s) OR (kind = :chat AND createdAt >= :s AND attribute_exists(targetRunId))',
-      ExpressionAttributeValues: { ':rating': 'rating', ':chat': 'chat', ':s': since },
-    });
-    return [...new Set(items.map((i) => (i.kind === 'rating' ? i.runId : i.targetRunId!)))];
-  }
-
-  async listFlagged(tenantId: string, limit = 100): Promise<EvaluationRecord[]> {
-    const items = await queryAll<EvalItem>(this.d, { TableName: this.table, IndexName: 'flagged', KeyConditionExpression: 'gFlagged = :t', ExpressionAttributeValues: { ':t': tenantId }, ScanIndexForward: false }, limit);
+  async listFlagged(p: { tenantId: string; limit?: number }): Promise<EvaluationRecord[]> {
+    const items = await queryAll<EvalItem>(
+      this.d,
+      { TableName: this.table, IndexName: 'flagged', KeyConditionExpression: 'gFlagged = :t', ExpressionAttributeValues: { ':t': p.tenantId }, ScanIndexForward: false },
+      p.limit ?? 100,
+    );
     return items.map(toRecord);
   }
 
-  async stats(tenantId?: string): Promise<{ scored: number; unscored: number; low: number; flagged: number; meanQuality: number | null }> {
-    const items =
-      tenantId !== undefined
-        ? await queryAll<EvalItem>(this.d, { TableName: this.table, IndexName: 'byTenant', KeyConditionExpression: 'gTenant = :t', ExpressionAttributeValues: { ':t': tenantId } })
-        : await this.scan<EvalItem>({ TableName: this.table });
+  private async tenantItems(tenantId: string | undefined, since?: number): Promise<EvalItem[]> {
+    if (tenantId === undefined) return this.scan<EvalItem>({ TableName: this.table, ConsistentRead: true });
+    return queryAll<EvalItem>(this.d, {
+      TableName: this.table,
+      IndexName: 'byTenant',
+      KeyConditionExpression: since !== undefined ? 'gTenant = :t AND gJudged >= :s' : 'gTenant = :t',
+      ExpressionAttributeValues: { ':t': tenantId, ...(since !== undefined ? { ':s': padTime(since) } : {}) },
+    });
+  }
+
+  async stats(p: { tenantId?: string }): Promise<EvaluationStats> {
+    const items = await this.tenantItems(p.tenantId);
     const qualities = items.map((i) => i.quality).filter((q): q is number => q !== undefined);
     return {
       scored: items.filter((i) => i.autoScore !== undefined).length,
@@ -139,5 +122,10 @@ export class DynamoEvaluationStore {
       flagged: items.filter((i) => i.flagged).length,
       meanQuality: qualities.length ? qualities.reduce((a, b) => a + b, 0) / qualities.length : null,
     };
+  }
+
+  async qualitySince(p: { tenantId: string; since: number }): Promise<Array<{ quality: number; judgedAt: number }>> {
+    const items = await this.tenantItems(p.tenantId, p.since);
+    return items.filter((i) => i.quality !== undefined).map((i) => ({ quality: i.quality!, judgedAt: i.judgedAt }));
   }
 }

@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { FeedbackRecord } from '../../workflow/run-store.js';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Feedback, FeedbackRecord, FeedbackStore } from '../../learning/feedback-store.js';
 import { conditionFailed, queryAll, storeError, type Dynamo } from './client.js';
+import { DynamoRatings } from './rating-store.js';
 import { padTime } from './tables.js';
 
 interface FeedbackItem extends Omit<FeedbackRecord, 'targetRunId'> {
@@ -14,9 +15,30 @@ interface FeedbackItem extends Omit<FeedbackRecord, 'targetRunId'> {
   gTarget?: string;
 }
 
-/** Feedback typed into the chat: one item per feedback run (a re-run records it once). */
-export class DynamoFeedbackStore {
-  constructor(private readonly d: Dynamo) {}
+type FeedbackView = { kind: 'chat' | 'rating'; rating?: 'up' | 'down'; sentiment?: string; runId: string; targetRunId?: string };
+
+/**
+ * The feedback port on DynamoDB, one table for both kinds: chat feedback is one item per
+ * feedback run (pk W#run, a conditional put, so a re-run records it once); ratings are one item
+ * per (tenant, run, user) (rating-store.ts). Both carry gTarget = tenant#run they are about.
+ */
+export class DynamoFeedbackStore implements FeedbackStore {
+  private readonly ratings: DynamoRatings;
+
+  constructor(
+    private readonly d: Dynamo,
+    now: () => number = Date.now,
+  ) {
+    this.ratings = new DynamoRatings(d, now);
+  }
+
+  put(p: { tenantId: string; runId: string; userId: string; rating: 'up' | 'down'; comment?: string }): Promise<{ feedback: Feedback; created: boolean }> {
+    return this.ratings.put(p);
+  }
+
+  list(p: { tenantId?: string; runId?: string; since?: number; limit?: number }): Promise<Feedback[]> {
+    return this.ratings.list(p);
+  }
 
   private get table() {
     return this.d.names.feedback;
@@ -57,10 +79,41 @@ export class DynamoFeedbackStore {
     return items.map(fromItem);
   }
 
-  /** The run a chat-feedback run was about, if any (the evaluator's question). */
-  async feedbackTarget(feedbackRunId: string): Promise<string | null> {
-    const r = await this.d.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `W#${feedbackRunId}` } }));
-    return (r.Item as FeedbackItem | undefined)?.targetRunId ?? null;
+  /** Ratings of the run plus chat feedback about it (positive = up, negative = down): one query. */
+  async thumbs(p: { tenantId: string; runId: string }): Promise<{ up: number; down: number }> {
+    const items = await queryAll<FeedbackView>(this.d, { TableName: this.table, IndexName: 'byTarget', KeyConditionExpression: 'gTarget = :k', ExpressionAttributeValues: { ':k': `${p.tenantId}#${p.runId}` } });
+    let up = 0;
+    let down = 0;
+    for (const i of items) {
+      const r = i.kind === 'rating' ? i.rating : i.sentiment === 'positive' ? 'up' : i.sentiment === 'negative' ? 'down' : undefined;
+      if (r === 'up') up++;
+      else if (r === 'down') down++;
+    }
+    return { up, down };
+  }
+
+  async feedbackTarget(p: { runId: string }): Promise<string | null> {
+    const r = await this.d.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `W#${p.runId}` }, ConsistentRead: true }));
+    return (r.Item as FeedbackView | undefined)?.targetRunId ?? null;
+  }
+
+  /** Runs whose feedback changed since `since`: a scan of the feedback table (a nightly job, not a turn). */
+  async runsWithFeedbackSince(p: { since: number }): Promise<string[]> {
+    const runs = new Set<string>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.d.doc.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: '(kind = :rating AND updatedAt >= :s) OR (kind = :chat AND createdAt >= :s AND attribute_exists(targetRunId))',
+          ExpressionAttributeValues: { ':rating': 'rating', ':chat': 'chat', ':s': p.since },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const i of (r.Items ?? []) as FeedbackView[]) runs.add(i.kind === 'rating' ? i.runId : i.targetRunId!);
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return [...runs];
   }
 }
 

@@ -1,5 +1,5 @@
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Feedback, FeedbackStore } from '../../ingress/feedback-store.js';
+import type { Feedback } from '../../learning/feedback-store.js';
 import { newId } from '../../util/ids.js';
 import { queryAll, storeError, type Dynamo } from './client.js';
 import { padTime } from './tables.js';
@@ -18,11 +18,11 @@ const toFeedback = (i: RatingItem): Feedback => ({
 });
 
 /**
- * Thumbs up/down (POST /feedback) in the same feedback table as chat feedback: one item per
- * (tenant, run, user), so rating again replaces it. Both kinds share the `byTarget` index
- * (tenant#run), which is how the evaluator reads a run's thumbs in one query.
+ * The ratings half of the feedback port (thumbs up/down, POST /feedback), in the same table as
+ * chat feedback: one item per (tenant, run, user), so rating again replaces it. Both kinds share
+ * the `byTarget` index (tenant#run), which is how a run's thumbs are one query.
  */
-export class DynamoRatingStore implements FeedbackStore {
+export class DynamoRatings {
   constructor(
     private readonly d: Dynamo,
     private readonly now: () => number = Date.now,

@@ -3,9 +3,6 @@ import { LoreError } from '../../errors.js';
 import type { NewRun, RunLease, RunPatch, RunStore } from '../../workflow/run-store.js';
 import type { RunRecord, RunStatus, StepRecord } from '../../workflow/types.js';
 import { cancellationReasons, conditionFailed, queryAll, storeError, type Dynamo } from './client.js';
-import { DynamoApprovalStore } from './approval-store.js';
-import { DynamoEffectLedger } from './effect-ledger.js';
-import { DynamoFeedbackStore } from './feedback-store.js';
 import { PROGRESS_PREFIX, RUN_SK, newRunItem, runFromItem, sessionKey, stepKey, stepToItem, type RunItem, type StepItem } from './run-items.js';
 
 /**
@@ -13,18 +10,10 @@ import { PROGRESS_PREFIX, RUN_SK, newRunItem, runFromItem, sessionKey, stepKey, 
  * so getRun is one strongly consistent Query. Leases are conditional updates on the run item; a
  * checkpoint with a step is one TransactWriteItems (step put + run update conditioned on the
  * lease), so a zombie writer leaves no trace. Approvals, the effect ledger and feedback are
- * their own tables and classes; this class forwards to them to serve the combined port.
+ * their own tables and adapters (approval-store.ts, effect-ledger.ts, feedback-store.ts).
  */
 export class DynamoRunStore implements RunStore {
-  private readonly approvals: DynamoApprovalStore;
-  private readonly effects: DynamoEffectLedger;
-  private readonly feedback: DynamoFeedbackStore;
-
-  constructor(private readonly d: Dynamo) {
-    this.approvals = new DynamoApprovalStore(d);
-    this.effects = new DynamoEffectLedger(d);
-    this.feedback = new DynamoFeedbackStore(d);
-  }
+  constructor(private readonly d: Dynamo) {}
 
   private get table() {
     return this.d.names.runs;
@@ -254,15 +243,4 @@ export class DynamoRunStore implements RunStore {
   async saveProgress(p: { runId: string; step: string; data: unknown; now: number }): Promise<void> {
     await this.d.doc.send(new PutCommand({ TableName: this.table, Item: { pk: p.runId, sk: `${PROGRESS_PREFIX}${p.step}`, data: JSON.stringify(p.data), updatedAt: p.now } }));
   }
-
-  createApprovals = (p: Parameters<RunStore['createApprovals']>[0]) => this.approvals.createApprovals(p);
-  getApproval = (p: Parameters<RunStore['getApproval']>[0]) => this.approvals.getApproval(p);
-  listApprovals = (p: Parameters<RunStore['listApprovals']>[0]) => this.approvals.listApprovals(p);
-  decideApproval = (p: Parameters<RunStore['decideApproval']>[0]) => this.approvals.decideApproval(p);
-  expireApprovals = (p: Parameters<RunStore['expireApprovals']>[0]) => this.approvals.expireApprovals(p);
-  getEffect = (p: Parameters<RunStore['getEffect']>[0]) => this.effects.getEffect(p);
-  beginEffect = (p: Parameters<RunStore['beginEffect']>[0]) => this.effects.beginEffect(p);
-  completeEffect = (p: Parameters<RunStore['completeEffect']>[0]) => this.effects.completeEffect(p);
-  recordFeedback = (p: Parameters<RunStore['recordFeedback']>[0]) => this.feedback.recordFeedback(p);
-  listFeedback = (p: Parameters<RunStore['listFeedback']>[0]) => this.feedback.listFeedback(p);
 }
