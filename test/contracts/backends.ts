@@ -6,6 +6,9 @@ import { createSqliteBackend, type SqliteBackend } from '../../src/stores/sqlite
 import { createDynamoBackend, type DynamoBackend } from '../../src/stores/dynamodb/backend.js';
 import { newId } from '../../src/util/ids.js';
 import { acquireDynamoLocal, tablePrefix } from '../dynamo-local.js';
+import { createDynamoKnowledgeStore } from '../../src/stores/dynamodb/knowledge-factory.js';
+import { SqsQueueSet } from '../../src/stores/sqs/queue-set.js';
+import { startSqsServer, type SqsServer } from '../aws-wire/sqs-server.js';
 import { testClock, type BackendEntry, type MakeBackend } from './harness.js';
 
 /**
@@ -51,14 +54,29 @@ export const backends: BackendEntry[] = [{ name: 'sqlite', make: makeSqlite }];
 // DynamoDB on DynamoDB Local (test/dynamo-local.ts): every test gets its own tables (a unique
 // prefix) on the run's shared instance, dropped when the test closes its backend.
 let dynamoLocal: Awaited<ReturnType<typeof acquireDynamoLocal>> | undefined;
+let sqsServer: SqsServer | undefined;
+const sqsConnection = () => ({ region: 'us-east-1', endpoint: sqsServer!.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const sqsSet = (prefix: string, now: () => number) => new SqsQueueSet({ connection: sqsConnection(), prefix, create: true, now });
 
 const makeDynamo: MakeBackend = async (o = {}) => {
   if (!dynamoLocal) throw new Error('DynamoDB Local is not started (the registry entry setup did not run)');
   const { endpoint, region, credentials } = dynamoLocal.local;
   const clock = testClock(o.startAt);
   const tablePrefixValue = tablePrefix();
-  const open = (createTables: boolean) =>
-    createDynamoBackend({ endpoint, region, credentials, tablePrefix: tablePrefixValue, createTables, sessionTtlSeconds: o.sessionTtlSeconds ?? 3600, now: clock.now });
+  // Knowledge on DynamoDB and queues on SQS (a local SQS JSON server, test/aws-wire/sqs-server.ts).
+  const sqsPrefix = `${tablePrefixValue}q-`;
+  const open = async (createTables: boolean) => {
+    const sqs = sqsSet(sqsPrefix, clock.now);
+    const { connectDynamo } = await import('../../src/stores/dynamodb/client.js');
+    const d = connectDynamo({ endpoint, region, credentials, tablePrefix: tablePrefixValue });
+    const knowledge = await createDynamoKnowledgeStore({ doc: d.doc, raw: d.raw, tablePrefix: tablePrefixValue, create: createTables, now: clock.now });
+    const b = await createDynamoBackend({
+      endpoint, region, credentials, tablePrefix: tablePrefixValue, createTables, sessionTtlSeconds: o.sessionTtlSeconds ?? 3600, now: clock.now,
+      knowledge, queue: (q) => sqs.queue(q), statsExtras: { learningCounts: (p) => knowledge.learningCounts(p), deadLetters: () => sqs.deadLetters() },
+    });
+    const close = b.close.bind(b);
+    return Object.assign(b, { close: async () => (await close(), await sqs.close(), d.raw.destroy()) });
+  };
   let backend: DynamoBackend = await open(true);
   return {
     get backend() {
@@ -66,9 +84,21 @@ const makeDynamo: MakeBackend = async (o = {}) => {
     },
     async advance(ms) {
       clock.advance(ms);
+      sqsServer!.advance(ms);
     },
-    async sendRaw() {
-      throw new Error('the DynamoDB backend has no queue adapter yet');
+    async sendRaw(queue, text) {
+      const set = sqsSet(sqsPrefix, clock.now);
+      try {
+        await set.queue({ name: queue }).depth(); // the queue pair exists
+        const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+        const { createSqsClient } = await import('../../src/stores/sqs/client.js');
+        const c = await createSqsClient(sqsConnection());
+        const r = await c.send(new SendMessageCommand({ QueueUrl: `${sqsServer!.url}/000000000000/${sqsPrefix}${queue}`, MessageBody: text }));
+        c.destroy();
+        return { id: r.MessageId! };
+      } finally {
+        await set.close();
+      }
     },
     async reopen() {
       await backend.close();
@@ -77,7 +107,7 @@ const makeDynamo: MakeBackend = async (o = {}) => {
     },
     async close() {
       const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb');
-      await Promise.all(Object.values(backend.dynamo.names).map((TableName) => backend.dynamo.raw.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
+      await Promise.all([...Object.values(backend.dynamo.names), `${tablePrefixValue}knowledge`].map((TableName) => backend.dynamo.raw.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
       await backend.close();
     },
   };
@@ -91,14 +121,15 @@ function javaMissing(): string | undefined {
 backends.push({
   name: 'dynamodb',
   make: makeDynamo,
-  // Filled by the DynamoDB knowledge / Bedrock KB and SQS adapters (another branch) when merged.
-  lacks: ['knowledge', 'queue'],
   unavailable: javaMissing,
   setup: async () => {
     dynamoLocal = await acquireDynamoLocal();
+    sqsServer = await startSqsServer();
   },
   teardown: async () => {
     await dynamoLocal?.release();
     dynamoLocal = undefined;
+    await sqsServer?.close();
+    sqsServer = undefined;
   },
 });

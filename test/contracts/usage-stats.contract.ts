@@ -66,9 +66,10 @@ export function usageStatsContract(name: string, make: MakeBackend, lacks: reado
       expect(await stats.deadLetters()).toBe(0);
       const q = b.backend.queue<number>({ name: 'stats-q', maxReceiveCount: 1 });
       await q.send({ body: 1 });
-      await q.receive({ visibilityTimeoutMs: 10 });
-      await b.advance(20);
-      expect(await q.receive({ visibilityTimeoutMs: 10 })).toEqual([]);
+      // Whole seconds: SQS counts visibility timeouts in seconds.
+      await q.receive({ visibilityTimeoutMs: 1000 });
+      await b.advance(1000);
+      expect(await q.receive({ visibilityTimeoutMs: 1000 })).toEqual([]);
       expect(await stats.deadLetters()).toBe(1);
     });
 

@@ -46,6 +46,23 @@ export class SqsQueueSet {
     };
   }
 
+  /** Dead letters across every queue of this prefix (each `<name>-dlq`), for StatsSource.deadLetters. */
+  async deadLetters(): Promise<number> {
+    const client = await this.sqs();
+    const { ListQueuesCommand, GetQueueAttributesCommand } = await loadSqs();
+    let total = 0;
+    let token: string | undefined;
+    do {
+      const r = await client.send(new ListQueuesCommand({ QueueNamePrefix: this.o.prefix, ...(token ? { NextToken: token } : {}) }));
+      for (const url of (r.QueueUrls ?? []).filter((u) => u.endsWith('-dlq'))) {
+        const a = (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }))).Attributes ?? {};
+        total += Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(a.ApproximateNumberOfMessagesDelayed ?? 0);
+      }
+      token = r.NextToken;
+    } while (token);
+    return total;
+  }
+
   async close(): Promise<void> {
     if (this.client) (await this.client).destroy();
   }
