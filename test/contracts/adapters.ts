@@ -1,20 +1,16 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { QueueFactory } from '../../src/jobs/queue.contract.js';
 import type { KnowledgeStoreFactory } from '../../src/memory/knowledge-store.contract.js';
 import { createKbClients, type KbClients } from '../../src/stores/bedrock-kb/clients.js';
 import { BedrockKnowledgeStore } from '../../src/stores/bedrock-kb/knowledge-store.js';
 import { connectDynamo } from '../../src/stores/dynamodb/client.js';
 import { createDynamoKnowledgeStore } from '../../src/stores/dynamodb/knowledge-factory.js';
-import { SqsQueueSet } from '../../src/stores/sqs/queue-set.js';
 import { startBedrockKbServer, type BedrockKbServer } from '../aws-wire/bedrock-kb-server.js';
 import { startS3Server, type S3Server } from '../aws-wire/s3-server.js';
-import { startSqsServer } from '../aws-wire/sqs-server.js';
 import type { DynamoLocalHandle } from '../dynamo-local.js';
 
 /**
- * Single-port adapters that are not a whole backend (yet): each runs its port's contract suite
- * here, beside the backends of backends.ts. Once a backend bundles an adapter (the DynamoDB
- * backend: DynamoDB knowledge + SQS queue), its entry in backends.ts covers it as well.
+ * Single-port adapters that no backend in backends.ts bundles by default: each runs its port's
+ * contract suite here. (The DynamoDB knowledge store and the SQS queue run inside the `dynamodb`
+ * backend entry; the Bedrock KB knowledge store, an alternative for that slot on AWS, runs here.)
  */
 export interface AdapterEntry<F> {
   name: string;
@@ -41,13 +37,6 @@ export function knowledgeAdapters(ddb: DynamoLocalHandle): Array<AdapterEntry<Kn
   let clients: KbClients;
   let n = 0;
   return [
-    {
-      name: 'dynamodb',
-      make: async () => {
-        const { store, open } = await fresh();
-        return { store, reopen: () => open(), close: async () => {} };
-      },
-    },
     {
       name: 'bedrock-kb (+ dynamodb recent tier)',
       setup: async () => {
@@ -79,36 +68,3 @@ export function knowledgeAdapters(ddb: DynamoLocalHandle): Array<AdapterEntry<Kn
     },
   ];
 }
-
-export const queueAdapters: Array<AdapterEntry<QueueFactory>> = [
-  {
-    name: 'sqs (SQS JSON protocol)',
-    make: async (o) => {
-      const server = await startSqsServer();
-      const set = new SqsQueueSet({
-        connection: { region: 'us-east-1', endpoint: server.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } },
-        prefix: 'lore-', create: true, now: server.now,
-      });
-      const queue = set.queue({ name: o.name, maxReceiveCount: o.maxReceiveCount, ...(o.decode ? { decode: o.decode } : {}) });
-      await queue.depth(); // resolves the client and creates the queue pair
-      return {
-        queue,
-        async sendRaw(text) {
-          const { createSqsClient } = await import('../../src/stores/sqs/client.js');
-          const c = await createSqsClient({ region: 'us-east-1', endpoint: server.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-          try {
-            const r = await c.send(new SendMessageCommand({ QueueUrl: `${server.url}/000000000000/lore-${o.name}`, MessageBody: text }));
-            return { id: r.MessageId! };
-          } finally {
-            c.destroy();
-          }
-        },
-        advance: async (ms) => server.advance(ms),
-        close: async () => {
-          await set.close();
-          await server.close();
-        },
-      };
-    },
-  },
-];
