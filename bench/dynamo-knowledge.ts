@@ -48,7 +48,7 @@ try {
     await kb.upsertDocument({ tenantId: 't', sourceUri: `learning://${i}`, kind: 'learning', text: text(20) });
     after.push((await time(() => reader.search({ tenantId: 't', query: text(6), topK: 8 }))).ms);
   }
-  const chunks = (await d.doc.send(new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({ TableName: 'bench_knowledge', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 't#CHK' }, Select: 'COUNT' }))).Count;
+  const chunks = await kb.db.count('t#CHK', 'chk');
   console.log(JSON.stringify({
     docs: DOCS, wordsPerDoc: WORDS, chunks, ingestMsPerDoc: +(ingest.ms / DOCS).toFixed(1),
     coldSearchMs: +cold.ms.toFixed(0), warmSearchP50Ms: +pct(warm, 50).toFixed(1), warmSearchP95Ms: +pct(warm, 95).toFixed(1),
