@@ -3,10 +3,20 @@ import { LoreError } from '../../errors.js';
 import type { Queue } from '../../jobs/queue.js';
 import type { KnowledgeStore } from '../../memory/knowledge-store.js';
 import type { Dynamo, DynamoConnection } from './client.js';
-import type { SqsBackendOptions } from './backend-extras.js';
+import type { SqsConnection } from '../sqs/client.js';
 import type { StatsExtras } from './stats-source.js';
 
 export type { DynamoConnection };
+
+/** Queues on SQS: `${queuePrefix}${name}` with `…-dlq` and a redrive policy (sqs/queue-set.ts). */
+export interface SqsBackendOptions extends SqsConnection {
+  /** Default: the table prefix. */
+  queuePrefix?: string;
+  /** Create missing queues (local runs); on AWS the infra creates them. */
+  createQueues?: boolean;
+  /** The SQS clock (a local server's, in tests). */
+  now?: () => number;
+}
 
 export interface DynamoBackendOptions extends BackendOptions, DynamoConnection {
   /** Create missing tables on start (DynamoDB Local, development). On AWS the infra creates them. */
@@ -16,8 +26,6 @@ export interface DynamoBackendOptions extends BackendOptions, DynamoConnection {
    * passed (e.g. the Bedrock KB one, which wraps a DynamoDB store as its recent tier).
    */
   knowledge?: KnowledgeStore;
-  /** Cached per-tenant search indexes of the DynamoDB KnowledgeStore. */
-  cachedTenants?: number;
   /** Queues on SQS. Without it (and without `queue`) the queue slot throws CONFIG_INVALID when used. */
   sqs?: SqsBackendOptions;
   /** Any other Queue adapter (takes precedence over `sqs`). */
@@ -50,33 +58,42 @@ function missing<T extends object>(what: string): T {
  * so a SQLite deployment never loads it.
  */
 export async function createDynamoBackend(options: DynamoBackendOptions): Promise<DynamoBackend> {
-  const [a, x, k] = await Promise.all([import('./adapters.js'), import('./backend-extras.js'), import('./knowledge-tables.js')]);
+  const [a, kf, qs] = await Promise.all([import('./adapters.js'), import('./knowledge-factory.js'), options.sqs ? import('../sqs/queue-set.js') : undefined]);
   const dynamo = a.connectDynamo(options);
-  const knowledgeTable = k.knowledgeTableName(options.tablePrefix);
-  if (options.createTables) await Promise.all([a.ensureTables(dynamo), k.ensureKnowledgeTable(dynamo.raw, knowledgeTable)]);
   const now = options.now;
+  const [, dynamoKnowledge] = await Promise.all([
+    options.createTables ? a.ensureTables(dynamo) : undefined,
+    kf.createDynamoKnowledgeStore({
+      doc: dynamo.doc,
+      raw: dynamo.raw,
+      tablePrefix: options.tablePrefix,
+      create: options.createTables === true,
+      ...(options.chunkTokens !== undefined ? { chunkTokens: options.chunkTokens } : {}),
+      ...(options.chunkOverlap !== undefined ? { chunkOverlap: options.chunkOverlap } : {}),
+      ...(now ? { now } : {}),
+    }),
+  ]);
   const runs = new a.DynamoRunStore(dynamo);
   let closed = false;
-  const dynamoKnowledge = new a.DynamoKnowledgeStore({
-    client: dynamo.doc,
-    tableName: knowledgeTable,
-    ...(options.chunkTokens !== undefined ? { chunkTokens: options.chunkTokens } : {}),
-    ...(options.chunkOverlap !== undefined ? { chunkOverlap: options.chunkOverlap } : {}),
-    ...(options.cachedTenants !== undefined ? { cachedTenants: options.cachedTenants } : {}),
-    ...(now ? { now } : {}),
-  });
   const knowledge = options.knowledge ?? dynamoKnowledge;
-  const queues: Array<Queue<unknown>> = [];
   const sqs = options.sqs;
+  const queueSet =
+    sqs && qs
+      ? new qs.SqsQueueSet({
+          connection: { region: sqs.region, ...(sqs.endpoint ? { endpoint: sqs.endpoint } : {}), ...(sqs.credentials ? { credentials: sqs.credentials } : {}) },
+          prefix: sqs.queuePrefix ?? options.tablePrefix,
+          create: sqs.createQueues === true,
+          ...(sqs.now ? { now: sqs.now } : {}),
+        })
+      : undefined;
   const queueOf = <T>(o: QueueOptions<T>): Queue<T> => {
     if (options.queue) return options.queue<T>(o);
-    if (sqs) return x.lazySqsQueue<T>(o, sqs, options.tablePrefix, (q) => queues.push(q));
+    if (queueSet) return queueSet.queue<T>(o);
     return missing<Queue<T>>(`Queue "${o.name}"`);
   };
   const statsExtras: StatsExtras = {
-    learningCounts: (p) => x.learningCounts(dynamo, dynamoKnowledge, knowledgeTable, p),
-    // The queues this backend opened (SQS has no cross-queue count without listing every queue).
-    deadLetters: async () => (await Promise.all(queues.map((q) => q.depth()))).reduce((n, d) => n + d.dead, 0),
+    learningCounts: (p) => dynamoKnowledge.learningCounts(p),
+    ...(queueSet ? { deadLetters: () => queueSet.deadLetters() } : {}),
     ...options.statsExtras,
   };
   return {
@@ -106,6 +123,7 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
     async close() {
       if (closed) return;
       closed = true;
+      await queueSet?.close();
       dynamo.raw.destroy();
     },
   };
