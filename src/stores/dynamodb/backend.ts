@@ -131,12 +131,15 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
 
 /**
  * The factory src/backend-registry.ts loads for LORE_STORE=dynamodb (config.store.dynamodb).
- * A prefix without a trailing separator gets '-' (`lore` → `lore-runs`). Tables are created when
- * an endpoint is configured (DynamoDB Local, development); on AWS the infra creates them.
- * Credentials come from the AWS SDK's default chain. Queues need SQS settings the config does
- * not carry yet, so the queue slot fails with CONFIG_INVALID when used.
+ * A prefix without a trailing separator gets '-' (`lore` → `lore-runs`). Credentials come from
+ * the AWS SDK's default chain.
+ * - On AWS (no endpoint): the tables exist (the infra creates them) and queues are SQS in the
+ *   same region, `${prefix}<name>` with `…-dlq`.
+ * - With an endpoint (DynamoDB Local, development): missing tables are created, and the queue
+ *   slot is empty (CONFIG_INVALID when used) — the config has no local SQS endpoint yet, and a
+ *   local run must not reach for the region's SQS.
  */
 export function createBackend(o: BackendOptions & { tablePrefix: string; region: string; endpoint?: string }): Promise<DynamoBackend> {
   const tablePrefix = /[-_.]$/.test(o.tablePrefix) ? o.tablePrefix : `${o.tablePrefix}-`;
-  return createDynamoBackend({ ...o, tablePrefix, ...(o.endpoint ? { createTables: true } : {}) });
+  return createDynamoBackend({ ...o, tablePrefix, ...(o.endpoint ? { createTables: true } : { sqs: { region: o.region } }) });
 }
