@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { createSqliteBackend, type SqliteBackend } from '../../src/stores/sqlite/backend.js';
 import { createDynamoBackend, type DynamoBackend } from '../../src/stores/dynamodb/backend.js';
 import { newId } from '../../src/util/ids.js';
+import { createSqsClient } from '../../src/stores/sqs/client.js';
+import { startSqsServer } from '../aws-wire/sqs-server.js';
 import { acquireDynamoLocal, tablePrefix } from '../dynamo-local.js';
-import { createDynamoKnowledgeStore } from '../../src/stores/dynamodb/knowledge-factory.js';
-import { SqsQueueSet } from '../../src/stores/sqs/queue-set.js';
-import { startSqsServer, type SqsServer } from '../aws-wire/sqs-server.js';
 import { testClock, type BackendEntry, type MakeBackend } from './harness.js';
 
 /**
@@ -51,32 +50,23 @@ const makeSqlite: MakeBackend = async (o = {}) => {
 
 export const backends: BackendEntry[] = [{ name: 'sqlite', make: makeSqlite }];
 
-// DynamoDB on DynamoDB Local (test/dynamo-local.ts): every test gets its own tables (a unique
-// prefix) on the run's shared instance, dropped when the test closes its backend.
+// DynamoDB on DynamoDB Local (test/dynamo-local.ts), queues on SQS through a local SQS JSON server
+// (test/aws-wire/sqs-server.ts, one per test, whose clock advance() moves with the stores'). Every
+// test gets its own tables (a unique prefix) on the run's shared instance, dropped at close.
 let dynamoLocal: Awaited<ReturnType<typeof acquireDynamoLocal>> | undefined;
-let sqsServer: SqsServer | undefined;
-const sqsConnection = () => ({ region: 'us-east-1', endpoint: sqsServer!.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-const sqsSet = (prefix: string, now: () => number) => new SqsQueueSet({ connection: sqsConnection(), prefix, create: true, now });
 
 const makeDynamo: MakeBackend = async (o = {}) => {
   if (!dynamoLocal) throw new Error('DynamoDB Local is not started (the registry entry setup did not run)');
   const { endpoint, region, credentials } = dynamoLocal.local;
   const clock = testClock(o.startAt);
-  const tablePrefixValue = tablePrefix();
-  // Knowledge on DynamoDB and queues on SQS (a local SQS JSON server, test/aws-wire/sqs-server.ts).
-  const sqsPrefix = `${tablePrefixValue}q-`;
-  const open = async (createTables: boolean) => {
-    const sqs = sqsSet(sqsPrefix, clock.now);
-    const { connectDynamo } = await import('../../src/stores/dynamodb/client.js');
-    const d = connectDynamo({ endpoint, region, credentials, tablePrefix: tablePrefixValue });
-    const knowledge = await createDynamoKnowledgeStore({ doc: d.doc, raw: d.raw, tablePrefix: tablePrefixValue, create: createTables, now: clock.now });
-    const b = await createDynamoBackend({
-      endpoint, region, credentials, tablePrefix: tablePrefixValue, createTables, sessionTtlSeconds: o.sessionTtlSeconds ?? 3600, now: clock.now,
-      knowledge, queue: (q) => sqs.queue(q), statsExtras: { learningCounts: (p) => knowledge.learningCounts(p), deadLetters: () => sqs.deadLetters() },
+  const sqsServer = await startSqsServer();
+  const prefix = tablePrefix();
+  const sqs = { region, endpoint: sqsServer.url, credentials, createQueues: true, now: sqsServer.now };
+  const open = (createTables: boolean) =>
+    createDynamoBackend({
+      endpoint, region, credentials, tablePrefix: prefix, createTables, sqs, sessionTtlSeconds: o.sessionTtlSeconds ?? 3600, now: clock.now,
+      ...(o.embedder ? { embedder: o.embedder } : {}),
     });
-    const close = b.close.bind(b);
-    return Object.assign(b, { close: async () => (await close(), await sqs.close(), d.raw.destroy()) });
-  };
   let backend: DynamoBackend = await open(true);
   return {
     get backend() {
@@ -84,20 +74,17 @@ const makeDynamo: MakeBackend = async (o = {}) => {
     },
     async advance(ms) {
       clock.advance(ms);
-      sqsServer!.advance(ms);
+      sqsServer.advance(ms);
     },
     async sendRaw(queue, text) {
-      const set = sqsSet(sqsPrefix, clock.now);
+      const { GetQueueUrlCommand, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+      const client = await createSqsClient(sqs);
       try {
-        await set.queue({ name: queue }).depth(); // the queue pair exists
-        const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
-        const { createSqsClient } = await import('../../src/stores/sqs/client.js');
-        const c = await createSqsClient(sqsConnection());
-        const r = await c.send(new SendMessageCommand({ QueueUrl: `${sqsServer!.url}/000000000000/${sqsPrefix}${queue}`, MessageBody: text }));
-        c.destroy();
+        const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: `${prefix}${queue}` }));
+        const r = await client.send(new SendMessageCommand({ QueueUrl, MessageBody: text }));
         return { id: r.MessageId! };
       } finally {
-        await set.close();
+        client.destroy();
       }
     },
     async reopen() {
@@ -107,8 +94,10 @@ const makeDynamo: MakeBackend = async (o = {}) => {
     },
     async close() {
       const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb');
-      await Promise.all([...Object.values(backend.dynamo.names), `${tablePrefixValue}knowledge`].map((TableName) => backend.dynamo.raw.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
+      const tables = [...Object.values(backend.dynamo.names), `${prefix}knowledge`];
+      await Promise.all(tables.map((TableName) => backend.dynamo.raw.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
       await backend.close();
+      await sqsServer.close();
     },
   };
 };
@@ -124,12 +113,9 @@ backends.push({
   unavailable: javaMissing,
   setup: async () => {
     dynamoLocal = await acquireDynamoLocal();
-    sqsServer = await startSqsServer();
   },
   teardown: async () => {
     await dynamoLocal?.release();
     dynamoLocal = undefined;
-    await sqsServer?.close();
-    sqsServer = undefined;
   },
 });

@@ -66,9 +66,9 @@ export function usageStatsContract(name: string, make: MakeBackend, lacks: reado
       expect(await stats.deadLetters()).toBe(0);
       const q = b.backend.queue<number>({ name: 'stats-q', maxReceiveCount: 1 });
       await q.send({ body: 1 });
-      // Whole seconds: SQS counts visibility timeouts in seconds.
+      // Whole seconds: SQS's visibility timeout has no finer unit.
       await q.receive({ visibilityTimeoutMs: 1000 });
-      await b.advance(1000);
+      await b.advance(2000);
       expect(await q.receive({ visibilityTimeoutMs: 1000 })).toEqual([]);
       expect(await stats.deadLetters()).toBe(1);
     });

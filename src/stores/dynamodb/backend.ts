@@ -3,6 +3,7 @@ import { LoreError } from '../../errors.js';
 import type { Queue } from '../../jobs/queue.js';
 import type { KnowledgeStore } from '../../memory/knowledge-store.js';
 import type { Dynamo, DynamoConnection } from './client.js';
+import type { SqsBackendOptions } from './backend-extras.js';
 import type { StatsExtras } from './stats-source.js';
 
 export type { DynamoConnection };
@@ -11,12 +12,17 @@ export interface DynamoBackendOptions extends BackendOptions, DynamoConnection {
   /** Create missing tables on start (DynamoDB Local, development). On AWS the infra creates them. */
   createTables?: boolean;
   /**
-   * The knowledge and queue adapters (DynamoDB KnowledgeStore / Bedrock KB, SQS) come from their
-   * own modules; until they are passed here those slots throw CONFIG_INVALID when used.
+   * Knowledge: the DynamoDB KnowledgeStore on `${tablePrefix}knowledge` unless another adapter is
+   * passed (e.g. the Bedrock KB one, which wraps a DynamoDB store as its recent tier).
    */
   knowledge?: KnowledgeStore;
+  /** Cached per-tenant search indexes of the DynamoDB KnowledgeStore. */
+  cachedTenants?: number;
+  /** Queues on SQS. Without it (and without `queue`) the queue slot throws CONFIG_INVALID when used. */
+  sqs?: SqsBackendOptions;
+  /** Any other Queue adapter (takes precedence over `sqs`). */
   queue?: <T>(options: QueueOptions<T>) => Queue<T>;
-  /** Operator figures owned by the knowledge and queue adapters (StatsSource.learningCounts / deadLetters). */
+  /** Override the operator figures the knowledge and queue adapters own (StatsSource.learningCounts / deadLetters). */
   statsExtras?: StatsExtras;
 }
 
@@ -44,13 +50,35 @@ function missing<T extends object>(what: string): T {
  * so a SQLite deployment never loads it.
  */
 export async function createDynamoBackend(options: DynamoBackendOptions): Promise<DynamoBackend> {
-  const a = await import('./adapters.js');
+  const [a, x, k] = await Promise.all([import('./adapters.js'), import('./backend-extras.js'), import('./knowledge-tables.js')]);
   const dynamo = a.connectDynamo(options);
-  if (options.createTables) await a.ensureTables(dynamo);
+  const knowledgeTable = k.knowledgeTableName(options.tablePrefix);
+  if (options.createTables) await Promise.all([a.ensureTables(dynamo), k.ensureKnowledgeTable(dynamo.raw, knowledgeTable)]);
   const now = options.now;
   const runs = new a.DynamoRunStore(dynamo);
   let closed = false;
-  const knowledge = options.knowledge ?? missing<KnowledgeStore>('KnowledgeStore');
+  const dynamoKnowledge = new a.DynamoKnowledgeStore({
+    client: dynamo.doc,
+    tableName: knowledgeTable,
+    ...(options.chunkTokens !== undefined ? { chunkTokens: options.chunkTokens } : {}),
+    ...(options.chunkOverlap !== undefined ? { chunkOverlap: options.chunkOverlap } : {}),
+    ...(options.cachedTenants !== undefined ? { cachedTenants: options.cachedTenants } : {}),
+    ...(now ? { now } : {}),
+  });
+  const knowledge = options.knowledge ?? dynamoKnowledge;
+  const queues: Array<Queue<unknown>> = [];
+  const sqs = options.sqs;
+  const queueOf = <T>(o: QueueOptions<T>): Queue<T> => {
+    if (options.queue) return options.queue<T>(o);
+    if (sqs) return x.lazySqsQueue<T>(o, sqs, options.tablePrefix, (q) => queues.push(q));
+    return missing<Queue<T>>(`Queue "${o.name}"`);
+  };
+  const statsExtras: StatsExtras = {
+    learningCounts: (p) => x.learningCounts(dynamo, dynamoKnowledge, knowledgeTable, p),
+    // The queues this backend opened (SQS has no cross-queue count without listing every queue).
+    deadLetters: async () => (await Promise.all(queues.map((q) => q.depth()))).reduce((n, d) => n + d.dead, 0),
+    ...options.statsExtras,
+  };
   return {
     kind: 'dynamodb',
     dynamo,
@@ -63,8 +91,8 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
     feedback: new a.DynamoFeedbackStore(dynamo, now),
     evaluations: new a.DynamoEvaluationStore(dynamo),
     usage: new a.DynamoRunUsageLedger(dynamo),
-    stats: new a.DynamoStatsSource(dynamo, options.statsExtras ?? {}),
-    queue: <T>(o: QueueOptions<T>): Queue<T> => (options.queue ? options.queue<T>(o) : missing<Queue<T>>(`Queue "${o.name}"`)),
+    stats: new a.DynamoStatsSource(dynamo, statsExtras),
+    queue: queueOf,
     async health(): Promise<BackendHealth> {
       const checkedAt = Date.now();
       try {
@@ -81,4 +109,16 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
       dynamo.raw.destroy();
     },
   };
+}
+
+/**
+ * The factory src/backend-registry.ts loads for LORE_STORE=dynamodb (config.store.dynamodb).
+ * A prefix without a trailing separator gets '-' (`lore` → `lore-runs`). Tables are created when
+ * an endpoint is configured (DynamoDB Local, development); on AWS the infra creates them.
+ * Credentials come from the AWS SDK's default chain. Queues need SQS settings the config does
+ * not carry yet, so the queue slot fails with CONFIG_INVALID when used.
+ */
+export function createBackend(o: BackendOptions & { tablePrefix: string; region: string; endpoint?: string }): Promise<DynamoBackend> {
+  const tablePrefix = /[-_.]$/.test(o.tablePrefix) ? o.tablePrefix : `${o.tablePrefix}-`;
+  return createDynamoBackend({ ...o, tablePrefix, ...(o.endpoint ? { createTables: true } : {}) });
 }

@@ -1,8 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LoreError } from '../../errors.js';
 import type { MemoryRef, MemoryStore, PutSummaryParams, SessionSummaryRecord, UserFact } from '../../memory/memory-store.js';
-// Pure text helper (no SQLite): the same terms FTS5 would search for.
-import { queryTerms } from '../sqlite/fts-query.js';
+import { queryTerms } from '../../memory/query-terms.js';
 import { conditionFailed, deleteKeys, queryAll, storeError, type Dynamo } from './client.js';
 import { monotonic, ttlSeconds } from './tables.js';
 
