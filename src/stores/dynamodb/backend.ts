@@ -3,20 +3,12 @@ import { LoreError } from '../../errors.js';
 import type { Queue } from '../../jobs/queue.js';
 import type { KnowledgeStore } from '../../memory/knowledge-store.js';
 import type { Dynamo, DynamoConnection } from './client.js';
-import type { SqsConnection } from '../sqs/client.js';
+import type { SqsBackendOptions } from './backend-extras.js';
+
+export type { SqsBackendOptions };
 import type { StatsExtras } from './stats-source.js';
 
 export type { DynamoConnection };
-
-/** Queues on SQS: `${queuePrefix}${name}` with `…-dlq` and a redrive policy (sqs/queue-set.ts). */
-export interface SqsBackendOptions extends SqsConnection {
-  /** Default: the table prefix. */
-  queuePrefix?: string;
-  /** Create missing queues (local runs); on AWS the infra creates them. */
-  createQueues?: boolean;
-  /** The SQS clock (a local server's, in tests). */
-  now?: () => number;
-}
 
 export interface DynamoBackendOptions extends BackendOptions, DynamoConnection {
   /** Create missing tables on start (DynamoDB Local, development). On AWS the infra creates them. */
@@ -58,7 +50,7 @@ function missing<T extends object>(what: string): T {
  * so a SQLite deployment never loads it.
  */
 export async function createDynamoBackend(options: DynamoBackendOptions): Promise<DynamoBackend> {
-  const [a, kf, qs] = await Promise.all([import('./adapters.js'), import('./knowledge-factory.js'), options.sqs ? import('../sqs/queue-set.js') : undefined]);
+  const [a, kf, x] = await Promise.all([import('./adapters.js'), import('./knowledge-factory.js'), import('./backend-extras.js')]);
   const dynamo = a.connectDynamo(options);
   const now = options.now;
   const [, dynamoKnowledge] = await Promise.all([
@@ -77,23 +69,16 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
   let closed = false;
   const knowledge = options.knowledge ?? dynamoKnowledge;
   const sqs = options.sqs;
-  const queueSet =
-    sqs && qs
-      ? new qs.SqsQueueSet({
-          connection: { region: sqs.region, ...(sqs.endpoint ? { endpoint: sqs.endpoint } : {}), ...(sqs.credentials ? { credentials: sqs.credentials } : {}) },
-          prefix: sqs.queuePrefix ?? options.tablePrefix,
-          create: sqs.createQueues === true,
-          ...(sqs.now ? { now: sqs.now } : {}),
-        })
-      : undefined;
+  const queues: Array<Queue<unknown>> = [];
   const queueOf = <T>(o: QueueOptions<T>): Queue<T> => {
     if (options.queue) return options.queue<T>(o);
-    if (queueSet) return queueSet.queue<T>(o);
+    if (sqs) return x.lazySqsQueue<T>(o, sqs, options.tablePrefix, (q) => queues.push(q));
     return missing<Queue<T>>(`Queue "${o.name}"`);
   };
   const statsExtras: StatsExtras = {
-    learningCounts: (p) => dynamoKnowledge.learningCounts(p),
-    ...(queueSet ? { deadLetters: () => queueSet.deadLetters() } : {}),
+    learningCounts: (p) => x.learningCounts(dynamo, dynamoKnowledge, `${options.tablePrefix}knowledge`, p),
+    // The queues this backend opened (SQS counts per queue; listing every queue is not needed).
+    ...(sqs ? { deadLetters: async () => (await Promise.all(queues.map((q) => q.depth()))).reduce((n, d) => n + d.dead, 0) } : {}),
     ...options.statsExtras,
   };
   return {
@@ -123,7 +108,6 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
     async close() {
       if (closed) return;
       closed = true;
-      await queueSet?.close();
       dynamo.raw.destroy();
     },
   };

@@ -53,25 +53,6 @@ export class KnowledgeDb {
     return out;
   }
 
-  /** Every document item of every tenant (partitions ending in #DOC). */
-  async scanDocs<T>(): Promise<T[]> {
-    const { ScanCommand } = await loadLib();
-    const out: T[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const r = await this.client.send(
-        new ScanCommand({
-          TableName: this.table, FilterExpression: 'contains(pk, :doc)',
-          ExpressionAttributeValues: { ':doc': '#DOC' }, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      // contains() also matches a history partition of a doc id holding '#DOC'; keep exact suffixes only.
-      out.push(...((r.Items ?? []) as Array<T & { pk: string }>).filter((i) => i.pk.endsWith('#DOC')));
-      start = r.LastEvaluatedKey;
-    } while (start);
-    return out;
-  }
-
   async count(pk: string, prefix: string): Promise<number> {
     const { QueryCommand } = await loadLib();
     let n = 0;

@@ -233,16 +233,6 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
     });
   }
 
-  /**
-   * Active and superseded learnings, for one tenant (a Query) or all of them (a Scan of the
-   * documents: operator figures, not a turn's path).
-   */
-  async learningCounts(p: { tenantId?: string }): Promise<{ active: number; superseded: number }> {
-    const docs = p.tenantId ? await this.db.query<DocItem>(pk.doc(p.tenantId)) : await this.db.scanDocs<DocItem>();
-    const learnings = docs.filter((d) => d.kind === 'learning');
-    return { active: learnings.filter((d) => d.status === 'active').length, superseded: learnings.filter((d) => d.status === 'superseded').length };
-  }
-
   async countLearningsSince(p: { tenantId: string; userId: string; since: number }): Promise<number> {
     return (await this.db.query<DocItem>(pk.doc(p.tenantId))).filter((d) => d.kind === 'learning' && d.ownerId === p.userId && d.createdAt >= p.since).length;
   }
