@@ -137,3 +137,25 @@ describe('DynamoRunStore (DynamoDB Local)', () => {
     expect(await feedback.listFeedback({ tenantId: 't' })).toEqual([fb]);
   });
 });
+
+describe('DynamoRunStore write order (DynamoDB Local)', () => {
+  const ddb = useDynamoLocal();
+
+  it("applies a run's un-awaited checkpoints and progress saves in call order", async () => {
+    const store = new DynamoRunStore(await freshTables(ddb, ['runs']));
+    await store.createRun({ runId: 'r', traceId: 'tr', tenantId: 't', sessionId: 's', userId: 'u', message: 'm', currentState: 'S0', createdAt: 1, lease: { owner: 'E', until: 10_000 } });
+    const writes: Array<Promise<void>> = [];
+    for (let i = 1; i <= 12; i++) {
+      const step = { step: `S${i}`, attempt: 1, status: 'succeeded' as const, startedAt: i, finishedAt: i };
+      // Alternate with and without a step: transactions and plain updates must not overtake each other.
+      writes.push(store.checkpoint({ runId: 'r', owner: 'E', ...(i % 2 ? { step } : {}), patch: { currentState: `S${i}`, attemptsDelta: 1 }, now: 100 + i, leaseUntil: 10_000 }));
+      writes.push(store.saveProgress({ runId: 'r', step: 'Reason', data: { n: i }, now: 100 + i }));
+    }
+    // Read before the writes settle: this process sees its own writes.
+    expect(await store.getProgress({ runId: 'r', step: 'Reason' })).toEqual({ n: 12 });
+    await Promise.all(writes);
+    const run = (await store.getRun({ runId: 'r' }))!;
+    expect(run).toMatchObject({ currentState: 'S12', attempts: 12, updatedAt: 112 });
+    expect(run.steps.map((s) => s.step)).toEqual(['S1', 'S3', 'S5', 'S7', 'S9', 'S11']);
+  });
+});

@@ -13,13 +13,43 @@ import { PROGRESS_PREFIX, RUN_SK, newRunItem, runFromItem, sessionKey, stepKey, 
  * their own tables and adapters (approval-store.ts, effect-ledger.ts, feedback-store.ts).
  */
 export class DynamoRunStore implements RunStore {
+  /** The tail of each run's write chain (see inOrder). */
+  private readonly chains = new Map<string, Promise<unknown>>();
+
   constructor(private readonly d: Dynamo) {}
+
+  /**
+   * A run's writes are applied in call order: the engine may issue its checkpoints and progress
+   * saves without awaiting each one, and separate HTTP requests could otherwise land out of
+   * order (a later patch overwritten by an earlier one). Each waits for the run's previous write
+   * to settle, failed or not; reads of the run wait too, so this process reads its own writes.
+   */
+  private inOrder<T>(runId: string, write: () => Promise<T>): Promise<T> {
+    const next = (this.chains.get(runId) ?? Promise.resolve()).then(write, write);
+    const tail = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.chains.set(runId, tail);
+    void tail.then(() => {
+      if (this.chains.get(runId) === tail) this.chains.delete(runId);
+    });
+    return next;
+  }
+
+  private async settled(runId: string): Promise<void> {
+    await this.chains.get(runId);
+  }
 
   private get table() {
     return this.d.names.runs;
   }
 
-  async createRun(run: NewRun): Promise<boolean> {
+  createRun(run: NewRun): Promise<boolean> {
+    return this.inOrder(run.runId, () => this.putRun(run));
+  }
+
+  private async putRun(run: NewRun): Promise<boolean> {
     try {
       await this.d.doc.send(new PutCommand({ TableName: this.table, Item: newRunItem(run), ConditionExpression: 'attribute_not_exists(pk)' }));
       return true;
@@ -30,6 +60,7 @@ export class DynamoRunStore implements RunStore {
   }
 
   async getRun(p: { runId: string; tenantId?: string }): Promise<RunRecord | null> {
+    await this.settled(p.runId);
     // 'PROGRESS#' < 'RUN' < 'STEP#': sk >= RUN reads the run and its steps, not the progress.
     const items = await queryAll<RunItem | StepItem>(this.d, {
       TableName: this.table,
@@ -48,11 +79,16 @@ export class DynamoRunStore implements RunStore {
   }
 
   async getLease(p: { runId: string }): Promise<RunLease | null> {
+    await this.settled(p.runId);
     const run = await this.runItem(p.runId);
     return run?.leaseOwner ? { owner: run.leaseOwner, until: run.leaseUntil ?? 0 } : null;
   }
 
-  async claim(p: { runId: string; owner: string; now: number; until: number; takeOverFrom?: string }): Promise<{ claimed: boolean; holder?: RunLease }> {
+  claim(p: { runId: string; owner: string; now: number; until: number; takeOverFrom?: string }): Promise<{ claimed: boolean; holder?: RunLease }> {
+    return this.inOrder(p.runId, () => this.claimNow(p));
+  }
+
+  private async claimNow(p: { runId: string; owner: string; now: number; until: number; takeOverFrom?: string }): Promise<{ claimed: boolean; holder?: RunLease }> {
     const takeOver = p.takeOverFrom !== undefined ? ' OR leaseOwner = :take' : '';
     try {
       await this.d.doc.send(
@@ -73,7 +109,11 @@ export class DynamoRunStore implements RunStore {
     return { claimed: false, holder: { owner: run.leaseOwner ?? '', until: run.leaseUntil ?? 0 } };
   }
 
-  async release(p: { runId: string; owner: string }): Promise<void> {
+  release(p: { runId: string; owner: string }): Promise<void> {
+    return this.inOrder(p.runId, () => this.releaseNow(p));
+  }
+
+  private async releaseNow(p: { runId: string; owner: string }): Promise<void> {
     try {
       await this.d.doc.send(
         new UpdateCommand({
@@ -90,12 +130,17 @@ export class DynamoRunStore implements RunStore {
     }
   }
 
-  async checkpoint(p: { runId: string; owner: string; step?: StepRecord; patch: RunPatch; now: number; leaseUntil: number }): Promise<void> {
+  checkpoint(p: { runId: string; owner: string; step?: StepRecord; patch: RunPatch; now: number; leaseUntil: number }): Promise<void> {
+    // Built now, so the write is what the caller passed even if it mutates its objects meanwhile.
     const update = this.patchUpdate(p);
+    const step = p.step ? stepToItem(p.runId, stepKey(p.now), p.step) : undefined;
+    return this.inOrder(p.runId, () => this.writeCheckpoint(p, update, step));
+  }
+
+  private async writeCheckpoint(p: { runId: string; owner: string; patch: RunPatch }, update: UpdateCommandInput, step: StepItem | undefined): Promise<void> {
     const conflict = () => new LoreError('CONFLICT', `run ${p.runId} is no longer leased by ${p.owner}`);
     try {
-      if (p.step) {
-        const step = stepToItem(p.runId, stepKey(p.now), p.step);
+      if (step) {
         await this.d.doc.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -235,12 +280,14 @@ export class DynamoRunStore implements RunStore {
   }
 
   async getProgress<T>(p: { runId: string; step: string }): Promise<T | null> {
+    await this.settled(p.runId);
     const r = await this.d.doc.send(new GetCommand({ TableName: this.table, Key: { pk: p.runId, sk: `${PROGRESS_PREFIX}${p.step}` }, ConsistentRead: true }));
     const data = (r.Item as { data?: string } | undefined)?.data;
     return data === undefined ? null : (JSON.parse(data) as T);
   }
 
-  async saveProgress(p: { runId: string; step: string; data: unknown; now: number }): Promise<void> {
-    await this.d.doc.send(new PutCommand({ TableName: this.table, Item: { pk: p.runId, sk: `${PROGRESS_PREFIX}${p.step}`, data: JSON.stringify(p.data), updatedAt: p.now } }));
+  saveProgress(p: { runId: string; step: string; data: unknown; now: number }): Promise<void> {
+    const item = { pk: p.runId, sk: `${PROGRESS_PREFIX}${p.step}`, data: JSON.stringify(p.data), updatedAt: p.now };
+    return this.inOrder(p.runId, async () => void (await this.d.doc.send(new PutCommand({ TableName: this.table, Item: item }))));
   }
 }
