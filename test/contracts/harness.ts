@@ -34,12 +34,17 @@ export interface MakeBackendOptions {
 
 export type MakeBackend = (options?: MakeBackendOptions) => Promise<BackendUnderTest>;
 
+/** A port a backend does not provide yet: its suites (and the tests that need it) are skipped, not failed. */
+export type Lack = 'knowledge' | 'queue';
+
 export interface BackendEntry {
   /** Shown in every suite's title: `RunStore contract: sqlite`. */
   name: string;
   make: MakeBackend;
   /** Why the backend cannot run here (e.g. no Java for DynamoDB Local); undefined = run it. */
   unavailable?: () => string | undefined;
+  /** Ports this backend does not provide yet (e.g. DynamoDB before its knowledge and queue adapters land). */
+  lacks?: readonly Lack[];
   /** One-time setup/teardown for the whole file (start a local server, …). */
   setup?: () => Promise<void>;
   teardown?: () => Promise<void>;

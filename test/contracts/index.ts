@@ -2,7 +2,7 @@ import { approvalsContract } from './approvals.contract.js';
 import { effectsContract } from './effects.contract.js';
 import { evaluationsContract } from './evaluations.contract.js';
 import { feedbackContract } from './feedback.contract.js';
-import type { MakeBackend } from './harness.js';
+import type { Lack, MakeBackend } from './harness.js';
 import { knowledgeContract } from './knowledge.contract.js';
 import { memoryContract } from './memory.contract.js';
 import { queueBackendContract } from './queue.contract.js';
@@ -25,15 +25,15 @@ export {
 };
 
 /** Every port's suite over one backend. */
-export function backendContracts(name: string, make: MakeBackend): void {
+export function backendContracts(name: string, make: MakeBackend, lacks: readonly Lack[] = []): void {
   runsContract(name, make);
   approvalsContract(name, make);
   effectsContract(name, make);
   feedbackContract(name, make);
   evaluationsContract(name, make);
-  queueBackendContract(name, make);
+  if (!lacks.includes('queue')) queueBackendContract(name, make);
   sessionsContract(name, make);
-  knowledgeContract(name, make);
+  if (!lacks.includes('knowledge')) knowledgeContract(name, make);
   memoryContract(name, make);
-  usageStatsContract(name, make);
+  usageStatsContract(name, make, lacks);
 }
