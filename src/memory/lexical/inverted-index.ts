@@ -29,24 +29,24 @@ const BLOCK_SHIFT = 7; // 128 postings per block
 const SLACK = 1 + 1e-9;
 
 class Postings {
-  docs = new Int32Array(4);
-  tfs = new Uint16Array(4);
+  docs: Int32Array = new Int32Array(4);
+  tfs: Uint16Array = new Uint16Array(4);
   n = 0;
   /** Live documents holding the term. */
   df = 0;
-  blockMaxTf = new Uint16Array(1);
-  blockMinDl = new Uint32Array(1);
+  blockMaxTf: Uint16Array = new Uint16Array(1);
+  blockMinDl: Uint32Array = new Uint32Array(1);
 
   push(doc: number, tf: number, dl: number): void {
     if (this.n === this.docs.length) {
-      this.docs = grow(this.docs, this.n * 2) as Int32Array;
-      this.tfs = grow(this.tfs, this.n * 2) as Uint16Array;
+      this.docs = grow(this.docs, this.n * 2);
+      this.tfs = grow(this.tfs, this.n * 2);
     }
     const b = this.n >> BLOCK_SHIFT;
     if ((this.n & ((1 << BLOCK_SHIFT) - 1)) === 0) {
       if (b >= this.blockMaxTf.length) {
-        this.blockMaxTf = grow(this.blockMaxTf, b * 2) as Uint16Array;
-        this.blockMinDl = grow(this.blockMinDl, b * 2) as Uint32Array;
+        this.blockMaxTf = grow(this.blockMaxTf, b * 2);
+        this.blockMinDl = grow(this.blockMinDl, b * 2);
       }
       this.blockMaxTf[b] = tf;
       this.blockMinDl[b] = dl;
@@ -81,13 +81,13 @@ export class InvertedIndex {
   private readonly termIds = new Map<string, number>();
   private readonly postings: Postings[] = [];
   private readonly docOf = new Map<number, number>();
-  private keys = new Float64Array(16);
-  private lengths = new Uint32Array(16);
-  private alive = new Uint8Array(16);
+  private keys: Float64Array = new Float64Array(16);
+  private lengths: Uint32Array = new Uint32Array(16);
+  private alive: Uint8Array = new Uint8Array(16);
   /** Each document's distinct term ids, for exact df on removal. */
-  private fwd = new Int32Array(256);
-  private fwdStart = new Float64Array(16);
-  private fwdLen = new Uint32Array(16);
+  private fwd: Int32Array = new Int32Array(256);
+  private fwdStart: Float64Array = new Float64Array(16);
+  private fwdLen: Uint32Array = new Uint32Array(16);
   private fwdUsed = 0;
   private next = 0;
   private live = 0;

@@ -7,7 +7,8 @@ import type {
 import { contentHash } from '../../memory/normalize.js';
 import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
-import { KnowledgeSearch } from './knowledge-search.js';
+import { KnowledgeSearch, type LexicalEngine } from './knowledge-search.js';
+import { LexicalIndex } from './lexical-index.js';
 import { readRunContextChunks, writeRunContext } from './run-context.js';
 import { reviewTransition } from './knowledge-review.js';
 import { type DocRow, KnowledgeStatements, toDoc } from './knowledge-statements.js';
@@ -24,6 +25,8 @@ export interface SqliteKnowledgeStoreOptions {
   vectorIndex?: boolean;
   /** Called once when the sqlite-vec index cannot be used (search then scans vectors in JS). */
   onVectorIndexUnavailable?: (error: unknown) => void;
+  /** Lexical ranking: the in-process index (default, exact BM25 with MaxScore) or FTS5's bm25(). */
+  lexicalEngine?: LexicalEngine;
   now?: () => number;
 }
 
@@ -38,6 +41,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
   private readonly q: KnowledgeStatements;
   private readonly searcher: KnowledgeSearch;
   private readonly now: () => number;
+  private writes = 0;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -47,8 +51,13 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     this.searcher = new KnowledgeSearch(db, options.embedder, options.onEmbedError, {
       ...(options.vectorIndex !== undefined ? { enabled: options.vectorIndex } : {}),
       ...(options.onVectorIndexUnavailable ? { onUnavailable: options.onVectorIndexUnavailable } : {}),
-    });
+    }, options.lexicalEngine);
     this.now = options.now ?? Date.now;
+  }
+
+  /** Per-term BM25 of each hit (`lore search --explain`), or null when FTS5 ranks (then ask FTS5). */
+  explainTerms(query: string, hits: SearchHit[]): Array<Array<{ term: string; df: number; bm25: number }>> | null {
+    return this.searcher.explainTerms(query, hits);
   }
 
   /** See KnowledgeSearch.flushVectorIndex (used by the GDPR erasure). */
@@ -103,6 +112,8 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
         this.log(id, p.tenantId, 'updated', actor, now, { previousHash: cur.content_hash, contentHash: hash });
       }
       this.syncChunks(id, chunks, vectors);
+      // Keep the lexical index's change log bounded; cheap (a rowid range), so every 256 writes.
+      if (++this.writes % 256 === 0) LexicalIndex.prune(this.db);
       return toDoc(this.q.byId.get(p.tenantId, id) as DocRow);
     });
   }

@@ -26,4 +26,17 @@ export const retrievalMigrations: Migration[] = [
         BEGIN INSERT OR IGNORE INTO vec_pending (seq) VALUES (old.seq); END;
     `,
   },
+  {
+    version: 802,
+    name: 'lexical_index_log',
+    // The in-process lexical index (lexical-index.ts) lives in each process's memory; every chunk
+    // write appends its rowid here so each process catches up on what others wrote without a scan.
+    // AUTOINCREMENT: ids are never reused, so a process's cursor stays meaningful after pruning.
+    up: `
+      CREATE TABLE lex_log (id INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL);
+      CREATE TRIGGER chunks_lex_ins AFTER INSERT ON chunks BEGIN INSERT INTO lex_log (seq) VALUES (new.seq); END;
+      CREATE TRIGGER chunks_lex_del AFTER DELETE ON chunks BEGIN INSERT INTO lex_log (seq) VALUES (old.seq); END;
+      CREATE TRIGGER chunks_lex_upd AFTER UPDATE OF text ON chunks BEGIN INSERT INTO lex_log (seq) VALUES (new.seq); END;
+    `,
+  },
 ];

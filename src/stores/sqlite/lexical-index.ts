@@ -1,0 +1,69 @@
+import type { Statement } from 'better-sqlite3';
+import { analyze } from '../../memory/lexical/analyze.js';
+import { InvertedIndex } from '../../memory/lexical/inverted-index.js';
+import type { SqliteDatabase } from './database.js';
+
+/** Log rows kept behind the newest; a process further behind than this rebuilds from `chunks`. */
+const LOG_KEEP = 100_000;
+
+/**
+ * The in-process inverted index (src/memory/lexical) over every chunk of the database, kept in
+ * step with the `chunks` table through `lex_log` (migration 802): triggers append the rowid of
+ * each inserted, updated or deleted chunk, and `sync()` — run before each search, one indexed
+ * max() when nothing changed — re-reads those rows. Any process may write; each reader catches up
+ * on its own cursor. Built on first use from the whole table (see bench/learning.ts for the cost).
+ */
+export class LexicalIndex {
+  index = new InvertedIndex();
+  private cursor = 0;
+  private readonly maxId: Statement;
+  private readonly minId: Statement;
+  private readonly changed: Statement;
+  private readonly textOf: Statement;
+  private readonly all: Statement;
+
+  private constructor(private readonly db: SqliteDatabase) {
+    this.maxId = db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'lex_log'), 0)").pluck();
+    this.minId = db.prepare('SELECT min(id) FROM lex_log').pluck();
+    this.changed = db.prepare('SELECT DISTINCT seq FROM lex_log WHERE id > ? AND id <= ?').pluck();
+    this.textOf = db.prepare('SELECT text FROM chunks WHERE seq = ?').pluck();
+    this.all = db.prepare('SELECT seq, text FROM chunks');
+  }
+
+  static build(db: SqliteDatabase): LexicalIndex {
+    const lex = new LexicalIndex(db);
+    lex.db.transaction(() => {
+      lex.cursor = lex.maxId.get() as number;
+      for (const row of lex.all.iterate() as Iterable<{ seq: number; text: string }>) lex.index.add(row.seq, analyze(row.text));
+    })();
+    return lex;
+  }
+
+  /** Apply what was written since the last call (by this process or another). */
+  sync(): void {
+    const max = this.maxId.get() as number;
+    if (max === this.cursor) return;
+    this.db.transaction(() => {
+      const top = this.maxId.get() as number;
+      const min = this.minId.get() as number | null;
+      if (min !== null && min > this.cursor + 1) {
+        // The rows we missed were pruned: start over from the table.
+        const fresh = LexicalIndex.build(this.db);
+        this.index = fresh.index;
+        this.cursor = fresh.cursor;
+        return;
+      }
+      for (const seq of this.changed.all(this.cursor, top) as number[]) {
+        const text = this.textOf.get(seq) as string | undefined;
+        if (text === undefined) this.index.remove(seq);
+        else this.index.add(seq, analyze(text));
+      }
+      this.cursor = top;
+    })();
+  }
+
+  /** Trim the log to its last LOG_KEEP rows (called from the write path, inside its transaction). */
+  static prune(db: SqliteDatabase): void {
+    db.prepare("DELETE FROM lex_log WHERE id <= (SELECT seq FROM sqlite_sequence WHERE name = 'lex_log') - ?").run(LOG_KEEP);
+  }
+}
