@@ -203,7 +203,7 @@ export class KnowledgeSearch {
   }
 
   /** The in-process index, built on first use and brought up to date before each search. */
-  private lexicalIndex(): InvertedIndex {
+  lexicalIndex(): InvertedIndex {
     if (!this.lex) this.lex = LexicalIndex.build(this.db);
     else this.lex.sync();
     return this.lex.index;

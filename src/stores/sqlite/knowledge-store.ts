@@ -9,6 +9,7 @@ import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
 import { KnowledgeSearch, type LexicalEngine } from './knowledge-search.js';
 import { LexicalIndex } from './lexical-index.js';
+import type { InvertedIndex } from '../../memory/lexical/inverted-index.js';
 import { readRunContextChunks, writeRunContext } from './run-context.js';
 import { reviewTransition } from './knowledge-review.js';
 import { type DocRow, KnowledgeStatements, toDoc } from './knowledge-statements.js';
@@ -58,6 +59,11 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
   /** Per-term BM25 of each hit (`lore search --explain`), or null when FTS5 ranks (then ask FTS5). */
   explainTerms(query: string, hits: SearchHit[]): Array<Array<{ term: string; df: number; bm25: number }>> | null {
     return this.searcher.explainTerms(query, hits);
+  }
+
+  /** The in-process lexical index, current (benches compare the store's search with it bare). */
+  lexicalIndex(): InvertedIndex {
+    return this.searcher.lexicalIndex();
   }
 
   /** See KnowledgeSearch.flushVectorIndex (used by the GDPR erasure). */
