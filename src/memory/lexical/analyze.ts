@@ -68,3 +68,22 @@ export function queryTerms(text: string, options: QueryOptions = {}): string[] {
   const kept = (content.length > 0 ? content : ws).map((w) => (options.stem === false ? w : stem(w)));
   return [...new Set(kept)].slice(0, MAX_QUERY_TERMS);
 }
+
+/**
+ * Field weighting in one index: a title's terms are indexed as terms of their own (prefixed, so
+ * `title:api` and `api` have separate document frequencies) beside the body's, and a query asks
+ * for both, the title form at a lower weight. The document length counts both fields.
+ */
+export const TITLE_PREFIX = '^';
+
+export function analyzeFields(body: string, title: string, options: AnalyzeOptions = {}): string[] {
+  const terms = analyze(body, options);
+  for (const t of analyze(title, options)) terms.push(TITLE_PREFIX + t);
+  return terms;
+}
+
+/** Query terms for body and title; `titleWeight` 0 leaves the title out. */
+export function fieldQuery(terms: readonly string[], titleWeight: number): Array<{ term: string; weight: number }> {
+  const q = terms.map((term) => ({ term, weight: 1 }));
+  return titleWeight > 0 ? [...q, ...terms.map((term) => ({ term: TITLE_PREFIX + term, weight: titleWeight }))] : q;
+}

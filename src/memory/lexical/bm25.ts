@@ -7,7 +7,15 @@
 export const K1 = 1.2;
 export const B = 0.75;
 
-export function idf(n: number, df: number): number {
+/**
+ * 'fts5': ln((N − df + 0.5) / (df + 0.5)), floored at 1e-6 (a term in half the documents counts
+ * for almost nothing). 'lucene': ln(1 + (N − df + 0.5) / (df + 0.5)), Lucene's BM25Similarity,
+ * always positive, so a common but wanted word (a speaker's name) still adds a little.
+ */
+export type IdfFlavour = 'fts5' | 'lucene';
+
+export function idf(n: number, df: number, flavour: IdfFlavour = 'fts5'): number {
+  if (flavour === 'lucene') return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   const v = Math.log((n - df + 0.5) / (df + 0.5));
   return v > 0 ? v : 1e-6;
 }
@@ -33,11 +41,11 @@ export function termFrequencies(terms: readonly string[]): Map<string, number> {
  * Exact BM25 of every document against a weighted query, best first (ties: lower index first).
  * O(total terms): the reference the index is tested against, and fine for a few thousand chunks.
  */
-export function bruteForceBm25(docs: ReadonlyArray<readonly string[]>, query: ReadonlyArray<{ term: string; weight: number }>, k: number): Array<{ doc: number; score: number }> {
+export function bruteForceBm25(docs: ReadonlyArray<readonly string[]>, query: ReadonlyArray<{ term: string; weight: number }>, k: number, flavour: IdfFlavour = 'fts5'): Array<{ doc: number; score: number }> {
   const n = docs.length;
   const tfs = docs.map(termFrequencies);
   const avgdl = n > 0 ? docs.reduce((s, d) => s + d.length, 0) / n : 0;
-  const idfs = query.map((q) => idf(n, tfs.filter((tf) => tf.has(q.term)).length));
+  const idfs = query.map((q) => idf(n, tfs.filter((tf) => tf.has(q.term)).length, flavour));
   const scored: Array<{ doc: number; score: number }> = [];
   tfs.forEach((tf, doc) => {
     let score = 0;

@@ -1,4 +1,4 @@
-import { idf as idfOf, termScore, tfNorm } from './bm25.js';
+import { idf, type IdfFlavour, termScore, tfNorm } from './bm25.js';
 
 /**
  * An in-process inverted index ranking by exact BM25 (bm25.ts) with MaxScore dynamic pruning
@@ -95,6 +95,8 @@ export class InvertedIndex {
   private deadPostings = 0;
   private livePostings = 0;
 
+  constructor(private readonly flavour: IdfFlavour = 'fts5') {}
+
   get size(): number {
     return this.live;
   }
@@ -178,7 +180,7 @@ export class InvertedIndex {
       seen.add(term);
       const p = this.postings[id]!;
       if (p.df === 0) continue;
-      const w = weight * idfOf(this.live, p.df);
+      const w = weight * idf(this.live, p.df, this.flavour);
       qs.push({ p, w, ub: w * p.maxNorm(avgdl) });
     }
     qs.sort((a, b) => a.ub - b.ub);
@@ -254,7 +256,7 @@ export class InvertedIndex {
       if (id === undefined) continue;
       const p = this.postings[id]!;
       const at = seek(p.docs, 0, p.n, doc);
-      if (at < p.n && p.docs[at] === doc) out.push({ term, df: p.df, score: weight * termScore(idfOf(this.live, p.df), p.tfs[at]!, this.lengths[doc]!, avgdl) });
+      if (at < p.n && p.docs[at] === doc) out.push({ term, df: p.df, score: weight * termScore(idf(this.live, p.df, this.flavour), p.tfs[at]!, this.lengths[doc]!, avgdl) });
     }
     return out;
   }

@@ -86,6 +86,17 @@ export function smoothWithNeighbours<T>(scores: ReadonlyMap<T, number>, neighbou
   return out;
 }
 
+/**
+ * Document-level evidence (Callan 1994, passage retrieval): a candidate gains `weight` times the
+ * best score among the candidates of its own document or session, so passages of the document
+ * that matches the question best rise together.
+ */
+export function boostByGroup<T>(scores: ReadonlyMap<T, number>, group: (id: T) => string, weight = 0.3): Map<T, number> {
+  const best = new Map<string, number>();
+  for (const [id, s] of scores) best.set(group(id), Math.max(best.get(group(id)) ?? 0, s));
+  return new Map([...scores].map(([id, s]) => [id, s + weight * best.get(group(id))!]));
+}
+
 const WHEN = /\b(when|what (?:year|month|day|date|time)|how long ago|since (?:which|what) (?:version|release)|which (?:year|release|version))\b/i;
 const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec';
 const DATED = new RegExp(
