@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { chunkText } from '../../src/memory/chunker.js';
+import { chunkTitles } from '../../src/memory/lexical/titles.js';
 
 export const DOC_FILES = [
   'commander/Readme.md', 'semver/README.md', 'yaml/README.md', 'zod/README.md', 'better-sqlite3/README.md',
@@ -24,7 +25,7 @@ export interface DocUnit {
   file: string;
   index: number;
   text: string;
-  /** Package name and the nearest Markdown heading above the chunk (for field weighting). */
+  /** The file's path and the nearest Markdown heading above the chunk (field weighting; as the store). */
   title: string;
 }
 
@@ -45,12 +46,9 @@ export function loadDocs(): { files: Array<{ file: string; version: string; text
   });
   const units: DocUnit[] = [];
   for (const f of files) {
-    const pkg = f.file.split('/')[0]!;
-    const headings = [...f.text.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) => ({ at: m.index!, text: m[1]! }));
-    chunkText(f.text, { chunkTokens: CHUNK_TOKENS, overlap: 0 }).forEach((c, index) => {
-      const heading = headings.filter((h) => h.at <= c.start).at(-1)?.text ?? '';
-      units.push({ id: `${f.file}#${index}`, file: f.file, index, text: c.text, title: `${pkg} ${heading}` });
-    });
+    const chunks = chunkText(f.text, { chunkTokens: CHUNK_TOKENS, overlap: 0 });
+    const titles = chunkTitles(f.file, f.text, chunks);
+    chunks.forEach((c, index) => units.push({ id: `${f.file}#${index}`, file: f.file, index, text: c.text, title: titles[index]! }));
   }
   return { files, units };
 }

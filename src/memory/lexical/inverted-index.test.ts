@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bruteForceBm25 } from './bm25.js';
+import { bruteForceBm25, type IdfFlavour } from './bm25.js';
 import { InvertedIndex } from './inverted-index.js';
 
 // A small vocabulary with a skewed draw: many ties, terms in most documents (idf floored) and
@@ -27,13 +27,13 @@ function reference(ops: Array<{ kind: 'add'; key: number; terms: string[] } | { 
 }
 
 describe('InvertedIndex (MaxScore) against brute-force BM25', () => {
-  it('returns exactly the brute-force top k: same scores rank by rank, same documents except among equal scores', () => {
+  it.each<IdfFlavour>(['fts5', 'lucene'])('returns exactly the brute-force top k (%s idf): same scores rank by rank, same documents except among equal scores', (flavour) => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), query, fc.integer({ min: 1, max: 25 }), (ops, q, k) => {
-        const index = new InvertedIndex();
+        const index = new InvertedIndex(flavour);
         for (const o of ops) (o.kind === 'add' ? index.add(o.key, o.terms) : index.remove(o.key));
         const ref = reference(ops);
-        const want = bruteForceBm25(ref.docs, q, k).map((r) => ({ key: ref.keys[r.doc]!, score: r.score }));
+        const want = bruteForceBm25(ref.docs, q, k, flavour).map((r) => ({ key: ref.keys[r.doc]!, score: r.score }));
         const got = index.search(q, k);
         expect(index.size).toBe(ref.keys.length);
         expect(got.length).toBe(want.length);

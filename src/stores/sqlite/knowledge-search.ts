@@ -1,9 +1,9 @@
 import type { Embedder } from '../../memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
-import { queryTerms } from '../../memory/lexical/analyze.js';
+import { TITLE_PREFIX } from '../../memory/lexical/analyze.js';
 import { buildFtsQuery } from './fts-query.js';
-import { LexicalIndex } from './lexical-index.js';
+import { LexicalIndex, lexicalQuery } from './lexical-index.js';
 import type { InvertedIndex } from '../../memory/lexical/inverted-index.js';
 import { VecIndex, type VecScope } from './vec-index.js';
 import { decodeVector, dot, encodeVector } from './vectors.js';
@@ -172,12 +172,13 @@ export class KnowledgeSearch {
   }
 
   /**
-   * The best `pool` candidates in scope from the in-process index (exact BM25, MaxScore-pruned):
+   * The best `pool` candidates in scope from the in-process index (exact BM25 over body and title
+   * fields, MaxScore-pruned; lexical-index.ts says which ranking and why):
    * the same window-then-filter plan as FTS5's, but a window costs what MaxScore visits, not every
    * match. A tenant with a thin share falls back to ranking only its own chunks (accept filter).
    */
   private ranked(query: string, scope: Scope, pool: number, kinds?: DocKind[]): Candidate[] {
-    const terms = queryTerms(query).map((term) => ({ term, weight: 1 }));
+    const terms = lexicalQuery(query);
     if (terms.length === 0) return [];
     const lex = this.lexicalIndex();
     for (const factor of WINDOWS) {
@@ -213,11 +214,11 @@ export class KnowledgeSearch {
   explainTerms(query: string, hits: SearchHit[]): Array<Array<{ term: string; df: number; bm25: number }>> | null {
     if (this.engine !== 'index') return null;
     const index = this.lexicalIndex();
-    const terms = queryTerms(query).map((term) => ({ term, weight: 1 }));
+    const terms = lexicalQuery(query);
     const seqOf = this.db.prepare('SELECT seq FROM chunks WHERE id = ?').pluck();
     return hits.map((h) => {
       const seq = seqOf.get(h.chunkId) as number | undefined;
-      return seq === undefined ? [] : index.explain(terms, seq).map((t) => ({ term: t.term, df: t.df, bm25: t.score }));
+      return seq === undefined ? [] : index.explain(terms, seq).map((t) => ({ term: t.term.startsWith(TITLE_PREFIX) ? `title:${t.term.slice(1)}` : t.term, df: t.df, bm25: t.score }));
     });
   }
 

@@ -4,6 +4,7 @@ import type { Embedder } from '../../memory/embedder.js';
 import type {
   DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, ReviewDecision, RunContextChunk, SearchHit, Viewer, VoteKind,
 } from '../../memory/knowledge-store.js';
+import { chunkTitles } from '../../memory/lexical/titles.js';
 import { contentHash } from '../../memory/normalize.js';
 import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
@@ -117,7 +118,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
         this.q.updateDoc.run({ id, kind: p.kind, text: p.text, hash, prov, now });
         this.log(id, p.tenantId, 'updated', actor, now, { previousHash: cur.content_hash, contentHash: hash });
       }
-      this.syncChunks(id, chunks, vectors);
+      this.syncChunks(id, chunks, vectors, p.sourceUri, p.text);
       // Keep the lexical index's change log bounded; cheap (a rowid range), so every 256 writes.
       if (++this.writes % 256 === 0) LexicalIndex.prune(this.db);
       return toDoc(this.q.byId.get(p.tenantId, id) as DocRow);
@@ -316,15 +317,17 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
    * Replace a doc's chunks, keeping the rows (ids, vectors, supersession marks) of chunks whose
    * text did not change, so editing one paragraph does not un-mark facts elsewhere in the doc.
    */
-  private syncChunks(docId: string, chunks: Chunk[], vectors: Map<string, Buffer>): void {
+  private syncChunks(docId: string, chunks: Chunk[], vectors: Map<string, Buffer>, sourceUri: string, text: string): void {
     const model = this.options.embedder?.modelId ?? null;
+    const titles = chunkTitles(sourceUri, text, chunks);
     const old = new Map<string, number[]>();
     for (const r of this.q.chunksOf.all(docId) as Array<{ seq: number; text: string }>) old.set(r.text, [...(old.get(r.text) ?? []), r.seq]);
     for (const c of chunks) {
       const seq = old.get(c.text)?.shift();
       const vec = vectors.get(c.text) ?? null;
-      if (seq !== undefined) this.q.reuseChunk.run({ seq, idx: c.index, vec, model });
-      else this.q.insertChunk.run({ id: newId('chk'), doc: docId, idx: c.index, text: c.text, vec, model: vec ? model : null });
+      const title = titles[c.index]!;
+      if (seq !== undefined) this.q.reuseChunk.run({ seq, idx: c.index, title, vec, model });
+      else this.q.insertChunk.run({ id: newId('chk'), doc: docId, idx: c.index, text: c.text, title, vec, model: vec ? model : null });
     }
     for (const seqs of old.values()) for (const seq of seqs) this.q.deleteChunk.run(seq);
   }

@@ -1,7 +1,21 @@
 import type { Statement } from 'better-sqlite3';
-import { analyze } from '../../memory/lexical/analyze.js';
-import { InvertedIndex } from '../../memory/lexical/inverted-index.js';
+import { analyzeFields, fieldQuery, queryTerms } from '../../memory/lexical/analyze.js';
+import type { IdfFlavour } from '../../memory/lexical/bm25.js';
+import { InvertedIndex, type WeightedTerm } from '../../memory/lexical/inverted-index.js';
 import type { SqliteDatabase } from './database.js';
+
+/**
+ * The ranking the store applies, chosen by bench/lexical-techniques.ts (kept only because it raised
+ * recall@10 on LoCoMo and on the npm-docs set): BM25 with Lucene's always-positive idf, and the
+ * chunk's title field (source + heading) weighted at half the body.
+ */
+export const IDF: IdfFlavour = 'lucene';
+export const TITLE_WEIGHT = 0.5;
+
+/** The weighted terms the index is searched with for a question. */
+export function lexicalQuery(question: string): WeightedTerm[] {
+  return fieldQuery(queryTerms(question), TITLE_WEIGHT);
+}
 
 /** Log rows kept behind the newest; a process further behind than this rebuilds from `chunks`. */
 const LOG_KEEP = 100_000;
@@ -14,7 +28,7 @@ const LOG_KEEP = 100_000;
  * on its own cursor. Built on first use from the whole table (see bench/learning.ts for the cost).
  */
 export class LexicalIndex {
-  index = new InvertedIndex();
+  index = new InvertedIndex(IDF);
   private cursor = 0;
   private readonly maxId: Statement;
   private readonly minId: Statement;
@@ -26,15 +40,15 @@ export class LexicalIndex {
     this.maxId = db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'lex_log'), 0)").pluck();
     this.minId = db.prepare('SELECT min(id) FROM lex_log').pluck();
     this.changed = db.prepare('SELECT DISTINCT seq FROM lex_log WHERE id > ? AND id <= ?').pluck();
-    this.textOf = db.prepare('SELECT text FROM chunks WHERE seq = ?').pluck();
-    this.all = db.prepare('SELECT seq, text FROM chunks');
+    this.textOf = db.prepare('SELECT text, title FROM chunks WHERE seq = ?');
+    this.all = db.prepare('SELECT seq, text, title FROM chunks');
   }
 
   static build(db: SqliteDatabase): LexicalIndex {
     const lex = new LexicalIndex(db);
     lex.db.transaction(() => {
       lex.cursor = lex.maxId.get() as number;
-      for (const row of lex.all.iterate() as Iterable<{ seq: number; text: string }>) lex.index.add(row.seq, analyze(row.text));
+      for (const row of lex.all.iterate() as Iterable<{ seq: number; text: string; title: string }>) lex.index.add(row.seq, analyzeFields(row.text, row.title));
     })();
     return lex;
   }
@@ -54,9 +68,9 @@ export class LexicalIndex {
         return;
       }
       for (const seq of this.changed.all(this.cursor, top) as number[]) {
-        const text = this.textOf.get(seq) as string | undefined;
-        if (text === undefined) this.index.remove(seq);
-        else this.index.add(seq, analyze(text));
+        const row = this.textOf.get(seq) as { text: string; title: string } | undefined;
+        if (row === undefined) this.index.remove(seq);
+        else this.index.add(seq, analyzeFields(row.text, row.title));
       }
       this.cursor = top;
     })();
