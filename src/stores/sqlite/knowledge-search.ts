@@ -1,7 +1,7 @@
 import type { Embedder } from '../../memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
-import { TITLE_PREFIX } from '../../memory/lexical/analyze.js';
+import { queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
 import { buildFtsQuery } from './fts-query.js';
 import { LexicalIndex, lexicalQuery } from './lexical-index.js';
 import type { InvertedIndex } from '../../memory/lexical/inverted-index.js';
@@ -210,15 +210,21 @@ export class KnowledgeSearch {
     return this.lex.index;
   }
 
-  /** Per-term BM25 of each hit from the in-process index (`lore search --explain`); null on FTS5. */
+  /**
+   * Per-term BM25 of each hit from the in-process index (`lore search --explain`), each term named
+   * by the query word it came from (`refunds`, not the stem `refund`; `title:refunds` for a title
+   * match); null when FTS5 ranks.
+   */
   explainTerms(query: string, hits: SearchHit[]): Array<Array<{ term: string; df: number; bm25: number }>> | null {
     if (this.engine !== 'index') return null;
     const index = this.lexicalIndex();
     const terms = lexicalQuery(query);
+    const word = new Map(queryTerms(query, { stem: false }).map((w) => [stem(w), w]));
+    const name = (t: string) => (t.startsWith(TITLE_PREFIX) ? `title:${word.get(t.slice(1)) ?? t.slice(1)}` : (word.get(t) ?? t));
     const seqOf = this.db.prepare('SELECT seq FROM chunks WHERE id = ?').pluck();
     return hits.map((h) => {
       const seq = seqOf.get(h.chunkId) as number | undefined;
-      return seq === undefined ? [] : index.explain(terms, seq).map((t) => ({ term: t.term.startsWith(TITLE_PREFIX) ? `title:${t.term.slice(1)}` : t.term, df: t.df, bm25: t.score }));
+      return seq === undefined ? [] : index.explain(terms, seq).map((t) => ({ term: name(t.term), df: t.df, bm25: t.score }));
     });
   }
 
