@@ -261,8 +261,12 @@ export class InvertedIndex {
     return out;
   }
 
-  /** Drop dead postings (and their forward lists) once they outnumber the live ones. */
+  /**
+   * Drop dead postings (and their forward lists) once they outnumber the live ones, and forget
+   * terms no live document holds (erased text should not linger as dictionary keys).
+   */
   private compact(): void {
+    for (const [term, id] of this.termIds) if (this.postings[id]!.df === 0) this.termIds.delete(term);
     for (const p of this.postings) {
       const old = { docs: p.docs, tfs: p.tfs, n: p.n };
       p.docs = new Int32Array(Math.max(4, p.df));
