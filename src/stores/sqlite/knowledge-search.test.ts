@@ -179,4 +179,29 @@ describe.each(ENGINES)('knowledge search (%s engine): ranking first, filtering a
       { numRuns: 60 },
     );
   });
+
+  it('shows pending learnings to their owner only, ranked with everything else', async () => {
+    const words = ['quota', 'limit', 'rate', 'api', 'team', 'owner', 'days'];
+    const doc = fc.record({
+      words: fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 12 }),
+      owner: fc.option(fc.constantFrom('ann', 'bob'), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(doc, { minLength: 1, maxLength: 40 }), fc.constantFrom(...words), fc.option(fc.constantFrom('ann', 'bob'), { nil: undefined }), async (docs, query, viewer) => {
+        const db = open();
+        const kb = new SqliteKnowledgeStore(db, { lexicalEngine: engine });
+        for (const [i, d] of docs.entries()) {
+          await kb.upsertDocument({
+            tenantId: 't', sourceUri: `u${i}`, kind: 'learning', text: d.words.join(' '),
+            ...(d.owner ? { status: 'pending' as const, provenance: { userId: d.owner } } : {}),
+          });
+        }
+        const hits = await kb.search({ tenantId: 't', query, topK: 50, ...(viewer ? { viewer: { userId: viewer } } : {}) });
+        const visible = docs.map((d, i) => ({ d, uri: `u${i}` })).filter(({ d }) => d.words.includes(query) && (!d.owner || d.owner === viewer));
+        expect(hits.map((h) => h.sourceUri).sort()).toEqual(visible.map((v) => v.uri).sort());
+        db.close();
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
