@@ -75,6 +75,8 @@ export function createService(rt: Runtime, o: ServiceOptions = {}): Service {
     ...(o.storageProbeIntervalMs !== undefined ? { probeIntervalMs: o.storageProbeIntervalMs } : {}),
   });
   const { backend } = rt;
+  // A server builds its in-memory search indexes now, in the background, not on the first question.
+  void rt.knowledge.warmUp?.().catch((e: unknown) => log.warn({ err: e }, 'search index warm-up failed'));
   const jobs: ScheduledJob[] = [
     { name: 'session-ttl-purge', schedule: '@every 10m', run: () => rt.sessions.purgeExpired() },
     { name: 'memory-retention-purge', schedule: '@every 10m', run: () => rt.memory.store.purgeExpired() },

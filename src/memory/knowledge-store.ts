@@ -166,4 +166,9 @@ export interface KnowledgeStore {
   runContext(params: { tenantId: string; runId: string }): Promise<string[]>;
   /** The chunks recorded for a run, with the scores they had: BuildContext's first (in prompt order), then search_knowledge's. */
   runContextChunks(params: { tenantId: string; runId: string }): Promise<RunContextChunk[]>;
+  /**
+   * Optional: build in-process search structures ahead of the first search (a server calls it at
+   * start-up). Searches stay correct without it; they may be slower or ranked by a fallback meanwhile.
+   */
+  warmUp?(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { LoreError } from '../../errors.js';
+import type { SqliteKnowledgeStore } from '../../stores/sqlite/knowledge-store.js';
 import { withRuntime } from '../context.js';
 
 interface SearchOptions {
@@ -34,7 +35,9 @@ export function registerSearch(program: Command): void {
           explain: !!opts.explain,
           ...(opts.user ? { viewer: { userId: opts.user } } : {}),
         });
-        const explained = opts.explain ? explainTerms((await import('../../stores/sqlite/backend.js')).sqliteDb(rt), query, hits) : [];
+        // The SQLite store's in-process index explains its own ranking; FTS5 explains otherwise.
+        const store = rt.knowledge as Partial<Pick<SqliteKnowledgeStore, 'explainTerms'>>;
+        const explained = opts.explain ? explainTerms((await import('../../stores/sqlite/backend.js')).sqliteDb(rt), query, hits, store.explainTerms?.(query, hits)) : [];
         const rows = hits.map((h, i) => ({
           rank: i + 1,
           score: Number(h.score.toFixed(4)),

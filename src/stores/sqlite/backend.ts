@@ -45,6 +45,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): SqliteBacken
     ...(options.chunkOverlap !== undefined ? { chunkOverlap: options.chunkOverlap } : {}),
     ...(options.vectorIndex !== undefined ? { vectorIndex: options.vectorIndex } : {}),
     ...(now ? { now } : {}),
+    onIndexBuildError: (e: unknown) => options.onWarning?.('lexical index build failed: FTS5 ranks until the next attempt', e),
     ...(options.embedder
       ? { embedder: options.embedder, onVectorIndexUnavailable: (e: unknown) => options.onWarning?.('sqlite-vec index unavailable: nearest-vector search scans in JS', e) }
       : {}),

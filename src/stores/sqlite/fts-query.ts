@@ -2,8 +2,9 @@
  * Turning free text into an FTS5 MATCH expression that can never be a syntax error: the text is
  * reduced to letter/digit runs, each is double-quoted (so AND, OR, NEAR, *, ^, : and parentheses
  * are just words or gone), and the terms are OR-ed so any overlap scores and BM25 does the ranking.
+ * The words and stop words are the lexical analyzer's (src/memory/lexical), unstemmed: FTS5's
+ * porter tokenizer stems them itself.
  */
-
 import { queryTerms } from '../../memory/query-terms.js';
 
 export { queryTerms };

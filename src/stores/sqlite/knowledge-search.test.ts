@@ -5,8 +5,12 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DocKind, SearchHit } from '../../memory/knowledge-store.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
+import { analyzeFields } from '../../memory/lexical/analyze.js';
+import { bruteForceBm25 } from '../../memory/lexical/bm25.js';
 import { buildFtsQuery } from './fts-query.js';
+import type { LexicalEngine } from './knowledge-search.js';
 import { SqliteKnowledgeStore } from './knowledge-store.js';
+import { IDF, lexicalQuery } from './lexical-index.js';
 
 const dirs: string[] = [];
 const dbs: SqliteDatabase[] = [];
@@ -22,20 +26,36 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+type Reference = (db: SqliteDatabase, tenant: string, query: string, kinds?: DocKind[]) => Array<{ chunkId: string; raw: number }>;
+
 /**
  * The specification the windowed search must meet: score every match, keep the tenant's active
  * chunks of the wanted kinds, best first (ties: learnings first, then newer chunk ids).
  */
-function reference(db: SqliteDatabase, tenant: string, query: string, kinds?: DocKind[]): Array<{ chunkId: string; raw: number }> {
+const byReferenceOrder = (a: { raw: number; kind: DocKind; chunkId: string }, b: { raw: number; kind: DocKind; chunkId: string }) =>
+  b.raw - a.raw || (a.kind === b.kind ? 0 : a.kind === 'learning' ? -1 : 1) || (a.chunkId < b.chunkId ? 1 : -1);
+
+/** FTS5's engine: its bm25() over every match. */
+const ftsReference: Reference = (db, tenant, query, kinds) => {
   const q = buildFtsQuery(query);
   if (!q) return [];
   const rows = db.prepare(`SELECT c.id AS chunkId, -bm25(chunks_fts) AS raw, d.kind
       FROM chunks_fts JOIN chunks c ON c.seq = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
       WHERE chunks_fts MATCH ? AND d.tenant_id = ? AND d.status = 'active'`).all(q, tenant) as Array<{ chunkId: string; raw: number; kind: DocKind }>;
-  return rows
-    .filter((r) => !kinds || kinds.includes(r.kind))
-    .sort((a, b) => b.raw - a.raw || (a.kind === b.kind ? 0 : a.kind === 'learning' ? -1 : 1) || (a.chunkId < b.chunkId ? 1 : -1));
-}
+  return rows.filter((r) => !kinds || kinds.includes(r.kind)).sort(byReferenceOrder);
+};
+
+/** The in-process index: brute-force BM25 (same fields, idf and query) over every chunk of the database. */
+const indexReference: Reference = (db, tenant, query, kinds) => {
+  const q = lexicalQuery(query);
+  if (q.length === 0) return [];
+  const rows = db.prepare(`SELECT c.id AS chunkId, c.text, c.title, d.kind, d.tenant_id AS tenant, d.status
+      FROM chunks c JOIN documents d ON d.id = c.doc_id ORDER BY c.seq`).all() as Array<{ chunkId: string; text: string; title: string; kind: DocKind; tenant: string; status: string }>;
+  return bruteForceBm25(rows.map((r) => analyzeFields(r.text, r.title)), q, rows.length, IDF)
+    .map((s) => ({ ...rows[s.doc]!, raw: s.score }))
+    .filter((r) => r.tenant === tenant && r.status === 'active' && (!kinds || kinds.includes(r.kind)))
+    .sort(byReferenceOrder);
+};
 
 /**
  * The top `topK` of the reference: same scores in the same order, and the same chunk wherever its
@@ -62,10 +82,12 @@ async function bulk(db: SqliteDatabase, write: () => Promise<void>): Promise<voi
   }
 }
 
-describe('knowledge search: ranking first, filtering after', () => {
+const ENGINES: Array<[LexicalEngine, Reference]> = [['index', indexReference], ['fts5', ftsReference]];
+
+describe.each(ENGINES)('knowledge search (%s engine): ranking first, filtering after', (engine, reference) => {
   it('finds a small tenant\'s chunks in a shared index dominated by another tenant (both windows, then the full join)', async () => {
     const db = open();
-    const kb = new SqliteKnowledgeStore(db);
+    const kb = new SqliteKnowledgeStore(db, { lexicalEngine: engine });
     // Ranked for "alpha": 100 "big" chunks with it twice, then 25 "mid" ones (beyond the first
     // window of 40 rows, inside the second of 1,280), 1,300 more "big" ones, then 30 long "tiny"
     // ones that lie beyond both windows, so only the exhaustive join finds them.
@@ -92,7 +114,7 @@ describe('knowledge search: ranking first, filtering after', () => {
 
   it('skips deleted and superseded learnings that outrank the active ones, and still fills topK', async () => {
     const db = open();
-    const kb = new SqliteKnowledgeStore(db);
+    const kb = new SqliteKnowledgeStore(db, { lexicalEngine: engine });
     const ids: string[] = [];
     await bulk(db, async () => {
       for (let i = 0; i < 60; i++) ids.push((await kb.upsertDocument({ tenantId: 't', sourceUri: `l${i}`, kind: 'learning', text: `quota ${i}` })).id);
@@ -114,7 +136,7 @@ describe('knowledge search: ranking first, filtering after', () => {
 
   it('applies the kinds filter inside the window (learnings only, documents only)', async () => {
     const db = open();
-    const kb = new SqliteKnowledgeStore(db);
+    const kb = new SqliteKnowledgeStore(db, { lexicalEngine: engine });
     await bulk(db, async () => {
       for (let i = 0; i < 200; i++) await kb.upsertDocument({ tenantId: 't', sourceUri: `d${i}`, kind: 'document', text: `refund window ${i}` });
       for (let i = 0; i < 8; i++) await kb.upsertDocument({ tenantId: 't', sourceUri: `l${i}`, kind: 'learning', text: `The refund window is now ${i + 30} days after delivery for every order.` });
@@ -143,7 +165,7 @@ describe('knowledge search: ranking first, filtering after', () => {
         fc.option(fc.constantFrom<DocKind[]>(['learning'], ['document']), { nil: undefined }),
         async (docs, queryWords, tenant, topK, kinds) => {
           const db = open();
-          const kb = new SqliteKnowledgeStore(db);
+          const kb = new SqliteKnowledgeStore(db, { lexicalEngine: engine });
           for (const [i, d] of docs.entries()) {
             const written = await kb.upsertDocument({ tenantId: d.tenant, sourceUri: `u${i}`, kind: d.kind, text: d.words.join(' ') });
             if (d.deleted) await kb.deleteDocument({ tenantId: d.tenant, id: written.id, actor: 'test' });
@@ -156,5 +178,54 @@ describe('knowledge search: ranking first, filtering after', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('shows pending learnings to their owner only, ranked with everything else', async () => {
+    const words = ['quota', 'limit', 'rate', 'api', 'team', 'owner', 'days'];
+    const doc = fc.record({
+      words: fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 12 }),
+      owner: fc.option(fc.constantFrom('ann', 'bob'), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(doc, { minLength: 1, maxLength: 40 }), fc.constantFrom(...words), fc.option(fc.constantFrom('ann', 'bob'), { nil: undefined }), async (docs, query, viewer) => {
+        const db = open();
+        const kb = new SqliteKnowledgeStore(db, { lexicalEngine: engine });
+        for (const [i, d] of docs.entries()) {
+          await kb.upsertDocument({
+            tenantId: 't', sourceUri: `u${i}`, kind: 'learning', text: d.words.join(' '),
+            ...(d.owner ? { status: 'pending' as const, provenance: { userId: d.owner } } : {}),
+          });
+        }
+        const hits = await kb.search({ tenantId: 't', query, topK: 50, ...(viewer ? { viewer: { userId: viewer } } : {}) });
+        const visible = docs.map((d, i) => ({ d, uri: `u${i}` })).filter(({ d }) => d.words.includes(query) && (!d.owner || d.owner === viewer));
+        expect(hits.map((h) => h.sourceUri).sort()).toEqual(visible.map((v) => v.uri).sort());
+        db.close();
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('a large knowledge base builds the in-process index in the background', () => {
+  it('answers through FTS5 until the index is ready, then through the index, seeing writes made meanwhile', async () => {
+    const db = open();
+    const warnings: unknown[] = [];
+    const kb = new SqliteKnowledgeStore(db, { indexSyncBuildMaxChunks: 3, onIndexBuildError: (e) => warnings.push(e) });
+    for (let i = 0; i < 8; i++) await kb.upsertDocument({ tenantId: 't', sourceUri: `docs/${i}.md`, kind: 'document', text: `Runbook ${i}: the pager rotation is owned by team ${i}.` });
+    // Above the threshold: the first search starts the build and is answered by FTS5's bm25().
+    const first = await kb.search({ tenantId: 't', query: 'pager rotation team 5', topK: 3 });
+    expect(first[0]?.sourceUri).toBe('docs/5.md');
+    // A write while the index builds is in the change log the first indexed search applies.
+    await kb.upsertDocument({ tenantId: 't', sourceUri: 'docs/new.md', kind: 'document', text: 'The escalation matrix lists the pager rotation for nights.' });
+    await kb.warmUp();
+    const after = await kb.search({ tenantId: 't', query: 'escalation matrix', topK: 3 });
+    expect(after.map((h) => h.sourceUri)).toEqual(['docs/new.md']);
+    const explained = kb.explainTerms('escalation matrix', after);
+    expect(explained?.[0]?.map((t) => t.term)).toEqual(expect.arrayContaining(['escalation', 'matrix']));
+    // The same ranking the synchronous build gives.
+    const direct = new SqliteKnowledgeStore(db);
+    const q = { tenantId: 't', query: 'pager rotation team 2', topK: 5 };
+    expect((await kb.search(q)).map((h) => h.chunkId)).toEqual((await direct.search(q)).map((h) => h.chunkId));
+    expect(warnings).toEqual([]);
   });
 });

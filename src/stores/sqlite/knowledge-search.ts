@@ -1,7 +1,10 @@
 import type { Embedder } from '../../memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
+import { queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
 import { buildFtsQuery } from './fts-query.js';
+import { LexicalIndex, lexicalQuery } from './lexical-index.js';
+import type { InvertedIndex } from '../../memory/lexical/inverted-index.js';
 import { VecIndex, type VecScope } from './vec-index.js';
 import { byRelevance, orderSupersededAfter } from '../../memory/search-order.js';
 import { decodeVector, dot, encodeVector } from './vectors.js';
@@ -27,6 +30,11 @@ export interface SearchParams {
   /** Report each hit's BM25 and vector ranks (`lore search --explain`). */
   explain?: boolean;
 }
+
+/** Which engine ranks lexically: the in-process index (default) or FTS5's bm25() (the floor it is measured against). */
+export type LexicalEngine = 'index' | 'fts5';
+
+type Scope = { tenant: string; kinds: string | null; viewer: string | null };
 
 /** Reciprocal rank fusion constant from Cormack et al.; damps the influence of the very top ranks. */
 const RRF_K = 60;
@@ -73,6 +81,8 @@ const BM25_WINDOW = `SELECT c.id AS chunkId, c.doc_id AS docId, CASE WHEN ${IN_S
 
 /** Window sizes tried, as multiples of the candidates wanted, before joining every match. */
 const WINDOWS = [2, 64];
+/** Up to this many chunks the in-process index is built on the spot (~0.4 s at 10k on a quiet core). */
+const SYNC_BUILD_MAX_CHUNKS = 20_000;
 
 /**
  * Retrieval over the tenant's active chunks: BM25 alone, or BM25 fused with brute-force cosine by
@@ -83,17 +93,27 @@ const WINDOWS = [2, 64];
 export class KnowledgeSearch {
   private readonly stmts;
   private vec?: Promise<VecIndex | null>;
+  private lex?: LexicalIndex;
+  private lexBuilding?: Promise<void>;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly embedder?: Embedder,
     private readonly onEmbedError?: (error: unknown) => void,
-    private readonly index: { enabled?: boolean; onUnavailable?: (error: unknown) => void } = {},
+    private readonly index: { enabled?: boolean; onUnavailable?: (error: unknown) => void; onBuildError?: (error: unknown) => void; syncBuildMaxChunks?: number } = {},
+    private readonly engine: LexicalEngine = 'index',
   ) {
     this.stmts = {
       inScope: db.prepare(`SELECT c.seq, c.id FROM chunks c CROSS JOIN documents d ON d.id = c.doc_id
         WHERE c.seq IN (SELECT value FROM json_each(@seqs)) AND ${ACTIVE_KINDS}`),
       bm25Window: db.prepare(BM25_WINDOW),
+      chunkCount: db.prepare('SELECT count(*) FROM chunks').pluck(),
+      // Rows for ranked seqs, in the same shape as BM25_WINDOW (text only when in scope).
+      bySeqs: db.prepare(`SELECT c.seq, c.id AS chunkId, c.doc_id AS docId, CASE WHEN ${IN_SCOPE} THEN c.text END AS text,
+          d.source_uri AS sourceUri, d.kind, ${IN_SCOPE} AS ok
+        FROM json_each(@seqs) j CROSS JOIN chunks c ON c.seq = j.value CROSS JOIN documents d ON d.id = c.doc_id`),
+      // Every chunk a viewer may see, for a tenant with too small a share of the index for a window.
+      scopeSeqs: db.prepare(`SELECT c.seq FROM documents d CROSS JOIN chunks c ON c.doc_id = d.id WHERE ${ACTIVE_KINDS}`).pluck(),
       bm25Joined: db.prepare(BM25_JOINED),
       vectors: db.prepare(`SELECT c.id AS chunkId, c.embedding FROM chunks c JOIN documents d ON d.id = c.doc_id
         WHERE ${ACTIVE_KINDS} AND c.embedding_model = @model AND length(c.embedding) = @bytes`),
@@ -116,8 +136,7 @@ export class KnowledgeSearch {
     const scope = { tenant: p.tenantId, kinds: p.kinds ? JSON.stringify(p.kinds) : null, viewer: p.viewer?.userId ?? null };
     const pool = Math.max(topK * 4, 20);
 
-    const fts = buildFtsQuery(p.query);
-    const lexical = fts ? this.lexical(fts, scope, pool, p.kinds) : [];
+    const lexical = this.engine === 'index' && this.indexReady() ? this.ranked(p.query, scope, pool, p.kinds) : this.ftsLexical(p.query, scope, pool, p.kinds);
     lexical.forEach((c, i) => (c.lexRank = i + 1));
     const semantic = this.embedder ? await this.nearest(p.query, scope, pool) : null;
     const ranked = semantic ? this.fuse(lexical, semantic, scope) : lexical;
@@ -144,7 +163,9 @@ export class KnowledgeSearch {
    * most of the index); a tenant with a small share of a shared index gets a wider window, then
    * the exhaustive join. A window that came back short of full held every match, so it is final.
    */
-  private lexical(q: string, scope: { tenant: string; kinds: string | null; viewer: string | null }, pool: number, kinds?: DocKind[]): Candidate[] {
+  private ftsLexical(query: string, scope: Scope, pool: number, kinds?: DocKind[]): Candidate[] {
+    const q = buildFtsQuery(query);
+    if (!q) return [];
     for (const factor of WINDOWS) {
       const window = pool * factor;
       const rows = this.stmts.bm25Window.all({ tenant: scope.tenant, viewer: scope.viewer, q, window }) as Array<Candidate & { ok: number }>;
@@ -153,6 +174,92 @@ export class KnowledgeSearch {
       if (hits.length >= pool || rows.length < window) return hits.slice(0, pool);
     }
     return this.stmts.bm25Joined.all({ ...scope, q, limit: pool }) as Candidate[];
+  }
+
+  /**
+   * The best `pool` candidates in scope from the in-process index (exact BM25 over body and title
+   * fields, MaxScore-pruned; lexical-index.ts says which ranking and why):
+   * the same window-then-filter plan as FTS5's, but a window costs what MaxScore visits, not every
+   * match. A tenant with a thin share falls back to ranking only its own chunks (accept filter).
+   */
+  private ranked(query: string, scope: Scope, pool: number, kinds?: DocKind[]): Candidate[] {
+    const terms = lexicalQuery(query);
+    if (terms.length === 0) return [];
+    const lex = this.lexicalIndex();
+    for (const factor of WINDOWS) {
+      const window = pool * factor;
+      const top = lex.search(terms, window);
+      const hits = this.rows(top, scope, kinds, true);
+      if (hits.length >= pool || top.length < window) return hits.slice(0, pool);
+    }
+    const allowed = new Set(this.stmts.scopeSeqs.all(scope) as number[]);
+    return this.rows(lex.search(terms, pool, (seq) => allowed.has(seq)), scope, kinds, false);
+  }
+
+  private rows(top: Array<{ key: number; score: number }>, scope: Scope, kinds: DocKind[] | undefined, check: boolean): Candidate[] {
+    if (top.length === 0) return [];
+    const bySeq = new Map((this.stmts.bySeqs.all({ tenant: scope.tenant, viewer: scope.viewer, seqs: JSON.stringify(top.map((t) => t.key)) }) as Array<Candidate & { seq: number; ok: number }>).map((r) => [r.seq, r]));
+    const out: Candidate[] = [];
+    for (const t of top) {
+      const r = bySeq.get(t.key);
+      if (!r || (check && !r.ok) || (kinds && !kinds.includes(r.kind))) continue;
+      out.push({ chunkId: r.chunkId, docId: r.docId, text: r.text, sourceUri: r.sourceUri, kind: r.kind, raw: t.score });
+    }
+    return out;
+  }
+
+  /**
+   * Whether the in-process index can answer now. A small knowledge base builds it on the spot
+   * (well under a second); a large one builds it in the background while FTS5's bm25() answers,
+   * because a synchronous build of 100k chunks would stall the process for tens of seconds.
+   */
+  private indexReady(): boolean {
+    if (this.lex) return true;
+    const chunks = this.stmts.chunkCount.get() as number;
+    if (chunks <= (this.index.syncBuildMaxChunks ?? SYNC_BUILD_MAX_CHUNKS)) return true;
+    this.warmUp();
+    return false;
+  }
+
+  /** Start (once) the background build of the in-process index; resolves when it is ready. */
+  warmUp(): Promise<void> {
+    if (this.lex) return Promise.resolve();
+    this.lexBuilding ??= LexicalIndex.buildInBackground(this.db).then(
+      (lex) => {
+        this.lex ??= lex;
+      },
+      (e: unknown) => {
+        // FTS5 keeps answering; the next search tries again.
+        this.lexBuilding = undefined;
+        this.index.onBuildError?.(e);
+      },
+    );
+    return this.lexBuilding;
+  }
+
+  /** The in-process index, built on first use and brought up to date before each search. */
+  lexicalIndex(): InvertedIndex {
+    if (!this.lex) this.lex = LexicalIndex.build(this.db);
+    else this.lex.sync();
+    return this.lex.index;
+  }
+
+  /**
+   * Per-term BM25 of each hit from the in-process index (`lore search --explain`), each term named
+   * by the query word it came from (`refunds`, not the stem `refund`; `title:refunds` for a title
+   * match); null when FTS5 ranks.
+   */
+  explainTerms(query: string, hits: SearchHit[]): Array<Array<{ term: string; df: number; bm25: number }>> | null {
+    if (this.engine !== 'index' || !this.indexReady()) return null;
+    const index = this.lexicalIndex();
+    const terms = lexicalQuery(query);
+    const word = new Map(queryTerms(query, { stem: false }).map((w) => [stem(w), w]));
+    const name = (t: string) => (t.startsWith(TITLE_PREFIX) ? `title:${word.get(t.slice(1)) ?? t.slice(1)}` : (word.get(t) ?? t));
+    const seqOf = this.db.prepare('SELECT seq FROM chunks WHERE id = ?').pluck();
+    return hits.map((h) => {
+      const seq = seqOf.get(h.chunkId) as number | undefined;
+      return seq === undefined ? [] : index.explain(terms, seq).map((t) => ({ term: name(t.term), df: t.df, bm25: t.score }));
+    });
   }
 
   /** Chunk ids by descending cosine similarity; null when the embedder fails (BM25 carries on). */

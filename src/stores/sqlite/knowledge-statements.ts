@@ -107,9 +107,9 @@ export class KnowledgeStatements {
     this.embeddedTexts = db
       .prepare('SELECT text FROM chunks WHERE doc_id = ? AND embedding_model = ? AND embedding IS NOT NULL')
       .pluck();
-    this.insertChunk = db.prepare(`INSERT INTO chunks (id, doc_id, idx, text, embedding, embedding_model)
-      VALUES (@id, @doc, @idx, @text, @vec, @model)`);
-    this.reuseChunk = db.prepare(`UPDATE chunks SET idx = @idx,
+    this.insertChunk = db.prepare(`INSERT INTO chunks (id, doc_id, idx, text, title, embedding, embedding_model)
+      VALUES (@id, @doc, @idx, @text, @title, @vec, @model)`);
+    this.reuseChunk = db.prepare(`UPDATE chunks SET idx = @idx, title = @title,
         embedding = coalesce(@vec, embedding),
         embedding_model = CASE WHEN @vec IS NULL THEN embedding_model ELSE @model END
       WHERE seq = @seq`);

@@ -4,10 +4,13 @@ import type { Embedder } from '../../memory/embedder.js';
 import type {
   DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, ReviewDecision, RunContextChunk, SearchHit, Viewer, VoteKind,
 } from '../../memory/knowledge-store.js';
+import { chunkTitles } from '../../memory/lexical/titles.js';
 import { contentHash } from '../../memory/normalize.js';
 import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
-import { KnowledgeSearch } from './knowledge-search.js';
+import { KnowledgeSearch, type LexicalEngine } from './knowledge-search.js';
+import { LexicalIndex } from './lexical-index.js';
+import type { InvertedIndex } from '../../memory/lexical/inverted-index.js';
 import { readRunContextChunks, writeRunContext } from './run-context.js';
 import { writeBatcher } from './write-batch.js';
 import { reviewTransition } from './knowledge-review.js';
@@ -25,6 +28,12 @@ export interface SqliteKnowledgeStoreOptions {
   vectorIndex?: boolean;
   /** Called once when the sqlite-vec index cannot be used (search then scans vectors in JS). */
   onVectorIndexUnavailable?: (error: unknown) => void;
+  /** Called when a background build of the in-process lexical index fails (FTS5 keeps answering). */
+  onIndexBuildError?: (error: unknown) => void;
+  /** Up to this many chunks the in-process index is built synchronously on first search (default 20,000); above, in the background. */
+  indexSyncBuildMaxChunks?: number;
+  /** Lexical ranking: the in-process index (default, exact BM25 with MaxScore) or FTS5's bm25(). */
+  lexicalEngine?: LexicalEngine;
   now?: () => number;
 }
 
@@ -39,6 +48,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
   private readonly q: KnowledgeStatements;
   private readonly searcher: KnowledgeSearch;
   private readonly now: () => number;
+  private writes = 0;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -48,8 +58,25 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     this.searcher = new KnowledgeSearch(db, options.embedder, options.onEmbedError, {
       ...(options.vectorIndex !== undefined ? { enabled: options.vectorIndex } : {}),
       ...(options.onVectorIndexUnavailable ? { onUnavailable: options.onVectorIndexUnavailable } : {}),
-    });
+      ...(options.onIndexBuildError ? { onBuildError: options.onIndexBuildError } : {}),
+      ...(options.indexSyncBuildMaxChunks !== undefined ? { syncBuildMaxChunks: options.indexSyncBuildMaxChunks } : {}),
+    }, options.lexicalEngine);
     this.now = options.now ?? Date.now;
+  }
+
+  /** Per-term BM25 of each hit (`lore search --explain`), or null when FTS5 ranks (then ask FTS5). */
+  explainTerms(query: string, hits: SearchHit[]): Array<Array<{ term: string; df: number; bm25: number }>> | null {
+    return this.searcher.explainTerms(query, hits);
+  }
+
+  /** Build the in-process lexical index now, in the background if the knowledge base is large. */
+  warmUp(): Promise<void> {
+    return this.searcher.warmUp();
+  }
+
+  /** The in-process lexical index, current (benches compare the store's search with it bare). */
+  lexicalIndex(): InvertedIndex {
+    return this.searcher.lexicalIndex();
   }
 
   /** See KnowledgeSearch.flushVectorIndex (used by the GDPR erasure). */
@@ -103,7 +130,9 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
         this.q.updateDoc.run({ id, kind: p.kind, text: p.text, hash, prov, now });
         this.log(id, p.tenantId, 'updated', actor, now, { previousHash: cur.content_hash, contentHash: hash });
       }
-      this.syncChunks(id, chunks, vectors);
+      this.syncChunks(id, chunks, vectors, p.sourceUri, p.text);
+      // Keep the lexical index's change log bounded; cheap (a rowid range), so every 256 writes.
+      if (++this.writes % 256 === 0) LexicalIndex.prune(this.db);
       return toDoc(this.q.byId.get(p.tenantId, id) as DocRow);
     });
   }
@@ -301,15 +330,17 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
    * Replace a doc's chunks, keeping the rows (ids, vectors, supersession marks) of chunks whose
    * text did not change, so editing one paragraph does not un-mark facts elsewhere in the doc.
    */
-  private syncChunks(docId: string, chunks: Chunk[], vectors: Map<string, Buffer>): void {
+  private syncChunks(docId: string, chunks: Chunk[], vectors: Map<string, Buffer>, sourceUri: string, text: string): void {
     const model = this.options.embedder?.modelId ?? null;
+    const titles = chunkTitles(sourceUri, text, chunks);
     const old = new Map<string, number[]>();
     for (const r of this.q.chunksOf.all(docId) as Array<{ seq: number; text: string }>) old.set(r.text, [...(old.get(r.text) ?? []), r.seq]);
     for (const c of chunks) {
       const seq = old.get(c.text)?.shift();
       const vec = vectors.get(c.text) ?? null;
-      if (seq !== undefined) this.q.reuseChunk.run({ seq, idx: c.index, vec, model });
-      else this.q.insertChunk.run({ id: newId('chk'), doc: docId, idx: c.index, text: c.text, vec, model: vec ? model : null });
+      const title = titles[c.index]!;
+      if (seq !== undefined) this.q.reuseChunk.run({ seq, idx: c.index, title, vec, model });
+      else this.q.insertChunk.run({ id: newId('chk'), doc: docId, idx: c.index, text: c.text, title, vec, model: vec ? model : null });
     }
     for (const seqs of old.values()) for (const seq of seqs) this.q.deleteChunk.run(seq);
   }

@@ -26,4 +26,21 @@ export const retrievalMigrations: Migration[] = [
         BEGIN INSERT OR IGNORE INTO vec_pending (seq) VALUES (old.seq); END;
     `,
   },
+  {
+    version: 802,
+    name: 'lexical_index',
+    // The in-process lexical index (lexical-index.ts) lives in each process's memory; every chunk
+    // write appends its rowid to lex_log so each process catches up on what others wrote without
+    // a scan. AUTOINCREMENT: ids are never reused, so a cursor stays meaningful after pruning.
+    // chunks.title is the chunk's field for field weighting (its document's source and the
+    // Markdown heading above it); existing chunks start with their document's source.
+    up: `
+      ALTER TABLE chunks ADD COLUMN title TEXT NOT NULL DEFAULT '';
+      UPDATE chunks SET title = (SELECT source_uri FROM documents WHERE documents.id = chunks.doc_id);
+      CREATE TABLE lex_log (id INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL);
+      CREATE TRIGGER chunks_lex_ins AFTER INSERT ON chunks BEGIN INSERT INTO lex_log (seq) VALUES (new.seq); END;
+      CREATE TRIGGER chunks_lex_del AFTER DELETE ON chunks BEGIN INSERT INTO lex_log (seq) VALUES (old.seq); END;
+      CREATE TRIGGER chunks_lex_upd AFTER UPDATE OF text, title ON chunks BEGIN INSERT INTO lex_log (seq) VALUES (new.seq); END;
+    `,
+  },
 ];

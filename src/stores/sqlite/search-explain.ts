@@ -23,7 +23,14 @@ export interface ExplainedHit {
  * term's contribution (same idf, same length normalisation), so bm25() of a one-term MATCH on the
  * hit's row is exactly that term's share. A few indexed queries per term and hit; for the CLI.
  */
-export function explainTerms(db: SqliteDatabase, query: string, hits: SearchHit[]): ExplainedHit[] {
+export function explainTerms(db: SqliteDatabase, query: string, hits: SearchHit[], fromIndex?: Array<Array<{ term: string; df: number; bm25: number }>> | null): ExplainedHit[] {
+  // The in-process index ranked: its own per-term scores are the ranking's exact parts.
+  if (fromIndex) {
+    return hits.map((h, i) => {
+      const terms = fromIndex[i] ?? [];
+      return { chunkId: h.chunkId, bm25: round(terms.reduce((n, t) => n + t.bm25, 0)), terms: terms.map((t) => ({ ...t, bm25: round(t.bm25) })) };
+    });
+  }
   const terms = queryTerms(query);
   const df = db.prepare('SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?').pluck();
   const one = db

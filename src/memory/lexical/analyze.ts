@@ -1,0 +1,89 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Text → index terms, shared by every lexical ranker (SQLite's in-process index, the DynamoDB
+ * store's in-process BM25, the benches): NFKC, lower case, letter/digit runs, Porter stemming.
+ * Pure functions; the only state is a bounded memo of stems (stemming is the costly step and a
+ * corpus repeats a few thousand words most of the time).
+ */
+
+/**
+ * Question words and glue that would otherwise match nearly every chunk, plus the fragments the
+ * tokenizer cuts from contractions and possessives ("what's" → what + s, "don't" → don + t).
+ * Applied to queries only: documents keep every word, so lengths and positions stay true.
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  `s t d ll m re ve
+  a about above after again all also am an and any are as at be been before being below between both
+  but by can could did do does doing down during each few for from further had has have having he her
+  here hers him his how i if in into is it its itself just me more most my no nor not of off on once
+  only or other our ours out over own please same she should so some such tell than that the their
+  theirs them then there these they this those through to too under until up very was we were what
+  when where which while who whom why will with would you your yours`.split(/\s+/),
+);
+
+/** Bound on terms per query: keeps a pasted essay from becoming a thousand-way OR. */
+export const MAX_QUERY_TERMS = 32;
+/** Longer runs (hashes, base64) are indexed as they are, not stemmed. */
+const MAX_STEM_LENGTH = 40;
+const MEMO_LIMIT = 200_000;
+const memo = new Map<string, string>();
+
+export function stem(word: string): string {
+  if (word.length <= 2 || word.length > MAX_STEM_LENGTH || /\d/.test(word)) return word;
+  let s = memo.get(word);
+  if (s === undefined) {
+    s = stemmer(word);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(word, s);
+  }
+  return s;
+}
+
+/** Lower-cased letter/digit runs of at most 64 characters, in order (positions = array indexes). */
+export function words(text: string): string[] {
+  return (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length <= 64);
+}
+
+export interface AnalyzeOptions {
+  /** Porter stemming (default on). */
+  stem?: boolean;
+}
+
+/** Every term of a text in order, as the index stores it. */
+export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
+  const ws = words(text);
+  return options.stem === false ? ws : ws.map(stem);
+}
+
+export interface QueryOptions extends AnalyzeOptions {
+  /** Drop STOP_WORDS (default on); a query of nothing but stop words keeps them all. */
+  stopWords?: boolean;
+}
+
+/** Distinct query terms in order of first use, stop words removed, at most MAX_QUERY_TERMS. */
+export function queryTerms(text: string, options: QueryOptions = {}): string[] {
+  const ws = [...new Set(words(text))];
+  const content = options.stopWords === false ? ws : ws.filter((w) => !STOP_WORDS.has(w));
+  const kept = (content.length > 0 ? content : ws).map((w) => (options.stem === false ? w : stem(w)));
+  return [...new Set(kept)].slice(0, MAX_QUERY_TERMS);
+}
+
+/**
+ * Field weighting in one index: a title's terms are indexed as terms of their own (prefixed, so
+ * `title:api` and `api` have separate document frequencies) beside the body's, and a query asks
+ * for both, the title form at a lower weight. The document length counts both fields.
+ */
+export const TITLE_PREFIX = '^';
+
+export function analyzeFields(body: string, title: string, options: AnalyzeOptions = {}): string[] {
+  const terms = analyze(body, options);
+  for (const t of analyze(title, options)) terms.push(TITLE_PREFIX + t);
+  return terms;
+}
+
+/** Query terms for body and title; `titleWeight` 0 leaves the title out. */
+export function fieldQuery(terms: readonly string[], titleWeight: number): Array<{ term: string; weight: number }> {
+  const q = terms.map((term) => ({ term, weight: 1 }));
+  return titleWeight > 0 ? [...q, ...terms.map((term) => ({ term: TITLE_PREFIX + term, weight: titleWeight }))] : q;
+}
