@@ -1,0 +1,76 @@
+import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
+import { createAgentService, type AgentService } from '../service.js';
+import { defaultPolicies } from '../workflow/approvals.js';
+import { createOperatorNotifier, type OperatorEvent } from '../workflow/operator.js';
+import { createStepHandlers } from '../workflow/steps.js';
+import type { StepHandler } from '../workflow/step-types.js';
+import type { LambdaSettings } from './env.js';
+import { createStepFunctions, type StepFunctionsPort } from './sfn.js';
+import { SqliteTaskTokenStore } from './task-tokens-sqlite.js';
+import type { TaskTokenStore } from './task-tokens.js';
+
+/**
+ * What one Lambda container builds once, on its first invocation, and reuses while it is warm: the
+ * runtime (stores, model, tools, guardrails) and the same step handlers the local engine runs.
+ * The store is today's runtime (SQLite under config.dataDir); once the runtime picks its backend
+ * from config (LORE_STORE), this is the only place that changes.
+ */
+export interface LambdaContainer {
+  settings: LambdaSettings;
+  rt: Runtime;
+  service: AgentService;
+  steps: Record<string, StepHandler>;
+  tokens: TaskTokenStore;
+  sfn: StepFunctionsPort;
+  close(): Promise<void>;
+}
+
+export interface ContainerOptions {
+  /** Extra tools, a model override, a log destination (tests; an app embedding Lore). */
+  runtime?: RuntimeOptions;
+  sfn?: StepFunctionsPort;
+  onOperatorEvent?: (e: OperatorEvent) => void;
+}
+
+export function buildContainer(settings: LambdaSettings, opts: ContainerOptions = {}): LambdaContainer {
+  const { config, aws } = settings;
+  const rt = createRuntime(config, { traceExporter: config.telemetry.exporter, ...opts.runtime });
+  const service = createAgentService(rt, { evaluate: false, ...(opts.onOperatorEvent ? { onOperatorEvent: opts.onOperatorEvent } : {}) });
+  const budgeted = config.budgets.sessionTokens > 0 || config.budgets.tenantTokens > 0;
+  const steps = createStepHandlers({
+    turn: rt.turnDeps,
+    runs: service.runs,
+    approvals: { ttlSeconds: config.approvals.ttlSeconds, policies: rt.approvalPolicies ?? defaultPolicies(config.approvals.amountThreshold) },
+    now: Date.now,
+    // Operator events become structured log lines (CloudWatch metric filters and alarms read them).
+    operator: createOperatorNotifier(rt.logger, opts.onOperatorEvent),
+    ...(budgeted
+      ? { beforeModelCall: async ({ usage, identity }) => void (await service.budgets.check({ tenantId: identity.tenantId, sessionId: identity.sessionId, estimate: usage.totalTokens })) }
+      : {}),
+  });
+  return {
+    settings,
+    rt,
+    service,
+    steps,
+    tokens: new SqliteTaskTokenStore(rt.db),
+    sfn: opts.sfn ?? createStepFunctions({ region: aws.AWS_REGION, ...(aws.LORE_SFN_ENDPOINT ? { endpoint: aws.LORE_SFN_ENDPOINT } : {}) }),
+    async close() {
+      await service.close();
+      rt.close();
+    },
+  };
+}
+
+/** Build on first use, then reuse: module scope outlives invocations in a warm Lambda container. */
+export function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  let built = false;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value as T;
+  };
+}
