@@ -4,6 +4,7 @@ import { defaultPolicies } from '../workflow/approvals.js';
 import { createOperatorNotifier, type OperatorEvent } from '../workflow/operator.js';
 import { createStepHandlers } from '../workflow/steps.js';
 import type { StepHandler } from '../workflow/step-types.js';
+import { emfLine, stdoutSink, type MetricSink } from './emf.js';
 import type { LambdaSettings } from './env.js';
 import { createStepFunctions, type StepFunctionsPort } from './sfn.js';
 import { SqliteTaskTokenStore } from './task-tokens-sqlite.js';
@@ -30,11 +31,20 @@ export interface ContainerOptions {
   runtime?: RuntimeOptions;
   sfn?: StepFunctionsPort;
   onOperatorEvent?: (e: OperatorEvent) => void;
+  /** Where EMF metric lines go (stdout, which Lambda ships to CloudWatch Logs). */
+  metrics?: MetricSink;
 }
 
 export function buildContainer(settings: LambdaSettings, opts: ContainerOptions = {}): LambdaContainer {
   const { config, aws } = settings;
   const rt = createRuntime(config, { traceExporter: config.telemetry.exporter, ...opts.runtime });
+  // Judged turns (the nightly evaluator) also become the CloudWatch metric the quality alarm reads.
+  const sink = opts.metrics ?? stdoutSink;
+  const scored = rt.metrics.turnScored.bind(rt.metrics);
+  rt.metrics.turnScored = (p) => {
+    scored(p);
+    sink(emfLine({ QualityScore: { value: p.score, unit: 'None' } }, { Service: 'lore' }));
+  };
   const service = createAgentService(rt, { evaluate: false, ...(opts.onOperatorEvent ? { onOperatorEvent: opts.onOperatorEvent } : {}) });
   const budgeted = config.budgets.sessionTokens > 0 || config.budgets.tenantTokens > 0;
   const steps = createStepHandlers({

@@ -4,6 +4,7 @@ import { turnWorkflow } from '../workflow/definition.js';
 import { noopStepContext } from '../workflow/step-types.js';
 import { resumeIfDecided } from './approval-resume.js';
 import type { LambdaContainer } from './container.js';
+import { emfLine, stdoutSink, type MetricSink } from './emf.js';
 import { parseParkedEvent, parseRunData } from './run-event.js';
 
 export type StepLambda = (event: unknown) => Promise<unknown>;
@@ -17,14 +18,17 @@ export type StepLambda = (event: unknown) => Promise<unknown>;
  * the task token with the run data and returns; the execution waits until the decision path calls
  * SendTaskSuccess (see approval-resume.ts). Its return value is ignored by Step Functions.
  */
-export function createStepLambda(stateName: string, container: () => LambdaContainer): StepLambda {
+export function createStepLambda(stateName: string, container: () => LambdaContainer, metrics: MetricSink = stdoutSink): StepLambda {
   const state = turnWorkflow.states[stateName];
   if (!state || state.type !== 'task') throw new Error(`"${stateName}" is not a task state of ${turnWorkflow.name}`);
   if (!state.waitForApproval) {
     return async (event) => {
+      const t0 = performance.now();
       try {
         const c = container();
-        return await c.steps[stateName]!(parseRunData(event), noopStepContext());
+        const out = await c.steps[stateName]!(parseRunData(event), noopStepContext());
+        metrics(emfLine({ StepDuration: { value: performance.now() - t0, unit: 'Milliseconds' }, ...learningsOf(out) }, { Step: stateName }));
+        return out;
       } catch (e) {
         throw toStatesError(e);
       }
@@ -52,3 +56,10 @@ export function createStepLambda(stateName: string, container: () => LambdaConta
   };
 }
 
+
+/** UpdateKnowledge's written learnings (the learning-rate anomaly alarm watches this). */
+function learningsOf(out: unknown): { LearningsWritten?: { value: number; unit: 'Count' } } {
+  const outcomes = (out as { outcomes?: Array<{ event?: string }> } | null)?.outcomes;
+  if (!Array.isArray(outcomes)) return {};
+  return { LearningsWritten: { value: outcomes.filter((o) => o.event === 'ADD' || o.event === 'UPDATE').length, unit: 'Count' } };
+}
