@@ -1,4 +1,4 @@
-import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, type SFNClientConfig, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 
 /**
  * What the Lambda side needs from Step Functions: complete a `.waitForTaskToken` task (the approval
@@ -12,8 +12,8 @@ export interface StepFunctionsPort {
   startExecution(p: { stateMachineArn: string; name: string; input: unknown }): Promise<{ executionArn: string }>;
 }
 
-export function createStepFunctions(o: { region: string; endpoint?: string }): StepFunctionsPort {
-  const client = new SFNClient({ region: o.region, ...(o.endpoint ? { endpoint: o.endpoint } : {}) });
+export function createStepFunctions(o: { region: string; endpoint?: string; credentials?: SFNClientConfig['credentials'] }): StepFunctionsPort {
+  const client = new SFNClient({ region: o.region, ...(o.endpoint ? { endpoint: o.endpoint } : {}), ...(o.credentials ? { credentials: o.credentials } : {}) });
   return {
     async sendTaskSuccess(taskToken, output) {
       await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
