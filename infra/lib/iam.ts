@@ -6,12 +6,15 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
  * (`us.`, `eu.`, `apac.`, `global.` prefix) is invoked through the profile, which routes to the
  * underlying foundation model in the profile's regions, so both ARNs are needed.
  */
+/** The foundation model behind a cross-region inference profile id; undefined for a plain model id. */
+export const inferenceProfileModel = (modelId: string): string | undefined => /^(us|eu|apac|global|us-gov)\.(.+)$/.exec(modelId)?.[2];
+
 export function modelArns(stack: Stack, modelId: string): string[] {
-  const profile = /^(us|eu|apac|global|us-gov)\.(.+)$/.exec(modelId);
-  if (!profile) return [stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: modelId })];
+  const base = inferenceProfileModel(modelId);
+  if (!base) return [stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: modelId })];
   return [
     stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: modelId }),
-    stack.formatArn({ service: 'bedrock', region: '*', account: '', resource: 'foundation-model', resourceName: profile[2]! }),
+    stack.formatArn({ service: 'bedrock', region: '*', account: '', resource: 'foundation-model', resourceName: base }),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { inferenceProfileModel } from './iam.js';
 import { logicalId } from './lambda.js';
 import type { LoreStack } from './lore-stack.js';
 
@@ -9,6 +10,16 @@ import type { LoreStack } from './lore-stack.js';
  */
 export function acknowledgeNagFindings(stack: LoreStack, functions: NodejsFunction[]): void {
   const { data, workflow, api } = stack;
+  // An inference profile routes to the model in any of its regions: the region is the one wildcard.
+  const base = inferenceProfileModel(stack.settings.modelId);
+  if (base) {
+    for (const fn of functions) {
+      Validations.of(fn.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${base}]`,
+        reason: 'A cross-region inference profile serves the configured model from any region of the profile; the model id itself is fixed.',
+      });
+    }
+  }
   const tableIndexes = Object.values(data.tables).map((t) => `AwsSolutions-IAM5[Resource::<${logicalId(t)}.Arn>/index/*]`);
   for (const fn of functions) {
     const v = Validations.of(fn.role!);
