@@ -27,7 +27,7 @@ export interface LoreFunctionProps {
 }
 
 /**
- * A Lambda bundled by esbuild from src/ (the locally installed esbuild; no Docker): ESM, Node 20,
+ * A Lambda bundled by esbuild from src/ (the locally installed esbuild; no Docker): CommonJS, Node 20 syntax,
  * arm64, X-Ray active tracing, its own log group with a retention, structured JSON logs.
  */
 export function loreFunction(scope: Construct, id: string, p: LoreFunctionProps): NodejsFunction {
@@ -51,14 +51,15 @@ export function loreFunction(scope: Construct, id: string, p: LoreFunctionProps)
     logGroup,
     environment: { NODE_OPTIONS: '--enable-source-maps', LORE_DATA_DIR: '/tmp/lore', ...p.environment },
     bundling: {
-      format: OutputFormat.ESM,
+      // CommonJS on purpose: esbuild hoists an ESM bundle's external imports to the top, so the
+      // AWS SDK would load at INIT even where Lore imports its adapters lazily; as require()
+      // calls they stay inside the lazily-initialised modules (bench/lambda-cold-start.ts).
+      format: OutputFormat.CJS,
       target: 'node20',
       minify: true,
       sourceMap: true,
       externalModules: BUNDLE_EXTERNALS,
       forceDockerBundling: false,
-      // Bundled CommonJS dependencies call require(); ESM has none of its own.
-      banner: "import { createRequire as __loreRequire } from 'node:module'; const require = __loreRequire(import.meta.url);",
       mainFields: ['module', 'main'],
     },
   });

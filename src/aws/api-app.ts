@@ -47,5 +47,7 @@ export function createLambdaApp(c: LambdaContainer): Hono<Env> {
     metrics: rt.metrics,
     tracer: rt.tracing.tracer,
     logger: rt.logger,
+    // The web console is not part of the function's bundle; '' serves no static files.
+    webRoot: '',
   });
 }

@@ -1,4 +1,4 @@
-import { SFNClient, type SFNClientConfig, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SFNClient, SFNClientConfig } from '@aws-sdk/client-sfn';
 
 /**
  * What the Lambda side needs from Step Functions: complete a `.waitForTaskToken` task (the approval
@@ -13,17 +13,26 @@ export interface StepFunctionsPort {
 }
 
 export function createStepFunctions(o: { region: string; endpoint?: string; credentials?: SFNClientConfig['credentials'] }): StepFunctionsPort {
-  const client = new SFNClient({ region: o.region, ...(o.endpoint ? { endpoint: o.endpoint } : {}), ...(o.credentials ? { credentials: o.credentials } : {}) });
+  // The SDK is imported on first use: most invocations (every step but AwaitApproval) never call it.
+  let sdk: Promise<{ client: SFNClient; mod: typeof import('@aws-sdk/client-sfn') }> | undefined;
+  const load = () =>
+    (sdk ??= import('@aws-sdk/client-sfn').then((mod) => ({
+      mod,
+      client: new mod.SFNClient({ region: o.region, ...(o.endpoint ? { endpoint: o.endpoint } : {}), ...(o.credentials ? { credentials: o.credentials } : {}) }),
+    })));
   return {
     async sendTaskSuccess(taskToken, output) {
-      await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      const { client, mod } = await load();
+      await client.send(new mod.SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
     },
     async sendTaskFailure(taskToken, error, cause) {
+      const { client, mod } = await load();
       // Step Functions caps error at 256 and cause at 32768 characters.
-      await client.send(new SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }));
+      await client.send(new mod.SendTaskFailureCommand({ taskToken, error: error.slice(0, 256), cause: cause.slice(0, 32_768) }));
     },
     async startExecution({ stateMachineArn, name, input }) {
-      const r = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+      const { client, mod } = await load();
+      const r = await client.send(new mod.StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
       return { executionArn: r.executionArn! };
     },
   };

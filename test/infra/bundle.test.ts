@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -19,7 +19,7 @@ describe('Lambda bundles (npx cdk synth with esbuild)', () => {
   let assets: Map<string, { handler: string; dir: string; env: Record<string, unknown> }>;
 
   beforeAll(() => {
-    // Inside the repo: an ESM bundle resolves its externals (better-sqlite3 while the SQLite store is
+    // Inside the repo: a bundle resolves its externals (better-sqlite3 while the SQLite store is
     // the runtime's) from the repo's node_modules, as a Lambda would from the runtime or a layer.
     mkdirSync(join(REPO_ROOT, 'infra', 'cdk.out'), { recursive: true });
     outdir = mkdtempSync(join(REPO_ROOT, 'infra', 'cdk.out', 'test-'));
@@ -38,7 +38,7 @@ describe('Lambda bundles (npx cdk synth with esbuild)', () => {
   it('bundles every function from src/aws/handlers, each ≤ 5 MB, without the AWS SDK or better-sqlite3', () => {
     expect(assets.size).toBe(13);
     for (const [id, a] of assets) {
-      const bundle = join(a.dir, 'index.mjs');
+      const bundle = join(a.dir, 'index.js');
       expect({ id, small: statSync(bundle).size <= MAX_BUNDLE_BYTES }).toEqual({ id, small: true });
       const sources = (JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[] }).sources;
       expect(sources.some((s) => s.includes('src/aws/handlers/'))).toBe(true);
@@ -51,7 +51,10 @@ describe('Lambda bundles (npx cdk synth with esbuild)', () => {
     const data = mkdtempSync(join(tmpdir(), 'lore-bundle-'));
     try {
       const event = { input: { runId: 'run_bundle_1', traceId: 'a'.repeat(32), tenantId: 'default', sessionId: 's1', userId: 'u1', message: 'What is 12*12?' } };
-      const script = `const m = await import(${JSON.stringify(`file://${join(step.dir, 'index.mjs')}`)}); process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(event)})));`;
+      // Lambda loads index.js as CommonJS (no package.json in /var/task); inside this repo
+      // ("type": "module") it needs the .cjs name to be read the same way.
+      copyFileSync(join(step.dir, 'index.js'), join(step.dir, 'index.cjs'));
+      const script = `const m = await import(${JSON.stringify(`file://${join(step.dir, 'index.cjs')}`)}); process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(event)})));`;
       const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
         cwd: step.dir,
         env: { PATH: process.env.PATH, LORE_STEP: 'Dispatch', LORE_DATA_DIR: data, LORE_MODEL: 'offline', LORE_LOG_LEVEL: 'silent', LORE_TRACE_EXPORTER: 'none', AWS_REGION: 'us-east-1' },
