@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // One DynamoDB Local for the run, started only when a test file asks for it (useDynamoLocal).
+    globalSetup: ['test/dynamo-local.global.ts'],
   },
 });

@@ -15,7 +15,7 @@ import { SignJWT } from 'jose';
 import { loadConfig } from '../src/config.js';
 import { pct, runCorpus, summarise, type Chat, type CorpusItem, type ItemResult } from '../src/eval/governance.js';
 import { loadScenario, scenarioFiles } from '../src/eval/load.js';
-import { SqliteFeedbackStore } from '../src/ingress/feedback-store.js';
+import { SqliteFeedbackStore } from '../src/stores/sqlite/feedback-store.js';
 import { startServer } from '../src/ingress/server.js';
 import { createRuntime } from '../src/runtime.js';
 import { createAgentService } from '../src/service.js';

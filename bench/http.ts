@@ -25,7 +25,7 @@ async function serveChatWorker(): Promise<void> {
   const { loadConfig } = await import('../src/config.js');
   const { createRuntime } = await import('../src/runtime.js');
   const { createAgentService } = await import('../src/service.js');
-  const { SqliteFeedbackStore } = await import('../src/ingress/feedback-store.js');
+  const { SqliteFeedbackStore } = await import('../src/stores/sqlite/feedback-store.js');
   const { startServer } = await import('../src/ingress/server.js');
   const config = loadConfig({}, { dataDir: process.env.LORE_BENCH_DATA_DIR, logLevel: 'warn', 'server.rateLimitPerMinute': 100_000_000 });
   const rt = createRuntime(config);
@@ -51,7 +51,7 @@ async function serve(processes: number): Promise<void> {
   const { loadConfig } = await import('../src/config.js');
   const { createRuntime } = await import('../src/runtime.js');
   const { createAgentService } = await import('../src/service.js');
-  const { SqliteFeedbackStore } = await import('../src/ingress/feedback-store.js');
+  const { SqliteFeedbackStore } = await import('../src/stores/sqlite/feedback-store.js');
   const { startServer } = await import('../src/ingress/server.js');
 
   const dataDir = mkdtempSync(join(tmpdir(), 'lore-bench-'));

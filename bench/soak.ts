@@ -34,10 +34,10 @@ async function serve(): Promise<void> {
   const { loadConfig } = await import('../src/config.js');
   const { createRuntime } = await import('../src/runtime.js');
   const { createAgentService } = await import('../src/service.js');
-  const { SqliteFeedbackStore } = await import('../src/ingress/feedback-store.js');
+  const { SqliteFeedbackStore } = await import('../src/stores/sqlite/feedback-store.js');
   const { startServer } = await import('../src/ingress/server.js');
   const { SqliteQueue } = await import('../src/stores/sqlite/queue.js');
-  const { CHAT_QUEUE, decodeChatJob } = await import('../src/ingress/queue.js');
+  const { CHAT_QUEUE, decodeChatJob } = await import('../src/jobs/queue.js');
   const { chatJobHandler, createWorkerPool } = await import('../src/ingress/worker.js');
   const { createScheduler } = await import('../src/ingress/scheduler.js');
   const { createRefundTool } = await import('../src/tools/examples/refund.js');

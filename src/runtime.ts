@@ -10,11 +10,10 @@ import type { ModelProvider } from './models/provider.js';
 import type { Embedder } from './memory/embedder.js';
 import { createEmbedder } from './memory/select-embedder.js';
 import { createModelProvider } from './models/select.js';
-import { defaultDbPath, openDatabase, type SqliteDatabase } from './stores/sqlite/database.js';
-import { SqliteKnowledgeStore } from './stores/sqlite/knowledge-store.js';
-import { SqliteMemoryStore } from './stores/sqlite/memory-store.js';
+import type { Backend } from './backend.js';
+import { createSqliteBackend, defaultDbPath } from './stores/sqlite/backend.js';
+import type { SqliteDatabase } from './stores/sqlite/database.js';
 import { learningPolicyFrom } from './learning/policy-config.js';
-import { SqliteSessionStore } from './stores/sqlite/session-store.js';
 import { builtinTools } from './tools/builtins/index.js';
 import { createSearchKnowledgeTool } from './tools/builtins/search-knowledge.js';
 import { ToolRegistry } from './tools/registry.js';
@@ -32,6 +31,8 @@ import { createTracing, type Tracing } from './telemetry/tracing.js';
  */
 export interface Runtime {
   config: LoreConfig;
+  /** Every store, from one backend bundle (src/backend.ts). */
+  backend: Backend;
   db: SqliteDatabase;
   provider: ModelProvider;
   sessions: SessionStore;
@@ -71,7 +72,6 @@ export interface RuntimeOptions {
 }
 
 export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Runtime {
-  const db = openDatabase(opts.dbPath ?? defaultDbPath(config.dataDir));
   const logger = createLogger({ level: config.logLevel, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
   const metrics = new LoreMetrics({ defaultTenant: config.tenant });
   const prices = createPriceTable(config.telemetry.prices ?? {});
@@ -83,9 +83,17 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   // Every model call — answers, memory decisions, judging — is traced, timed and priced.
   const provider = instrumentProvider(opts.provider ?? createModelProvider(config, { offline: createOfflineProvider }), { tracer: tracing.tracer, metrics, prices });
   const embedder = createEmbedder(config);
-  const sessions = new SqliteSessionStore(db, { ttlSeconds: config.memory.sessionTtlSeconds });
-  const knowledge = new SqliteKnowledgeStore(db, { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ...(embedder ? { embedder, onVectorIndexUnavailable: (e: unknown) => logger.warn({ err: e }, 'sqlite-vec index unavailable: nearest-vector search scans in JS') } : {}) });
-  const memory = memoryDepsFrom(config, new SqliteMemoryStore(db));
+  const backend = createSqliteBackend({
+    path: opts.dbPath ?? defaultDbPath(config.dataDir),
+    sessionTtlSeconds: config.memory.sessionTtlSeconds,
+    chunkTokens: config.memory.chunkTokens,
+    chunkOverlap: config.memory.chunkOverlap,
+    ...(embedder ? { embedder } : {}),
+    onWarning: (message, err) => logger.warn({ err }, message),
+  });
+  const db = backend.db;
+  const { sessions, knowledge } = backend;
+  const memory = memoryDepsFrom(config, backend.memory);
   const tools = new ToolRegistry([...builtinTools(), createSearchKnowledgeTool(knowledge, config.memory.topK) as unknown as AnyTool, ...(opts.tools ?? [])]);
   const guard = createGuardrail(config, { metrics, logger, provider });
   const turnDeps: TurnDeps = {
@@ -113,6 +121,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   };
   return {
     config,
+    backend,
     db,
     provider,
     sessions,
@@ -129,6 +138,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     ...(opts.approvalPolicies ? { approvalPolicies: opts.approvalPolicies } : {}),
     close: () => {
       void tracing.shutdown();
+      // Synchronous close (callers do not await it): pending vector-index work is dropped, as before.
       db.close();
     },
   };

@@ -2,9 +2,9 @@ import { BudgetManager } from './learning/budget.js';
 import { Evaluator } from './learning/evaluator.js';
 import { MemoryJobs } from './memory/memory-jobs.js';
 import type { Runtime } from './runtime.js';
-import { SqliteEvaluationStore } from './stores/sqlite/evaluation-store.js';
-import { SqliteRunStore } from './stores/sqlite/run-store.js';
-import { SqliteRunUsageLedger } from './stores/sqlite/usage-ledger.js';
+import type { EvaluationStore } from './learning/evaluation-store.js';
+import type { FeedbackStore } from './learning/feedback-store.js';
+import { workflowStore, type WorkflowStore } from './workflow/workflow-store.js';
 import { createWorkflowEngine, type WorkflowEngine } from './workflow/engine.js';
 import type { RunResult, StartRunParams, TurnRunner } from './workflow/types.js';
 
@@ -17,8 +17,9 @@ export interface AgentService extends TurnRunner {
   engine: WorkflowEngine;
   evaluator: Evaluator;
   budgets: BudgetManager;
-  runs: SqliteRunStore;
-  evaluations: SqliteEvaluationStore;
+  runs: WorkflowStore;
+  evaluations: EvaluationStore;
+  feedback: FeedbackStore;
   /** Session summarisation after turns, off the latency path (memory/memory-jobs.ts). */
   memoryJobs: MemoryJobs;
   close(): Promise<void>;
@@ -31,9 +32,10 @@ export interface AgentServiceOptions {
 }
 
 export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}): AgentService {
-  const runs = new SqliteRunStore(rt.db);
-  const evaluations = new SqliteEvaluationStore(rt.db);
-  const budgets = BudgetManager.fromConfig(rt.config.budgets, new SqliteRunUsageLedger(rt.db));
+  const { backend } = rt;
+  const runs = workflowStore(backend);
+  const { evaluations, feedback } = backend;
+  const budgets = BudgetManager.fromConfig(rt.config.budgets, backend.usage);
   const budgeted = rt.config.budgets.sessionTokens > 0 || rt.config.budgets.tenantTokens > 0;
   const engine = createWorkflowEngine({
     turnDeps: rt.turnDeps,
@@ -51,6 +53,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
   const evaluator = new Evaluator({
     provider: rt.provider,
     store: evaluations,
+    feedback,
     sampleRate: rt.config.evaluation.sampleRate,
     lowScoreThreshold: rt.config.evaluation.lowScoreThreshold,
     metrics: rt.metrics,
@@ -81,8 +84,8 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     for (const t of r.toolCalls) rt.metrics.toolCall(t.name, t.status === 'success' ? 'success' : 'error', t.latencyMs);
     if (r.intent === 'feedback') {
       // A thumb typed into the chat re-scores the turn it was about right away.
-      const target = evaluations.feedbackTarget(r.runId);
-      if (target) evaluator.refreshQuality(target);
+      const target = await feedback.feedbackTarget({ runId: r.runId });
+      if (target) await evaluator.refreshQuality(target);
     } else if (evaluate && r.status === 'COMPLETED' && r.answer) {
       const o = known;
       if (o) evaluator.submit({ runId: r.runId, tenantId: o.tenantId, sessionId: r.sessionId, userId: o.userId, question: o.question, answer: r.answer });
@@ -96,6 +99,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     budgets,
     runs,
     evaluations,
+    feedback,
     memoryJobs,
     async start(p: StartRunParams) {
       // The question is read back from the run: the stored form is the redacted one, p.message is not.

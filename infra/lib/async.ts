@@ -24,11 +24,13 @@ export class LoreAsync extends Construct {
   readonly evaluator: NodejsFunction;
   readonly nightly: CfnSchedule;
 
-  constructor(scope: Construct, id: string, p: { settings: DeploySettings; environment: Record<string, string> }) {
+  constructor(scope: Construct, id: string, p: { settings: DeploySettings; environment: Record<string, string>; queueName: string }) {
     super(scope, id);
-    this.dlq = new Queue(this, 'ChatDlq', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    // Named as the DynamoDB backend's SQS queue adapter looks them up: `<name>` and `<name>-dlq`.
+    this.dlq = new Queue(this, 'ChatDlq', { queueName: `${p.queueName}-dlq`, encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     this.consumer = loreFunction(this, 'ChatConsumer', { entry: 'src/aws/handlers/queue-consumer.ts', environment: p.environment, timeout: Duration.seconds(60), logRetentionDays: p.settings.logRetentionDays });
     this.queue = new Queue(this, 'ChatQueue', {
+      queueName: p.queueName,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // SQS recommends ≥ 6× the consumer's timeout, so a batch is not redelivered mid-run.

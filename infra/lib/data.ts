@@ -6,7 +6,7 @@ import { CfnDataSource, CfnKnowledgeBase } from 'aws-cdk-lib/aws-bedrock';
 import { CfnIndex, CfnVectorBucket } from 'aws-cdk-lib/aws-s3vectors';
 import { Construct } from 'constructs';
 import type { DeploySettings } from './settings.js';
-import { TABLES, type TableDef } from './table-defs.js';
+import { TABLES, tableLogicalId, type TableDef } from './table-defs.js';
 
 /** Knowledge documents are read by the Knowledge Base from this prefix; learning history lives beside them. */
 export const KNOWLEDGE_PREFIX = 'knowledge/';
@@ -18,7 +18,10 @@ export const HISTORY_PREFIX = 'learning-history/';
  * encrypted, TLS only, lifecycle), and the Bedrock Knowledge Base over it (L1: no L2 exists).
  */
 export class LoreData extends Construct {
+  /** By the backend's table key (`runs`, `sessions`, …). */
   readonly tables: Record<string, Table> = {};
+  /** Tables are named `${tablePrefix}${key}`, the names the DynamoDB backend derives. */
+  readonly tablePrefix: string;
   readonly bucket: Bucket;
   readonly accessLogs: Bucket;
   /** The Knowledge Base id (created or existing) and its ARN. */
@@ -29,7 +32,8 @@ export class LoreData extends Construct {
 
   constructor(scope: Construct, id: string, s: DeploySettings) {
     super(scope, id);
-    for (const def of TABLES) this.tables[def.id] = tableFrom(this, def);
+    this.tablePrefix = `${Stack.of(this).stackName.toLowerCase()}-`;
+    for (const def of TABLES) this.tables[def.key] = tableFrom(this, def, `${this.tablePrefix}${def.key}`);
 
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -104,9 +108,10 @@ export class LoreData extends Construct {
   }
 }
 
-function tableFrom(scope: Construct, def: TableDef): Table {
+function tableFrom(scope: Construct, def: TableDef, tableName: string): Table {
   const attr = (k: { name: string; type: 'S' | 'N' }) => ({ name: k.name, type: k.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
-  const table = new Table(scope, def.id, {
+  const table = new Table(scope, tableLogicalId(def.key), {
+    tableName,
     partitionKey: attr(def.partitionKey),
     ...(def.sortKey ? { sortKey: attr(def.sortKey) } : {}),
     billingMode: BillingMode.PAY_PER_REQUEST,
@@ -115,6 +120,6 @@ function tableFrom(scope: Construct, def: TableDef): Table {
     ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  for (const g of def.globalSecondaryIndexes ?? []) table.addGlobalSecondaryIndex({ indexName: g.indexName, partitionKey: attr(g.partitionKey), ...(g.sortKey ? { sortKey: attr(g.sortKey) } : {}) });
+  for (const g of def.globalSecondaryIndexes) table.addGlobalSecondaryIndex({ indexName: g.indexName, partitionKey: attr(g.partitionKey), ...(g.sortKey ? { sortKey: attr(g.sortKey) } : {}) });
   return table;
 }

@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnGuardrail } from 'aws-cdk-lib/aws-bedrock';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { CHAT_QUEUE } from '../../src/jobs/queue-names.js';
 import { LoreApi } from './api.js';
 import { LoreAsync } from './async.js';
 import { HISTORY_PREFIX, KNOWLEDGE_PREFIX, LoreData } from './data.js';
@@ -33,16 +34,18 @@ export class LoreStack extends Stack {
     const environment: Record<string, string> = {
       LORE_MODEL: `bedrock:${settings.modelId}`,
       LORE_STORE: 'dynamodb',
+      // The DynamoDB backend names tables `${prefix}${key}` and SQS queues `${prefix}${name}`.
+      LORE_DYNAMODB_TABLE_PREFIX: this.data.tablePrefix,
+      LORE_SQS_QUEUE_PREFIX: this.data.tablePrefix,
       LORE_LOG_LEVEL: 'info',
       LORE_BUCKET: this.data.bucket.bucketName,
       LORE_KNOWLEDGE_BASE_ID: this.data.knowledgeBaseId,
-      ...Object.fromEntries(Object.entries(this.data.tables).map(([name, t]) => [`LORE_TABLE_${name.toUpperCase()}`, t.tableName])),
       ...(this.guardrail ? { LORE_GUARDRAIL_PROVIDER: 'bedrock', LORE_BEDROCK_GUARDRAIL_ID: this.guardrail.attrGuardrailId, LORE_BEDROCK_GUARDRAIL_VERSION: 'DRAFT' } : {}),
     };
     this.workflow = new LoreWorkflow(this, 'Workflow', { settings, environment });
     const withMachine = { ...environment, LORE_STATE_MACHINE_ARN: this.workflow.stateMachine.stateMachineArn };
     this.api = new LoreApi(this, 'Api', { settings, environment: withMachine });
-    this.async = new LoreAsync(this, 'Async', { settings, environment: withMachine });
+    this.async = new LoreAsync(this, 'Async', { settings, environment: withMachine, queueName: `${this.data.tablePrefix}${CHAT_QUEUE}` });
 
     // Least privilege: each function gets the data it touches, the one model, the one KB.
     const all = [...Object.values(this.workflow.steps), this.api.handler, this.api.streamer, this.async.consumer, this.async.evaluator];

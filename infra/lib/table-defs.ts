@@ -1,8 +1,11 @@
+import { KNOWLEDGE_TABLE } from '../../src/stores/dynamodb/knowledge-tables.js';
+import { TABLES as BACKEND_TABLES } from '../../src/stores/dynamodb/tables.js';
+
 /**
- * The DynamoDB tables of the DynamoDB backend, as plain data: the stack creates them from this, and
- * the backend reads and writes the same names and keys. Every key attribute is a string; TTL is an
- * epoch-seconds number attribute (DynamoDB deletes expired items within a day or two, so readers
- * still filter on it).
+ * The DynamoDB tables the stack creates: exactly the DynamoDB backend's definitions
+ * (src/stores/dynamodb/tables.ts and knowledge-tables.ts, the same data DynamoDB Local is set up
+ * from in tests), plus the task-token table of the Step Functions deployment. Physical names are
+ * `${prefix}${key}`, the names the backend derives from its table prefix.
  */
 export interface KeyDef {
   name: string;
@@ -10,25 +13,31 @@ export interface KeyDef {
 }
 
 export interface TableDef {
-  /** Logical id in the stack and suffix of the table name. */
-  id: string;
+  /** The backend's table key (`runs`, `sessions`, …): suffix of the physical name. */
+  key: string;
   partitionKey: KeyDef;
   sortKey?: KeyDef;
   ttlAttribute?: string;
-  globalSecondaryIndexes?: Array<{ indexName: string; partitionKey: KeyDef; sortKey?: KeyDef }>;
+  globalSecondaryIndexes: Array<{ indexName: string; partitionKey: KeyDef; sortKey?: KeyDef }>;
 }
 
 const S = (name: string): KeyDef => ({ name, type: 'S' });
 
+/** Backend keys are all strings; TTL is an epoch-seconds number attribute. */
+const fromBackend = (d: { key: string; pk: string; sk?: string; ttlAttribute?: string; gsis: Array<{ name: string; pk: string; sk?: string }> }): TableDef => ({
+  key: d.key,
+  partitionKey: S(d.pk),
+  ...(d.sk ? { sortKey: S(d.sk) } : {}),
+  ...(d.ttlAttribute ? { ttlAttribute: d.ttlAttribute } : {}),
+  globalSecondaryIndexes: d.gsis.map((g) => ({ indexName: g.name, partitionKey: S(g.pk), ...(g.sk ? { sortKey: S(g.sk) } : {}) })),
+});
+
 export const TABLES: TableDef[] = [
-  // Episodic memory: a session's turns, expiring with the session TTL.
-  { id: 'Sessions', partitionKey: S('pk'), sortKey: S('sk'), ttlAttribute: 'expiresAt' },
-  // Runs, their steps, approvals and feedback; approvals listed per tenant by status.
-  { id: 'Runs', partitionKey: S('pk'), sortKey: S('sk'), ttlAttribute: 'expiresAt', globalSecondaryIndexes: [{ indexName: 'byTenantStatus', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') }] },
-  // The recent-learnings tier: learnings searchable at once, before the Knowledge Base has synced them.
-  { id: 'Learnings', partitionKey: S('pk'), sortKey: S('sk'), ttlAttribute: 'expiresAt', globalSecondaryIndexes: [{ indexName: 'byState', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') }] },
-  // Long-term memory (session summaries, user facts) and evaluations.
-  { id: 'Memory', partitionKey: S('pk'), sortKey: S('sk'), ttlAttribute: 'expiresAt' },
-  // Parked AwaitApproval task tokens, one per waiting run.
-  { id: 'TaskTokens', partitionKey: S('runId'), ttlAttribute: 'expiresAt' },
+  ...Object.values(BACKEND_TABLES).map(fromBackend),
+  fromBackend(KNOWLEDGE_TABLE),
+  // Parked AwaitApproval task tokens, one per waiting run (src/aws/task-tokens.ts).
+  { key: 'task-tokens', partitionKey: S('runId'), ttlAttribute: 'ttl', globalSecondaryIndexes: [] },
 ];
+
+/** Logical id of a table in the stack: `task-tokens` → `TaskTokensTable`. */
+export const tableLogicalId = (key: string): string => `${key.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}Table`;

@@ -1,6 +1,5 @@
 import type { Hono } from 'hono';
 import { createApp } from '../ingress/app.js';
-import { SqliteFeedbackStore } from '../ingress/feedback-store.js';
 import type { Env } from '../ingress/http.js';
 import { emptyUsage } from '../models/types.js';
 import type { TurnRunner } from '../workflow/types.js';
@@ -42,7 +41,7 @@ export function createLambdaApp(c: LambdaContainer): Hono<Env> {
     knowledge: rt.knowledge,
     guard: rt.guard,
     memory: rt.memory,
-    feedback: new SqliteFeedbackStore(rt.db),
+    feedback: rt.backend.feedback,
     traces: rt.tracing.spans,
     metrics: rt.metrics,
     tracer: rt.tracing.tracer,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedProvider } from '../../test/support/scripted-provider.js';
-import { SqliteFeedbackStore } from '../ingress/feedback-store.js';
+import { SqliteFeedbackStore } from '../stores/sqlite/feedback-store.js';
 import { createOfflineProvider } from '../models/offline/index.js';
 import { openDatabase, type SqliteDatabase } from '../stores/sqlite/database.js';
 import { SqliteEvaluationStore } from '../stores/sqlite/evaluation-store.js';
@@ -31,13 +31,13 @@ describe('evaluator', () => {
     const d = db();
     const store = new SqliteEvaluationStore(d);
     const metrics = new LoreMetrics();
-    const ev = new Evaluator({ provider: createOfflineProvider(), store, sampleRate: 1, lowScoreThreshold: 0.4, metrics });
+    const ev = new Evaluator({ provider: createOfflineProvider(), store, feedback: new SqliteFeedbackStore(d), sampleRate: 1, lowScoreThreshold: 0.4, metrics });
     ev.submit(turn('r1', 'What is the rate limit of our internal API?', 'The internal API rate limit is 500 req/s.'));
     ev.submit(turn('r2', 'Who won the 1962 chess olympiad?', "I don't have information about that yet."));
     await ev.drain();
-    expect(store.get('r1')).toMatchObject({ judgeReason: 'ok', lowConfidence: false });
-    expect(store.get('r1')!.autoScore).toBeGreaterThan(0.7);
-    expect(store.get('r2')).toMatchObject({ autoScore: 0.3, lowConfidence: true, flagged: false });
+    expect((await store.get({ runId: 'r1' }))!).toMatchObject({ judgeReason: 'ok', lowConfidence: false });
+    expect((await store.get({ runId: 'r1' }))!.autoScore).toBeGreaterThan(0.7);
+    expect((await store.get({ runId: 'r2' }))!).toMatchObject({ autoScore: 0.3, lowConfidence: true, flagged: false });
     expect((await metrics.snapshot()).rates.lowQuality).toBe(0.5);
   });
 
@@ -45,7 +45,7 @@ describe('evaluator', () => {
     const d = db();
     const store = new SqliteEvaluationStore(d);
     const provider = scriptedProvider([[{ text: 'great answer!' }], [{ text: 'I would say good.' }]]);
-    const ev = new Evaluator({ provider, store, sampleRate: 1, lowScoreThreshold: 0.4 });
+    const ev = new Evaluator({ provider, store, feedback: new SqliteFeedbackStore(d), sampleRate: 1, lowScoreThreshold: 0.4 });
     const r = await ev.evaluate(turn('r1', 'q?', 'a'));
     expect(r).toMatchObject({ autoScore: null, judgeReason: 'unparseable', quality: null });
     expect(provider.requests).toHaveLength(2);
@@ -55,11 +55,11 @@ describe('evaluator', () => {
     const d = db();
     const store = new SqliteEvaluationStore(d);
     const feedback = new SqliteFeedbackStore(d);
-    const ev = new Evaluator({ provider: createOfflineProvider(), store, sampleRate: 1, lowScoreThreshold: 0.4 });
+    const ev = new Evaluator({ provider: createOfflineProvider(), store, feedback, sampleRate: 1, lowScoreThreshold: 0.4 });
     const r = await ev.evaluate(turn('r1', 'What is 17*23?', '17*23 = 391'));
     expect(r.lowConfidence).toBe(false);
     await feedback.put({ tenantId: 't', runId: 'r1', userId: 'u', rating: 'down' });
-    const after = ev.refreshQuality('r1')!;
+    const after = (await ev.refreshQuality('r1'))!;
     // 0.3 · auto + 0.7 · 0 < 0.4 for any auto ≤ 1
     expect(after.quality).toBeCloseTo(0.3 * r.autoScore!, 6);
     expect(after.lowConfidence).toBe(true);
@@ -68,17 +68,18 @@ describe('evaluator', () => {
   it('the nightly job re-checks low-confidence and unscored turns and flags them for review', async () => {
     const d = db();
     const store = new SqliteEvaluationStore(d);
-    const ev = new Evaluator({ provider: createOfflineProvider(), store, sampleRate: 1, lowScoreThreshold: 0.4 });
+    const ev = new Evaluator({ provider: createOfflineProvider(), store, feedback: new SqliteFeedbackStore(d), sampleRate: 1, lowScoreThreshold: 0.4 });
     await ev.evaluate(turn('good', 'What is 17*23?', '17*23 = 391'));
     await ev.evaluate(turn('bad', 'Where is the vault?', "I don't have information about that yet."));
     const result = await ev.nightly();
     expect(result).toEqual({ rechecked: 1, flagged: 1 });
-    expect(store.listFlagged('t').map((e) => [e.runId, e.flagReason])).toEqual([['bad', expect.stringMatching(/quality 0\.30 < 0\.4/)]]);
-    expect(store.get('good')!.flagged).toBe(false);
+    expect((await store.listFlagged({ tenantId: 't' })).map((e) => [e.runId, e.flagReason])).toEqual([['bad', expect.stringMatching(/quality 0\.30 < 0\.4/)]]);
+    expect((await store.get({ runId: 'good' }))!.flagged).toBe(false);
   });
 
   it('samples deterministically by run id', () => {
-    const ev = new Evaluator({ provider: createOfflineProvider(), store: new SqliteEvaluationStore(db()), sampleRate: 0.25, lowScoreThreshold: 0.4 });
+    const d = db();
+    const ev = new Evaluator({ provider: createOfflineProvider(), store: new SqliteEvaluationStore(d), feedback: new SqliteFeedbackStore(d), sampleRate: 0.25, lowScoreThreshold: 0.4 });
     const picks = Array.from({ length: 2000 }, (_, i) => ev.sampled(`run_${i}`));
     const rate = picks.filter(Boolean).length / picks.length;
     expect(rate).toBeGreaterThan(0.2);
@@ -98,12 +99,12 @@ describe('evaluator with chat feedback', () => {
     try {
       const first = await svc.start({ tenantId: 't', sessionId: 's', userId: 'u', message: 'what is 17*23?' });
       await svc.evaluator.drain();
-      const before = svc.evaluations.get(first.runId)!;
+      const before = (await svc.evaluations.get({ runId: first.runId }))!;
       const fb = await svc.start({ tenantId: 't', sessionId: 's', userId: 'u', message: 'That was wrong answer, not helpful' });
       expect(fb.intent).toBe('feedback');
-      expect(svc.evaluations.thumbs('t', first.runId)).toEqual({ up: 0, down: 1 });
+      expect(await svc.feedback.thumbs({ tenantId: 't', runId: first.runId })).toEqual({ up: 0, down: 1 });
       // The service re-merged quality as soon as the feedback turn finished.
-      const after = svc.evaluations.get(first.runId)!;
+      const after = (await svc.evaluations.get({ runId: first.runId }))!;
       expect(after.quality!).toBeLessThan(before.quality!);
       expect(after.lowConfidence).toBe(true);
     } finally {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelProvider } from '../models/provider.js';
-import type { EvaluationRecord, SqliteEvaluationStore } from '../stores/sqlite/evaluation-store.js';
+import type { EvaluationRecord, EvaluationStore } from './evaluation-store.js';
+import type { FeedbackReads } from './feedback-store.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { LoreMetrics } from '../telemetry/metrics.js';
 import { judgeAnswer } from './judge.js';
@@ -13,7 +14,9 @@ export interface EvaluatedTurn extends Pick<EvaluationRecord, 'runId' | 'tenantI
 
 export interface EvaluatorOptions {
   provider: ModelProvider;
-  store: SqliteEvaluationStore;
+  store: EvaluationStore;
+  /** Where thumbs are read back (ratings and chat feedback). */
+  feedback: FeedbackReads;
   sampleRate: number;
   lowScoreThreshold: number;
   metrics?: LoreMetrics;
@@ -72,10 +75,10 @@ export class Evaluator {
   /** Judge one turn now and store the result (unscored when the judge cannot give a number). */
   async evaluate(turn: EvaluatedTurn, opts: { recheck?: boolean } = {}): Promise<EvaluationRecord> {
     const judged = await judgeAnswer(this.o.provider, { question: turn.question, answer: turn.answer, ...(turn.context ? { context: turn.context } : {}) });
-    const thumbs = this.o.store.thumbs(turn.tenantId, turn.runId);
+    const thumbs = await this.o.feedback.thumbs({ tenantId: turn.tenantId, runId: turn.runId });
     const q = mergeQuality({ autoScore: judged.score, feedback: thumbs, threshold: this.o.lowScoreThreshold });
     const at = this.now();
-    const previous = opts.recheck ? this.o.store.get(turn.runId) : null;
+    const previous = opts.recheck ? await this.o.store.get({ runId: turn.runId }) : null;
     const record: EvaluationRecord = {
       ...turn,
       autoScore: judged.score,
@@ -87,18 +90,18 @@ export class Evaluator {
       judgedAt: previous?.judgedAt ?? at,
       ...(opts.recheck ? { recheckedAt: at } : {}),
     };
-    this.o.store.upsert(record);
+    await this.o.store.upsert({ evaluation: record });
     if (judged.score !== null) this.o.metrics?.turnScored({ score: judged.score, low: q.lowConfidence, tenant: turn.tenantId });
     return record;
   }
 
   /** Re-merge quality after new thumbs; returns the updated record, or null if never judged. */
-  refreshQuality(runId: string): EvaluationRecord | null {
-    const e = this.o.store.get(runId);
+  async refreshQuality(runId: string): Promise<EvaluationRecord | null> {
+    const e = await this.o.store.get({ runId });
     if (!e) return null;
-    const q = mergeQuality({ autoScore: e.autoScore, feedback: this.o.store.thumbs(e.tenantId, runId), threshold: this.o.lowScoreThreshold });
+    const q = mergeQuality({ autoScore: e.autoScore, feedback: await this.o.feedback.thumbs({ tenantId: e.tenantId, runId }), threshold: this.o.lowScoreThreshold });
     const updated = { ...e, quality: q.score, lowConfidence: q.lowConfidence };
-    this.o.store.upsert(updated);
+    await this.o.store.upsert({ evaluation: updated });
     return updated;
   }
 
@@ -108,15 +111,15 @@ export class Evaluator {
    */
   async nightly(opts: { lookbackMs?: number } = {}): Promise<{ rechecked: number; flagged: number }> {
     const since = this.now() - (opts.lookbackMs ?? 24 * 3600_000);
-    for (const runId of this.o.store.runsWithFeedbackSince(since)) this.refreshQuality(runId);
+    for (const runId of await this.o.feedback.runsWithFeedbackSince({ since })) await this.refreshQuality(runId);
     let rechecked = 0;
     let flagged = 0;
-    for (const e of this.o.store.candidatesForRecheck(since)) {
+    for (const e of await this.o.store.candidatesForRecheck({ since })) {
       const r = await this.evaluate(e, { recheck: true });
       rechecked++;
       if (r.lowConfidence || r.autoScore === null) {
         const reason = r.autoScore === null ? `unscored after re-check (${r.judgeReason})` : `quality ${r.quality?.toFixed(2)} < ${this.o.lowScoreThreshold} after re-check`;
-        this.o.store.upsert({ ...r, flagged: true, flagReason: reason });
+        await this.o.store.upsert({ evaluation: { ...r, flagged: true, flagReason: reason } });
         flagged++;
       }
     }

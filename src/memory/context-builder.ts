@@ -1,4 +1,4 @@
-import { systemBlocks } from '../agent/prompts.js';
+import { systemBlocks } from './prompts.js';
 import type { Message, SystemContentBlock } from '../models/types.js';
 import type { KnowledgeStore, SearchHit } from './knowledge-store.js';
 import { renderSemanticMemory, type HitNote } from './fence.js';

@@ -1,4 +1,4 @@
-import { neutraliseLearningTags } from '../agent/learning-tags.js';
+import { neutraliseLearningTags } from './learning-tags.js';
 import type { SearchHit } from './knowledge-store.js';
 
 /**

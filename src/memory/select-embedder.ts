@@ -31,7 +31,7 @@ export function createEmbedder(config: LoreConfig): Embedder | undefined {
   }
   const dimensions = (config.memory.embedderDimensions ?? 1024) as 256 | 512 | 1024;
   return lazyEmbedder(spec, dimensions, async () =>
-    (await import('./titan-embedder.js')).createTitanEmbedder({
+    (await import('../models/titan-embedder.js')).createTitanEmbedder({
       modelId: spec.slice('bedrock:'.length),
       region: config.modelCall.region,
       dimensions,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { extractLearnings } from '../agent/learning-tags.js';
+import { extractLearnings } from './learning-tags.js';
 import { LoreError } from '../errors.js';
 import { maskPii } from '../guardrails/stream-mask.js';
 import type { ModelProvider } from '../models/provider.js';

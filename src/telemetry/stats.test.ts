@@ -20,7 +20,7 @@ describe('persisted stats', () => {
       await svc.evaluator.drain();
       // 3 USD per 1M input, 15 per 1M output.
       const prices = createPriceTable({ 'test-model': { input: 3, output: 15 } });
-      const s = computeStats(rt.db, { modelId: 'bedrock:test-model', prices, tenantId: 'acme' });
+      const s = await computeStats(rt.backend, { modelId: 'bedrock:test-model', prices, tenantId: 'acme' });
       const input = a.usage.inputTokens + b.usage.inputTokens;
       const output = a.usage.outputTokens + b.usage.outputTokens;
       expect(s.runs).toMatchObject({ total: 2, byStatus: { COMPLETED: 2 } });
@@ -30,7 +30,7 @@ describe('persisted stats', () => {
       expect(s.learning).toMatchObject({ interactions: 2, withLearnings: 1, learningRate: 0.5, activeLearnings: 1 });
       expect(s.quality.scored).toBe(2);
       expect(Object.keys(s.stepLatencyMs)).toEqual(expect.arrayContaining(['Dispatch', 'BuildContext', 'Reason', 'HandleResponse', 'UpdateKnowledge']));
-      expect(computeStats(rt.db, { modelId: 'offline', prices }).byTenant.map((t) => t.tenantId).sort()).toEqual(['acme', 'other']);
+      expect((await computeStats(rt.backend, { modelId: 'offline', prices })).byTenant.map((t) => t.tenantId).sort()).toEqual(['acme', 'other']);
     } finally {
       await svc.close();
       rt.close();

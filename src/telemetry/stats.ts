@@ -1,9 +1,8 @@
-import type { Usage } from '../models/types.js';
-import type { SqliteDatabase } from '../stores/sqlite/database.js';
-import { SqliteEvaluationStore } from '../stores/sqlite/evaluation-store.js';
+import type { EvaluationStore } from '../learning/evaluation-store.js';
 import { estimateCost } from './cost.js';
 import { quantile } from './metrics-registry.js';
 import type { PriceTable } from './prices.js';
+import type { StatsSource } from './stats-source.js';
 
 export interface PersistedStats {
   runs: { total: number; byStatus: Record<string, number>; avgIterations: number | null };
@@ -17,18 +16,10 @@ export interface PersistedStats {
   dlqDepth: number;
 }
 
-interface RunRow {
-  tenant_id: string;
-  session_id: string;
-  status: string;
-  result: string | null;
-}
-
-interface StoredResult {
-  usage?: Usage;
-  iterations?: number;
-  learnings?: Array<{ event: string }>;
-  toolCalls?: Array<{ status: string }>;
+/** Where the figures come from: a backend's stats reads and evaluations. */
+export interface StatsSources {
+  stats: StatsSource;
+  evaluations: Pick<EvaluationStore, 'stats'>;
 }
 
 /**
@@ -36,9 +27,9 @@ interface StoredResult {
  * agrees with the server however many processes ran the turns. Cost uses the price table for
  * `modelId` (the runs do not record which model answered them).
  */
-export function computeStats(db: SqliteDatabase, opts: { modelId: string; prices: PriceTable; tenantId?: string }): PersistedStats {
-  const tenant = opts.tenantId ?? null;
-  const rows = db.prepare('SELECT tenant_id, session_id, status, result FROM workflow_runs WHERE (? IS NULL OR tenant_id = ?)').all(tenant, tenant) as RunRow[];
+export async function computeStats(src: StatsSources, opts: { modelId: string; prices: PriceTable; tenantId?: string }): Promise<PersistedStats> {
+  const scope = opts.tenantId !== undefined ? { tenantId: opts.tenantId } : {};
+  const rows = await src.stats.runOutcomes(scope);
   const byStatus: Record<string, number> = {};
   const tokens = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0, costUsd: 0, priced: true };
   const tenants = new Map<string, { runs: number; tokens: number; costUsd: number }>();
@@ -51,7 +42,7 @@ export function computeStats(db: SqliteDatabase, opts: { modelId: string; prices
   let withLearnings = 0;
   for (const r of rows) {
     byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-    const res = r.result ? (JSON.parse(r.result) as StoredResult) : {};
+    const res = r.result ?? {};
     const u = res.usage;
     const cost = u ? estimateCost(opts.modelId, u, opts.prices) : { usd: 0, priced: true };
     if (u) {
@@ -63,13 +54,13 @@ export function computeStats(db: SqliteDatabase, opts: { modelId: string; prices
       tokens.costUsd += cost.usd;
       tokens.priced &&= cost.priced;
     }
-    const t = tenants.get(r.tenant_id) ?? { runs: 0, tokens: 0, costUsd: 0 };
+    const t = tenants.get(r.tenantId) ?? { runs: 0, tokens: 0, costUsd: 0 };
     t.runs++;
     t.tokens += u?.totalTokens ?? 0;
     t.costUsd += cost.usd;
-    tenants.set(r.tenant_id, t);
-    const key = `${r.tenant_id}/${r.session_id}`;
-    const s = sessions.get(key) ?? { tenantId: r.tenant_id, sessionId: r.session_id, runs: 0, tokens: 0, costUsd: 0 };
+    tenants.set(r.tenantId, t);
+    const key = `${r.tenantId}/${r.sessionId}`;
+    const s = sessions.get(key) ?? { tenantId: r.tenantId, sessionId: r.sessionId, runs: 0, tokens: 0, costUsd: 0 };
     s.runs++;
     s.tokens += u?.totalTokens ?? 0;
     s.costUsd += cost.usd;
@@ -88,22 +79,15 @@ export function computeStats(db: SqliteDatabase, opts: { modelId: string; prices
     }
   }
 
-  const steps = db
-    .prepare(
-      `SELECT s.step, s.finished_at - s.started_at AS ms FROM workflow_steps s JOIN workflow_runs r ON r.run_id = s.run_id
-       WHERE s.status = 'succeeded' AND (? IS NULL OR r.tenant_id = ?) ORDER BY s.step, ms`,
-    )
-    .all(tenant, tenant) as Array<{ step: string; ms: number }>;
+  const steps = await src.stats.stepDurations(scope);
   const grouped = new Map<string, number[]>();
   for (const s of steps) grouped.set(s.step, [...(grouped.get(s.step) ?? []), s.ms]);
   const stepLatencyMs: PersistedStats['stepLatencyMs'] = {};
   for (const [step, ms] of grouped) stepLatencyMs[step] = { count: ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), p99: quantile(ms, 0.99) };
 
-  const kb = db
-    .prepare(`SELECT sum(status = 'active') AS active, sum(status = 'superseded') AS superseded FROM documents WHERE kind = 'learning' AND (? IS NULL OR tenant_id = ?)`)
-    .get(tenant, tenant) as { active: number | null; superseded: number | null };
-  const q = new SqliteEvaluationStore(db).stats(opts.tenantId);
-  const dlq = (db.prepare('SELECT count(*) AS n FROM queue_messages WHERE dead_at IS NOT NULL').get() as { n: number }).n;
+  const kb = await src.stats.learningCounts(scope);
+  const q = await src.evaluations.stats(scope);
+  const dlq = await src.stats.deadLetters();
   const rate = (a: number, b: number) => (b ? a / b : null);
   return {
     runs: { total: rows.length, byStatus, avgIterations: iterRuns ? iterSum / iterRuns : null },
@@ -112,7 +96,7 @@ export function computeStats(db: SqliteDatabase, opts: { modelId: string; prices
     topSessions: [...sessions.values()].sort((a, b) => b.tokens - a.tokens).slice(0, 10),
     stepLatencyMs,
     tools: { calls, succeeded: ok, successRate: rate(ok, calls) },
-    learning: { interactions, withLearnings, learningRate: rate(withLearnings, interactions), activeLearnings: kb.active ?? 0, superseded: kb.superseded ?? 0 },
+    learning: { interactions, withLearnings, learningRate: rate(withLearnings, interactions), activeLearnings: kb.active, superseded: kb.superseded },
     quality: { ...q, lowQualityRate: rate(q.low, q.scored + q.unscored) },
     dlqDepth: dlq,
   };

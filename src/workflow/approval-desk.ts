@@ -1,6 +1,6 @@
 import { LoreError } from '../errors.js';
 import type { OperatorEvent } from './operator.js';
-import type { RunStore } from './run-store.js';
+import type { WorkflowStore as RunStore } from './workflow-store.js';
 import type { PendingApproval, RunEvent, RunResult, TurnRunner } from './types.js';
 
 /**

@@ -3,7 +3,7 @@ import type { ToolGateDecision } from '../agent/loop-types.js';
 import type { ToolCall } from '../tools/execute.js';
 import type { AnyTool } from '../tools/tool.js';
 import type { RunData } from './run-data.js';
-import type { RunStore } from './run-store.js';
+import type { ApprovalStore as RunStore } from './approval-store.js';
 import type { PendingApproval } from './types.js';
 
 /**

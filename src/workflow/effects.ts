@@ -1,6 +1,6 @@
 import type { ToolCall, ToolOutcome } from '../tools/execute.js';
 import type { AnyTool } from '../tools/tool.js';
-import type { RunStore } from './run-store.js';
+import type { EffectLedger as RunStore } from './effect-ledger.js';
 
 /**
  * The effect ledger as a LoopHooks.runTool wrapper: exactly-once for `mutating` tools across

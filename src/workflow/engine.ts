@@ -16,7 +16,7 @@ import { EngineClosing, executeRun, type ExecuteOptions } from './executor.js';
 import { validateMessage } from './intent.js';
 import { createOperatorNotifier, type OperatorEvent } from './operator.js';
 import { buildResult } from './run-data.js';
-import type { RunStore } from './run-store.js';
+import type { WorkflowStore as RunStore } from './workflow-store.js';
 import { linkSignals } from './signals.js';
 import { saveClientTurn } from './client-turn.js';
 import { createStepHandlers } from './steps.js';

@@ -1,6 +1,6 @@
 import type { TurnInput } from '../agent/turn.js';
 import type { ErrorCode } from '../errors.js';
-import type { Intent, PendingApproval, RunRecord, RunResult, RunStatus, StepRecord } from './types.js';
+import type { Intent, RunRecord, RunResult, RunStatus, StepRecord } from './types.js';
 
 /**
  * The RunStore port: durable workflow state. SQLite is the embedded adapter; at scale Step
@@ -35,34 +35,18 @@ export interface RunLease {
   until: number;
 }
 
-/** The effect ledger: one row per mutating tool call, keyed `runId:step:toolUseId`. */
-export interface EffectRecord {
-  key: string;
-  runId: string;
-  step: string;
-  toolUseId: string;
-  tool: string;
-  status: 'started' | 'completed';
-  /** The ToolOutcome (without the call), once completed. */
-  result?: unknown;
-  startedAt: number;
-  completedAt?: number;
-}
+// Moved to their own ports; re-exported so existing imports keep working.
+export type { EffectRecord } from './effect-ledger.js';
+export type { FeedbackRecord } from '../learning/feedback-store.js';
+export type { ApprovalStore } from './approval-store.js';
+export type { EffectLedger } from './effect-ledger.js';
+export type { WorkflowStore } from './workflow-store.js';
 
-export interface FeedbackRecord {
-  feedbackId: string;
-  tenantId: string;
-  sessionId: string;
-  userId: string;
-  /** The run that carried the feedback message (unique: a re-run records it once). */
-  runId: string;
-  /** The session's latest earlier run, which the feedback is about. */
-  targetRunId: string | null;
-  message: string;
-  sentiment: 'positive' | 'negative' | 'neutral';
-  createdAt: number;
-}
-
+/**
+ * Runs, their leases, mid-step progress and the checkpoint. Approvals, the effect ledger and
+ * feedback are separate ports (approval-store.ts, effect-ledger.ts, learning/feedback-store.ts):
+ * an adapter may implement several, and the engine takes them as one `WorkflowStore`.
+ */
 export interface RunStore {
   /** Insert a new run; false when the run id already exists (the caller decides what that means). */
   createRun(run: NewRun): Promise<boolean>;
@@ -90,22 +74,4 @@ export interface RunStore {
   /** Mid-step progress (the Reason loop's history), so a resumed step continues, not restarts. */
   getProgress<T>(params: { runId: string; step: string }): Promise<T | null>;
   saveProgress(params: { runId: string; step: string; data: unknown; now: number }): Promise<void>;
-
-  /** Insert approvals; rows whose (runId, toolUseId) already exist are kept as they are. */
-  createApprovals(params: { approvals: PendingApproval[] }): Promise<void>;
-  getApproval(params: { approvalId: string; tenantId?: string }): Promise<PendingApproval | null>;
-  listApprovals(params: { tenantId?: string; userId?: string; status?: PendingApproval['status']; runId?: string; limit?: number }): Promise<PendingApproval[]>;
-  /** Settle a pending approval; false when it was no longer pending (someone else decided first). */
-  decideApproval(params: { approvalId: string; status: Exclude<PendingApproval['status'], 'pending'>; decidedBy: string; decisionReason?: string; decidedAt: number }): Promise<boolean>;
-  /** Mark pending approvals past their expiry as expired; returns the rows changed. */
-  expireApprovals(params: { now: number }): Promise<PendingApproval[]>;
-
-  getEffect(params: { key: string }): Promise<EffectRecord | null>;
-  /** Record "started" before running the call; false when a row for the key already exists. */
-  beginEffect(params: { effect: Omit<EffectRecord, 'status' | 'result' | 'completedAt'> }): Promise<boolean>;
-  completeEffect(params: { key: string; result: unknown; completedAt: number }): Promise<void>;
-
-  /** Idempotent per feedback run. */
-  recordFeedback(params: { feedback: FeedbackRecord }): Promise<void>;
-  listFeedback(params: { tenantId: string; targetRunId?: string; limit?: number }): Promise<FeedbackRecord[]>;
 }

@@ -4,7 +4,7 @@ import type { ScreenResult } from '../guardrails/port.js';
 import type { ApprovalPolicy } from './approvals.js';
 import type { OperatorEvent } from './operator.js';
 import type { RunData } from './run-data.js';
-import type { RunStore } from './run-store.js';
+import type { WorkflowStore as RunStore } from './workflow-store.js';
 import type { RunEvent, RunStatus } from './types.js';
 
 /** What step handlers need; the same for the local engine and for Lambda/ASL task handlers. */

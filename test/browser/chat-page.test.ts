@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteFeedbackStore } from '../../src/ingress/feedback-store.js';
+import { SqliteFeedbackStore } from '../../src/stores/sqlite/feedback-store.js';
 import { client, DOC, QUESTION, startStack, UPDATE, type Api, type Stack } from '../http/support.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteFeedbackStore } from '../../src/ingress/feedback-store.js';
+import { SqliteFeedbackStore } from '../../src/stores/sqlite/feedback-store.js';
 import { createScheduler } from '../../src/ingress/scheduler.js';
 import { startServer } from '../../src/ingress/server.js';
 import { assemble } from '../../src/lib/assemble.js';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../../src/config.js';
-import { SqliteFeedbackStore } from '../../src/ingress/feedback-store.js';
+import { SqliteFeedbackStore } from '../../src/stores/sqlite/feedback-store.js';
 import { computeSeries } from '../../src/telemetry/series.js';
-import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../src/ingress/queue.js';
+import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../src/jobs/queue.js';
 import { startServer, type RunningServer } from '../../src/ingress/server.js';
 import { createStorageMonitor } from '../../src/ingress/storage-monitor.js';
 import { createRecoveryRunner } from '../../src/ingress/recovery.js';
@@ -67,7 +67,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...(opts.storageProbeIntervalMs !== undefined ? { probeIntervalMs: opts.storageProbeIntervalMs } : {}),
   });
   const server = await startServer(
-    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, guard: rt.guard, eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p), memory: rt.memory, feedback: new SqliteFeedbackStore(rt.db), series: (p) => computeSeries(rt.db, { ...p, modelId: rt.provider.modelId, prices: rt.prices }), queue, workers, traces: rt.tracing.spans, tracer: rt.tracing.tracer, metrics: rt.metrics, logger: rt.logger, storage },
+    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, guard: rt.guard, eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p), memory: rt.memory, feedback: new SqliteFeedbackStore(rt.db), series: (p) => computeSeries(rt.backend, { ...p, modelId: rt.provider.modelId, prices: rt.prices }), queue, workers, traces: rt.tracing.spans, tracer: rt.tracing.tracer, metrics: rt.metrics, logger: rt.logger, storage },
     { host: '127.0.0.1', port: 0, drainMs: 2000, stopRuns: () => engine.close() },
   );
   return {

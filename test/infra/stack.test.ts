@@ -9,6 +9,8 @@ import { createLoreApp } from '../../infra/lib/app.js';
 import { MAX_RECEIVE_COUNT, NIGHTLY_CRON } from '../../infra/lib/async.js';
 import { THRESHOLDS } from '../../infra/lib/ops.js';
 import { TABLES } from '../../infra/lib/table-defs.js';
+import { KNOWLEDGE_TABLE } from '../../src/stores/dynamodb/knowledge-tables.js';
+import { TABLES as BACKEND_TABLES, createTableInput, type TableDef as BackendTableDef } from '../../src/stores/dynamodb/tables.js';
 import { TASK_TIMEOUT_SECONDS } from '../../infra/lib/workflow.js';
 import { toAsl } from '../../src/workflow/asl.js';
 import { turnWorkflow } from '../../src/workflow/definition.js';
@@ -32,14 +34,34 @@ describe('the CDK stack (default context: Cognito, a created Knowledge Base, no 
     expect(tables).toHaveLength(TABLES.length);
     for (const def of TABLES) {
       t.template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: `lore-${def.key}`,
         KeySchema: [{ AttributeName: def.partitionKey.name, KeyType: 'HASH' }, ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' }] : [])],
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
         ...(def.ttlAttribute ? { TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true } } : {}),
-        ...(def.globalSecondaryIndexes ? { GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((g) => Match.objectLike({ IndexName: g.indexName })) } : {}),
       });
     }
+  });
+
+  it('creates exactly the tables the DynamoDB backend defines (src/stores/dynamodb), so the two cannot drift', () => {
+    const byName = new Map(Object.values(t.template.findResources('AWS::DynamoDB::Table')).map((r) => [r.Properties.TableName as string, r.Properties]));
+    const defs = [...Object.values(BACKEND_TABLES), KNOWLEDGE_TABLE as unknown as BackendTableDef];
+    for (const def of defs) {
+      const want = createTableInput(def, `lore-${def.key}`);
+      const got = byName.get(want.TableName);
+      expect(got, want.TableName).toBeDefined();
+      expect(got!.KeySchema).toEqual(want.KeySchema);
+      const sortAttrs = (a: Array<{ AttributeName: string }>) => [...a].sort((x, y) => x.AttributeName.localeCompare(y.AttributeName));
+      expect(sortAttrs(got!.AttributeDefinitions)).toEqual(sortAttrs(want.AttributeDefinitions));
+      const gsis = (g: Array<{ IndexName: string; KeySchema: unknown }> | undefined) => (g ?? []).map((x) => ({ IndexName: x.IndexName, KeySchema: x.KeySchema })).sort((a, b) => a.IndexName.localeCompare(b.IndexName));
+      expect(gsis(got!.GlobalSecondaryIndexes)).toEqual(gsis(want.GlobalSecondaryIndexes));
+      expect(got!.TimeToLiveSpecification?.AttributeName).toBe(def.ttlAttribute);
+    }
+    // Every function finds them under the prefix the backend derives names from.
+    t.template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ LORE_STORE: 'dynamodb', LORE_DYNAMODB_TABLE_PREFIX: 'lore-' }) } });
+    t.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'lore-chat', RedrivePolicy: Match.anyValue() });
+    t.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'lore-chat-dlq' });
   });
 
   it('keeps documents in a versioned, encrypted, TLS-only bucket with lifecycle rules', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import { SqliteFeedbackStore } from '../../src/ingress/feedback-store.js';
+import { SqliteFeedbackStore } from '../../src/stores/sqlite/feedback-store.js';
 import { startServer, type RunningServer } from '../../src/ingress/server.js';
 import type { ModelProvider } from '../../src/models/provider.js';
 import type { ContentBlock, ConverseRequest, Message } from '../../src/models/types.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoreError } from '../../src/errors.js';
 import { createOfflineProvider } from '../../src/models/offline/index.js';
-import type { RunStore } from '../../src/workflow/run-store.js';
+import type { WorkflowStore as RunStore } from '../../src/workflow/workflow-store.js';
 import type { RunEvent, RunStatus } from '../../src/workflow/types.js';
 import { flakyProvider, isReasonRequest, makeHarness, refundTool, tempDir, T, type Harness } from './fixtures.js';
 

@@ -15,7 +15,7 @@ import { createLogger } from '../../src/telemetry/logger.js';
 import { defineTool, type AnyTool } from '../../src/tools/tool.js';
 import { createWorkflowEngine, type WorkflowEngine, type WorkflowEngineDeps } from '../../src/workflow/engine.js';
 import type { OperatorEvent } from '../../src/workflow/operator.js';
-import type { RunStore } from '../../src/workflow/run-store.js';
+import type { WorkflowStore as RunStore } from '../../src/workflow/workflow-store.js';
 
 export function tempDir(prefix = 'lore-wf-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));

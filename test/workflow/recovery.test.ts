@@ -8,7 +8,7 @@ import { createOfflineProvider } from '../../src/models/offline/index.js';
 import type { ModelProvider } from '../../src/models/provider.js';
 import type { ConverseRequest, Message } from '../../src/models/types.js';
 import { defineTool, type AnyTool } from '../../src/tools/tool.js';
-import type { RunStore } from '../../src/workflow/run-store.js';
+import type { WorkflowStore as RunStore } from '../../src/workflow/workflow-store.js';
 import type { ReasonProgress } from '../../src/workflow/reason-step.js';
 import { isIntentRequest, isReasonRequest, makeHarness, refundTool, tempDir, T, type Harness } from './fixtures.js';
 

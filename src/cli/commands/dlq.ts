@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { DeadLetter } from '../../ingress/queue.js';
-import { CHAT_QUEUE } from '../../ingress/queue-names.js';
+import type { DeadLetter } from '../../jobs/queue.js';
+import { CHAT_QUEUE } from '../../jobs/queue-names.js';
 import { withRuntime } from '../context.js';
 import { UsageError } from '../errors.js';
 

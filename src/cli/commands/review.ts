@@ -14,7 +14,7 @@ export function registerReview(program: Command): void {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
       await withRuntime(c, async (rt) => {
-        const flagged = new SqliteEvaluationStore(rt.db).listFlagged(rt.config.tenant, limit);
+        const flagged = await new SqliteEvaluationStore(rt.db).listFlagged({ tenantId: rt.config.tenant, limit });
         if (opts.json) return console.log(JSON.stringify(flagged, null, 2));
         if (!flagged.length) return console.log('Nothing flagged for review.');
         for (const e of flagged) {

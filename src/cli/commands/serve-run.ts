@@ -1,9 +1,9 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import type { LoreConfig } from '../../config.js';
-import { SqliteFeedbackStore } from '../../ingress/feedback-store.js';
+import { SqliteFeedbackStore } from '../../stores/sqlite/feedback-store.js';
 import { computeSeries } from '../../telemetry/series.js';
-import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../ingress/queue.js';
+import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../jobs/queue.js';
 import { createRecoveryRunner } from '../../ingress/recovery.js';
 import { createStorageMonitor } from '../../ingress/storage-monitor.js';
 import { createScheduler, type ScheduledJob } from '../../ingress/scheduler.js';
@@ -96,7 +96,7 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
       eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p),
       memory: rt.memory,
       feedback: new SqliteFeedbackStore(rt.db),
-      series: (p) => computeSeries(rt.db, { ...p, modelId: rt.provider.modelId, prices: rt.prices }),
+      series: (p) => computeSeries(rt.backend, { ...p, modelId: rt.provider.modelId, prices: rt.prices }),
       onFeedback: (runId) => void evaluator.refreshQuality(runId),
       queue,
       // In a cluster: one rate limit, and traces and metrics answered for every process.

@@ -12,7 +12,7 @@ export function registerStats(program: Command): void {
     .action(async (opts: { allTenants?: boolean; json?: boolean }, cmd: Command) => {
       const { computeStats } = await import('../../telemetry/stats.js');
       await withRuntime(cmd, async (rt) => {
-        const s = computeStats(rt.db, { modelId: rt.provider.modelId, prices: rt.prices, ...(opts.allTenants ? {} : { tenantId: rt.config.tenant }) });
+        const s = await computeStats(rt.backend, { modelId: rt.provider.modelId, prices: rt.prices, ...(opts.allTenants ? {} : { tenantId: rt.config.tenant }) });
         if (opts.json) return console.log(JSON.stringify(s, null, 2));
         console.log(`runs            ${s.runs.total}  ${Object.entries(s.runs.byStatus).map(([k, v]) => `${k} ${v}`).join(', ')}`);
         console.log(`iterations/run  ${s.runs.avgIterations?.toFixed(2) ?? 'n/a'}`);

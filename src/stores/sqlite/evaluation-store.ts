@@ -1,22 +1,7 @@
+import type { EvaluationRecord, EvaluationStats, EvaluationStore } from '../../learning/evaluation-store.js';
 import type { SqliteDatabase } from './database.js';
 
-export interface EvaluationRecord {
-  runId: string;
-  tenantId: string;
-  sessionId: string;
-  userId: string;
-  question: string;
-  answer: string;
-  autoScore: number | null;
-  judgeReason: string;
-  judgeModel: string;
-  quality: number | null;
-  lowConfidence: boolean;
-  flagged: boolean;
-  flagReason?: string;
-  judgedAt: number;
-  recheckedAt?: number;
-}
+export type { EvaluationRecord } from '../../learning/evaluation-store.js';
 
 interface Row {
   run_id: string;
@@ -54,13 +39,13 @@ const toRecord = (r: Row): EvaluationRecord => ({
   ...(r.rechecked_at ? { recheckedAt: r.rechecked_at } : {}),
 });
 
-/** Judge scores and review flags per run, plus the thumbs from the feedback table. */
-export class SqliteEvaluationStore {
-  constructor(private readonly db: SqliteDatabase) {}
+/** The EvaluationStore port on the `evaluations` table (migration 300). */
+export class SqliteEvaluationStore implements EvaluationStore {
+  private readonly q;
 
-  upsert(e: EvaluationRecord): void {
-    this.db
-      .prepare(
+  constructor(db: SqliteDatabase) {
+    this.q = {
+      upsert: db.prepare(
         `INSERT INTO evaluations (run_id, tenant_id, session_id, user_id, question, answer, auto_score, judge_reason, judge_model,
            quality, low_confidence, flagged, flag_reason, judged_at, rechecked_at)
          VALUES (@runId, @tenantId, @sessionId, @userId, @question, @answer, @autoScore, @judgeReason, @judgeModel,
@@ -68,70 +53,43 @@ export class SqliteEvaluationStore {
          ON CONFLICT (run_id) DO UPDATE SET auto_score = excluded.auto_score, judge_reason = excluded.judge_reason,
            judge_model = excluded.judge_model, quality = excluded.quality, low_confidence = excluded.low_confidence,
            flagged = excluded.flagged, flag_reason = excluded.flag_reason, rechecked_at = excluded.rechecked_at`,
-      )
-      .run({ ...e, low: e.lowConfidence ? 1 : 0, flagged: e.flagged ? 1 : 0, flagReason: e.flagReason ?? null, recheckedAt: e.recheckedAt ?? null });
+      ),
+      get: db.prepare('SELECT * FROM evaluations WHERE run_id = ?'),
+      recheck: db.prepare(`SELECT * FROM evaluations WHERE judged_at >= ? AND flagged = 0 AND (low_confidence = 1 OR auto_score IS NULL) ORDER BY judged_at LIMIT ?`),
+      flagged: db.prepare('SELECT * FROM evaluations WHERE tenant_id = ? AND flagged = 1 ORDER BY judged_at DESC LIMIT ?'),
+      stats: db.prepare(
+        `SELECT count(auto_score) AS scored, sum(auto_score IS NULL) AS unscored, sum(low_confidence) AS low, sum(flagged) AS flagged, avg(quality) AS mean
+         FROM evaluations WHERE (? IS NULL OR tenant_id = ?)`,
+      ),
+      quality: db.prepare('SELECT quality, judged_at FROM evaluations WHERE tenant_id = ? AND judged_at >= ? AND quality IS NOT NULL'),
+    };
   }
 
-  get(runId: string): EvaluationRecord | null {
-    const r = this.db.prepare('SELECT * FROM evaluations WHERE run_id = ?').get(runId) as Row | undefined;
+  async upsert(p: { evaluation: EvaluationRecord }): Promise<void> {
+    const e = p.evaluation;
+    this.q.upsert.run({ ...e, low: e.lowConfidence ? 1 : 0, flagged: e.flagged ? 1 : 0, flagReason: e.flagReason ?? null, recheckedAt: e.recheckedAt ?? null });
+  }
+
+  async get(p: { runId: string }): Promise<EvaluationRecord | null> {
+    const r = this.q.get.get(p.runId) as Row | undefined;
     return r ? toRecord(r) : null;
   }
 
-  /**
-   * Thumbs for a run, as counts: explicit ratings (POST /feedback) plus feedback the user typed
-   * into the chat ("that was wrong"), which the workflow's feedback path stores with a sentiment.
-   */
-  thumbs(tenantId: string, runId: string): { up: number; down: number } {
-    const r = this.db
-      .prepare(
-        `SELECT sum(rating = 'up') AS up, sum(rating = 'down') AS down FROM (
-           SELECT rating FROM feedback WHERE tenant_id = @t AND run_id = @r
-           UNION ALL
-           SELECT CASE sentiment WHEN 'positive' THEN 'up' WHEN 'negative' THEN 'down' END
-             FROM workflow_feedback WHERE tenant_id = @t AND target_run_id = @r)`,
-      )
-      .get({ t: tenantId, r: runId }) as { up: number | null; down: number | null };
-    return { up: r.up ?? 0, down: r.down ?? 0 };
+  async candidatesForRecheck(p: { since: number; limit?: number }): Promise<EvaluationRecord[]> {
+    return (this.q.recheck.all(p.since, p.limit ?? 500) as Row[]).map(toRecord);
   }
 
-  /** Evaluations the nightly job should re-check: low quality or unscored, judged since `since`. */
-  candidatesForRecheck(since: number, limit = 500): EvaluationRecord[] {
-    return (
-      this.db
-        .prepare(`SELECT * FROM evaluations WHERE judged_at >= ? AND flagged = 0 AND (low_confidence = 1 OR auto_score IS NULL) ORDER BY judged_at LIMIT ?`)
-        .all(since, limit) as Row[]
-    ).map(toRecord);
+  async listFlagged(p: { tenantId: string; limit?: number }): Promise<EvaluationRecord[]> {
+    return (this.q.flagged.all(p.tenantId, p.limit ?? 100) as Row[]).map(toRecord);
   }
 
-  /** The run a chat-feedback run was about, if any. */
-  feedbackTarget(feedbackRunId: string): string | null {
-    const r = this.db.prepare('SELECT target_run_id FROM workflow_feedback WHERE run_id = ?').get(feedbackRunId) as { target_run_id: string | null } | undefined;
-    return r?.target_run_id ?? null;
-  }
-
-  /** Runs with feedback that changed since `since`, for re-merging quality. */
-  runsWithFeedbackSince(since: number): string[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT run_id FROM feedback WHERE updated_at >= @s
-           UNION SELECT target_run_id FROM workflow_feedback WHERE created_at >= @s AND target_run_id IS NOT NULL`,
-        )
-        .all({ s: since }) as Array<{ run_id: string }>
-    ).map((r) => r.run_id);
-  }
-
-  listFlagged(tenantId: string, limit = 100): EvaluationRecord[] {
-    return (this.db.prepare('SELECT * FROM evaluations WHERE tenant_id = ? AND flagged = 1 ORDER BY judged_at DESC LIMIT ?').all(tenantId, limit) as Row[]).map(toRecord);
-  }
-
-  stats(tenantId?: string): { scored: number; unscored: number; low: number; flagged: number; meanQuality: number | null } {
-    const r = this.db
-      .prepare(
-        `SELECT count(auto_score) AS scored, sum(auto_score IS NULL) AS unscored, sum(low_confidence) AS low, sum(flagged) AS flagged, avg(quality) AS mean
-         FROM evaluations WHERE (? IS NULL OR tenant_id = ?)`,
-      )
-      .get(tenantId ?? null, tenantId ?? null) as { scored: number; unscored: number | null; low: number | null; flagged: number | null; mean: number | null };
+  async stats(p: { tenantId?: string } = {}): Promise<EvaluationStats> {
+    const t = p.tenantId ?? null;
+    const r = this.q.stats.get(t, t) as { scored: number; unscored: number | null; low: number | null; flagged: number | null; mean: number | null };
     return { scored: r.scored, unscored: r.unscored ?? 0, low: r.low ?? 0, flagged: r.flagged ?? 0, meanQuality: r.mean };
+  }
+
+  async qualitySince(p: { tenantId: string; since: number }): Promise<Array<{ quality: number; judgedAt: number }>> {
+    return (this.q.quality.all(p.tenantId, p.since) as Array<{ quality: number; judged_at: number }>).map((r) => ({ quality: r.quality, judgedAt: r.judged_at }));
   }
 }

@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LoreError } from '../../errors.js';
+import type { ErasureReport } from '../../backend.js';
 import type { KnowledgeStore } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
 
 /**
  * Right to erasure: every row that holds a user's words or names them goes — turns, sessions,
- * runs with their step rows, progress, effects and approvals, both feedback tables, evaluations,
+ * runs with their step rows, progress, effects and approvals, feedback, evaluations,
  * queue and DLQ messages of their runs, the trust model's votes and run context, and the learnings they wrote (content hard-deleted; a
  * learning that had superseded an older fact first gives it back, as a delete does). Documents
  * they ingested stay (they are the organisation's) but lose the user id from their provenance;
@@ -13,12 +14,7 @@ import type { SqliteDatabase } from './database.js';
  * who asked, when and how many rows went, with the subject only as a hash.
  */
 
-export interface ErasureReport {
-  erasureId: string;
-  tenantId: string;
-  at: number;
-  counts: Record<string, number>;
-}
+export type { ErasureReport } from '../../backend.js';
 
 export const ERASED_ACTOR = 'erased-user';
 
@@ -55,7 +51,7 @@ export async function eraseUserData(
     run('workflow_effects', `DELETE FROM workflow_effects WHERE run_id ${inRuns}`);
     run('workflow_approvals', `DELETE FROM workflow_approvals WHERE run_id ${inRuns} OR (tenant_id = ? AND user_id = ?)`, p.tenantId, p.userId);
     run('workflow_approvals', `UPDATE workflow_approvals SET decided_by = ? WHERE tenant_id = ? AND decided_by = ?`, ERASED_ACTOR, p.tenantId, p.userId);
-    run('workflow_feedback', `DELETE FROM workflow_feedback WHERE run_id ${inRuns} OR (tenant_id = ? AND user_id = ?)`, p.tenantId, p.userId);
+    // Ratings and chat feedback, one table since migration 900.
     run('feedback', `DELETE FROM feedback WHERE (tenant_id = ? AND user_id = ?) OR run_id ${inRuns}`, p.tenantId, p.userId);
     run('evaluations', `DELETE FROM evaluations WHERE (tenant_id = ? AND user_id = ?) OR run_id ${inRuns}`, p.tenantId, p.userId);
     run('queue_messages', `DELETE FROM queue_messages WHERE json_valid(body) AND json_extract(body, '$.runId') ${inRuns}`);

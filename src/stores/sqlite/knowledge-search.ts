@@ -3,6 +3,7 @@ import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js
 import type { SqliteDatabase } from './database.js';
 import { buildFtsQuery } from './fts-query.js';
 import { VecIndex, type VecScope } from './vec-index.js';
+import { byRelevance, orderSupersededAfter } from '../../memory/search-order.js';
 import { decodeVector, dot, encodeVector } from './vectors.js';
 
 interface Candidate {
@@ -239,33 +240,4 @@ export class KnowledgeSearch {
   }
 }
 
-/** Higher score first; on ties learnings before documents (they are newer knowledge), then newer chunks. */
-function byRelevance(a: Candidate, b: Candidate): number {
-  return b.raw - a.raw || kindRank(a.kind) - kindRank(b.kind) || (a.chunkId < b.chunkId ? 1 : a.chunkId > b.chunkId ? -1 : 0);
-}
-
-function kindRank(kind: DocKind): number {
-  return kind === 'learning' ? 0 : 1;
-}
-
-/**
- * A superseded chunk goes right after the hit that superseded it when that hit ranks below it, and
- * after every unmarked hit when the superseder is not in the results, so the model reads the new
- * fact first. Scores are left as computed: they measure relevance, the order encodes precedence.
- */
-export function orderSupersededAfter(hits: SearchHit[]): SearchHit[] {
-  const present = new Set(hits.map((h) => h.docId));
-  const orphans = hits.filter((h) => h.supersededBy && !present.has(h.supersededBy.docId));
-  const out = hits.filter((h) => !orphans.includes(h));
-  // Walk the marked hits from least to most relevant so equal-target moves keep relevance order.
-  for (const h of [...out].reverse()) {
-    if (!h.supersededBy) continue;
-    const target = h.supersededBy.docId;
-    const own = out.indexOf(h);
-    const by = out.findIndex((x) => x.docId === target);
-    if (by < own) continue;
-    out.splice(own, 1);
-    out.splice(out.findIndex((x) => x.docId === target) + 1, 0, h);
-  }
-  return [...out, ...orphans];
-}
+export { orderSupersededAfter };

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { evaluationMigrations } from './migrations-evaluation.js';
+import { feedbackMigrations } from './migrations-feedback.js';
 import { gdprMigrations } from './migrations-gdpr.js';
 import { memoryMigrations } from './migrations-memory.js';
 import { queueMigrations } from './migrations-queue.js';
@@ -162,4 +163,5 @@ export const migrations: Migration[] = [
   ...gdprMigrations,
   ...memoryMigrations,
   ...retrievalMigrations,
+  ...feedbackMigrations,
 ];

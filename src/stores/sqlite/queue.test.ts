@@ -3,32 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type SqliteDatabase } from './database.js';
-import { queueContract, type QueueFactoryOptions } from '../../ingress/queue.contract.js';
-import { newId } from '../../util/ids.js';
 import { SqliteQueue } from './queue.js';
 
-queueContract('SqliteQueue', async <T,>(o: QueueFactoryOptions<T>) => {
-  const dir = mkdtempSync(join(tmpdir(), 'lore-queue-'));
-  const db = openDatabase(join(dir, 'lore.db'));
-  let t = 1_000_000;
-  const queue = new SqliteQueue<T>(db, { ...o, now: () => t });
-  const insert = db.prepare(`INSERT INTO queue_messages (id, queue, body, receive_count, visible_at, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?, ?)`);
-  return {
-    queue,
-    async sendRaw(text) {
-      const id = newId('msg', t);
-      insert.run(id, o.name, text, t, t, t);
-      return { id };
-    },
-    async advance(ms) {
-      t += ms;
-    },
-    async close() {
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+// The Queue contract runs over every backend in test/contracts/; these are SQLite specifics.
 
 describe('SqliteQueue (adapter specifics)', () => {
   let dir: string;

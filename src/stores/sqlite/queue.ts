@@ -1,5 +1,5 @@
 import { LoreError } from '../../errors.js';
-import { DEFAULT_MAX_RECEIVE_COUNT, UNDECODABLE, type DeadLetter, type Queue, type QueueDepth, type QueueMessage } from '../../ingress/queue.js';
+import { DEFAULT_MAX_RECEIVE_COUNT, UNDECODABLE, type DeadLetter, type Queue, type QueueDepth, type QueueMessage } from '../../jobs/queue.js';
 import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
 

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../errors.js';
-import type { EffectRecord, FeedbackRecord } from '../../workflow/run-store.js';
+import type { EffectRecord } from '../../workflow/run-store.js';
 import type { Intent, PendingApproval, RunRecord, RunResult, RunStatus, StepRecord } from '../../workflow/types.js';
 
 /** Row shapes of the workflow tables and their mapping to the port's records. */
@@ -66,18 +66,6 @@ export interface EffectRow {
   result: string | null;
   started_at: number;
   completed_at: number | null;
-}
-
-export interface FeedbackRow {
-  feedback_id: string;
-  tenant_id: string;
-  session_id: string;
-  user_id: string;
-  run_id: string;
-  target_run_id: string | null;
-  message: string;
-  sentiment: FeedbackRecord['sentiment'];
-  created_at: number;
 }
 
 /** JSON.stringify that keeps `undefined` as SQL NULL instead of the string "undefined". */
@@ -171,33 +159,5 @@ export function effectFromRow(r: EffectRow): EffectRecord {
     ...(result !== undefined ? { result } : {}),
     startedAt: r.started_at,
     ...(r.completed_at !== null ? { completedAt: r.completed_at } : {}),
-  };
-}
-
-export function feedbackFromRow(r: FeedbackRow): FeedbackRecord {
-  return {
-    feedbackId: r.feedback_id,
-    tenantId: r.tenant_id,
-    sessionId: r.session_id,
-    userId: r.user_id,
-    runId: r.run_id,
-    targetRunId: r.target_run_id,
-    message: r.message,
-    sentiment: r.sentiment,
-    createdAt: r.created_at,
-  };
-}
-
-export function feedbackToRow(f: FeedbackRecord): FeedbackRow {
-  return {
-    feedback_id: f.feedbackId,
-    tenant_id: f.tenantId,
-    session_id: f.sessionId,
-    user_id: f.userId,
-    run_id: f.runId,
-    target_run_id: f.targetRunId,
-    message: f.message,
-    sentiment: f.sentiment,
-    created_at: f.createdAt,
   };
 }

@@ -1,5 +1,7 @@
 import { LoreError } from '../../errors.js';
-import type { EffectRecord, FeedbackRecord, NewRun, RunLease, RunPatch, RunStore } from '../../workflow/run-store.js';
+import type { EffectRecord, FeedbackRecord, NewRun, RunLease, RunPatch } from '../../workflow/run-store.js';
+import type { WorkflowStore } from '../../workflow/workflow-store.js';
+import { SqliteFeedbackStore } from './feedback-store.js';
 import type { PendingApproval, RunRecord, RunStatus, StepRecord } from '../../workflow/types.js';
 import type { SqliteDatabase } from './database.js';
 import { writeBatcher, type WriteBatcher } from './write-batch.js';
@@ -7,28 +9,27 @@ import {
   approvalFromRow,
   approvalToRow,
   effectFromRow,
-  feedbackFromRow,
-  feedbackToRow,
   json,
   runFromRow,
   type ApprovalRow,
   type EffectRow,
-  type FeedbackRow,
   type RunRow,
   type StepRow,
 } from './run-store-rows.js';
 
 /**
- * RunStore on the shared SQLite file. Statements are prepared once; writes are IMMEDIATE
+ * RunStore, ApprovalStore and EffectLedger (plus chat feedback, via SqliteFeedbackStore) on the shared SQLite file. Statements are prepared once; writes are IMMEDIATE
  * transactions, and the hot ones (runs, leases, checkpoints, progress, effects) are group-committed
  * with other writes of the same event-loop turn (write-batch.ts): each resolves once committed.
  */
-export class SqliteRunStore implements RunStore {
+export class SqliteRunStore implements WorkflowStore {
   private readonly s;
   private readonly batch: WriteBatcher;
+  private readonly feedback: SqliteFeedbackStore;
 
   constructor(private readonly db: SqliteDatabase) {
     this.batch = writeBatcher(db);
+    this.feedback = new SqliteFeedbackStore(db);
     this.s = {
       insertRun: db.prepare(`INSERT INTO workflow_runs (run_id, tenant_id, session_id, user_id, trace_id, message, status,
           current_state, lease_owner, lease_until, created_at, updated_at)
@@ -82,11 +83,6 @@ export class SqliteRunStore implements RunStore {
       beginEffect: db.prepare(`INSERT INTO workflow_effects (key, run_id, step, tool_use_id, tool, status, started_at)
         VALUES (@key, @runId, @step, @toolUseId, @tool, 'started', @startedAt) ON CONFLICT (key) DO NOTHING`),
       completeEffect: db.prepare(`UPDATE workflow_effects SET status = 'completed', result = ?, completed_at = ? WHERE key = ?`),
-      insertFeedback: db.prepare(`INSERT INTO workflow_feedback (feedback_id, tenant_id, session_id, user_id, run_id, target_run_id, message, sentiment, created_at)
-        VALUES (@feedback_id, @tenant_id, @session_id, @user_id, @run_id, @target_run_id, @message, @sentiment, @created_at)
-        ON CONFLICT DO NOTHING`),
-      listFeedback: db.prepare(`SELECT * FROM workflow_feedback WHERE tenant_id = @tenant_id AND (@target IS NULL OR target_run_id = @target)
-        ORDER BY created_at DESC, feedback_id DESC LIMIT @limit`),
     };
   }
 
@@ -248,12 +244,12 @@ export class SqliteRunStore implements RunStore {
     return this.batch.run(() => void this.s.completeEffect.run(result, p.completedAt, p.key));
   }
 
-  async recordFeedback(p: { feedback: FeedbackRecord }): Promise<void> {
-    this.s.insertFeedback.run(feedbackToRow(p.feedback));
+  // Chat feedback lives in the one feedback table, written through the FeedbackStore adapter.
+  recordFeedback(p: { feedback: FeedbackRecord }): Promise<void> {
+    return this.feedback.recordFeedback(p);
   }
 
   async listFeedback(p: { tenantId: string; targetRunId?: string; limit?: number }): Promise<FeedbackRecord[]> {
-    const rows = this.s.listFeedback.all({ tenant_id: p.tenantId, target: p.targetRunId ?? null, limit: p.limit ?? 100 }) as FeedbackRow[];
-    return rows.map(feedbackFromRow);
+    return this.feedback.listFeedback(p);
   }
 }

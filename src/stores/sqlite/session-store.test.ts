@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sessionStoreContract } from '../../memory/session-store.contract.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { SqliteSessionStore } from './session-store.js';
 
@@ -16,21 +15,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-sessionStoreContract('sqlite', async ({ ttlSeconds }) => {
-  const path = tempDb();
-  let db: SqliteDatabase = openDatabase(path);
-  return {
-    store: new SqliteSessionStore(db, { ttlSeconds }),
-    reopen: async () => {
-      db.close();
-      db = openDatabase(path);
-      return new SqliteSessionStore(db, { ttlSeconds });
-    },
-    close: async () => {
-      db.close();
-    },
-  };
-});
+// The SessionStore contract runs over every backend in test/contracts/; these are SQLite specifics.
 
 describe('SqliteSessionStore specifics', () => {
   it('uses the injected clock for createdAt, expiry and reads', async () => {

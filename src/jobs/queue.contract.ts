@@ -98,14 +98,15 @@ export function queueContract(adapter: string, factory: QueueFactory): void {
       });
     }
 
+    // Whole seconds: SQS counts delays and visibility timeouts in seconds.
     it('respects delays and batch size, in send order', async () => {
       await q.send({ body: { n: 1 } });
       await h.advance(1);
       await q.send({ body: { n: 2 } });
-      await q.send({ body: { n: 3 }, delayMs: 500 });
-      expect((await q.receive({ max: 10, visibilityTimeoutMs: 1000 })).map((m) => m.body.n)).toEqual([1, 2]);
-      await h.advance(500);
-      expect((await q.receive({ max: 10, visibilityTimeoutMs: 1000 })).map((m) => m.body.n)).toEqual([3]);
+      await q.send({ body: { n: 3 }, delayMs: 1000 });
+      expect((await q.receive({ max: 10, visibilityTimeoutMs: 5000 })).map((m) => m.body.n)).toEqual([1, 2]);
+      await h.advance(1000);
+      expect((await q.receive({ max: 10, visibilityTimeoutMs: 5000 })).map((m) => m.body.n)).toEqual([3]);
     });
   });
 }

@@ -1,11 +1,11 @@
 import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { LoreError } from '../errors.js';
-import { createBedrockClient, type BedrockCredentials } from '../models/bedrock-client.js';
-import { mapBedrockError } from '../models/bedrock-errors.js';
-import { CallDeadline } from '../models/retry-deadline.js';
-import { retryCall, type RetryOptions } from '../models/retry.js';
-import type { CallOptions } from '../models/types.js';
-import type { Embedder } from './embedder.js';
+import { createBedrockClient, type BedrockCredentials } from './bedrock-client.js';
+import { mapBedrockError } from './bedrock-errors.js';
+import { CallDeadline } from './retry-deadline.js';
+import { retryCall, type RetryOptions } from './retry.js';
+import type { CallOptions } from './types.js';
+import type { Embedder } from '../memory/embedder.js';
 
 export const TITAN_V2_MODEL_ID = 'amazon.titan-embed-text-v2:0';
 

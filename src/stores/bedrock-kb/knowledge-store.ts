@@ -1,0 +1,244 @@
+import type {
+  DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, ReviewDecision, RunContextChunk, SearchHit, Viewer, VoteKind,
+} from '../../memory/knowledge-store.js';
+import { byRelevance } from '../../memory/search-order.js';
+import { bm25QueryTerms, tokenize } from '../dynamodb/knowledge-bm25.js';
+import type { Candidate, TenantIndex } from '../dynamodb/knowledge-index.js';
+import { type DocItem, visibleTo } from '../dynamodb/knowledge-items.js';
+import type { DynamoKnowledgeStore } from '../dynamodb/knowledge-store.js';
+import { type KbClients, loadKbSdk } from './clients.js';
+import { IngestionBatcher } from './ingestion.js';
+import { KbLedger } from './ledger.js';
+
+export interface BedrockKnowledgeStoreOptions {
+  /** The system of record and the recent tier: state, history, votes, and BM25 over what the KB has not ingested yet. */
+  recent: DynamoKnowledgeStore;
+  clients: KbClients;
+  knowledgeBaseId: string;
+  dataSourceId: string;
+  /** The data source's bucket and key prefix. */
+  bucket: string;
+  prefix?: string;
+  /** Writes within this window share one ingestion job (default 2 s). */
+  batchWindowMs?: number;
+  /** GetIngestionJob interval (default 5 s). */
+  pollMs?: number;
+  /** S3, Retrieve or ingestion failures that retrieval absorbed (it falls back to the recent tier). */
+  onError?: (error: unknown) => void;
+  now?: () => number;
+}
+
+const RRF_K = 60;
+const MAX_TOP_K = 100;
+const SEARCHABLE: ReadonlySet<DocStatus> = new Set(['active', 'superseded']);
+
+/**
+ * The KnowledgeStore port on Amazon Bedrock Knowledge Bases, with DynamoDB as the system of
+ * record. Every write lands in the DynamoDB store first (readable by the next call), then the
+ * document goes to S3 with its tenant in a metadata sidecar and an ingestion job is scheduled
+ * (batched). Search fuses two tiers by reciprocal rank: Bedrock `Retrieve` for documents whose
+ * current version the KB has ingested, and the DynamoDB BM25 for the rest (recent learnings,
+ * pending ones, edits). KB hits pass through the current state at read time: a deleted,
+ * superseded, rejected or edited document never comes back from a stale index, and each KB hit is
+ * mapped onto the DynamoDB chunk it came from so supersession works on it as on any chunk.
+ */
+export class BedrockKnowledgeStore implements KnowledgeStore {
+  private readonly recent: DynamoKnowledgeStore;
+  private readonly ledger: KbLedger;
+  readonly ingestion: IngestionBatcher;
+  private readonly prefix: string;
+  private readonly now: () => number;
+
+  constructor(private readonly o: BedrockKnowledgeStoreOptions) {
+    this.recent = o.recent;
+    this.ledger = new KbLedger(o.recent.db);
+    this.prefix = o.prefix ?? 'lore/';
+    this.now = o.now ?? Date.now;
+    this.ingestion = new IngestionBatcher(
+      {
+        start: async () => {
+          const { StartIngestionJobCommand } = (await loadKbSdk()).agent;
+          const r = await o.clients.agent.send(new StartIngestionJobCommand({ knowledgeBaseId: o.knowledgeBaseId, dataSourceId: o.dataSourceId }));
+          return r.ingestionJob!.ingestionJobId!;
+        },
+        status: async (ingestionJobId) => {
+          const { GetIngestionJobCommand } = (await loadKbSdk()).agent;
+          const r = await o.clients.agent.send(new GetIngestionJobCommand({ knowledgeBaseId: o.knowledgeBaseId, dataSourceId: o.dataSourceId, ingestionJobId }));
+          return r.ingestionJob?.status ?? 'UNKNOWN';
+        },
+      },
+      { windowMs: o.batchWindowMs ?? 2000, pollMs: o.pollMs ?? 5000, onIndexed: (e) => this.ledger.markIndexed(e), ...(o.onError ? { onError: o.onError } : {}) },
+    );
+  }
+
+  async upsertDocument(p: {
+    tenantId: string; sourceUri: string; kind: DocKind; text: string; provenance?: Provenance; id?: string; actor?: string; status?: 'active' | 'pending';
+  }): Promise<KnowledgeDoc> {
+    return this.synced(await this.recent.upsertDocument(p));
+  }
+
+  getDocument(p: { tenantId: string; id: string }): Promise<KnowledgeDoc | null> {
+    return this.recent.getDocument(p);
+  }
+
+  listDocuments(p: Parameters<KnowledgeStore['listDocuments']>[0]): Promise<KnowledgeDoc[]> {
+    return this.recent.listDocuments(p);
+  }
+
+  findByHash(p: { tenantId: string; contentHash: string }): Promise<KnowledgeDoc | null> {
+    return this.recent.findByHash(p);
+  }
+
+  /** Read-time: supersession lives in DynamoDB and is applied to KB hits as they are read. */
+  supersede(p: { tenantId: string; chunkId: string; newId: string; actor: string }): Promise<void> {
+    return this.recent.supersede(p);
+  }
+
+  async deleteDocument(p: { tenantId: string; id: string; actor: string; reason?: string }): Promise<KnowledgeDoc> {
+    return this.synced(await this.recent.deleteDocument(p));
+  }
+
+  async restoreDocument(p: { tenantId: string; id: string; actor: string }): Promise<KnowledgeDoc> {
+    return this.synced(await this.recent.restoreDocument(p));
+  }
+
+  async review(p: { tenantId: string; id: string; decision: ReviewDecision; actor: string; reason?: string; detail?: Record<string, unknown> }): Promise<KnowledgeDoc> {
+    return this.synced(await this.recent.review(p));
+  }
+
+  history(p: { tenantId: string; id: string }): Promise<HistoryEvent[]> {
+    return this.recent.history(p);
+  }
+
+  recordEvent(p: { tenantId: string; event: HistoryEvent }): Promise<void> {
+    return this.recent.recordEvent(p);
+  }
+
+  vote(p: { tenantId: string; id: string; userId: string; kind: VoteKind; runId?: string; trustDelta?: number }): Promise<{ added: boolean; count: number; trust: number }> {
+    return this.recent.vote(p);
+  }
+
+  countLearningsSince(p: { tenantId: string; userId: string; since: number }): Promise<number> {
+    return this.recent.countLearningsSince(p);
+  }
+
+  recordRunContext(p: { tenantId: string; runId: string; docIds: string[]; chunks?: RunContextChunk[] }): Promise<void> {
+    return this.recent.recordRunContext(p);
+  }
+
+  runContext(p: { tenantId: string; runId: string }): Promise<string[]> {
+    return this.recent.runContext(p);
+  }
+
+  runContextChunks(p: { tenantId: string; runId: string }): Promise<RunContextChunk[]> {
+    return this.recent.runContextChunks(p);
+  }
+
+  async search(p: { tenantId: string; query: string; topK: number; kinds?: DocKind[]; viewer?: Viewer; explain?: boolean }): Promise<SearchHit[]> {
+    const topK = Math.min(Math.floor(p.topK), MAX_TOP_K);
+    if (!(topK > 0) || (p.kinds && p.kinds.length === 0)) return [];
+    const terms = bm25QueryTerms(p.query);
+    const pool = Math.max(topK * 4, 20);
+    const viewer = p.viewer?.userId ?? null;
+    const ix = await this.recent.tenantIndex(p.tenantId);
+    const ledger = await this.ledger.entries(p.tenantId, ix.version);
+    const inKb = (d: DocItem) => ledger.get(d.id)?.state === 'indexed' && ledger.get(d.id)!.hash === d.contentHash;
+
+    const kb = p.query.trim() ? await this.retrieve(p.tenantId, p.query, pool, ix, viewer, p.kinds, inKb) : [];
+    // The KB unreachable: every document is served by BM25 until it answers again.
+    const lexical = terms.length ? this.recent.ranking.candidates(ix, terms, viewer, p.kinds, kb === null ? undefined : (d) => !inKb(d)).slice(0, pool) : [];
+    const fused = new Map<string, Candidate>();
+    lexical.forEach((c, i) => fused.set(c.chunkId, { ...c, raw: 1 / (RRF_K + i + 1), lexRank: i + 1 }));
+    (kb ?? []).forEach((c, i) => {
+      const have = fused.get(c.chunkId);
+      if (have) Object.assign(have, { raw: have.raw + 1 / (RRF_K + i + 1), vecRank: i + 1 });
+      else fused.set(c.chunkId, { ...c, raw: 1 / (RRF_K + i + 1), vecRank: i + 1 });
+    });
+    const ranked = [...fused.values()].sort(byRelevance).slice(0, topK);
+    return this.recent.ranking.finish(ix, ranked, viewer, p.explain);
+  }
+
+  /**
+   * KB hits that hold at read time, each mapped onto its DynamoDB chunk (the one sharing most
+   * words with it). Null when Retrieve failed (reported through onError).
+   */
+  private async retrieve(
+    tenantId: string, query: string, pool: number, ix: TenantIndex, viewer: string | null, kinds: DocKind[] | undefined, inKb: (d: DocItem) => boolean,
+  ): Promise<Candidate[] | null> {
+    let results;
+    try {
+      const { RetrieveCommand } = (await loadKbSdk()).runtime;
+      const r = await this.o.clients.runtime.send(
+        new RetrieveCommand({
+          knowledgeBaseId: this.o.knowledgeBaseId,
+          retrievalQuery: { text: query.slice(0, 1000) },
+          retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: pool, filter: { equals: { key: 'tenantId', value: tenantId } } } },
+        }),
+      );
+      results = r.retrievalResults ?? [];
+    } catch (e) {
+      this.o.onError?.(e);
+      return null;
+    }
+    const out: Candidate[] = [];
+    const seen = new Set<string>();
+    for (const r of results) {
+      const meta = (r.metadata ?? {}) as Record<string, unknown>;
+      const doc = typeof meta.docId === 'string' ? ix.docs.get(meta.docId) : undefined;
+      // A stale index entry (deleted, superseded, rejected, edited since, another tenant's) is dropped here.
+      if (!doc || meta.tenantId !== tenantId || meta.contentHash !== doc.contentHash || !inKb(doc)) continue;
+      if (!visibleTo(doc, viewer) || (kinds && !kinds.includes(doc.kind))) continue;
+      const chunkId = closestChunk(ix, doc, r.content?.text ?? '');
+      if (!chunkId || seen.has(chunkId)) continue;
+      seen.add(chunkId);
+      out.push({ chunkId, doc, text: ix.chunks.get(chunkId)!.text, kind: doc.kind, raw: r.score ?? 0 });
+    }
+    return out;
+  }
+
+  /** Put a document's KB copy in line with its state: published when shared, withdrawn when gone. */
+  private async synced(doc: KnowledgeDoc): Promise<KnowledgeDoc> {
+    try {
+      const key = `${this.prefix}${encodeURIComponent(doc.tenantId)}/${doc.id}.txt`;
+      const { PutObjectCommand, DeleteObjectCommand } = (await loadKbSdk()).s3;
+      if (SEARCHABLE.has(doc.status) && doc.review !== 'pending') {
+        const entry = await this.ledger.get(doc.tenantId, doc.id);
+        if (entry?.hash === doc.contentHash) return doc;
+        const metadataAttributes = { tenantId: doc.tenantId, docId: doc.id, kind: doc.kind, contentHash: doc.contentHash };
+        await this.o.clients.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: key, Body: doc.text, ContentType: 'text/plain; charset=utf-8' }));
+        await this.o.clients.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: `${key}.metadata.json`, Body: JSON.stringify({ metadataAttributes }), ContentType: 'application/json' }));
+        const e = { tenantId: doc.tenantId, docId: doc.id, contentHash: doc.contentHash, queuedAt: this.now() };
+        await this.ledger.queue(e);
+        this.ingestion.schedule(e);
+      } else if (doc.status === 'deleted' || doc.status === 'rejected') {
+        await this.o.clients.s3.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key: key }));
+        await this.o.clients.s3.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key: `${key}.metadata.json` }));
+        await this.ledger.remove(doc.tenantId, doc.id);
+        this.ingestion.schedule({ tenantId: doc.tenantId, docId: doc.id, contentHash: '', queuedAt: this.now() });
+      }
+    } catch (e) {
+      // The write is in DynamoDB and readable through the recent tier; the KB catches up on the next write.
+      this.o.onError?.(e);
+    }
+    return doc;
+  }
+
+  close(): void {
+    this.ingestion.close();
+  }
+}
+
+/** The chunk of `doc` sharing most words with a KB chunk's text (KB and Lore chunk differently). */
+function closestChunk(ix: TenantIndex, doc: DocItem, text: string): string | undefined {
+  const words = new Set(tokenize(text));
+  let best: string | undefined;
+  let bestScore = -1;
+  for (const id of doc.chunkIds) {
+    const c = ix.chunks.get(id);
+    if (!c) continue;
+    const toks = tokenize(c.text);
+    const score = toks.length ? toks.filter((t) => words.has(t)).length / toks.length : 0;
+    if (score > bestScore) [best, bestScore] = [id, score];
+  }
+  return best;
+}

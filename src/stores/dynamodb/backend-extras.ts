@@ -1,0 +1,78 @@
+import type { QueueOptions } from '../../backend.js';
+import type { Queue } from '../../jobs/queue.js';
+import type { SqsConnection } from '../sqs/client.js';
+import type { Dynamo } from './client.js';
+import type { DynamoKnowledgeStore } from './knowledge-store.js';
+
+/**
+ * The knowledge and queue slots of the DynamoDB backend: the DynamoDB KnowledgeStore on its own
+ * table, and SQS queues (with their DLQs) behind the Queue port, plus the operator figures they
+ * own (learning counts, dead letters).
+ */
+
+export interface SqsBackendOptions extends SqsConnection {
+  /** SQS names are `${queuePrefix}${name}` (and `…-dlq`); default: the table prefix. */
+  queuePrefix?: string;
+  /** Create missing queues with their redrive policy (local runs); on AWS the infra creates them. */
+  createQueues?: boolean;
+  /** The SQS clock (a local server's, in tests); default Date.now. */
+  now?: () => number;
+}
+
+/**
+ * A Queue whose SQS URLs are resolved on first use: Backend.queue() is synchronous, creating or
+ * looking up a queue is not. Every method waits for the same lookup.
+ */
+export function lazySqsQueue<T>(o: QueueOptions<T>, sqs: SqsBackendOptions, prefix: string, track: (q: Queue<unknown>) => void): Queue<T> {
+  const maxReceiveCount = o.maxReceiveCount ?? 3;
+  const ready = (async () => {
+    const [{ createSqsClient, ensureSqsQueues, loadSqs }, { SqsQueue }] = await Promise.all([import('../sqs/client.js'), import('../sqs/queue.js')]);
+    const client = await createSqsClient(sqs);
+    const name = `${sqs.queuePrefix ?? prefix}${o.name}`;
+    let urls: { queueUrl: string; dlqUrl: string };
+    if (sqs.createQueues) urls = await ensureSqsQueues(client, { name, maxReceiveCount });
+    else {
+      const { GetQueueUrlCommand } = await loadSqs();
+      const [main, dlq] = await Promise.all([client.send(new GetQueueUrlCommand({ QueueName: name })), client.send(new GetQueueUrlCommand({ QueueName: `${name}-dlq` }))]);
+      urls = { queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };
+    }
+    return new SqsQueue<T>({ name: o.name, client, ...urls, maxReceiveCount, ...(o.decode ? { decode: o.decode } : {}), ...(sqs.now ? { now: sqs.now } : {}) });
+  })();
+  ready.catch(() => undefined); // surfaced by the first call instead
+  const queue = new Proxy({} as Queue<T>, {
+    get(_t, prop) {
+      if (prop === 'name') return o.name;
+      if (prop === 'maxReceiveCount') return maxReceiveCount;
+      if (prop === 'then') return undefined;
+      return async (...args: unknown[]) => {
+        const q = (await ready) as unknown as Record<string | symbol, (...a: unknown[]) => Promise<unknown>>;
+        return q[prop]!.apply(q, args);
+      };
+    },
+  });
+  track(queue as Queue<unknown>);
+  return queue;
+}
+
+/** Learnings by status, one tenant's partition or (every tenant) a scan of the knowledge table. */
+export async function learningCounts(d: Dynamo, knowledge: DynamoKnowledgeStore, table: string, p: { tenantId?: string }): Promise<{ active: number; superseded: number }> {
+  let docs: Array<{ pk?: string; kind?: string; status?: string }>;
+  if (p.tenantId !== undefined) {
+    const { pk } = await import('./knowledge-items.js');
+    docs = await knowledge.db.query(pk.doc(p.tenantId));
+  } else {
+    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+    docs = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await d.doc.send(
+        new ScanCommand({ TableName: table, FilterExpression: 'kind = :l', ExpressionAttributeValues: { ':l': 'learning' }, ProjectionExpression: 'kind, #s, sk, pk', ExpressionAttributeNames: { '#s': 'status' }, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      );
+      // Document items only (their partition is <tenant>#DOC).
+      docs.push(...((r.Items ?? []) as typeof docs).filter((x) => x.pk?.endsWith('#DOC')));
+      start = r.LastEvaluatedKey;
+    } while (start);
+  }
+  const learnings = docs.filter((x) => x.kind === 'learning');
+  return { active: learnings.filter((x) => x.status === 'active').length, superseded: learnings.filter((x) => x.status === 'superseded').length };
+}

@@ -1,0 +1,112 @@
+import type { Backend, BackendHealth, BackendOptions, QueueOptions } from '../../backend.js';
+import { LoreError } from '../../errors.js';
+import type { Queue } from '../../jobs/queue.js';
+import type { KnowledgeStore } from '../../memory/knowledge-store.js';
+import type { Dynamo, DynamoConnection } from './client.js';
+import type { SqsBackendOptions } from './backend-extras.js';
+import type { StatsExtras } from './stats-source.js';
+
+export type { DynamoConnection };
+
+export interface DynamoBackendOptions extends BackendOptions, DynamoConnection {
+  /** Create missing tables on start (DynamoDB Local, development). On AWS the infra creates them. */
+  createTables?: boolean;
+  /**
+   * Knowledge: the DynamoDB KnowledgeStore on `${tablePrefix}knowledge` unless another adapter is
+   * passed (e.g. the Bedrock KB one, which wraps a DynamoDB store as its recent tier).
+   */
+  knowledge?: KnowledgeStore;
+  /** Cached per-tenant search indexes of the DynamoDB KnowledgeStore. */
+  cachedTenants?: number;
+  /** Queues on SQS. Without it (and without `queue`) the queue slot throws CONFIG_INVALID when used. */
+  sqs?: SqsBackendOptions;
+  /** Any other Queue adapter (takes precedence over `sqs`). */
+  queue?: <T>(options: QueueOptions<T>) => Queue<T>;
+  /** Override the operator figures the knowledge and queue adapters own (StatsSource.learningCounts / deadLetters). */
+  statsExtras?: StatsExtras;
+}
+
+export interface DynamoBackend extends Backend {
+  readonly kind: 'dynamodb';
+  /** The document client and table names, for DynamoDB-only tools (and tests). */
+  readonly dynamo: Dynamo;
+}
+
+/** A port slot this backend does not fill yet: every call fails with a typed, explained error. */
+function missing<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    get(_t, prop) {
+      if (prop === 'then') return undefined;
+      return () => {
+        throw new LoreError('CONFIG_INVALID', `${what} is not available on the DynamoDB backend yet (${String(prop)}); pass one in createDynamoBackend options`);
+      };
+    },
+  });
+}
+
+/**
+ * Every port on DynamoDB: one table per aggregate (tables.ts; docs/decisions.md "DynamoDB data
+ * model"), one document client shared by all adapters. The AWS SDK is loaded here, on first use,
+ * so a SQLite deployment never loads it.
+ */
+export async function createDynamoBackend(options: DynamoBackendOptions): Promise<DynamoBackend> {
+  const [a, x, k] = await Promise.all([import('./adapters.js'), import('./backend-extras.js'), import('./knowledge-tables.js')]);
+  const dynamo = a.connectDynamo(options);
+  const knowledgeTable = k.knowledgeTableName(options.tablePrefix);
+  if (options.createTables) await Promise.all([a.ensureTables(dynamo), k.ensureKnowledgeTable(dynamo.raw, knowledgeTable)]);
+  const now = options.now;
+  const runs = new a.DynamoRunStore(dynamo);
+  let closed = false;
+  const dynamoKnowledge = new a.DynamoKnowledgeStore({
+    client: dynamo.doc,
+    tableName: knowledgeTable,
+    ...(options.chunkTokens !== undefined ? { chunkTokens: options.chunkTokens } : {}),
+    ...(options.chunkOverlap !== undefined ? { chunkOverlap: options.chunkOverlap } : {}),
+    ...(options.cachedTenants !== undefined ? { cachedTenants: options.cachedTenants } : {}),
+    ...(now ? { now } : {}),
+  });
+  const knowledge = options.knowledge ?? dynamoKnowledge;
+  const queues: Array<Queue<unknown>> = [];
+  const sqs = options.sqs;
+  const queueOf = <T>(o: QueueOptions<T>): Queue<T> => {
+    if (options.queue) return options.queue<T>(o);
+    if (sqs) return x.lazySqsQueue<T>(o, sqs, options.tablePrefix, (q) => queues.push(q));
+    return missing<Queue<T>>(`Queue "${o.name}"`);
+  };
+  const statsExtras: StatsExtras = {
+    learningCounts: (p) => x.learningCounts(dynamo, dynamoKnowledge, knowledgeTable, p),
+    // The queues this backend opened (SQS has no cross-queue count without listing every queue).
+    deadLetters: async () => (await Promise.all(queues.map((q) => q.depth()))).reduce((n, d) => n + d.dead, 0),
+    ...options.statsExtras,
+  };
+  return {
+    kind: 'dynamodb',
+    dynamo,
+    sessions: new a.DynamoSessionStore(dynamo, { ttlSeconds: options.sessionTtlSeconds, ...(now ? { now } : {}) }),
+    memory: new a.DynamoMemoryStore(dynamo, now),
+    knowledge,
+    runs,
+    approvals: new a.DynamoApprovalStore(dynamo),
+    effects: new a.DynamoEffectLedger(dynamo),
+    feedback: new a.DynamoFeedbackStore(dynamo, now),
+    evaluations: new a.DynamoEvaluationStore(dynamo),
+    usage: new a.DynamoRunUsageLedger(dynamo),
+    stats: new a.DynamoStatsSource(dynamo, statsExtras),
+    queue: queueOf,
+    async health(): Promise<BackendHealth> {
+      const checkedAt = Date.now();
+      try {
+        const t = await dynamo.raw.send(new a.DescribeTableCommand({ TableName: dynamo.names.runs }));
+        if (t.Table?.TableStatus === 'ACTIVE' || t.Table?.TableStatus === 'UPDATING') return { ok: true, kind: 'dynamodb', checkedAt };
+        return { ok: false, kind: 'dynamodb', checkedAt, reason: `table ${dynamo.names.runs} is ${t.Table?.TableStatus ?? 'unknown'}` };
+      } catch (err) {
+        return { ok: false, kind: 'dynamodb', checkedAt, reason: (err as Error).message, details: { name: (err as Error).name } };
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      dynamo.raw.destroy();
+    },
+  };
+}
