@@ -26,6 +26,7 @@ import { chatJobHandler, createWorkerPool } from '../src/ingress/worker.js';
 import { createRuntime } from '../src/runtime.js';
 import { createAgentService } from '../src/service.js';
 import { SqliteQueue } from '../src/stores/sqlite/queue.js';
+import { sqliteDb } from '../src/stores/sqlite/backend.js';
 
 export interface PiiBenchResult {
   piiStrings: number;
@@ -68,10 +69,10 @@ export async function runPiiBenchmark(opts: PiiBenchOptions = {}): Promise<PiiBe
   const config = loadConfig({}, { dataDir, logLevel: 'debug', 'server.rateLimitPerMinute': 1_000_000 });
   const rt = createRuntime(config, { logDestination: sink });
   const svc = createAgentService(rt, { evaluate: true });
-  const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE });
+  const queue = new SqliteQueue<ChatJob>(sqliteDb(rt), { name: CHAT_QUEUE });
   const workers = createWorkerPool({ queue, handle: chatJobHandler(svc), concurrency: 2, pollIntervalMs: 20, logger: rt.logger });
   const server = await startServer(
-    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, guard: rt.guard, feedback: new SqliteFeedbackStore(rt.db), queue, workers, metrics: rt.metrics, logger: rt.logger },
+    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, guard: rt.guard, feedback: new SqliteFeedbackStore(sqliteDb(rt)), queue, workers, metrics: rt.metrics, logger: rt.logger },
     { host: '127.0.0.1', port: 0, stopRuns: () => svc.engine.close() },
   );
   const seen: string[] = [];

@@ -19,6 +19,7 @@ import { SqliteFeedbackStore } from '../src/stores/sqlite/feedback-store.js';
 import { startServer } from '../src/ingress/server.js';
 import { createRuntime } from '../src/runtime.js';
 import { createAgentService } from '../src/service.js';
+import { sqliteDb } from '../src/stores/sqlite/backend.js';
 
 const SECRET = 'bench-governance-secret-0123456789abcdef';
 const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, dir: { type: 'string', default: 'evals/governance' }, 'skip-pii': { type: 'boolean', default: false } } });
@@ -50,7 +51,7 @@ async function runMode(mode: 'review' | 'auto', families: Family[]): Promise<Arr
   const rt = createRuntime(config);
   const svc = createAgentService(rt, { evaluate: false });
   const server = await startServer(
-    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, logger: rt.logger },
+    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(sqliteDb(rt)), metrics: rt.metrics, logger: rt.logger },
     { host: '127.0.0.1', port: 0 },
   );
   const tokens = new Map<string, string>();

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { sqliteDb } from '../src/stores/sqlite/backend.js';
 
 const DOC = 'The internal API rate limit is 100 req/s. Authentication uses OAuth 2.0 client credentials.';
 const QUESTIONS = ['What is the rate limit of our internal API?', 'How does authentication work for the internal API?', 'What is 17*23?', 'hello there'];
@@ -31,7 +32,7 @@ async function serveChatWorker(): Promise<void> {
   const rt = createRuntime(config);
   const svc = createAgentService(rt, { evaluate: process.env.LORE_BENCH_EVALUATE === '1' });
   const lore = await startServer(
-    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, tracer: rt.tracing.tracer, logger: rt.logger },
+    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(sqliteDb(rt)), metrics: rt.metrics, tracer: rt.tracing.tracer, logger: rt.logger },
     { host: '127.0.0.1', port: Number(process.env.LORE_BENCH_PORT) },
   );
   process.on('message', async (m: { cmd: string }) => {
@@ -64,7 +65,7 @@ async function serve(processes: number): Promise<void> {
     processes > 1
       ? await chatCluster(processes, dataDir)
       : await startServer(
-          { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, tracer: rt.tracing.tracer, logger: rt.logger },
+          { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(sqliteDb(rt)), metrics: rt.metrics, tracer: rt.tracing.tracer, logger: rt.logger },
           { host: '127.0.0.1', port: 0 },
         );
 
@@ -72,7 +73,7 @@ async function serve(processes: number): Promise<void> {
   const canned = { runId: 'run_x', traceId: 't', sessionId: 's', status: 'COMPLETED' as const, answer: 'ok', learnings: [], toolCalls: [], usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, iterations: 1 };
   const noop = { ...svc, start: async (p: { sessionId: string; runId?: string }) => ({ ...canned, sessionId: p.sessionId, runId: p.runId ?? 'run_x' }) };
   const ingressOnly = await startServer(
-    { config, runner: noop, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), metrics: rt.metrics, logger: rt.logger },
+    { config, runner: noop, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(sqliteDb(rt)), metrics: rt.metrics, logger: rt.logger },
     { host: '127.0.0.1', port: 0 },
   );
 
@@ -85,7 +86,7 @@ async function serve(processes: number): Promise<void> {
   process.send!({ lore: lore.url, ingress: ingressOnly.url, bare: `http://127.0.0.1:${barePort}` });
   process.on('message', async (m: { cmd: string }) => {
     if (m.cmd === 'stats') {
-      const counts = rt.db.prepare(`SELECT (SELECT count(*) FROM workflow_runs) AS runs, (SELECT count(*) FROM workflow_steps) AS steps, (SELECT count(*) FROM turns) AS turns`).get();
+      const counts = sqliteDb(rt).prepare(`SELECT (SELECT count(*) FROM workflow_runs) AS runs, (SELECT count(*) FROM workflow_steps) AS steps, (SELECT count(*) FROM turns) AS turns`).get();
       process.send!({ counts });
     } else if (m.cmd === 'stop') {
       await lore.close();

@@ -36,6 +36,7 @@ import { createRuntime } from '../src/runtime.js';
 import { buildFtsQuery } from '../src/stores/sqlite/fts-query.js';
 import { newId, newTraceId } from '../src/util/ids.js';
 import { Corpus, factQuestion, factSentence, type Fact } from './learning-corpus.js';
+import { sqliteDb } from '../src/stores/sqlite/backend.js';
 
 const { values } = parseArgs({
   options: {
@@ -67,11 +68,11 @@ const config = loadConfig({}, { dataDir: dir, logLevel: 'warn', 'learning.maxPer
 const rt = createRuntime(config);
 const topK = config.memory.topK;
 const corpus = new Corpus(SEED);
-const rawFts = rt.db.prepare('SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?');
-const countChunks = rt.db.prepare('SELECT count(*) FROM chunks').pluck();
-const countMatches = rt.db.prepare('SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?').pluck();
-const chunkText = rt.db.prepare('SELECT text FROM chunks WHERE id = ?').pluck();
-const countTenantChunks = rt.db.prepare(`SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.tenant_id = ? AND d.status = 'active'`).pluck();
+const rawFts = sqliteDb(rt).prepare('SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?');
+const countChunks = sqliteDb(rt).prepare('SELECT count(*) FROM chunks').pluck();
+const countMatches = sqliteDb(rt).prepare('SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?').pluck();
+const chunkText = sqliteDb(rt).prepare('SELECT text FROM chunks WHERE id = ?').pluck();
+const countTenantChunks = sqliteDb(rt).prepare(`SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.tenant_id = ? AND d.status = 'active'`).pluck();
 
 /** Facts stored in the searched tenant's documents, with their current value (learnings change them). */
 const facts: Fact[] = [];
@@ -99,7 +100,7 @@ async function growTo(target: number, batched: boolean): Promise<{ ms: number; d
   let chunks = chunks0;
   while (chunks < target) {
     const ids: string[] = [];
-    if (batched) rt.db.exec('BEGIN IMMEDIATE');
+    if (batched) sqliteDb(rt).exec('BEGIN IMMEDIATE');
     try {
       for (let i = 0; i < BATCH_DOCS; i++) {
         const own = corpus.random() < 0.9;
@@ -111,9 +112,9 @@ async function growTo(target: number, batched: boolean): Promise<{ ms: number; d
           ids.push(written.id);
         }
       }
-      if (batched) rt.db.exec('COMMIT');
+      if (batched) sqliteDb(rt).exec('COMMIT');
     } catch (e) {
-      if (rt.db.inTransaction) rt.db.exec('ROLLBACK');
+      if (sqliteDb(rt).inTransaction) sqliteDb(rt).exec('ROLLBACK');
       throw e;
     }
     // Delete 1 % of the tenant's documents (outside the batch, each in the store's own transaction).

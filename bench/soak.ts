@@ -17,6 +17,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { sqliteDb } from '../src/stores/sqlite/backend.js';
 
 interface ServerStats {
   rss: number;
@@ -49,7 +50,7 @@ async function serve(): Promise<void> {
   const issued: Array<{ idempotencyKey: string }> = [];
   const rt = createRuntime(config, { tools: [createRefundTool(issued as never) as never] });
   const svc = createAgentService(rt);
-  const queue = new SqliteQueue(rt.db, { name: CHAT_QUEUE, decode: decodeChatJob });
+  const queue = new SqliteQueue(sqliteDb(rt), { name: CHAT_QUEUE, decode: decodeChatJob });
   const scheduler = createScheduler({
     jobs: [
       { name: 'session-ttl-purge', schedule: '@every 1m', run: () => rt.sessions.purgeExpired() },
@@ -63,14 +64,14 @@ async function serve(): Promise<void> {
       runner: svc,
       sessions: rt.sessions,
       knowledge: rt.knowledge,
-      feedback: new SqliteFeedbackStore(rt.db),
+      feedback: new SqliteFeedbackStore(sqliteDb(rt)),
       queue,
       workers: createWorkerPool({ queue, handle: chatJobHandler(svc), concurrency: config.server.workers, logger: rt.logger }),
       scheduler,
       traces: rt.tracing.spans,
       metrics: rt.metrics,
       logger: rt.logger,
-      storage: createStorageMonitor(rt.db, { metrics: rt.metrics, logger: rt.logger }),
+      storage: createStorageMonitor(rt.backend, { metrics: rt.metrics, logger: rt.logger }),
     },
     { host: '127.0.0.1', port: 0, stopRuns: () => svc.engine.close() },
   );
@@ -90,7 +91,7 @@ async function serve(): Promise<void> {
         handles,
         dbBytes: size(dbPath),
         walBytes: size(`${dbPath}-wal`),
-        runs: rt.db.prepare('SELECT count(*) FROM workflow_runs').pluck().get() as number,
+        runs: sqliteDb(rt).prepare('SELECT count(*) FROM workflow_runs').pluck().get() as number,
         queue: await queue.depth(),
       };
       process.send!({ stats });

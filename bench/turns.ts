@@ -20,6 +20,7 @@ import { createRuntime } from '../src/runtime.js';
 import { createAgentService } from '../src/service.js';
 import { SqliteRunStore } from '../src/stores/sqlite/run-store.js';
 import type { RunRecord } from '../src/workflow/types.js';
+import { sqliteDb } from '../src/stores/sqlite/backend.js';
 
 const DOC = 'The internal API rate limit is 100 req/s. Authentication uses OAuth 2.0 client credentials.';
 const QUESTIONS = ['What is the rate limit of our internal API?', 'How does authentication work for the internal API?', 'What is 17*23?', 'hello there'];
@@ -55,7 +56,7 @@ const start = n;
 const cpu0 = process.cpuUsage();
 const ms = await round(start + total);
 const cpu = process.cpuUsage(cpu0);
-const stats = rt.db
+const stats = sqliteDb(rt)
   .prepare(
     `SELECT (SELECT count(*) FROM workflow_runs) AS runs, (SELECT count(*) FROM workflow_steps) AS steps,
       (SELECT coalesce(sum(length(input)) + sum(length(output)), 0) FROM workflow_steps) AS step_bytes,
@@ -70,8 +71,8 @@ console.log(
 );
 
 // Stores alone: replay the recorded runs' store calls, same concurrency.
-const runStore = new SqliteRunStore(rt.db);
-const runIds = rt.db.prepare('SELECT run_id FROM workflow_runs ORDER BY created_at DESC LIMIT ?').pluck().all(Math.min(total, 2000)) as string[];
+const runStore = new SqliteRunStore(sqliteDb(rt));
+const runIds = sqliteDb(rt).prepare('SELECT run_id FROM workflow_runs ORDER BY created_at DESC LIMIT ?').pluck().all(Math.min(total, 2000)) as string[];
 const records = (await Promise.all(runIds.map((id) => runStore.getRun({ runId: id })))).filter((r): r is RunRecord => r !== null);
 const owner = 'bench-replay';
 async function replay(r: RunRecord, i: number): Promise<void> {

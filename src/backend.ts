@@ -6,6 +6,7 @@ import type { Embedder } from './memory/embedder.js';
 import type { KnowledgeStore } from './memory/knowledge-store.js';
 import type { MemoryStore } from './memory/memory-store.js';
 import type { SessionStore } from './memory/session-store.js';
+import type { StorageHealth, StorageHealthOptions } from './storage-faults.js';
 import type { StatsSource } from './telemetry/stats-source.js';
 import type { ApprovalStore } from './workflow/approval-store.js';
 import type { EffectLedger } from './workflow/effect-ledger.js';
@@ -45,6 +46,12 @@ export interface Backend {
    * with a CONFIG error.
    */
   eraseUser?(params: { tenantId: string; userId: string; requestedBy: string; now?: number }): Promise<ErasureReport>;
+  /**
+   * The storage's fault state behind /healthz and /readyz, fed by the errors requests meet and a
+   * rate-limited write probe (check() is synchronous: it answers from the last probe when one is
+   * under way). Optional: without it the service reports storage as up and relies on health().
+   */
+  storageHealth?(options: StorageHealthOptions): StorageHealth;
   /** A cheap probe of the backing storage: can it be read and written now? */
   health(): Promise<BackendHealth>;
   /** Flush pending writes and release connections; the bundle is unusable afterwards. */

@@ -21,6 +21,23 @@ export const configSchema = z
     model: modelSpec.default('offline'),
     dataDir: z.string().min(1).default('.lore'),
     tenant: z.string().min(1).default('default'),
+    // Where every store lives (src/backend.ts): one SQLite file under dataDir, or DynamoDB (+ SQS).
+    store: z
+      .object({
+        kind: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
+        dynamodb: z
+          .object({
+            // Every table name starts with this, so several deployments can share an account.
+            tablePrefix: z.string().min(1).max(200).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('lore'),
+            // DynamoDB Local or another compatible endpoint; the region's endpoint when unset.
+            endpoint: z.string().url().optional(),
+            region: z.string().min(1).default('us-east-1'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     server: z
       .object({
@@ -203,6 +220,9 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_MODEL', path: 'model', doc: 'offline | bedrock:<modelId> | openai:<model>@<baseUrl>' },
   { env: 'LORE_DATA_DIR', path: 'dataDir', doc: 'directory for the SQLite database' },
   { env: 'LORE_TENANT', path: 'tenant', doc: 'default tenant for CLI use' },
+  { env: 'LORE_STORE', path: 'store.kind', doc: 'sqlite | dynamodb: where sessions, knowledge, runs and the queue live' },
+  { env: 'LORE_DYNAMODB_TABLE_PREFIX', path: 'store.dynamodb.tablePrefix', doc: 'prefix of every DynamoDB table name (default lore)' },
+  { env: 'LORE_DYNAMODB_ENDPOINT', path: 'store.dynamodb.endpoint', doc: 'DynamoDB endpoint URL (e.g. DynamoDB Local); the region\'s when unset' },
   { env: 'LORE_LOG_LEVEL', path: 'logLevel', doc: 'fatal|error|warn|info|debug|trace|silent' },
   { env: 'LORE_HOST', path: 'server.host', doc: 'listen address' },
   { env: 'LORE_PORT', path: 'server.port', doc: 'listen port' },
@@ -221,6 +241,7 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_MODEL_TIMEOUT_MS', path: 'modelCall.timeoutMs', doc: 'timeout per model call' },
   { env: 'LORE_MODEL_MAX_RETRIES', path: 'modelCall.maxRetries', doc: 'retries on throttling/5xx' },
   { env: 'AWS_REGION', path: 'modelCall.region', doc: 'AWS region for Bedrock' },
+  { env: 'AWS_REGION', path: 'store.dynamodb.region', doc: 'AWS region for DynamoDB (LORE_STORE=dynamodb)' },
   { env: 'LORE_BEDROCK_ENDPOINT', path: 'modelCall.endpoint', doc: 'override the Bedrock endpoint URL' },
   { env: 'LORE_OPENAI_API_KEY', path: 'modelCall.apiKey', doc: 'bearer key for openai-compatible servers' },
   { env: 'LORE_SESSION_TTL_SECONDS', path: 'memory.sessionTtlSeconds', doc: 'episodic turn TTL' },

@@ -24,6 +24,13 @@ export type { CallOptions, ConverseRequest, ConverseResponse, ConverseStreamEven
 export type { Embedder } from './memory/embedder.js';
 export type { KnowledgeDoc, KnowledgeStore, SearchHit } from './memory/knowledge-store.js';
 export type { SessionStore, Turn } from './memory/session-store.js';
+export type { Backend, BackendHealth, BackendOptions, QueueOptions } from './backend.js';
+export type { RunStore } from './workflow/run-store.js';
+export type { ApprovalStore } from './workflow/approval-store.js';
+export type { EffectLedger, EffectRecord } from './workflow/effect-ledger.js';
+export type { Feedback, FeedbackRecord, FeedbackStore } from './learning/feedback-store.js';
+export type { EvaluationRecord, EvaluationStore } from './learning/evaluation-store.js';
+export type { Queue, QueueMessage, DeadLetter } from './jobs/queue.js';
 
 export type { PendingApproval, RunEvent, RunRecord, RunResult, RunStatus } from './workflow/types.js';
 export type { AguiEvent } from './ingress/agui.js';

@@ -11,8 +11,7 @@ import type { Embedder } from './memory/embedder.js';
 import { createEmbedder } from './memory/select-embedder.js';
 import { createModelProvider } from './models/select.js';
 import type { Backend } from './backend.js';
-import { createSqliteBackend, defaultDbPath } from './stores/sqlite/backend.js';
-import type { SqliteDatabase } from './stores/sqlite/database.js';
+import { openBackend, openBackendSync, type OpenBackendOptions } from './backend-registry.js';
 import { learningPolicyFrom } from './learning/policy-config.js';
 import { builtinTools } from './tools/builtins/index.js';
 import { createSearchKnowledgeTool } from './tools/builtins/search-knowledge.js';
@@ -31,9 +30,8 @@ import { createTracing, type Tracing } from './telemetry/tracing.js';
  */
 export interface Runtime {
   config: LoreConfig;
-  /** Every store, from one backend bundle (src/backend.ts). */
+  /** Every store, from one backend bundle (src/backend.ts; config.store picks it). */
   backend: Backend;
-  db: SqliteDatabase;
   provider: ModelProvider;
   sessions: SessionStore;
   knowledge: KnowledgeStore;
@@ -51,7 +49,8 @@ export interface Runtime {
   prices: PriceTable;
   /** Approval policies from the agent definition; the engine's defaults (tool flag, amount) when unset. */
   approvalPolicies?: ApprovalPolicy[];
-  close(): void;
+  /** Shut tracing down and close the backend (SQLite closes at once, before this resolves). */
+  close(): Promise<void>;
 }
 
 export interface RuntimeOptions {
@@ -63,8 +62,10 @@ export interface RuntimeOptions {
   systemPrompt?: string;
   /** Replace the engine's approval policies (see workflow/approvals.ts: defaultPolicies). */
   approvalPolicies?: ApprovalPolicy[];
-  /** SQLite path; defaults to <dataDir>/lore.db. */
+  /** SQLite path; defaults to <dataDir>/lore.db (LORE_STORE=sqlite only). */
   dbPath?: string;
+  /** A backend built elsewhere (openRuntime, tests); the runtime then owns and closes it. */
+  backend?: Backend;
   /** Where logs go (default stderr). */
   logDestination?: NodeJS.WritableStream;
   /** Trace exporter override, e.g. 'memory' in tests. */
@@ -83,15 +84,7 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   // Every model call — answers, memory decisions, judging — is traced, timed and priced.
   const provider = instrumentProvider(opts.provider ?? createModelProvider(config, { offline: createOfflineProvider }), { tracer: tracing.tracer, metrics, prices });
   const embedder = createEmbedder(config);
-  const backend = createSqliteBackend({
-    path: opts.dbPath ?? defaultDbPath(config.dataDir),
-    sessionTtlSeconds: config.memory.sessionTtlSeconds,
-    chunkTokens: config.memory.chunkTokens,
-    chunkOverlap: config.memory.chunkOverlap,
-    ...(embedder ? { embedder } : {}),
-    onWarning: (message, err) => logger.warn({ err }, message),
-  });
-  const db = backend.db;
+  const backend = opts.backend ?? openBackendSync(config, backendOptions(opts, embedder, logger));
   const { sessions, knowledge } = backend;
   const memory = memoryDepsFrom(config, backend.memory);
   const tools = new ToolRegistry([...builtinTools(), createSearchKnowledgeTool(knowledge, config.memory.topK) as unknown as AnyTool, ...(opts.tools ?? [])]);
@@ -122,7 +115,6 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
   return {
     config,
     backend,
-    db,
     provider,
     sessions,
     knowledge,
@@ -138,8 +130,27 @@ export function createRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Ru
     ...(opts.approvalPolicies ? { approvalPolicies: opts.approvalPolicies } : {}),
     close: () => {
       void tracing.shutdown();
-      // Synchronous close (callers do not await it): pending vector-index work is dropped, as before.
-      db.close();
+      return backend.close();
     },
   };
+}
+
+function backendOptions(opts: RuntimeOptions, embedder: Embedder | undefined, logger: Logger): OpenBackendOptions {
+  return {
+    ...(opts.dbPath ? { sqlitePath: opts.dbPath } : {}),
+    ...(embedder ? { embedder } : {}),
+    onWarning: (message, err) => logger.warn({ err }, message),
+  };
+}
+
+/**
+ * createRuntime over the configured backend (config.store: LORE_STORE), opened asynchronously so
+ * a backend whose adapter loads on demand (DynamoDB) can be selected. The CLI and createAgent use this.
+ */
+export async function openRuntime(config: LoreConfig, opts: RuntimeOptions = {}): Promise<Runtime> {
+  if (opts.backend || config.store.kind === 'sqlite') return createRuntime(config, opts);
+  const embedder = createEmbedder(config);
+  const logger = createLogger({ level: config.logLevel, ...(opts.logDestination ? { destination: opts.logDestination } : {}) });
+  const backend = await openBackend(config, backendOptions(opts, embedder, logger));
+  return createRuntime(config, { ...opts, backend });
 }

@@ -7,7 +7,8 @@ import type { StepHandler } from '../workflow/step-types.js';
 import { emfLine, stdoutSink, type MetricSink } from './emf.js';
 import type { LambdaSettings } from './env.js';
 import { createStepFunctions, type StepFunctionsPort } from './sfn.js';
-import { SqliteTaskTokenStore } from './task-tokens-sqlite.js';
+import { sqliteDb } from '../stores/sqlite/backend.js';
+import { SqliteTaskTokenStore } from '../stores/sqlite/task-tokens.js';
 import type { TaskTokenStore } from './task-tokens.js';
 
 /**
@@ -63,7 +64,8 @@ export function buildContainer(settings: LambdaSettings, opts: ContainerOptions 
     rt,
     service,
     steps,
-    tokens: new SqliteTaskTokenStore(rt.db),
+    // The SQLite backend's own file; a DynamoDB task-token adapter is the next piece (README).
+    tokens: new SqliteTaskTokenStore(sqliteDb(rt)),
     sfn: opts.sfn ?? createStepFunctions({ region: aws.AWS_REGION, ...(aws.LORE_SFN_ENDPOINT ? { endpoint: aws.LORE_SFN_ENDPOINT } : {}) }),
     async close() {
       await service.close();

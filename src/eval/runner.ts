@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
-import { createRuntime, type Runtime } from '../runtime.js';
+import { openRuntime, type Runtime } from '../runtime.js';
 import { createRefundTool } from '../tools/examples/refund.js';
 import type { AnyTool } from '../tools/tool.js';
 import type { RunResult, TurnRunner } from '../workflow/types.js';
@@ -57,7 +57,7 @@ export async function runScenario(scenario: Scenario, file: string, deps: EvalDe
     const auth = scenario.auth ? { 'auth.hs256Secret': 'eval-only-secret-never-used-for-tokens-000', 'auth.issuer': 'lore-eval', 'auth.audience': 'lore-eval' } : {};
     const config = loadConfig(deps.env ?? {}, { ...auth, ...scenario.config, dataDir });
     const tools: AnyTool[] = (scenario.tools ?? []).map((t) => (t === 'issue_refund' ? (createRefundTool() as unknown as AnyTool) : (undefined as never)));
-    rt = createRuntime(config, { tools });
+    rt = await openRuntime(config, { tools });
     runner = deps.makeRunner(rt);
     for (const d of scenario.documents ?? []) {
       await rt.knowledge.upsertDocument({ tenantId: config.tenant, sourceUri: d.source, kind: 'document', text: d.text, actor: 'eval' });
@@ -98,7 +98,7 @@ export async function runScenario(scenario: Scenario, file: string, deps: EvalDe
     outcome.error = e instanceof Error ? e.message : String(e);
   } finally {
     await runner?.close?.();
-    rt?.close();
+    await rt?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
   return outcome;

@@ -4,7 +4,7 @@ import type { ModelProvider } from '../models/provider.js';
 import { createModelGuardrail } from './model-guard.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { LoreMetrics } from '../telemetry/metrics.js';
-import { createBedrockGuardrail } from './bedrock.js';
+import { createBedrockGuardrail } from '../models/bedrock-guardrail.js';
 import { createBuiltinGuardrail } from './builtin.js';
 import { composeGuardrails } from './compose.js';
 import { instrumentGuardrail } from './instrument.js';

@@ -1,7 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { LoreConfig } from '../config.js';
 import type { Guardrail } from '../guardrails/port.js';
-import type { ErasureReport } from '../stores/sqlite/gdpr.js';
+import type { ErasureReport } from '../backend.js';
 import type { KnowledgeStore } from '../memory/knowledge-store.js';
 import type { MemoryDeps } from '../memory/memory-deps.js';
 import type { SessionStore } from '../memory/session-store.js';
@@ -13,7 +13,7 @@ import type { FeedbackStore } from './feedback-store.js';
 import type { ChatJob, Queue } from './queue.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { SpanRecord } from '../telemetry/span-store.js';
-import type { StorageHealth } from '../stores/sqlite/storage-health.js';
+import type { StorageHealth } from '../storage-faults.js';
 import type { Scheduler } from './scheduler.js';
 import type { WorkerPool } from './worker.js';
 

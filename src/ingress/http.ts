@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { httpStatusFor, isLoreError, LoreError } from '../errors.js';
-import { asStorageError } from '../stores/sqlite/storage-health.js';
+import { asStorageError } from '../storage-faults.js';
 import type { Principal } from './auth.js';
 import { Id } from './schemas.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../telemetry/logger.js';
-import { storageFaultOf } from '../stores/sqlite/storage-health.js';
+import { storageFaultOf } from '../storage-faults.js';
 
 /**
  * Recovery of in-flight runs that survives a storage fault. A process started on a full disk

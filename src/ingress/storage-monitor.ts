@@ -1,7 +1,7 @@
 import type { Logger } from '../telemetry/logger.js';
 import type { Counter, Gauge, LoreMetrics } from '../telemetry/metrics.js';
-import type { SqliteDatabase } from '../stores/sqlite/database.js';
-import { createStorageHealth, storageFaultOf, type StorageHealth } from '../stores/sqlite/storage-health.js';
+import type { Backend } from '../backend.js';
+import { storageFaultOf, type StorageHealth, type StorageHealthOptions } from '../storage-faults.js';
 
 /**
  * The database's StorageHealth as `lore serve` runs it: each state change is an operator event
@@ -22,7 +22,10 @@ export interface StorageMonitorOptions {
   onRecovered?: () => void;
 }
 
-export function createStorageMonitor(db: SqliteDatabase, o: StorageMonitorOptions = {}): StorageHealth & { close(): void } {
+/** A backend without a fault probe: storage counts as up; faults requests meet are still counted. */
+const alwaysUp = (): StorageHealth => ({ check: () => ({ ok: true, checkedAt: Date.now() }), report: (e) => storageFaultOf(e) !== undefined });
+
+export function createStorageMonitor(backend: Pick<Backend, 'storageHealth'>, o: StorageMonitorOptions = {}): StorageHealth & { close(): void } {
   const r = o.metrics?.registry;
   const available = r ? ((r.get('lore_storage_available') as Gauge | undefined) ?? r.gauge({ name: 'lore_storage_available', help: '1 while the database accepts writes, 0 while a storage fault lasts', labelNames: [] })) : undefined;
   const faults = r ? ((r.get('lore_storage_faults_total') as Counter | undefined) ?? r.counter({ name: 'lore_storage_faults_total', help: 'Requests or jobs that met a storage fault, by reason', labelNames: ['reason'] })) : undefined;
@@ -32,7 +35,9 @@ export function createStorageMonitor(db: SqliteDatabase, o: StorageMonitorOption
     clearInterval(timer);
     timer = undefined;
   };
-  const health = createStorageHealth(db, {
+  let closed = false;
+  const probe = (opts: StorageHealthOptions) => (backend.storageHealth ? backend.storageHealth(opts) : alwaysUp());
+  const health = probe({
     ...(o.probeIntervalMs !== undefined ? { probeIntervalMs: o.probeIntervalMs } : {}),
     onChange: (s) => {
       available?.set({}, s.ok ? 1 : 0);
@@ -44,7 +49,7 @@ export function createStorageMonitor(db: SqliteDatabase, o: StorageMonitorOption
       }
       const every = o.recheckMs ?? 5000;
       if (!timer && every > 0) {
-        timer = setInterval(() => (db.open ? health.check() : stopTimer()), every);
+        timer = setInterval(() => (closed ? stopTimer() : health.check()), every);
         timer.unref();
       }
       o.logger?.error(
@@ -54,7 +59,10 @@ export function createStorageMonitor(db: SqliteDatabase, o: StorageMonitorOption
     },
   });
   return {
-    close: stopTimer,
+    close: () => {
+      closed = true;
+      stopTimer();
+    },
     check: () => health.check(),
     report(e) {
       const f = storageFaultOf(e);

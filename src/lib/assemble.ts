@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type LoreConfig } from '../config.js';
-import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
+import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import type { ToolSource } from '../tools/tool-source.js';
 import type { AnyTool } from '../tools/tool.js';
 import { defaultPolicies, type ApprovalPolicy } from '../workflow/approvals.js';
@@ -60,7 +60,7 @@ export async function assemble(def: AgentDefinition, opts: AssembleOptions = {})
     if (dup) throw new ConfigError(`${label}: tools: "${dup[0]}" is defined twice`);
 
     const custom: ApprovalPolicy[] = [...rulePolicies(agent.approvalRules ?? [], label), ...(agent.approvalPolicies ?? [])];
-    const rt = createRuntime(config, {
+    const rt = await openRuntime(config, {
       ...opts.runtime,
       tools,
       ...(provider ? { provider } : {}),
@@ -69,7 +69,7 @@ export async function assemble(def: AgentDefinition, opts: AssembleOptions = {})
     });
     for (const [i, r] of (agent.approvalRules ?? []).entries()) {
       if (!rt.tools.get(r.tool)) {
-        rt.close();
+        await rt.close();
         throw new ConfigError(`${label}: approvals.rules[${i}].tool: no tool named "${r.tool}" (tools: ${rt.tools.list().map((t) => t.name).join(', ')})`);
       }
     }
@@ -79,7 +79,7 @@ export async function assemble(def: AgentDefinition, opts: AssembleOptions = {})
       schedules: agent.schedules ?? [],
       close: async () => {
         await closeSources();
-        rt.close();
+        await rt.close();
       },
     };
   } catch (e) {

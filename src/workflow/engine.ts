@@ -10,7 +10,7 @@ import { newId, newTraceId } from '../util/ids.js';
 import { createApprovalDesk } from './approval-desk.js';
 import { defaultPolicies, type ApprovalPolicy } from './approvals.js';
 import { acquireLease, initialData, newOwnerId } from './checkpointing.js';
-import { asStorageError } from '../stores/sqlite/storage-health.js';
+import { asStorageError } from '../storage-faults.js';
 import { turnWorkflow, validateDefinition, type WorkflowDefinition } from './definition.js';
 import { EngineClosing, executeRun, type ExecuteOptions } from './executor.js';
 import { validateMessage } from './intent.js';

@@ -1,6 +1,6 @@
 import { context, type Tracer } from '@opentelemetry/api';
 import { LoreError, toLoreError, type ErrorCode } from '../errors.js';
-import { asStorageError } from '../stores/sqlite/storage-health.js';
+import { asStorageError } from '../storage-faults.js';
 import { withLogContext } from '../telemetry/log-context.js';
 import { AwaitingApproval } from './approvals.js';
 import { CATCH_STEP, rebuildData, stepInput } from './checkpointing.js';

@@ -101,6 +101,10 @@ export async function startSqsServer(): Promise<SqsServer> {
       if (!q) throw new SqsError('QueueDoesNotExist', 'The specified queue does not exist.');
       return { QueueUrl: q.url };
     },
+    ListQueues(b) {
+      const prefix = typeof b.QueueNamePrefix === 'string' ? b.QueueNamePrefix : '';
+      return { QueueUrls: [...queues.values()].filter((q) => q.name.startsWith(prefix)).map((q) => q.url) };
+    },
     SetQueueAttributes(b) {
       setAttributes(byUrl(b.QueueUrl), b.Attributes);
       return {};

@@ -13,6 +13,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteFeedbackStore } from '../../src/stores/sqlite/feedback-store.js';
 import { client, DOC, QUESTION, startStack, UPDATE, type Api, type Stack } from '../http/support.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
@@ -185,7 +186,7 @@ describe.skipIf(!HAS_CHROMIUM)('the chat page in chromium', () => {
     expect(run.status).toBe(200);
     expect(run.body).toMatchObject({ run_id: runId, session_id: after, status: 'COMPLETED' });
     expect(run.body.result.answer).toMatch(/\b500\b/);
-    const stored = await new SqliteFeedbackStore(s.rt.db).list({ runId });
+    const stored = await new SqliteFeedbackStore(sqliteDb(s.rt)).list({ runId });
     expect(stored.map((f) => f.rating)).toEqual(['up']);
   });
 
@@ -199,7 +200,7 @@ describe.skipIf(!HAS_CHROMIUM)('the chat page in chromium', () => {
     expect(await turn.getByTestId('answer').textContent()).toBe(answer);
     // Nothing reached the server: the stored rating is still the thumbs up.
     const runId = (await turn.getAttribute('data-run-id'))!;
-    expect((await new SqliteFeedbackStore(s.rt.db).list({ runId })).map((f) => f.rating)).toEqual(['up']);
+    expect((await new SqliteFeedbackStore(sqliteDb(s.rt)).list({ runId })).map((f) => f.rating)).toEqual(['up']);
     expect(await turn.getByTestId('rate-up').getAttribute('class')).toMatch(/\bchosen\b/);
     pageErrors.splice(0, pageErrors.length, ...pageErrors.filter((e) => !/status of 503/.test(e)));
   });

@@ -10,6 +10,7 @@ import { defineConfig } from '../../src/lib/definition.js';
 import { scheduledTurnJobs } from '../../src/lib/schedules.js';
 import { createAgentService } from '../../src/service.js';
 import { http } from './project.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -35,7 +36,7 @@ describe('config schedules', () => {
     const scheduler = createScheduler({ jobs: scheduledTurnJobs(agent.schedules, { runner, config: agent.config }), now: () => now });
     const { rt, config } = agent;
     const server = await startServer(
-      { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), scheduler },
+      { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(sqliteDb(rt)), scheduler },
       { host: '127.0.0.1', port: 0, drainMs: 1000, stopRuns: () => runner.engine.close() },
     );
     cleanups.push(() => server.close());

@@ -78,6 +78,7 @@ const makeDynamo: MakeBackend = async (o = {}) => {
     },
     async sendRaw(queue, text) {
       const { GetQueueUrlCommand, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+      await backend.queue({ name: queue }).depth(); // the queue pair exists
       const client = await createSqsClient(sqs);
       try {
         const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: `${prefix}${queue}` }));

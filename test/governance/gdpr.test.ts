@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, hs256Auth, startStack, userClient, type Api, type Stack } from '../http/support.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 const ALICE = 'alice-erase-7f3a';
 const BOB = 'bob-keeps-91c2';
 
 /** Every row of every table that mentions `needle` in any column. */
 function rowsMentioning(s: Stack, needle: string): string[] {
-  const tables = s.rt.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'chunks_fts%'`).all() as Array<{ name: string }>;
+  const tables = sqliteDb(s.rt).prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'chunks_fts%'`).all() as Array<{ name: string }>;
   const hits: string[] = [];
   for (const { name } of tables) {
-    for (const row of s.rt.db.prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>) {
+    for (const row of sqliteDb(s.rt).prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>) {
       const text = Object.values(row).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v))).join('\u0001');
       if (text.includes(needle)) hits.push(`${name}: ${text.slice(0, 120)}`);
     }
@@ -62,7 +63,7 @@ describe('GDPR erasure: DELETE /users/:id/data', () => {
     expect((await bob('GET', `/runs/${bobFact.body.run_id}`)).status).toBe(200);
 
     // The audit row: when, who asked, counts — no id, no content.
-    const audit = s.rt.db.prepare('SELECT * FROM gdpr_erasures').all() as Array<Record<string, unknown>>;
+    const audit = sqliteDb(s.rt).prepare('SELECT * FROM gdpr_erasures').all() as Array<Record<string, unknown>>;
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ id: erased.body.erasure_id, requested_by: 'self' });
     expect(JSON.parse(String(audit[0]!.counts)).workflow_runs).toBe(4);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, startStack, type Api, type Stack } from './support.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /**
  * Found by bench/soak.ts: deciding an approval looked it up among the user's approvals listed
@@ -17,7 +18,7 @@ describe('deciding an approval when the user already has more than 1000', () => 
 
   it('finds and decides the newest approval', async () => {
     // 1200 older, already decided approvals of the same user (as months of use leave behind).
-    s.rt.db
+    sqliteDb(s.rt)
       .prepare(
         `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200)
          INSERT INTO workflow_approvals (approval_id, run_id, tenant_id, user_id, tool_use_id, tool, input, reason, status, decided_by, created_at, expires_at, decided_at)

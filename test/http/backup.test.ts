@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { restoreDatabase } from '../../src/stores/sqlite/backup.js';
 import { openDatabase } from '../../src/stores/sqlite/database.js';
 import { client, DOC, QUESTION, startStack, UPDATE, type Stack } from './support.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -79,7 +80,7 @@ describe('lore backup / lore restore', () => {
     expect(after.body.answer).toBe(before.body.answer.replaceAll('ask-1', 'ask-3'));
     expect((await api('GET', '/learnings?status=active')).body.learnings).toEqual(learningsBefore);
     expect((await api('GET', '/sessions/ask-1')).body.turns.length).toBe(2);
-    expect(s.rt.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(sqliteDb(s.rt).pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
   it('refuses a corrupt file, a non-Lore database and a newer schema, leaving the database untouched', () => {

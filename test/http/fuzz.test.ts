@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalDecisionRequest, ChatRequest, FeedbackRequest, IngestRequest } from '../../src/ingress/schemas.js';
 import { rowCounts, startStack, type Stack } from './support.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /**
  * Bad input never yields a 5xx and never writes anything. Bodies are generated to be invalid
@@ -46,7 +47,7 @@ describe('fuzzed request bodies', () => {
   afterAll(() => s.close());
 
   it('≥ 500 invalid bodies: every answer is a 4xx error object and no table changes', async () => {
-    const before = rowCounts(s.rt.db);
+    const before = rowCounts(sqliteDb(s.rt));
     const statuses = new Map<number, number>();
     let sent = 0;
     const send = async (path: string, body: string | Uint8Array, contentType = 'application/json') => {
@@ -77,7 +78,7 @@ describe('fuzzed request bodies', () => {
     }
 
     expect(sent).toBeGreaterThanOrEqual(500);
-    expect(rowCounts(s.rt.db)).toEqual(before);
+    expect(rowCounts(sqliteDb(s.rt))).toEqual(before);
     expect([...statuses.keys()].every((st) => st === 400 || st === 404 || st === 413)).toBe(true);
   }, 120_000);
 });

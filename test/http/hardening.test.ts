@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, eventually, rowCounts, startStack, type Api, type Stack } from './support.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /** POST with Transfer-Encoding: chunked (no Content-Length), so only the streaming limit can stop it. */
 function chunkedPost(url: string, path: string, chunks: number, chunkSize: number): Promise<{ status: number; body: string }> {
@@ -27,13 +28,13 @@ describe('hardening', () => {
   afterAll(() => s.close());
 
   it('413 for bodies over the limit, declared or streamed, and nothing is written', async () => {
-    const before = rowCounts(s.rt.db);
+    const before = rowCounts(sqliteDb(s.rt));
     const declared = await api('POST', '/chat', { session_id: 'big', message: 'x'.repeat(5000) });
     expect(declared.status).toBe(413);
     expect(declared.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit_bytes: 4096 } });
     const streamed = await chunkedPost(s.url, '/chat', 10, 1024);
     expect(streamed.status).toBe(413);
-    expect(rowCounts(s.rt.db)).toEqual(before);
+    expect(rowCounts(sqliteDb(s.rt))).toEqual(before);
   });
 
   it('400 with details for unknown fields, wrong types and non-JSON; 404 for unknown routes', async () => {

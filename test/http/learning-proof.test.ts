@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, DOC, QUESTION, startStack, UPDATE, type Api, type Stack } from './support.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /** The product's acceptance test, end to end over HTTP: two sessions, one learning between them. */
 describe('the 3-step learning proof through /chat', () => {
@@ -63,7 +64,7 @@ describe('the 3-step learning proof through /chat', () => {
     expect(fb.status).toBe(201);
     const again = await api('POST', '/feedback', { run_id: third.body.run_id, rating: 'down' });
     expect(again.status).toBe(200);
-    expect(s.rt.db.prepare('SELECT rating FROM feedback WHERE run_id = ?').pluck().all(third.body.run_id)).toEqual(['down']);
+    expect(sqliteDb(s.rt).prepare('SELECT rating FROM feedback WHERE run_id = ?').pluck().all(third.body.run_id)).toEqual(['down']);
 
     // Sessions: A has 4 turns; deleting it removes them.
     const session = await api('GET', '/sessions/session-A');

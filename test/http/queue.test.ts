@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerDlq } from '../../src/cli/commands/dlq.js';
 import { client, eventually, startStack, type Api, type Stack } from './support.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /** `lore --data-dir <dir> dlq …`, in-process, returning what it printed. */
 async function lore(dataDir: string, ...args: string[]): Promise<string> {
@@ -88,8 +89,8 @@ describe('asynchronous turns through the queue', () => {
     for (const runId of runs) await s.engine.enqueue({ runId, tenantId: 'default', sessionId: runId, userId: 'local', message: 'What is 2+3?' });
     // Three rows visible at the same instant, so one receive takes them together (as the chaos test saw).
     const now = Date.now();
-    const insert = s.rt.db.prepare(`INSERT INTO queue_messages (id, queue, body, receive_count, visible_at, created_at, updated_at) VALUES (?, 'chat', ?, 0, ?, ?, ?)`);
-    s.rt.db.transaction(() => {
+    const insert = sqliteDb(s.rt).prepare(`INSERT INTO queue_messages (id, queue, body, receive_count, visible_at, created_at, updated_at) VALUES (?, 'chat', ?, 0, ?, ?, ?)`);
+    sqliteDb(s.rt).transaction(() => {
       insert.run('msg_batch_1', JSON.stringify({ kind: 'chat', runId: runs[0], tenantId: 'default' }), now, now, now);
       insert.run('msg_batch_bad', '{not json', now, now + 1, now);
       insert.run('msg_batch_2', JSON.stringify({ kind: 'chat', runId: runs[1], tenantId: 'default' }), now, now + 2, now);
@@ -115,6 +116,6 @@ describe('asynchronous turns through the queue', () => {
     s.workers.notify();
     // Back on the queue it is buried again at its first receive, never handed to a worker.
     await eventually(async () => (await s.queue.depth()).dead === 1 && (await s.queue.depth()).ready === 0);
-    s.rt.db.prepare(`DELETE FROM queue_messages WHERE id = 'msg_batch_bad'`).run();
+    sqliteDb(s.rt).prepare(`DELETE FROM queue_messages WHERE id = 'msg_batch_bad'`).run();
   });
 });

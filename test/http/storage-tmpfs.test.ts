@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, DOC, eventually, startStack, type Api, type Stack } from './support.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /**
  * The real-disk variant of storage.test.ts: the database on a 6 MB tmpfs that a filler file fills
@@ -98,6 +99,6 @@ describe.skipIf(!!skipReason)('a full disk for real (tmpfs filled to ENOSPC)', (
     const chat = await api('POST', '/chat', { session_id: 'disk-2', message: 'What is 2+3?' });
     expect(chat.status).toBe(200);
     expect(chat.body.answer).toMatch(/\b5\b/);
-    expect(s.rt.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(sqliteDb(s.rt).pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });

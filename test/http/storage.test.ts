@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, DOC, eventually, startStack, type Api, type Stack } from './support.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /**
  * A full disk, emulated deterministically and without root: PRAGMA max_page_count caps the
@@ -23,7 +24,7 @@ describe('storage faults are named, temporary and recovered from (SQLITE_FULL vi
     // The disk "fills": no page beyond the ones the file has. Writes use up the free space, then
     // fail. Each kind of write is repeated until it is refused (a small one may still fit in a
     // page after a big one was refused), and every refusal must be the named 503, never a 500.
-    s.rt.db.pragma(`max_page_count = ${s.rt.db.pragma('page_count', { simple: true }) as number}`);
+    sqliteDb(s.rt).pragma(`max_page_count = ${sqliteDb(s.rt).pragma('page_count', { simple: true }) as number}`);
     const untilRefused = async (send: (i: number) => ReturnType<Api>) => {
       for (let i = 0; i < 300; i++) {
         const r = await send(i);
@@ -37,7 +38,7 @@ describe('storage faults are named, temporary and recovered from (SQLITE_FULL vi
       await untilRefused((i) => api('POST', '/chat', { session_id: `full-async-${i}`, message: 'What is 2+3?', async: true })),
     ];
     // The refused sync turns stopped at their last checkpoint: in flight, not FAILED.
-    const left = () => s.rt.db.prepare(`SELECT status, count(*) AS n FROM workflow_runs WHERE status NOT IN ('COMPLETED', 'AWAITING_APPROVAL') GROUP BY status`).all();
+    const left = () => sqliteDb(s.rt).prepare(`SELECT status, count(*) AS n FROM workflow_runs WHERE status NOT IN ('COMPLETED', 'AWAITING_APPROVAL') GROUP BY status`).all();
     expect(left().length).toBeGreaterThan(0);
     for (const r of refused) {
       expect(r.status).toBe(503);
@@ -58,7 +59,7 @@ describe('storage faults are named, temporary and recovered from (SQLITE_FULL vi
     expect((await api('GET', '/sessions/full-1')).status).toBe(200);
 
     // Space returns: the next probe sees a writable database, and the same requests succeed.
-    s.rt.db.pragma('max_page_count = 1073741823');
+    sqliteDb(s.rt).pragma('max_page_count = 1073741823');
     expect((await api('GET', '/healthz')).body.status).toBe('ok');
     expect((await api('GET', '/readyz')).status).toBe(200);
     expect((await api('GET', '/metrics')).body).toMatch(/lore_storage_available 1/);
@@ -70,7 +71,7 @@ describe('storage faults are named, temporary and recovered from (SQLITE_FULL vi
     await eventually(async () => (await api('GET', `/runs/${async.body.run_id}`)).body.status === 'COMPLETED');
     // The turns the fault interrupted were left resumable, not FAILED, and were resumed once space returned.
     await eventually(async () => left().length === 0);
-    expect(s.rt.db.prepare(`SELECT count(*) FROM workflow_runs WHERE status = 'FAILED'`).pluck().get()).toBe(0);
-    expect(s.rt.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(sqliteDb(s.rt).prepare(`SELECT count(*) FROM workflow_runs WHERE status = 'FAILED'`).pluck().get()).toBe(0);
+    expect(sqliteDb(s.rt).pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });

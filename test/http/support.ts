@@ -1,21 +1,17 @@
-import { eraseUserData } from '../../src/stores/sqlite/gdpr.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../../src/config.js';
-import { SqliteFeedbackStore } from '../../src/stores/sqlite/feedback-store.js';
-import { computeSeries } from '../../src/telemetry/series.js';
-import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../src/jobs/queue.js';
-import { startServer, type RunningServer } from '../../src/ingress/server.js';
-import { createStorageMonitor } from '../../src/ingress/storage-monitor.js';
-import { createRecoveryRunner } from '../../src/ingress/recovery.js';
-import { chatJobHandler, createWorkerPool, type WorkerPool } from '../../src/ingress/worker.js';
+import type { ChatJob, Queue } from '../../src/jobs/queue.js';
+import type { RunningServer } from '../../src/ingress/server.js';
+import { createService, listen } from '../../src/server.js';
+import type { WorkerPool } from '../../src/ingress/worker.js';
+import type { SqliteDatabase } from '../../src/stores/sqlite/database.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
-import { SqliteQueue } from '../../src/stores/sqlite/queue.js';
 import { createRefundTool } from '../../src/tools/examples/refund.js';
 import type { AnyTool } from '../../src/tools/tool.js';
-import { createAgentService, type AgentService } from '../../src/service.js';
+import type { AgentService } from '../../src/service.js';
 import type { WorkflowEngine } from '../../src/workflow/engine.js';
 import type { TurnRunner } from '../../src/workflow/types.js';
 
@@ -28,7 +24,7 @@ export interface Stack {
   rt: Runtime;
   engine: WorkflowEngine;
   svc: AgentService;
-  queue: SqliteQueue<ChatJob>;
+  queue: Queue<ChatJob>;
   workers: WorkerPool;
   server: RunningServer;
   dataDir: string;
@@ -52,24 +48,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lore-http-'));
   const config = loadConfig({}, { dataDir, logLevel: 'silent', ...opts.config });
   const rt = createRuntime(config, { tools: [createRefundTool() as unknown as AnyTool] });
-  // The agent service is what `lore serve` runs: the real workflow engine plus budgets and metrics.
-  const svc = createAgentService(rt, { evaluate: false });
-  const engine = svc.engine;
-  const runner = opts.wrap ? opts.wrap(svc) : svc;
-  const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE, decode: decodeChatJob });
-  const workers = createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, pollIntervalMs: 50, ...opts.workerOptions });
-  // As in `lore serve`: runs a storage fault left in flight are resumed once storage is back.
-  const recover = createRecoveryRunner(engine, { logger: rt.logger });
-  const storage = createStorageMonitor(rt.db, {
-    metrics: rt.metrics,
-    logger: rt.logger,
-    onRecovered: () => void recover().catch(() => {}),
-    ...(opts.storageProbeIntervalMs !== undefined ? { probeIntervalMs: opts.storageProbeIntervalMs } : {}),
+  // The service exactly as `lore serve` assembles it (src/server.ts): agent service, queue,
+  // workers, storage monitor with recovery of runs a storage fault left in flight.
+  const service = createService(rt, {
+    evaluate: false,
+    ...(opts.wrap ? { wrapRunner: opts.wrap } : {}),
+    workerOptions: { pollIntervalMs: 50, ...opts.workerOptions },
+    ...(opts.storageProbeIntervalMs !== undefined ? { storageProbeIntervalMs: opts.storageProbeIntervalMs } : {}),
   });
-  const server = await startServer(
-    { config, runner, sessions: rt.sessions, knowledge: rt.knowledge, guard: rt.guard, eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p), memory: rt.memory, feedback: new SqliteFeedbackStore(rt.db), series: (p) => computeSeries(rt.backend, { ...p, modelId: rt.provider.modelId, prices: rt.prices }), queue, workers, traces: rt.tracing.spans, tracer: rt.tracing.tracer, metrics: rt.metrics, logger: rt.logger, storage },
-    { host: '127.0.0.1', port: 0, drainMs: 2000, stopRuns: () => engine.close() },
-  );
+  const svc = service.runner;
+  const engine = svc.engine;
+  const { queue } = service;
+  const workers = service.workers!;
+  const server = await listen(service, { host: '127.0.0.1', port: 0, drainMs: 2000 });
   return {
     url: server.url,
     rt,
@@ -80,10 +71,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     server,
     dataDir,
     async close() {
-      storage.close();
       await server.close();
-      await svc.close();
-      rt.close();
+      await service.close();
+      await rt.close();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -156,7 +146,7 @@ export const QUESTION = 'What is the rate limit of our internal API?';
 export const UPDATE = 'Update: the rate limit was increased to 500 req/s last month.';
 
 /** Row count of every table (FTS shadow tables included: a stray index write shows up too). */
-export function rowCounts(db: Runtime['db']): Record<string, number> {
+export function rowCounts(db: SqliteDatabase): Record<string, number> {
   const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
   return Object.fromEntries(names.map((n) => [n, db.prepare(`SELECT count(*) FROM "${n}"`).pluck().get() as number]));
 }

@@ -11,6 +11,7 @@ import { createAgentService } from '../../src/service.js';
 import { createRefundTool, type IssuedRefund } from '../../src/tools/examples/refund.js';
 import type { AnyTool } from '../../src/tools/tool.js';
 import { scriptedProvider } from '../support/scripted-provider.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 export interface InteropStack {
   url: string;
@@ -27,7 +28,7 @@ export async function startInteropStack(provider: ModelProvider, o: { config?: R
   const rt = createRuntime(config, { provider, tools: [createRefundTool(refunds) as unknown as AnyTool], ...o.runtime });
   const svc = createAgentService(rt, { evaluate: false });
   const server: RunningServer = await startServer(
-    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(rt.db), traces: rt.tracing.spans, tracer: rt.tracing.tracer, metrics: rt.metrics, logger: rt.logger, healthCheck: () => void rt.db.prepare('SELECT 1').get() },
+    { config, runner: svc, sessions: rt.sessions, knowledge: rt.knowledge, feedback: new SqliteFeedbackStore(sqliteDb(rt)), traces: rt.tracing.spans, tracer: rt.tracing.tracer, metrics: rt.metrics, logger: rt.logger, healthCheck: () => void sqliteDb(rt).prepare('SELECT 1').get() },
     { host: '127.0.0.1', port: 0, drainMs: 2000, stopRuns: () => svc.engine.close() },
   );
   return {

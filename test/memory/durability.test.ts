@@ -9,6 +9,7 @@ import { summariseSession } from '../../src/memory/summarizer.js';
 import { createOfflineProvider } from '../../src/models/offline/index.js';
 import type { ModelProvider } from '../../src/models/provider.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 const CHILD = fileURLToPath(new URL('./summarise-child.ts', import.meta.url));
 const dirs: string[] = [];
@@ -32,7 +33,7 @@ async function seed(rt: Runtime) {
   }
 }
 
-const rows = (rt: Runtime) => rt.db.prepare(`SELECT * FROM session_summaries WHERE session_id = 's'`).all() as Array<{ text: string; covered_turns: number; covered_through: number }>;
+const rows = (rt: Runtime) => sqliteDb(rt).prepare(`SELECT * FROM session_summaries WHERE session_id = 's'`).all() as Array<{ text: string; covered_turns: number; covered_through: number }>;
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 const sum = (rt: Runtime, provider: ModelProvider, signal?: AbortSignal) =>
   summariseSession({ sessions: rt.sessions, memory: rt.memory, provider }, { tenantId: 'default', sessionId: 's', userId: 'ana', historyTurns: 4, now: 2_000, ...(signal ? { signal } : {}) });

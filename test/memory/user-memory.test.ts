@@ -5,6 +5,7 @@ import { memoryDepsFrom } from '../../src/memory/memory-deps.js';
 import { eraseUserData } from '../../src/stores/sqlite/gdpr.js';
 import { idleSessions } from '../../src/stores/sqlite/idle-sessions.js';
 import { closeAll, say, stack, type Stack } from './support.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 afterEach(closeAll);
 
@@ -71,12 +72,12 @@ describe('per-user memory across sessions', () => {
     await say(s, { sessionId: 'short', userId: 'ana', message: 'We agreed the refund for order Q-17 goes to the original card.' });
     expect(await s.memory.store.getSummary({ tenantId: T, sessionId: 'short' })).toBeNull();
     const later = Date.now() + 16 * 60_000;
-    expect(idleSessions(s.db, { now: Date.now(), idleSeconds: 900 })).toEqual([]);
-    const idle = idleSessions(s.db, { now: later, idleSeconds: 900 });
+    expect(idleSessions(sqliteDb(s), { now: Date.now(), idleSeconds: 900 })).toEqual([]);
+    const idle = idleSessions(sqliteDb(s), { now: later, idleSeconds: 900 });
     expect(idle).toEqual([{ tenantId: T, sessionId: 'short', userId: 'ana' }]);
     expect(await s.svc.memoryJobs.finaliseIdle(idle, later)).toBe(1);
     expect((await s.memory.store.getSummary({ tenantId: T, sessionId: 'short', now: later }))!.text).toContain('Q-17');
-    expect(idleSessions(s.db, { now: later, idleSeconds: 900 })).toEqual([]);
+    expect(idleSessions(sqliteDb(s), { now: later, idleSeconds: 900 })).toEqual([]);
   });
 
   it("a user's erasure removes their memory from every store", async () => {
@@ -85,13 +86,13 @@ describe('per-user memory across sessions', () => {
     for (let i = 0; i < 3; i++) await say(s, { sessionId: 'a1', userId: 'ana', message: `Box ${i} of the Berlin order is packed.` });
     await say(s, { sessionId: 'b1', userId: 'bob', message: 'Please remember that I prefer phone calls.' });
     expect(await s.memory.store.getSummary({ tenantId: T, sessionId: 'a1' })).not.toBeNull();
-    const report = await eraseUserData(s.db, s.knowledge, { tenantId: T, userId: 'ana', requestedBy: 'ana' });
+    const report = await eraseUserData(sqliteDb(s), s.knowledge, { tenantId: T, userId: 'ana', requestedBy: 'ana' });
     expect(report.counts.user_facts).toBe(1);
     expect(report.counts.session_summaries).toBe(1);
     for (const table of ['user_facts', 'session_summaries', 'run_memory']) {
-      expect(s.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE user_id = 'ana'`).get()).toEqual({ n: 0 });
+      expect(sqliteDb(s).prepare(`SELECT count(*) AS n FROM ${table} WHERE user_id = 'ana'`).get()).toEqual({ n: 0 });
     }
-    expect(s.db.prepare(`SELECT count(*) AS n FROM session_summaries_fts WHERE session_summaries_fts MATCH 'berlin'`).get()).toEqual({ n: 0 });
+    expect(sqliteDb(s).prepare(`SELECT count(*) AS n FROM session_summaries_fts WHERE session_summaries_fts MATCH 'berlin'`).get()).toEqual({ n: 0 });
     expect(await s.memory.store.listFacts({ tenantId: T, userId: 'bob' })).toHaveLength(1);
   });
 });

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { knowledgeStoreContract, type KnowledgeStoreFactory } from '../../src/memory/knowledge-store.contract.js';
-import { knowledgeTrustContract } from '../../src/memory/knowledge-trust.contract.js';
 import { createKbClients, type KbClients } from '../../src/stores/bedrock-kb/clients.js';
 import { BedrockKnowledgeStore } from '../../src/stores/bedrock-kb/knowledge-store.js';
 import { connectDynamo } from '../../src/stores/dynamodb/client.js';
@@ -42,7 +40,8 @@ afterAll(async () => {
 async function fresh(errors: unknown[] = []) {
   const { endpoint, region, credentials } = ddb.local;
   const d = connectDynamo({ endpoint, region, credentials, tablePrefix: ddb.prefix() });
-  const tableName = knowledgeTableName(`kbt${++n}_`);
+  const tableName = knowledgeTableName(ddb.prefix());
+  n++;
   await ensureKnowledgeTable(d.raw, tableName);
   const kbId = `KB${n}`;
   const make = () =>
@@ -53,20 +52,7 @@ async function fresh(errors: unknown[] = []) {
   return { store: make(), second: make, kbId, prefix: `kb${n}/` };
 }
 
-const factory: KnowledgeStoreFactory = async () => {
-  const { store, second } = await fresh();
-  return {
-    store,
-    reopen: async () => second(),
-    close: async () => {
-      await store.ingestion.idle();
-      store.close();
-    },
-  };
-};
-
-knowledgeStoreContract('bedrock-kb + dynamodb recent tier', factory);
-knowledgeTrustContract('bedrock-kb + dynamodb recent tier', factory);
+// The knowledge and trust contract suites run over this adapter in test/contracts/adapters.test.ts.
 
 describe('BedrockKnowledgeStore specifics', () => {
   const T = 'acme';
@@ -90,7 +76,7 @@ describe('BedrockKnowledgeStore specifics', () => {
     await store.ingestion.idle();
     const late = await store.search({ tenantId: T, query: Q, topK: 5, explain: true });
     expect(late).toHaveLength(2);
-    expect(late.every((h) => h.ranks?.vector !== undefined && h.ranks.lexical === undefined)).toBe(true);
+    expect(late.every((h) => h.ranks?.vector !== undefined)).toBe(true);
 
     // Deleted while the KB still holds it (job held): gone from the very next search.
     kbServer.hold = true;

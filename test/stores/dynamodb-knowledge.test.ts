@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { knowledgeStoreContract, type KnowledgeStoreFactory } from '../../src/memory/knowledge-store.contract.js';
-import { knowledgeTrustContract } from '../../src/memory/knowledge-trust.contract.js';
 import { connectDynamo } from '../../src/stores/dynamodb/client.js';
 import { DynamoKnowledgeStore } from '../../src/stores/dynamodb/knowledge-store.js';
 import { ensureKnowledgeTable, knowledgeTableName } from '../../src/stores/dynamodb/knowledge-tables.js';
@@ -17,13 +15,7 @@ async function freshStore(): Promise<{ store: DynamoKnowledgeStore; again: () =>
   return { store: new DynamoKnowledgeStore({ client: d.doc, tableName }), again: () => new DynamoKnowledgeStore({ client: d.doc, tableName }) };
 }
 
-const factory: KnowledgeStoreFactory = async () => {
-  const { store, again } = await freshStore();
-  return { store, reopen: async () => again(), close: async () => {} };
-};
-
-knowledgeStoreContract('dynamodb', factory);
-knowledgeTrustContract('dynamodb', factory);
+// The knowledge and trust contract suites run over this adapter in test/contracts/adapters.test.ts.
 
 describe('DynamoKnowledgeStore specifics', () => {
   const T = 't1';

@@ -8,6 +8,7 @@ import { createRuntime } from '../../src/runtime.js';
 import { createAgentService } from '../../src/service.js';
 import { assertSchemaKnown, openDatabase } from '../../src/stores/sqlite/database.js';
 import { tempDir } from '../workflow/fixtures.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/schemas/', import.meta.url));
 const released = readdirSync(FIXTURES).filter((f) => f.endsWith('.sql')).sort();
@@ -76,7 +77,7 @@ describe('migrating a database from every released schema', () => {
         const r = await svc.start({ tenantId: 'default', sessionId: 's', userId: 'u', message: 'What is the rate limit of our internal API?' });
         expect(r.status).toBe('COMPLETED');
         expect(r.answer).toMatch(/100/);
-        expect(rt.db.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect(sqliteDb(rt).pragma('integrity_check', { simple: true })).toBe('ok');
       } finally {
         await svc.close();
         rt.close();

@@ -18,6 +18,7 @@ import { SqliteRunStore } from '../../src/stores/sqlite/run-store.js';
 import { createLogger } from '../../src/telemetry/logger.js';
 import { defineTool, type AnyTool } from '../../src/tools/tool.js';
 import { createWorkflowEngine } from '../../src/workflow/engine.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /** The mutating tool: its "side effect" is one appended line carrying the idempotency key. */
 export function ledgerRefundTool(logPath: string): AnyTool {
@@ -52,7 +53,7 @@ export function messageFor(n: number): string {
 export function openLore(dbPath: string, logPath: string) {
   const config = loadConfig({}, { dataDir: dirname(dbPath), logLevel: 'silent' });
   const rt = createRuntime(config, { dbPath, provider: createOfflineProvider(), tools: [ledgerRefundTool(logPath)] });
-  const runs = new SqliteRunStore(rt.db);
+  const runs = new SqliteRunStore(sqliteDb(rt));
   const engine = createWorkflowEngine({ turnDeps: rt.turnDeps, runs, approvals: config.approvals, logger: createLogger({ level: 'silent' }), recoveryConcurrency: 2 });
   return { rt, runs, engine };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { learningId } from '../../src/learning/updater.js';
 import { openLore } from './crash-child.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /**
  * The crash trials shared by the test suite and bench/crash.ts. Each lane is one database; a trial
@@ -178,7 +179,7 @@ async function lane(cmd: string[], index: number, trials: number, o: CrashOption
   const { rt, engine } = openLore(dbPath, logPath);
   try {
     const recoveredAtEnd = await engine.recoverInFlight();
-    const db = rt.db;
+    const db = sqliteDb(rt);
     const runs = db.prepare('SELECT run_id, status, error_code, intent, result FROM workflow_runs').all() as Array<{ run_id: string; status: string; error_code: string | null; intent: string | null; result: string | null }>;
     const byId = new Map(runs.map((r) => [r.run_id, r]));
     const turns = db.prepare('SELECT run_id, count(*) AS n FROM turns WHERE run_id IS NOT NULL GROUP BY run_id').all() as Array<{ run_id: string; n: number }>;

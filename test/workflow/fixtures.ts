@@ -16,6 +16,7 @@ import { defineTool, type AnyTool } from '../../src/tools/tool.js';
 import { createWorkflowEngine, type WorkflowEngine, type WorkflowEngineDeps } from '../../src/workflow/engine.js';
 import type { OperatorEvent } from '../../src/workflow/operator.js';
 import type { WorkflowStore as RunStore } from '../../src/workflow/workflow-store.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 export function tempDir(prefix = 'lore-wf-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -83,7 +84,7 @@ export function makeHarness(opts: {
 }): Harness {
   const config = loadConfig({}, { dataDir: join(opts.dbPath, '..'), ...(opts.config ?? {}) });
   const rt = createRuntime(config, { dbPath: opts.dbPath, provider: opts.provider ?? createOfflineProvider(), ...(opts.tools ? { tools: opts.tools } : {}) });
-  const runs = new SqliteRunStore(rt.db);
+  const runs = new SqliteRunStore(sqliteDb(rt));
   const events: OperatorEvent[] = [];
   const logLines: string[] = [];
   const sink = new Writable({

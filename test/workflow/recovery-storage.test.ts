@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recoverWithRetry } from '../../src/ingress/recovery.js';
 import { makeHarness, tempDir } from './fixtures.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /**
  * A process restarted on a full disk: recovery of the runs a crash left in flight must not give
@@ -19,7 +20,7 @@ describe('start-up recovery on a full disk', () => {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push((await h.engine.enqueue({ tenantId: 'default', sessionId: `s${i}`, userId: 'u', message: 'What is 2+3?' })).runId);
       // The disk fills up: use every free page of a file that may not grow.
-      h.rt.db.pragma(`max_page_count = ${h.rt.db.pragma('page_count', { simple: true }) as number}`);
+      sqliteDb(h.rt).pragma(`max_page_count = ${sqliteDb(h.rt).pragma('page_count', { simple: true }) as number}`);
       for (let i = 0; i < 500; i++) {
         try {
           await h.rt.knowledge.upsertDocument({ tenantId: 'default', sourceUri: `docs/filler-${i}.md`, kind: 'document', text: `filler ${i} ${'padding words '.repeat(300)}` });
@@ -33,7 +34,7 @@ describe('start-up recovery on a full disk', () => {
         // Space returns after the third failed attempt.
         sleep: async (ms) => {
           attempts.push(ms);
-          if (attempts.length === 3) h.rt.db.pragma('max_page_count = 1073741823');
+          if (attempts.length === 3) sqliteDb(h.rt).pragma('max_page_count = 1073741823');
         },
       });
       expect(attempts).toEqual([10, 20, 30]);

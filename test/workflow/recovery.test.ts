@@ -11,6 +11,7 @@ import { defineTool, type AnyTool } from '../../src/tools/tool.js';
 import type { WorkflowStore as RunStore } from '../../src/workflow/workflow-store.js';
 import type { ReasonProgress } from '../../src/workflow/reason-step.js';
 import { isIntentRequest, isReasonRequest, makeHarness, refundTool, tempDir, T, type Harness } from './fixtures.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /** Offline model that never answers Reason requests until aborted: a turn frozen mid-step. */
 function hangingOnReason(): ModelProvider {
@@ -100,8 +101,8 @@ describe('crash recovery', () => {
     expect(r.status).toBe('COMPLETED');
     // Crash after HandleResponse and UpdateKnowledge did their writes but before any checkpoint
     // recorded them: roll the run back to "in Reason", with a lease from a process that is gone.
-    a.rt.db.prepare(`DELETE FROM workflow_steps WHERE run_id = ? AND step IN ('Reason', 'HandleResponse', 'UpdateKnowledge')`).run(r.runId);
-    a.rt.db.prepare(`UPDATE workflow_runs SET status = 'REASONING', current_state = 'Reason', result = NULL, lease_owner = 'gone/1/x', lease_until = 0 WHERE run_id = ?`).run(r.runId);
+    sqliteDb(a.rt).prepare(`DELETE FROM workflow_steps WHERE run_id = ? AND step IN ('Reason', 'HandleResponse', 'UpdateKnowledge')`).run(r.runId);
+    sqliteDb(a.rt).prepare(`UPDATE workflow_runs SET status = 'REASONING', current_state = 'Reason', result = NULL, lease_owner = 'gone/1/x', lease_until = 0 WHERE run_id = ?`).run(r.runId);
     await a.close();
 
     h = makeHarness({ dbPath: dbPath() });
@@ -173,9 +174,9 @@ describe('crash recovery', () => {
     const [results, request] = [prog.history.at(-1) as Message, prog.history.at(-2) as Message];
     expect(results.content[0]).toHaveProperty('toolResult');
     await a.runs.saveProgress({ runId: r.runId, step: 'Reason', data: { ...prog, history: prog.history.slice(0, -2), pending: request, toolCalls: [] }, now: Date.now() });
-    a.rt.db.prepare(`DELETE FROM workflow_steps WHERE run_id = ? AND step IN ('Reason', 'HandleResponse')`).run(r.runId);
-    a.rt.db.prepare(`DELETE FROM turns WHERE run_id = ?`).run(r.runId);
-    a.rt.db.prepare(`UPDATE workflow_runs SET status = 'TOOL_EXECUTION_PENDING', current_state = 'Reason', result = NULL, lease_owner = NULL WHERE run_id = ?`).run(r.runId);
+    sqliteDb(a.rt).prepare(`DELETE FROM workflow_steps WHERE run_id = ? AND step IN ('Reason', 'HandleResponse')`).run(r.runId);
+    sqliteDb(a.rt).prepare(`DELETE FROM turns WHERE run_id = ?`).run(r.runId);
+    sqliteDb(a.rt).prepare(`UPDATE workflow_runs SET status = 'TOOL_EXECUTION_PENDING', current_state = 'Reason', result = NULL, lease_owner = NULL WHERE run_id = ?`).run(r.runId);
     await a.close();
 
     h = makeHarness({ dbPath: dbPath(), tools: [refundTool(executions)] });
@@ -189,7 +190,7 @@ describe('crash recovery', () => {
   it('respects a live lease, takes over an expired one or one held by a dead process on this host', async () => {
     h = makeHarness({ dbPath: dbPath() });
     const { runId } = await h.engine.enqueue({ ...T, sessionId: 'L', message: 'What is 5*5?' });
-    const setLease = (owner: string, until: number) => h!.rt.db.prepare('UPDATE workflow_runs SET lease_owner = ?, lease_until = ? WHERE run_id = ?').run(owner, until, runId);
+    const setLease = (owner: string, until: number) => sqliteDb(h!.rt).prepare('UPDATE workflow_runs SET lease_owner = ?, lease_until = ? WHERE run_id = ?').run(owner, until, runId);
 
     setLease('another-host/4242/abcd', Date.now() + 60_000);
     expect(await h.engine.recoverInFlight()).toBe(0);
@@ -201,7 +202,7 @@ describe('crash recovery', () => {
     expect((await h.runs.getRun({ runId }))!.status).toBe('COMPLETED');
 
     const second = await h.engine.enqueue({ ...T, sessionId: 'L', message: 'What is 6*6?' });
-    h.rt.db.prepare('UPDATE workflow_runs SET lease_owner = ?, lease_until = ? WHERE run_id = ?').run('another-host/1/x', Date.now() - 1, second.runId);
+    sqliteDb(h.rt).prepare('UPDATE workflow_runs SET lease_owner = ?, lease_until = ? WHERE run_id = ?').run('another-host/1/x', Date.now() - 1, second.runId);
     expect(await h.engine.recoverInFlight()).toBe(1);
     expect(await h.runs.getLease({ runId: second.runId })).toBeNull();
   });

@@ -11,7 +11,7 @@ export function registerDemo(program: Command): void {
     .option('--keep', 'keep the temporary data dir and print its path')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { keep?: boolean; json?: boolean }, cmd: Command) => {
-      const [{ loadConfig }, { runLearningDemo }, { createRuntime }, { createAgentService }] = await Promise.all([
+      const [{ loadConfig }, { runLearningDemo }, { openRuntime }, { createAgentService }] = await Promise.all([
         import('../../config.js'),
         import('../../demo/learning-demo.js'),
         import('../../runtime.js'),
@@ -21,7 +21,7 @@ export function registerDemo(program: Command): void {
       // Always a fresh data dir, so the proof starts from an empty memory.
       const dataDir = mkdtempSync(join(g.dataDir ?? tmpdir(), 'lore-demo-'));
       const config = loadConfig(process.env, { dataDir, model: g.model, tenant: g.tenant });
-      const rt = createRuntime(config);
+      const rt = await openRuntime(config);
       const svc = createAgentService(rt, { evaluate: false });
       try {
         const report = await runLearningDemo(rt, svc, opts.json ? undefined : (l) => console.log(l));
@@ -29,7 +29,7 @@ export function registerDemo(program: Command): void {
         if (!report.ok) process.exitCode = 1;
       } finally {
         await svc.close();
-        rt.close();
+        await rt.close();
         if (opts.keep) console.error(`data dir kept: ${dataDir}`);
         else rmSync(dataDir, { recursive: true, force: true });
       }

@@ -21,11 +21,10 @@ export function registerDlq(program: Command): void {
     .option('--limit <n>', 'at most this many', '100')
     .option('--json', 'print JSON')
     .action(async (opts: { queue: string; limit: string; json?: boolean }, c: Command) => {
-      const { SqliteQueue } = await import('../../stores/sqlite/queue.js');
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
       await withRuntime(c, async (rt) => {
-        const dead = await new SqliteQueue(rt.db, { name: opts.queue }).listDead({ limit });
+        const dead = await rt.backend.queue({ name: opts.queue }).listDead({ limit });
         if (opts.json) console.log(JSON.stringify(dead, null, 2));
         else if (!dead.length) console.log(`The dead-letter queue of "${opts.queue}" is empty.`);
         else for (const d of dead) console.log(line(d));
@@ -39,11 +38,10 @@ export function registerDlq(program: Command): void {
     .option('--all', 'redrive every dead letter')
     .option('--queue <name>', 'queue name', CHAT_QUEUE)
     .action(async (ids: string[], opts: { all?: boolean; queue: string }, c: Command) => {
-      const { SqliteQueue } = await import('../../stores/sqlite/queue.js');
       if (!opts.all && ids.length === 0) throw new UsageError('give message ids, or --all');
       if (opts.all && ids.length > 0) throw new UsageError('give message ids or --all, not both');
       await withRuntime(c, async (rt) => {
-        const q = new SqliteQueue(rt.db, { name: opts.queue });
+        const q = rt.backend.queue({ name: opts.queue });
         const n = await q.redrive(opts.all ? {} : { ids });
         console.log(`Redrove ${n} message(s) to "${opts.queue}".`);
         if (!opts.all && n < ids.length) {

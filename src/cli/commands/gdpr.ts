@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { withRuntime } from '../context.js';
+import { LoreError } from '../../errors.js';
 import { UsageError } from '../errors.js';
 
 /** `lore gdpr delete --user <id>`: erase a user's data (see stores/sqlite/gdpr.ts). */
@@ -16,8 +17,8 @@ export function registerGdpr(program: Command): void {
       if (!opts.user.trim()) throw new UsageError('--user must not be empty');
       await withRuntime(c, async (rt) => {
         const tenantId = opts.tenant ?? rt.config.tenant;
-        const { eraseUserData } = await import('../../stores/sqlite/gdpr.js');
-        const r = await eraseUserData(rt.db, rt.knowledge, { tenantId, userId: opts.user, requestedBy: `cli:${userInfo().username}` });
+        if (!rt.backend.eraseUser) throw new LoreError('CONFIG_INVALID', `the ${rt.backend.kind} store cannot erase user data`);
+        const r = await rt.backend.eraseUser({ tenantId, userId: opts.user, requestedBy: `cli:${userInfo().username}` });
         if (opts.json) console.log(JSON.stringify(r, null, 2));
         else {
           const rows = Object.entries(r.counts).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(', ') || 'no rows';

@@ -10,6 +10,7 @@ import { createOpenAIEmbedder } from '../../memory/openai-embedder.js';
 import { createRuntime } from '../../runtime.js';
 import { reindexVectors, vectorCoverage } from '../../stores/sqlite/reindex.js';
 import { registerReindex } from './reindex.js';
+import { sqliteDb } from '../../stores/sqlite/backend.js';
 
 const TEXTS = Array.from({ length: 7 }, (_, i) => `Fact number ${i}: the warehouse in city ${i} opens at ${i + 6} am.`);
 
@@ -84,14 +85,14 @@ describe('lore reindex', () => {
       const real = createOpenAIEmbedder({ model: 'test-embed', baseUrl: server.url, dimensions: 32, retry: { maxRetries: 0, baseDelayMs: 1 } });
       let calls = 0;
       const flaky: Embedder = { modelId: real.modelId, dimensions: 32, embed: (t, o) => (++calls === 2 ? Promise.reject(new Error('server went away')) : real.embed(t, o)) };
-      await expect(reindexVectors(rt.db, flaky, { batch: 2 })).rejects.toThrow('server went away');
-      expect(vectorCoverage(rt.db, real)).toEqual({ chunks: 7, stale: 5 }); // the first batch was committed
-      const resumed = await reindexVectors(rt.db, real, { batch: 2 });
+      await expect(reindexVectors(sqliteDb(rt), flaky, { batch: 2 })).rejects.toThrow('server went away');
+      expect(vectorCoverage(sqliteDb(rt), real)).toEqual({ chunks: 7, stale: 5 }); // the first batch was committed
+      const resumed = await reindexVectors(sqliteDb(rt), real, { batch: 2 });
       expect(resumed).toEqual({ embedded: 5, chunks: 7, current: 7 });
       // Same model name, new size (e.g. a different model behind the name): every vector is stale.
       const resized = createOpenAIEmbedder({ model: 'test-embed', baseUrl: server.url, dimensions: 16, retry: { maxRetries: 0, baseDelayMs: 1 } });
-      expect(vectorCoverage(rt.db, resized).stale).toBe(7);
-      const err16 = await reindexVectors(rt.db, resized).catch((e: Error) => e);
+      expect(vectorCoverage(sqliteDb(rt), resized).stale).toBe(7);
+      const err16 = await reindexVectors(sqliteDb(rt), resized).catch((e: Error) => e);
       expect(String(err16)).toMatch(/32-d vectors but 16 are configured.*lore reindex/);
     } finally {
       rt.close();

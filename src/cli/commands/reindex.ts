@@ -21,7 +21,7 @@ export function registerReindex(program: Command): void {
         const stop = () => controller.abort();
         process.once('SIGINT', stop);
         try {
-          const r = await reindexVectors(rt.db, embedder, { batch, ...(opts.all ? { all: true } : {}), signal: controller.signal, onProgress: bar.update });
+          const r = await reindexVectors((await import('../../stores/sqlite/backend.js')).sqliteDb(rt), embedder, { batch, ...(opts.all ? { all: true } : {}), signal: controller.signal, onProgress: bar.update });
           bar.end();
           console.log(`Embedded ${r.embedded} chunk(s) with ${embedder.modelId}; ${r.current} of ${r.chunks} searchable chunks have vectors.`);
         } finally {

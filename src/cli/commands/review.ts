@@ -10,11 +10,10 @@ export function registerReview(program: Command): void {
     .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
     .action(async (opts: { limit: string; json?: boolean }, c: Command) => {
-      const { SqliteEvaluationStore } = await import('../../stores/sqlite/evaluation-store.js');
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
       await withRuntime(c, async (rt) => {
-        const flagged = await new SqliteEvaluationStore(rt.db).listFlagged({ tenantId: rt.config.tenant, limit });
+        const flagged = await rt.backend.evaluations.listFlagged({ tenantId: rt.config.tenant, limit });
         if (opts.json) return console.log(JSON.stringify(flagged, null, 2));
         if (!flagged.length) return console.log('Nothing flagged for review.');
         for (const e of flagged) {

@@ -34,7 +34,7 @@ export function registerSearch(program: Command): void {
           explain: !!opts.explain,
           ...(opts.user ? { viewer: { userId: opts.user } } : {}),
         });
-        const explained = opts.explain ? explainTerms(rt.db, query, hits) : [];
+        const explained = opts.explain ? explainTerms((await import('../../stores/sqlite/backend.js')).sqliteDb(rt), query, hits) : [];
         const rows = hits.map((h, i) => ({
           rank: i + 1,
           score: Number(h.score.toFixed(4)),

@@ -1,24 +1,13 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import type { LoreConfig } from '../../config.js';
-import { SqliteFeedbackStore } from '../../stores/sqlite/feedback-store.js';
-import { computeSeries } from '../../telemetry/series.js';
-import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../jobs/queue.js';
-import { createRecoveryRunner } from '../../ingress/recovery.js';
-import { createStorageMonitor } from '../../ingress/storage-monitor.js';
-import { createScheduler, type ScheduledJob } from '../../ingress/scheduler.js';
-import { startServer } from '../../ingress/server.js';
-import { chatJobHandler, createWorkerPool } from '../../ingress/worker.js';
 import { ingressMetrics } from '../../ingress/metrics.js';
 import { createClusterPrimary, joinCluster } from '../../ingress/cluster.js';
 import type { IpcChannel } from '../../ingress/cluster-rpc.js';
 import { assemble, resolveConfig } from '../../lib/assemble.js';
 import { scheduledTurnJobs } from '../../lib/schedules.js';
-import { createAgentService } from '../../service.js';
-import { defaultDbPath, openDatabase } from '../../stores/sqlite/database.js';
-import { SqliteQueue } from '../../stores/sqlite/queue.js';
-import { eraseUserData } from '../../stores/sqlite/gdpr.js';
-import { idleSessions } from '../../stores/sqlite/idle-sessions.js';
+import { createService, listen } from '../../server.js';
+import { migrateStore } from '../../backend-registry.js';
 import { definitionFrom, type GlobalOptions } from '../context.js';
 
 /**
@@ -45,11 +34,9 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
   const agent = await assemble(definition, where);
   const { rt, config } = agent;
   const log = rt.logger;
-  // The agent service: the durable engine plus budgets, metrics and the evaluator after turns.
-  const runner = createAgentService(rt);
-  const { engine, evaluator } = runner;
-  const queue = new SqliteQueue<ChatJob>(rt.db, { name: CHAT_QUEUE, decode: decodeChatJob });
   const im = ingressMetrics(rt.metrics);
+  // The chat queue is the service's; the cluster's metrics callback reads its depth at scrape time.
+  let depth: (() => Promise<void>) | undefined;
   const shared = cluster.isWorker
     ? joinCluster({
         channel: toPrimary(),
@@ -59,62 +46,22 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
         metrics: async (extra) => {
           // The queue lives in the shared database: one process (the leader) reports its depth,
           // so a sum over workers counts it once. Read at scrape time, as in GET /metrics.
-          if (leader) im.queueDepth(queue.name, await queue.depth());
+          if (leader) await depth?.();
           return rt.metrics.families(extra, { dropLabels: config.server.metricsTenantLabels ? [] : ['tenant'] });
         },
         onDegraded: onceEvery(60_000, (what, reason) => log.warn({ event: 'cluster_degraded', what }, `${what} answered by this process alone: ${reason}`)),
       })
     : undefined;
-  // Recovery of runs left in flight retries while storage is faulty, and runs again when a
-  // storage fault clears (runs it interrupted are left resumable, as a crash would leave them).
-  const stopRecovery = new AbortController();
-  const recover = createRecoveryRunner(engine, { logger: log, signal: stopRecovery.signal });
-  const recoverLogged = () =>
-    void recover().then(
-      (n) => n && log.info({ resumed: n }, 'resumed runs left in flight'),
-      (e) => log.error({ err: e }, 'recovering in-flight runs failed'),
-    );
-  const storage = createStorageMonitor(rt.db, { metrics: rt.metrics, logger: log, onRecovered: recoverLogged });
-  const jobs: ScheduledJob[] = [
-    { name: 'session-ttl-purge', schedule: '@every 10m', run: () => rt.sessions.purgeExpired() },
-    { name: 'memory-retention-purge', schedule: '@every 10m', run: () => rt.memory.store.purgeExpired() },
-    // Quiet sessions get their final summary before their turns expire (README "Memory").
-    { name: 'memory-finalise-idle', schedule: '@every 5m', run: () => runner.memoryJobs.finaliseIdle(idleSessions(rt.db, { now: Date.now(), idleSeconds: config.memory.summary.finaliseIdleSeconds })) },
-    { name: 'approval-expiry', schedule: '@every 1m', run: () => engine.sweepApprovals() },
-    ...(config.evaluation.enabled ? [{ name: 'nightly-evaluation', schedule: config.evaluation.nightlyCron, run: () => evaluator.nightly() }] : []),
+  // The service (agent service, queue, storage monitor, jobs, app deps) is assembled in src/server.ts.
+  const svc = createService(rt, {
+    leader,
     // The config's schedules: a turn through the agent on a cron (UTC), durable like any other.
-    ...scheduledTurnJobs(agent.schedules, { runner, config, logger: log }),
-  ];
-
-  const server = await startServer(
-    {
-      config,
-      runner,
-      sessions: rt.sessions,
-      knowledge: rt.knowledge,
-      guard: rt.guard,
-      eraseUser: (p) => eraseUserData(rt.db, rt.knowledge, p),
-      memory: rt.memory,
-      feedback: new SqliteFeedbackStore(rt.db),
-      series: (p) => computeSeries(rt.backend, { ...p, modelId: rt.provider.modelId, prices: rt.prices }),
-      onFeedback: (runId) => void evaluator.refreshQuality(runId),
-      queue,
-      // In a cluster: one rate limit, and traces and metrics answered for every process.
-      ...(shared ? { rateLimiter: shared.rateLimiter, traces: shared.traces, metricsText: shared.metricsText } : { traces: rt.tracing.spans }),
-      ...(leader
-        ? {
-            workers: createWorkerPool({ queue, handle: chatJobHandler(runner), concurrency: config.server.workers, logger: log }),
-            scheduler: createScheduler({ jobs, logger: log, metrics: im }),
-          }
-        : {}),
-      metrics: rt.metrics,
-      tracer: rt.tracing.tracer,
-      logger: log,
-      // A real write probe (rate-limited), not `SELECT 1`: a full disk still answers reads.
-      storage,
-    },
-    { host: config.server.host, port: config.server.port, stopRuns: () => engine.close() },
-  ).catch(async (e) => {
+    jobs: (runner) => scheduledTurnJobs(agent.schedules, { runner, config, logger: log }),
+    ...(shared ? { shared: { rateLimiter: shared.rateLimiter, traces: shared.traces, metricsText: shared.metricsText } } : {}),
+  });
+  depth = async () => im.queueDepth(svc.queue.name, await svc.queue.depth());
+  const server = await listen(svc, { host: config.server.host, port: config.server.port }).catch(async (e) => {
+    await svc.close();
     await agent.close();
     throw e;
   });
@@ -131,7 +78,7 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
   // Runs a crash left mid-flight continue now, in the background: serving does not wait. Every
   // process does this (a restarted worker picks up what its dead predecessor left); leases
   // make sure each run is taken by one of them only.
-  recoverLogged();
+  svc.recoverInFlight();
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -141,10 +88,8 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
       if (leader) console.log(`\n${signal}: finishing in-flight requests…`);
       process.off('SIGINT', stop).off('SIGTERM', stop);
       void (async () => {
-        stopRecovery.abort();
-        storage.close();
         await server.close();
-        await Promise.race([runner.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
+        await svc.close({ drainMs: 5000 });
         await agent.close();
         resolve();
       })();
@@ -167,7 +112,7 @@ export async function runServe(opts: { host?: string; port?: string; processes?:
  * pid is gone). SIGINT/SIGTERM are passed on and the primary exits once every worker has.
  */
 async function supervise(config: LoreConfig): Promise<void> {
-  openDatabase(defaultDbPath(config.dataDir)).close();
+  await migrateStore(config);
   let stopping = false;
   // Worker id → its slot (0..N-1); slot 0 is the leader. A replacement takes over the slot.
   const slots = new Map<number, number>();

@@ -36,9 +36,9 @@ const SEARCHABLE: ReadonlySet<DocStatus> = new Set(['active', 'superseded']);
  * The KnowledgeStore port on Amazon Bedrock Knowledge Bases, with DynamoDB as the system of
  * record. Every write lands in the DynamoDB store first (readable by the next call), then the
  * document goes to S3 with its tenant in a metadata sidecar and an ingestion job is scheduled
- * (batched). Search fuses two tiers by reciprocal rank: Bedrock `Retrieve` for documents whose
- * current version the KB has ingested, and the DynamoDB BM25 for the rest (recent learnings,
- * pending ones, edits). KB hits pass through the current state at read time: a deleted,
+ * (batched). Search fuses Bedrock `Retrieve` (for documents whose current version the KB has
+ * ingested) with the DynamoDB store's BM25 by reciprocal rank; the BM25 side is what serves the
+ * documents the KB has not caught up with (new and edited learnings, pending ones). KB hits pass through the current state at read time: a deleted,
  * superseded, rejected or edited document never comes back from a stale index, and each KB hit is
  * mapped onto the DynamoDB chunk it came from so supersession works on it as on any chunk.
  */
@@ -145,15 +145,23 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
     const inKb = (d: DocItem) => ledger.get(d.id)?.state === 'indexed' && ledger.get(d.id)!.hash === d.contentHash;
 
     const kb = p.query.trim() ? await this.retrieve(p.tenantId, p.query, pool, ix, viewer, p.kinds, inKb) : [];
-    // The KB unreachable: every document is served by BM25 until it answers again.
-    const lexical = terms.length ? this.recent.ranking.candidates(ix, terms, viewer, p.kinds, kb === null ? undefined : (d) => !inKb(d)).slice(0, pool) : [];
+    const lexical = terms.length ? this.recent.ranking.candidates(ix, terms, viewer, p.kinds).slice(0, pool) : [];
     const fused = new Map<string, Candidate>();
-    lexical.forEach((c, i) => fused.set(c.chunkId, { ...c, raw: 1 / (RRF_K + i + 1), lexRank: i + 1 }));
+    lexical.forEach((c, i) => fused.set(c.chunkId, { ...c, lexRank: i + 1 }));
     (kb ?? []).forEach((c, i) => {
       const have = fused.get(c.chunkId);
-      if (have) Object.assign(have, { raw: have.raw + 1 / (RRF_K + i + 1), vecRank: i + 1 });
-      else fused.set(c.chunkId, { ...c, raw: 1 / (RRF_K + i + 1), vecRank: i + 1 });
+      if (have) have.vecRank = i + 1;
+      else fused.set(c.chunkId, { ...c, vecRank: i + 1 });
     });
+    // Reciprocal rank fusion of BM25 and the KB. A document the KB has not ingested yet has no KB
+    // rank to earn: it counts its BM25 rank twice, so a fresh learning competes on equal terms
+    // with ingested knowledge instead of losing to anything the KB returned. When the KB is
+    // unreachable every document is ranked by BM25 alone.
+    for (const c of fused.values()) {
+      const lex = c.lexRank ? 1 / (RRF_K + c.lexRank) : 0;
+      const vec = c.vecRank ? 1 / (RRF_K + c.vecRank) : kb !== null && !inKb(c.doc) ? lex : 0;
+      c.raw = lex + vec;
+    }
     const ranked = [...fused.values()].sort(byRelevance).slice(0, topK);
     return this.recent.ranking.finish(ix, ranked, viewer, p.explain);
   }

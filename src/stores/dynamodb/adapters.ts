@@ -7,7 +7,6 @@ export { DynamoApprovalStore } from './approval-store.js';
 export { DynamoEffectLedger } from './effect-ledger.js';
 export { DynamoEvaluationStore } from './evaluation-store.js';
 export { DynamoFeedbackStore } from './feedback-store.js';
-export { DynamoKnowledgeStore } from './knowledge-store.js';
 export { DynamoMemoryStore } from './memory-store.js';
 export { DynamoRunStore } from './run-store.js';
 export { DynamoSessionStore } from './session-store.js';

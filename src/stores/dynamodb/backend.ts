@@ -4,6 +4,8 @@ import type { Queue } from '../../jobs/queue.js';
 import type { KnowledgeStore } from '../../memory/knowledge-store.js';
 import type { Dynamo, DynamoConnection } from './client.js';
 import type { SqsBackendOptions } from './backend-extras.js';
+
+export type { SqsBackendOptions };
 import type { StatsExtras } from './stats-source.js';
 
 export type { DynamoConnection };
@@ -16,8 +18,6 @@ export interface DynamoBackendOptions extends BackendOptions, DynamoConnection {
    * passed (e.g. the Bedrock KB one, which wraps a DynamoDB store as its recent tier).
    */
   knowledge?: KnowledgeStore;
-  /** Cached per-tenant search indexes of the DynamoDB KnowledgeStore. */
-  cachedTenants?: number;
   /** Queues on SQS. Without it (and without `queue`) the queue slot throws CONFIG_INVALID when used. */
   sqs?: SqsBackendOptions;
   /** Any other Queue adapter (takes precedence over `sqs`). */
@@ -50,33 +50,35 @@ function missing<T extends object>(what: string): T {
  * so a SQLite deployment never loads it.
  */
 export async function createDynamoBackend(options: DynamoBackendOptions): Promise<DynamoBackend> {
-  const [a, x, k] = await Promise.all([import('./adapters.js'), import('./backend-extras.js'), import('./knowledge-tables.js')]);
+  const [a, kf, x] = await Promise.all([import('./adapters.js'), import('./knowledge-factory.js'), import('./backend-extras.js')]);
   const dynamo = a.connectDynamo(options);
-  const knowledgeTable = k.knowledgeTableName(options.tablePrefix);
-  if (options.createTables) await Promise.all([a.ensureTables(dynamo), k.ensureKnowledgeTable(dynamo.raw, knowledgeTable)]);
   const now = options.now;
+  const [, dynamoKnowledge] = await Promise.all([
+    options.createTables ? a.ensureTables(dynamo) : undefined,
+    kf.createDynamoKnowledgeStore({
+      doc: dynamo.doc,
+      raw: dynamo.raw,
+      tablePrefix: options.tablePrefix,
+      create: options.createTables === true,
+      ...(options.chunkTokens !== undefined ? { chunkTokens: options.chunkTokens } : {}),
+      ...(options.chunkOverlap !== undefined ? { chunkOverlap: options.chunkOverlap } : {}),
+      ...(now ? { now } : {}),
+    }),
+  ]);
   const runs = new a.DynamoRunStore(dynamo);
   let closed = false;
-  const dynamoKnowledge = new a.DynamoKnowledgeStore({
-    client: dynamo.doc,
-    tableName: knowledgeTable,
-    ...(options.chunkTokens !== undefined ? { chunkTokens: options.chunkTokens } : {}),
-    ...(options.chunkOverlap !== undefined ? { chunkOverlap: options.chunkOverlap } : {}),
-    ...(options.cachedTenants !== undefined ? { cachedTenants: options.cachedTenants } : {}),
-    ...(now ? { now } : {}),
-  });
   const knowledge = options.knowledge ?? dynamoKnowledge;
-  const queues: Array<Queue<unknown>> = [];
   const sqs = options.sqs;
+  const queues: Array<Queue<unknown>> = [];
   const queueOf = <T>(o: QueueOptions<T>): Queue<T> => {
     if (options.queue) return options.queue<T>(o);
     if (sqs) return x.lazySqsQueue<T>(o, sqs, options.tablePrefix, (q) => queues.push(q));
     return missing<Queue<T>>(`Queue "${o.name}"`);
   };
   const statsExtras: StatsExtras = {
-    learningCounts: (p) => x.learningCounts(dynamo, dynamoKnowledge, knowledgeTable, p),
-    // The queues this backend opened (SQS has no cross-queue count without listing every queue).
-    deadLetters: async () => (await Promise.all(queues.map((q) => q.depth()))).reduce((n, d) => n + d.dead, 0),
+    learningCounts: (p) => x.learningCounts(dynamo, dynamoKnowledge, `${options.tablePrefix}knowledge`, p),
+    // The queues this backend opened (SQS counts per queue; listing every queue is not needed).
+    ...(sqs ? { deadLetters: async () => (await Promise.all(queues.map((q) => q.depth()))).reduce((n, d) => n + d.dead, 0) } : {}),
     ...options.statsExtras,
   };
   return {
@@ -109,4 +111,19 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
       dynamo.raw.destroy();
     },
   };
+}
+
+/**
+ * The factory src/backend-registry.ts loads for LORE_STORE=dynamodb (config.store.dynamodb).
+ * A prefix without a trailing separator gets '-' (`lore` → `lore-runs`). Credentials come from
+ * the AWS SDK's default chain.
+ * - On AWS (no endpoint): the tables exist (the infra creates them) and queues are SQS in the
+ *   same region, `${prefix}<name>` with `…-dlq`.
+ * - With an endpoint (DynamoDB Local, development): missing tables are created, and the queue
+ *   slot is empty (CONFIG_INVALID when used) — the config has no local SQS endpoint yet, and a
+ *   local run must not reach for the region's SQS.
+ */
+export function createBackend(o: BackendOptions & { tablePrefix: string; region: string; endpoint?: string }): Promise<DynamoBackend> {
+  const tablePrefix = /[-_.]$/.test(o.tablePrefix) ? o.tablePrefix : `${o.tablePrefix}-`;
+  return createDynamoBackend({ ...o, tablePrefix, ...(o.endpoint ? { createTables: true } : { sqs: { region: o.region } }) });
 }

@@ -1,3 +1,4 @@
+import { LoreError } from '../../errors.js';
 import type { Backend, BackendHealth, BackendOptions, QueueOptions } from '../../backend.js';
 import { defaultDbPath, openDatabase, type SqliteDatabase } from './database.js';
 import { SqliteEvaluationStore } from './evaluation-store.js';
@@ -66,21 +67,28 @@ export function createSqliteBackend(options: SqliteBackendOptions): SqliteBacken
     stats: new SqliteStatsSource(db),
     queue: <T>(o: QueueOptions<T>) => new SqliteQueue<T>(db, { ...o, ...(now ? { now } : {}) }),
     idleSessions: async (p) => idleSessions(db, p),
+    storageHealth: (o) => createStorageHealth(db, o),
     eraseUser: (p) => eraseUserData(db, knowledge, p),
     async health(): Promise<BackendHealth> {
       const s = storage.check();
       return s.ok ? { ok: true, kind: 'sqlite', checkedAt: s.checkedAt } : { ok: false, kind: 'sqlite', checkedAt: s.checkedAt, reason: s.reason, details: { sqlite_code: s.sqliteCode, since: s.since } };
     },
+    // Synchronous underneath: the file is closed before close() returns its promise, so a caller
+    // that does not await it (or removes the directory next) finds it closed.
     async close() {
       if (closed) return;
       closed = true;
-      await knowledge.flushVectorIndex().catch(() => undefined);
       db.close();
     },
   };
 }
 
-/** The SQLite file under a data directory (the embedded default). */
-export function sqliteBackendAt(dataDir: string, options: Omit<SqliteBackendOptions, 'path'>): SqliteBackend {
-  return createSqliteBackend({ ...options, path: defaultDbPath(dataDir) });
+/**
+ * The SQLite database behind a backend (or a runtime's backend), for SQLite-only tools and tests:
+ * backup, reindex, search explain. A CONFIG error on any other backend.
+ */
+export function sqliteDb(of: Backend | { backend: Backend }): SqliteDatabase {
+  const b = 'kind' in of ? of : of.backend;
+  if (b.kind !== 'sqlite' || !('db' in b)) throw new LoreError('CONFIG_INVALID', `this needs the SQLite store (LORE_STORE=sqlite); the configured store is ${b.kind}`);
+  return (b as SqliteBackend).db;
 }

@@ -1,36 +1,12 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSqsServer, type SqsServer } from '../../../test/aws-wire/sqs-server.js';
-import { queueContract, type QueueFactoryOptions } from '../../jobs/queue.contract.js';
 import { createSqsClient, ensureSqsQueues } from './client.js';
 import { SqsQueue } from './queue.js';
 
 const connection = (url: string) => ({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
-/**
- * The shared queue contract through the real SDK against a local SQS JSON server (whose clock the
- * harness moves, so visibility timeouts pass without sleeping).
- */
-queueContract('SqsQueue (SQS JSON protocol)', async <T,>(o: QueueFactoryOptions<T>) => {
-  const server = await startSqsServer();
-  const client = await createSqsClient(connection(server.url));
-  const urls = await ensureSqsQueues(client, { name: o.name, maxReceiveCount: o.maxReceiveCount });
-  const queue = new SqsQueue<T>({ ...o, client, ...urls, now: server.now });
-  return {
-    queue,
-    async sendRaw(text) {
-      const r = await client.send(new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: text }));
-      return { id: r.MessageId! };
-    },
-    async advance(ms) {
-      server.advance(ms);
-    },
-    async close() {
-      client.destroy();
-      await server.close();
-    },
-  };
-});
+// The shared queue contract runs over this adapter in test/contracts/adapters.test.ts.
 
 describe('SqsQueue (adapter specifics)', () => {
   let server: SqsServer;

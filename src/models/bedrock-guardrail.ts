@@ -1,8 +1,8 @@
 import type { ApplyGuardrailCommandOutput, GuardrailAssessment } from '@aws-sdk/client-bedrock-runtime';
 import { LoreError } from '../errors.js';
-import type { BedrockCredentials } from '../models/bedrock-client.js';
-import { canonicalText } from './normalize.js';
-import { strongest, type Finding, type FindingCategory, type GuardAction, type Guardrail, type ScreenRequest, type ScreenResult } from './port.js';
+import type { BedrockCredentials } from './bedrock-client.js';
+import { canonicalText } from '../guardrails/normalize.js';
+import { strongest, type Finding, type FindingCategory, type GuardAction, type Guardrail, type ScreenRequest, type ScreenResult } from '../guardrails/port.js';
 
 /**
  * Amazon Bedrock Guardrails through ApplyGuardrail (`POST /guardrail/{id}/version/{v}/apply`):
@@ -78,7 +78,7 @@ export function createBedrockGuardrail(opts: BedrockGuardOptions): Guardrail {
   let client: Promise<{ send: (input: unknown, signal?: AbortSignal) => Promise<ApplyGuardrailCommandOutput> }> | undefined;
   const load = () =>
     (client ??= (async () => {
-      const [{ ApplyGuardrailCommand }, { createBedrockClient }] = await Promise.all([import('@aws-sdk/client-bedrock-runtime'), import('../models/bedrock-client.js')]);
+      const [{ ApplyGuardrailCommand }, { createBedrockClient }] = await Promise.all([import('@aws-sdk/client-bedrock-runtime'), import('./bedrock-client.js')]);
       const c = createBedrockClient({ region: opts.region, timeoutMs: opts.timeoutMs, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.credentials ? { credentials: opts.credentials } : {}) });
       return { send: (input: unknown, signal?: AbortSignal) => c.send(new ApplyGuardrailCommand(input as never), signal ? { abortSignal: signal } : {}) };
     })());
@@ -97,7 +97,7 @@ export function createBedrockGuardrail(opts: BedrockGuardOptions): Guardrail {
         );
         return mapApplyGuardrail(res, text);
       } catch (e) {
-        const { mapBedrockError } = await import('../models/bedrock-errors.js');
+        const { mapBedrockError } = await import('./bedrock-errors.js');
         const err = mapBedrockError(e);
         // Same codes as a model call: throttling/5xx are retried by the step's retry policy.
         throw new LoreError(err.code, `guardrail ${opts.guardrailId}: ${err.message}`, { details: err.details, cause: e });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGuardrailServer, type GuardrailServer } from '../../test/servers/guardrail-server.js';
-import { createBedrockGuardrail } from './bedrock.js';
-import { createBuiltinGuardrail } from './builtin.js';
-import { composeGuardrails } from './compose.js';
+import { createBedrockGuardrail } from './bedrock-guardrail.js';
+import { createBuiltinGuardrail } from '../guardrails/builtin.js';
+import { composeGuardrails } from '../guardrails/compose.js';
 import { loadConfig } from '../config.js';
-import { createGuardrail } from './from-config.js';
+import { createGuardrail } from '../guardrails/from-config.js';
 
 let server: GuardrailServer;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
-import type { SqliteDatabase } from '../stores/sqlite/database.js';
-import type { ParkedTask, TaskTokenStore } from './task-tokens.js';
+import type { ParkedTask, TaskTokenStore } from '../../aws/task-tokens.js';
+import type { SqliteDatabase } from './database.js';
 
 /**
  * The task-token store on the runtime's SQLite database. Its own table, created on first use: it

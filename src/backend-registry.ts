@@ -1,0 +1,76 @@
+import type { Backend, BackendOptions } from './backend.js';
+import type { LoreConfig } from './config.js';
+import { LoreError } from './errors.js';
+import { createSqliteBackend, defaultDbPath } from './stores/sqlite/backend.js';
+
+/**
+ * Backend factories by config.store.kind (LORE_STORE). SQLite is built in; DynamoDB is loaded by
+ * dynamic import only when selected, so a SQLite deployment never loads the AWS SDK. A factory
+ * module for another backend exports `createBackend(options)` (see BackendModule).
+ */
+
+export interface DynamoBackendOptions extends BackendOptions {
+  tablePrefix: string;
+  endpoint?: string;
+  region: string;
+}
+
+/** What a lazily loaded backend module exports. */
+export interface BackendModule<O extends BackendOptions = BackendOptions> {
+  createBackend(options: O): Backend | Promise<Backend>;
+}
+
+/** Per-process choices that are not settings (tests, `lore demo`'s throwaway database). */
+export interface OpenBackendOptions extends Omit<BackendOptions, 'sessionTtlSeconds' | 'chunkTokens' | 'chunkOverlap'> {
+  /** SQLite file; default <dataDir>/lore.db. */
+  sqlitePath?: string;
+}
+
+// A variable, so the type checker does not require the module before it exists.
+const DYNAMODB_MODULE = './stores/dynamodb/backend.js';
+
+function baseOptions(config: LoreConfig, o: OpenBackendOptions): BackendOptions {
+  return {
+    sessionTtlSeconds: config.memory.sessionTtlSeconds,
+    chunkTokens: config.memory.chunkTokens,
+    chunkOverlap: config.memory.chunkOverlap,
+    ...(o.embedder ? { embedder: o.embedder } : {}),
+    ...(o.now ? { now: o.now } : {}),
+    ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+  };
+}
+
+/** The SQLite bundle, synchronously (createRuntime's default); CONFIG error for any other store. */
+export function openBackendSync(config: LoreConfig, o: OpenBackendOptions = {}): Backend {
+  if (config.store.kind !== 'sqlite') {
+    throw new LoreError('CONFIG_INVALID', `LORE_STORE=${config.store.kind} is opened asynchronously: use openRuntime() / assemble() instead of createRuntime()`);
+  }
+  return createSqliteBackend({ ...baseOptions(config, o), path: o.sqlitePath ?? defaultDbPath(config.dataDir) });
+}
+
+/** The configured backend (config.store.kind), loading its adapter module on demand. */
+export async function openBackend(config: LoreConfig, o: OpenBackendOptions = {}): Promise<Backend> {
+  if (config.store.kind === 'sqlite') return openBackendSync(config, o);
+  const d = config.store.dynamodb;
+  let mod: BackendModule<DynamoBackendOptions>;
+  try {
+    mod = (await import(DYNAMODB_MODULE)) as BackendModule<DynamoBackendOptions>;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('dynamodb')) {
+      throw new LoreError('CONFIG_INVALID', 'LORE_STORE=dynamodb: this build has no DynamoDB backend (src/stores/dynamodb/backend.ts); use LORE_STORE=sqlite', { cause: e });
+    }
+    throw e;
+  }
+  if (typeof mod.createBackend !== 'function') throw new LoreError('CONFIG_INVALID', 'LORE_STORE=dynamodb: the DynamoDB backend module exports no createBackend(options)');
+  return mod.createBackend({ ...baseOptions(config, o), tablePrefix: d.tablePrefix, region: d.region, ...(d.endpoint ? { endpoint: d.endpoint } : {}) });
+}
+
+/**
+ * Bring the configured store's schema up to date once, before several processes start (the
+ * cluster primary): opening a backend migrates it; closing releases it.
+ */
+export async function migrateStore(config: LoreConfig): Promise<void> {
+  const b = await openBackend(config);
+  await b.close();
+}
