@@ -61,7 +61,8 @@ try {
       const m = await import(${JSON.stringify(`file://${file}`)});
       const t1 = performance.now();
       const cpu = process.cpuUsage(c0);
-      if (typeof m[${JSON.stringify(b.handler)}] !== 'function') throw new Error('no handler export');
+      // streamHandler exists only under Lambda's runtime (awslambda.streamifyResponse); 'handler' everywhere.
+      if (typeof m.handler !== 'function' && typeof m[${JSON.stringify(b.handler)}] !== 'function') throw new Error('no handler export');
       ${step ? `await m.handler(${JSON.stringify(event)});` : ''}
       const t2 = performance.now();
       process.stderr.write('\\nCOLD ' + JSON.stringify({ importMs: t1 - t0, importCpuMs: (cpu.user + cpu.system) / 1000, firstInvokeMs: t2 - t1 }) + '\\n');`;

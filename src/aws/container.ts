@@ -1,4 +1,4 @@
-import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
+import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { createAgentService, type AgentService } from '../service.js';
 import { defaultPolicies } from '../workflow/approvals.js';
 import { createOperatorNotifier, type OperatorEvent } from '../workflow/operator.js';
@@ -9,13 +9,14 @@ import type { LambdaSettings } from './env.js';
 import { createStepFunctions, type StepFunctionsPort } from './sfn.js';
 import { sqliteDb } from '../stores/sqlite/backend.js';
 import { SqliteTaskTokenStore } from '../stores/sqlite/task-tokens.js';
+import { createDynamoTaskTokenStore } from '../stores/dynamodb/task-tokens.js';
 import type { TaskTokenStore } from './task-tokens.js';
 
 /**
  * What one Lambda container builds once, on its first invocation, and reuses while it is warm: the
  * runtime (stores, model, tools, guardrails) and the same step handlers the local engine runs.
- * The store is today's runtime (SQLite under config.dataDir); once the runtime picks its backend
- * from config (LORE_STORE), this is the only place that changes.
+ * The backend is the configured one (LORE_STORE: the stack sets dynamodb; tests use sqlite), opened
+ * by openRuntime like the CLI does.
  */
 export interface LambdaContainer {
   settings: LambdaSettings;
@@ -36,9 +37,9 @@ export interface ContainerOptions {
   metrics?: MetricSink;
 }
 
-export function buildContainer(settings: LambdaSettings, opts: ContainerOptions = {}): LambdaContainer {
+export async function buildContainer(settings: LambdaSettings, opts: ContainerOptions = {}): Promise<LambdaContainer> {
   const { config, aws } = settings;
-  const rt = createRuntime(config, { traceExporter: config.telemetry.exporter, ...opts.runtime });
+  const rt = await openRuntime(config, { traceExporter: config.telemetry.exporter, ...opts.runtime });
   // Judged turns (the nightly evaluator) also become the CloudWatch metric the quality alarm reads.
   const sink = opts.metrics ?? stdoutSink;
   const scored = rt.metrics.turnScored.bind(rt.metrics);
@@ -64,12 +65,11 @@ export function buildContainer(settings: LambdaSettings, opts: ContainerOptions 
     rt,
     service,
     steps,
-    // The SQLite backend's own file; a DynamoDB task-token adapter is the next piece (README).
-    tokens: new SqliteTaskTokenStore(sqliteDb(rt)),
+    tokens: taskTokensFor(rt),
     sfn: opts.sfn ?? createStepFunctions({ region: aws.AWS_REGION, ...(aws.LORE_SFN_ENDPOINT ? { endpoint: aws.LORE_SFN_ENDPOINT } : {}) }),
     async close() {
       await service.close();
-      rt.close();
+      await rt.close();
     },
   };
 }
@@ -85,4 +85,11 @@ export function once<T>(build: () => T): () => T {
     }
     return value as T;
   };
+}
+
+/** The task-token store beside the run store: SQLite's file, or a DynamoDB table. */
+function taskTokensFor(rt: Runtime): TaskTokenStore {
+  if (rt.backend.kind === 'sqlite') return new SqliteTaskTokenStore(sqliteDb(rt));
+  const d = rt.config.store.dynamodb;
+  return createDynamoTaskTokenStore({ tableName: `${d.tablePrefix}task-tokens`, region: d.region, ...(d.endpoint ? { endpoint: d.endpoint } : {}) });
 }

@@ -18,14 +18,14 @@ export type StepLambda = (event: unknown) => Promise<unknown>;
  * the task token with the run data and returns; the execution waits until the decision path calls
  * SendTaskSuccess (see approval-resume.ts). Its return value is ignored by Step Functions.
  */
-export function createStepLambda(stateName: string, container: () => LambdaContainer, metrics: MetricSink = stdoutSink): StepLambda {
+export function createStepLambda(stateName: string, container: () => Promise<LambdaContainer>, metrics: MetricSink = stdoutSink): StepLambda {
   const state = turnWorkflow.states[stateName];
   if (!state || state.type !== 'task') throw new Error(`"${stateName}" is not a task state of ${turnWorkflow.name}`);
   if (!state.waitForApproval) {
     return async (event) => {
       const t0 = performance.now();
       try {
-        const c = container();
+        const c = await container();
         const out = await c.steps[stateName]!(parseRunData(event), noopStepContext());
         metrics(emfLine({ StepDuration: { value: performance.now() - t0, unit: 'Milliseconds' }, ...learningsOf(out) }, { Step: stateName }));
         return out;
@@ -36,7 +36,7 @@ export function createStepLambda(stateName: string, container: () => LambdaConta
   }
   return async (event) => {
     try {
-      const c = container();
+      const c = await container();
       const { state: data, taskToken } = parseParkedEvent(event);
       try {
         // Every call already decided (a re-entry after a resumed Reason asked again): complete now.

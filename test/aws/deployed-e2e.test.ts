@@ -62,7 +62,7 @@ describe('the deployed shape (synthesized state machine + Lambda handlers)', () 
 
   it('passes the 3-step learning proof: 100 → correction → a new session answers 500', async () => {
     const d = deploy();
-    await d.api().rt.knowledge.upsertDocument({ tenantId: 'default', sourceUri: 'docs/internal-api.md', kind: 'document', text: DEMO_DOCUMENT, actor: 'demo' });
+    await (await d.api()).rt.knowledge.upsertDocument({ tenantId: 'default', sourceUri: 'docs/internal-api.md', kind: 'document', text: DEMO_DOCUMENT, actor: 'demo' });
 
     const first = await d.execute(turn(DEMO_QUESTION, 'sessA'));
     expect(first.result.status).toBe('COMPLETED');
@@ -108,7 +108,7 @@ describe('the deployed shape (synthesized state machine + Lambda handlers)', () 
     const executions: Array<{ key: string; order_id: string; amount: number }> = [];
     const auth = { LORE_AUTH_JWKS_URL: '', LORE_AUTH_HS256_SECRET: SECRET, LORE_AUTH_ISSUER: ISSUER, LORE_AUTH_AUDIENCE: AUDIENCE, LORE_AUTH_DEFAULT_TENANT: 'default' };
     const d = deploy({ tools: [refundTool(executions)], env: auth });
-    const app = createLambdaApp(d.api());
+    const app = createLambdaApp(await d.api());
     const bearer = { authorization: `Bearer ${await token('alice')}`, 'content-type': 'application/json' };
     const input = turn('Please issue a refund of $1500 for order A-1001', 'sessR', 'alice');
     const running = d.execute(input);
@@ -122,7 +122,7 @@ describe('the deployed shape (synthesized state machine + Lambda handlers)', () 
     }
     expect(approvals).toMatchObject([{ tool: 'issue_refund' }]);
     expect(executions).toEqual([]);
-    expect(await d.api().tokens.get(input.runId)).toMatchObject({ taskToken: `token-${input.runId}` });
+    expect(await (await d.api()).tokens.get(input.runId)).toMatchObject({ taskToken: `token-${input.runId}` });
 
     const decided = await app.request(`/approvals/${approvals[0]!.approval_id}`, { method: 'POST', headers: bearer, body: JSON.stringify({ decision: 'approve' }) });
     expect(decided.status).toBe(200);
@@ -132,7 +132,7 @@ describe('the deployed shape (synthesized state machine + Lambda handlers)', () 
     expect(executions).toMatchObject([{ order_id: 'A-1001', amount: 1500 }]);
 
     // Once: the token is gone, a second decision is refused, and only one SendTaskSuccess was sent.
-    expect(await d.api().tokens.get(input.runId)).toBeNull();
+    expect(await (await d.api()).tokens.get(input.runId)).toBeNull();
     const again = await app.request(`/approvals/${approvals[0]!.approval_id}`, { method: 'POST', headers: bearer, body: JSON.stringify({ decision: 'approve' }) });
     expect(again.status).toBe(409);
     expect(sfn.requests.filter((r) => r.operation === 'SendTaskSuccess' && r.body.taskToken === `token-${input.runId}`)).toHaveLength(1);

@@ -84,9 +84,9 @@ export function taskFunctionId(state: Record<string, any>): string {
 export interface LocalDeployment {
   shape: SynthesizedShape;
   /** Containers by function logical id (built on first invocation, like a cold start). */
-  containers: Map<string, () => LambdaContainer>;
+  containers: Map<string, () => Promise<LambdaContainer>>;
   /** The container of the API function (documents, approvals), built from the API's environment. */
-  api(): LambdaContainer;
+  api(): Promise<LambdaContainer>;
   execute(input: TurnInput): Promise<ExecutionOutcome>;
   close(): Promise<void>;
 }
@@ -109,7 +109,7 @@ export function localDeployment(o: {
   env?: Record<string, string>;
 }): LocalDeployment {
   const { shape } = o;
-  const containers = new Map<string, () => LambdaContainer>();
+  const containers = new Map<string, () => Promise<LambdaContainer>>();
   const built: LambdaContainer[] = [];
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
   for (const [id, templateEnv] of shape.functionEnv) {
@@ -117,8 +117,8 @@ export function localDeployment(o: {
     const env = { ...templateEnv, LORE_DATA_DIR: o.dataDir, LORE_MODEL: 'offline', LORE_STORE: 'sqlite', LORE_SFN_ENDPOINT: o.sfn.url, AWS_REGION: REGION, ...o.env };
     containers.set(
       id,
-      once(() => {
-        const c = buildContainer(lambdaSettings(env), {
+      once(async () => {
+        const c = await buildContainer(lambdaSettings(env), {
           runtime: { logDestination: silent, traceExporter: 'none', ...(o.tools ? { tools: o.tools } : {}), ...(o.provider ? { provider: o.provider() } : {}) },
           sfn: createStepFunctions({ region: REGION, endpoint: o.sfn.url, credentials }),
           metrics: () => {},

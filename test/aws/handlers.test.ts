@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildContainer, once, type LambdaContainer } from '../../src/aws/container.js';
+import { buildContainer, type LambdaContainer } from '../../src/aws/container.js';
 import { emfLine } from '../../src/aws/emf.js';
 import { lambdaSettings } from '../../src/aws/env.js';
 import { consumeChatJobs } from '../../src/aws/queue-consumer.js';
@@ -15,7 +15,7 @@ const silent = new Writable({ write: (_c, _e, cb) => cb() });
 describe('Lambda handlers', () => {
   let sfn: StepFunctionsServer;
   let tmp: ReturnType<typeof tempDir>;
-  let c: LambdaContainer | undefined;
+  let c: Promise<LambdaContainer> | undefined;
   const container = () =>
     (c ??= buildContainer(lambdaSettings({ LORE_DATA_DIR: tmp.dir, LORE_STATE_MACHINE_ARN: ARN, LORE_LOG_LEVEL: 'silent' }), {
       runtime: { logDestination: silent, traceExporter: 'none' },
@@ -31,15 +31,15 @@ describe('Lambda handlers', () => {
     tmp = tempDir('lore-aws-h-');
   });
   afterEach(async () => {
-    await c?.close();
+    await (await c)?.close();
     c = undefined;
     tmp.cleanup();
   });
 
   it('the SQS consumer starts one execution per run and reports only the bad messages as batch failures', async () => {
-    const svc = container().service;
+    const svc = (await container()).service;
     const { runId } = await svc.enqueue({ tenantId: 'default', sessionId: 's1', userId: 'u1', message: 'What is 2+2?' });
-    const res = await consumeChatJobs(container(), ARN, {
+    const res = await consumeChatJobs(await container(), ARN, {
       Records: [
         { messageId: 'm1', body: JSON.stringify({ kind: 'chat', runId, tenantId: 'default' }) },
         { messageId: 'm2', body: 'not json' },
@@ -54,7 +54,7 @@ describe('Lambda handlers', () => {
   });
 
   it('a step handler rejects a malformed event with VALIDATION_FAILED, the name Step Functions matches', async () => {
-    const dispatch = createStepLambda('Dispatch', once(container), () => {});
+    const dispatch = createStepLambda('Dispatch', container, () => {});
     await expect(dispatch({ input: { runId: 'r1' } })).rejects.toMatchObject({ name: 'VALIDATION_FAILED', message: expect.stringMatching(/input\.traceId/) });
     await expect(dispatch('nonsense')).rejects.toMatchObject({ name: 'VALIDATION_FAILED' });
   });

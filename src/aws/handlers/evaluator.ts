@@ -9,7 +9,7 @@ const settings = lambdaSettings(process.env);
 const container = once(() => buildContainer(settings));
 
 export const handler = async () => {
-  const c = container();
+  const c = await container();
   const nightly = await c.service.evaluator.nightly();
   const expired = await c.service.engine.sweepApprovals();
   c.rt.logger.info({ event: 'nightly_evaluation', ...nightly, expiredApprovals: expired }, 'nightly evaluation finished');

@@ -6,8 +6,8 @@ import { consumeChatJobs, type SqsEvent } from '../queue-consumer.js';
 const settings = lambdaSettings(process.env);
 const container = once(() => buildContainer(settings));
 
-export const handler = (event: SqsEvent) => {
+export const handler = async (event: SqsEvent) => {
   const arn = settings.aws.LORE_STATE_MACHINE_ARN;
   if (!arn) throw new Error('LORE_STATE_MACHINE_ARN is not set');
-  return consumeChatJobs(container(), arn, event);
+  return consumeChatJobs(await container(), arn, event);
 };
