@@ -3,8 +3,8 @@ import type { ParkedTask, TaskTokenStore } from '../../aws/task-tokens.js';
 
 /**
  * Parked AwaitApproval task tokens on DynamoDB (`<prefix>task-tokens`, key runId, created by the
- * CDK stack). `take` is one DeleteItem returning the old item, so of two concurrent decisions only
- * one gets the token. Items expire (TTL `ttl`) a day after the approval window at the latest.
+ * CDK stack). `take` is one conditional DeleteItem returning the old item, so of two concurrent
+ * decisions only one gets the token. Items expire (TTL `ttl`) a day after the approval window at the latest.
  */
 export function createDynamoTaskTokenStore(o: { tableName: string; region: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string }; ttlSeconds?: number }): TaskTokenStore {
   let ready: Promise<{ client: DynamoDBClient; mod: typeof import('@aws-sdk/client-dynamodb') }> | undefined;
@@ -41,8 +41,17 @@ export function createDynamoTaskTokenStore(o: { tableName: string; region: strin
     },
     async take(runId) {
       const { client, mod } = await load();
-      const r = await client.send(new mod.DeleteItemCommand({ TableName: o.tableName, Key: { runId: { S: runId } }, ReturnValues: 'ALL_OLD' }));
-      return toTask(r.Attributes as Item | undefined);
+      try {
+        // Conditional: of two concurrent takes, the second fails the condition instead of also
+        // receiving the item it did not delete.
+        const r = await client.send(
+          new mod.DeleteItemCommand({ TableName: o.tableName, Key: { runId: { S: runId } }, ConditionExpression: 'attribute_exists(runId)', ReturnValues: 'ALL_OLD' }),
+        );
+        return toTask(r.Attributes as Item | undefined);
+      } catch (e) {
+        if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return null;
+        throw e;
+      }
     },
   };
 }
