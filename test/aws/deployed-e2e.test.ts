@@ -1,4 +1,7 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TABLES } from '../../infra/lib/table-defs.js';
+import { useDynamoLocal } from '../dynamo-local.js';
 import type { TurnInput } from '../../src/agent/turn.js';
 import { createLambdaApp } from '../../src/aws/api-app.js';
 import { DEMO_DOCUMENT, DEMO_QUESTION, DEMO_UPDATE } from '../../src/demo/learning-demo.js';
@@ -16,7 +19,12 @@ import { localDeployment, synthesizeShape, type LocalDeployment, type Synthesize
  * this branch yet), a Step Functions wire-format server taking SendTaskSuccess from the decision
  * path, and a Bedrock wire-format server where a test needs a misbehaving model.
  */
-describe('the deployed shape (synthesized state machine + Lambda handlers)', () => {
+// The store under the handlers: SQLite in a temp dir, and the DynamoDB backend on DynamoDB Local
+// (what the stack deploys: LORE_STORE=dynamodb), tables created by the backend and, for the task
+// tokens, from the stack's own table definition.
+const ddb = useDynamoLocal();
+
+describe.each(['sqlite', 'dynamodb'] as const)('the deployed shape (synthesized state machine + Lambda handlers) on %s', (store) => {
   let shape: SynthesizedShape;
   let sfn: StepFunctionsServer;
   let bedrock: BedrockServer;
@@ -27,15 +35,32 @@ describe('the deployed shape (synthesized state machine + Lambda handlers)', () 
     const runId = `run_e2e_${++n}`;
     return { runId, traceId: `trace${n}`.padEnd(32, '0'), tenantId: 'default', sessionId, userId, message };
   };
-  const deploy = (o: Omit<Parameters<typeof localDeployment>[0], 'shape' | 'dataDir' | 'sfn'> = {}) => {
-    const d = localDeployment({ shape, dataDir: tmp.dir, sfn, ...o });
+  const deploy = async (o: Omit<Parameters<typeof localDeployment>[0], 'shape' | 'dataDir' | 'sfn'> = {}) => {
+    const storeEnv = store === 'dynamodb' ? await dynamoEnv() : { LORE_STORE: 'sqlite' };
+    const d = localDeployment({ shape, dataDir: tmp.dir, sfn, ...o, env: { ...storeEnv, ...o.env } });
     open.push(d);
     return d;
   };
   const bedrockModel = () => createBedrockProvider({ modelId: 'test-model', region: 'us-east-1', endpoint: bedrock.url, timeoutMs: 5000, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, promptCaching: false });
   const answer = (text: string) => ({ json: { output: { message: { role: 'assistant', content: [{ text }] } }, stopReason: 'end_turn', usage: { inputTokens: 12, outputTokens: 6, totalTokens: 18 } } });
 
+  /** A fresh table prefix; the backend creates its tables, the task-token table is the stack's. */
+  const dynamoEnv = async () => {
+    const { endpoint, region, credentials } = ddb.local;
+    const prefix = ddb.prefix();
+    const def = TABLES.find((t) => t.key === 'task-tokens')!;
+    const client = new DynamoDBClient({ endpoint, region, credentials });
+    await client.send(new CreateTableCommand({ TableName: `${prefix}${def.key}`, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: def.partitionKey.name, AttributeType: 'S' }], KeySchema: [{ AttributeName: def.partitionKey.name, KeyType: 'HASH' }] }));
+    client.destroy();
+    return { LORE_STORE: 'dynamodb', LORE_DYNAMODB_ENDPOINT: endpoint, LORE_DYNAMODB_TABLE_PREFIX: prefix };
+  };
+
   beforeAll(async () => {
+    if (store === 'dynamodb') {
+      // The SDK's default credential chain (DynamoDB Local accepts any key): env, as on Lambda.
+      process.env.AWS_ACCESS_KEY_ID ??= ddb.local.credentials.accessKeyId;
+      process.env.AWS_SECRET_ACCESS_KEY ??= ddb.local.credentials.secretAccessKey;
+    }
     // One synth per file: CDK App → Template, bundling skipped (the bundle test covers esbuild).
     shape = synthesizeShape();
     sfn = await startStepFunctionsServer();
@@ -61,7 +86,9 @@ describe('the deployed shape (synthesized state machine + Lambda handlers)', () 
   });
 
   it('passes the 3-step learning proof: 100 → correction → a new session answers 500', async () => {
-    const d = deploy();
+    const d = await deploy();
+    // Every function's container opened the store under test (LORE_STORE from its environment).
+    expect((await d.api()).rt.backend.kind).toBe(store);
     await (await d.api()).rt.knowledge.upsertDocument({ tenantId: 'default', sourceUri: 'docs/internal-api.md', kind: 'document', text: DEMO_DOCUMENT, actor: 'demo' });
 
     const first = await d.execute(turn(DEMO_QUESTION, 'sessA'));
@@ -82,7 +109,7 @@ describe('the deployed shape (synthesized state machine + Lambda handlers)', () 
   it('retries a throttled step per the ASL Retry, then completes', async () => {
     bedrock.enqueue({ error: 'ThrottlingException', status: 429, message: 'Rate exceeded' });
     bedrock.fallback = () => answer('7 × 8 = 56.');
-    const d = deploy({ provider: bedrockModel });
+    const d = await deploy({ provider: bedrockModel });
     const out = await d.execute(turn('What is 7*8?', 'sessT'));
     expect(out.retried).toEqual(['Reason']);
     expect(out.result.status).toBe('COMPLETED');
@@ -94,7 +121,7 @@ describe('the deployed shape (synthesized state machine + Lambda handlers)', () 
 
   it('routes a failing step to HandleError, and the execution fails with its code', async () => {
     bedrock.enqueue({ error: 'ValidationException', status: 400, message: 'The model rejected the request' });
-    const d = deploy({ provider: bedrockModel });
+    const d = await deploy({ provider: bedrockModel });
     const out = await d.execute(turn('What is 7*8?', 'sessF'));
     expect(out.result.status).toBe('FAILED');
     expect(out.retried).toEqual([]);
@@ -107,22 +134,26 @@ describe('the deployed shape (synthesized state machine + Lambda handlers)', () 
   it('an approval parks the task token, and the decision route resumes the execution once', async () => {
     const executions: Array<{ key: string; order_id: string; amount: number }> = [];
     const auth = { LORE_AUTH_JWKS_URL: '', LORE_AUTH_HS256_SECRET: SECRET, LORE_AUTH_ISSUER: ISSUER, LORE_AUTH_AUDIENCE: AUDIENCE, LORE_AUTH_DEFAULT_TENANT: 'default' };
-    const d = deploy({ tools: [refundTool(executions)], env: auth });
+    const d = await deploy({ tools: [refundTool(executions)], env: auth });
     const app = createLambdaApp(await d.api());
     const bearer = { authorization: `Bearer ${await token('alice')}`, 'content-type': 'application/json' };
     const input = turn('Please issue a refund of $1500 for order A-1001', 'sessR', 'alice');
     const running = d.execute(input);
 
-    // The execution is parked on AwaitApproval: the approval shows up for its user.
+    // The execution is parked on AwaitApproval: the approval shows up for its user, and the task
+    // token is stored (the approval row is written first, the token right after).
+    const api = await d.api();
     let approvals: Array<{ approval_id: string; tool: string }> = [];
-    for (let i = 0; i < 500 && approvals.length === 0; i++) {
+    let parked = null;
+    for (let i = 0; i < 500 && (approvals.length === 0 || !parked); i++) {
       const r = await app.request('/approvals?status=pending', { headers: bearer });
       approvals = ((await r.json()) as { approvals: typeof approvals }).approvals;
-      if (!approvals.length) await new Promise((r) => setTimeout(r, 10));
+      parked = await api.tokens.get(input.runId);
+      if (!approvals.length || !parked) await new Promise((r) => setTimeout(r, 10));
     }
     expect(approvals).toMatchObject([{ tool: 'issue_refund' }]);
     expect(executions).toEqual([]);
-    expect(await (await d.api()).tokens.get(input.runId)).toMatchObject({ taskToken: `token-${input.runId}` });
+    expect(parked).toMatchObject({ taskToken: `token-${input.runId}` });
 
     const decided = await app.request(`/approvals/${approvals[0]!.approval_id}`, { method: 'POST', headers: bearer, body: JSON.stringify({ decision: 'approve' }) });
     expect(decided.status).toBe(200);
@@ -132,7 +163,7 @@ describe('the deployed shape (synthesized state machine + Lambda handlers)', () 
     expect(executions).toMatchObject([{ order_id: 'A-1001', amount: 1500 }]);
 
     // Once: the token is gone, a second decision is refused, and only one SendTaskSuccess was sent.
-    expect(await (await d.api()).tokens.get(input.runId)).toBeNull();
+    expect(await api.tokens.get(input.runId)).toBeNull();
     const again = await app.request(`/approvals/${approvals[0]!.approval_id}`, { method: 'POST', headers: bearer, body: JSON.stringify({ decision: 'approve' }) });
     expect(again.status).toBe(409);
     expect(sfn.requests.filter((r) => r.operation === 'SendTaskSuccess' && r.body.taskToken === `token-${input.runId}`)).toHaveLength(1);
