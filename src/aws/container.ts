@@ -1,3 +1,5 @@
+import type { Backend } from '../backend.js';
+import { createEmbedder } from '../memory/select-embedder.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import { createAgentService, type AgentService } from '../service.js';
 import { defaultPolicies } from '../workflow/approvals.js';
@@ -39,7 +41,9 @@ export interface ContainerOptions {
 
 export async function buildContainer(settings: LambdaSettings, opts: ContainerOptions = {}): Promise<LambdaContainer> {
   const { config, aws } = settings;
-  const rt = await openRuntime(config, { traceExporter: config.telemetry.exporter, ...opts.runtime });
+  const backend = config.store.kind === 'dynamodb' && !opts.runtime?.backend ? await openDynamoBackend(settings) : undefined;
+  const rt = await openRuntime(config, {
+    ...(backend ? { backend } : {}), traceExporter: config.telemetry.exporter, ...opts.runtime });
   // Judged turns (the nightly evaluator) also become the CloudWatch metric the quality alarm reads.
   const sink = opts.metrics ?? stdoutSink;
   const scored = rt.metrics.turnScored.bind(rt.metrics);
@@ -92,4 +96,24 @@ function taskTokensFor(rt: Runtime): TaskTokenStore {
   if (rt.backend.kind === 'sqlite') return new SqliteTaskTokenStore(sqliteDb(rt));
   const d = rt.config.store.dynamodb;
   return createDynamoTaskTokenStore({ tableName: `${d.tablePrefix}task-tokens`, region: d.region, ...(d.endpoint ? { endpoint: d.endpoint } : {}) });
+}
+
+/**
+ * The DynamoDB backend, imported by a literal specifier: the registry's import() names its module
+ * through a variable, which esbuild cannot follow, so a bundled function would not contain it.
+ * The same options the registry passes (src/backend-registry.ts).
+ */
+async function openDynamoBackend({ config }: LambdaSettings): Promise<Backend> {
+  const { createBackend } = await import('../stores/dynamodb/backend.js');
+  const d = config.store.dynamodb;
+  const embedder = createEmbedder(config);
+  return createBackend({
+    sessionTtlSeconds: config.memory.sessionTtlSeconds,
+    chunkTokens: config.memory.chunkTokens,
+    chunkOverlap: config.memory.chunkOverlap,
+    ...(embedder ? { embedder } : {}),
+    tablePrefix: d.tablePrefix,
+    region: d.region,
+    ...(d.endpoint ? { endpoint: d.endpoint } : {}),
+  });
 }
