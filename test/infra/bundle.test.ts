@@ -42,6 +42,8 @@ describe('Lambda bundles (npx cdk synth with esbuild)', () => {
       expect({ id, small: statSync(bundle).size <= MAX_BUNDLE_BYTES }).toEqual({ id, small: true });
       const sources = (JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[] }).sources;
       expect(sources.some((s) => s.includes('src/aws/handlers/'))).toBe(true);
+      // The DynamoDB backend the stack selects (LORE_STORE=dynamodb) is inside the bundle.
+      expect(sources.some((s) => s.endsWith('src/stores/dynamodb/backend.ts'))).toBe(true);
       expect(sources.filter((s) => /node_modules\/(@aws-sdk\/|better-sqlite3\/|sqlite-vec)/.test(s))).toEqual([]);
     }
   });
