@@ -17,6 +17,6 @@ const app = once(async () => createLambdaApp(await buildContainer(settings)));
 const shell = new Hono();
 shell.all('*', async (c) => (await app()).fetch(c.req.raw, c.env));
 
-export const handler = handle(shell);
+export const handler: ReturnType<typeof handle> = handle(shell);
 // Only Lambda's Node.js runtime defines `awslambda` (streamifyResponse); elsewhere there is no stream.
-export const streamHandler = typeof awslambda === 'undefined' ? undefined : streamHandle(shell);
+export const streamHandler: ReturnType<typeof streamHandle> | undefined = typeof awslambda === 'undefined' ? undefined : streamHandle(shell);
