@@ -1,0 +1,58 @@
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+/**
+ * The deployment's choices, read from CDK context (`-c key=value` or cdk.json's "context"), validated
+ * once. Everything has a default so `npx cdk synth` works with no context and no account.
+ */
+const auth = z.discriminatedUnion('mode', [
+  // A Cognito user pool and app client created by the stack.
+  z.object({ mode: z.literal('cognito') }),
+  // Tokens from an identity provider you already run (Auth0, Entra ID, Okta, another pool…).
+  z.object({ mode: z.literal('jwt'), issuer: z.string().url(), audience: z.string().min(1) }),
+]);
+
+export const settingsSchema = z.object({
+  /** Bedrock model id the agent answers with; IAM is scoped to this model only. */
+  modelId: z.string().regex(/^[\w.:-]+$/).default('anthropic.claude-3-5-haiku-20241022-v1:0'),
+  /** Embedding model of the created Knowledge Base. */
+  embeddingModelId: z.string().regex(/^[\w.:-]+$/).default('amazon.titan-embed-text-v2:0'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default('us-east-1'),
+  /** `create` a Knowledge Base (S3 Vectors store + S3 data source), or the id of an existing one. */
+  knowledgeBase: z.union([z.literal('create'), z.string().regex(/^[A-Z0-9]{10}$/, 'a Knowledge Base id (10 upper-case letters/digits)')]).default('create'),
+  auth: auth.default({ mode: 'cognito' }),
+  /** Create a Bedrock Guardrail and screen through it (LORE_GUARDRAIL_PROVIDER=bedrock). */
+  guardrail: z.boolean().default(false),
+  logRetentionDays: z.union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(365)]).default(30),
+  /** How long an approval may wait for a person (AwaitApproval's TimeoutSeconds). */
+  approvalTimeoutSeconds: z.number().int().min(60).max(365 * 24 * 3600).default(24 * 3600),
+});
+
+export type DeploySettings = z.infer<typeof settingsSchema>;
+
+const bool = (v: unknown) => (v === 'true' ? true : v === 'false' ? false : v);
+const json = (v: unknown) => (typeof v === 'string' && v.trim().startsWith('{') ? JSON.parse(v) : v);
+const num = (v: unknown) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v);
+
+/** Context values arrive as strings from `-c`, as JSON from cdk.json: accept both. */
+export function settingsFrom(node: Node): DeploySettings {
+  const get = (k: string) => node.tryGetContext(`lore:${k}`) as unknown;
+  const raw = Object.fromEntries(
+    Object.entries({
+      modelId: get('modelId'),
+      embeddingModelId: get('embeddingModelId'),
+      region: get('region'),
+      knowledgeBase: get('knowledgeBase'),
+      auth: json(get('auth')),
+      guardrail: bool(get('guardrail')),
+      logRetentionDays: num(get('logRetentionDays')),
+      approvalTimeoutSeconds: num(get('approvalTimeoutSeconds')),
+    }).filter(([, v]) => v !== undefined),
+  );
+  const r = settingsSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(`CDK context lore:${i.path.join('.')}: ${i.message}`);
+  }
+  return r.data;
+}
