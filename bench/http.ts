@@ -88,11 +88,16 @@ async function serve(processes: number): Promise<void> {
   const { monitorEventLoopDelay } = await import('node:perf_hooks');
   const eld = monitorEventLoopDelay({ resolution: 10 });
   eld.enable();
+  let cpuFrom = process.cpuUsage();
   process.send!({ lore: lore.url, ingress: ingressOnly.url, bare: `http://127.0.0.1:${barePort}` });
   process.on('message', async (m: { cmd: string }) => {
     if (m.cmd === 'eld') {
-      process.send!({ eld: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6 } });
+      // CPU of the server process over the phase: per turn, it moves far less with the neighbours'
+      // load than req/s does.
+      const cpu = process.cpuUsage(cpuFrom);
+      process.send!({ eld: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6, cpuUs: cpu.user + cpu.system } });
       eld.reset();
+      cpuFrom = process.cpuUsage();
     } else if (m.cmd === 'stats') {
       const counts = sqliteDb(rt).prepare(`SELECT (SELECT count(*) FROM workflow_runs) AS runs, (SELECT count(*) FROM workflow_steps) AS steps, (SELECT count(*) FROM turns) AS turns`).get();
       process.send!({ counts });
@@ -175,9 +180,10 @@ async function main(): Promise<void> {
 
   await load('warm-up', `${urls.lore}/chat`, 2, connections);
   await load('warm-up', `${urls.bare}/bare`, 2, connections);
-  const eldOf = async (): Promise<{ p50: number; p99: number; max: number }> => {
+  type Eld = { p50: number; p99: number; max: number; cpuUs: number };
+  const eldOf = async (): Promise<Eld> => {
     child.send({ cmd: 'eld' });
-    return new Promise((r) => child.once('message', (m) => r((m as { eld: { p50: number; p99: number; max: number } }).eld)));
+    return new Promise((r) => child.once('message', (m) => r((m as { eld: Eld }).eld)));
   };
   await eldOf();
   const chat = await load(`POST /chat (offline model, durable${processes > 1 ? `, ×${processes}` : ''})`, `${urls.lore}/chat`, duration, connections);
@@ -192,6 +198,7 @@ async function main(): Promise<void> {
   }
   const ms = (v: number): string => v.toFixed(0);
   console.log(`event-loop delay of the server during /chat${processes > 1 ? ' (the primary; workers not measured)' : ''}: p50 ${ms(chatEld.p50)} ms, p99 ${ms(chatEld.p99)} ms, max ${ms(chatEld.max)} ms`);
+  if (processes === 1) console.log(`server CPU per /chat turn: ${(chatEld.cpuUs / chat.ok).toFixed(0)} µs (${chat.ok} turns, ${(chatEld.cpuUs / 1e6).toFixed(1)} s CPU in ${duration} s)`);
   const ratio = chat.rps / bare.rps;
   console.log(`\nturns/s: ${chat.rps.toFixed(0)} (target ≥ 1000)   ratio to bare route: ${(ratio * 100).toFixed(1)} % (issue 15 target ≥ 15 %)`);
   console.log(`HTTP layer alone: ${ingress.rps.toFixed(0)} req/s = ${((ingress.rps / bare.rps) * 100).toFixed(0)} % of the bare route; the rest of a turn's time is the engine and its stores.`);
