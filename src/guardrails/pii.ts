@@ -88,26 +88,32 @@ const DOB = new RegExp(`\\b(?:dob|d\\.o\\.b\\.?|date\\s+of\\s+birth|birth\\s*dat
 
 const ID_LABEL = /\b(?:passport|passport\s+(?:number|no\.?|#)|driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|licen[cs]e\s+(?:number|no\.?|#)|dl\s*#|national\s+id(?:\s+(?:number|no\.?))?|id\s+card\s+(?:number|no\.?)|reisepass(?:nummer)?|personalausweis(?:nummer)?|führerschein(?:nummer)?|pasaporte|dni|passeport|permis\s+de\s+conduire|nhs\s+number|tax\s+id|tin|nino|national\s+insurance(?:\s+number)?)\s*(?:is|:|#|=|number|no\.?|nummer|número|numéro)?\s*[:#=]?\s*([A-Z0-9](?:[A-Z0-9-]|\s(?=\d)){4,16}[A-Z0-9])\b/giu;
 
-const DETECTORS: Array<[PiiKind, Detector]> = [
+/**
+ * The third field marks detectors that find nothing in a text without an ASCII digit (their
+ * pattern, or the check on the value, needs one; `\d` is ASCII even with the `u` flag): findPii
+ * skips them for such texts, most chat turns, which roughly halves the screening cost there.
+ */
+const DIGIT = true;
+const DETECTORS: Array<[PiiKind, Detector, boolean?]> = [
   ['secret', (t) => TOKENS.flatMap((re) => spans('secret', re, t))],
   ['aws_key', (t) => spans('aws_key', AWS_KEY_ID, t)],
-  ['secret', (t) => spans('secret', AWS_SECRET, t, (v) => /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v))],
+  ['secret', (t) => spans('secret', AWS_SECRET, t, (v) => /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v)), DIGIT],
   ['password', passwordSpans],
   ['email', (t) => [...spans('email', EMAIL, t), ...spans('email', EMAIL_SPELLED, t)]],
-  ['iban', (t) => ibanSpans(t)],
+  ['iban', (t) => ibanSpans(t), DIGIT],
   ['card', (t) => spans('card', CARD, t, (v, s) => {
     const d = digitsOf(v);
     return luhn(d) && cardNetwork(d) && (CARD_LABEL.test(t.slice(Math.max(0, s - 40), s)) || !thingBefore(t, s));
-  })],
-  ['ssn', (t) => [...spans('ssn', SSN_LABEL, t, (v) => digitsOf(v).length === 9), ...spans('ssn', SSN_SEP, t, (v, s) => ssnValid(digitsOf(v)) && !thingBefore(t, s))]],
-  ['dob', (t) => spans('dob', DOB, t)],
-  ['id_number', (t) => spans('id_number', ID_LABEL, t, (v) => /\d/.test(v) && digitsOf(v).length >= 4)],
+  }), DIGIT],
+  ['ssn', (t) => [...spans('ssn', SSN_LABEL, t, (v) => digitsOf(v).length === 9), ...spans('ssn', SSN_SEP, t, (v, s) => ssnValid(digitsOf(v)) && !thingBefore(t, s))], DIGIT],
+  ['dob', (t) => spans('dob', DOB, t), DIGIT],
+  ['id_number', (t) => spans('id_number', ID_LABEL, t, (v) => /\d/.test(v) && digitsOf(v).length >= 4), DIGIT],
   ['phone', (t) => [
     ...spans('phone', PHONE_LABEL, t, (v) => { const d = digitsOf(v); return d.length >= 7 && d.length <= 15 && !isTollFree(d); }),
     ...spans('phone', PHONE_INTL, t, (v, s) => { const d = digitsOf(v); return d.length >= 8 && d.length <= 15 && !(d.startsWith('1') && isTollFree(d)) && !thingBefore(t, s); }),
     ...spans('phone', PHONE_NANP, t, (v, s) => nanpPersonal(digitsOf(v)) && !thingBefore(t, s)),
     ...spans('phone', PHONE_NATIONAL, t, (v, s) => { const d = digitsOf(v); return d.length >= 10 && d.length <= 11 && !thingBefore(t, s); }),
-  ]],
+  ], DIGIT],
 ];
 
 const NOT_A_PASSWORD = /^(?:policy|policies|reset|change[sd]?|expired|expires|manager|protected|required|rules|length|field|hint|strength|must|should|needs?|will|has|have|the|a|an|for|of|at|in|to|and|or|not|too|being|stored|rotated|valid|invalid|wrong|incorrect|correct|changed|updated|set|sent|same|different|missing|empty|blank|strong|weak|secure|long|short)[.,;!?]?$/i;
@@ -150,7 +156,9 @@ function ibanSpans(text: string): PiiSpan[] {
 /** Non-overlapping spans, earlier detectors (secrets, then checksummed ones) winning ties. */
 export function findPii(text: string): PiiSpan[] {
   const all: Array<PiiSpan & { rank: number }> = [];
-  DETECTORS.forEach(([, detect], rank) => {
+  const digits = /\d/.test(text);
+  DETECTORS.forEach(([, detect, needsDigit], rank) => {
+    if (needsDigit && !digits) return;
     for (const s of detect(text)) if (s.end > s.start) all.push({ ...s, rank });
   });
   all.sort((a, b) => a.rank - b.rank || b.end - b.start - (a.end - a.start));

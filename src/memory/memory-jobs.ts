@@ -20,6 +20,8 @@ export interface MemoryJobResult {
 
 export class MemoryJobs {
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Finalisation passes under way, per tenant + user (finaliseEarlier). */
+  private readonly passes = new Map<string, { newest: string; again: boolean; done: Promise<number> }>();
   /** Time spent summarising, off the critical path (bench/memory.ts prints it). */
   readonly timings: number[] = [];
 
@@ -64,25 +66,65 @@ export class MemoryJobs {
 
   private async run(p: { tenantId: string; sessionId: string; userId: string }): Promise<MemoryJobResult> {
     const started = performance.now();
-    const base = { sessions: this.deps.sessions, memory: this.deps.memory, provider: this.deps.provider, ...(this.deps.guard ? { guard: this.deps.guard } : {}) };
-    const session = await summariseSession(base, { ...p, historyTurns: this.deps.historyTurns });
+    const session = await summariseSession(this.base(), { ...p, historyTurns: this.deps.historyTurns });
     let finalised = 0;
     // A user's new session is the sign their earlier ones are over: give those their final
     // summary (window included) so "what did we decide last week" finds them. Once per session:
     // a finished session whose every turn is covered has nothing pending.
     if (this.deps.memory.userMemory.enabled) {
-      const live = await this.deps.sessions.getSession({ tenantId: p.tenantId, sessionId: p.sessionId });
-      if (live && live.turnCount <= 2) {
-        for (const s of await this.deps.sessions.listSessions({ tenantId: p.tenantId, userId: p.userId, limit: 20 })) {
-          if (s.sessionId === p.sessionId) continue;
-          const r = await summariseSession(base, { tenantId: p.tenantId, sessionId: s.sessionId, userId: p.userId, historyTurns: this.deps.historyTurns, final: true });
-          if (r.written) finalised++;
-        }
-      }
+      // The summariser already read the session's live turns (exact below its cap, which is > 2).
+      const liveTurns = session.liveTurns ?? (await this.deps.sessions.getSession({ tenantId: p.tenantId, sessionId: p.sessionId }))?.turnCount;
+      if (liveTurns !== undefined && liveTurns > 0 && liveTurns <= 2) finalised = await this.finaliseEarlier(p);
     }
     const ms = performance.now() - started;
     this.timings.push(ms);
     if (this.timings.length > 1000) this.timings.shift();
     return { session, finalised, ms };
+  }
+
+  /**
+   * One finalisation pass per user at a time. New sessions that start while a pass runs fold into
+   * one more pass after it, which skips only the newest of them: the others are earlier sessions
+   * of that user by then, which their own passes would have finalised anyway. Without this, a user
+   * opening sessions quickly (a load test: every session under one user) ran a 20-session pass
+   * per new session, each listing all the user's sessions.
+   */
+  private finaliseEarlier(p: { tenantId: string; sessionId: string; userId: string }): Promise<number> {
+    const key = `${p.tenantId}\u0000${p.userId}`;
+    const running = this.passes.get(key);
+    if (running) {
+      running.newest = p.sessionId;
+      running.again = true;
+      return running.done;
+    }
+    const state = { newest: p.sessionId, again: true, done: Promise.resolve(0) };
+    state.done = (async () => {
+      let n = 0;
+      try {
+        while (state.again) {
+          state.again = false;
+          n += await this.finalisePass(p.tenantId, p.userId, state.newest);
+        }
+      } finally {
+        this.passes.delete(key);
+      }
+      return n;
+    })();
+    this.passes.set(key, state);
+    return state.done;
+  }
+
+  private async finalisePass(tenantId: string, userId: string, newest: string): Promise<number> {
+    let n = 0;
+    for (const s of await this.deps.sessions.listSessions({ tenantId, userId, limit: 20 })) {
+      if (s.sessionId === newest) continue;
+      const r = await summariseSession(this.base(), { tenantId, sessionId: s.sessionId, userId, historyTurns: this.deps.historyTurns, final: true });
+      if (r.written) n++;
+    }
+    return n;
+  }
+
+  private base(): { sessions: SessionStore; memory: MemoryDeps; provider: ModelProvider; guard?: Guardrail } {
+    return { sessions: this.deps.sessions, memory: this.deps.memory, provider: this.deps.provider, ...(this.deps.guard ? { guard: this.deps.guard } : {}) };
   }
 }

@@ -29,6 +29,11 @@ export interface SummariseResult {
   folded: number;
   coveredTurns: number;
   reason?: 'disabled' | 'nothing_pending' | 'below_batch' | 'lost_race';
+  /**
+   * Live turns of the session read by this run (capped at historyTurns + LOOKBACK_TURNS, so exact
+   * below that); absent when nothing was read. Lets the caller skip a second count query.
+   */
+  liveTurns?: number;
 }
 
 /** How far back to look for unsummarised turns; a run after every turn keeps the backlog tiny. */
@@ -46,8 +51,9 @@ export async function summariseSession(deps: { sessions: SessionStore; memory: M
   const outside = p.final ? turns : splitWindow(turns, { maxTurns: p.historyTurns, maxTokens: cfg.windowTokens }).outside;
   const pending: Turn[] = outside.filter((t) => t.createdAt > (prior?.coveredThrough ?? -Infinity) && t.userId === p.userId);
   const coveredTurns = prior?.coveredTurns ?? 0;
-  if (!pending.length) return { written: false, folded: 0, coveredTurns, reason: 'nothing_pending' };
-  if (!p.final && pending.length < cfg.batchTurns) return { written: false, folded: 0, coveredTurns, reason: 'below_batch' };
+  const liveTurns = turns.length;
+  if (!pending.length) return { written: false, folded: 0, coveredTurns, reason: 'nothing_pending', liveTurns };
+  if (!p.final && pending.length < cfg.batchTurns) return { written: false, folded: 0, coveredTurns, reason: 'below_batch', liveTurns };
   const drafted = await summariseTurns(deps.provider, {
     previous: prior?.text ?? '',
     turns: pending.map((t) => ({ role: t.role, text: turnText(t) })),
@@ -72,5 +78,5 @@ export async function summariseSession(deps: { sessions: SessionStore; memory: M
     ttlSeconds: deps.memory.retention(p.tenantId).summarySeconds,
     ...now,
   });
-  return written ? { written, folded: pending.length, coveredTurns: coveredTurns + pending.length } : { written, folded: 0, coveredTurns, reason: 'lost_race' };
+  return written ? { written, folded: pending.length, coveredTurns: coveredTurns + pending.length, liveTurns } : { written, folded: 0, coveredTurns, reason: 'lost_race', liveTurns };
 }

@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryJobs } from '../../src/memory/memory-jobs.js';
+import type { NewTurn } from '../../src/memory/session-store.js';
+import { closeAll, stack } from './support.js';
+
+afterEach(closeAll);
+
+const T = 'default';
+const pair = (sessionId: string, text: string, createdAt: number): NewTurn[] => [
+  { tenantId: T, sessionId, userId: 'ana', role: 'user', content: [{ text }], inputTokens: 0, outputTokens: 0, createdAt },
+  { tenantId: T, sessionId, userId: 'ana', role: 'assistant', content: [{ text: 'Noted.' }], inputTokens: 0, outputTokens: 0, createdAt: createdAt + 1 },
+];
+
+describe('after-turn memory jobs', () => {
+  it('new sessions of one user starting together share finalisation passes, and the earlier sessions still get their final summary', async () => {
+    const s = stack();
+    const t0 = Date.now() - 60_000;
+    await s.sessions.appendTurns({ turns: [...pair('old1', 'We decided invoice INV-7 is paid in two parts.', t0), ...pair('old1', 'Thanks.', t0 + 10)] });
+    await s.sessions.appendTurns({ turns: [...pair('old2', 'The refund for order Q-9 goes to the original card.', t0 + 20), ...pair('old2', 'Good.', t0 + 30)] });
+    for (const [i, id] of ['n1', 'n2', 'n3'].entries()) await s.sessions.appendTurns({ turns: pair(id, `Hello from ${id}.`, t0 + 100 + 10 * i) });
+
+    // Count the listings of the user's sessions: one per finalisation pass.
+    let listings = 0;
+    const list = s.sessions.listSessions.bind(s.sessions);
+    s.sessions.listSessions = (p) => (listings++, list(p));
+    const jobs = new MemoryJobs({ sessions: s.sessions, memory: s.memory, provider: s.provider, historyTurns: s.config.memory.historyTurns, guard: s.guard });
+    const results = await Promise.all(['n1', 'n2', 'n3'].map((sessionId) => jobs.submit({ tenantId: T, sessionId, userId: 'ana' })));
+
+    // Three new sessions, but n2 and n3 arrived while n1's pass ran: one more pass covers both
+    // (one pass each would list the sessions three times).
+    expect(listings).toBe(2);
+    expect(results.every((r) => r !== null && r.finalised >= 2)).toBe(true);
+    expect((await s.memory.store.getSummary({ tenantId: T, sessionId: 'old1' }))!.text).toContain('INV-7');
+    expect((await s.memory.store.getSummary({ tenantId: T, sessionId: 'old2' }))!.text).toContain('Q-9');
+    // A session that is not new (more than one exchange) does not start a pass.
+    await s.sessions.appendTurns({ turns: pair('n1', 'Another question.', Date.now()) });
+    await jobs.submit({ tenantId: T, sessionId: 'n1', userId: 'ana' });
+    expect(listings).toBe(2);
+  });
+});
