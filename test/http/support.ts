@@ -214,6 +214,33 @@ export async function storeCounts(s: Stack): Promise<Record<string, number>> {
   return out;
 }
 
+/**
+ * Every stored row (SQLite, FTS shadow tables left out) or item (DynamoDB: every table of the
+ * stack) as one line of text, for "nothing mentions X any more" checks.
+ */
+export async function storedRows(s: Stack): Promise<string[]> {
+  if (s.rt.backend.kind === 'sqlite') {
+    const db = sqliteDb(s.rt);
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'chunks_fts%'`).all() as Array<{ name: string }>;
+    return tables.flatMap(({ name }) =>
+      (db.prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>).map((row) => `${name}: ${Object.values(row).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v))).join('\u0001')}`),
+    );
+  }
+  const b = s.rt.backend as Backend & { dynamo: { doc: { send(c: unknown): Promise<unknown> }; names: Record<string, string> } };
+  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+  const names = { ...b.dynamo.names, knowledge: b.dynamo.names.runs!.replace(/runs$/, 'knowledge') };
+  const out: string[] = [];
+  for (const [k, TableName] of Object.entries(names)) {
+    let start: unknown;
+    do {
+      const r = (await b.dynamo.doc.send(new ScanCommand({ TableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start as never } : {}) }))) as { Items?: unknown[]; LastEvaluatedKey?: unknown };
+      for (const it of r.Items ?? []) out.push(`${k}: ${JSON.stringify(it)}`);
+      start = r.LastEvaluatedKey;
+    } while (start);
+  }
+  return out;
+}
+
 /** Row count of every table (FTS shadow tables included: a stray index write shows up too). */
 export function rowCounts(db: SqliteDatabase): Record<string, number> {
   const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];

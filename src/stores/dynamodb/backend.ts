@@ -112,6 +112,15 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
     usage: new a.DynamoRunUsageLedger(dynamo),
     stats: new a.DynamoStatsSource(dynamo, statsExtras),
     queue: queueOf,
+    // Loaded on first use: both are rare (erasure requests; the 5-minute summary job).
+    async eraseUser(p) {
+      const { eraseUserData } = await import('./gdpr.js');
+      return eraseUserData(dynamo, knowledge, dynamoKnowledge, p);
+    },
+    async idleSessions(p) {
+      const { idleSessions } = await import('./idle-sessions.js');
+      return idleSessions(dynamo, p);
+    },
     async health(): Promise<BackendHealth> {
       const checkedAt = Date.now();
       try {
