@@ -25,20 +25,22 @@ export interface SqsBackendOptions extends SqsConnection {
  * A Queue whose SQS URLs are resolved on first use: Backend.queue() is synchronous, creating or
  * looking up a queue is not. Every method waits for the same lookup.
  */
-export function lazySqsQueue<T>(o: QueueOptions<T>, sqs: SqsBackendOptions, prefix: string, track: (q: Queue<unknown>) => void): Queue<T> {
+export function lazySqsQueue<T>(o: QueueOptions<T>, sqs: SqsBackendOptions, prefix: string, track: (q: Queue<unknown>, close: () => Promise<void>) => void): Queue<T> {
+  let client: { destroy(): void } | undefined;
   const maxReceiveCount = o.maxReceiveCount ?? 3;
   const ready = (async () => {
     const [{ createSqsClient, ensureSqsQueues, loadSqs }, { SqsQueue }] = await Promise.all([import('../sqs/client.js'), import('../sqs/queue.js')]);
-    const client = await createSqsClient(sqs);
+    const c = await createSqsClient(sqs);
+    client = c;
     const name = `${sqs.queuePrefix ?? prefix}${o.name}`;
     let urls: { queueUrl: string; dlqUrl: string };
-    if (sqs.createQueues) urls = await ensureSqsQueues(client, { name, maxReceiveCount });
+    if (sqs.createQueues) urls = await ensureSqsQueues(c, { name, maxReceiveCount });
     else {
       const { GetQueueUrlCommand } = await loadSqs();
-      const [main, dlq] = await Promise.all([client.send(new GetQueueUrlCommand({ QueueName: name })), client.send(new GetQueueUrlCommand({ QueueName: `${name}-dlq` }))]);
+      const [main, dlq] = await Promise.all([c.send(new GetQueueUrlCommand({ QueueName: name })), c.send(new GetQueueUrlCommand({ QueueName: `${name}-dlq` }))]);
       urls = { queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };
     }
-    return new SqsQueue<T>({ name: o.name, client, ...urls, maxReceiveCount, ...(o.decode ? { decode: o.decode } : {}), ...(sqs.now ? { now: sqs.now } : {}) });
+    return new SqsQueue<T>({ name: o.name, client: c, ...urls, maxReceiveCount, ...(o.decode ? { decode: o.decode } : {}), ...(sqs.now ? { now: sqs.now } : {}) });
   })();
   ready.catch(() => undefined); // surfaced by the first call instead
   const queue = new Proxy({} as Queue<T>, {
@@ -52,7 +54,11 @@ export function lazySqsQueue<T>(o: QueueOptions<T>, sqs: SqsBackendOptions, pref
       };
     },
   });
-  track(queue as Queue<unknown>);
+  // Its HTTP agent keeps sockets open: close() lets a CLI process exit.
+  track(queue as Queue<unknown>, async () => {
+    await ready.catch(() => undefined);
+    client?.destroy();
+  });
   return queue;
 }
 

@@ -87,9 +87,13 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
   const knowledge = options.knowledge ?? kb?.store ?? dynamoKnowledge;
   const sqs = options.sqs;
   const queues: Array<Queue<unknown>> = [];
+  const closers: Array<() => Promise<void>> = [];
   const queueOf = <T>(o: QueueOptions<T>): Queue<T> => {
     if (options.queue) return options.queue<T>(o);
-    if (sqs) return x.lazySqsQueue<T>(o, sqs, options.tablePrefix, (q) => queues.push(q));
+    if (sqs) return x.lazySqsQueue<T>(o, sqs, options.tablePrefix, (q, close) => {
+      queues.push(q);
+      closers.push(close);
+    });
     return missing<Queue<T>>(`Queue "${o.name}"`);
   };
   const statsExtras: StatsExtras = {
@@ -135,6 +139,7 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
       if (closed) return;
       closed = true;
       kb?.close();
+      await Promise.all(closers.map((c) => c()));
       dynamo.raw.destroy();
     },
   };
