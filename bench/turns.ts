@@ -10,7 +10,8 @@
  *   - telemetry with no exporter: the default (spans recorded for GET /runs/:id/trace) against
  *     `telemetry.recentTraces: false` (nobody listens: no span recorded), turns interleaved.
  *
- *   npx tsx bench/turns.ts [--turns 3000] [--concurrency 50] [--sessions 500]
+ *   npx tsx bench/turns.ts [--turns 3000] [--concurrency 50] [--sessions 500] [--dynamodb]
+ *   (--dynamodb: the same turns on DynamoDB Local beside SQLite at the end; bench/turns-dynamodb.ts)
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/turns.ts   (to profile)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,7 +32,7 @@ import type { RunRecord } from '../src/workflow/types.js';
 const DOC = 'The internal API rate limit is 100 req/s. Authentication uses OAuth 2.0 client credentials.';
 const QUESTIONS = ['What is the rate limit of our internal API?', 'How does authentication work for the internal API?', 'What is 17*23?', 'hello there'];
 
-const { values } = parseArgs({ options: { turns: { type: 'string', default: '3000' }, concurrency: { type: 'string', default: '50' }, sessions: { type: 'string', default: '500' } } });
+const { values } = parseArgs({ options: { turns: { type: 'string', default: '3000' }, concurrency: { type: 'string', default: '50' }, sessions: { type: 'string', default: '500' }, dynamodb: { type: 'boolean', default: false } } });
 const total = Math.min(Number(values.turns), 100_000);
 const concurrency = Math.min(Number(values.concurrency), 500);
 const sessions = Number(values.sessions);
@@ -244,3 +245,8 @@ const [rec, noop, none] = samples.map(median) as [number, number, number];
 console.log(
   `telemetry, no exporter (interleaved, ${serialCount} turns each, median CPU): recording spans for GET /runs/:id/trace (default) ${us(rec)}; nobody listening (telemetry.recentTraces false) ${us(noop)}; no telemetry path at all ${us(none)}. Spans cost ${us(rec - noop)} a turn (${(((rec - noop) / rec) * 100).toFixed(0)} %); the no-op path ${us(noop - none)} (${(((noop - none) / noop) * 100).toFixed(0)} %)`,
 );
+
+if (values.dynamodb) {
+  const { dynamoColumn } = await import('./turns-dynamodb.js');
+  await dynamoColumn({ turns: total, concurrency, sessions });
+}

@@ -11,10 +11,34 @@ const hasDynamo = existsSync(new URL('./stores/dynamodb/backend.ts', import.meta
 describe('backend selection (LORE_STORE)', () => {
   it('reads the store settings from env vars', () => {
     const c = loadConfig({ LORE_STORE: 'dynamodb', LORE_DYNAMODB_TABLE_PREFIX: 'acme-prod', LORE_DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', AWS_REGION: 'eu-west-1' });
-    expect(c.store).toEqual({ kind: 'dynamodb', dynamodb: { tablePrefix: 'acme-prod', endpoint: 'http://127.0.0.1:8000', region: 'eu-west-1' } });
-    expect(loadConfig({}).store).toEqual({ kind: 'sqlite', dynamodb: { tablePrefix: 'lore', region: 'us-east-1' } });
+    expect(c.store).toEqual({
+      kind: 'dynamodb', dynamodb: { tablePrefix: 'acme-prod', endpoint: 'http://127.0.0.1:8000', region: 'eu-west-1' }, sqs: {}, knowledge: 'dynamodb', bedrockKb: { prefix: 'lore/' },
+    });
+    expect(loadConfig({}).store).toEqual({ kind: 'sqlite', dynamodb: { tablePrefix: 'lore', region: 'us-east-1' }, sqs: {}, knowledge: 'dynamodb', bedrockKb: { prefix: 'lore/' } });
     expect(() => loadConfig({ LORE_STORE: 'postgres' })).toThrow(/store\.kind/);
     expect(() => loadConfig({ LORE_DYNAMODB_TABLE_PREFIX: 'no spaces' })).toThrow(/tablePrefix/);
+  });
+
+  it('reads the SQS and Bedrock KB settings, and names every missing one', () => {
+    const c = loadConfig({ LORE_STORE: 'dynamodb', LORE_SQS_ENDPOINT: 'http://127.0.0.1:9324', LORE_SQS_QUEUE_PREFIX: 'acme-' });
+    expect(c.store.sqs).toEqual({ endpoint: 'http://127.0.0.1:9324', queuePrefix: 'acme-' });
+    const kb = { LORE_STORE: 'dynamodb', LORE_KNOWLEDGE: 'bedrock-kb', LORE_BEDROCK_KB_ID: 'KB1', LORE_BEDROCK_KB_DATA_SOURCE_ID: 'DS1', LORE_KNOWLEDGE_BUCKET: 'acme-kb' };
+    expect(loadConfig(kb).store).toMatchObject({ knowledge: 'bedrock-kb', bedrockKb: { knowledgeBaseId: 'KB1', dataSourceId: 'DS1', bucket: 'acme-kb', prefix: 'lore/' } });
+    const invalid = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return e as { code?: string; message: string };
+      }
+      throw new Error('expected a CONFIG_INVALID error');
+    };
+    expect(invalid({ ...kb, LORE_BEDROCK_KB_ID: '', LORE_KNOWLEDGE_BUCKET: '' })).toMatchObject({
+      code: 'CONFIG_INVALID', message: 'LORE_KNOWLEDGE=bedrock-kb needs LORE_BEDROCK_KB_ID, LORE_KNOWLEDGE_BUCKET (store.bedrockKb)',
+    });
+    expect(invalid({ ...kb, LORE_STORE: 'sqlite' })).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/LORE_KNOWLEDGE=bedrock-kb needs LORE_STORE=dynamodb/) });
+    expect(invalid({ LORE_KNOWLEDGE: 'pinecone' }).message).toMatch(/^LORE_KNOWLEDGE \(store\.knowledge.*expected one of "dynamodb", "bedrock-kb"/);
+    expect(invalid({ LORE_SQS_ENDPOINT: 'not a url' }).message).toMatch(/^LORE_SQS_ENDPOINT/);
+    expect(invalid({ ...kb, LORE_KNOWLEDGE_BUCKET: 'Not_A_Bucket' }).message).toMatch(/^LORE_KNOWLEDGE_BUCKET.*S3 bucket name/);
   });
 
   it('opens the SQLite bundle by default, healthy, under the data dir', async () => {

@@ -13,6 +13,32 @@ export interface DynamoBackendOptions extends BackendOptions {
   tablePrefix: string;
   endpoint?: string;
   region: string;
+  /** Queues: SQS in the region, or at this (local) endpoint; names `${queuePrefix}<name>`. */
+  sqs?: { endpoint?: string; queuePrefix?: string };
+  /** Knowledge on Bedrock Knowledge Bases (LORE_KNOWLEDGE=bedrock-kb), the DynamoDB store as its recent tier. */
+  bedrockKb?: BedrockKbSettings;
+}
+
+export interface BedrockKbSettings {
+  knowledgeBaseId: string;
+  dataSourceId: string;
+  bucket: string;
+  prefix: string;
+  /** Local endpoints (development, tests). */
+  endpoint?: string;
+  s3Endpoint?: string;
+}
+
+/** The Bedrock KB settings when LORE_KNOWLEDGE=bedrock-kb (loadConfig has checked the required ones are there). */
+function bedrockKbSettings(config: LoreConfig): BedrockKbSettings | undefined {
+  const kb = config.store.bedrockKb;
+  if (config.store.knowledge !== 'bedrock-kb') return undefined;
+  if (!kb.knowledgeBaseId || !kb.dataSourceId || !kb.bucket) throw new LoreError('CONFIG_INVALID', 'LORE_KNOWLEDGE=bedrock-kb needs LORE_BEDROCK_KB_ID, LORE_BEDROCK_KB_DATA_SOURCE_ID and LORE_KNOWLEDGE_BUCKET');
+  return {
+    knowledgeBaseId: kb.knowledgeBaseId, dataSourceId: kb.dataSourceId, bucket: kb.bucket, prefix: kb.prefix,
+    ...(kb.endpoint ? { endpoint: kb.endpoint } : {}),
+    ...(kb.s3Endpoint ? { s3Endpoint: kb.s3Endpoint } : {}),
+  };
 }
 
 /** What a lazily loaded backend module exports. */
@@ -63,7 +89,14 @@ export async function openBackend(config: LoreConfig, o: OpenBackendOptions = {}
     throw e;
   }
   if (typeof mod.createBackend !== 'function') throw new LoreError('CONFIG_INVALID', 'LORE_STORE=dynamodb: the DynamoDB backend module exports no createBackend(options)');
-  return mod.createBackend({ ...baseOptions(config, o), tablePrefix: d.tablePrefix, region: d.region, ...(d.endpoint ? { endpoint: d.endpoint } : {}) });
+  const { sqs } = config.store;
+  const bedrockKb = bedrockKbSettings(config);
+  return mod.createBackend({
+    ...baseOptions(config, o), tablePrefix: d.tablePrefix, region: d.region,
+    ...(d.endpoint ? { endpoint: d.endpoint } : {}),
+    sqs: { ...(sqs.endpoint ? { endpoint: sqs.endpoint } : {}), ...(sqs.queuePrefix ? { queuePrefix: sqs.queuePrefix } : {}) },
+    ...(bedrockKb ? { bedrockKb } : {}),
+  });
 }
 
 /**

@@ -35,6 +35,31 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        // The queue slot of LORE_STORE=dynamodb: SQS in the region, or a local SQS-compatible endpoint.
+        sqs: z
+          .object({
+            // A local endpoint (ElasticMQ, LocalStack, a test server): queues are created when missing.
+            endpoint: z.string().url().optional(),
+            // SQS names are `${queuePrefix}<queue>` and `…-dlq`; default: the table prefix.
+            queuePrefix: z.string().min(1).max(60).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ - only').optional(),
+          })
+          .strict()
+          .prefault({}),
+        // Knowledge on LORE_STORE=dynamodb: the DynamoDB store alone, or Bedrock Knowledge Bases with it as the recent tier.
+        knowledge: z.enum(['dynamodb', 'bedrock-kb']).default('dynamodb'),
+        bedrockKb: z
+          .object({
+            knowledgeBaseId: z.string().min(1).optional(),
+            dataSourceId: z.string().min(1).optional(),
+            // The data source's S3 bucket and the key prefix Lore writes documents under.
+            bucket: z.string().min(3).max(63).regex(/^[a-z0-9][a-z0-9.-]+$/, 'an S3 bucket name').optional(),
+            prefix: z.string().max(200).default('lore/'),
+            // Local endpoints (development, tests); the region's when unset.
+            endpoint: z.string().url().optional(),
+            s3Endpoint: z.string().url().optional(),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -225,6 +250,15 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_STORE', path: 'store.kind', doc: 'sqlite | dynamodb: where sessions, knowledge, runs and the queue live' },
   { env: 'LORE_DYNAMODB_TABLE_PREFIX', path: 'store.dynamodb.tablePrefix', doc: 'prefix of every DynamoDB table name (default lore)' },
   { env: 'LORE_DYNAMODB_ENDPOINT', path: 'store.dynamodb.endpoint', doc: 'DynamoDB endpoint URL (e.g. DynamoDB Local); the region\'s when unset' },
+  { env: 'LORE_SQS_ENDPOINT', path: 'store.sqs.endpoint', doc: 'SQS endpoint URL (a local SQS-compatible server); the region\'s when unset' },
+  { env: 'LORE_SQS_QUEUE_PREFIX', path: 'store.sqs.queuePrefix', doc: 'prefix of the SQS queue names (default: the table prefix)' },
+  { env: 'LORE_KNOWLEDGE', path: 'store.knowledge', doc: 'dynamodb | bedrock-kb: the knowledge store of LORE_STORE=dynamodb' },
+  { env: 'LORE_BEDROCK_KB_ID', path: 'store.bedrockKb.knowledgeBaseId', doc: 'Bedrock knowledge base id (LORE_KNOWLEDGE=bedrock-kb)' },
+  { env: 'LORE_BEDROCK_KB_DATA_SOURCE_ID', path: 'store.bedrockKb.dataSourceId', doc: 'the knowledge base\'s S3 data source id (LORE_KNOWLEDGE=bedrock-kb)' },
+  { env: 'LORE_KNOWLEDGE_BUCKET', path: 'store.bedrockKb.bucket', doc: 'S3 bucket of that data source (LORE_KNOWLEDGE=bedrock-kb)' },
+  { env: 'LORE_KNOWLEDGE_PREFIX', path: 'store.bedrockKb.prefix', doc: 'S3 key prefix of Lore\'s documents in that bucket (default lore/)' },
+  { env: 'LORE_BEDROCK_KB_ENDPOINT', path: 'store.bedrockKb.endpoint', doc: 'Bedrock Agent (and Agent Runtime) endpoint URL; the region\'s when unset' },
+  { env: 'LORE_S3_ENDPOINT', path: 'store.bedrockKb.s3Endpoint', doc: 'S3 endpoint URL (a local S3-compatible server); the region\'s when unset' },
   { env: 'LORE_LOG_LEVEL', path: 'logLevel', doc: 'fatal|error|warn|info|debug|trace|silent' },
   { env: 'LORE_HOST', path: 'server.host', doc: 'listen address' },
   { env: 'LORE_PORT', path: 'server.port', doc: 'listen port' },
@@ -352,8 +386,26 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
   }
   const cfg = parsed.data;
   if (cfg.guardrails.provider === 'bedrock' && !cfg.guardrails.bedrockGuardrailId) throw new ConfigError('LORE_GUARDRAIL_PROVIDER=bedrock needs LORE_BEDROCK_GUARDRAIL_ID (guardrails.bedrockGuardrailId)');
+  checkStore(cfg.store);
   if (cfg.auth.jwksUrl && cfg.auth.hs256Secret) throw new ConfigError('LORE_AUTH_JWKS_URL and LORE_AUTH_HS256_SECRET: set one, not both');
   return cfg;
+}
+
+/** What the store settings need together (one message naming every missing variable). */
+function checkStore(store: LoreConfig['store']): void {
+  const awsOnly = (what: string) => new ConfigError(`${what} needs LORE_STORE=dynamodb (the configured store is ${store.kind})`);
+  if (store.kind !== 'dynamodb') {
+    if (store.knowledge !== 'dynamodb') throw awsOnly(`LORE_KNOWLEDGE=${store.knowledge}`);
+    return;
+  }
+  if (store.knowledge !== 'bedrock-kb') return;
+  const kb = store.bedrockKb;
+  const missing = [
+    ...(kb.knowledgeBaseId ? [] : ['LORE_BEDROCK_KB_ID']),
+    ...(kb.dataSourceId ? [] : ['LORE_BEDROCK_KB_DATA_SOURCE_ID']),
+    ...(kb.bucket ? [] : ['LORE_KNOWLEDGE_BUCKET']),
+  ];
+  if (missing.length) throw new ConfigError(`LORE_KNOWLEDGE=bedrock-kb needs ${missing.join(', ')} (store.bedrockKb)`);
 }
 
 /** `over` on top of `under`, plain objects merged key by key. */

@@ -1,5 +1,6 @@
 import { approvalsContract } from './approvals.contract.js';
 import { effectsContract } from './effects.contract.js';
+import { erasureContract } from './erasure.contract.js';
 import { evaluationsContract } from './evaluations.contract.js';
 import { feedbackContract } from './feedback.contract.js';
 import type { Lack, MakeBackend } from './harness.js';
@@ -14,6 +15,7 @@ export type { BackendEntry, BackendUnderTest, MakeBackend, MakeBackendOptions } 
 export {
   approvalsContract,
   effectsContract,
+  erasureContract,
   evaluationsContract,
   feedbackContract,
   knowledgeContract,
@@ -36,4 +38,5 @@ export function backendContracts(name: string, make: MakeBackend, lacks: readonl
   if (!lacks.includes('knowledge')) knowledgeContract(name, make);
   memoryContract(name, make);
   usageStatsContract(name, make, lacks);
+  if (!lacks.includes('knowledge')) erasureContract(name, make);
 }

@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalDecisionRequest, ChatRequest, FeedbackRequest, IngestRequest } from '../../src/ingress/schemas.js';
-import { rowCounts, startStack, type Stack } from './support.js';
-import { sqliteDb } from '../../src/stores/sqlite/backend.js';
+import { storeCounts, startStack, type Stack } from './support.js';
 
 /**
  * Bad input never yields a 5xx and never writes anything. Bodies are generated to be invalid
@@ -47,7 +46,7 @@ describe('fuzzed request bodies', () => {
   afterAll(() => s.close());
 
   it('≥ 500 invalid bodies: every answer is a 4xx error object and no table changes', async () => {
-    const before = rowCounts(sqliteDb(s.rt));
+    const before = await storeCounts(s);
     const statuses = new Map<number, number>();
     let sent = 0;
     const send = async (path: string, body: string | Uint8Array, contentType = 'application/json') => {
@@ -78,7 +77,7 @@ describe('fuzzed request bodies', () => {
     }
 
     expect(sent).toBeGreaterThanOrEqual(500);
-    expect(rowCounts(sqliteDb(s.rt))).toEqual(before);
+    expect(await storeCounts(s)).toEqual(before);
     expect([...statuses.keys()].every((st) => st === 400 || st === 404 || st === 413)).toBe(true);
   }, 120_000);
 });

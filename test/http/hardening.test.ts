@@ -1,7 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, eventually, rowCounts, startStack, type Api, type Stack } from './support.js';
-import { sqliteDb } from '../../src/stores/sqlite/backend.js';
+import { client, eventually, storeCounts, startStack, type Api, type Stack } from './support.js';
 
 /** POST with Transfer-Encoding: chunked (no Content-Length), so only the streaming limit can stop it. */
 function chunkedPost(url: string, path: string, chunks: number, chunkSize: number): Promise<{ status: number; body: string }> {
@@ -28,13 +27,13 @@ describe('hardening', () => {
   afterAll(() => s.close());
 
   it('413 for bodies over the limit, declared or streamed, and nothing is written', async () => {
-    const before = rowCounts(sqliteDb(s.rt));
+    const before = await storeCounts(s);
     const declared = await api('POST', '/chat', { session_id: 'big', message: 'x'.repeat(5000) });
     expect(declared.status).toBe(413);
     expect(declared.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit_bytes: 4096 } });
     const streamed = await chunkedPost(s.url, '/chat', 10, 1024);
     expect(streamed.status).toBe(413);
-    expect(rowCounts(sqliteDb(s.rt))).toEqual(before);
+    expect(await storeCounts(s)).toEqual(before);
   });
 
   it('400 with details for unknown fields, wrong types and non-JSON; 404 for unknown routes', async () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hs256Auth, rowCounts, startStack, userClient, type Api, type Stack } from './support.js';
-import { sqliteDb } from '../../src/stores/sqlite/backend.js';
+import { hs256Auth, storeCounts, startStack, userClient, type Api, type Stack } from './support.js';
 
 /** Two users of the same tenant: neither may see or touch the other's sessions, runs or approvals. */
 describe('per-user isolation', () => {
@@ -22,7 +21,7 @@ describe('per-user isolation', () => {
     const approvalId = paused.body.pending_approvals[0].approval_id;
     expect((await alice('GET', '/approvals?status=pending')).body.approvals.map((a: { approval_id: string }) => a.approval_id)).toEqual([approvalId]);
 
-    const before = rowCounts(sqliteDb(s.rt));
+    const before = await storeCounts(s);
     const attempts = [
       await bob('GET', '/sessions/alice-session'),
       await bob('DELETE', '/sessions/alice-session'),
@@ -35,7 +34,7 @@ describe('per-user isolation', () => {
       expect(r.status).toBe(404);
       expect(r.body.error.code).toBe('NOT_FOUND');
     }
-    expect(rowCounts(sqliteDb(s.rt))).toEqual(before);
+    expect(await storeCounts(s)).toEqual(before);
     expect((await bob('GET', '/approvals')).body.approvals).toEqual([]);
     expect((await bob('GET', '/sessions')).body.sessions).toEqual([]);
     expect((await bob('GET', '/runs')).body.runs).toEqual([]);

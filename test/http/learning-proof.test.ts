@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, DOC, QUESTION, startStack, UPDATE, type Api, type Stack } from './support.js';
-import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /** The product's acceptance test, end to end over HTTP: two sessions, one learning between them. */
 describe('the 3-step learning proof through /chat', () => {
@@ -64,7 +63,7 @@ describe('the 3-step learning proof through /chat', () => {
     expect(fb.status).toBe(201);
     const again = await api('POST', '/feedback', { run_id: third.body.run_id, rating: 'down' });
     expect(again.status).toBe(200);
-    expect(sqliteDb(s.rt).prepare('SELECT rating FROM feedback WHERE run_id = ?').pluck().all(third.body.run_id)).toEqual(['down']);
+    expect((await s.rt.backend.feedback.list({ runId: third.body.run_id })).map((f) => f.rating)).toEqual(['down']);
 
     // Sessions: A has 4 turns; deleting it removes them.
     const session = await api('GET', '/sessions/session-A');

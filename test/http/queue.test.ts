@@ -4,18 +4,47 @@ import { registerDlq } from '../../src/cli/commands/dlq.js';
 import { client, eventually, startStack, type Api, type Stack } from './support.js';
 import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
-/** `lore --data-dir <dir> dlq …`, in-process, returning what it printed. */
+let storeEnv: Record<string, string> = {};
+
+/** `lore --data-dir <dir> dlq …`, in-process (with the stack's store variables), returning what it printed. */
 async function lore(dataDir: string, ...args: string[]): Promise<string> {
   const program = new Command('lore').option('--data-dir <dir>').option('--model <spec>').option('--tenant <id>').exitOverride();
   registerDlq(program);
   const out: string[] = [];
   const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  for (const [k, v] of Object.entries(storeEnv)) vi.stubEnv(k, v);
   try {
     await program.parseAsync(['node', 'lore', '--data-dir', dataDir, ...args]);
   } finally {
     spy.mockRestore();
+    vi.unstubAllEnvs();
   }
   return out.join('\n');
+}
+
+/**
+ * Three messages visible at the same instant (so one receive takes them together, as the chaos
+ * test saw), written under the adapter: rows on SQLite; on SQS raw SendMessage calls delayed by the
+ * same second, so they turn visible within milliseconds of each other. Their ids, in order.
+ */
+async function sendRawBatch(s: Stack, bodies: string[]): Promise<string[]> {
+  if (s.rt.backend.kind === 'sqlite') {
+    const now = Date.now();
+    const ids = bodies.map((_, i) => `msg_batch_${i}`);
+    const insert = sqliteDb(s.rt).prepare(`INSERT INTO queue_messages (id, queue, body, receive_count, visible_at, created_at, updated_at) VALUES (?, 'chat', ?, 0, ?, ?, ?)`);
+    sqliteDb(s.rt).transaction(() => bodies.forEach((b, i) => insert.run(ids[i], b, now, now + i, now)))();
+    return ids;
+  }
+  const { GetQueueUrlCommand, SendMessageCommand, SQSClient } = await import('@aws-sdk/client-sqs');
+  const c = new SQSClient({ region: s.rt.config.store.dynamodb.region, endpoint: s.rt.config.store.sqs.endpoint! });
+  try {
+    await s.queue.depth(); // the queue pair exists
+    const { QueueUrl } = await c.send(new GetQueueUrlCommand({ QueueName: `${s.rt.config.store.dynamodb.tablePrefix}chat` }));
+    const sent = await Promise.all(bodies.map((MessageBody) => c.send(new SendMessageCommand({ QueueUrl, MessageBody, DelaySeconds: 1 }))));
+    return sent.map((r) => r.MessageId!);
+  } finally {
+    c.destroy();
+  }
 }
 
 describe('asynchronous turns through the queue', () => {
@@ -36,6 +65,7 @@ describe('asynchronous turns through the queue', () => {
       workerOptions: { visibilityTimeoutMs: 500, retryDelayMs: () => 0, pollIntervalMs: 20 },
     });
     api = client(s.url);
+    storeEnv = s.storeEnv;
   });
   afterAll(() => s.close());
 
@@ -87,14 +117,7 @@ describe('asynchronous turns through the queue', () => {
   it('one corrupt message in a batch is dead-lettered alone with its error; the healthy turns received with it complete', async () => {
     const runs = ['run_batch_a', 'run_batch_b'];
     for (const runId of runs) await s.engine.enqueue({ runId, tenantId: 'default', sessionId: runId, userId: 'local', message: 'What is 2+3?' });
-    // Three rows visible at the same instant, so one receive takes them together (as the chaos test saw).
-    const now = Date.now();
-    const insert = sqliteDb(s.rt).prepare(`INSERT INTO queue_messages (id, queue, body, receive_count, visible_at, created_at, updated_at) VALUES (?, 'chat', ?, 0, ?, ?, ?)`);
-    sqliteDb(s.rt).transaction(() => {
-      insert.run('msg_batch_1', JSON.stringify({ kind: 'chat', runId: runs[0], tenantId: 'default' }), now, now, now);
-      insert.run('msg_batch_bad', '{not json', now, now + 1, now);
-      insert.run('msg_batch_2', JSON.stringify({ kind: 'chat', runId: runs[1], tenantId: 'default' }), now, now + 2, now);
-    })();
+    const [, bad] = await sendRawBatch(s, [JSON.stringify({ kind: 'chat', runId: runs[0], tenantId: 'default' }), '{not json', JSON.stringify({ kind: 'chat', runId: runs[1], tenantId: 'default' })]);
     s.workers.notify();
     for (const runId of runs) {
       const run = await eventually(async () => {
@@ -106,16 +129,15 @@ describe('asynchronous turns through the queue', () => {
     }
     expect(await s.queue.depth()).toEqual({ ready: 0, inFlight: 0, dead: 1 });
     const [dead] = await s.queue.listDead();
-    expect(dead).toMatchObject({ id: 'msg_batch_bad', rawBody: '{not json', receiveCount: 1 });
+    expect(dead).toMatchObject({ id: bad, rawBody: '{not json', receiveCount: 1 });
     expect(dead!.lastError).toMatch(/undecodable message body/);
     const listed = await lore(s.dataDir, 'dlq', 'list');
-    expect(listed).toContain('msg_batch_bad');
+    expect(listed).toContain(bad);
     expect(listed).toContain('undecodable body "{not json"');
-    expect(JSON.parse(await lore(s.dataDir, 'dlq', 'list', '--json'))).toMatchObject([{ id: 'msg_batch_bad', rawBody: '{not json' }]);
-    expect(await lore(s.dataDir, 'dlq', 'redrive', 'msg_batch_bad')).toMatch(/Redrove 1 message/);
+    expect(JSON.parse(await lore(s.dataDir, 'dlq', 'list', '--json'))).toMatchObject([{ id: bad, rawBody: '{not json' }]);
+    expect(await lore(s.dataDir, 'dlq', 'redrive', bad!)).toMatch(/Redrove 1 message/);
     s.workers.notify();
     // Back on the queue it is buried again at its first receive, never handed to a worker.
     await eventually(async () => (await s.queue.depth()).dead === 1 && (await s.queue.depth()).ready === 0);
-    sqliteDb(s.rt).prepare(`DELETE FROM queue_messages WHERE id = 'msg_batch_bad'`).run();
   });
 });

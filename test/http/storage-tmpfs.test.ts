@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, DOC, eventually, startStack, type Api, type Stack } from './support.js';
+import { client, DOC, eventually, sqliteOnly, startStack, type Api, type Stack } from './support.js';
 import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /**
@@ -54,7 +54,8 @@ function fill(path: string): number {
   }
 }
 
-describe.skipIf(!!skipReason)('a full disk for real (tmpfs filled to ENOSPC)', () => {
+// SQLite-only: a full disk under the SQLite file (DynamoDB has no local disk to fill).
+describe.skipIf(!!skipReason || sqliteOnly)('a full disk for real (tmpfs filled to ENOSPC)', () => {
   let s: Stack;
   let api: Api;
   const dataDir = join(mountPoint, 'data');

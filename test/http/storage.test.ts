@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, DOC, eventually, startStack, type Api, type Stack } from './support.js';
+import { client, DOC, eventually, sqliteOnly, startStack, type Api, type Stack } from './support.js';
 import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 
 /**
@@ -7,7 +7,8 @@ import { sqliteDb } from '../../src/stores/sqlite/backend.js';
  * database file, so SQLite fails writes with SQLITE_FULL exactly as it does on ENOSPC. The
  * real-disk variant (a small tmpfs filled up) is test/http/storage-tmpfs.test.ts.
  */
-describe('storage faults are named, temporary and recovered from (SQLITE_FULL via max_page_count)', () => {
+// SQLite-only: the fault is made with a SQLite pragma (max_page_count), which has no DynamoDB counterpart.
+describe.skipIf(sqliteOnly)('storage faults are named, temporary and recovered from (SQLITE_FULL via max_page_count)', () => {
   let s: Stack;
   let api: Api;
   beforeAll(async () => {

@@ -8,7 +8,9 @@ import type { RunningServer } from '../../src/ingress/server.js';
 import { createService, listen } from '../../src/server.js';
 import type { WorkerPool } from '../../src/ingress/worker.js';
 import type { SqliteDatabase } from '../../src/stores/sqlite/database.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createRuntime, openRuntime, type Runtime } from '../../src/runtime.js';
+import type { Backend } from '../../src/backend.js';
+import { sqliteDb } from '../../src/stores/sqlite/backend.js';
 import { createRefundTool } from '../../src/tools/examples/refund.js';
 import type { AnyTool } from '../../src/tools/tool.js';
 import type { AgentService } from '../../src/service.js';
@@ -28,6 +30,8 @@ export interface Stack {
   workers: WorkerPool;
   server: RunningServer;
   dataDir: string;
+  /** The LORE_* variables that point a CLI at this stack's store (empty on SQLite: --data-dir does). */
+  storeEnv: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -46,8 +50,12 @@ export interface StackOptions {
 /** The real thing on 127.0.0.1: runtime (offline model, SQLite in a temp dir), engine, queue, workers, server. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lore-http-'));
-  const config = loadConfig({}, { dataDir, logLevel: 'silent', ...opts.config });
-  const rt = createRuntime(config, { tools: [createRefundTool() as unknown as AnyTool] });
+  // LORE_TEST_STORE=dynamodb (npm run test:http:dynamodb): the same stack on DynamoDB Local and a
+  // local SQS server, selected through the config (LORE_STORE=dynamodb, LORE_SQS_ENDPOINT) as a deployment would.
+  const dynamo = TEST_STORE === 'dynamodb' ? await startDynamoStore() : undefined;
+  const config = loadConfig(dynamo?.env ?? {}, { dataDir, logLevel: 'silent', ...opts.config });
+  const tools = [createRefundTool() as unknown as AnyTool];
+  const rt = dynamo ? await openRuntime(config, { tools }) : createRuntime(config, { tools });
   // The service exactly as `lore serve` assembles it (src/server.ts): agent service, queue,
   // workers, storage monitor with recovery of runs a storage fault left in flight.
   const service = createService(rt, {
@@ -70,10 +78,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     workers,
     server,
     dataDir,
+    storeEnv: dynamo?.env ?? {},
     async close() {
       await server.close();
       await service.close();
       await rt.close();
+      await dynamo?.close();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -144,6 +154,92 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
 export const DOC = 'The internal API rate limit is 100 req/s.';
 export const QUESTION = 'What is the rate limit of our internal API?';
 export const UPDATE = 'Update: the rate limit was increased to 500 req/s last month.';
+
+/** Which backend the HTTP stacks run on: LORE_TEST_STORE=sqlite (default) | dynamodb. */
+export const TEST_STORE: 'sqlite' | 'dynamodb' = process.env.LORE_TEST_STORE === 'dynamodb' ? 'dynamodb' : 'sqlite';
+/** For a test that exercises SQLite itself (pragmas, backup files, disk full): skipped on DynamoDB with this reason. */
+export const sqliteOnly = TEST_STORE !== 'sqlite';
+
+/**
+ * DynamoDB for one stack: fresh tables (unique prefix) on the run's DynamoDB Local and queues on a
+ * local SQS JSON server of its own, as LORE_* variables; close() drops the tables and stops the server.
+ */
+async function startDynamoStore(): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
+  const [{ acquireDynamoLocal, tablePrefix }, { startSqsServer }] = await Promise.all([import('../dynamo-local.js'), import('../aws-wire/sqs-server.js')]);
+  const ddb = await acquireDynamoLocal();
+  const sqsServer = await startSqsServer();
+  const { endpoint, region, credentials } = ddb.local;
+  // The SDK's default credential chain reads these (DynamoDB Local and the SQS server accept any keys).
+  process.env.AWS_ACCESS_KEY_ID ??= credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY ??= credentials.secretAccessKey;
+  const prefix = tablePrefix();
+  const env = { LORE_STORE: 'dynamodb', LORE_DYNAMODB_ENDPOINT: endpoint, LORE_DYNAMODB_TABLE_PREFIX: prefix, AWS_REGION: region, LORE_SQS_ENDPOINT: sqsServer.url };
+  return {
+    env,
+    async close() {
+      const [{ DeleteTableCommand, DynamoDBClient }, { TABLES }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('../../src/stores/dynamodb/tables.js')]);
+      const c = new DynamoDBClient({ endpoint, region, credentials });
+      const tables = [...Object.keys(TABLES), 'knowledge'].map((k) => `${prefix}${k}`);
+      await Promise.all(tables.map((TableName) => c.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
+      c.destroy();
+      await sqsServer.close();
+      await ddb.release();
+    },
+  };
+}
+
+/**
+ * What the stack's storage holds, per table: SQLite row counts (rowCounts), or on DynamoDB the
+ * item count of every table of the stack plus its queues' depths. Two equal snapshots mean no
+ * request wrote anything.
+ */
+export async function storeCounts(s: Stack): Promise<Record<string, number>> {
+  if (s.rt.backend.kind === 'sqlite') return rowCounts(sqliteDb(s.rt));
+  const b = s.rt.backend as Backend & { dynamo: { raw: { send(c: unknown): Promise<{ Count?: number }> }; names: Record<string, string> } };
+  const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+  const names = { ...b.dynamo.names, knowledge: b.dynamo.names.runs!.replace(/runs$/, 'knowledge') };
+  const out: Record<string, number> = {};
+  for (const [k, TableName] of Object.entries(names)) {
+    let n = 0;
+    let start: unknown;
+    do {
+      const r = (await b.dynamo.raw.send(new ScanCommand({ TableName, Select: 'COUNT', ...(start ? { ExclusiveStartKey: start as never } : {}) }))) as { Count?: number; LastEvaluatedKey?: unknown };
+      n += r.Count ?? 0;
+      start = r.LastEvaluatedKey;
+    } while (start);
+    out[k] = n;
+  }
+  const d = await s.queue.depth();
+  out.queue = d.ready + d.inFlight + d.dead;
+  return out;
+}
+
+/**
+ * Every stored row (SQLite, FTS shadow tables left out) or item (DynamoDB: every table of the
+ * stack) as one line of text, for "nothing mentions X any more" checks.
+ */
+export async function storedRows(s: Stack): Promise<string[]> {
+  if (s.rt.backend.kind === 'sqlite') {
+    const db = sqliteDb(s.rt);
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'chunks_fts%'`).all() as Array<{ name: string }>;
+    return tables.flatMap(({ name }) =>
+      (db.prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>).map((row) => `${name}: ${Object.values(row).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v))).join('\u0001')}`),
+    );
+  }
+  const b = s.rt.backend as Backend & { dynamo: { doc: { send(c: unknown): Promise<unknown> }; names: Record<string, string> } };
+  const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+  const names = { ...b.dynamo.names, knowledge: b.dynamo.names.runs!.replace(/runs$/, 'knowledge') };
+  const out: string[] = [];
+  for (const [k, TableName] of Object.entries(names)) {
+    let start: unknown;
+    do {
+      const r = (await b.dynamo.doc.send(new ScanCommand({ TableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start as never } : {}) }))) as { Items?: unknown[]; LastEvaluatedKey?: unknown };
+      for (const it of r.Items ?? []) out.push(`${k}: ${JSON.stringify(it)}`);
+      start = r.LastEvaluatedKey;
+    } while (start);
+  }
+  return out;
+}
 
 /** Row count of every table (FTS shadow tables included: a stray index write shows up too). */
 export function rowCounts(db: SqliteDatabase): Record<string, number> {

@@ -1,6 +1,8 @@
 import type { QueueOptions } from '../../backend.js';
 import type { Queue } from '../../jobs/queue.js';
 import type { SqsConnection } from '../sqs/client.js';
+import type { KnowledgeStore } from '../../memory/knowledge-store.js';
+import type { BedrockKbOptions } from './backend.js';
 import type { Dynamo } from './client.js';
 import type { DynamoKnowledgeStore } from './knowledge-store.js';
 
@@ -23,20 +25,22 @@ export interface SqsBackendOptions extends SqsConnection {
  * A Queue whose SQS URLs are resolved on first use: Backend.queue() is synchronous, creating or
  * looking up a queue is not. Every method waits for the same lookup.
  */
-export function lazySqsQueue<T>(o: QueueOptions<T>, sqs: SqsBackendOptions, prefix: string, track: (q: Queue<unknown>) => void): Queue<T> {
+export function lazySqsQueue<T>(o: QueueOptions<T>, sqs: SqsBackendOptions, prefix: string, track: (q: Queue<unknown>, close: () => Promise<void>) => void): Queue<T> {
+  let client: { destroy(): void } | undefined;
   const maxReceiveCount = o.maxReceiveCount ?? 3;
   const ready = (async () => {
     const [{ createSqsClient, ensureSqsQueues, loadSqs }, { SqsQueue }] = await Promise.all([import('../sqs/client.js'), import('../sqs/queue.js')]);
-    const client = await createSqsClient(sqs);
+    const c = await createSqsClient(sqs);
+    client = c;
     const name = `${sqs.queuePrefix ?? prefix}${o.name}`;
     let urls: { queueUrl: string; dlqUrl: string };
-    if (sqs.createQueues) urls = await ensureSqsQueues(client, { name, maxReceiveCount });
+    if (sqs.createQueues) urls = await ensureSqsQueues(c, { name, maxReceiveCount });
     else {
       const { GetQueueUrlCommand } = await loadSqs();
-      const [main, dlq] = await Promise.all([client.send(new GetQueueUrlCommand({ QueueName: name })), client.send(new GetQueueUrlCommand({ QueueName: `${name}-dlq` }))]);
+      const [main, dlq] = await Promise.all([c.send(new GetQueueUrlCommand({ QueueName: name })), c.send(new GetQueueUrlCommand({ QueueName: `${name}-dlq` }))]);
       urls = { queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };
     }
-    return new SqsQueue<T>({ name: o.name, client, ...urls, maxReceiveCount, ...(o.decode ? { decode: o.decode } : {}), ...(sqs.now ? { now: sqs.now } : {}) });
+    return new SqsQueue<T>({ name: o.name, client: c, ...urls, maxReceiveCount, ...(o.decode ? { decode: o.decode } : {}), ...(sqs.now ? { now: sqs.now } : {}) });
   })();
   ready.catch(() => undefined); // surfaced by the first call instead
   const queue = new Proxy({} as Queue<T>, {
@@ -50,8 +54,51 @@ export function lazySqsQueue<T>(o: QueueOptions<T>, sqs: SqsBackendOptions, pref
       };
     },
   });
-  track(queue as Queue<unknown>);
+  // Its HTTP agent keeps sockets open: close() lets a CLI process exit.
+  track(queue as Queue<unknown>, async () => {
+    await ready.catch(() => undefined);
+    client?.destroy();
+  });
   return queue;
+}
+
+/**
+ * Knowledge on Bedrock Knowledge Bases over the backend's DynamoDB knowledge store (system of
+ * record and recent tier); close() stops ingestion polling and releases the clients.
+ */
+export async function bedrockKnowledge(
+  kb: BedrockKbOptions,
+  recent: DynamoKnowledgeStore,
+  o: { region: string; credentials?: { accessKeyId: string; secretAccessKey: string }; now?: () => number; onWarning?: (message: string, error?: unknown) => void },
+): Promise<{ store: KnowledgeStore; close(): void }> {
+  const [{ createKbClients }, { BedrockKnowledgeStore }] = await Promise.all([import('../bedrock-kb/clients.js'), import('../bedrock-kb/knowledge-store.js')]);
+  const credentials = kb.credentials ?? o.credentials;
+  const clients = await createKbClients({
+    region: o.region,
+    ...(credentials ? { credentials } : {}),
+    ...(kb.endpoint || kb.s3Endpoint
+      ? { endpoints: { ...(kb.s3Endpoint ? { s3: kb.s3Endpoint } : {}), ...(kb.endpoint ? { bedrockAgent: kb.endpoint, bedrockAgentRuntime: kb.endpoint } : {}) } }
+      : {}),
+  });
+  const warn = o.onWarning;
+  const store = new BedrockKnowledgeStore({
+    recent, clients, knowledgeBaseId: kb.knowledgeBaseId, dataSourceId: kb.dataSourceId, bucket: kb.bucket,
+    ...(kb.prefix !== undefined ? { prefix: kb.prefix } : {}),
+    ...(kb.batchWindowMs !== undefined ? { batchWindowMs: kb.batchWindowMs } : {}),
+    ...(kb.pollMs !== undefined ? { pollMs: kb.pollMs } : {}),
+    // Retrieval falls back to the recent tier on these; the operator should still hear of them.
+    ...(warn ? { onError: (e: unknown) => warn('Bedrock knowledge base call failed (served from the DynamoDB recent tier)', e) } : {}),
+    ...(o.now ? { now: o.now } : {}),
+  });
+  return {
+    store,
+    close() {
+      store.ingestion.close();
+      clients.runtime.destroy();
+      clients.agent.destroy();
+      clients.s3.destroy();
+    },
+  };
 }
 
 /** Learnings by status, one tenant's partition or (every tenant) a scan of the knowledge table. */

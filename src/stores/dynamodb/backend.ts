@@ -24,6 +24,22 @@ export interface DynamoBackendOptions extends BackendOptions, DynamoConnection {
   queue?: <T>(options: QueueOptions<T>) => Queue<T>;
   /** Override the operator figures the knowledge and queue adapters own (StatsSource.learningCounts / deadLetters). */
   statsExtras?: StatsExtras;
+  /** Knowledge on Bedrock Knowledge Bases, with this backend's DynamoDB knowledge store as its recent tier. */
+  bedrockKb?: BedrockKbOptions;
+}
+
+export interface BedrockKbOptions {
+  knowledgeBaseId: string;
+  dataSourceId: string;
+  bucket: string;
+  prefix?: string;
+  /** Local endpoints (development, tests); absent on AWS. */
+  endpoint?: string;
+  s3Endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Ingestion batching (defaults: 2 s window, 5 s polling). */
+  batchWindowMs?: number;
+  pollMs?: number;
 }
 
 export interface DynamoBackend extends Backend {
@@ -67,12 +83,17 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
   ]);
   const runs = new a.DynamoRunStore(dynamo);
   let closed = false;
-  const knowledge = options.knowledge ?? dynamoKnowledge;
+  const kb = !options.knowledge && options.bedrockKb ? await x.bedrockKnowledge(options.bedrockKb, dynamoKnowledge, options) : undefined;
+  const knowledge = options.knowledge ?? kb?.store ?? dynamoKnowledge;
   const sqs = options.sqs;
   const queues: Array<Queue<unknown>> = [];
+  const closers: Array<() => Promise<void>> = [];
   const queueOf = <T>(o: QueueOptions<T>): Queue<T> => {
     if (options.queue) return options.queue<T>(o);
-    if (sqs) return x.lazySqsQueue<T>(o, sqs, options.tablePrefix, (q) => queues.push(q));
+    if (sqs) return x.lazySqsQueue<T>(o, sqs, options.tablePrefix, (q, close) => {
+      queues.push(q);
+      closers.push(close);
+    });
     return missing<Queue<T>>(`Queue "${o.name}"`);
   };
   const statsExtras: StatsExtras = {
@@ -95,6 +116,15 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
     usage: new a.DynamoRunUsageLedger(dynamo),
     stats: new a.DynamoStatsSource(dynamo, statsExtras),
     queue: queueOf,
+    // Loaded on first use: both are rare (erasure requests; the 5-minute summary job).
+    async eraseUser(p) {
+      const { eraseUserData } = await import('./gdpr.js');
+      return eraseUserData(dynamo, knowledge, dynamoKnowledge, p);
+    },
+    async idleSessions(p) {
+      const { idleSessions } = await import('./idle-sessions.js');
+      return idleSessions(dynamo, p);
+    },
     async health(): Promise<BackendHealth> {
       const checkedAt = Date.now();
       try {
@@ -108,6 +138,8 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
     async close() {
       if (closed) return;
       closed = true;
+      kb?.close();
+      await Promise.all(closers.map((c) => c()));
       dynamo.raw.destroy();
     },
   };
@@ -119,11 +151,22 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
  * the AWS SDK's default chain.
  * - On AWS (no endpoint): the tables exist (the infra creates them) and queues are SQS in the
  *   same region, `${prefix}<name>` with `…-dlq`.
- * - With an endpoint (DynamoDB Local, development): missing tables are created, and the queue
- *   slot is empty (CONFIG_INVALID when used) — the config has no local SQS endpoint yet, and a
- *   local run must not reach for the region's SQS.
+ * - With an endpoint (DynamoDB Local, development): missing tables are created. Queues then need
+ *   a local SQS endpoint (LORE_SQS_ENDPOINT; queues are created there when missing): without
+ *   one the queue slot is empty (CONFIG_INVALID when used), as a local run must not reach for
+ *   the region's SQS.
+ * - LORE_KNOWLEDGE=bedrock-kb: knowledge on that knowledge base, DynamoDB as its recent tier.
  */
-export function createBackend(o: BackendOptions & { tablePrefix: string; region: string; endpoint?: string }): Promise<DynamoBackend> {
+export function createBackend(
+  o: BackendOptions & { tablePrefix: string; region: string; endpoint?: string; sqs?: { endpoint?: string; queuePrefix?: string }; bedrockKb?: BedrockKbOptions },
+): Promise<DynamoBackend> {
   const tablePrefix = /[-_.]$/.test(o.tablePrefix) ? o.tablePrefix : `${o.tablePrefix}-`;
-  return createDynamoBackend({ ...o, tablePrefix, ...(o.endpoint ? { createTables: true } : { sqs: { region: o.region } }) });
+  const { sqs: s, bedrockKb, ...rest } = o;
+  const queuePrefix = s?.queuePrefix ? { queuePrefix: s.queuePrefix } : {};
+  const sqs: SqsBackendOptions | undefined = s?.endpoint
+    ? { region: o.region, endpoint: s.endpoint, createQueues: true, ...queuePrefix }
+    : o.endpoint
+      ? undefined
+      : { region: o.region, ...queuePrefix };
+  return createDynamoBackend({ ...rest, tablePrefix, ...(o.endpoint ? { createTables: true } : {}), ...(sqs ? { sqs } : {}), ...(bedrockKb ? { bedrockKb } : {}) });
 }

@@ -7,6 +7,8 @@ import { monotonic, ttlSeconds } from './tables.js';
 
 const SK = '-';
 const summaryPk = (tenantId: string, sessionId: string) => `S#${tenantId}#${sessionId}`;
+/** The key of a session's summary item (idle-session detection reads its coveredThrough). */
+export const summaryKey = (tenantId: string, sessionId: string) => ({ pk: summaryPk(tenantId, sessionId), sk: SK });
 const factPk = (id: string) => `F#${id}`;
 const userKey = (tenantId: string, userId: string) => `${tenantId}#${userId}`;
 
