@@ -71,6 +71,8 @@ export class LoreStack extends Stack {
     const taskResponse = new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [this.workflow.stateMachineArn] });
     for (const fn of [this.api.handler, this.api.streamer]) fn.addToRolePolicy(taskResponse);
     this.async.queue.grantSendMessages(this.api.handler);
+    // The queue adapter looks both URLs up (the DLQ's too) when it opens the chat queue.
+    this.async.dlq.grant(this.api.handler, 'sqs:GetQueueUrl');
     this.workflow.stateMachine.grantStartExecution(this.async.consumer);
 
     acknowledgeNagFindings(this, all);

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { createApp } from '../ingress/app.js';
 import type { Env } from '../ingress/http.js';
+import { CHAT_QUEUE, decodeChatJob, type ChatJob, type Queue } from '../jobs/queue.js';
 import { emptyUsage } from '../models/types.js';
 import type { TurnRunner } from '../workflow/types.js';
 import { decideAndResume } from './approval-resume.js';
@@ -13,6 +14,8 @@ import type { LambdaContainer } from './container.js';
  * on AWS the waiting run lives in its execution. Authentication happens twice on purpose: API
  * Gateway's JWT authorizer rejects bad tokens before a Lambda is billed, and the app still
  * derives tenant and user from the verified claims (config.auth) as it does everywhere else.
+ * Queued turns (`"async": true`) go to the backend's chat queue — SQS on AWS, named as the stack
+ * creates it — whose consumer function starts the run's Step Functions execution.
  */
 export function createLambdaApp(c: LambdaContainer): Hono<Env> {
   const { rt, service } = c;
@@ -42,11 +45,29 @@ export function createLambdaApp(c: LambdaContainer): Hono<Env> {
     guard: rt.guard,
     memory: rt.memory,
     feedback: rt.backend.feedback,
+    queue: openedOnFirstUse(CHAT_QUEUE, () => rt.backend.queue<ChatJob>({ name: CHAT_QUEUE, decode: decodeChatJob })),
     traces: rt.tracing.spans,
     metrics: rt.metrics,
     tracer: rt.tracing.tracer,
     logger: rt.logger,
     // The web console is not part of the function's bundle; '' serves no static files.
     webRoot: '',
+  });
+}
+
+/**
+ * The chat queue, opened when a request first uses it: most invocations never queue a turn, and
+ * opening an SQS queue costs the SDK import and URL lookups a cold start should not pay.
+ */
+function openedOnFirstUse(name: string, open: () => Queue<ChatJob>): Queue<ChatJob> {
+  let queue: Queue<ChatJob> | undefined;
+  return new Proxy({} as Queue<ChatJob>, {
+    get(_target, prop) {
+      if (prop === 'name') return name;
+      if (prop === 'then') return undefined;
+      queue ??= open();
+      const value = (queue as unknown as Record<string | symbol, unknown>)[prop];
+      return typeof value === 'function' ? value.bind(queue) : value;
+    },
   });
 }

@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildContainer, type LambdaContainer } from '../../src/aws/container.js';
+import { createLambdaApp } from '../../src/aws/api-app.js';
 import { emfLine } from '../../src/aws/emf.js';
+import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../../src/jobs/queue.js';
 import { lambdaSettings } from '../../src/aws/env.js';
 import { consumeChatJobs } from '../../src/aws/queue-consumer.js';
 import { createStepFunctions } from '../../src/aws/sfn.js';
@@ -51,6 +53,20 @@ describe('Lambda handlers', () => {
     expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }] });
     expect([...sfn.executions.keys()].filter((k) => k === runId)).toHaveLength(1);
     expect(sfn.executions.get(runId)).toMatchObject({ stateMachineArn: ARN, input: { input: { runId, tenantId: 'default', sessionId: 's1', userId: 'u1', message: 'What is 2+2?' } } });
+  });
+
+  it('a queued turn through the API lands on the chat queue, and the consumer starts its execution once', async () => {
+    const c = await container();
+    const app = createLambdaApp(c);
+    const res = await app.request('/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session_id: 's-async', message: 'What is 2+2?', async: true }) });
+    expect(res.status).toBe(202);
+    const { run_id: runId } = (await res.json()) as { run_id: string };
+    const [m, ...rest] = await c.rt.backend.queue<ChatJob>({ name: CHAT_QUEUE, decode: decodeChatJob }).receive({ max: 10, visibilityTimeoutMs: 30_000 });
+    expect(rest).toEqual([]);
+    expect(m?.body).toEqual({ kind: 'chat', runId, tenantId: 'default' });
+    const out = await consumeChatJobs(c, ARN, { Records: [{ messageId: m!.id, body: JSON.stringify(m!.body) }] });
+    expect(out).toEqual({ batchItemFailures: [] });
+    expect(sfn.executions.get(runId)).toMatchObject({ stateMachineArn: ARN, input: { input: { runId, sessionId: 's-async', message: 'What is 2+2?' } } });
   });
 
   it('a step handler rejects a malformed event with VALIDATION_FAILED, the name Step Functions matches', async () => {
