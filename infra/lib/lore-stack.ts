@@ -38,8 +38,20 @@ export class LoreStack extends Stack {
       LORE_DYNAMODB_TABLE_PREFIX: this.data.tablePrefix,
       LORE_SQS_QUEUE_PREFIX: this.data.tablePrefix,
       LORE_LOG_LEVEL: 'info',
+      LORE_LEARNING_MODE: settings.learningMode,
       LORE_BUCKET: this.data.bucket.bucketName,
       LORE_KNOWLEDGE_BASE_ID: this.data.knowledgeBaseId,
+      // Retrieval through the created Knowledge Base, with the DynamoDB store as its recent tier
+      // (a learning is found by the next turn while ingestion catches up).
+      ...(this.data.dataSource
+        ? {
+            LORE_KNOWLEDGE: 'bedrock-kb',
+            LORE_BEDROCK_KB_ID: this.data.knowledgeBaseId,
+            LORE_BEDROCK_KB_DATA_SOURCE_ID: this.data.dataSource.attrDataSourceId,
+            LORE_KNOWLEDGE_BUCKET: this.data.bucket.bucketName,
+            LORE_KNOWLEDGE_PREFIX: KNOWLEDGE_PREFIX,
+          }
+        : {}),
       ...(this.guardrail ? { LORE_GUARDRAIL_PROVIDER: 'bedrock', LORE_BEDROCK_GUARDRAIL_ID: this.guardrail.attrGuardrailId, LORE_BEDROCK_GUARDRAIL_VERSION: 'DRAFT' } : {}),
     };
     this.workflow = new LoreWorkflow(this, 'Workflow', { settings, environment });
@@ -60,7 +72,8 @@ export class LoreStack extends Stack {
     const objects = (prefix: string) => this.data.bucket.arnForObjects(`${prefix}*`);
     const docs = new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [objects(KNOWLEDGE_PREFIX)] });
     const history = new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [objects(HISTORY_PREFIX)] });
-    for (const fn of [this.api.handler, this.api.streamer]) fn.addToRolePolicy(docs);
+    // UpdateKnowledge writes learnings: with the Knowledge Base they are documents in the bucket too.
+    for (const fn of [this.api.handler, this.api.streamer, ...(this.data.dataSource ? [this.workflow.steps.UpdateKnowledge!] : [])]) fn.addToRolePolicy(docs);
     for (const fn of [this.api.handler, this.workflow.steps.UpdateKnowledge!, this.async.evaluator]) fn.addToRolePolicy(history);
     // New documents reach the Knowledge Base through an ingestion job on its S3 data source.
     if (this.data.knowledgeBase && this.data.dataSource) {

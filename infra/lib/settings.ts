@@ -24,6 +24,12 @@ export const settingsSchema = z.object({
   /** Create a Bedrock Guardrail and screen through it (LORE_GUARDRAIL_PROVIDER=bedrock). */
   guardrail: z.boolean().default(false),
   logRetentionDays: z.union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(365)]).default(30),
+  /**
+   * Who may change the shared knowledge (README "Governance"). Set for every function alike, so an
+   * interactive turn (API function, auth configured) and a queued one (step functions) follow the
+   * same rule; `review` keeps a learning personal until a curator approves it.
+   */
+  learningMode: z.enum(['auto', 'review', 'off']).default('review'),
   /** How long an approval may wait for a person (AwaitApproval's TimeoutSeconds). */
   approvalTimeoutSeconds: z.number().int().min(60).max(365 * 24 * 3600).default(24 * 3600),
 });
@@ -47,6 +53,7 @@ export function settingsFrom(node: Node): DeploySettings {
       guardrail: bool(get('guardrail')),
       logRetentionDays: num(get('logRetentionDays')),
       approvalTimeoutSeconds: num(get('approvalTimeoutSeconds')),
+      learningMode: get('learningMode'),
     }).filter(([, v]) => v !== undefined),
   );
   const r = settingsSchema.safeParse(raw);

@@ -113,8 +113,10 @@ export function localDeployment(o: {
   const built: LambdaContainer[] = [];
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
   for (const [id, templateEnv] of shape.functionEnv) {
-    // The template's environment, with the local stand-ins for what AWS provides.
-    const env = { ...templateEnv, LORE_DATA_DIR: o.dataDir, LORE_MODEL: 'offline', LORE_STORE: 'sqlite', LORE_SFN_ENDPOINT: o.sfn.url, AWS_REGION: REGION, ...o.env };
+    // The template's environment, with the local stand-ins for what AWS provides (the Knowledge
+    // Base adapter has its own wire-format tests: test/stores/bedrock-kb-knowledge.test.ts).
+    const { LORE_BEDROCK_KB_ID: _kb, LORE_BEDROCK_KB_DATA_SOURCE_ID: _ds, LORE_KNOWLEDGE_BUCKET: _bucket, LORE_KNOWLEDGE_PREFIX: _prefix, ...kept } = templateEnv;
+    const env = { ...kept, LORE_DATA_DIR: o.dataDir, LORE_MODEL: 'offline', LORE_STORE: 'sqlite', LORE_KNOWLEDGE: 'dynamodb', LORE_SFN_ENDPOINT: o.sfn.url, AWS_REGION: REGION, ...o.env };
     containers.set(
       id,
       once(async () => {

@@ -64,6 +64,19 @@ describe('the CDK stack (default context: Cognito, a created Knowledge Base, no 
     t.template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'lore-chat-dlq' });
   });
 
+  it('gives every function the same learning mode (review by default) and retrieval through the created Knowledge Base', () => {
+    const fns = Object.values(t.resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.LORE_STORE);
+    expect(fns.length).toBeGreaterThan(10);
+    for (const fn of fns) {
+      const env = resolveCfn(fn.Properties.Environment.Variables, t.resources) as Record<string, string>;
+      expect(env).toMatchObject({ LORE_LEARNING_MODE: 'review', LORE_KNOWLEDGE: 'bedrock-kb', LORE_KNOWLEDGE_PREFIX: 'knowledge/' });
+      for (const k of ['LORE_BEDROCK_KB_ID', 'LORE_BEDROCK_KB_DATA_SOURCE_ID', 'LORE_KNOWLEDGE_BUCKET']) expect(env[k], k).toBeTruthy();
+    }
+    // UpdateKnowledge writes learnings as documents of the Knowledge Base's bucket.
+    const statements = Object.values(t.template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);
+    expect(statements.some((st) => [st.Action].flat().includes('s3:PutObject') && JSON.stringify(st.Resource).includes('knowledge/*'))).toBe(true);
+  });
+
   it('keeps documents in a versioned, encrypted, TLS-only bucket with lifecycle rules', () => {
     t.template.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
@@ -163,6 +176,8 @@ describe('the CDK stack with other context values', () => {
   it('uses an existing Knowledge Base and an external JWT issuer, and creates a guardrail when asked', () => {
     const { template } = synth({ 'lore:knowledgeBase': 'ABCDEFGHIJ', 'lore:auth': JSON.stringify({ mode: 'jwt', issuer: 'https://id.example.com/', audience: 'lore' }), 'lore:guardrail': 'true', 'lore:modelId': 'us.anthropic.claude-3-5-haiku-20241022-v1:0' });
     template.resourceCountIs('AWS::Bedrock::KnowledgeBase', 0);
+    // No data source of ours to ingest into: retrieval stays on the DynamoDB knowledge store.
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) expect(fn.Properties.Environment?.Variables?.LORE_KNOWLEDGE).toBeUndefined();
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Audience: ['lore'], Issuer: 'https://id.example.com/' } });
     template.hasResourceProperties('AWS::Bedrock::Guardrail', { ContentPolicyConfig: Match.anyValue(), SensitiveInformationPolicyConfig: Match.anyValue() });
