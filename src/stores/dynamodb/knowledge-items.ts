@@ -1,4 +1,5 @@
 import type { DocKind, DocStatus, HistoryAction, KnowledgeDoc, Provenance, ReviewState } from '../../memory/knowledge-store.js';
+import { reportedStatus } from '../../memory/review-rules.js';
 
 /**
  * Item layout of the knowledge table. Partitions are per tenant and per kind of item, so the
@@ -82,7 +83,7 @@ export interface HistoryItem {
 }
 
 export function statusOf(d: Pick<DocItem, 'status' | 'review'>): DocStatus {
-  return d.status === 'deleted' && d.review === 'rejected' ? 'rejected' : d.status;
+  return reportedStatus(d);
 }
 
 export function toDoc(d: DocItem): KnowledgeDoc {

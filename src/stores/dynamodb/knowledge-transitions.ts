@@ -1,8 +1,8 @@
-import { LoreError } from '../../errors.js';
-import type { HistoryAction, ReviewDecision } from '../../memory/knowledge-store.js';
+import type { ReviewDecision } from '../../memory/knowledge-store.js';
 import type { KnowledgeDb } from './knowledge-db.js';
 import { type DocItem, pk, statusOf, type SupItem } from './knowledge-items.js';
 import { KnowledgeTx } from './knowledge-tx.js';
+import { checkReview, REVIEW_ACTION } from '../../memory/review-rules.js';
 
 /**
  * Delete, restore and review of the DynamoDB knowledge store: the same state machine as the SQLite
@@ -10,7 +10,6 @@ import { KnowledgeTx } from './knowledge-tx.js';
  * it touches. A lost race throws WriteConflict and the caller re-reads and retries.
  */
 
-const ACTION: Record<ReviewDecision, HistoryAction> = { approve: 'approved', reject: 'rejected', return: 'returned_to_review' };
 
 export async function deleteTransition(db: KnowledgeDb, now: number, doc: DocItem, p: { tenantId: string; actor: string; reason?: string }): Promise<DocItem> {
   if (doc.status === 'deleted') return doc;
@@ -58,13 +57,7 @@ export async function reviewTransition(
   doc: DocItem,
   p: { tenantId: string; decision: ReviewDecision; actor: string; reason?: string; detail?: Record<string, unknown> },
 ): Promise<DocItem> {
-  if (doc.kind !== 'learning') throw new LoreError('VALIDATION_FAILED', `${doc.id} is a document, not a learning`);
-  const from = statusOf(doc);
-  const allowed = p.decision === 'return' ? from === 'active' : from === 'pending';
-  if (!allowed) {
-    throw new LoreError('CONFLICT', `learning ${doc.id} is ${from}: it cannot be ${ACTION[p.decision].replace(/_/g, ' ')}`, { details: { status: from } });
-  }
-  const detail = { ...(p.reason ? { reason: p.reason } : {}), ...(p.detail ?? {}), previousStatus: from };
+  const { detail } = checkReview({ id: doc.id, kind: doc.kind, status: statusOf(doc) }, p);
   const tx = new KnowledgeTx(db, p.tenantId, now);
   let out: DocItem;
   if (p.decision === 'approve') {

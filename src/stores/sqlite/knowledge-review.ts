@@ -1,10 +1,9 @@
-import { LoreError } from '../../errors.js';
 import type { HistoryAction, ReviewDecision } from '../../memory/knowledge-store.js';
 import { type DocRow, type KnowledgeStatements, statusOf } from './knowledge-statements.js';
+import { checkReview, REVIEW_ACTION } from '../../memory/review-rules.js';
 
 type Log = (docId: string, tenantId: string, action: HistoryAction, actor: string, at: number, detail?: object) => void;
 
-const ACTION: Record<ReviewDecision, HistoryAction> = { approve: 'approved', reject: 'rejected', return: 'returned_to_review' };
 
 /**
  * The review state machine of a learning, run inside the store's transaction. Approval is where a
@@ -19,13 +18,7 @@ export function reviewTransition(
   doc: DocRow,
   p: { tenantId: string; decision: ReviewDecision; actor: string; reason?: string; detail?: Record<string, unknown> },
 ): void {
-  if (doc.kind !== 'learning') throw new LoreError('VALIDATION_FAILED', `${doc.id} is a document, not a learning`);
-  const from = statusOf(doc);
-  const allowed = p.decision === 'return' ? from === 'active' : from === 'pending';
-  if (!allowed) {
-    throw new LoreError('CONFLICT', `learning ${doc.id} is ${from}: it cannot be ${ACTION[p.decision].replace(/_/g, ' ')}`, { details: { status: from } });
-  }
-  const detail = { ...(p.reason ? { reason: p.reason } : {}), ...(p.detail ?? {}), previousStatus: from };
+  const { detail } = checkReview({ id: doc.id, kind: doc.kind, status: statusOf(doc) }, p);
   if (p.decision === 'approve') {
     q.setReview.run({ id: doc.id, status: 'active', review: 'approved', by: null, now });
     log(doc.id, p.tenantId, 'approved', p.actor, now, detail);

@@ -1,6 +1,7 @@
 import type { DocKind, DocStatus, KnowledgeDoc, Provenance, ReviewState } from '../../memory/knowledge-store.js';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
+import { reportedStatus } from '../../memory/review-rules.js';
 
 export interface DocRow {
   id: string;
@@ -21,7 +22,7 @@ export interface DocRow {
 
 /** Stored status → port status: a rejected learning is stored as deleted + review 'rejected'. */
 export function statusOf(r: Pick<DocRow, 'status' | 'review'>): DocStatus {
-  return r.status === 'deleted' && r.review === 'rejected' ? 'rejected' : r.status;
+  return reportedStatus(r);
 }
 
 export function toDoc(r: DocRow): KnowledgeDoc {
