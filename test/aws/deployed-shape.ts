@@ -11,9 +11,9 @@ import { createStepLambda, type StepLambda } from '../../src/aws/step-lambda.js'
 import type { ModelProvider } from '../../src/models/provider.js';
 import type { AnyTool } from '../../src/tools/tool.js';
 import type { AslStateMachine } from '../../src/workflow/asl.js';
-import { buildResult, type RunData } from '../../src/workflow/run-data.js';
 import type { RunResult } from '../../src/workflow/types.js';
 import type { StepFunctionsServer } from '../servers/stepfunctions-server.js';
+import { settleExecution } from '../workflow/asl-execution.js';
 
 /**
  * The deployed shape, run locally: the state machine definition and each function's environment
@@ -160,30 +160,7 @@ export function localDeployment(o: {
       overrides: { taskResourceLocalHandlers: local as never, retryIntervalOverrides: Object.fromEntries(taskStates.map(([n]) => [n, 0])) },
       context: { Task: { Token: `token-${input.runId}` } } as never,
     });
-    const path: string[] = [];
-    const retried: string[] = [];
-    const names = new Set(taskStates.map(([n]) => n));
-    const drain = (async () => {
-      let caught: string | undefined;
-      for await (const e of execution.eventLogs) {
-        if (e.type === 'StateCaught') caught = e.state.name;
-        else if (e.type === 'StateExited' && names.has(e.state.name) && caught !== e.state.name) path.push(e.state.name);
-        if (e.type === 'StateRetried') retried.push(e.state.name);
-      }
-    })();
-    let data: RunData;
-    let status: 'COMPLETED' | 'FAILED' = 'COMPLETED';
-    let error: { code: never; message: string } | undefined;
-    try {
-      data = (await execution.result) as unknown as RunData;
-    } catch (e) {
-      status = 'FAILED';
-      const cause = (e as { cause?: { name?: string; message?: string } }).cause;
-      error = { code: (cause?.name ?? 'INTERNAL') as never, message: cause?.message ?? String(e) };
-      data = { input };
-    }
-    await drain;
-    return { result: buildResult(data, status, { traceId: input.traceId, ...(error ? { error } : {}) }), path, retried };
+    return settleExecution(execution, new Set(taskStates.map(([n]) => n)), input);
   };
 
   return {

@@ -9,10 +9,10 @@ import { defaultPolicies } from '../../src/workflow/approvals.js';
 import { taskHandlersFor, toAsl } from '../../src/workflow/asl.js';
 import { turnWorkflow } from '../../src/workflow/definition.js';
 import type { OperatorEvent } from '../../src/workflow/operator.js';
-import { buildResult, type RunData } from '../../src/workflow/run-data.js';
 import { createStepHandlers } from '../../src/workflow/steps.js';
 import type { PendingApproval, RunResult } from '../../src/workflow/types.js';
 import { flakyProvider, isReasonRequest, makeHarness, refundTool, tempDir, T, type Harness } from './fixtures.js';
+import { settleExecution } from './asl-execution.js';
 
 const PREFIX = 'arn:aws:lambda:us-east-1:123456789012:function:lore-';
 const asl = toAsl(turnWorkflow, { resourcePrefix: PREFIX, approvalTimeoutSeconds: 3600 });
@@ -49,31 +49,8 @@ async function runAsl(h: Harness, input: TurnInput, opts: { onApproval?: (pendin
     // .waitForTaskToken is not native to the local runner: the token comes from the context.
     context: { Task: { Token: `token-${input.runId}` } } as never,
   });
-  const path: string[] = [];
-  const retried: string[] = [];
-  const drain = (async () => {
-    let caught: string | undefined;
-    for await (const e of execution.eventLogs) {
-      // A caught state still "exits"; it did not finish, so it is not on the path.
-      if (e.type === 'StateCaught') caught = e.state.name;
-      else if (e.type === 'StateExited' && taskStates.has(e.state.name) && caught !== e.state.name) path.push(e.state.name);
-      if (e.type === 'StateRetried') retried.push(e.state.name);
-    }
-  })();
-  let data: RunData;
-  let status: 'COMPLETED' | 'FAILED' = 'COMPLETED';
-  let error: { code: never; message: string } | undefined;
-  try {
-    data = (await execution.result) as unknown as RunData;
-  } catch (e) {
-    // A Fail state rejects the execution; its Error/Cause came from $.failure via ErrorPath/CausePath.
-    status = 'FAILED';
-    const cause = (e as { cause?: { name?: string; message?: string } }).cause;
-    error = { code: (cause?.name ?? 'INTERNAL') as never, message: cause?.message ?? String(e) };
-    data = { input };
-  }
-  await drain;
-  return { result: buildResult(data, status, { traceId: input.traceId, ...(error ? { error } : {}) }), path, retried, operator };
+  const { result, path, retried } = await settleExecution(execution, taskStates, input);
+  return { result, path, retried, operator };
 }
 
 const comparable = (r: RunResult) => ({
