@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { createApp } from '../ingress/app.js';
 import type { Env } from '../ingress/http.js';
-import { CHAT_QUEUE, decodeChatJob, type ChatJob, type Queue } from '../jobs/queue.js';
+import { CHAT_QUEUE, decodeChatJob, type ChatJob } from '../jobs/queue.js';
 import { emptyUsage } from '../models/types.js';
 import type { TurnRunner } from '../workflow/types.js';
 import { decideAndResume } from './approval-resume.js';
@@ -45,7 +45,8 @@ export function createLambdaApp(c: LambdaContainer): Hono<Env> {
     guard: rt.guard,
     memory: rt.memory,
     feedback: rt.backend.feedback,
-    queue: openedOnFirstUse(CHAT_QUEUE, () => rt.backend.queue<ChatJob>({ name: CHAT_QUEUE, decode: decodeChatJob })),
+    // Backends open queues lazily (an SQS queue looks its URLs up on first use).
+    queue: rt.backend.queue<ChatJob>({ name: CHAT_QUEUE, decode: decodeChatJob }),
     traces: rt.tracing.spans,
     metrics: rt.metrics,
     tracer: rt.tracing.tracer,
@@ -55,19 +56,3 @@ export function createLambdaApp(c: LambdaContainer): Hono<Env> {
   });
 }
 
-/**
- * The chat queue, opened when a request first uses it: most invocations never queue a turn, and
- * opening an SQS queue costs the SDK import and URL lookups a cold start should not pay.
- */
-function openedOnFirstUse(name: string, open: () => Queue<ChatJob>): Queue<ChatJob> {
-  let queue: Queue<ChatJob> | undefined;
-  return new Proxy({} as Queue<ChatJob>, {
-    get(_target, prop) {
-      if (prop === 'name') return name;
-      if (prop === 'then') return undefined;
-      queue ??= open();
-      const value = (queue as unknown as Record<string | symbol, unknown>)[prop];
-      return typeof value === 'function' ? value.bind(queue) : value;
-    },
-  });
-}

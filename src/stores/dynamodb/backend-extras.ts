@@ -23,12 +23,13 @@ export interface SqsBackendOptions extends SqsConnection {
 
 /**
  * A Queue whose SQS URLs are resolved on first use: Backend.queue() is synchronous, creating or
- * looking up a queue is not. Every method waits for the same lookup.
+ * looking up a queue is not. Every method waits for the same lookup, started by the first call
+ * (a Lambda container that never queues a turn pays neither the SDK import nor the lookups).
  */
 export function lazySqsQueue<T>(o: QueueOptions<T>, sqs: SqsBackendOptions, prefix: string, track: (q: Queue<unknown>, close: () => Promise<void>) => void): Queue<T> {
   let client: { destroy(): void } | undefined;
   const maxReceiveCount = o.maxReceiveCount ?? 3;
-  const ready = (async () => {
+  const open = async () => {
     const [{ createSqsClient, ensureSqsQueues, loadSqs }, { SqsQueue }] = await Promise.all([import('../sqs/client.js'), import('../sqs/queue.js')]);
     const c = await createSqsClient(sqs);
     client = c;
@@ -41,22 +42,22 @@ export function lazySqsQueue<T>(o: QueueOptions<T>, sqs: SqsBackendOptions, pref
       urls = { queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };
     }
     return new SqsQueue<T>({ name: o.name, client: c, ...urls, maxReceiveCount, ...(o.decode ? { decode: o.decode } : {}), ...(sqs.now ? { now: sqs.now } : {}) });
-  })();
-  ready.catch(() => undefined); // surfaced by the first call instead
+  };
+  let ready: ReturnType<typeof open> | undefined;
   const queue = new Proxy({} as Queue<T>, {
     get(_t, prop) {
       if (prop === 'name') return o.name;
       if (prop === 'maxReceiveCount') return maxReceiveCount;
       if (prop === 'then') return undefined;
       return async (...args: unknown[]) => {
-        const q = (await ready) as unknown as Record<string | symbol, (...a: unknown[]) => Promise<unknown>>;
+        const q = (await (ready ??= open())) as unknown as Record<string | symbol, (...a: unknown[]) => Promise<unknown>>;
         return q[prop]!.apply(q, args);
       };
     },
   });
   // Its HTTP agent keeps sockets open: close() lets a CLI process exit.
   track(queue as Queue<unknown>, async () => {
-    await ready.catch(() => undefined);
+    await ready?.catch(() => undefined);
     client?.destroy();
   });
   return queue;
