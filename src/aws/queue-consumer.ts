@@ -1,4 +1,4 @@
-import { decodeChatJob } from '../ingress/queue.js';
+import { decodeChatJob } from '../jobs/queue.js';
 import type { LambdaContainer } from './container.js';
 
 /** The slice of an SQS event the consumer reads (aws-lambda's SQSEvent). */

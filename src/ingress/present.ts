@@ -1,7 +1,7 @@
 import type { HistoryEvent, KnowledgeDoc } from '../memory/knowledge-store.js';
 import type { SessionSummary, Turn } from '../memory/session-store.js';
 import type { PendingApproval, RunRecord, RunResult } from '../workflow/types.js';
-import type { Feedback } from './feedback-store.js';
+import type { Feedback } from '../learning/feedback-store.js';
 import type { SpanRecord } from '../telemetry/span-store.js';
 import type { ApprovalT, ChatResponseT, LearningT, RunT, SessionT, SpanT } from './schemas.js';
 import { extractLearnings } from '../agent/learning-tags.js';

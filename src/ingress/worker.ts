@@ -1,7 +1,7 @@
 import { isLoreError } from '../errors.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { TurnRunner } from '../workflow/types.js';
-import type { ChatJob, Queue, QueueMessage } from './queue.js';
+import type { ChatJob, Queue, QueueMessage } from '../jobs/queue.js';
 
 /**
  * A pool of bounded concurrency consuming a Queue. A message is acked only after its handler
