@@ -33,7 +33,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { extractLearnings } from '../src/agent/learning-tags.js';
+import { extractLearnings } from '../src/memory/learning-tags.js';
 import { buildTurnContext, reason, updateKnowledge, type TurnInput } from '../src/agent/turn.js';
 import { loadConfig } from '../src/config.js';
 import { createRuntime } from '../src/runtime.js';

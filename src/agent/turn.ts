@@ -15,7 +15,7 @@ import type { SessionStore } from '../memory/session-store.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Usage } from '../models/types.js';
 import type { ToolRegistry } from '../tools/registry.js';
-import { extractLearnings } from './learning-tags.js';
+import { extractLearnings } from '../memory/learning-tags.js';
 import { agentLoop } from './loop.js';
 import type { AgentEvent, AgentResult, LoopHooks, ToolCallLog } from './loop-types.js';
 

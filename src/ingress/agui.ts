@@ -14,7 +14,7 @@ import {
   type ToolCallResultEvent,
   type ToolCallStartEvent,
 } from '@ag-ui/core';
-import { LearningStreamFilter } from '../agent/learning-tags.js';
+import { LearningStreamFilter } from '../memory/learning-tags.js';
 import type { RunEvent, RunResult } from '../workflow/types.js';
 import { toChatResponse } from './present.js';
 

@@ -4,7 +4,7 @@ import type { PendingApproval, RunRecord, RunResult } from '../workflow/types.js
 import type { Feedback } from '../learning/feedback-store.js';
 import type { SpanRecord } from '../telemetry/span-store.js';
 import type { ApprovalT, ChatResponseT, LearningT, RunT, SessionT, SpanT } from './schemas.js';
-import { extractLearnings } from '../agent/learning-tags.js';
+import { extractLearnings } from '../memory/learning-tags.js';
 
 /** Domain objects → wire shapes (snake_case, ISO times). Only fields a client may see. */
 

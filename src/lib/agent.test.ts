@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { createAgent, defineTool, type AguiEvent, type ModelProvider, type ToolSource } from '../index.js';
 import { createOfflineProvider } from '../models/offline/index.js';
 import type { ConverseRequest } from '../models/types.js';
-import { LORE_INSTRUCTIONS } from '../agent/prompts.js';
+import { LORE_INSTRUCTIONS } from '../memory/prompts.js';
 
 let dir: string;
 beforeEach(() => {

@@ -1,4 +1,4 @@
-import { LearningStreamFilter } from '../agent/learning-tags.js';
+import { LearningStreamFilter } from '../memory/learning-tags.js';
 import { honestAnswer, isQuestion } from '../learning/claims.js';
 import { recordGuardSpan } from '../guardrails/instrument.js';
 import { maskAnswer, PiiStreamMasker } from '../guardrails/stream-mask.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { systemPrompt } from '../agent/prompts.js';
+import { systemPrompt } from '../memory/prompts.js';
 import type { SystemContentBlock } from '../models/types.js';
 
 /**

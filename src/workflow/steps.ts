@@ -1,6 +1,6 @@
 import { buildTurnContext, guardOf, handleResponse, turnTtlSeconds, updateKnowledge } from '../agent/turn.js';
 import { contextChunks } from '../memory/knowledge-store.js';
-import { LearningStreamFilter } from '../agent/learning-tags.js';
+import { LearningStreamFilter } from '../memory/learning-tags.js';
 import { honestAnswer, isQuestion } from '../learning/claims.js';
 import { learningNotice } from '../learning/policy.js';
 import { lowerTrustAfterThumbsDown } from '../learning/trust.js';

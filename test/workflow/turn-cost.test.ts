@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createRuntime } from '../../src/runtime.js';
 import { createAgentService } from '../../src/service.js';
-import { BASE_SYSTEM_PROMPT } from '../../src/agent/prompts.js';
+import { BASE_SYSTEM_PROMPT } from '../../src/memory/prompts.js';
 import { referenceStatic, resolveStatic, SYSTEM_PROMPT_REF } from '../../src/workflow/static-refs.js';
 import { tempDir } from './fixtures.js';
 import { sqliteDb } from '../../src/stores/sqlite/backend.js';

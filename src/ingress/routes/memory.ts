@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { extractLearnings } from '../../agent/learning-tags.js';
+import { extractLearnings } from '../../memory/learning-tags.js';
 import { LoreError } from '../../errors.js';
 import { maskPii } from '../../guardrails/stream-mask.js';
 import { cleanFact } from '../../learning/updater.js';
