@@ -215,6 +215,7 @@ export class KnowledgeSearch {
    */
   private indexReady(): boolean {
     if (this.lex) return true;
+    if (this.lexBuilding) return false; // building: no count per search meanwhile
     const chunks = this.stmts.chunkCount.get() as number;
     if (chunks <= (this.index.syncBuildMaxChunks ?? SYNC_BUILD_MAX_CHUNKS)) return true;
     this.warmUp();
