@@ -4,8 +4,10 @@
  *   - the durable turn ONE AT A TIME (median and p90 µs of CPU per turn) and at --concurrency;
  *   - commits (SQLite transactions) per turn, counted by wrapping the better-sqlite3 connection;
  *   - "stores alone": the same store calls those turns made (run row, step checkpoints with the
- *     recorded step JSON, history read, knowledge search, run context, the turn pair), replayed
- *     without the engine, model, tools or spans: the floor of a durable turn on this storage;
+ *     recorded step JSON, every read of the session, memory and knowledge stores recorded while
+ *     the turns ran — history, knowledge search, user memory, the summariser's after-turn reads —,
+ *     run context, the turn pair), replayed without the engine, model, tools or spans: the floor of
+ *     a durable turn on this storage;
  *   - the in-memory agent loop (model + tools over an already built context, nothing durable);
  *   - telemetry with no exporter: the default (spans recorded for GET /runs/:id/trace) against
  *     `telemetry.recentTraces: false` (nobody listens: no span recorded), turns interleaved.
@@ -110,25 +112,75 @@ async function close(r: Rig): Promise<void> {
 }
 
 /** Each rig walks the same sequence of sessions and questions (interleaved rigs get the same mix). */
-const seqs = new WeakMap<Rig, number>();
-async function turn(r: Rig): Promise<boolean> {
-  const i = seqs.get(r) ?? 0;
-  seqs.set(r, i + 1);
-  const res = await r.svc.start({ tenantId: r.rt.config.tenant, sessionId: `bench-${i % sessions}`, userId: `user-${i % sessions}`, message: QUESTIONS[i % QUESTIONS.length]! });
+const seqs = new Map<string, number>();
+const rigIds = new WeakMap<Rig, number>();
+let rigCount = 0;
+/** `prefix` names the sessions and users: the warm-up's own ones leave the measured mix as it was. */
+async function turn(r: Rig, prefix = 'bench'): Promise<boolean> {
+  if (!rigIds.has(r)) rigIds.set(r, rigCount++);
+  const key = `${rigIds.get(r)}/${prefix}`;
+  const i = seqs.get(key) ?? 0;
+  seqs.set(key, i + 1);
+  const res = await r.svc.start({ tenantId: r.rt.config.tenant, sessionId: `${prefix}-${i % sessions}`, userId: `${prefix}-user-${i % sessions}`, message: QUESTIONS[i % QUESTIONS.length]! });
   return res.status === 'COMPLETED';
 }
 
+/**
+ * The floor replays the store calls the measured turns really made. Reads of the session, memory
+ * and knowledge stores are recorded per turn (method and arguments) while the turns run, and
+ * replayed verbatim; the run store's writes and the turn pair are replayed from the run records
+ * (fresh run ids, so they are real writes). Other writes (summaries, learnings, facts: rare in this
+ * mix) are counted and printed, not replayed.
+ */
+const READS: Record<string, string[]> = {
+  sessions: ['recentTurns', 'getSession', 'sessionOwner', 'listSessions'],
+  memory: ['getSummary', 'searchSummaries', 'listSummaries', 'listFacts', 'getFact'],
+  knowledge: ['getDocument', 'listDocuments', 'findByHash', 'search', 'history', 'countLearningsSince', 'runContext', 'runContextChunks'],
+};
+const WRITES: Record<string, string[]> = {
+  sessions: ['appendTurns', 'setTurnText', 'deleteSession'],
+  memory: ['putSummary', 'deleteSummary', 'addFact', 'updateFact', 'deleteFact', 'forgetUser'],
+  knowledge: ['upsertDocument', 'supersede', 'deleteDocument', 'restoreDocument', 'recordEvent', 'review', 'vote', 'recordRunContext'],
+};
+const REPLAYED_WRITES = new Set(['appendTurns', 'recordRunContext']);
+interface StoreCall { target: Record<string, (...a: unknown[]) => Promise<unknown>>; method: string; args: unknown[] }
+let callLog: StoreCall[][] | undefined;
+let otherWrites = 0;
+function recordStoreCalls(rt: Runtime): void {
+  const stores: Record<string, object> = { sessions: rt.sessions, memory: rt.memory.store, knowledge: rt.knowledge };
+  for (const [name, store] of Object.entries(stores)) {
+    const target = store as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    for (const method of [...READS[name]!, ...WRITES[name]!]) {
+      if (typeof target[method] !== 'function') continue;
+      const original = target[method]!.bind(store);
+      const read = READS[name]!.includes(method);
+      target[method] = (...args: unknown[]) => {
+        if (callLog) {
+          if (read) callLog.at(-1)?.push({ target, method, args });
+          else if (!REPLAYED_WRITES.has(method)) otherWrites++;
+        }
+        return original(...args);
+      };
+    }
+  }
+}
+
 /** One turn at a time: per-turn CPU (median, p90) and commits per turn. */
-async function serial(r: Rig, count: number): Promise<{ median: number; p90: number; commits: number; failed: number }> {
+async function serial(r: Rig, count: number, prefix?: string): Promise<{ median: number; p90: number; commits: number; failed: number; first: number; later: number }> {
   const samples: number[] = [];
+  const first: number[] = [];
+  const later: number[] = [];
   let failed = 0;
   const c0 = commits;
   for (let k = 0; k < count; k++) {
+    callLog?.push([]);
     const t0 = cpuNow();
-    if (!(await turn(r))) failed++;
-    samples.push(cpuNow() - t0);
+    if (!(await turn(r, prefix))) failed++;
+    const cpu = cpuNow() - t0;
+    samples.push(cpu);
+    (k < sessions ? first : later).push(cpu);
   }
-  return { median: median(samples), p90: pct(samples, 0.9), commits: (commits - c0) / count, failed };
+  return { median: median(samples), p90: pct(samples, 0.9), commits: (commits - c0) / count, failed, first: median(first), later: median(later) };
 }
 
 /** `concurrency` turns in flight at once. */
@@ -152,9 +204,16 @@ console.log(`machine: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, node ${proc
 
 const main = await rig('recording');
 const serialCount = Math.max(50, Math.min(total, 1000));
-await serial(main, Math.min(200, serialCount)); // warm-up (JIT, caches)
+// Warm-up (JIT, statement caches) on sessions of its own, so the measured turns are the same mix
+// of new and returning sessions as without it: 1,000 turns, as many as are measured.
+await serial(main, serialCount, 'warm');
+recordStoreCalls(main.rt);
+callLog = [];
 const one = await serial(main, serialCount);
+const windows = callLog;
+callLog = undefined;
 console.log(`durable turn, one at a time (${serialCount} turns): median ${us(one.median)} CPU, p90 ${us(one.p90)}, ${one.commits.toFixed(2)} commits/turn, failed ${one.failed}`);
+console.log(`  of which a session's first turn: median ${us(one.first)}; a later turn of a session: median ${us(one.later)}`);
 const many = await concurrent(main, total);
 console.log(`durable turn, concurrency ${concurrency} (${total} turns): ${many.turnsPerS.toFixed(0)} turns/s, ${us(many.perTurnCpu)} CPU/turn, ${many.commits.toFixed(2)} commits/turn (group commit), failed ${many.failed}`);
 
@@ -178,7 +237,7 @@ const runIds = sqliteDb(rt).prepare('SELECT run_id FROM workflow_runs ORDER BY c
 const records = (await Promise.all(runIds.map((id) => runStore.getRun({ runId: id })))).filter((r): r is RunRecord => r !== null);
 const owner = 'bench-replay';
 let replayed = 0;
-async function replay(r: RunRecord): Promise<void> {
+async function replay(r: RunRecord, reads: StoreCall[]): Promise<void> {
   const runId = `replay_${replayed++}`;
   const t = Date.now();
   const lease = { runId, owner, now: t, leaseUntil: t + 60_000 };
@@ -187,10 +246,12 @@ async function replay(r: RunRecord): Promise<void> {
   const writes: Array<Promise<unknown>> = [];
   for (const step of r.steps) {
     if (step.step === 'BuildContext') {
-      const [, hits] = await Promise.all([
-        rt.sessions.recentTurns({ tenantId: r.tenantId, sessionId: r.sessionId, limit: rt.config.memory.historyTurns }),
-        rt.knowledge.search({ tenantId: r.tenantId, query: r.message, topK: rt.config.memory.topK }),
-      ]);
+      // Every read the turn made (history, knowledge, user memory, the summariser's after-turn reads).
+      let hits: Array<{ docId: string }> = [];
+      for (const c of reads) {
+        const out = await c.target[c.method]!(...c.args);
+        if (c.method === 'search') hits = out as Array<{ docId: string }>;
+      }
       writes.push(rt.knowledge.recordRunContext({ tenantId: r.tenantId, runId, docIds: hits.map((h) => h.docId) }));
     }
     if (step.step === 'Reason') await runStore.getProgress({ runId, step: 'Reason' });
@@ -205,14 +266,16 @@ async function replay(r: RunRecord): Promise<void> {
 }
 const floorSamples: number[] = [];
 const fc0 = commits;
-for (const r of records) {
+records.reverse(); // oldest first, as the windows were recorded
+for (const [k, r] of records.entries()) {
   const t0 = cpuNow();
-  await replay(r);
+  await replay(r, windows[k] ?? []);
   floorSamples.push(cpuNow() - t0);
 }
 const floor = median(floorSamples);
+const readsPerTurn = windows.reduce((n, w) => n + w.length, 0) / windows.length;
 console.log(
-  `stores alone (the same store calls, no engine/model/spans), ${records.length} runs one at a time: median ${us(floor)} CPU, ${((commits - fc0) / records.length).toFixed(2)} commits/turn; durable turn = ${(one.median / floor).toFixed(2)}× the floor`,
+  `stores alone (the same store calls, no engine/model/spans), ${records.length} runs one at a time: median ${us(floor)} CPU, ${((commits - fc0) / records.length).toFixed(2)} commits/turn, ${readsPerTurn.toFixed(1)} reads/turn replayed (${(otherWrites / windows.length).toFixed(2)} other writes/turn not replayed); durable turn = ${(one.median / floor).toFixed(2)}× the floor`,
 );
 
 // ---- The in-memory agent loop: the model and tools over a built context, nothing durable.

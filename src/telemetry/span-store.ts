@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode, type AttributeValue, type Context, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { RecentSpan, type RecentSpanSink } from './recent-tracer.js';
 
 /** One span as `GET /runs/:id/trace` returns it. Times are Unix epoch milliseconds. */
 export interface SpanRecord {
@@ -26,8 +27,11 @@ export interface SpanStoreOptions {
   runIdAttribute?: string;
 }
 
+/** An SDK span (exporter configured) or the recent-trace tracer's own (recent-tracer.ts). */
+type HeldSpan = ReadableSpan | RecentSpan;
+
 interface TraceEntry {
-  spans: Map<string, ReadableSpan>;
+  spans: Map<string, HeldSpan>;
   runIds: Set<string>;
   dropped: number;
 }
@@ -52,7 +56,7 @@ const toMs = (t: HrTime): number => t[0] * 1000 + t[1] / 1e6;
  * A span processor that keeps recent traces in memory, so a run's trace can be served without
  * an external collector. Spans are held from start, so an in-flight run shows its open spans.
  */
-export class SpanStore implements SpanProcessor {
+export class SpanStore implements SpanProcessor, RecentSpanSink {
   private readonly traces = new Map<string, TraceEntry>();
   private readonly runs = new Map<string, string>();
   private readonly maxTraces: number;
@@ -66,6 +70,14 @@ export class SpanStore implements SpanProcessor {
   }
 
   onStart(span: Span, _parentContext: Context): void {
+    this.admit(span);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    this.ended(span);
+  }
+
+  admit(span: HeldSpan): void {
     const { traceId, spanId } = span.spanContext();
     const entry = this.touch(traceId);
     if (entry.spans.size >= this.maxSpans) {
@@ -76,7 +88,7 @@ export class SpanStore implements SpanProcessor {
     this.indexRun(traceId, entry, span);
   }
 
-  onEnd(span: ReadableSpan): void {
+  ended(span: HeldSpan): void {
     const { traceId } = span.spanContext();
     const entry = this.traces.get(traceId);
     // The run id is often set after start; index it now too.
@@ -138,7 +150,7 @@ export class SpanStore implements SpanProcessor {
     return entry;
   }
 
-  private indexRun(traceId: string, entry: TraceEntry, span: ReadableSpan): void {
+  private indexRun(traceId: string, entry: TraceEntry, span: HeldSpan): void {
     const runId = span.attributes[this.runIdAttribute];
     if (typeof runId === 'string' && !entry.runIds.has(runId)) {
       entry.runIds.add(runId);
@@ -147,7 +159,9 @@ export class SpanStore implements SpanProcessor {
   }
 }
 
-function toRecord(span: ReadableSpan): SpanRecord {
+function toRecord(held: HeldSpan): SpanRecord {
+  if (held instanceof RecentSpan) return held.toRecord();
+  const span = held;
   const ctx = span.spanContext();
   const start = toMs(span.startTime);
   const r: SpanRecord = {

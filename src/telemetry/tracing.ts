@@ -8,7 +8,6 @@ import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
   InMemorySpanExporter,
-  RandomIdGenerator,
   SimpleSpanProcessor,
   type IdGenerator,
   type ReadableSpan,
@@ -17,13 +16,16 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { isLoreError } from '../errors.js';
 import type { StopReason, Usage } from '../models/types.js';
+import { RecentTraceTracer } from './recent-tracer.js';
 import { SpanStore, type SpanRecord, type SpanStoreOptions } from './span-store.js';
+import { nextSpanId, nextTraceId } from './trace-ids.js';
 
 // Versions: the OpenTelemetry SDK line that runs on Node 20 (sdk-trace-base 2.x, exporter 0.2xx)
 // declares @opentelemetry/api <1.10 as its peer; 3.x needs Node 22. So the api is pinned to 1.9.x.
 
 export type { SpanRecord } from './span-store.js';
 export { SpanStore } from './span-store.js';
+export { withTraceId } from './trace-ids.js';
 
 /**
  * Span attribute names. The gen_ai.* names follow the OpenTelemetry GenAI semantic conventions
@@ -105,29 +107,13 @@ export function ensureContextManager(): void {
   contextManagerInstalled = true;
 }
 
-/**
- * Trace ids for root spans. A run's trace id is chosen when the run is created (it is what the
- * client gets back); when the run later executes with no live parent (a queue worker, recovery),
- * its span must be a true root *in that trace*, not the child of an invented remote parent.
- * `withTraceId` makes the next root span created synchronously inside it take the given id.
- */
-let forcedTraceId: string | undefined;
+/** The SDK provider's ids: see trace-ids.ts (a run's forced trace id for its root span). */
 class RunTraceIdGenerator implements IdGenerator {
-  private readonly random = new RandomIdGenerator();
   generateTraceId(): string {
-    return forcedTraceId ?? this.random.generateTraceId();
+    return nextTraceId();
   }
   generateSpanId(): string {
-    return this.random.generateSpanId();
-  }
-}
-
-export function withTraceId<T>(traceId: string, fn: () => T): T {
-  forcedTraceId = traceId;
-  try {
-    return fn();
-  } finally {
-    forcedTraceId = undefined;
+    return nextSpanId();
   }
 }
 
@@ -171,7 +157,13 @@ export function createTracing(options: TracingOptions): Tracing {
   const recording = options.exporter !== 'none' || options.recentTraces !== false;
   if (!recording) processors.length = 0;
   const provider = new BasicTracerProvider({ resource, spanProcessors: processors, idGenerator: new RunTraceIdGenerator() });
-  const tracer = recording ? provider.getTracer('lore', options.serviceVersion) : new ProxyTracerProvider().getTracer('lore');
+  // Read only here (no exporter): the recent-trace tracer records straight into the store, at a
+  // fraction of the SDK span's cost (recent-tracer.ts). An exporter needs the SDK's spans.
+  const tracer = !recording
+    ? new ProxyTracerProvider().getTracer('lore')
+    : options.exporter === 'none'
+      ? new RecentTraceTracer(spans)
+      : provider.getTracer('lore', options.serviceVersion);
   let shutdown: Promise<void> | undefined;
   return {
     tracer,

@@ -52,4 +52,20 @@ describe('SqliteSessionStore specifics', () => {
     expect(plan.map((p) => p.detail).join(' ')).not.toMatch(/TEMP B-TREE/);
     db.close();
   });
+
+  it("lists a user's sessions from that user's sessions, never by scanning the tenant's turns", async () => {
+    const db = openDatabase(tempDb());
+    const store = new SqliteSessionStore(db, { ttlSeconds: 3600 });
+    const base = { tenantId: 't', role: 'user' as const, content: [{ text: 'x' }], inputTokens: 0, outputTokens: 0 };
+    for (let i = 0; i < 50; i++) await store.appendTurns({ turns: [{ ...base, sessionId: `s${i}`, userId: `u${i % 5}` }] });
+    for (const name of ['listSessions', 'getSession'] as const) {
+      const source = (store as unknown as { stmts: Record<string, { source: string }> }).stmts[name]!.source;
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${source}`).all('t', name === 'listSessions' ? 'u1' : 's1', 0, ...(name === 'listSessions' ? [20] : [])) as Array<{ detail: string }>).map((p) => p.detail);
+      // The outer loop is the sessions table by its key; turns are reached per session.
+      expect(plan[0]).toMatch(/^SEARCH s USING (COVERING INDEX sessions_user|PRIMARY KEY) \(tenant_id=\? AND (user_id|session_id)=\?\)/);
+      expect(plan[1]).toMatch(/^SEARCH t USING COVERING INDEX turns_session_live \(tenant_id=\? AND session_id=\?\)/);
+    }
+    expect((await store.listSessions({ tenantId: 't', userId: 'u1' })).map((s) => s.sessionId).sort()).toEqual(['s1', 's11', 's16', 's21', 's26', 's31', 's36', 's41', 's46', 's6']);
+    db.close();
+  });
 });

@@ -39,9 +39,12 @@ interface SummaryRow {
   last_at: number;
 }
 
+// CROSS JOIN fixes the join order, sessions first: with a plain JOIN (and no ANALYZE statistics)
+// the planner scanned every turn of the tenant and looked each one's session up, so listing one
+// user's sessions cost O(all turns) — 30 % of a new session's first turn at 3,000 turns.
 const SUMMARY = `SELECT s.tenant_id, s.session_id, s.user_id, count(*) AS turn_count,
     min(t.created_at) AS first_at, max(t.created_at) AS last_at
-  FROM sessions s JOIN turns t ON t.tenant_id = s.tenant_id AND t.session_id = s.session_id`;
+  FROM sessions s CROSS JOIN turns t ON t.tenant_id = s.tenant_id AND t.session_id = s.session_id`;
 
 /** Episodic memory in SQLite. Expired turns are filtered on read, and removed by purgeExpired. */
 export class SqliteSessionStore implements SessionStore {
