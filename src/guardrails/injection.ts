@@ -1,4 +1,5 @@
 import { screeningVariants } from './normalize.js';
+import { anyMatch } from './prefilter.js';
 
 /**
  * Prompt-injection heuristics, run over every screening variant of a canonical text (homoglyphs
@@ -104,14 +105,35 @@ export interface InjectionHit {
   via: string;
 }
 
-/** Injection hits over a canonical text and its decoded readings; one per kind, the plainest reading first. */
+/** Whether any LATIN pattern matches: one scan per flag set instead of one per pattern. */
+const ANY_LATIN = anyMatch(LATIN.map(([, re]) => re));
+/**
+ * Every NON_LATIN pattern needs a Cyrillic or Han letter from its own words, and no character below
+ * U+0400 equals one of those, even case-folded (case pairs stay within a script): a reading with
+ * nothing from U+0400 up cannot match any of them.
+ */
+const MAYBE_NON_LATIN = /[^\u0000-\u03FF]/;
+
+/**
+ * Injection hits over a canonical text and its decoded readings; one per kind, the plainest reading
+ * first. A reading whose tested string was already tested (the lower-cased plain text is often the
+ * homoglyph skeleton too) cannot add a hit: a kind it would match was recorded by the earlier one.
+ */
 export function detectInjection(canonical: string): InjectionHit[] {
   const hits = new Map<InjectionKind, InjectionHit>();
+  const latinSeen: string[] = [];
+  const nonLatinSeen: string[] = [];
   for (const v of screeningVariants(canonical)) {
     const lower = v.text.toLowerCase();
     const latinText = v.via === 'plain' ? lower : v.text;
-    for (const [kind, re] of LATIN) if (!hits.has(kind) && re.test(latinText)) hits.set(kind, { kind, via: v.via });
-    for (const [kind, re] of NON_LATIN) if (!hits.has(kind) && re.test(lower)) hits.set(kind, { kind, via: v.via });
+    if (!latinSeen.includes(latinText)) {
+      latinSeen.push(latinText);
+      if (ANY_LATIN(latinText)) for (const [kind, re] of LATIN) if (!hits.has(kind) && re.test(latinText)) hits.set(kind, { kind, via: v.via });
+    }
+    if (!nonLatinSeen.includes(lower)) {
+      nonLatinSeen.push(lower);
+      if (MAYBE_NON_LATIN.test(lower)) for (const [kind, re] of NON_LATIN) if (!hits.has(kind) && re.test(lower)) hits.set(kind, { kind, via: v.via });
+    }
   }
   return [...hits.values()];
 }
