@@ -179,7 +179,7 @@ function ibanSpans(text: string): PiiSpan[] {
  * without a hint has no match of its pattern. They are what makes long texts cheap: `\b` and the
  * labels under the `iu` flags cost a slow scan per character, the bare labels a fraction of it.
  */
-const HINTS = new Map<RegExp, RegExp>([
+export const HINTS = new Map<RegExp, RegExp>([
   [EMAIL, /@/u],
   [EMAIL_SPELLED, /[[(]\s*at\s*[\])]/i],
   [PASSWORD, /p(?:ass|wd|in)|contraseña|mot\s+de\s+passe|kennwort|пароль|密码/iu],
