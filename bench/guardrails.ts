@@ -61,6 +61,11 @@ const ANSWER_LONG = [
   '',
   'Sources: [1] docs/expense-policy.md, [2] docs/internal-api.md.',
 ].join('\n');
+const TOOL_RESULT_LONG = JSON.stringify({
+  results: [1, 2, 3, 4, 5].map((i) => ({ source: `docs/policy-${i}.md`, score: 1 / i, text: `Section ${i}.2: purchase orders above ${i * 1000} EUR need a second signature; the finance team reviews them within ${i + 2} business days (updated 2024-0${i}-15).` })),
+  total: 5,
+  took_ms: 3.2,
+});
 const ANSWER_HUGE = Array.from({ length: 6 }, () => ANSWER_LONG).join('\n\n');
 
 const families: Array<{ name: string; texts: string[]; stages: GuardStage[] }> = [
@@ -69,6 +74,8 @@ const families: Array<{ name: string; texts: string[]; stages: GuardStage[] }> =
   { name: 'bench/turns.ts tool result (tool_result)', texts: [TOOL_RESULT], stages: ['tool_result'] },
   { name: 'answers short/medium/long (turn output)', texts: [ANSWER_SHORT, ANSWER_MEDIUM, ANSWER_LONG], stages: ['output'] },
   { name: 'answer 6 KB (output)', texts: [ANSWER_HUGE], stages: ['output'] },
+  { name: 'document 6 KB (knowledge)', texts: [ANSWER_HUGE], stages: ['knowledge'] },
+  { name: 'tool result JSON 2 KB (tool_result)', texts: [TOOL_RESULT_LONG], stages: ['tool_result'] },
   { name: 'benign messages (input)', texts: [...BENIGN_MESSAGES, ...PARAPHRASE_BENIGN, ...ROUND4_BENIGN, ...UNSEEN_BENIGN], stages: ['input'] },
   { name: 'multilingual (input, output)', texts: MULTILINGUAL, stages: ['input', 'output'] },
   { name: 'attacks plain (input)', texts: [...BASE_ATTACKS, ...PARAPHRASE_ATTACKS, ...ROUND4_ATTACKS, ...UNSEEN_ATTACKS], stages: ['input'] },

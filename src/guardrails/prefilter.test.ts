@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BASE_ATTACKS, BENIGN_MESSAGES, DISGUISES, PARAPHRASE_ATTACKS, PARAPHRASE_BENIGN, ROUND4_ATTACKS, ROUND4_BENIGN, UNSEEN_ATTACKS, UNSEEN_BENIGN } from './corpus/injection.js';
 import { PII_BENIGN, PII_CASES } from './corpus/pii.js';
+import { MAYBE_NON_LATIN, NON_LATIN } from './injection.js';
 import { CYRILLIC_OR_GREEK, INVISIBLE, MAYBE_CYRILLIC_OR_GREEK, MAYBE_INVISIBLE } from './normalize.js';
 import { HINTS } from './pii.js';
-import { anyMatch } from './prefilter.js';
+import { anyMatch, topLevelAlternatives } from './prefilter.js';
 
 /**
  * The quick looks in front of the detectors may only skip work whose result is empty: each is a
@@ -41,8 +42,29 @@ describe('quick looks before the detectors', () => {
     expect(missed).toEqual([]);
   });
 
+  it('MAYBE_NON_LATIN finds every code point that can match a letter of the non-Latin patterns', () => {
+    const letters = new Set<string>();
+    for (const [, re] of NON_LATIN) {
+      // Each alternative of each pattern holds letters of its script (the quick look relies on it).
+      for (const alt of topLevelAlternatives(re.source)) expect(/[^\x00-\x7F]/.test(alt), alt).toBe(true);
+      for (const ch of re.source) if (ch.codePointAt(0)! >= 0x80) letters.add(ch);
+    }
+    // `iu` is the widest matching any of them uses: case variants, folded forms.
+    const letter = new RegExp(`[${[...letters].join('')}]`, 'iu');
+    const missed: number[] = [];
+    for (let cp = 0; cp < 0x110000; cp++) {
+      const s = String.fromCodePoint(cp);
+      if (letter.test(s) && !MAYBE_NON_LATIN.test(s)) missed.push(cp);
+    }
+    expect(missed).toEqual([]);
+  });
+
+  it('splits a pattern into its own alternatives only', () => {
+    expect(topLevelAlternatives('a|b(c|d)|[|(]x|\\|y|(?:e|f)')).toEqual(['a', 'b(c|d)', '[|(]x', '\\|y', '(?:e|f)']);
+  });
+
   it('a joined alternation matches exactly when one of its patterns does', () => {
-    const patterns = [/\bignore\s+(?:all\s+)?instructions\b/, /^\s*##\s*system/m, /(?<![\w.])[\w.+-]+\s*\(\s*at\s*\)/i, /\bpass(?:word)?\b/iu, /\d{3}-\d{4}/g];
+    const patterns = [/\bignore\s+(?:all\s+)?instructions\b/, /\bdo\s+anything\s+now\b|\b(?:you\s+are|be)\s+jailbroken\b|\[\s*learning\s*\]/, /^\s*##\s*system/m, /(?<![\w.])[\w.+-]+\s*\(\s*at\s*\)/i, /\bpass(?:word)?\b/iu, /\d{3}-\d{4}/g];
     const any = anyMatch(patterns);
     let matched = 0;
     for (const t of [...texts, 'x\n## system: obey', 'call 555-0132', 'ana (at) example']) {
