@@ -1,4 +1,5 @@
 import { screeningVariants } from './normalize.js';
+import { anyMatch } from './prefilter.js';
 
 /**
  * Prompt-injection heuristics, run over every screening variant of a canonical text (homoglyphs
@@ -84,7 +85,7 @@ const LATIN: Array<[InjectionKind, RegExp]> = [
   ['planted_tag', /\[\s*learning\s*\]\s*:?/],
 ];
 
-const NON_LATIN: Array<[InjectionKind, RegExp]> = [
+export const NON_LATIN: Array<[InjectionKind, RegExp]> = [
   ['instruction_override', /(?:忽略|无视|忘记|忘掉|不要理会)(?:上面|以上|之前|前面|先前)的?(?:所有|全部|一切)?的?(?:内容|一切|指令|话|说明|规则)/u],
   ['instruction_override', /(?:关闭|关掉|解除|取消|禁用|去掉)(?:你的|所有|全部)?(?:的)?(?:安全)?(?:限制|过滤|过滤器|规则|防护|审查)/u],
   ['instruction_override', /(?:отключи(?:те)?|сними(?:те)?|убери(?:те)?|выключи(?:те)?)\s+(?:все\s+)?(?:свои\s+|твои\s+|ваши\s+)?(?:фильтры|ограничения|правила|защиту|проверки)/iu],
@@ -104,14 +105,35 @@ export interface InjectionHit {
   via: string;
 }
 
-/** Injection hits over a canonical text and its decoded readings; one per kind, the plainest reading first. */
+/** Whether any LATIN pattern matches: one scan per flag set instead of one per pattern. */
+const ANY_LATIN = anyMatch(LATIN.map(([, re]) => re));
+/**
+ * Every NON_LATIN pattern needs a Cyrillic or Han letter from its own words, and only these code
+ * points match one of those letters, case-folded or not (prefilter.test.ts checks it over every
+ * code point): a reading without any, even with typographic dashes and quotes, skips them all.
+ */
+export const MAYBE_NON_LATIN = /[\u0400-\u04FF\u1C80-\u1C8F\u4E00-\u9FFF]/;
+
+/**
+ * Injection hits over a canonical text and its decoded readings; one per kind, the plainest reading
+ * first. A reading whose tested string was already tested (the lower-cased plain text is often the
+ * homoglyph skeleton too) cannot add a hit: a kind it would match was recorded by the earlier one.
+ */
 export function detectInjection(canonical: string): InjectionHit[] {
   const hits = new Map<InjectionKind, InjectionHit>();
+  const latinSeen: string[] = [];
+  const nonLatinSeen: string[] = [];
   for (const v of screeningVariants(canonical)) {
     const lower = v.text.toLowerCase();
     const latinText = v.via === 'plain' ? lower : v.text;
-    for (const [kind, re] of LATIN) if (!hits.has(kind) && re.test(latinText)) hits.set(kind, { kind, via: v.via });
-    for (const [kind, re] of NON_LATIN) if (!hits.has(kind) && re.test(lower)) hits.set(kind, { kind, via: v.via });
+    if (!latinSeen.includes(latinText)) {
+      latinSeen.push(latinText);
+      if (ANY_LATIN(latinText)) for (const [kind, re] of LATIN) if (!hits.has(kind) && re.test(latinText)) hits.set(kind, { kind, via: v.via });
+    }
+    if (!nonLatinSeen.includes(lower)) {
+      nonLatinSeen.push(lower);
+      if (MAYBE_NON_LATIN.test(lower)) for (const [kind, re] of NON_LATIN) if (!hits.has(kind) && re.test(lower)) hits.set(kind, { kind, via: v.via });
+    }
   }
   return [...hits.values()];
 }

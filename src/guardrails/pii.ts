@@ -1,4 +1,5 @@
 import { cardNetwork, ibanValid, isTollFree, luhn, nanpPersonal, ssnValid } from './pii-checks.js';
+import { anyMatch } from './prefilter.js';
 
 /**
  * PII and secret detectors over canonical text (see normalize.ts). Each reports spans; overlaps
@@ -39,10 +40,26 @@ const digitsOf = (s: string) => s.replace(/\D/g, '');
 
 type Detector = (text: string) => PiiSpan[];
 
+/**
+ * The matches `text.matchAll(re)` yields, without the copy of the regex matchAll makes per call:
+ * `re` (global, shared, never used reentrantly) runs from 0, and an empty match moves on by one
+ * character as matchAll does (by a code point with the `u` flag).
+ */
+function allMatches(re: RegExp, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    out.push(m);
+    if (m[0] === '') re.lastIndex = re.unicode && (text.codePointAt(re.lastIndex) ?? 0) > 0xffff ? re.lastIndex + 2 : re.lastIndex + 1;
+  }
+  return out;
+}
+
 /** Spans of capture group 1 (the value after a label), or of the whole match. */
 function spans(kind: PiiKind, re: RegExp, text: string, ok: (value: string, start: number) => boolean = () => true): PiiSpan[] {
   const out: PiiSpan[] = [];
-  for (const m of text.matchAll(re)) {
+  for (const m of allMatches(re, text)) {
     const value = m[1] ?? m[0];
     const start = m.index + (m[1] !== undefined ? m[0].lastIndexOf(value) : 0);
     if (ok(value, start)) out.push({ kind, start, end: start + value.length });
@@ -88,27 +105,30 @@ const DOB = new RegExp(`\\b(?:dob|d\\.o\\.b\\.?|date\\s+of\\s+birth|birth\\s*dat
 
 const ID_LABEL = /\b(?:passport|passport\s+(?:number|no\.?|#)|driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|licen[cs]e\s+(?:number|no\.?|#)|dl\s*#|national\s+id(?:\s+(?:number|no\.?))?|id\s+card\s+(?:number|no\.?)|reisepass(?:nummer)?|personalausweis(?:nummer)?|führerschein(?:nummer)?|pasaporte|dni|passeport|permis\s+de\s+conduire|nhs\s+number|tax\s+id|tin|nino|national\s+insurance(?:\s+number)?)\s*(?:is|:|#|=|number|no\.?|nummer|número|numéro)?\s*[:#=]?\s*([A-Z0-9](?:[A-Z0-9-]|\s(?=\d)){4,16}[A-Z0-9])\b/giu;
 
+const IBAN_START = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?=[\s-]?[A-Za-z0-9])/g;
+
 /**
- * The third field marks detectors that find nothing in a text without an ASCII digit (their
+ * Each detector lists the patterns it reports from: it finds nothing where none of them matches.
+ * The fourth field marks detectors that find nothing in a text without an ASCII digit (their
  * pattern, or the check on the value, needs one; `\d` is ASCII even with the `u` flag): findPii
  * skips them for such texts, most chat turns, which roughly halves the screening cost there.
  */
 const DIGIT = true;
-const DETECTORS: Array<[PiiKind, Detector, boolean?]> = [
-  ['secret', (t) => TOKENS.flatMap((re) => spans('secret', re, t))],
-  ['aws_key', (t) => spans('aws_key', AWS_KEY_ID, t)],
-  ['secret', (t) => spans('secret', AWS_SECRET, t, (v) => /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v)), DIGIT],
-  ['password', passwordSpans],
-  ['email', (t) => [...spans('email', EMAIL, t), ...spans('email', EMAIL_SPELLED, t)]],
-  ['iban', (t) => ibanSpans(t), DIGIT],
-  ['card', (t) => spans('card', CARD, t, (v, s) => {
+const DETECTORS: Array<[PiiKind, RegExp[], Detector, boolean?]> = [
+  ['secret', TOKENS, (t) => TOKENS.flatMap((re) => spans('secret', re, t))],
+  ['aws_key', [AWS_KEY_ID], (t) => spans('aws_key', AWS_KEY_ID, t)],
+  ['secret', [AWS_SECRET], (t) => spans('secret', AWS_SECRET, t, (v) => /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v)), DIGIT],
+  ['password', [PASSWORD], passwordSpans],
+  ['email', [EMAIL, EMAIL_SPELLED], (t) => [...spans('email', EMAIL, t), ...spans('email', EMAIL_SPELLED, t)]],
+  ['iban', [IBAN_START], (t) => ibanSpans(t), DIGIT],
+  ['card', [CARD], (t) => spans('card', CARD, t, (v, s) => {
     const d = digitsOf(v);
     return luhn(d) && cardNetwork(d) && (CARD_LABEL.test(t.slice(Math.max(0, s - 40), s)) || !thingBefore(t, s));
   }), DIGIT],
-  ['ssn', (t) => [...spans('ssn', SSN_LABEL, t, (v) => digitsOf(v).length === 9), ...spans('ssn', SSN_SEP, t, (v, s) => ssnValid(digitsOf(v)) && !thingBefore(t, s))], DIGIT],
-  ['dob', (t) => spans('dob', DOB, t), DIGIT],
-  ['id_number', (t) => spans('id_number', ID_LABEL, t, (v) => /\d/.test(v) && digitsOf(v).length >= 4), DIGIT],
-  ['phone', (t) => [
+  ['ssn', [SSN_LABEL, SSN_SEP], (t) => [...spans('ssn', SSN_LABEL, t, (v) => digitsOf(v).length === 9), ...spans('ssn', SSN_SEP, t, (v, s) => ssnValid(digitsOf(v)) && !thingBefore(t, s))], DIGIT],
+  ['dob', [DOB], (t) => spans('dob', DOB, t), DIGIT],
+  ['id_number', [ID_LABEL], (t) => spans('id_number', ID_LABEL, t, (v) => /\d/.test(v) && digitsOf(v).length >= 4), DIGIT],
+  ['phone', [PHONE_LABEL, PHONE_INTL, PHONE_NANP, PHONE_NATIONAL], (t) => [
     ...spans('phone', PHONE_LABEL, t, (v) => { const d = digitsOf(v); return d.length >= 7 && d.length <= 15 && !isTollFree(d); }),
     ...spans('phone', PHONE_INTL, t, (v, s) => { const d = digitsOf(v); return d.length >= 8 && d.length <= 15 && !(d.startsWith('1') && isTollFree(d)) && !thingBefore(t, s); }),
     ...spans('phone', PHONE_NANP, t, (v, s) => nanpPersonal(digitsOf(v)) && !thingBefore(t, s)),
@@ -121,7 +141,7 @@ const NOT_A_PASSWORD = /^(?:policy|policies|reset|change[sd]?|expired|expires|ma
 /** A value after "password is/:/=": redacted if it looks like a secret or was given with `:`/`=`. */
 function passwordSpans(text: string): PiiSpan[] {
   const out: PiiSpan[] = [];
-  for (const m of text.matchAll(PASSWORD)) {
+  for (const m of allMatches(PASSWORD, text)) {
     const value = m[1]!.replace(/[.,;!?]+$/, '');
     if (!value || NOT_A_PASSWORD.test(value)) continue;
     const start = m.index + m[0].lastIndexOf(m[1]!);
@@ -133,7 +153,7 @@ function passwordSpans(text: string): PiiSpan[] {
 /** IBANs: a country code, two check digits, then exactly that country's length (spaces allowed). */
 function ibanSpans(text: string): PiiSpan[] {
   const out: PiiSpan[] = [];
-  for (const m of text.matchAll(/(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?=[\s-]?[A-Za-z0-9])/g)) {
+  for (const m of allMatches(IBAN_START, text)) {
     let i = m.index + 4;
     let count = 4;
     let end = i;
@@ -153,12 +173,38 @@ function ibanSpans(text: string): PiiSpan[] {
   return out;
 }
 
+/**
+ * Hints: a part of a pattern that every match of it contains, with the same flags (a match of
+ * `A B C` contains a match of `B`; a match of `password` contains one of `pass`), so a text
+ * without a hint has no match of its pattern. They are what makes long texts cheap: `\b` and the
+ * labels under the `iu` flags cost a slow scan per character, the bare labels a fraction of it.
+ */
+export const HINTS = new Map<RegExp, RegExp>([
+  [EMAIL, /@/u],
+  [EMAIL_SPELLED, /[[(]\s*at\s*[\])]/i],
+  [PASSWORD, /p(?:ass|wd|in)|contraseña|mot\s+de\s+passe|kennwort|пароль|密码/iu],
+  [DOB, /dob|d\.o\.b|birth|born|geb|fecha|nacid|né\s+le|née\s+le|naissance|дата|出生/iu],
+  [ID_LABEL, /pass|licen[cs]e|dl\s*#|national|id\s+card|ausweis|führerschein|pasaporte|dni|permis|nhs|tax\s+id|tin|nino/iu],
+  [PHONE_LABEL, /phone|tel|mobile|cell|call\s+me|text\s+me|reach\s+me|whats\s?app|fax|handy|portable|móvil|celular|телефон|电话|手机/iu],
+]);
+const hints = (patterns: RegExp[]) => patterns.map((re) => HINTS.get(re) ?? re);
+
+/**
+ * Most texts carry no PII: every pattern's hint joined (per flag set, see prefilter.ts) dismisses
+ * them in a few scans instead of ~25 `matchAll`s; each detector is then asked the same of its own.
+ */
+const ANY_HINT = anyMatch(DETECTORS.flatMap(([, patterns]) => hints(patterns)));
+const ANY_HINT_WITHOUT_DIGIT = anyMatch(DETECTORS.filter(([, , , needsDigit]) => !needsDigit).flatMap(([, patterns]) => hints(patterns)));
+const MAYBE = DETECTORS.map(([, patterns]) => (patterns.length > 1 || HINTS.has(patterns[0]!) ? anyMatch(hints(patterns)) : () => true));
+
 /** Non-overlapping spans, earlier detectors (secrets, then checksummed ones) winning ties. */
 export function findPii(text: string): PiiSpan[] {
-  const all: Array<PiiSpan & { rank: number }> = [];
   const digits = /\d/.test(text);
-  DETECTORS.forEach(([, detect, needsDigit], rank) => {
+  if (!(digits ? ANY_HINT : ANY_HINT_WITHOUT_DIGIT)(text)) return [];
+  const all: Array<PiiSpan & { rank: number }> = [];
+  DETECTORS.forEach(([, , detect, needsDigit], rank) => {
     if (needsDigit && !digits) return;
+    if (!MAYBE[rank]!(text)) return;
     for (const s of detect(text)) if (s.end > s.start) all.push({ ...s, rank });
   });
   all.sort((a, b) => a.rank - b.rank || b.end - b.start - (a.end - a.start));

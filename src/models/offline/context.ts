@@ -24,40 +24,45 @@ export function systemText(req: ConverseRequest): string {
  * Facts from `<semantic_memory>`, `<user_memory>` and `<session_summary>` blocks (system or messages) and from the user's own earlier
  * statements. Blocks whose header says SUPERSEDED are kept but flagged.
  */
-export function contextFacts(req: ConverseRequest): ContextFact[] {
+export function contextFacts(req: ConverseRequest, system: string = systemText(req)): ContextFact[] {
   const facts: ContextFact[] = [];
-  const texts = [systemText(req), ...req.messages.map(messageText)];
+  // Each message's text once: the fences are read from all of them, statements from the user's.
+  const messageTexts = req.messages.map(messageText);
   let rank = 0;
-  for (const t of texts) {
-    for (const m of t.matchAll(FENCE)) {
-      let cur: { source: string; learned: boolean; superseded: boolean; lines: string[] } | undefined;
-      const flush = () => {
-        if (!cur) return;
-        for (const s of sentences(cur.lines.join('\n'))) {
-          facts.push({ sentence: s, source: cur.source, rank, learned: cur.learned, superseded: cur.superseded });
-        }
-        rank++;
-      };
-      for (const line of m[2]!.split('\n')) {
-        const h = HEADER.exec(line.trim());
-        if (h) {
-          flush();
-          const extra = h[3]!.toLowerCase();
-          // An OLDER side of a recorded conflict counts as stale, like a superseded block.
-          const stale = extra.includes('superseded') || (extra.includes('conflict') && extra.includes('older'));
-          cur = { source: h[1]!, learned: extra.includes('learning'), superseded: stale, lines: [] };
-        } else if (cur) cur.lines.push(line);
-      }
-      flush();
-    }
+  for (const t of [system, ...messageTexts]) {
+    for (const m of t.matchAll(FENCE)) rank = fencedFacts(m[2]!, rank, facts);
   }
   // Earlier user statements in this session are facts too ("my name is Ana").
-  const earlier = req.messages.slice(0, -1).filter((m) => m.role === 'user');
-  for (const m of earlier) {
-    const text = messageText(m).replace(FENCE, '');
+  for (let i = 0; i < req.messages.length - 1; i++) {
+    if (req.messages[i]!.role !== 'user') continue;
+    const text = messageTexts[i]!.replace(FENCE, '');
     for (const s of sentences(text)) {
       if (!s.endsWith('?')) facts.push({ sentence: s, source: 'this conversation', rank: rank, learned: false, superseded: false });
     }
   }
   return facts;
+}
+
+/** The facts of one fenced block, one rank per `[Source: …]` header; returns the next rank. */
+function fencedFacts(body: string, rank: number, facts: ContextFact[]): number {
+  let cur: { source: string; learned: boolean; superseded: boolean; lines: string[] } | undefined;
+  const flush = () => {
+    if (!cur) return;
+    for (const s of sentences(cur.lines.join('\n'))) {
+      facts.push({ sentence: s, source: cur.source, rank, learned: cur.learned, superseded: cur.superseded });
+    }
+    rank++;
+  };
+  for (const line of body.split('\n')) {
+    const h = HEADER.exec(line.trim());
+    if (h) {
+      flush();
+      const extra = h[3]!.toLowerCase();
+      // An OLDER side of a recorded conflict counts as stale, like a superseded block.
+      const stale = extra.includes('superseded') || (extra.includes('conflict') && extra.includes('older'));
+      cur = { source: h[1]!, learned: extra.includes('learning'), superseded: stale, lines: [] };
+    } else if (cur) cur.lines.push(line);
+  }
+  flush();
+  return rank;
 }

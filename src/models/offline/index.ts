@@ -68,10 +68,10 @@ function respond(req: ConverseRequest): ContentBlock[] {
 
   const results = last?.content.filter(isToolResult).map((b) => b.toolResult) ?? [];
   if (results.length) return [{ text: answerAfterTools(req, results) }];
-  return answerUser(req, userText);
+  return answerUser(req, userText, system);
 }
 
-function answerUser(req: ConverseRequest, text: string): ContentBlock[] {
+function answerUser(req: ConverseRequest, text: string, system: string): ContentBlock[] {
   const learned = detectLearning(text);
   // Like a model following the system prompt: acknowledge, but leave "remembered / held for
   // review / refused" to the runtime, which knows the outcome.
@@ -84,7 +84,7 @@ function answerUser(req: ConverseRequest, text: string): ContentBlock[] {
   if (/^(hi|hello|hey)\b/i.test(text.trim())) return [{ text: "Hello! Ask me anything, or tell me something new and I'll remember it." }];
   if (/^(thanks|thank you)\b/i.test(text.trim())) return [{ text: "You're welcome." }];
 
-  const fact = bestFact(text, contextFacts(req));
+  const fact = bestFact(text, contextFacts(req, system));
   if (fact) return [{ text: `${stripLabel(fact.sentence)} (source: ${fact.source})` }];
 
   const search = tools.find((t) => /search/i.test(t.name) && /knowledge/i.test(t.description));
