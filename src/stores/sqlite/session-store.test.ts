@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type SqliteDatabase } from './database.js';
-import { SqliteSessionStore } from './session-store.js';
+import { LIST_SESSIONS, SqliteSessionStore } from './session-store.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -50,6 +50,24 @@ describe('SqliteSessionStore specifics', () => {
       .all() as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX turns_session/);
     expect(plan.map((p) => p.detail).join(' ')).not.toMatch(/TEMP B-TREE/);
+    db.close();
+  });
+
+  it("lists a user's sessions from that user's sessions, not from every turn of the tenant", async () => {
+    const db = openDatabase(tempDb());
+    const store = new SqliteSessionStore(db, { ttlSeconds: 60 });
+    // Many turns of other users: a plan that starts from turns would walk all of them.
+    const base = { tenantId: 't', role: 'user' as const, content: [{ text: 'x' }], inputTokens: 0, outputTokens: 0 };
+    for (let i = 0; i < 50; i++) await store.appendTurns({ turns: [{ ...base, sessionId: `other-${i}`, userId: `u${i}`, createdAt: 1000 + i }] });
+    await store.appendTurns({ turns: [{ ...base, sessionId: 'mine-1', userId: 'me', createdAt: 2000 }, { ...base, sessionId: 'mine-1', userId: 'me', createdAt: 2001 }] });
+    await store.appendTurns({ turns: [{ ...base, sessionId: 'mine-2', userId: 'me', createdAt: 3000 }] });
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${LIST_SESSIONS}`).all('t', 'me', 0, 20) as Array<{ detail: string }>).map((p) => p.detail);
+    expect(plan[0]).toMatch(/^SEARCH s USING (COVERING )?INDEX sessions_user \(tenant_id=\? AND user_id=\?\)/);
+    expect(plan[1]).toMatch(/^SEARCH t USING (COVERING )?INDEX turns_session_live \(tenant_id=\? AND session_id=\?/);
+    expect(await store.listSessions({ tenantId: 't', userId: 'me', now: 2500 })).toEqual([
+      { tenantId: 't', sessionId: 'mine-2', userId: 'me', turnCount: 1, firstAt: 3000, lastAt: 3000 },
+      { tenantId: 't', sessionId: 'mine-1', userId: 'me', turnCount: 2, firstAt: 2000, lastAt: 2001 },
+    ]);
     db.close();
   });
 });
