@@ -95,6 +95,13 @@ export class SqliteSessionStore implements SessionStore {
         WHERE tenant_id = ? AND session_id = ? AND expires_at > ?
         ORDER BY created_at DESC, rowid DESC LIMIT ?`)
         .raw(),
+      // The same, after a createdAt: a range of the same index (the summariser's read).
+      recentSince: db
+        .prepare(`SELECT id, user_id, role, content, input_tokens, output_tokens, trace_id, run_id, created_at, expires_at
+        FROM turns INDEXED BY turns_session
+        WHERE tenant_id = ? AND session_id = ? AND expires_at > ? AND created_at > ?
+        ORDER BY created_at DESC, rowid DESC LIMIT ?`)
+        .raw(),
       // sessions.expires_at follows the newest turn's, so "live" here is "has an unexpired turn".
       owner: db.prepare('SELECT user_id FROM sessions WHERE tenant_id = ? AND session_id = ? AND expires_at > ?').pluck(),
       getSession: db.prepare(`${SUMMARY}
@@ -133,10 +140,15 @@ export class SqliteSessionStore implements SessionStore {
     return this.batch.run(() => this.stmts.setTurnText.run({ tenant: p.tenantId, run: p.runId, role: p.role, text: p.text }).changes > 0);
   }
 
-  async recentTurns(p: { tenantId: string; sessionId: string; limit: number; now?: number }): Promise<Turn[]> {
+  async recentTurns(p: { tenantId: string; sessionId: string; limit: number; since?: number; now?: number }): Promise<Turn[]> {
     if (p.limit <= 0) return [];
     // Newest-first with LIMIT walks the index backwards and stops after N rows; then reverse.
-    const rows = this.stmts.recent.all(p.tenantId, p.sessionId, p.now ?? this.now(), Math.floor(p.limit)) as RecentRow[];
+    const now = p.now ?? this.now();
+    const rows = (
+      p.since === undefined
+        ? this.stmts.recent.all(p.tenantId, p.sessionId, now, Math.floor(p.limit))
+        : this.stmts.recentSince.all(p.tenantId, p.sessionId, now, p.since, Math.floor(p.limit))
+    ) as RecentRow[];
     const turns: Turn[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const [id, userId, role, content, inputTokens, outputTokens, traceId, runId, createdAt, expiresAt] = rows[rows.length - 1 - i]!;
