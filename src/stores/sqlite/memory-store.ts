@@ -53,6 +53,9 @@ const factOf = (r: FactRow): UserFact => ({
   expiresAt: r.expires_at,
 });
 
+// LIMIT CAST(? AS INTEGER), not LIMIT ?: a bare bound LIMIT re-prepares the statement on every
+// run (session-store.ts says why).
+
 /** Whether the user has a live summary of a session other than the given one (session_summaries_user). */
 const OTHER_SUMMARY = 'SELECT 1 FROM session_summaries WHERE tenant_id = ? AND user_id = ? AND expires_at > ? AND session_id != ? LIMIT 1';
 
@@ -114,7 +117,7 @@ export class SqliteMemoryStore implements MemoryStore {
     const rows = this.prepare(
         `SELECT s.* FROM session_summaries_fts f JOIN session_summaries s ON s.rowid = f.rowid
          WHERE session_summaries_fts MATCH ? AND s.tenant_id = ? AND s.user_id = ? AND s.expires_at > ? AND s.session_id != ?
-         ORDER BY bm25(session_summaries_fts), s.updated_at DESC LIMIT ?`,
+         ORDER BY bm25(session_summaries_fts), s.updated_at DESC LIMIT CAST(? AS INTEGER)`,
       )
       .all(match, p.tenantId, p.userId, now, p.excludeSessionId ?? '', p.limit) as SummaryRow[];
     return rows.map(summaryOf);
@@ -141,7 +144,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async listFacts(p: { tenantId: string; userId: string; limit?: number; now?: number }): Promise<UserFact[]> {
-    const rows = this.prepare('SELECT * FROM user_facts WHERE tenant_id = ? AND user_id = ? AND expires_at > ? ORDER BY updated_at DESC, rowid DESC LIMIT ?')
+    const rows = this.prepare('SELECT * FROM user_facts WHERE tenant_id = ? AND user_id = ? AND expires_at > ? ORDER BY updated_at DESC, rowid DESC LIMIT CAST(? AS INTEGER)')
       .all(p.tenantId, p.userId, p.now ?? this.clock(), p.limit ?? 1000) as FactRow[];
     return rows.map(factOf);
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,6 +51,14 @@ describe('SqliteSessionStore specifics', () => {
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX turns_session/);
     expect(plan.map((p) => p.detail).join(' ')).not.toMatch(/TEMP B-TREE/);
     db.close();
+  });
+
+  it('binds no bare LIMIT ? in the session and memory stores (it would re-prepare the statement on every run)', () => {
+    for (const file of ['session-store.ts', 'memory-store.ts']) {
+      const code = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8').replace(/\/\/.*$/gm, '');
+      expect(code.match(/LIMIT\s+[?@:$]/g) ?? [], file).toEqual([]);
+      expect(code, file).toMatch(/LIMIT CAST\(\? AS INTEGER\)/);
+    }
   });
 
   it("lists a user's sessions from that user's sessions, not from every turn of the tenant", async () => {
