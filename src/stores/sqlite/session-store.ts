@@ -39,9 +39,9 @@ interface SummaryRow {
   last_at: number;
 }
 
-// `LIMIT CAST(? AS INTEGER)`, never a bare `LIMIT ?`: the SQLite bundled with better-sqlite3 12
-// (3.53) reads a bare bound LIMIT into the plan, so binding it expires the statement and every run
-// re-prepares it (measured +2–16 µs a call, growing with the statement; ~8 µs for recentTurns).
+// `LIMIT CAST(? AS INTEGER)`, never a bare `LIMIT ?`: with the SQLite bundled with better-sqlite3
+// 12 (3.53) a bare bound LIMIT costs what a re-prepare on every run would (measured +1.5–16 µs a
+// call, growing with the statement; ~7 µs for recentTurns): the planner evidently reads its value.
 // An expression is not read at plan time: prepared once, as intended. Same rows for integer limits.
 
 // CROSS JOIN pins the join order (SQLite never reorders it): sessions first, by their key or by
