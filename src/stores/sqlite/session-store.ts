@@ -41,8 +41,8 @@ interface SummaryRow {
 
 // `LIMIT CAST(? AS INTEGER)`, never a bare `LIMIT ?`: with the SQLite bundled with better-sqlite3
 // 12 (3.53) a bare bound LIMIT costs what a re-prepare on every run would (measured +1.5–16 µs a
-// call, growing with the statement; ~7 µs for recentTurns): the planner evidently reads its value.
-// An expression is not read at plan time: prepared once, as intended. Same rows for integer limits.
+// call, growing with the statement; ~7 µs for recentTurns). With the limit as an expression the
+// extra cost is gone. Same rows for integer limits.
 
 // CROSS JOIN pins the join order (SQLite never reorders it): sessions first, by their key or by
 // sessions_user, then each one's live turns from turns_session_live. With a plain JOIN and no
