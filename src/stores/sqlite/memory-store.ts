@@ -53,8 +53,8 @@ const factOf = (r: FactRow): UserFact => ({
   expiresAt: r.expires_at,
 });
 
-// LIMIT CAST(? AS INTEGER), not LIMIT ?: a bare bound LIMIT re-prepares the statement on every
-// run (session-store.ts says why).
+// LIMIT CAST(? AS INTEGER), not LIMIT ?: a bare bound LIMIT costs about a re-prepare on every
+// run (measured; session-store.ts).
 
 /** Whether the user has a live summary of a session other than the given one (session_summaries_user). */
 const OTHER_SUMMARY = 'SELECT 1 FROM session_summaries WHERE tenant_id = ? AND user_id = ? AND expires_at > ? AND session_id != ? LIMIT 1';

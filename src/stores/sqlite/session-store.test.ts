@@ -53,7 +53,7 @@ describe('SqliteSessionStore specifics', () => {
     db.close();
   });
 
-  it('binds no bare LIMIT ? in the session and memory stores (it would re-prepare the statement on every run)', () => {
+  it('binds no bare LIMIT ? in the session and memory stores (it costs about a re-prepare on every run)', () => {
     for (const file of ['session-store.ts', 'memory-store.ts']) {
       const code = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8').replace(/\/\/.*$/gm, '');
       expect(code.match(/LIMIT\s+[?@:$]/g) ?? [], file).toEqual([]);
