@@ -84,8 +84,10 @@ export class MemoryJobs {
     // a finished session whose every turn is covered has nothing pending.
     if (this.deps.memory.userMemory.enabled) {
       // The summariser already read the session's live turns (exact below its cap, which is > 2),
-      // or the turn did (known); else count them.
-      const liveTurns = session.liveTurns ?? known?.turns ?? (await this.deps.sessions.getSession({ tenantId: p.tenantId, sessionId: p.sessionId }))?.turnCount;
+      // or the turn did (known), or more than 2 after its summary's mark; else count them.
+      const atLeast = session.liveTurnsAtLeast ?? 0;
+      const liveTurns =
+        session.liveTurns ?? known?.turns ?? (atLeast > 2 ? atLeast : (await this.deps.sessions.getSession({ tenantId: p.tenantId, sessionId: p.sessionId }))?.turnCount);
       if (liveTurns !== undefined && liveTurns > 0 && liveTurns <= 2) finalised = await this.finaliseEarlier(p);
     }
     const ms = performance.now() - started;

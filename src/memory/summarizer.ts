@@ -42,6 +42,8 @@ export interface SummariseResult {
    * after its summary's coverage mark). Lets the caller skip a second count query.
    */
   liveTurns?: number;
+  /** With `liveTurns` absent: how many live turns this run read after the coverage mark, a lower bound. */
+  liveTurnsAtLeast?: number;
 }
 
 /**
@@ -85,7 +87,7 @@ export async function summariseSession(deps: { sessions: SessionStore; memory: M
   const turns = await deps.sessions.recentTurns({ tenantId: p.tenantId, sessionId: p.sessionId, limit: p.historyTurns + LOOKBACK_TURNS, ...since, ...now });
   const pending: Turn[] = pendingTurns(turns, { coveredThrough: prior?.coveredThrough ?? null, userId: p.userId, final: !!p.final, maxTurns: p.historyTurns, maxTokens: cfg.windowTokens });
   const coveredTurns = prior?.coveredTurns ?? 0;
-  const live = prior ? {} : { liveTurns: turns.length };
+  const live = prior ? { liveTurnsAtLeast: turns.length } : { liveTurns: turns.length };
   if (!pending.length) return { written: false, folded: 0, coveredTurns, reason: 'nothing_pending', ...live };
   if (!p.final && pending.length < cfg.batchTurns) return { written: false, folded: 0, coveredTurns, reason: 'below_batch', ...live };
   const drafted = await summariseTurns(deps.provider, {

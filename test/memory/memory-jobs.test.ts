@@ -71,6 +71,29 @@ describe('after-turn memory jobs', () => {
     expect(seen.results[0]!.finalised).toBe(0);
   });
 
+  it("a long session's after-turn run reads only the turns after its summary's mark, and counts no turns", async () => {
+    const s = stack();
+    const seen = observe(s);
+    let counts = 0;
+    const getSession = s.sessions.getSession.bind(s.sessions);
+    s.sessions.getSession = (p) => (counts++, getSession(p));
+    let read = 0;
+    const recent = s.sessions.recentTurns.bind(s.sessions);
+    s.sessions.recentTurns = (p) => recent(p).then((ts) => ((read = p.since !== undefined ? ts.length : read), ts));
+    // historyTurns is 10: six exchanges put two turns outside the window, and the summary folds them.
+    for (let i = 1; i <= 6; i++) await say(s, { sessionId: 'long', userId: 'ana', message: `Question number ${i}: what is 17*${i}?` });
+    expect((await s.memory.store.getSummary({ tenantId: T, sessionId: 'long' }))?.coveredTurns).toBe(2);
+    const before = { reads: seen.summariserReads, counts };
+    read = 0;
+    await say(s, { sessionId: 'long', userId: 'ana', message: 'Question number 7: what is 17*7?' });
+    // One read, of the 12 turns after the mark (10 in the window, 2 now outside it: folded).
+    expect(seen.summariserReads - before.reads).toBe(1);
+    expect(read).toBe(12);
+    expect(seen.results.at(-1)?.session).toMatchObject({ written: true, folded: 2, coveredTurns: 4 });
+    // More than two turns after the mark: not a new session, no count needed.
+    expect(counts - before.counts).toBe(0);
+  });
+
   it('a session over its token budget before its turn count is still read and summarised after the turn', async () => {
     const s = stack({ 'memory.summary.windowTokens': 40 });
     const seen = observe(s);
