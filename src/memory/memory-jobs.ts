@@ -4,6 +4,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { MemoryDeps } from './memory-deps.js';
 import type { SessionStore } from './session-store.js';
 import { summariseSession, type SummariseResult } from './summarizer.js';
+import type { WindowWatch } from './window-watch.js';
 
 /**
  * Runs summarisation after turns, off the latency path: the caller gets its answer first. Jobs of
@@ -26,7 +27,16 @@ export class MemoryJobs {
   readonly timings: number[] = [];
 
   constructor(
-    private readonly deps: { sessions: SessionStore; memory: MemoryDeps; provider: ModelProvider; historyTurns: number; guard?: Guardrail; logger?: Logger },
+    private readonly deps: {
+      sessions: SessionStore;
+      memory: MemoryDeps;
+      provider: ModelProvider;
+      historyTurns: number;
+      guard?: Guardrail;
+      logger?: Logger;
+      /** What the turns already read of their sessions (the turn's store is wrapped by it): spares re-reading a short session. */
+      window?: WindowWatch;
+    },
   ) {}
 
   /** Schedule the after-turn work for a session; resolves when it ran (callers need not wait). */
@@ -66,14 +76,18 @@ export class MemoryJobs {
 
   private async run(p: { tenantId: string; sessionId: string; userId: string }): Promise<MemoryJobResult> {
     const started = performance.now();
-    const session = await summariseSession(this.base(), { ...p, historyTurns: this.deps.historyTurns });
+    const known = this.deps.window?.take(p.tenantId, p.sessionId);
+    const session = await summariseSession(this.base(), { ...p, historyTurns: this.deps.historyTurns, ...(known ? { known } : {}) });
     let finalised = 0;
     // A user's new session is the sign their earlier ones are over: give those their final
     // summary (window included) so "what did we decide last week" finds them. Once per session:
     // a finished session whose every turn is covered has nothing pending.
     if (this.deps.memory.userMemory.enabled) {
-      // The summariser already read the session's live turns (exact below its cap, which is > 2).
-      const liveTurns = session.liveTurns ?? (await this.deps.sessions.getSession({ tenantId: p.tenantId, sessionId: p.sessionId }))?.turnCount;
+      // The summariser already read the session's live turns (exact below its cap, which is > 2),
+      // or the turn did (known), or more than 2 after its summary's mark; else count them.
+      const atLeast = session.liveTurnsAtLeast ?? 0;
+      const liveTurns =
+        session.liveTurns ?? known?.turns ?? (atLeast > 2 ? atLeast : (await this.deps.sessions.getSession({ tenantId: p.tenantId, sessionId: p.sessionId }))?.turnCount);
       if (liveTurns !== undefined && liveTurns > 0 && liveTurns <= 2) finalised = await this.finaliseEarlier(p);
     }
     const ms = performance.now() - started;

@@ -49,6 +49,20 @@ export function memoryStoreContract(name: string, factory: () => Promise<MemoryS
       expect(await m.searchSummaries({ tenantId: 't1', userId: 'alice', query: 'invoice', limit: 5, now: T0 })).toEqual([]);
     });
 
+    it('finds no past summary for a user without another live one', async () => {
+      const put = (sessionId: string, userId: string, text: string, ttlSeconds = DAY) => m.putSummary({ ...base, sessionId, userId, text, ttlSeconds, coveredThrough: 1, coveredTurns: 2, expected: null, now: T0 });
+      await put('b1', 'bob', 'Bob asked about the invoice.');
+      await put('here', 'alice', 'The invoice, in this very session.');
+      await put('old', 'alice', 'An old invoice question.', 60);
+      const q = { tenantId: 't1', userId: 'alice', query: 'invoice', limit: 5 };
+      expect((await m.searchSummaries({ ...q, excludeSessionId: 'here', now: T0 + 1000 })).map((s) => s.sessionId)).toEqual(['old']);
+      // 'old' expired, 'here' excluded, bob's is not hers: nothing, whatever matches elsewhere.
+      expect(await m.searchSummaries({ ...q, excludeSessionId: 'here', now: T0 + 60_000 })).toEqual([]);
+      expect((await m.searchSummaries({ ...q, now: T0 + 60_000 })).map((s) => s.sessionId)).toEqual(['here']);
+      expect(await m.searchSummaries({ ...q, userId: 'carol', now: T0 })).toEqual([]);
+      expect(await m.searchSummaries({ ...q, limit: 0, now: T0 })).toEqual([]);
+    });
+
     it('keeps user facts per user, idempotent on id, correctable and deletable', async () => {
       const f = await m.addFact({ ...base, id: 'f1', text: 'I prefer email.', runId: 'r1', now: T0 });
       expect(f).toMatchObject({ id: 'f1', text: 'I prefer email.', sessionId: 's1', runId: 'r1', expiresAt: T0 + DAY * 1000 });

@@ -56,6 +56,25 @@ export function sessionStoreContract(name: string, factory: SessionStoreFactory)
       expect(await store.recentTurns({ tenantId: 't1', sessionId: 's1', limit: 0, now: T0 })).toEqual([]);
     });
 
+    it('reads only turns created strictly after `since`, the last N of those', async () => {
+      // Two turns per millisecond (a user turn and its answer), the way a turn writes them.
+      const pairs = Array.from({ length: 4 }, (_, i) => [
+        turn({ text: `q${i}`, createdAt: T0 + i * 1000 }),
+        turn({ text: `a${i}`, createdAt: T0 + i * 1000, role: 'assistant' }),
+      ]);
+      for (const p of pairs) await store.appendTurns({ turns: p });
+      const since = (s: number, limit = 50, now = T0 + 5000) => store.recentTurns({ tenantId: 't1', sessionId: 's1', limit, since: s, now }).then(texts);
+      expect(await since(T0 + 1000)).toEqual(['q2', 'a2', 'q3', 'a3']);
+      expect(await since(T0 + 999)).toEqual(['q1', 'a1', 'q2', 'a2', 'q3', 'a3']);
+      expect(await since(T0 + 1000, 3)).toEqual(['a2', 'q3', 'a3']);
+      expect(await since(T0 + 3000)).toEqual([]);
+      expect(await since(T0 - 1)).toEqual(texts(await store.recentTurns({ tenantId: 't1', sessionId: 's1', limit: 50, now: T0 + 5000 })));
+      expect(await since(T0 + 1500.5)).toEqual(['q2', 'a2', 'q3', 'a3']);
+      // Still only live turns.
+      expect(await since(T0 - 1, 50, T0 + TTL * 1000 + 2500)).toEqual(['q3', 'a3']);
+      expect(await store.recentTurns({ tenantId: 't1', sessionId: 's2', limit: 50, since: T0 - 1, now: T0 })).toEqual([]);
+    });
+
     it('keeps insertion order for turns written in the same millisecond', async () => {
       await store.appendTurns({ turns: [turn({ text: 'q' }), turn({ text: 'a', role: 'assistant' })] });
       await store.appendTurns({ turns: [turn({ text: 'q2' }), turn({ text: 'a2', role: 'assistant' })] });

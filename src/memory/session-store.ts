@@ -37,8 +37,11 @@ export interface SessionStore {
    * Idempotent; returns whether a turn changed.
    */
   setTurnText(params: { tenantId: string; runId: string; role: 'user' | 'assistant'; text: string }): Promise<boolean>;
-  /** The last `limit` unexpired turns of a session, oldest first. */
-  recentTurns(params: { tenantId: string; sessionId: string; limit: number; now?: number }): Promise<Turn[]>;
+  /**
+   * The last `limit` unexpired turns of a session, oldest first; with `since`, only turns created
+   * strictly after it (the summariser reads just what its coverage mark has not folded in yet).
+   */
+  recentTurns(params: { tenantId: string; sessionId: string; limit: number; since?: number; now?: number }): Promise<Turn[]>;
   getSession(params: { tenantId: string; sessionId: string; now?: number }): Promise<SessionSummary | null>;
   /**
    * Who owns the session: the `userId` of getSession, without counting its turns (a point lookup,

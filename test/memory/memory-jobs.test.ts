@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryJobs } from '../../src/memory/memory-jobs.js';
+import { MemoryJobs, type MemoryJobResult } from '../../src/memory/memory-jobs.js';
 import type { NewTurn } from '../../src/memory/session-store.js';
-import { closeAll, stack } from './support.js';
+import { LOOKBACK_TURNS } from '../../src/memory/summarizer.js';
+import { closeAll, say, stack, type Stack } from './support.js';
 
 afterEach(closeAll);
 
@@ -36,5 +37,73 @@ describe('after-turn memory jobs', () => {
     await s.sessions.appendTurns({ turns: pair('n1', 'Another question.', Date.now()) });
     await jobs.submit({ tenantId: T, sessionId: 'n1', userId: 'ana' });
     expect(listings).toBe(2);
+  });
+
+  /** The after-turn results, and how often the summariser read the session (its reads ask for historyTurns + LOOKBACK_TURNS). */
+  function observe(s: Stack) {
+    const seen = { results: [] as Array<MemoryJobResult | null>, summariserReads: 0 };
+    const jobs = s.svc.memoryJobs;
+    const submit = jobs.submit.bind(jobs);
+    jobs.submit = (p) => {
+      const r = submit(p);
+      void r.then((x) => seen.results.push(x));
+      return r;
+    };
+    const read = s.sessions.recentTurns.bind(s.sessions);
+    s.sessions.recentTurns = (p) => {
+      if (p.limit === s.config.memory.historyTurns + LOOKBACK_TURNS) seen.summariserReads++;
+      return read(p);
+    };
+    return seen;
+  }
+
+  it("a short session's after-turn run reads nothing: the turn's own read and writes say nothing is pending", async () => {
+    const s = stack();
+    const seen = observe(s);
+    for (const message of ['Hello there.', 'What is 17*23?', 'Thanks, that is all.']) await say(s, { sessionId: 'short', userId: 'ana', message });
+    expect(seen.summariserReads).toBe(0);
+    expect(seen.results.map((r) => [r?.session.reason, r?.session.liveTurns])).toEqual([
+      ['nothing_pending', 2],
+      ['nothing_pending', 4],
+      ['nothing_pending', 6],
+    ]);
+    // The first exchange still started the finalisation pass (nothing to finalise: no earlier session).
+    expect(seen.results[0]!.finalised).toBe(0);
+  });
+
+  it("a long session's after-turn run reads only the turns after its summary's mark, and counts no turns", async () => {
+    const s = stack();
+    const seen = observe(s);
+    let counts = 0;
+    const getSession = s.sessions.getSession.bind(s.sessions);
+    s.sessions.getSession = (p) => (counts++, getSession(p));
+    let read = 0;
+    const recent = s.sessions.recentTurns.bind(s.sessions);
+    s.sessions.recentTurns = (p) => recent(p).then((ts) => ((read = p.since !== undefined ? ts.length : read), ts));
+    // historyTurns is 10: six exchanges put two turns outside the window, and the summary folds them.
+    for (let i = 1; i <= 6; i++) await say(s, { sessionId: 'long', userId: 'ana', message: `Question number ${i}: what is 17*${i}?` });
+    expect((await s.memory.store.getSummary({ tenantId: T, sessionId: 'long' }))?.coveredTurns).toBe(2);
+    const before = { reads: seen.summariserReads, counts };
+    read = 0;
+    await say(s, { sessionId: 'long', userId: 'ana', message: 'Question number 7: what is 17*7?' });
+    // One read, of the 12 turns after the mark (10 in the window, 2 now outside it: folded).
+    expect(seen.summariserReads - before.reads).toBe(1);
+    expect(read).toBe(12);
+    expect(seen.results.at(-1)?.session).toMatchObject({ written: true, folded: 2, coveredTurns: 4 });
+    // More than two turns after the mark: not a new session, no count needed.
+    expect(counts - before.counts).toBe(0);
+  });
+
+  it('a session over its token budget before its turn count is still read and summarised after the turn', async () => {
+    const s = stack({ 'memory.summary.windowTokens': 40 });
+    const seen = observe(s);
+    const long = (n: number) => `Please remember that invoice INV-${n} for the Lisbon office was paid in two parts, the second one on the fifth of May by bank transfer.`;
+    for (let i = 1; i <= 3; i++) await say(s, { sessionId: 'wordy', userId: 'ana', message: long(i) });
+    // Six turns, well within historyTurns, but not within 40 tokens: folded as before.
+    expect(seen.summariserReads).toBeGreaterThan(0);
+    const summary = await s.memory.store.getSummary({ tenantId: T, sessionId: 'wordy' });
+    expect(summary?.coveredTurns).toBeGreaterThanOrEqual(2);
+    expect(summary?.text).toContain('INV-1');
+    expect(seen.results.some((r) => r?.session.written)).toBe(true);
   });
 });

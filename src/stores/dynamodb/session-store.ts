@@ -108,16 +108,23 @@ export class DynamoSessionStore implements SessionStore {
     return changed;
   }
 
-  async recentTurns(p: { tenantId: string; sessionId: string; limit: number; now?: number }): Promise<Turn[]> {
+  async recentTurns(p: { tenantId: string; sessionId: string; limit: number; since?: number; now?: number }): Promise<Turn[]> {
     if (p.limit <= 0) return [];
+    const values = { ':pk': `${p.tenantId}#${p.sessionId}`, ':now': p.now ?? this.now() };
     const items = await queryAll<TurnItem>(
       this.d,
       {
         TableName: this.table,
         IndexName: 'byTime',
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: 'expiresAt > :now',
-        ExpressionAttributeValues: { ':pk': `${p.tenantId}#${p.sessionId}`, ':now': p.now ?? this.now() },
+        // `since`: gTime starts with the padded whole millisecond, so the key condition bounds the
+        // range to that millisecond on; the filter makes "strictly after" exact.
+        ...(p.since === undefined
+          ? { KeyConditionExpression: 'pk = :pk', FilterExpression: 'expiresAt > :now', ExpressionAttributeValues: values }
+          : {
+              KeyConditionExpression: 'pk = :pk AND gTime >= :from',
+              FilterExpression: 'expiresAt > :now AND createdAt > :since',
+              ExpressionAttributeValues: { ...values, ':from': padTime(p.since), ':since': p.since },
+            }),
         ScanIndexForward: false,
       },
       Math.floor(p.limit),

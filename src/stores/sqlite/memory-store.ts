@@ -53,6 +53,12 @@ const factOf = (r: FactRow): UserFact => ({
   expiresAt: r.expires_at,
 });
 
+// LIMIT CAST(? AS INTEGER), not LIMIT ?: a bare bound LIMIT costs about a re-prepare on every
+// run (measured; session-store.ts).
+
+/** Whether the user has a live summary of a session other than the given one (session_summaries_user). */
+const OTHER_SUMMARY = 'SELECT 1 FROM session_summaries WHERE tenant_id = ? AND user_id = ? AND expires_at > ? AND session_id != ? LIMIT 1';
+
 const ttlMs = (s: number) => {
   if (!Number.isFinite(s) || s <= 0) throw new LoreError('VALIDATION_FAILED', 'ttlSeconds must be positive');
   return s * 1000;
@@ -100,14 +106,20 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async searchSummaries(p: { tenantId: string; userId: string; query: string; limit: number; excludeSessionId?: string; now?: number }): Promise<SessionSummaryRecord[]> {
+    if (p.limit <= 0) return [];
+    const now = p.now ?? this.clock();
+    // Most users have no other session's summary (yet): an index probe answers that for ~1/6 of
+    // a full-text query's cost (which sets up its FTS5 cursor and bm25 even over nothing), and
+    // this runs on every turn (BuildContext). Same answer: no candidate row, no match.
+    if (this.prepare(OTHER_SUMMARY).get(p.tenantId, p.userId, now, p.excludeSessionId ?? '') === undefined) return [];
     const match = buildFtsQuery(p.query);
-    if (!match || p.limit <= 0) return [];
+    if (!match) return [];
     const rows = this.prepare(
         `SELECT s.* FROM session_summaries_fts f JOIN session_summaries s ON s.rowid = f.rowid
          WHERE session_summaries_fts MATCH ? AND s.tenant_id = ? AND s.user_id = ? AND s.expires_at > ? AND s.session_id != ?
-         ORDER BY bm25(session_summaries_fts), s.updated_at DESC LIMIT ?`,
+         ORDER BY bm25(session_summaries_fts), s.updated_at DESC LIMIT CAST(? AS INTEGER)`,
       )
-      .all(match, p.tenantId, p.userId, p.now ?? this.clock(), p.excludeSessionId ?? '', p.limit) as SummaryRow[];
+      .all(match, p.tenantId, p.userId, now, p.excludeSessionId ?? '', p.limit) as SummaryRow[];
     return rows.map(summaryOf);
   }
 
@@ -132,7 +144,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async listFacts(p: { tenantId: string; userId: string; limit?: number; now?: number }): Promise<UserFact[]> {
-    const rows = this.prepare('SELECT * FROM user_facts WHERE tenant_id = ? AND user_id = ? AND expires_at > ? ORDER BY updated_at DESC, rowid DESC LIMIT ?')
+    const rows = this.prepare('SELECT * FROM user_facts WHERE tenant_id = ? AND user_id = ? AND expires_at > ? ORDER BY updated_at DESC, rowid DESC LIMIT CAST(? AS INTEGER)')
       .all(p.tenantId, p.userId, p.now ?? this.clock(), p.limit ?? 1000) as FactRow[];
     return rows.map(factOf);
   }

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type SqliteDatabase } from './database.js';
-import { SqliteSessionStore } from './session-store.js';
+import { LIST_SESSIONS, SqliteSessionStore } from './session-store.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -53,19 +53,29 @@ describe('SqliteSessionStore specifics', () => {
     db.close();
   });
 
-  it("lists a user's sessions from that user's sessions, never by scanning the tenant's turns", async () => {
-    const db = openDatabase(tempDb());
-    const store = new SqliteSessionStore(db, { ttlSeconds: 3600 });
-    const base = { tenantId: 't', role: 'user' as const, content: [{ text: 'x' }], inputTokens: 0, outputTokens: 0 };
-    for (let i = 0; i < 50; i++) await store.appendTurns({ turns: [{ ...base, sessionId: `s${i}`, userId: `u${i % 5}` }] });
-    for (const name of ['listSessions', 'getSession'] as const) {
-      const source = (store as unknown as { stmts: Record<string, { source: string }> }).stmts[name]!.source;
-      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${source}`).all('t', name === 'listSessions' ? 'u1' : 's1', 0, ...(name === 'listSessions' ? [20] : [])) as Array<{ detail: string }>).map((p) => p.detail);
-      // The outer loop is the sessions table by its key; turns are reached per session.
-      expect(plan[0]).toMatch(/^SEARCH s USING (COVERING INDEX sessions_user|PRIMARY KEY) \(tenant_id=\? AND (user_id|session_id)=\?\)/);
-      expect(plan[1]).toMatch(/^SEARCH t USING COVERING INDEX turns_session_live \(tenant_id=\? AND session_id=\?\)/);
+  it('binds no bare LIMIT ? in the session and memory stores (it costs about a re-prepare on every run)', () => {
+    for (const file of ['session-store.ts', 'memory-store.ts']) {
+      const code = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8').replace(/\/\/.*$/gm, '');
+      expect(code.match(/LIMIT\s+[?@:$]/g) ?? [], file).toEqual([]);
+      expect(code, file).toMatch(/LIMIT CAST\(\? AS INTEGER\)/);
     }
-    expect((await store.listSessions({ tenantId: 't', userId: 'u1' })).map((s) => s.sessionId).sort()).toEqual(['s1', 's11', 's16', 's21', 's26', 's31', 's36', 's41', 's46', 's6']);
+  });
+
+  it("lists a user's sessions from that user's sessions, not from every turn of the tenant", async () => {
+    const db = openDatabase(tempDb());
+    const store = new SqliteSessionStore(db, { ttlSeconds: 60 });
+    // Many turns of other users: a plan that starts from turns would walk all of them.
+    const base = { tenantId: 't', role: 'user' as const, content: [{ text: 'x' }], inputTokens: 0, outputTokens: 0 };
+    for (let i = 0; i < 50; i++) await store.appendTurns({ turns: [{ ...base, sessionId: `other-${i}`, userId: `u${i}`, createdAt: 1000 + i }] });
+    await store.appendTurns({ turns: [{ ...base, sessionId: 'mine-1', userId: 'me', createdAt: 2000 }, { ...base, sessionId: 'mine-1', userId: 'me', createdAt: 2001 }] });
+    await store.appendTurns({ turns: [{ ...base, sessionId: 'mine-2', userId: 'me', createdAt: 3000 }] });
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${LIST_SESSIONS}`).all('t', 'me', 0, 20) as Array<{ detail: string }>).map((p) => p.detail);
+    expect(plan[0]).toMatch(/^SEARCH s USING (COVERING )?INDEX sessions_user \(tenant_id=\? AND user_id=\?\)/);
+    expect(plan[1]).toMatch(/^SEARCH t USING (COVERING )?INDEX turns_session_live \(tenant_id=\? AND session_id=\?/);
+    expect(await store.listSessions({ tenantId: 't', userId: 'me', now: 2500 })).toEqual([
+      { tenantId: 't', sessionId: 'mine-2', userId: 'me', turnCount: 1, firstAt: 3000, lastAt: 3000 },
+      { tenantId: 't', sessionId: 'mine-1', userId: 'me', turnCount: 2, firstAt: 2000, lastAt: 2001 },
+    ]);
     db.close();
   });
 });
