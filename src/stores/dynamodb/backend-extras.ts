@@ -87,6 +87,7 @@ export async function bedrockKnowledge(
     ...(kb.prefix !== undefined ? { prefix: kb.prefix } : {}),
     ...(kb.batchWindowMs !== undefined ? { batchWindowMs: kb.batchWindowMs } : {}),
     ...(kb.pollMs !== undefined ? { pollMs: kb.pollMs } : {}),
+    ...(kb.ingestion ? { ingestion: kb.ingestion } : {}),
     // Retrieval falls back to the recent tier on these; the operator should still hear of them.
     ...(warn ? { onError: (e: unknown) => warn('Bedrock knowledge base call failed (served from the DynamoDB recent tier)', e) } : {}),
     ...(o.now ? { now: o.now } : {}),

@@ -40,6 +40,8 @@ export interface BedrockKbOptions {
   /** Ingestion batching (defaults: 2 s window, 5 s polling). */
   batchWindowMs?: number;
   pollMs?: number;
+  /** inline (default): this process runs ingestion jobs; scheduled: a periodic sync does (LORE_KB_INGESTION). */
+  ingestion?: 'inline' | 'scheduled';
 }
 
 export interface DynamoBackend extends Backend {
