@@ -6,6 +6,7 @@ import { bm25QueryTerms, tokenize } from '../dynamodb/knowledge-bm25.js';
 import type { Candidate, TenantIndex } from '../dynamodb/knowledge-index.js';
 import { type DocItem, visibleTo } from '../dynamodb/knowledge-items.js';
 import type { DynamoKnowledgeStore } from '../dynamodb/knowledge-store.js';
+import { rrf } from '../rank-fusion.js';
 import { type KbClients, loadKbSdk } from './clients.js';
 import { IngestionBatcher, type IngestionEntry } from './ingestion.js';
 import { ingestionApi } from './ingestion-api.js';
@@ -36,7 +37,6 @@ export interface BedrockKnowledgeStoreOptions {
   now?: () => number;
 }
 
-const RRF_K = 60;
 const MAX_TOP_K = 100;
 const SEARCHABLE: ReadonlySet<DocStatus> = new Set(['active', 'superseded']);
 
@@ -162,8 +162,8 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
     // with ingested knowledge instead of losing to anything the KB returned. When the KB is
     // unreachable every document is ranked by BM25 alone.
     for (const c of fused.values()) {
-      const lex = c.lexRank ? 1 / (RRF_K + c.lexRank) : 0;
-      const vec = c.vecRank ? 1 / (RRF_K + c.vecRank) : kb !== null && !inKb(c.doc) ? lex : 0;
+      const lex = c.lexRank ? rrf(c.lexRank) : 0;
+      const vec = c.vecRank ? rrf(c.vecRank) : kb !== null && !inKb(c.doc) ? lex : 0;
       c.raw = lex + vec;
     }
     const ranked = [...fused.values()].sort(byRelevance).slice(0, topK);
