@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerSearch } from '../../src/cli/commands/search.js';
 import { externalKbSettings } from '../../src/backend-registry.js';
 import { loadConfig } from '../../src/config.js';
 import { buildContext } from '../../src/memory/context-builder.js';
@@ -141,5 +146,42 @@ describe('an existing Bedrock knowledge base, read-only (LORE_EXTERNAL_KB_ID)', 
     expect((await slow.knowledge.search({ tenantId: 'acme', query: Q, topK: 5 })).map((h) => h.sourceUri)).toEqual(['learning://1']);
     expect((slow.knowledge as ExternalKbKnowledgeStore).failures).toBe(1);
     await slow.close();
+  });
+
+  it('`lore search --explain` on DynamoDB names the external KB and shows each hit\'s origin and rank', async () => {
+    const prefix = ddb.prefix();
+    const seed = await createDynamoBackend({ endpoint: ddb.local.endpoint, region: 'us-east-1', credentials, tablePrefix: prefix, createTables: true, sessionTtlSeconds: 3600 });
+    await seed.knowledge.upsertDocument({ tenantId: 'acme', sourceUri: 'learning://1', kind: 'learning', text: 'Since 2026 employees get 27 vacation days.', provenance: { userId: 'u' } });
+    await seed.close();
+    const dir = mkdtempSync(join(tmpdir(), 'lore-xkb-cli-'));
+    const out: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    const env = {
+      LORE_STORE: 'dynamodb', LORE_DYNAMODB_ENDPOINT: ddb.local.endpoint, LORE_DYNAMODB_TABLE_PREFIX: prefix, LORE_TENANT: 'acme', LORE_DATA_DIR: dir, LORE_LOG_LEVEL: 'silent',
+      LORE_EXTERNAL_KB_ID: KB, LORE_EXTERNAL_KB_TENANT_KEY: 'team', LORE_BEDROCK_KB_ENDPOINT: kbServer.url,
+      AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1',
+    };
+    for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+    const run = async (...args: string[]) => {
+      out.length = 0;
+      const p = new Command('lore').option('--data-dir <dir>').option('--model <spec>').option('--tenant <id>').exitOverride();
+      registerSearch(p);
+      await p.parseAsync(['node', 'lore', '--model', 'offline', 'search', ...args]);
+      return out.join('\n');
+    };
+    try {
+      const json = JSON.parse(await run(Q, '--explain', '--json')) as { mode: string; hits: Array<{ source: string; explain: Record<string, unknown> }> };
+      expect(json.mode).toBe(`bm25 + Bedrock KB ${KB} (read-only), merged by RRF`);
+      expect(json.hits.map((h) => h.source)).toEqual(['learning://1', 's3://company/docs/handbook.md', 's3://company/docs/travel.md']);
+      expect(json.hits[0]!.explain).toMatchObject({ lexical: 1 });
+      expect(json.hits[1]!.explain).toMatchObject({ from: `bedrock-kb:${KB}`, retrieve_rank: 1 });
+      const text = await run(Q, '--explain');
+      expect(text).toContain(`from bedrock-kb:${KB}: Retrieve rank #2  → rrf 0.0161`);
+      expect(text).toContain('ranks: bm25 #1, vector —  → rrf 0.0164');
+    } finally {
+      vi.restoreAllMocks();
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
