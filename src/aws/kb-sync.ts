@@ -1,4 +1,3 @@
-import { bedrockKbSettings } from '../backend-registry.js';
 import type { LoreConfig } from '../config.js';
 import { LoreError } from '../errors.js';
 import type { KbSyncReport } from '../stores/bedrock-kb/sync.js';
@@ -14,9 +13,13 @@ export interface KbSync {
   close(): void;
 }
 
-export async function openKbSync(config: LoreConfig, o: { credentials?: { accessKeyId: string; secretAccessKey: string }; now?: () => number } = {}): Promise<KbSync> {
-  const kb = bedrockKbSettings(config);
-  if (!kb || config.store.kind !== 'dynamodb') throw new LoreError('CONFIG_INVALID', 'the ingestion sync needs LORE_STORE=dynamodb and LORE_KNOWLEDGE=bedrock-kb');
+export async function openKbSync(
+  config: LoreConfig,
+  o: { credentials?: { accessKeyId: string; secretAccessKey: string }; now?: () => number; clockSkewMs?: number } = {},
+): Promise<KbSync> {
+  // The config directly, not the backend registry: that module brings the SQLite backend into this bundle.
+  const kb = config.store.bedrockKb;
+  if (config.store.kind !== 'dynamodb' || config.store.knowledge !== 'bedrock-kb' || !kb.knowledgeBaseId || !kb.dataSourceId) throw new LoreError('CONFIG_INVALID', 'the ingestion sync needs LORE_STORE=dynamodb and LORE_KNOWLEDGE=bedrock-kb');
   const [{ connectDynamo }, { KnowledgeDb }, { knowledgeTableName }, { createKbClients }, { ingestionApi }, { syncIngestion }] = await Promise.all([
     import('../stores/dynamodb/client.js'), import('../stores/dynamodb/knowledge-db.js'), import('../stores/dynamodb/knowledge-tables.js'),
     import('../stores/bedrock-kb/clients.js'), import('../stores/bedrock-kb/ingestion-api.js'), import('../stores/bedrock-kb/sync.js'),
@@ -32,7 +35,7 @@ export async function openKbSync(config: LoreConfig, o: { credentials?: { access
   const db = new KnowledgeDb(dynamo.doc, knowledgeTableName(prefix));
   const target = { knowledgeBaseId: kb.knowledgeBaseId, dataSourceId: kb.dataSourceId };
   return {
-    run: () => syncIngestion({ db, api: ingestionApi(clients, target), ...target, ...(o.now ? { now: o.now } : {}) }),
+    run: () => syncIngestion({ db, api: ingestionApi(clients, target), ...target, ...(o.now ? { now: o.now } : {}), ...(o.clockSkewMs !== undefined ? { clockSkewMs: o.clockSkewMs } : {}) }),
     close() {
       clients.runtime.destroy();
       clients.agent.destroy();

@@ -47,8 +47,9 @@ async function deployment() {
     endpoint: d.endpoint!, region: d.region, credentials, tablePrefix: d.tablePrefix, createTables: true, sessionTtlSeconds: config.memory.sessionTtlSeconds, bedrockKb: { ...bedrockKbSettings(config)!, credentials },
   });
   const syncs: KbSync[] = [];
-  const sync = async () => {
-    const s = await openKbSync(config, { credentials });
+  // Writers and the sync share this machine's clock here: no skew margin (its own test below).
+  const sync = async (clockSkewMs = 0) => {
+    const s = await openKbSync(config, { credentials, clockSkewMs });
     syncs.push(s);
     return s;
   };
@@ -154,6 +155,19 @@ describe('scheduled Bedrock KB ingestion (the kb-sync Lambda)', () => {
     expect(await (await dep.sync()).run()).toMatchObject({ action: 'started' });
     await dep.jobsEnded();
     expect(await (await dep.sync()).run()).toMatchObject({ finished: { status: 'COMPLETE', indexed: 1 }, action: 'idle' });
+    await dep.close();
+  });
+
+  it('leaves an entry queued inside the clock-skew margin of the job start for the next job', async () => {
+    const dep = await deployment();
+    await dep.backend.knowledge.upsertDocument({ tenantId: T, sourceUri: 'kb://infra.md', kind: 'document', text: 'The billing database runs in eu-west-1 on Aurora.' });
+    // Started within a minute of the write: with a 60 s margin the job does not count as covering it.
+    expect(await (await dep.sync(60_000)).run()).toMatchObject({ action: 'started' });
+    await dep.jobsEnded();
+    expect(await (await dep.sync(60_000)).run()).toMatchObject({ finished: { status: 'COMPLETE', indexed: 0 }, action: 'started', pendingTenants: 1 });
+    expect(await vectorRanked(dep.backend)).toEqual([false]);
+    await dep.jobsEnded();
+    expect(await (await dep.sync(0)).run()).toMatchObject({ finished: { status: 'COMPLETE', indexed: 1 }, action: 'idle', pendingTenants: 0 });
     await dep.close();
   });
 });

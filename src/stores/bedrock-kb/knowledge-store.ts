@@ -69,10 +69,15 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
     this.syncState = o.ingestion === 'scheduled' ? new KbSyncState(o.recent.db, o) : undefined;
   }
 
-  /** A write the KB must catch up with: scheduled now (inline), or recorded for the scheduled sync. */
-  private async enqueue(e: IngestionEntry): Promise<void> {
+  /**
+   * A write the KB must catch up with. Scheduled: the tenant's pending marker is written before
+   * the ledger changes, so a crash in between leaves the sync one job too many, never a queued
+   * entry nobody picks up. Inline: the batcher takes it after.
+   */
+  private async enqueue(e: IngestionEntry, change: () => Promise<void>): Promise<void> {
     if (this.syncState) await this.syncState.markPending(e.tenantId, e.queuedAt);
-    else this.ingestion.schedule(e);
+    await change();
+    if (!this.syncState) this.ingestion.schedule(e);
   }
 
   async upsertDocument(p: {
@@ -220,13 +225,11 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
         await this.o.clients.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: key, Body: doc.text, ContentType: 'text/plain; charset=utf-8' }));
         await this.o.clients.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: `${key}.metadata.json`, Body: JSON.stringify({ metadataAttributes }), ContentType: 'application/json' }));
         const e = { tenantId: doc.tenantId, docId: doc.id, contentHash: doc.contentHash, queuedAt: this.now() };
-        await this.ledger.queue(e);
-        await this.enqueue(e);
+        await this.enqueue(e, () => this.ledger.queue(e));
       } else if (doc.status === 'deleted' || doc.status === 'rejected') {
         await this.o.clients.s3.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key: key }));
         await this.o.clients.s3.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key: `${key}.metadata.json` }));
-        await this.ledger.remove(doc.tenantId, doc.id);
-        await this.enqueue({ tenantId: doc.tenantId, docId: doc.id, contentHash: '', queuedAt: this.now() });
+        await this.enqueue({ tenantId: doc.tenantId, docId: doc.id, contentHash: '', queuedAt: this.now() }, () => this.ledger.remove(doc.tenantId, doc.id));
       }
     } catch (e) {
       // The write is in DynamoDB and readable through the recent tier; the KB catches up on the next write.

@@ -22,6 +22,13 @@ export interface KbSyncOptions {
   now?: () => number;
   /** A claim older than this without a job was left by a run that died before starting it (default 10 min). */
   staleClaimMs?: number;
+  /**
+   * Writers and the sync are different machines: an entry counts as covered by a job only when it
+   * was queued this long before the job's start by the sync's clock (default 1 s). One queued
+   * inside the margin waits for the next job; without it, a writer whose clock lags could have an
+   * entry marked indexed that the job never saw.
+   */
+  clockSkewMs?: number;
 }
 
 export interface KbSyncReport {
@@ -52,7 +59,7 @@ export async function syncIngestion(o: KbSyncOptions): Promise<KbSyncReport> {
       status = 'FAILED';
     }
     if (!FINAL.has(status)) return { action: 'running', jobId: job.jobId, pendingTenants: (await state.pending()).length };
-    const indexed = status === 'COMPLETE' ? await markCovered(state, ledger, job.startedAt) : 0;
+    const indexed = status === 'COMPLETE' ? await markCovered(state, ledger, job.startedAt - (o.clockSkewMs ?? 1000)) : 0;
     await state.finish(job.jobId, status);
     finished = { jobId: job.jobId, status, indexed };
   }
@@ -73,13 +80,13 @@ export async function syncIngestion(o: KbSyncOptions): Promise<KbSyncReport> {
   return { action: 'started', jobId, ...base };
 }
 
-/** Entries queued before the completed job started become indexed; tenants with nothing newer are done. */
-async function markCovered(state: KbSyncState, ledger: KbLedger, startedAt: number): Promise<number> {
+/** Entries queued before `before` (the completed job's start, less the skew margin) become indexed; tenants with nothing newer are done. */
+async function markCovered(state: KbSyncState, ledger: KbLedger, before: number): Promise<number> {
   let n = 0;
   for (const p of await state.pending()) {
-    const covered = (await ledger.queued(p.tenantId)).filter((e) => e.queuedAt < startedAt);
+    const covered = (await ledger.queued(p.tenantId)).filter((e) => e.queuedAt < before);
     n += await ledger.markIndexed(covered);
-    if (p.at < startedAt) await state.clearPending(p);
+    if (p.at < before) await state.clearPending(p);
   }
   return n;
 }
