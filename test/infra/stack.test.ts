@@ -256,6 +256,11 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     for (const [id, reason] of nag) expect({ id, reason: reason.length > 30 }).toEqual({ id, reason: true });
   }, 120_000);
 
+  it('passes with an existing Knowledge Base too (lore:knowledgeBase=<id>)', () => {
+    const { app } = createLoreApp({ bundle: false, outdir: mkdtempSync(join(out, 'ext-')), context: { 'lore:knowledgeBase': 'ABCDEFGHIJ', 'lore:knowledgeBaseTenant': 'acme' } });
+    expect(() => app.synth()).not.toThrow();
+  }, 120_000);
+
   it('does run on this stack: an unencrypted, non-TLS queue added to it fails synth', () => {
     const { app, stack } = createLoreApp({ bundle: false, outdir: mkdtempSync(join(out, 'neg-')) });
     new Queue(stack, 'Careless', { encryption: QueueEncryption.UNENCRYPTED });
