@@ -1,4 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildContainer } from '../../src/aws/container.js';
+import { lambdaSettings } from '../../src/aws/env.js';
 import { openKbSync, type KbSync } from '../../src/aws/kb-sync.js';
 import { bedrockKbSettings } from '../../src/backend-registry.js';
 import { loadConfig, type LoreConfig } from '../../src/config.js';
@@ -169,5 +175,53 @@ describe('scheduled Bedrock KB ingestion (the kb-sync Lambda)', () => {
     await dep.jobsEnded();
     expect(await (await dep.sync(0)).run()).toMatchObject({ finished: { status: 'COMPLETE', indexed: 1 }, action: 'idle', pendingTenants: 0 });
     await dep.close();
+  });
+
+  it('as deployed: the container (API / step functions) only writes S3 + ledger, the kb-sync handler entry point ingests', async () => {
+    n++;
+    const kbId = `SYNC${String(n).padStart(6, '0')}`;
+    const dir = mkdtempSync(join(tmpdir(), 'lore-kbsync-'));
+    const env = {
+      LORE_STORE: 'dynamodb', LORE_DYNAMODB_ENDPOINT: ddb.local.endpoint, LORE_DYNAMODB_TABLE_PREFIX: ddb.prefix(),
+      LORE_KNOWLEDGE: 'bedrock-kb', LORE_BEDROCK_KB_ID: kbId, LORE_BEDROCK_KB_DATA_SOURCE_ID: 'DS', LORE_KNOWLEDGE_BUCKET: 'sync-bucket',
+      LORE_KNOWLEDGE_PREFIX: `s${n}/`, LORE_BEDROCK_KB_ENDPOINT: kbServer.url, LORE_S3_ENDPOINT: s3.url, LORE_KB_INGESTION: 'scheduled',
+      LORE_MODEL: 'offline', LORE_DATA_DIR: dir, LORE_LOG_LEVEL: 'silent', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+    };
+    for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+    const logs: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void logs.push(a.join(' ')));
+    const c = await buildContainer(lambdaSettings(process.env), { runtime: { logDestination: new Writable({ write: (_c, _e, cb) => cb() }), traceExporter: 'none' }, metrics: () => {} });
+    try {
+      await c.rt.knowledge.upsertDocument({ tenantId: T, sourceUri: 'kb://infra.md', kind: 'document', text: 'The billing database runs in eu-west-1 on Aurora.' });
+      // The container opened the Bedrock KB adapter (the document is in the data source's bucket) and started no job.
+      expect([...s3.buckets.get('sync-bucket')!.keys()].filter((k) => k.startsWith(`s${n}/`))).toHaveLength(2);
+      expect(kbServer.jobs.filter((j) => j.kbId === kbId)).toHaveLength(0);
+      const { handler } = await import('../../src/aws/handlers/kb-sync.js');
+      const first = await handler();
+      expect(first).toMatchObject({ action: 'started' });
+      const ended = async () => {
+        for (let i = 0; i < 400 && kbServer.jobs.some((j) => j.kbId === kbId && j.status === 'IN_PROGRESS'); i++) await new Promise((r) => setTimeout(r, 5));
+      };
+      await ended();
+      // The default 1 s clock-skew margin: jobs started within a second of the write do not count
+      // as covering it; each tick starts another until one started late enough (bounded by count).
+      let report = await handler();
+      const early: unknown[] = [];
+      for (let i = 0; i < 200 && report.finished?.indexed !== 1; i++) {
+        early.push(report);
+        await ended();
+        report = await handler();
+      }
+      expect(early.every((r) => (r as typeof report).finished?.indexed === 0 && (r as typeof report).action === 'started')).toBe(true);
+      expect(report).toMatchObject({ finished: { status: 'COMPLETE', indexed: 1 }, action: 'idle', pendingTenants: 0 });
+      expect(JSON.parse(logs.at(-1)!)).toMatchObject({ event: 'kb_sync', action: 'idle', finished: { indexed: 1 } });
+      const [hit] = await c.rt.knowledge.search({ tenantId: T, query: Q, topK: 5, explain: true });
+      expect(hit?.ranks?.vector).toBe(1);
+    } finally {
+      await c.close();
+      vi.restoreAllMocks();
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
