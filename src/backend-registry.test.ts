@@ -12,9 +12,9 @@ describe('backend selection (LORE_STORE)', () => {
   it('reads the store settings from env vars', () => {
     const c = loadConfig({ LORE_STORE: 'dynamodb', LORE_DYNAMODB_TABLE_PREFIX: 'acme-prod', LORE_DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', AWS_REGION: 'eu-west-1' });
     expect(c.store).toEqual({
-      kind: 'dynamodb', dynamodb: { tablePrefix: 'acme-prod', endpoint: 'http://127.0.0.1:8000', region: 'eu-west-1' }, sqs: {}, knowledge: 'dynamodb', bedrockKb: { prefix: 'lore/' },
+      kind: 'dynamodb', dynamodb: { tablePrefix: 'acme-prod', endpoint: 'http://127.0.0.1:8000', region: 'eu-west-1' }, sqs: {}, knowledge: 'dynamodb', bedrockKb: { prefix: 'lore/', ingestion: 'inline' }, externalKb: { timeoutMs: 3000 },
     });
-    expect(loadConfig({}).store).toEqual({ kind: 'sqlite', dynamodb: { tablePrefix: 'lore', region: 'us-east-1' }, sqs: {}, knowledge: 'dynamodb', bedrockKb: { prefix: 'lore/' } });
+    expect(loadConfig({}).store).toEqual({ kind: 'sqlite', dynamodb: { tablePrefix: 'lore', region: 'us-east-1' }, sqs: {}, knowledge: 'dynamodb', bedrockKb: { prefix: 'lore/', ingestion: 'inline' }, externalKb: { timeoutMs: 3000 } });
     expect(() => loadConfig({ LORE_STORE: 'postgres' })).toThrow(/store\.kind/);
     expect(() => loadConfig({ LORE_DYNAMODB_TABLE_PREFIX: 'no spaces' })).toThrow(/tablePrefix/);
   });
@@ -38,6 +38,14 @@ describe('backend selection (LORE_STORE)', () => {
     expect(invalid({ ...kb, LORE_STORE: 'sqlite' })).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/LORE_KNOWLEDGE=bedrock-kb needs LORE_STORE=dynamodb/) });
     expect(invalid({ LORE_KNOWLEDGE: 'pinecone' }).message).toMatch(/^LORE_KNOWLEDGE \(store\.knowledge.*expected one of "dynamodb", "bedrock-kb"/);
     expect(invalid({ LORE_SQS_ENDPOINT: 'not a url' }).message).toMatch(/^LORE_SQS_ENDPOINT/);
+    // Scheduled ingestion, and an existing knowledge base read-only: fail closed without a tenant rule.
+    expect(loadConfig({ ...kb, LORE_KB_INGESTION: 'scheduled' }).store.bedrockKb.ingestion).toBe('scheduled');
+    expect(invalid({ ...kb, LORE_KB_INGESTION: 'cron' }).message).toMatch(/^LORE_KB_INGESTION/);
+    const ext = { LORE_STORE: 'dynamodb', LORE_EXTERNAL_KB_ID: 'ABCDEFGHIJ' };
+    expect(invalid(ext)).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/^LORE_EXTERNAL_KB_ID needs LORE_EXTERNAL_KB_TENANT .* or LORE_EXTERNAL_KB_TENANT_KEY/) });
+    expect(invalid({ ...ext, LORE_STORE: 'sqlite', LORE_EXTERNAL_KB_TENANT: 'acme' }).message).toMatch(/LORE_EXTERNAL_KB_ID needs LORE_STORE=dynamodb/);
+    expect(invalid({ ...ext, LORE_EXTERNAL_KB_ID: 'kb-1' }).message).toMatch(/^LORE_EXTERNAL_KB_ID/);
+    expect(loadConfig({ ...ext, LORE_EXTERNAL_KB_TENANT_KEY: 'team' }).store.externalKb).toEqual({ knowledgeBaseId: 'ABCDEFGHIJ', tenantKey: 'team', timeoutMs: 3000 });
     expect(invalid({ ...kb, LORE_KNOWLEDGE_BUCKET: 'Not_A_Bucket' }).message).toMatch(/^LORE_KNOWLEDGE_BUCKET.*S3 bucket name/);
   });
 

@@ -17,6 +17,17 @@ export interface DynamoBackendOptions extends BackendOptions {
   sqs?: { endpoint?: string; queuePrefix?: string };
   /** Knowledge on Bedrock Knowledge Bases (LORE_KNOWLEDGE=bedrock-kb), the DynamoDB store as its recent tier. */
   bedrockKb?: BedrockKbSettings;
+  /** An existing knowledge base searched read-only beside Lore's knowledge (LORE_EXTERNAL_KB_ID). */
+  externalKb?: ExternalKbSettings;
+}
+
+export interface ExternalKbSettings {
+  knowledgeBaseId: string;
+  tenant?: string;
+  tenantKey?: string;
+  timeoutMs: number;
+  /** Local Bedrock Agent Runtime endpoint (development, tests). */
+  endpoint?: string;
 }
 
 export interface BedrockKbSettings {
@@ -27,18 +38,29 @@ export interface BedrockKbSettings {
   /** Local endpoints (development, tests). */
   endpoint?: string;
   s3Endpoint?: string;
+  /** inline: this process starts and polls ingestion jobs; scheduled: a periodic sync does (LORE_KB_INGESTION). */
+  ingestion: 'inline' | 'scheduled';
 }
 
 /** The Bedrock KB settings when LORE_KNOWLEDGE=bedrock-kb (loadConfig has checked the required ones are there). */
-function bedrockKbSettings(config: LoreConfig): BedrockKbSettings | undefined {
+export function bedrockKbSettings(config: LoreConfig): BedrockKbSettings | undefined {
   const kb = config.store.bedrockKb;
   if (config.store.knowledge !== 'bedrock-kb') return undefined;
   if (!kb.knowledgeBaseId || !kb.dataSourceId || !kb.bucket) throw new LoreError('CONFIG_INVALID', 'LORE_KNOWLEDGE=bedrock-kb needs LORE_BEDROCK_KB_ID, LORE_BEDROCK_KB_DATA_SOURCE_ID and LORE_KNOWLEDGE_BUCKET');
   return {
-    knowledgeBaseId: kb.knowledgeBaseId, dataSourceId: kb.dataSourceId, bucket: kb.bucket, prefix: kb.prefix,
+    knowledgeBaseId: kb.knowledgeBaseId, dataSourceId: kb.dataSourceId, bucket: kb.bucket, prefix: kb.prefix, ingestion: kb.ingestion,
     ...(kb.endpoint ? { endpoint: kb.endpoint } : {}),
     ...(kb.s3Endpoint ? { s3Endpoint: kb.s3Endpoint } : {}),
   };
+}
+
+/** The read-only external knowledge base when LORE_EXTERNAL_KB_ID is set (loadConfig has checked its tenant rule). */
+export function externalKbSettings(config: LoreConfig): ExternalKbSettings | undefined {
+  const x = config.store.externalKb;
+  if (!x.knowledgeBaseId) return undefined;
+  if (!x.tenant && !x.tenantKey) throw new LoreError('CONFIG_INVALID', 'LORE_EXTERNAL_KB_ID needs LORE_EXTERNAL_KB_TENANT or LORE_EXTERNAL_KB_TENANT_KEY');
+  const endpoint = config.store.bedrockKb.endpoint;
+  return { knowledgeBaseId: x.knowledgeBaseId, timeoutMs: x.timeoutMs, ...(x.tenant ? { tenant: x.tenant } : {}), ...(x.tenantKey ? { tenantKey: x.tenantKey } : {}), ...(endpoint ? { endpoint } : {}) };
 }
 
 /** What a lazily loaded backend module exports. */
@@ -91,11 +113,13 @@ export async function openBackend(config: LoreConfig, o: OpenBackendOptions = {}
   if (typeof mod.createBackend !== 'function') throw new LoreError('CONFIG_INVALID', 'LORE_STORE=dynamodb: the DynamoDB backend module exports no createBackend(options)');
   const { sqs } = config.store;
   const bedrockKb = bedrockKbSettings(config);
+  const externalKb = externalKbSettings(config);
   return mod.createBackend({
     ...baseOptions(config, o), tablePrefix: d.tablePrefix, region: d.region,
     ...(d.endpoint ? { endpoint: d.endpoint } : {}),
     sqs: { ...(sqs.endpoint ? { endpoint: sqs.endpoint } : {}), ...(sqs.queuePrefix ? { queuePrefix: sqs.queuePrefix } : {}) },
     ...(bedrockKb ? { bedrockKb } : {}),
+    ...(externalKb ? { externalKb } : {}),
   });
 }
 

@@ -57,6 +57,21 @@ export const configSchema = z
             // Local endpoints (development, tests); the region's when unset.
             endpoint: z.string().url().optional(),
             s3Endpoint: z.string().url().optional(),
+            // inline: this process starts and polls ingestion jobs (a long-running server);
+            // scheduled: writes only queue them in the ledger, a scheduled sync starts them (Lambda).
+            ingestion: z.enum(['inline', 'scheduled']).default('inline'),
+          })
+          .strict()
+          .prefault({}),
+        // An existing Bedrock knowledge base Lore reads from (never writes to), merged into knowledge search.
+        externalKb: z
+          .object({
+            knowledgeBaseId: z.string().regex(/^[A-Za-z0-9]{10}$/, 'a knowledge base id (10 letters/digits)').optional(),
+            // Tenant isolation (one is required): only this tenant may read it, and/or the metadata
+            // key whose value must equal the tenant id (a Retrieve filter).
+            tenant: z.string().min(1).optional(),
+            tenantKey: z.string().min(1).max(100).optional(),
+            timeoutMs: int(100, 60_000).default(3000),
           })
           .strict()
           .prefault({}),
@@ -258,6 +273,11 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_KNOWLEDGE_BUCKET', path: 'store.bedrockKb.bucket', doc: 'S3 bucket of that data source (LORE_KNOWLEDGE=bedrock-kb)' },
   { env: 'LORE_KNOWLEDGE_PREFIX', path: 'store.bedrockKb.prefix', doc: 'S3 key prefix of Lore\'s documents in that bucket (default lore/)' },
   { env: 'LORE_BEDROCK_KB_ENDPOINT', path: 'store.bedrockKb.endpoint', doc: 'Bedrock Agent (and Agent Runtime) endpoint URL; the region\'s when unset' },
+  { env: 'LORE_KB_INGESTION', path: 'store.bedrockKb.ingestion', doc: 'inline | scheduled: who starts ingestion jobs (scheduled: a periodic sync, for Lambda)' },
+  { env: 'LORE_EXTERNAL_KB_ID', path: 'store.externalKb.knowledgeBaseId', doc: 'an existing Bedrock knowledge base searched read-only beside Lore\'s knowledge' },
+  { env: 'LORE_EXTERNAL_KB_TENANT', path: 'store.externalKb.tenant', doc: 'the one tenant allowed to read that knowledge base' },
+  { env: 'LORE_EXTERNAL_KB_TENANT_KEY', path: 'store.externalKb.tenantKey', doc: 'metadata key of that knowledge base holding the tenant id (a Retrieve filter)' },
+  { env: 'LORE_EXTERNAL_KB_TIMEOUT_MS', path: 'store.externalKb.timeoutMs', doc: 'Retrieve timeout on that knowledge base; past it the turn goes on without it' },
   { env: 'LORE_S3_ENDPOINT', path: 'store.bedrockKb.s3Endpoint', doc: 'S3 endpoint URL (a local S3-compatible server); the region\'s when unset' },
   { env: 'LORE_LOG_LEVEL', path: 'logLevel', doc: 'fatal|error|warn|info|debug|trace|silent' },
   { env: 'LORE_HOST', path: 'server.host', doc: 'listen address' },
@@ -396,7 +416,13 @@ function checkStore(store: LoreConfig['store']): void {
   const awsOnly = (what: string) => new ConfigError(`${what} needs LORE_STORE=dynamodb (the configured store is ${store.kind})`);
   if (store.kind !== 'dynamodb') {
     if (store.knowledge !== 'dynamodb') throw awsOnly(`LORE_KNOWLEDGE=${store.knowledge}`);
+    if (store.externalKb.knowledgeBaseId) throw awsOnly('LORE_EXTERNAL_KB_ID');
     return;
+  }
+  const x = store.externalKb;
+  // Fail closed: an existing knowledge base carries no Lore tenant, so without a rule every tenant would read it.
+  if (x.knowledgeBaseId && !x.tenant && !x.tenantKey) {
+    throw new ConfigError('LORE_EXTERNAL_KB_ID needs LORE_EXTERNAL_KB_TENANT (the one tenant allowed to read it) or LORE_EXTERNAL_KB_TENANT_KEY (its metadata key holding the tenant id)');
   }
   if (store.knowledge !== 'bedrock-kb') return;
   const kb = store.bedrockKb;

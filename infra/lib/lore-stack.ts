@@ -7,6 +7,7 @@ import { LoreApi } from './api.js';
 import { LoreAsync } from './async.js';
 import { HISTORY_PREFIX, KNOWLEDGE_PREFIX, LoreData } from './data.js';
 import { invokeModelStatement } from './iam.js';
+import { LoreKbSync } from './kb-sync.js';
 import { acknowledgeNagFindings } from './nag.js';
 import { LoreOps } from './ops.js';
 import type { DeploySettings } from './settings.js';
@@ -24,6 +25,8 @@ export class LoreStack extends Stack {
   readonly async: LoreAsync;
   readonly ops: LoreOps;
   readonly guardrail?: CfnGuardrail;
+  /** The scheduled ingestion sync (with a created Knowledge Base only). */
+  readonly kbSync?: LoreKbSync;
 
   constructor(scope: Construct, id: string, readonly settings: DeploySettings, props: StackProps = {}) {
     super(scope, id, props);
@@ -42,7 +45,8 @@ export class LoreStack extends Stack {
       LORE_BUCKET: this.data.bucket.bucketName,
       LORE_KNOWLEDGE_BASE_ID: this.data.knowledgeBaseId,
       // Retrieval through the created Knowledge Base, with the DynamoDB store as its recent tier
-      // (a learning is found by the next turn while ingestion catches up).
+      // (a learning is found by the next turn while ingestion catches up). Ingestion jobs are the
+      // scheduled sync's (LoreKbSync): request functions are frozen after their response.
       ...(this.data.dataSource
         ? {
             LORE_KNOWLEDGE: 'bedrock-kb',
@@ -50,6 +54,16 @@ export class LoreStack extends Stack {
             LORE_BEDROCK_KB_DATA_SOURCE_ID: this.data.dataSource.attrDataSourceId,
             LORE_KNOWLEDGE_BUCKET: this.data.bucket.bucketName,
             LORE_KNOWLEDGE_PREFIX: KNOWLEDGE_PREFIX,
+            LORE_KB_INGESTION: 'scheduled',
+          }
+        : {}),
+      // An existing Knowledge Base: searched read-only beside the DynamoDB knowledge store, for the
+      // tenant(s) its rule allows (settings refuse an id without one).
+      ...(settings.knowledgeBase !== 'create'
+        ? {
+            LORE_EXTERNAL_KB_ID: settings.knowledgeBase,
+            ...(settings.knowledgeBaseTenant ? { LORE_EXTERNAL_KB_TENANT: settings.knowledgeBaseTenant } : {}),
+            ...(settings.knowledgeBaseTenantKey ? { LORE_EXTERNAL_KB_TENANT_KEY: settings.knowledgeBaseTenantKey } : {}),
           }
         : {}),
       ...(this.guardrail ? { LORE_GUARDRAIL_PROVIDER: 'bedrock', LORE_BEDROCK_GUARDRAIL_ID: this.guardrail.attrGuardrailId, LORE_BEDROCK_GUARDRAIL_VERSION: 'DRAFT' } : {}),
@@ -75,11 +89,8 @@ export class LoreStack extends Stack {
     // UpdateKnowledge writes learnings: with the Knowledge Base they are documents in the bucket too.
     for (const fn of [this.api.handler, this.api.streamer, ...(this.data.dataSource ? [this.workflow.steps.UpdateKnowledge!] : [])]) fn.addToRolePolicy(docs);
     for (const fn of [this.api.handler, this.workflow.steps.UpdateKnowledge!, this.async.evaluator]) fn.addToRolePolicy(history);
-    // New documents reach the Knowledge Base through an ingestion job on its S3 data source.
-    if (this.data.knowledgeBase && this.data.dataSource) {
-      const ingest = new PolicyStatement({ actions: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob'], resources: [this.data.knowledgeBaseArn] });
-      for (const fn of [this.api.handler, this.workflow.steps.UpdateKnowledge!]) fn.addToRolePolicy(ingest);
-    }
+    // New documents reach the Knowledge Base through ingestion jobs the scheduled sync starts; only it may start them.
+    if (this.data.knowledgeBase && this.data.dataSource) this.kbSync = new LoreKbSync(this, 'KnowledgeSync', { settings, data: this.data, environment });
     // The decision route completes the parked AwaitApproval task; queued turns start executions.
     const taskResponse = new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: [this.workflow.stateMachineArn] });
     for (const fn of [this.api.handler, this.api.streamer]) fn.addToRolePolicy(taskResponse);
@@ -88,8 +99,9 @@ export class LoreStack extends Stack {
     this.async.dlq.grant(this.api.handler, 'sqs:GetQueueUrl');
     this.workflow.stateMachine.grantStartExecution(this.async.consumer);
 
-    acknowledgeNagFindings(this, all);
-    this.ops = new LoreOps(this, 'Ops', { stateMachine: this.workflow.stateMachine, dlq: this.async.dlq, functions: all });
+    const every = [...all, ...(this.kbSync ? [this.kbSync.fn] : [])];
+    acknowledgeNagFindings(this, every);
+    this.ops = new LoreOps(this, 'Ops', { stateMachine: this.workflow.stateMachine, dlq: this.async.dlq, functions: every });
   }
 }
 

@@ -20,6 +20,15 @@ export const settingsSchema = z.object({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default('us-east-1'),
   /** `create` a Knowledge Base (S3 Vectors store + S3 data source), or the id of an existing one. */
   knowledgeBase: z.union([z.literal('create'), z.string().regex(/^[A-Z0-9]{10}$/, 'a Knowledge Base id (10 upper-case letters/digits)')]).default('create'),
+  /**
+   * With an existing Knowledge Base (searched read-only beside Lore's knowledge): who may read it.
+   * It has no Lore tenant metadata, so one is required: the one tenant allowed, and/or the metadata
+   * key whose value is the tenant id (LORE_EXTERNAL_KB_TENANT / LORE_EXTERNAL_KB_TENANT_KEY).
+   */
+  knowledgeBaseTenant: z.string().min(1).optional(),
+  knowledgeBaseTenantKey: z.string().min(1).max(100).optional(),
+  /** Minutes between scheduled ingestion syncs of the created Knowledge Base (EventBridge rule). */
+  kbSyncMinutes: z.number().int().min(1).max(60).default(2),
   auth: auth.default({ mode: 'cognito' }),
   /** Create a Bedrock Guardrail and screen through it (LORE_GUARDRAIL_PROVIDER=bedrock). */
   guardrail: z.boolean().default(false),
@@ -32,6 +41,11 @@ export const settingsSchema = z.object({
   learningMode: z.enum(['auto', 'review', 'off']).default('review'),
   /** How long an approval may wait for a person (AwaitApproval's TimeoutSeconds). */
   approvalTimeoutSeconds: z.number().int().min(60).max(365 * 24 * 3600).default(24 * 3600),
+}).superRefine((s, ctx) => {
+  // Fail closed at synth: an existing Knowledge Base without a tenant rule would be every tenant's.
+  if (s.knowledgeBase !== 'create' && !s.knowledgeBaseTenant && !s.knowledgeBaseTenantKey) {
+    ctx.addIssue({ code: 'custom', path: ['knowledgeBase'], message: 'an existing Knowledge Base needs lore:knowledgeBaseTenant (the one tenant allowed to read it) or lore:knowledgeBaseTenantKey (its metadata key holding the tenant id)' });
+  }
 });
 
 export type DeploySettings = z.infer<typeof settingsSchema>;
@@ -49,6 +63,9 @@ export function settingsFrom(node: Node): DeploySettings {
       embeddingModelId: get('embeddingModelId'),
       region: get('region'),
       knowledgeBase: get('knowledgeBase'),
+      knowledgeBaseTenant: get('knowledgeBaseTenant'),
+      knowledgeBaseTenantKey: get('knowledgeBaseTenantKey'),
+      kbSyncMinutes: num(get('kbSyncMinutes')),
       auth: json(get('auth')),
       guardrail: bool(get('guardrail')),
       logRetentionDays: num(get('logRetentionDays')),

@@ -104,9 +104,12 @@ function taskTokensFor(rt: Runtime): TaskTokenStore {
  * The same options the registry passes (src/backend-registry.ts).
  */
 async function openDynamoBackend({ config }: LambdaSettings): Promise<Backend> {
-  const { createBackend } = await import('../stores/dynamodb/backend.js');
+  const [{ createBackend }, { bedrockKbSettings, externalKbSettings }] = await Promise.all([import('../stores/dynamodb/backend.js'), import('../backend-registry.js')]);
   const d = config.store.dynamodb;
   const embedder = createEmbedder(config);
+  // Knowledge as configured (LORE_KNOWLEDGE, LORE_EXTERNAL_KB_ID): without these the functions would search DynamoDB alone.
+  const bedrockKb = bedrockKbSettings(config);
+  const externalKb = externalKbSettings(config);
   return createBackend({
     sessionTtlSeconds: config.memory.sessionTtlSeconds,
     chunkTokens: config.memory.chunkTokens,
@@ -115,5 +118,7 @@ async function openDynamoBackend({ config }: LambdaSettings): Promise<Backend> {
     tablePrefix: d.tablePrefix,
     region: d.region,
     ...(d.endpoint ? { endpoint: d.endpoint } : {}),
+    ...(bedrockKb ? { bedrockKb } : {}),
+    ...(externalKb ? { externalKb } : {}),
   });
 }

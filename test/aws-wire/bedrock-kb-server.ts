@@ -14,7 +14,8 @@ import type { S3Server } from './s3-server.js';
  * - one job at a time per data source: starting another answers 409 ConflictException;
  * - Retrieve scores chunks (cosine of word counts, 0..1), applies `equals`/`in`/`andAll` metadata
  *   filters and returns `numberOfResults` hits with their S3 location and metadata.
- * Jobs complete `jobMs` after they start, unless `hold` is set (then `release()` completes them).
+ * Jobs complete `jobMs` after they start, unless `hold` is set (then `release()` completes them);
+ * with `failNext` set, the next jobs end FAILED instead.
  */
 interface KbChunk {
   text: string;
@@ -31,6 +32,7 @@ interface Job {
   updatedAt: number;
   snapshot: KbChunk[];
   docs: number;
+  fails?: boolean;
 }
 
 export interface BedrockKbServer {
@@ -42,6 +44,8 @@ export interface BedrockKbServer {
   conflicts: Map<string, number>;
   /** Keep started jobs IN_PROGRESS until release(). */
   hold: boolean;
+  /** The next this-many jobs end FAILED (their snapshot never reaches Retrieve). */
+  failNext: number;
   release(): void;
   close(): Promise<void>;
 }
@@ -84,12 +88,16 @@ export async function startBedrockKbServer(o: { s3: S3Server; knowledgeBases: Re
   const operations: string[] = [];
   const conflicts = new Map<string, number>();
   const jobMs = o.jobMs ?? 30;
-  const state = { hold: false };
+  const state = { hold: false, failNext: 0 };
 
   const complete = (j: Job) => {
     if (j.status === 'COMPLETE' || j.status === 'FAILED') return;
-    j.status = 'COMPLETE';
     j.updatedAt = Date.now();
+    if (j.fails) {
+      j.status = 'FAILED';
+      return;
+    }
+    j.status = 'COMPLETE';
     index.set(`${j.kbId}/${j.dsId}`, j.snapshot);
   };
   const timers = new Set<NodeJS.Timeout>();
@@ -145,6 +153,10 @@ export async function startBedrockKbServer(o: { s3: S3Server; knowledgeBases: Re
         const snap = snapshot(ds);
         const now = Date.now();
         const j: Job = { id: randomUUID().slice(0, 10).toUpperCase(), kbId, dsId, status: 'IN_PROGRESS', startedAt: now, updatedAt: now, snapshot: snap.chunks, docs: snap.docs };
+        if (state.failNext > 0) {
+          state.failNext--;
+          j.fails = true;
+        }
         jobs.push(j);
         if (!state.hold) {
           const t = setTimeout(() => (timers.delete(t), complete(j)), jobMs);
@@ -201,6 +213,12 @@ export async function startBedrockKbServer(o: { s3: S3Server; knowledgeBases: Re
     },
     set hold(v: boolean) {
       state.hold = v;
+    },
+    get failNext() {
+      return state.failNext;
+    },
+    set failNext(v: number) {
+      state.failNext = v;
     },
     release() {
       for (const j of jobs) complete(j);

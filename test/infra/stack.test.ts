@@ -150,10 +150,41 @@ describe('the CDK stack (default context: Cognito, a created Knowledge Base, no 
 
   it('traces every function with X-Ray, gives each its own log group with a retention, and no AWS managed policies', () => {
     const fns = Object.values(t.template.findResources('AWS::Lambda::Function'));
-    expect(fns.length).toBe(13);
+    expect(fns.length).toBe(14);
     for (const f of fns) expect(f.Properties).toMatchObject({ TracingConfig: { Mode: 'Active' }, Architectures: ['arm64'], Runtime: 'nodejs24.x', LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/Logs/) } } });
     for (const g of Object.values(t.template.findResources('AWS::Logs::LogGroup'))) expect(g.Properties.RetentionInDays).toBe(30);
     for (const r of Object.values(t.template.findResources('AWS::IAM::Role'))) expect(r.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('runs the Knowledge Base ingestion sync on an EventBridge rule; only its function may start ingestion jobs', () => {
+    const rules = Object.values(t.template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties).toMatchObject({ ScheduleExpression: 'rate(2 minutes)', State: 'ENABLED' });
+    const target = rules[0]!.Properties.Targets[0];
+    expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 120 });
+    const syncId = target.Arn['Fn::GetAtt'][0] as string;
+    const sync = t.resources[syncId];
+    expect(sync.Type).toBe('AWS::Lambda::Function');
+    expect(syncId).toMatch(/KnowledgeSync/);
+    expect(sync.Properties.MemorySize).toBe(256);
+    // Every function (the sync too) reads the same config: scheduled ingestion, no in-process timer.
+    for (const fn of Object.values(t.resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.LORE_STORE)) {
+      expect(fn.Properties.Environment.Variables.LORE_KB_INGESTION).toBe('scheduled');
+    }
+    // Least privilege: StartIngestionJob/GetIngestionJob on this KB for the sync's role alone, which
+    // gets the knowledge table and nothing else (no model, no bucket, no other table).
+    const policies = Object.values(t.template.findResources('AWS::IAM::Policy'));
+    const ingest = policies.filter((p) => (p.Properties.PolicyDocument.Statement as any[]).some((st) => [st.Action].flat().includes('bedrock:StartIngestionJob')));
+    expect(ingest).toHaveLength(1);
+    const syncRole = sync.Properties.Role['Fn::GetAtt'][0];
+    expect(ingest[0]!.Properties.Roles).toEqual([{ Ref: syncRole }]);
+    const statements = ingest[0]!.Properties.PolicyDocument.Statement as any[];
+    const actions = statements.flatMap((st) => [st.Action].flat() as string[]);
+    expect(actions.filter((a) => !/^(xray|logs|dynamodb):/.test(a)).sort()).toEqual(['bedrock:GetIngestionJob', 'bedrock:StartIngestionJob']);
+    const tables = JSON.stringify(statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('dynamodb:'))).map((st) => st.Resource));
+    expect(tables).toContain('KnowledgeTable');
+    expect(tables.match(/"(\w+Table)\w*"/g)?.every((m) => m.includes('KnowledgeTable'))).toBe(true);
+    expect(JSON.stringify(statements.find((st) => [st.Action].flat().includes('bedrock:StartIngestionJob')).Resource)).toContain('KnowledgeBase');
   });
 
   it('scopes Bedrock model access to the configured model only', () => {
@@ -174,10 +205,17 @@ describe('the CDK stack (default context: Cognito, a created Knowledge Base, no 
 
 describe('the CDK stack with other context values', () => {
   it('uses an existing Knowledge Base and an external JWT issuer, and creates a guardrail when asked', () => {
-    const { template } = synth({ 'lore:knowledgeBase': 'ABCDEFGHIJ', 'lore:auth': JSON.stringify({ mode: 'jwt', issuer: 'https://id.example.com/', audience: 'lore' }), 'lore:guardrail': 'true', 'lore:modelId': 'us.anthropic.claude-3-5-haiku-20241022-v1:0' });
+    const { template } = synth({ 'lore:knowledgeBase': 'ABCDEFGHIJ', 'lore:knowledgeBaseTenantKey': 'team', 'lore:auth': JSON.stringify({ mode: 'jwt', issuer: 'https://id.example.com/', audience: 'lore' }), 'lore:guardrail': 'true', 'lore:modelId': 'us.anthropic.claude-3-5-haiku-20241022-v1:0' });
     template.resourceCountIs('AWS::Bedrock::KnowledgeBase', 0);
-    // No data source of ours to ingest into: retrieval stays on the DynamoDB knowledge store.
-    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) expect(fn.Properties.Environment?.Variables?.LORE_KNOWLEDGE).toBeUndefined();
+    // No data source of ours to ingest into: knowledge stays on the DynamoDB store, and the existing
+    // Knowledge Base is searched beside it, read-only, filtered by its tenant metadata key.
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      const env = fn.Properties.Environment?.Variables ?? {};
+      expect(env.LORE_KNOWLEDGE).toBeUndefined();
+      if (env.LORE_STORE) expect(env).toMatchObject({ LORE_EXTERNAL_KB_ID: 'ABCDEFGHIJ', LORE_EXTERNAL_KB_TENANT_KEY: 'team' });
+    }
+    // Nothing of ours to ingest: no sync rule, and no function may start a job on a KB Lore does not own.
+    template.resourceCountIs('AWS::Events::Rule', 0);
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { JwtConfiguration: { Audience: ['lore'], Issuer: 'https://id.example.com/' } });
     template.hasResourceProperties('AWS::Bedrock::Guardrail', { ContentPolicyConfig: Match.anyValue(), SensitiveInformationPolicyConfig: Match.anyValue() });
@@ -185,6 +223,15 @@ describe('the CDK stack with other context values', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);
     expect(JSON.stringify(statements.filter((s) => [s.Action].flat().includes('bedrock:Retrieve')))).toContain('knowledge-base/ABCDEFGHIJ');
     expect(JSON.stringify(statements.filter((s) => [s.Action].flat().includes('bedrock:InvokeModel')))).toContain('inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0');
+    expect(statements.some((s) => [s.Action].flat().some((a: string) => /IngestionJob|s3:PutObject/.test(a) && JSON.stringify(s.Resource).includes('ABCDEFGHIJ')))).toBe(false);
+  }, 120_000);
+
+  it('refuses an existing Knowledge Base without a tenant rule (it has no Lore tenant metadata), and takes the sync interval', () => {
+    expect(() => createLoreApp({ bundle: false, context: { 'lore:knowledgeBase': 'ABCDEFGHIJ' } })).toThrow(/lore:knowledgeBase.*lore:knowledgeBaseTenant .*lore:knowledgeBaseTenantKey/);
+    const { template } = synth({ 'lore:knowledgeBase': 'ABCDEFGHIJ', 'lore:knowledgeBaseTenant': 'acme' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ LORE_EXTERNAL_KB_ID: 'ABCDEFGHIJ', LORE_EXTERNAL_KB_TENANT: 'acme' }) } });
+    synth({ 'lore:kbSyncMinutes': '5' }).template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
+    expect(() => createLoreApp({ bundle: false, context: { 'lore:kbSyncMinutes': '0' } })).toThrow(/lore:kbSyncMinutes/);
   }, 120_000);
 
   it('refuses a malformed context value with the key it came from', () => {
@@ -207,6 +254,11 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     const nag = acks.filter(([id]) => id.includes('AwsSolutions-'));
     expect(nag.length).toBeGreaterThan(0);
     for (const [id, reason] of nag) expect({ id, reason: reason.length > 30 }).toEqual({ id, reason: true });
+  }, 120_000);
+
+  it('passes with an existing Knowledge Base too (lore:knowledgeBase=<id>)', () => {
+    const { app } = createLoreApp({ bundle: false, outdir: mkdtempSync(join(out, 'ext-')), context: { 'lore:knowledgeBase': 'ABCDEFGHIJ', 'lore:knowledgeBaseTenant': 'acme' } });
+    expect(() => app.synth()).not.toThrow();
   }, 120_000);
 
   it('does run on this stack: an unencrypted, non-TLS queue added to it fails synth', () => {

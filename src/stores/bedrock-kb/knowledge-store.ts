@@ -6,8 +6,11 @@ import { bm25QueryTerms, tokenize } from '../dynamodb/knowledge-bm25.js';
 import type { Candidate, TenantIndex } from '../dynamodb/knowledge-index.js';
 import { type DocItem, visibleTo } from '../dynamodb/knowledge-items.js';
 import type { DynamoKnowledgeStore } from '../dynamodb/knowledge-store.js';
+import { rrf } from '../rank-fusion.js';
 import { type KbClients, loadKbSdk } from './clients.js';
-import { IngestionBatcher } from './ingestion.js';
+import { IngestionBatcher, type IngestionEntry } from './ingestion.js';
+import { ingestionApi } from './ingestion-api.js';
+import { KbSyncState } from './sync-state.js';
 import { KbLedger } from './ledger.js';
 
 export interface BedrockKnowledgeStoreOptions {
@@ -23,12 +26,17 @@ export interface BedrockKnowledgeStoreOptions {
   batchWindowMs?: number;
   /** GetIngestionJob interval (default 5 s). */
   pollMs?: number;
+  /**
+   * inline (default): this process starts and polls ingestion jobs (a long-running server).
+   * scheduled: writes only record their work in DynamoDB; syncIngestion (sync.ts), run on a timer,
+   * starts the jobs and marks entries indexed (a Lambda is frozen after its response).
+   */
+  ingestion?: 'inline' | 'scheduled';
   /** S3, Retrieve or ingestion failures that retrieval absorbed (it falls back to the recent tier). */
   onError?: (error: unknown) => void;
   now?: () => number;
 }
 
-const RRF_K = 60;
 const MAX_TOP_K = 100;
 const SEARCHABLE: ReadonlySet<DocStatus> = new Set(['active', 'superseded']);
 
@@ -46,6 +54,7 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
   private readonly recent: DynamoKnowledgeStore;
   private readonly ledger: KbLedger;
   readonly ingestion: IngestionBatcher;
+  private readonly syncState: KbSyncState | undefined;
   private readonly prefix: string;
   private readonly now: () => number;
 
@@ -54,21 +63,21 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
     this.ledger = new KbLedger(o.recent.db);
     this.prefix = o.prefix ?? 'lore/';
     this.now = o.now ?? Date.now;
-    this.ingestion = new IngestionBatcher(
-      {
-        start: async () => {
-          const { StartIngestionJobCommand } = (await loadKbSdk()).agent;
-          const r = await o.clients.agent.send(new StartIngestionJobCommand({ knowledgeBaseId: o.knowledgeBaseId, dataSourceId: o.dataSourceId }));
-          return r.ingestionJob!.ingestionJobId!;
-        },
-        status: async (ingestionJobId) => {
-          const { GetIngestionJobCommand } = (await loadKbSdk()).agent;
-          const r = await o.clients.agent.send(new GetIngestionJobCommand({ knowledgeBaseId: o.knowledgeBaseId, dataSourceId: o.dataSourceId, ingestionJobId }));
-          return r.ingestionJob?.status ?? 'UNKNOWN';
-        },
-      },
-      { windowMs: o.batchWindowMs ?? 2000, pollMs: o.pollMs ?? 5000, onIndexed: (e) => this.ledger.markIndexed(e), ...(o.onError ? { onError: o.onError } : {}) },
-    );
+    this.ingestion = new IngestionBatcher(ingestionApi(o.clients, o), {
+      windowMs: o.batchWindowMs ?? 2000, pollMs: o.pollMs ?? 5000, onIndexed: async (e) => void (await this.ledger.markIndexed(e)), ...(o.onError ? { onError: o.onError } : {}),
+    });
+    this.syncState = o.ingestion === 'scheduled' ? new KbSyncState(o.recent.db, o) : undefined;
+  }
+
+  /**
+   * A write the KB must catch up with. Scheduled: the tenant's pending marker is written before
+   * the ledger changes, so a crash in between leaves the sync one job too many, never a queued
+   * entry nobody picks up. Inline: the batcher takes it after.
+   */
+  private async enqueue(e: IngestionEntry, change: () => Promise<void>): Promise<void> {
+    if (this.syncState) await this.syncState.markPending(e.tenantId, e.queuedAt);
+    await change();
+    if (!this.syncState) this.ingestion.schedule(e);
   }
 
   async upsertDocument(p: {
@@ -158,8 +167,8 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
     // with ingested knowledge instead of losing to anything the KB returned. When the KB is
     // unreachable every document is ranked by BM25 alone.
     for (const c of fused.values()) {
-      const lex = c.lexRank ? 1 / (RRF_K + c.lexRank) : 0;
-      const vec = c.vecRank ? 1 / (RRF_K + c.vecRank) : kb !== null && !inKb(c.doc) ? lex : 0;
+      const lex = c.lexRank ? rrf(c.lexRank) : 0;
+      const vec = c.vecRank ? rrf(c.vecRank) : kb !== null && !inKb(c.doc) ? lex : 0;
       c.raw = lex + vec;
     }
     const ranked = [...fused.values()].sort(byRelevance).slice(0, topK);
@@ -216,13 +225,11 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
         await this.o.clients.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: key, Body: doc.text, ContentType: 'text/plain; charset=utf-8' }));
         await this.o.clients.s3.send(new PutObjectCommand({ Bucket: this.o.bucket, Key: `${key}.metadata.json`, Body: JSON.stringify({ metadataAttributes }), ContentType: 'application/json' }));
         const e = { tenantId: doc.tenantId, docId: doc.id, contentHash: doc.contentHash, queuedAt: this.now() };
-        await this.ledger.queue(e);
-        this.ingestion.schedule(e);
+        await this.enqueue(e, () => this.ledger.queue(e));
       } else if (doc.status === 'deleted' || doc.status === 'rejected') {
         await this.o.clients.s3.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key: key }));
         await this.o.clients.s3.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key: `${key}.metadata.json` }));
-        await this.ledger.remove(doc.tenantId, doc.id);
-        this.ingestion.schedule({ tenantId: doc.tenantId, docId: doc.id, contentHash: '', queuedAt: this.now() });
+        await this.enqueue({ tenantId: doc.tenantId, docId: doc.id, contentHash: '', queuedAt: this.now() }, () => this.ledger.remove(doc.tenantId, doc.id));
       }
     } catch (e) {
       // The write is in DynamoDB and readable through the recent tier; the KB catches up on the next write.

@@ -37,6 +37,12 @@ export class KbLedger {
     return entries;
   }
 
+  /** The tenant's entries still waiting for a completed ingestion job. */
+  async queued(tenantId: string): Promise<IngestionEntry[]> {
+    const items = await this.db.query<LedgerEntry & { sk: string }>(kbi(tenantId));
+    return items.filter((i) => i.state === 'queued').map((i) => ({ tenantId, docId: i.sk, contentHash: i.hash, queuedAt: i.queuedAt }));
+  }
+
   async queue(e: IngestionEntry): Promise<void> {
     await this.db.put({ pk: kbi(e.tenantId), sk: e.docId, hash: e.contentHash, state: 'queued', queuedAt: e.queuedAt });
   }
@@ -48,9 +54,10 @@ export class KbLedger {
   }
 
   /** Entries still at the hash and queue time the job covered become indexed; newer writes stay queued. */
-  async markIndexed(entries: IngestionEntry[]): Promise<void> {
+  async markIndexed(entries: IngestionEntry[]): Promise<number> {
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
     const tenants = new Set<string>();
+    let marked = 0;
     for (const e of entries) {
       try {
         await this.db.client.send(
@@ -62,11 +69,13 @@ export class KbLedger {
           }),
         );
         tenants.add(e.tenantId);
+        marked++;
       } catch (err) {
         if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
       }
     }
     for (const t of tenants) await this.bump(t);
+    return marked;
   }
 
   private async bump(tenantId: string): Promise<void> {

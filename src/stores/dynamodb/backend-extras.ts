@@ -2,7 +2,7 @@ import type { QueueOptions } from '../../backend.js';
 import type { Queue } from '../../jobs/queue.js';
 import type { SqsConnection } from '../sqs/client.js';
 import type { KnowledgeStore } from '../../memory/knowledge-store.js';
-import type { BedrockKbOptions } from './backend.js';
+import type { BedrockKbOptions, ExternalKbOptions } from './backend.js';
 import type { Dynamo } from './client.js';
 import type { DynamoKnowledgeStore } from './knowledge-store.js';
 
@@ -87,6 +87,7 @@ export async function bedrockKnowledge(
     ...(kb.prefix !== undefined ? { prefix: kb.prefix } : {}),
     ...(kb.batchWindowMs !== undefined ? { batchWindowMs: kb.batchWindowMs } : {}),
     ...(kb.pollMs !== undefined ? { pollMs: kb.pollMs } : {}),
+    ...(kb.ingestion ? { ingestion: kb.ingestion } : {}),
     // Retrieval falls back to the recent tier on these; the operator should still hear of them.
     ...(warn ? { onError: (e: unknown) => warn('Bedrock knowledge base call failed (served from the DynamoDB recent tier)', e) } : {}),
     ...(o.now ? { now: o.now } : {}),
@@ -95,6 +96,32 @@ export async function bedrockKnowledge(
     store,
     close() {
       store.ingestion.close();
+      clients.runtime.destroy();
+      clients.agent.destroy();
+      clients.s3.destroy();
+    },
+  };
+}
+
+/** Search merged with an existing, read-only knowledge base (README "Deploy to AWS"); close() releases its client. */
+export async function externalKnowledge(
+  x: ExternalKbOptions,
+  inner: KnowledgeStore,
+  o: { region: string; credentials?: { accessKeyId: string; secretAccessKey: string }; onWarning?: (message: string, error?: unknown) => void },
+): Promise<{ store: KnowledgeStore; close(): void }> {
+  const [{ createKbClients }, { ExternalKbKnowledgeStore }] = await Promise.all([import('../bedrock-kb/clients.js'), import('../bedrock-kb/external-kb.js')]);
+  const credentials = x.credentials ?? o.credentials;
+  const clients = await createKbClients({ region: o.region, ...(credentials ? { credentials } : {}), ...(x.endpoint ? { endpoints: { bedrockAgentRuntime: x.endpoint } } : {}) });
+  const warn = o.onWarning;
+  const store = new ExternalKbKnowledgeStore({
+    inner, runtime: clients.runtime, knowledgeBaseId: x.knowledgeBaseId,
+    ...(x.tenant ? { tenant: x.tenant } : {}), ...(x.tenantKey ? { tenantKey: x.tenantKey } : {}), ...(x.timeoutMs !== undefined ? { timeoutMs: x.timeoutMs } : {}),
+    // The turn goes on with Lore's own knowledge; the operator hears of it (one warning per failed Retrieve).
+    ...(warn ? { onError: (e: unknown) => warn(`External Bedrock knowledge base ${x.knowledgeBaseId} unavailable (search served from Lore's knowledge only)`, e) } : {}),
+  });
+  return {
+    store,
+    close() {
       clients.runtime.destroy();
       clients.agent.destroy();
       clients.s3.destroy();

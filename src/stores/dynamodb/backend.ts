@@ -26,6 +26,18 @@ export interface DynamoBackendOptions extends BackendOptions, DynamoConnection {
   statsExtras?: StatsExtras;
   /** Knowledge on Bedrock Knowledge Bases, with this backend's DynamoDB knowledge store as its recent tier. */
   bedrockKb?: BedrockKbOptions;
+  /** An existing knowledge base searched read-only beside the knowledge store (never written). */
+  externalKb?: ExternalKbOptions;
+}
+
+export interface ExternalKbOptions {
+  knowledgeBaseId: string;
+  tenant?: string;
+  tenantKey?: string;
+  timeoutMs?: number;
+  /** Local Bedrock Agent Runtime endpoint (development, tests); absent on AWS. */
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export interface BedrockKbOptions {
@@ -40,6 +52,8 @@ export interface BedrockKbOptions {
   /** Ingestion batching (defaults: 2 s window, 5 s polling). */
   batchWindowMs?: number;
   pollMs?: number;
+  /** inline (default): this process runs ingestion jobs; scheduled: a periodic sync does (LORE_KB_INGESTION). */
+  ingestion?: 'inline' | 'scheduled';
 }
 
 export interface DynamoBackend extends Backend {
@@ -84,7 +98,9 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
   const runs = new a.DynamoRunStore(dynamo);
   let closed = false;
   const kb = !options.knowledge && options.bedrockKb ? await x.bedrockKnowledge(options.bedrockKb, dynamoKnowledge, options) : undefined;
-  const knowledge = options.knowledge ?? kb?.store ?? dynamoKnowledge;
+  const own = options.knowledge ?? kb?.store ?? dynamoKnowledge;
+  const external = options.externalKb ? await x.externalKnowledge(options.externalKb, own, options) : undefined;
+  const knowledge = external?.store ?? own;
   const sqs = options.sqs;
   const queues: Array<Queue<unknown>> = [];
   const closers: Array<() => Promise<void>> = [];
@@ -139,6 +155,7 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
       if (closed) return;
       closed = true;
       kb?.close();
+      external?.close();
       await Promise.all(closers.map((c) => c()));
       dynamo.raw.destroy();
     },
@@ -156,17 +173,18 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
  *   one the queue slot is empty (CONFIG_INVALID when used), as a local run must not reach for
  *   the region's SQS.
  * - LORE_KNOWLEDGE=bedrock-kb: knowledge on that knowledge base, DynamoDB as its recent tier.
+ * - LORE_EXTERNAL_KB_ID: an existing knowledge base merged into search, read-only.
  */
 export function createBackend(
-  o: BackendOptions & { tablePrefix: string; region: string; endpoint?: string; sqs?: { endpoint?: string; queuePrefix?: string }; bedrockKb?: BedrockKbOptions },
+  o: BackendOptions & { tablePrefix: string; region: string; endpoint?: string; sqs?: { endpoint?: string; queuePrefix?: string }; bedrockKb?: BedrockKbOptions; externalKb?: ExternalKbOptions },
 ): Promise<DynamoBackend> {
   const tablePrefix = /[-_.]$/.test(o.tablePrefix) ? o.tablePrefix : `${o.tablePrefix}-`;
-  const { sqs: s, bedrockKb, ...rest } = o;
+  const { sqs: s, bedrockKb, externalKb, ...rest } = o;
   const queuePrefix = s?.queuePrefix ? { queuePrefix: s.queuePrefix } : {};
   const sqs: SqsBackendOptions | undefined = s?.endpoint
     ? { region: o.region, endpoint: s.endpoint, createQueues: true, ...queuePrefix }
     : o.endpoint
       ? undefined
       : { region: o.region, ...queuePrefix };
-  return createDynamoBackend({ ...rest, tablePrefix, ...(o.endpoint ? { createTables: true } : {}), ...(sqs ? { sqs } : {}), ...(bedrockKb ? { bedrockKb } : {}) });
+  return createDynamoBackend({ ...rest, tablePrefix, ...(o.endpoint ? { createTables: true } : {}), ...(sqs ? { sqs } : {}), ...(bedrockKb ? { bedrockKb } : {}), ...(externalKb ? { externalKb } : {}) });
 }
