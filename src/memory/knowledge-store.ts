@@ -76,6 +76,11 @@ export interface SearchHit {
   /** With `explain`: 1-based rank in the BM25 list and in the vector list (absent = not in that list). */
   ranks?: { lexical?: number; vector?: number };
   /**
+   * With `explain`, when the lexical ranking was re-ranked: the first-pass BM25 and what proximity,
+   * the adjacent chunks (neighbour) and the document's best passage added; `score` is their sum.
+   */
+  rerank?: { bm25: number; proximity: number; neighbour: number; document: number; score: number };
+  /**
    * Set when a newer learning superseded a fact in this chunk. The chunk stays searchable (it may
    * hold other facts) but is shown marked and ranked after the learning that superseded it.
    */

@@ -8,7 +8,7 @@ import { chunkTitles } from '../../memory/lexical/titles.js';
 import { contentHash } from '../../memory/normalize.js';
 import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
-import { KnowledgeSearch, type LexicalEngine } from './knowledge-search.js';
+import { KnowledgeSearch, type LexicalEngine, type RankingOptions } from './knowledge-search.js';
 import { LexicalIndex } from './lexical-index.js';
 import type { InvertedIndex } from '../../memory/lexical/inverted-index.js';
 import { readRunContextChunks, writeRunContext } from './run-context.js';
@@ -34,6 +34,8 @@ export interface SqliteKnowledgeStoreOptions {
   indexSyncBuildMaxChunks?: number;
   /** Lexical ranking: the in-process index (default, exact BM25 with MaxScore) or FTS5's bm25(). */
   lexicalEngine?: LexicalEngine;
+  /** The in-process engine's re-rank stage (on by default; FTS5 never re-ranks). See RankingOptions. */
+  ranking?: RankingOptions;
   now?: () => number;
 }
 
@@ -60,7 +62,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       ...(options.onVectorIndexUnavailable ? { onUnavailable: options.onVectorIndexUnavailable } : {}),
       ...(options.onIndexBuildError ? { onBuildError: options.onIndexBuildError } : {}),
       ...(options.indexSyncBuildMaxChunks !== undefined ? { syncBuildMaxChunks: options.indexSyncBuildMaxChunks } : {}),
-    }, options.lexicalEngine);
+    }, options.lexicalEngine, options.ranking);
     this.now = options.now ?? Date.now;
   }
 
