@@ -1,4 +1,5 @@
 /** Semantic memory: documents and learnings, chunked and searchable, with supersession history. */
+import type { Chunking } from './chunker.js';
 
 export type DocKind = 'document' | 'learning';
 
@@ -120,6 +121,12 @@ export interface KnowledgeStore {
     actor?: string;
     /** Initial status of a new learning: 'pending' keeps it personal (its owner = provenance.userId). */
     status?: 'active' | 'pending';
+    /**
+     * How the text becomes chunks (chunker.ts): 'tokens' (default, fixed windows with overlap) or
+     * 'paragraphs' (one chunk per blank-line-separated block: a transcript's turns, FAQ entries).
+     * Re-upserting the same text with another chunking is still a no-op.
+     */
+    chunking?: Chunking;
   }): Promise<KnowledgeDoc>;
   getDocument(params: { tenantId: string; id: string }): Promise<KnowledgeDoc | null>;
   listDocuments(params: {

@@ -1,6 +1,7 @@
 import type {
   DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, ReviewDecision, RunContextChunk, SearchHit, Viewer, VoteKind,
 } from '../../memory/knowledge-store.js';
+import type { Chunking } from '../../memory/chunker.js';
 import { byRelevance } from '../../memory/search-order.js';
 import { bm25QueryTerms, tokenize } from '../dynamodb/knowledge-bm25.js';
 import type { Candidate, TenantIndex } from '../dynamodb/knowledge-index.js';
@@ -73,6 +74,7 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
 
   async upsertDocument(p: {
     tenantId: string; sourceUri: string; kind: DocKind; text: string; provenance?: Provenance; id?: string; actor?: string; status?: 'active' | 'pending';
+    chunking?: Chunking;
   }): Promise<KnowledgeDoc> {
     return this.synced(await this.recent.upsertDocument(p));
   }

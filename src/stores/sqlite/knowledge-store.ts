@@ -1,5 +1,5 @@
 import { LoreError } from '../../errors.js';
-import { chunkText, type Chunk } from '../../memory/chunker.js';
+import { chunkDocument, type Chunk, type Chunking } from '../../memory/chunker.js';
 import type { Embedder } from '../../memory/embedder.js';
 import type {
   DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, ReviewDecision, RunContextChunk, SearchHit, Viewer, VoteKind,
@@ -92,11 +92,11 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
    */
   async upsertDocument(p: {
     tenantId: string; sourceUri: string; kind: DocKind; text: string; provenance?: Provenance; id?: string; actor?: string;
-    status?: 'active' | 'pending';
+    status?: 'active' | 'pending'; chunking?: Chunking;
   }): Promise<KnowledgeDoc> {
     if (!p.tenantId || !p.sourceUri) throw new LoreError('VALIDATION_FAILED', 'tenantId and sourceUri are required');
     if (!KINDS.includes(p.kind)) throw new LoreError('VALIDATION_FAILED', `kind must be one of ${KINDS.join(', ')}`);
-    const chunks = chunkText(p.text ?? '', { chunkTokens: this.options.chunkTokens, overlap: this.options.chunkOverlap });
+    const chunks = chunkDocument(p.text ?? '', p.chunking, { chunkTokens: this.options.chunkTokens, overlap: this.options.chunkOverlap });
     if (chunks.length === 0) throw new LoreError('VALIDATION_FAILED', 'text is empty');
 
     const before = this.q.bySource.get(p.tenantId, p.sourceUri) as DocRow | undefined;
