@@ -17,7 +17,7 @@ export function registerSearch(program: Command): void {
     .description('Show how the knowledge base ranks chunks for a query (--explain: per-term BM25, vector and RRF ranks)')
     .argument('<query>', 'the question or words to look for')
     .option('-k, --top-k <n>', 'how many hits (default: memory.topK)')
-    .option('--explain', 'per-term BM25 contributions, and the BM25/vector ranks fused by RRF when hybrid')
+    .option('--explain', 'per-term BM25 contributions, the re-rank parts (proximity, neighbour, document), and the BM25/vector ranks fused by RRF when hybrid')
     .option('--user <id>', "search as this user (adds their pending learnings)")
     .option('--json', 'print JSON')
     .action(async (query: string, opts: SearchOptions, cmd: Command) => {
@@ -47,7 +47,7 @@ export function registerSearch(program: Command): void {
           chunk_id: h.chunkId,
           text: h.text,
           ...(h.supersededBy ? { superseded_by: h.supersededBy.docId } : {}),
-          ...(opts.explain ? { explain: { bm25: explained[i]!.bm25, terms: explained[i]!.terms, ...(h.ranks ?? {}) } } : {}),
+          ...(opts.explain ? { explain: { bm25: explained[i]!.bm25, terms: explained[i]!.terms, ...(h.ranks ?? {}), ...(h.rerank ? { rerank: h.rerank } : {}) } } : {}),
         }));
         if (opts.json) return console.log(JSON.stringify({ query, mode: hybrid ? `hybrid (BM25 + ${rt.config.memory.embedder}, RRF)` : 'bm25', hits: rows }, null, 2));
         console.log(`${hits.length} hit${hits.length === 1 ? '' : 's'} for "${query}" — ${hybrid ? `hybrid: BM25 + ${rt.config.memory.embedder}, fused by RRF (score = Σ 1/(60 + rank))` : 'BM25'}`);
@@ -57,6 +57,8 @@ export function registerSearch(program: Command): void {
           if (!r.explain) continue;
           const terms = r.explain.terms.map((t) => `${t.term} ${t.bm25.toFixed(3)} (df ${t.df})`).join(' + ');
           console.log(`    bm25 ${r.explain.bm25.toFixed(3)} = ${terms || 'no query term in this chunk'}`);
+          const rr = r.explain.rerank;
+          if (rr) console.log(`    re-rank ${rr.score.toFixed(3)} = bm25 ${rr.bm25.toFixed(3)} + proximity ${rr.proximity.toFixed(3)} + neighbour ${rr.neighbour.toFixed(3)} + document ${rr.document.toFixed(3)}`);
           if (hybrid) console.log(`    ranks: bm25 ${r.explain.lexical ? `#${r.explain.lexical}` : '—'}, vector ${r.explain.vector ? `#${r.explain.vector}` : '—'}  → rrf ${r.raw_score.toFixed(4)}`);
         }
       });

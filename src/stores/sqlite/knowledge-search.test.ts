@@ -254,3 +254,75 @@ describe('a large knowledge base builds the in-process index in the background',
     expect(warnings).toEqual([]);
   });
 });
+
+describe('the re-rank over documents of several chunks (paragraph chunking)', () => {
+  it('equals the reference re-rank of the exact BM25 top M, with tenant, status and kind filters applied first', async () => {
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'limit', 'rate', 'refund', 'policy', 'days', 'team'];
+    const doc = fc.record({
+      tenant: fc.constantFrom('a', 'a', 'a', 'b'),
+      kind: fc.constantFrom<DocKind>('document', 'document', 'learning'),
+      paragraphs: fc.array(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 6 }),
+      deleted: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(doc, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.constantFrom(...words, 'the', 'unknown'), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.option(fc.constantFrom<DocKind[]>(['learning'], ['document']), { nil: undefined }),
+        async (docs, queryWords, topK, kinds) => {
+          const db = open();
+          const kb = new SqliteKnowledgeStore(db);
+          for (const [i, d] of docs.entries()) {
+            const text = d.paragraphs.map((p) => p.join(' ')).join('\n\n');
+            const written = await kb.upsertDocument({ tenantId: d.tenant, sourceUri: `u${i}`, kind: d.kind, text, chunking: 'paragraphs' });
+            if (d.deleted) await kb.deleteDocument({ tenantId: d.tenant, id: written.id, actor: 'test' });
+          }
+          const query = queryWords.join(' ');
+          const hits = await kb.search({ tenantId: 'a', query, topK, ...(kinds ? { kinds } : {}) });
+          expectSameRanking(hits, rerankReference(db, 'a', query, kinds, topK), topK);
+          db.close();
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('lets a turn borrow from the turn beside it, keeps supersession ordering, and is deterministic', async () => {
+    const db = open();
+    const kb = new SqliteKnowledgeStore(db);
+    const bm25 = new SqliteKnowledgeStore(db, { ranking: { rerank: false } });
+    const session = [
+      'Ann said, "Where did you go hiking last weekend?"',
+      'Bob said, "We went up to the lake above the village."',
+      'Ann said, "Nice. Did you take the dog?"',
+    ].join('\n\n');
+    await kb.upsertDocument({ tenantId: 't', sourceUri: 'session_1', kind: 'document', text: session, chunking: 'paragraphs' });
+    await kb.upsertDocument({ tenantId: 't', sourceUri: 'session_2', kind: 'document', text: 'Cid said, "Bob and I saw the lake."\n\nDee said, "I prefer the city."', chunking: 'paragraphs' });
+    expect(db.prepare('SELECT count(*) FROM chunks').pluck().get()).toBe(5);
+    const q = { tenantId: 't', query: 'where did Bob go hiking, to the lake?', topK: 5, explain: true };
+    const who = (hs: SearchHit[]) => hs.map((h) => h.text.slice(0, 3));
+    // BM25 alone puts Cid's turn (Bob, lake) above Bob's answer; the re-rank lifts the answer,
+    // which sits beside the hiking question, and lets the session that matches best rise together.
+    expect(who(await bm25.search(q))).toEqual(['Ann', 'Cid', 'Bob']);
+    const hits = await kb.search(q);
+    expect(who(hits)).toEqual(['Ann', 'Bob', 'Cid']);
+    const [ann, bob, cid] = hits.map((h) => h.rerank!);
+    expect(bob!.neighbour).toBeCloseTo(0.3 * (ann!.bm25 + ann!.proximity), 3);
+    expect(ann!.proximity).toBeGreaterThan(0); // "go hiking" within three words
+    expect(cid!.neighbour).toBe(0); // Dee's turn holds no query term: not a candidate, lends nothing
+    expect(bob!.document).toBeCloseTo(ann!.document, 4);
+    expect((await kb.search(q)).map((h) => h.chunkId)).toEqual(hits.map((h) => h.chunkId));
+
+    // A learning supersedes Bob's turn: the turn stays, marked, right after the learning.
+    const learning = await kb.upsertDocument({ tenantId: 't', sourceUri: 'learning:1', kind: 'learning', text: 'Bob went hiking to the glacier, not the lake.' });
+    await kb.supersede({ tenantId: 't', chunkId: hits[1]!.chunkId, newId: learning.id, actor: 'test' });
+    const after = await kb.search(q);
+    const at = after.findIndex((h) => h.chunkId === hits[1]!.chunkId);
+    expect(after[at]!.supersededBy?.docId).toBe(learning.id);
+    expect(after[at - 1]!.docId).toBe(learning.id);
+    // Filters: another tenant and the documents-only view see no learning.
+    expect(await kb.search({ ...q, tenantId: 'other' })).toEqual([]);
+    expect((await kb.search({ ...q, kinds: ['document'] })).every((h) => h.kind === 'document')).toBe(true);
+  });
+});
