@@ -52,6 +52,22 @@ export function knowledgeStoreContract(name: string, factory: KnowledgeStoreFact
       expect(await kb.getDocument({ tenantId: T, id: 'nope' })).toBeNull();
     });
 
+    it('chunks a transcript by paragraph and lets a turn borrow from the turn beside it (re-rank)', async () => {
+      const session = ['Ann said, "Where did you go hiking last weekend?"', 'Bob said, "We went up to the lake above the village."', 'Ann said, "Nice. Did you take the dog?"'].join('\n\n');
+      await kb.upsertDocument({ tenantId: T, sourceUri: 'chat/session_1', kind: 'document', text: session, chunking: 'paragraphs' });
+      await kb.upsertDocument({ tenantId: T, sourceUri: 'chat/session_2', kind: 'document', text: 'Cid said, "Bob and I saw the lake."\n\nDee said, "I prefer the city."', chunking: 'paragraphs' });
+      const hits = await kb.search({ tenantId: T, query: 'where did Bob go hiking, to the lake?', topK: 5, explain: true });
+      // One chunk per turn: each hit is exactly one paragraph.
+      expect(hits.map((x) => x.text.slice(0, 3))).toEqual(['Ann', 'Bob', 'Cid']);
+      expect(hits[1]!.text).toBe('Bob said, "We went up to the lake above the village."');
+      const [ann, bob, cid] = hits.map((x) => x.rerank!);
+      expect(bob!.neighbour).toBeGreaterThan(0);
+      expect(bob!.neighbour).toBeCloseTo(0.3 * (ann!.bm25 + ann!.proximity), 3);
+      expect(cid!.neighbour).toBe(0);
+      expect(bob!.bm25).toBeLessThan(cid!.bm25); // BM25 alone would put Cid's turn first
+      for (const x of hits) expect(x.rawScore).toBeCloseTo(x.rerank!.score, 3);
+    });
+
     it('ranks the relevant chunk first with scores normalised to 0..1', async () => {
       const { rate } = await seedCorpus();
       const hits = await search(QUESTION);
