@@ -56,6 +56,23 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
   return options.stem === false ? ws : ws.map(stem);
 }
 
+/**
+ * analyze(text) with every term not in `wanted` blanked (''): same length, same positions, for
+ * proximity over a query's terms. Much cheaper than analyze on a long chunk: a word is stemmed
+ * only when its first letter starts a wanted term — Porter rewrites a word's end, never its first
+ * letter (checked over every word of up to four letters and 13M longer ones, and property-tested
+ * in analyze.test.ts) — so most words of a chunk are never stemmed.
+ */
+export function positionsOf(text: string, wanted: ReadonlySet<string>): string[] {
+  const heads = new Set<string>();
+  for (const t of wanted) heads.add(t[0]!);
+  return words(text).map((w) => {
+    if (!heads.has(w[0]!)) return '';
+    const t = stem(w);
+    return wanted.has(t) ? t : '';
+  });
+}
+
 export interface QueryOptions extends AnalyzeOptions {
   /** Drop STOP_WORDS (default on); a query of nothing but stop words keeps them all. */
   stopWords?: boolean;

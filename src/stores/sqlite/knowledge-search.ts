@@ -1,7 +1,7 @@
 import type { Embedder } from '../../memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
-import { analyze, queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
+import { positionsOf, queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
 import { idf } from '../../memory/lexical/bm25.js';
 import { rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
 import { buildFtsQuery } from './fts-query.js';
@@ -14,7 +14,10 @@ import { decodeVector, dot, encodeVector } from './vectors.js';
 interface Candidate {
   chunkId: string;
   docId: string;
-  text: string;
+  /** Read only for the chunks that need it (the hits, proximity); undefined until then. */
+  text?: string;
+  /** The chunk's rowid, when the in-process index ranked it (its text is read later, by seq). */
+  seq?: number;
   sourceUri: string;
   kind: DocKind;
   raw: number;
@@ -125,8 +128,10 @@ export class KnowledgeSearch {
         WHERE c.seq IN (SELECT value FROM json_each(@seqs)) AND ${ACTIVE_KINDS}`),
       bm25Window: db.prepare(BM25_WINDOW),
       chunkCount: db.prepare('SELECT count(*) FROM chunks').pluck(),
-      // Rows for ranked seqs, in the same shape as BM25_WINDOW (text only when in scope).
-      bySeqs: db.prepare(`SELECT c.seq, c.id AS chunkId, c.doc_id AS docId, c.idx, CASE WHEN ${IN_SCOPE} THEN c.text END AS text,
+      // Only ever asked for seqs already checked to be in scope.
+      texts: db.prepare('SELECT c.seq, c.text FROM json_each(@seqs) j CROSS JOIN chunks c ON c.seq = j.value'),
+      // Rows for ranked seqs: which are in scope, without their text (read for the few that need it).
+      bySeqs: db.prepare(`SELECT c.seq, c.id AS chunkId, c.doc_id AS docId, c.idx,
           d.source_uri AS sourceUri, d.kind, ${IN_SCOPE} AS ok
         FROM json_each(@seqs) j CROSS JOIN chunks c ON c.seq = j.value CROSS JOIN documents d ON d.id = c.doc_id`),
       // Every chunk a viewer may see, for a tenant with too small a share of the index for a window.
@@ -160,13 +165,14 @@ export class KnowledgeSearch {
 
     ranked.sort(byRelevance);
     const top = ranked.slice(0, topK);
+    this.readTexts(top);
     const max = Math.max(...top.map((c) => c.raw));
     const hits: SearchHit[] = top.map((c) => ({
       docId: c.docId,
       chunkId: c.chunkId,
       sourceUri: c.sourceUri,
       kind: c.kind,
-      text: c.text,
+      text: c.text ?? '',
       score: max > 0 ? c.raw / max : 0,
       rawScore: c.raw,
       ...(p.explain ? { ranks: { ...(c.lexRank ? { lexical: c.lexRank } : {}), ...(c.vecRank ? { vector: c.vecRank } : {}) } } : {}),
@@ -207,8 +213,12 @@ export class KnowledgeSearch {
     if (first.length === 0) return first;
     const index = this.lexicalIndex();
     const qi = queryTerms(query).map((term) => ({ term, idf: idf(index.size, index.df(term), IDF) }));
+    const wanted = new Set(qi.map((q) => q.term));
+    // Proximity needs two query terms in the chunk: only those chunks' text is read and scanned.
+    const body = [...wanted];
+    this.readTexts(first.filter((c) => c.seq !== undefined && index.holds(body, c.seq) >= 2));
     const { parts, order } = rerank(
-      first.map((c) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0, terms: analyze(c.text) })),
+      first.map((c) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0, terms: c.text === undefined ? [] : positionsOf(c.text, wanted) })),
       qi,
     );
     // The fused (hybrid) list stays `pool` long, as before the re-rank.
@@ -242,9 +252,17 @@ export class KnowledgeSearch {
     for (const t of top) {
       const r = bySeq.get(t.key);
       if (!r || (check && !r.ok) || (kinds && !kinds.includes(r.kind))) continue;
-      out.push({ chunkId: r.chunkId, docId: r.docId, idx: r.idx, text: r.text, sourceUri: r.sourceUri, kind: r.kind, raw: t.score });
+      out.push({ chunkId: r.chunkId, docId: r.docId, seq: r.seq, idx: r.idx, sourceUri: r.sourceUri, kind: r.kind, raw: t.score });
     }
     return out;
+  }
+
+  /** Fill in the text of candidates ranked by the index (all in scope already). */
+  private readTexts(cands: Candidate[]): void {
+    const missing = cands.filter((c) => c.text === undefined && c.seq !== undefined);
+    if (missing.length === 0) return;
+    const text = new Map((this.stmts.texts.all({ seqs: JSON.stringify(missing.map((c) => c.seq)) }) as Array<{ seq: number; text: string }>).map((r) => [r.seq, r.text]));
+    for (const c of missing) c.text = text.get(c.seq!) ?? '';
   }
 
   /**
