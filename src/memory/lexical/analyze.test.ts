@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyze, positionsOf, stem } from './analyze.js';
+import { analyze, positionsOf, stem, words } from './analyze.js';
 
 describe('positionsOf (proximity positions without stemming every word)', () => {
   it("Porter never changes a word's first letter (what the shortcut relies on)", () => {
@@ -24,5 +24,18 @@ describe('positionsOf (proximity positions without stemming every word)', () => 
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('words', () => {
+  it('takes an ASCII fast path with the same result as the Unicode one', () => {
+    const unicode = (text: string) => (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length <= 64);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii', maxLength: 300 }), (text) => {
+        expect(words(text)).toEqual(unicode(text));
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(words('Ünïcode ﬁle Ⅻ and ASCII')).toEqual(unicode('Ünïcode ﬁle Ⅻ and ASCII'));
   });
 });

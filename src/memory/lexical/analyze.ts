@@ -40,9 +40,14 @@ export function stem(word: string): string {
   return s;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Lower-cased letter/digit runs of at most 64 characters, in order (positions = array indexes). */
 export function words(text: string): string[] {
-  return (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length <= 64);
+  // ASCII text (most chunks) takes a path several times faster with the same result: NFKC leaves
+  // ASCII as it is, and its only letters and digits are [a-z0-9] once lower-cased.
+  const runs = ASCII.test(text) ? text.toLowerCase().match(/[a-z0-9]+/g) : text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  return (runs ?? []).filter((w) => w.length <= 64);
 }
 
 export interface AnalyzeOptions {
