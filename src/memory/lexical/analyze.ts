@@ -71,11 +71,22 @@ export function analyze(text: string, options: AnalyzeOptions = {}): string[] {
 export function positionsOf(text: string, wanted: ReadonlySet<string>): string[] {
   const heads = new Set<string>();
   for (const t of wanted) heads.add(t[0]!);
-  return words(text).map((w) => {
-    if (!heads.has(w[0]!)) return '';
+  // words(text), inlined to allocate one array instead of three (this runs on every candidate).
+  const ascii = ASCII.test(text);
+  const re = ascii ? /[a-z0-9]+/g : /[\p{L}\p{N}]+/gu;
+  const src = ascii ? text.toLowerCase() : text.normalize('NFKC').toLowerCase();
+  const out: string[] = [];
+  for (let m = re.exec(src); m !== null; m = re.exec(src)) {
+    const w = m[0];
+    if (w.length > 64) continue;
+    if (!heads.has(w[0]!)) {
+      out.push('');
+      continue;
+    }
     const t = stem(w);
-    return wanted.has(t) ? t : '';
-  });
+    out.push(wanted.has(t) ? t : '');
+  }
+  return out;
 }
 
 export interface QueryOptions extends AnalyzeOptions {
