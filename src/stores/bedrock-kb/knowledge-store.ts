@@ -147,7 +147,8 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
     const inKb = (d: DocItem) => ledger.get(d.id)?.state === 'indexed' && ledger.get(d.id)!.hash === d.contentHash;
 
     const kb = p.query.trim() ? await this.retrieve(p.tenantId, p.query, pool, ix, viewer, p.kinds, inKb) : [];
-    const lexical = terms.length ? this.recent.ranking.candidates(ix, terms, viewer, p.kinds).slice(0, pool) : [];
+    // The same lexical ranking as the DynamoDB store's own search: BM25, then the re-rank stage.
+    const lexical = terms.length ? this.recent.ranking.rerank(ix, this.recent.ranking.candidates(ix, terms, viewer, p.kinds), terms, topK).slice(0, pool) : [];
     const fused = new Map<string, Candidate>();
     lexical.forEach((c, i) => fused.set(c.chunkId, { ...c, lexRank: i + 1 }));
     (kb ?? []).forEach((c, i) => {
