@@ -2,8 +2,10 @@
  * The second retrieval set through the knowledge store itself: the npm-docs files of
  * bench/docs-qa/corpus.ts ingested as documents (128-token chunks, no overlap, source = file path),
  * the 72 hand-written questions of bench/docs-qa/questions.json searched against them, recall@k
- * of the passages that answer them — before (FTS5's bm25) and after (the in-process index with the
- * techniques kept by bench/lexical-techniques.ts), in one run.
+ * of the passages that answer them, in one run: FTS5's bm25 (the store before the in-process
+ * index), the index's BM25 alone (Lucene idf, title field: before the re-rank), and the store's
+ * ranking now (that BM25 re-ranked: neighbours, document evidence, proximity), also with the
+ * re-rank over every match instead of the first-pass top M.
  *
  *   npx tsx bench/docs-qa.ts
  */
@@ -11,8 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/stores/sqlite/database.js';
-import type { LexicalEngine } from '../src/stores/sqlite/knowledge-search.js';
-import { SqliteKnowledgeStore } from '../src/stores/sqlite/knowledge-store.js';
+import { SqliteKnowledgeStore, type SqliteKnowledgeStoreOptions } from '../src/stores/sqlite/knowledge-store.js';
 import { CHUNK_TOKENS, loadDocs, loadQuestions } from './docs-qa/corpus.js';
 
 const KS = [1, 5, 10, 25];
@@ -22,20 +23,24 @@ const db = openDatabase(join(dir, 'lore.db'));
 try {
   const { files, units } = loadDocs();
   const questions = loadQuestions();
-  const stores = new Map<LexicalEngine, SqliteKnowledgeStore>(
-    (['fts5', 'index'] as const).map((engine) => [engine, new SqliteKnowledgeStore(db, { chunkTokens: CHUNK_TOKENS, chunkOverlap: 0, lexicalEngine: engine })]),
-  );
-  for (const f of files) await stores.get('index')!.upsertDocument({ tenantId: 'docs', sourceUri: f.file, kind: 'document', text: f.text });
+  const variants: Array<[string, SqliteKnowledgeStoreOptions]> = [
+    ['FTS5 bm25', { lexicalEngine: 'fts5' }],
+    ['index BM25 alone', { ranking: { rerank: false } }],
+    ['after: re-rank', {}],
+    ['re-rank all matches', { ranking: { depth: 1_000_000 } }],
+  ];
+  const stores = new Map(variants.map(([label, o]) => [label, new SqliteKnowledgeStore(db, { chunkTokens: CHUNK_TOKENS, chunkOverlap: 0, ...o })]));
+  for (const f of files) await stores.get('after: re-rank')!.upsertDocument({ tenantId: 'docs', sourceUri: f.file, kind: 'document', text: f.text });
   const chunks = db.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
   console.log(`npm docs: ${files.length} files, ${chunks} chunks in the store (${units.length} units in the technique bench), ${questions.length} questions written before tuning`);
   console.log(`packages: ${[...new Map(files.map((x) => [x.file.split('/')[0], x.version]))].map(([p, v]) => `${p}@${v}`).join(' ')}`);
-  console.log('before: FTS5 bm25 (the store until now); after: in-process index with Lucene idf and the title field at 0.5');
+  console.log('FTS5 bm25: the store before the index; index BM25 alone: Lucene idf + title field 0.5 (before the re-rank); after: + re-rank (topK 25 → M = 100)');
   console.log('');
   console.log(`recall@k (%)                       n${KS.map((k) => `@${k}`.padStart(7)).join('')}`);
-  for (const [engine, label] of [['fts5', 'before (FTS5)'], ['index', 'after (index)']] as const) {
+  for (const [label] of variants) {
     const rows: Array<{ type: string; r: number[] }> = [];
     for (const q of questions) {
-      const hits = await stores.get(engine)!.search({ tenantId: 'docs', query: q.question, topK: Math.max(...KS) });
+      const hits = await stores.get(label)!.search({ tenantId: 'docs', query: q.question, topK: Math.max(...KS) });
       const r = KS.map((k) => {
         const top = hits.slice(0, k);
         return q.relevant.filter((p) => top.some((h) => h.sourceUri === p.file && norm(h.text).includes(norm(p.text)))).length / q.relevant.length;
@@ -45,7 +50,7 @@ try {
     for (const type of ['all', 'fact', 'multi', 'temporal']) {
       const rs = rows.filter((x) => type === 'all' || x.type === type);
       const mean = KS.map((_, i) => (100 * rs.reduce((s, x) => s + x.r[i]!, 0)) / rs.length);
-      console.log(`${`${label} ${type}`.padEnd(32)}${String(rs.length).padStart(3)}${mean.map((v) => v.toFixed(1).padStart(7)).join('')}`);
+      console.log(`${`${label} ${type}`.padEnd(36)}${String(rs.length).padStart(3)}${mean.map((v) => v.toFixed(1).padStart(7)).join('')}`);
     }
   }
 } finally {

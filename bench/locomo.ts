@@ -1,6 +1,14 @@
 /**
  * LoCoMo retrieval benchmark: evidence recall@k of SqliteKnowledgeStore.search over the 10 LoCoMo
- * conversations (one tenant per conversation, one document per turn), no LLM involved. A naive
+ * conversations (one tenant per conversation), no LLM involved. Two ingestions, each in its own
+ * database so their BM25 statistics stay apart:
+ *   before: one document per turn (`D1:3`), ranked by the in-process index's BM25 alone (and by
+ *           FTS5's bm25(), the store's ranking before the index);
+ *   after:  one document per session whose chunks are its turns (`chunking: 'paragraphs'`, one turn
+ *           per paragraph), ranked with the re-rank stage (a turn's neighbours are the turns beside
+ *           it, its document is its session) — also printed without the re-rank, and with the
+ *           re-rank over every match instead of the first-pass top M (the approximation's cost).
+ * A naive
  * keyword-overlap ranker runs over the same turns in the same process, so the two are compared
  * within one run rather than only against figures measured elsewhere.
  *
@@ -19,7 +27,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chunkText } from '../src/memory/chunker.js';
+import { chunkParagraphs, chunkText } from '../src/memory/chunker.js';
+import { rerankDepth } from '../src/memory/lexical/rerank-stage.js';
 import { openDatabase } from '../src/stores/sqlite/database.js';
 import type { Embedder } from '../src/memory/embedder.js';
 import { createOpenAIEmbedder } from '../src/memory/openai-embedder.js';
@@ -72,13 +81,15 @@ try {
 if (!Array.isArray(samples) || samples.some((s) => !s?.sample_id || !s.conversation || !Array.isArray(s.qa))) fail(`${datasetPath} is not the LoCoMo list of samples`);
 
 /** Sessions in numeric order (session_10 after session_9), each turn as the paper embeds it. */
-function turnsOf(s: Sample): Array<{ id: string; text: string }> {
+function turnsOf(s: Sample): Array<{ id: string; session: string; text: string }> {
   const sessions = Object.keys(s.conversation)
     .filter((key) => /^session_\d+$/.test(key))
     .sort((a, b) => Number(a.slice(8)) - Number(b.slice(8)));
   return sessions.flatMap((key) => (s.conversation[key] as Turn[]).map((t) => ({
     id: t.dia_id,
-    text: `${t.speaker} said, "${t.text}"` + (t.blip_caption ? ` and shared ${t.blip_caption}` : ''),
+    session: key,
+    // Whitespace runs as one space (terms and positions are unchanged), so a turn is one paragraph.
+    text: (`${t.speaker} said, "${t.text}"` + (t.blip_caption ? ` and shared ${t.blip_caption}` : '')).replace(/\s+/g, ' ').trim(),
   })));
 }
 
@@ -132,31 +143,51 @@ if (embedderSpec === 'test') {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'lore-locomo-'));
-const db = openDatabase(join(dir, 'lore.db'));
+const turnsDb = openDatabase(join(dir, 'turns.db'));
+const sessionsDb = openDatabase(join(dir, 'sessions.db'));
+const CHUNKS = { chunkTokens: CHUNK_TOKENS, chunkOverlap: 0 };
 try {
-  // One index; the BM25 store ignores the vectors the hybrid store wrote.
-  const store = new SqliteKnowledgeStore(db, { chunkTokens: CHUNK_TOKENS, chunkOverlap: 0 });
-  // The same index ranked by FTS5's bm25(), as the store did before the in-process index (issue 18).
-  const ftsStore = new SqliteKnowledgeStore(db, { chunkTokens: CHUNK_TOKENS, chunkOverlap: 0, lexicalEngine: 'fts5' });
-  const writer = embedder ? new SqliteKnowledgeStore(db, { chunkTokens: CHUNK_TOKENS, chunkOverlap: 0, embedder }) : store;
+  // before: one document per turn, BM25 alone (index) and FTS5's bm25().
+  const before = new SqliteKnowledgeStore(turnsDb, { ...CHUNKS, ranking: { rerank: false } });
+  const ftsStore = new SqliteKnowledgeStore(turnsDb, { ...CHUNKS, lexicalEngine: 'fts5' });
+  // after: one document per session, its turns as chunks; the store's default ranking (re-rank on).
+  const store = new SqliteKnowledgeStore(sessionsDb, CHUNKS);
+  const sessionsBm25 = new SqliteKnowledgeStore(sessionsDb, { ...CHUNKS, ranking: { rerank: false } });
+  const exhaustive = new SqliteKnowledgeStore(sessionsDb, { ...CHUNKS, ranking: { depth: 1_000_000 } });
+  // The hybrid store writes the vectors (same sessions database); the others ignore them.
+  const writer = embedder ? new SqliteKnowledgeStore(sessionsDb, { ...CHUNKS, embedder }) : store;
 
   // Ingest: each upsert is its own durable transaction, as the runtime writes them.
   const corpus = new Map<string, Array<{ id: string; words: Set<string> }>>();
   let turnCount = 0;
+  let sessionCount = 0;
   const ingestStart = performance.now();
   for (const s of samples) {
     const turns = turnsOf(s);
     for (const t of turns) {
       if (chunkText(t.text, { chunkTokens: CHUNK_TOKENS, overlap: 0 }).length !== 1) throw new Error(`turn ${s.sample_id}/${t.id} would be split into several chunks`);
-      await writer.upsertDocument({ tenantId: s.sample_id, sourceUri: t.id, kind: 'document', text: t.text });
+      await before.upsertDocument({ tenantId: s.sample_id, sourceUri: t.id, kind: 'document', text: t.text });
+    }
+    for (const session of new Set(turns.map((t) => t.session))) {
+      const text = turns.filter((t) => t.session === session).map((t) => t.text).join('\n\n');
+      if (chunkParagraphs(text, { chunkTokens: CHUNK_TOKENS }).length !== turns.filter((t) => t.session === session).length) throw new Error(`${s.sample_id}/${session}: not one chunk per turn`);
+      await writer.upsertDocument({ tenantId: s.sample_id, sourceUri: session, kind: 'document', text, chunking: 'paragraphs' });
+      sessionCount++;
     }
     corpus.set(s.sample_id, turns.map((t) => ({ id: t.id, words: words(t.text) })));
     turnCount += turns.length;
   }
   const ingestMs = performance.now() - ingestStart;
+  // A session chunk's dia_id: its session's turns in order, by the chunk's idx.
+  const diaOf = new Map<string, string>();
+  const sessionTurns = new Map(samples.map((s) => [s.sample_id, turnsOf(s)]));
+  for (const r of sessionsDb.prepare('SELECT c.id, c.idx, d.source_uri AS session, d.tenant_id AS tenant FROM chunks c JOIN documents d ON d.id = c.doc_id').all() as Array<{ id: string; idx: number; session: string; tenant: string }>) {
+    diaOf.set(r.id, sessionTurns.get(r.tenant)!.filter((t) => t.session === r.session)[r.idx]!.id);
+  }
+  const dia = (hits: Array<{ chunkId: string }>) => hits.map((h) => diaOf.get(h.chunkId)!);
 
   // Query: every QA item against its own tenant only.
-  type Row = { category: number; ours: number[]; fts: number[]; naive: number[]; hybrid?: number[] };
+  type Row = { category: number; ours: number[]; top10: number[]; before: number[]; fts: number[]; bm25: number[]; all: number[]; naive: number[]; hybrid?: number[] };
   const rows: Row[] = [];
   const latencies: number[] = [];
   let returned = 0;
@@ -167,18 +198,23 @@ try {
     for (const q of s.qa) {
       const evidence = evidenceOf(q);
       unknownIds += evidence.filter((e) => !known.has(e)).length;
+      const search = { tenantId: s.sample_id, query: q.question, topK: maxK };
       const t0 = performance.now();
-      const hits = await store.search({ tenantId: s.sample_id, query: q.question, topK: maxK });
+      const hits = await store.search(search);
       latencies.push(performance.now() - t0);
       returned += hits.length;
-      const fts = await ftsStore.search({ tenantId: s.sample_id, query: q.question, topK: maxK });
-      const hybrid = embedder ? await writer.search({ tenantId: s.sample_id, query: q.question, topK: maxK }) : undefined;
+      const hybrid = embedder ? await writer.search(search) : undefined;
       rows.push({
         category: q.category,
-        ours: recallAt(evidence, hits.map((h) => h.sourceUri)),
-        fts: recallAt(evidence, fts.map((h) => h.sourceUri)),
+        ours: recallAt(evidence, dia(hits)),
+        // As the agent asks (topK 10 → the re-rank's default M = 100, not 4 × maxK); k > 10 is cut short.
+        top10: recallAt(evidence, dia(await store.search({ ...search, topK: 10 }))),
+        before: recallAt(evidence, (await before.search(search)).map((h) => h.sourceUri)),
+        fts: recallAt(evidence, (await ftsStore.search(search)).map((h) => h.sourceUri)),
+        bm25: recallAt(evidence, dia(await sessionsBm25.search(search))),
+        all: recallAt(evidence, dia(await exhaustive.search(search))),
         naive: recallAt(evidence, overlapRank(q.question, turns)),
-        ...(hybrid ? { hybrid: recallAt(evidence, hybrid.map((h) => h.sourceUri)) } : {}),
+        ...(hybrid ? { hybrid: recallAt(evidence, dia(hybrid)) } : {}),
       });
     }
   }
@@ -193,9 +229,9 @@ try {
 
   const cpu = cpus();
   console.log(`machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
-  console.log(`dataset: ${samples.length} conversations, ${turnCount} turns, ${rows.length} QA items; one turn = one unit (1 dia_id per hit)`);
-  console.log(`ingest: ${(ingestMs / 1000).toFixed(2)} s, ${Math.round(turnCount / (ingestMs / 1000))} turns/s (one upsert transaction per turn)`);
-  console.log(`query: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms over ${latencies.length} searches (topK ${maxK}); mean ${(returned / rows.length).toFixed(1)} turns returned`);
+  console.log(`dataset: ${samples.length} conversations, ${turnCount} turns in ${sessionCount} sessions, ${rows.length} QA items; one turn = one unit (1 dia_id per hit)`);
+  console.log(`ingest: ${(ingestMs / 1000).toFixed(2)} s for both databases (${turnCount} turn documents + ${sessionCount} session documents, one upsert transaction each)`);
+  console.log(`query (after): p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms over ${latencies.length} searches (topK ${maxK}, re-rank M = ${rerankDepth(maxK)}); mean ${(returned / rows.length).toFixed(1)} turns returned`);
   if (unknownIds > 0) console.log(`note: ${unknownIds} evidence ids name no turn (malformed in the dataset) and count as misses`);
   console.log('');
   console.log(`evidence recall@k (%)          n${kHead}   DRAGON@10  BM25@10 (reference)`);
@@ -208,16 +244,26 @@ try {
   line('categories 1-4', rows.filter((r) => r.category <= 4).length, mean(rows.filter((r) => r.category <= 4), (r) => r.ours));
   console.log('');
   console.log(`overall, same run and references  n${kHead}`);
-  line('Lore store (index, BM25)', rows.length, overall);
-  line('  before: FTS5 bm25', rows.length, mean(rows, (r) => r.fts));
-  line('  before: multi-hop', rows.filter((r) => r.category === 1).length, mean(rows.filter((r) => r.category === 1), (r) => r.fts));
+  const multi = rows.filter((r) => r.category === 1);
+  line('after: sessions + re-rank', rows.length, overall);
+  line('  multi-hop', multi.length, mean(multi, (r) => r.ours));
+  line('  same, topK 10 (M = 100)', rows.length, mean(rows, (r) => r.top10).map((v, i) => (ks[i]! <= 10 ? v : NaN)));
+  line('    multi-hop', multi.length, mean(multi, (r) => r.top10).map((v, i) => (ks[i]! <= 10 ? v : NaN)));
+  line('  sessions, BM25 alone', rows.length, mean(rows, (r) => r.bm25));
+  line('  re-rank every match', rows.length, mean(rows, (r) => r.all));
+  line('    multi-hop', multi.length, mean(multi, (r) => r.all));
+  line('before: turns, index BM25', rows.length, mean(rows, (r) => r.before));
+  line('  multi-hop', multi.length, mean(multi, (r) => r.before));
+  line('before: turns, FTS5 bm25', rows.length, mean(rows, (r) => r.fts));
+  line('  multi-hop', multi.length, mean(multi, (r) => r.fts));
   if (embedder) line('hybrid BM25+vectors (RRF)', rows.length, mean(rows, (r) => r.hybrid!), `   embedder: ${embedderLabel}`);
   line('naive keyword overlap', rows.length, mean(rows, (r) => r.naive));
   line('ref: plain BM25 (README)', 1986, ks.map((k) => REF_BM25[k] ?? NaN));
   line('ref: DRAGON (paper)', 1986, ks.map((k) => REF_DRAGON[k] ?? NaN));
   console.log(`${'ours / ref BM25'.padEnd(32)}${ks.map((k, i) => (REF_BM25[k] ? (overall[i]! / REF_BM25[k]!).toFixed(2) : '—').padStart(7)).join('')}`);
 } finally {
-  db.close();
+  turnsDb.close();
+  sessionsDb.close();
   rmSync(dir, { recursive: true, force: true });
   await testServer?.close();
 }

@@ -64,6 +64,32 @@ export function chunkText(text: string, options: ChunkOptions = {}): Chunk[] {
   return chunks;
 }
 
+/**
+ * How a document's text becomes retrieval units: 'tokens' (default) fills fixed-size windows with
+ * overlap (chunkText); 'paragraphs' makes each block between blank lines one chunk — a conversation
+ * transcript with one turn per paragraph, an FAQ, a changelog — so each unit is a turn or entry and
+ * its neighbours are the ones before and after it. A paragraph over the token budget is still cut
+ * by chunkText (no overlap across paragraphs), so no chunk is unbounded.
+ */
+export type Chunking = 'tokens' | 'paragraphs';
+
+export function chunkDocument(text: string, chunking: Chunking = 'tokens', options: ChunkOptions = {}): Chunk[] {
+  return chunking === 'paragraphs' ? chunkParagraphs(text, options) : chunkText(text, options);
+}
+
+/** One chunk per blank-line-separated block (offsets into `text`); long blocks are windowed. */
+export function chunkParagraphs(text: string, options: ChunkOptions = {}): Chunk[] {
+  const chunks: Chunk[] = [];
+  for (const m of text.matchAll(/\S[\s\S]*?(?=\n[ \t\r]*\n|\s*$)/g)) {
+    const block = m[0].trimEnd();
+    const at = m.index;
+    for (const c of chunkText(block, { ...options, overlap: 0 })) {
+      chunks.push({ index: chunks.length, text: c.text, start: at + c.start, end: at + c.end });
+    }
+  }
+  return chunks;
+}
+
 /** Latest word index (exclusive end) in the window's tail that closes a sentence or paragraph. */
 function sentenceEnd(
   text: string,

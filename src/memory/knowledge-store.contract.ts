@@ -52,6 +52,26 @@ export function knowledgeStoreContract(name: string, factory: KnowledgeStoreFact
       expect(await kb.getDocument({ tenantId: T, id: 'nope' })).toBeNull();
     });
 
+    it('chunks a transcript by paragraph and lets a turn borrow from the turn beside it (re-rank)', async () => {
+      const session = ['Ann said, "Where did you go hiking last weekend?"', 'Bob said, "We went up to the lake above the village."', 'Ann said, "Nice. Did you take the dog?"'].join('\n\n');
+      await kb.upsertDocument({ tenantId: T, sourceUri: 'chat/session_1', kind: 'document', text: session, chunking: 'paragraphs' });
+      await kb.upsertDocument({ tenantId: T, sourceUri: 'chat/session_2', kind: 'document', text: 'Cid said, "Bob and I saw the lake."\n\nDee said, "I prefer the city."', chunking: 'paragraphs' });
+      const hits = await kb.search({ tenantId: T, query: 'where did Bob go hiking, to the lake?', topK: 5, explain: true });
+      const turn = (who: string) => hits.find((x) => x.text.startsWith(who))!;
+      // One chunk per turn: each hit is exactly one paragraph.
+      expect(turn('Bob').text).toBe('Bob said, "We went up to the lake above the village."');
+      for (const x of hits) expect(x.text).not.toContain('\n');
+      // The lexical ranking (fused with vectors or a KB by some adapters, so read from its parts):
+      // BM25 alone puts Cid's turn above Bob's answer; the answer borrows from the question beside it.
+      const [ann, bob, cid] = ['Ann said, "Where', 'Bob', 'Cid'].map((w) => turn(w).rerank!);
+      expect(bob!.bm25).toBeLessThan(cid!.bm25);
+      expect(bob!.neighbour).toBeCloseTo(0.3 * (ann!.bm25 + ann!.proximity), 3);
+      expect(cid!.neighbour).toBe(0);
+      expect(bob!.score).toBeGreaterThan(cid!.score);
+      expect(ann!.score).toBeGreaterThan(bob!.score);
+      for (const r of [ann!, bob!, cid!]) expect(r.bm25 + r.proximity + r.neighbour + r.document).toBeCloseTo(r.score, 3);
+    });
+
     it('ranks the relevant chunk first with scores normalised to 0..1', async () => {
       const { rate } = await seedCorpus();
       const hits = await search(QUESTION);

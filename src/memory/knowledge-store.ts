@@ -1,4 +1,5 @@
 /** Semantic memory: documents and learnings, chunked and searchable, with supersession history. */
+import type { Chunking } from './chunker.js';
 
 export type DocKind = 'document' | 'learning';
 
@@ -76,6 +77,11 @@ export interface SearchHit {
   /** With `explain`: 1-based rank in the BM25 list and in the vector list (absent = not in that list). */
   ranks?: { lexical?: number; vector?: number };
   /**
+   * With `explain`, when the lexical ranking was re-ranked: the first-pass BM25 and what proximity,
+   * the adjacent chunks (neighbour) and the document's best passage added; `score` is their sum.
+   */
+  rerank?: { bm25: number; proximity: number; neighbour: number; document: number; score: number };
+  /**
    * Set when a newer learning superseded a fact in this chunk. The chunk stays searchable (it may
    * hold other facts) but is shown marked and ranked after the learning that superseded it.
    */
@@ -115,6 +121,12 @@ export interface KnowledgeStore {
     actor?: string;
     /** Initial status of a new learning: 'pending' keeps it personal (its owner = provenance.userId). */
     status?: 'active' | 'pending';
+    /**
+     * How the text becomes chunks (chunker.ts): 'tokens' (default, fixed windows with overlap) or
+     * 'paragraphs' (one chunk per blank-line-separated block: a transcript's turns, FAQ entries).
+     * Re-upserting the same text with another chunking is still a no-op.
+     */
+    chunking?: Chunking;
   }): Promise<KnowledgeDoc>;
   getDocument(params: { tenantId: string; id: string }): Promise<KnowledgeDoc | null>;
   listDocuments(params: {

@@ -64,6 +64,16 @@ describe('lore ingest', () => {
     expect(hits.map((h) => h.text).join('\n')).not.toContain('100 req/s');
   });
 
+  it('--chunking paragraphs makes each blank-line-separated block (a transcript turn) its own chunk', async () => {
+    const chat = join(dir, 'chat');
+    mkdirSync(chat);
+    writeFileSync(join(chat, 'session-1.txt'), 'Ann said, "Where did you go hiking?"\n\nBob said, "Up to the lake above the village."\n\nAnn said, "Nice."\n');
+    await run(chat, '--chunking', 'paragraphs');
+    const hits = await search('lake village');
+    expect(hits[0]!.text).toBe('Bob said, "Up to the lake above the village."');
+    await expect(run(chat, '--chunking', 'sentences')).rejects.toThrow(/--chunking: expected tokens or paragraphs/);
+  });
+
   it('a missing path or a folder without text files is a usage error', async () => {
     await expect(run(join(dir, 'nope'))).rejects.toThrow(/no such file or directory/);
     const empty = join(dir, 'empty');

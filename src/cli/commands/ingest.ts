@@ -39,7 +39,10 @@ export function registerIngest(program: Command): void {
     .description('Load Markdown and text files into the knowledge base (re-ingesting a file replaces it)')
     .argument('<paths...>', 'files or directories')
     .option('--prefix <uri>', 'source URI prefix for files under the working directory (others get a file:// URI)', 'docs/')
-    .action(async (paths: string[], opts: { prefix: string }, cmd: Command) => {
+    .option('--chunking <mode>', 'tokens (fixed windows, default) or paragraphs (one chunk per blank-line-separated block: transcripts, FAQs)', 'tokens')
+    .action(async (paths: string[], opts: { prefix: string; chunking: string }, cmd: Command) => {
+      if (opts.chunking !== 'tokens' && opts.chunking !== 'paragraphs') throw new UsageError(`--chunking: expected tokens or paragraphs, got ${opts.chunking}`);
+      const chunking = opts.chunking;
       const files = collectFiles(paths);
       if (!files.length) throw new UsageError(`no .md or .txt files found in: ${paths.join(', ')}`);
       await withRuntime(cmd, async (rt) => {
@@ -55,7 +58,7 @@ export function registerIngest(program: Command): void {
           if (text.trim()) {
             const { screenKnowledge } = await import('../../guardrails/knowledge.js');
             const screened = await screenKnowledge(rt.guard, { tenantId: rt.config.tenant, text, sourceUri });
-            await rt.knowledge.upsertDocument({ tenantId: rt.config.tenant, sourceUri, kind: 'document', text: screened, actor: 'cli:ingest' });
+            await rt.knowledge.upsertDocument({ tenantId: rt.config.tenant, sourceUri, kind: 'document', text: screened, actor: 'cli:ingest', chunking });
           }
           chunks++;
         }

@@ -20,7 +20,10 @@ interface Row {
   rank: number;
   raw_score: number;
   source: string;
-  explain: { bm25: number; terms: Array<{ term: string; df: number; bm25: number }>; lexical?: number; vector?: number };
+  explain: {
+    bm25: number; terms: Array<{ term: string; df: number; bm25: number }>; lexical?: number; vector?: number;
+    rerank?: { bm25: number; proximity: number; neighbour: number; document: number; score: number };
+  };
 }
 
 describe('lore search', () => {
@@ -58,15 +61,20 @@ describe('lore search', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('BM25 alone: per-term contributions add up to the ranking score', async () => {
+  it('BM25 alone: per-term contributions add up to the first-pass score, the re-rank parts to the ranking score', async () => {
     await seed('none');
     const json = JSON.parse(await run('how long do refunds take, and what does express shipping cost?', '--explain', '--json')) as { mode: string; hits: Row[] };
     expect(json.mode).toBe('bm25');
     expect(json.hits.map((h) => h.source).slice(0, 2).sort()).toEqual(['docs/refunds.md', 'docs/shipping.md']);
     for (const h of json.hits) {
       // BM25 of the OR query is the sum of each term's contribution (body and title fields).
-      expect(h.explain.bm25).toBeCloseTo(h.raw_score, 3);
-      expect(h.explain.terms.reduce((n, t) => n + t.bm25, 0)).toBeCloseTo(h.raw_score, 3);
+      const r = h.explain.rerank!;
+      expect(h.explain.bm25).toBeCloseTo(r.bm25, 3);
+      expect(h.explain.terms.reduce((n, t) => n + t.bm25, 0)).toBeCloseTo(r.bm25, 3);
+      // One chunk per document here: no neighbour, and the document's best passage is the chunk itself.
+      expect(r.neighbour).toBe(0);
+      expect(r.document).toBeCloseTo(0.3 * (r.bm25 + r.proximity), 3);
+      expect(r.bm25 + r.proximity + r.neighbour + r.document).toBeCloseTo(h.raw_score, 3);
       expect(h.explain.lexical).toBeGreaterThan(0);
     }
     const refunds = json.hits.find((h) => h.source === 'docs/refunds.md')!;
@@ -81,6 +89,7 @@ describe('lore search', () => {
     expect(text).toMatch(/^2 hits for "office water" — BM25/);
     expect(text).toMatch(/1\. 1\.00 {2}document {2}docs\/plants\.md/);
     expect(text).toMatch(/bm25 \d+\.\d{3} = office [\d.]+ \(df 2\) \+ water [\d.]+ \(df 1\)/);
+    expect(text).toMatch(/re-rank \d+\.\d{3} = bm25 \d+\.\d{3} \+ proximity \d+\.\d{3} \+ neighbour 0\.000 \+ document \d+\.\d{3}/);
     await expect(run('x', '--top-k', '0')).rejects.toThrow(/--top-k: expected an integer from 1 to 100/);
   });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { LoreError } from '../../errors.js';
+import type { SearchHit } from '../../memory/knowledge-store.js';
 import type { SqliteKnowledgeStore } from '../../stores/sqlite/knowledge-store.js';
 import { withRuntime } from '../context.js';
 
@@ -17,7 +18,7 @@ export function registerSearch(program: Command): void {
     .description('Show how the knowledge base ranks chunks for a query (--explain: per-term BM25, vector and RRF ranks)')
     .argument('<query>', 'the question or words to look for')
     .option('-k, --top-k <n>', 'how many hits (default: memory.topK)')
-    .option('--explain', 'per-term BM25 contributions, and the BM25/vector ranks fused by RRF when hybrid')
+    .option('--explain', 'per-term BM25 contributions, the re-rank parts (proximity, neighbour, document), and the BM25/vector ranks fused by RRF when hybrid')
     .option('--user <id>', "search as this user (adds their pending learnings)")
     .option('--json', 'print JSON')
     .action(async (query: string, opts: SearchOptions, cmd: Command) => {
@@ -57,7 +58,7 @@ export function registerSearch(program: Command): void {
           ...(opts.explain
             ? isExternal(h.docId)
               ? { explain: { from: `bedrock-kb:${externalKb}`, ...(h.ranks?.vector ? { retrieve_rank: h.ranks.vector } : {}), terms: [] } }
-              : { explain: { bm25: explained[i]!.bm25, terms: explained[i]!.terms, ...(h.ranks ?? {}) } }
+              : { explain: { bm25: explained[i]!.bm25, terms: explained[i]!.terms, ...(h.ranks ?? {}), ...(h.rerank ? { rerank: h.rerank } : {}) } }
             : {}),
         }));
         const merged = externalKb ? ` + Bedrock KB ${externalKb} (read-only), merged by RRF` : '';
@@ -77,6 +78,8 @@ export function registerSearch(program: Command): void {
           }
           const terms = r.explain.terms.map((t) => `${t.term} ${t.bm25.toFixed(3)} (df ${t.df})`).join(' + ');
           console.log(`    bm25 ${r.explain.bm25.toFixed(3)} = ${terms || 'no query term in this chunk'}`);
+          const rr = r.explain.rerank;
+          if (rr) console.log(`    re-rank ${rr.score.toFixed(3)} = bm25 ${rr.bm25.toFixed(3)} + proximity ${rr.proximity.toFixed(3)} + neighbour ${rr.neighbour.toFixed(3)} + document ${rr.document.toFixed(3)}`);
           if (hybrid) console.log(`    ranks: bm25 ${r.explain.lexical ? `#${r.explain.lexical}` : '—'}, vector ${r.explain.vector ? `#${r.explain.vector}` : '—'}  → rrf ${r.raw_score.toFixed(4)}`);
         }
       });
@@ -93,7 +96,7 @@ interface Row {
   text: string;
   superseded_by?: string;
   /** `from`: a hit of the external knowledge base (its Retrieve rank); bm25 absent: not the SQLite store. */
-  explain?: { from?: string; retrieve_rank?: number; bm25?: number | undefined; terms: Array<{ term: string; df: number; bm25: number }>; lexical?: number; vector?: number };
+  explain?: { from?: string; retrieve_rank?: number; bm25?: number | undefined; terms: Array<{ term: string; df: number; bm25: number }>; lexical?: number; vector?: number; rerank?: SearchHit['rerank'] };
 }
 
 function snippet(text: string): string {

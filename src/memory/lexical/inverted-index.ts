@@ -245,6 +245,21 @@ export class InvertedIndex {
     return out.map((o) => ({ key: keys[o.doc]!, score: o.score }));
   }
 
+  /** How many of the (distinct) terms the document holds: probes, no scoring. */
+  holds(terms: readonly string[], key: number): number {
+    const doc = this.docOf.get(key);
+    if (doc === undefined) return 0;
+    let n = 0;
+    for (const term of new Set(terms)) {
+      const id = this.termIds.get(term);
+      if (id === undefined) continue;
+      const p = this.postings[id]!;
+      const at = seek(p.docs, 0, p.n, doc);
+      if (at < p.n && p.docs[at] === doc) n++;
+    }
+    return n;
+  }
+
   /** Each query term's BM25 contribution to one document, and its df (for `lore search --explain`). */
   explain(query: readonly WeightedTerm[], key: number): Array<{ term: string; df: number; score: number }> {
     const doc = this.docOf.get(key);

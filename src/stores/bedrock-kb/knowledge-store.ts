@@ -1,6 +1,7 @@
 import type {
   DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, ReviewDecision, RunContextChunk, SearchHit, Viewer, VoteKind,
 } from '../../memory/knowledge-store.js';
+import type { Chunking } from '../../memory/chunker.js';
 import { byRelevance } from '../../memory/search-order.js';
 import { bm25QueryTerms, tokenize } from '../dynamodb/knowledge-bm25.js';
 import type { Candidate, TenantIndex } from '../dynamodb/knowledge-index.js';
@@ -82,6 +83,7 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
 
   async upsertDocument(p: {
     tenantId: string; sourceUri: string; kind: DocKind; text: string; provenance?: Provenance; id?: string; actor?: string; status?: 'active' | 'pending';
+    chunking?: Chunking;
   }): Promise<KnowledgeDoc> {
     return this.synced(await this.recent.upsertDocument(p));
   }
@@ -154,7 +156,8 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
     const inKb = (d: DocItem) => ledger.get(d.id)?.state === 'indexed' && ledger.get(d.id)!.hash === d.contentHash;
 
     const kb = p.query.trim() ? await this.retrieve(p.tenantId, p.query, pool, ix, viewer, p.kinds, inKb) : [];
-    const lexical = terms.length ? this.recent.ranking.candidates(ix, terms, viewer, p.kinds).slice(0, pool) : [];
+    // The same lexical ranking as the DynamoDB store's own search: BM25, then the re-rank stage.
+    const lexical = terms.length ? this.recent.ranking.rerank(ix, this.recent.ranking.candidates(ix, terms, viewer, p.kinds), terms, topK).slice(0, pool) : [];
     const fused = new Map<string, Candidate>();
     lexical.forEach((c, i) => fused.set(c.chunkId, { ...c, lexRank: i + 1 }));
     (kb ?? []).forEach((c, i) => {

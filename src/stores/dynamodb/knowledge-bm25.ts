@@ -48,6 +48,19 @@ export class Bm25Index<K> {
     return this.rows.size;
   }
 
+  /** Rows holding the term. */
+  df(term: string): number {
+    return this.postings.get(term)?.size ?? 0;
+  }
+
+  /** FTS5's idf of a term over these rows (what search() weighs it by). */
+  idf(term: string): number {
+    const n = this.rows.size;
+    const df = this.df(term);
+    const v = Math.log((n - df + 0.5) / (df + 0.5));
+    return v > 0 ? v : 1e-6;
+  }
+
   add(key: K, text: string): void {
     if (this.rows.has(key)) this.remove(key);
     const tokens = tokenize(text);
@@ -83,8 +96,7 @@ export class Bm25Index<K> {
     for (const term of terms) {
       const keys = this.postings.get(term);
       if (!keys) continue;
-      let idf = Math.log((n - keys.size + 0.5) / (keys.size + 0.5));
-      if (idf <= 0) idf = 1e-6;
+      const idf = this.idf(term);
       for (const key of keys) {
         const e = this.rows.get(key)!;
         const tf = e.tf.get(term)!;

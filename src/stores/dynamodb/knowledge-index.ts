@@ -1,6 +1,7 @@
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import { byRelevance, orderSupersededAfter } from '../../memory/search-order.js';
-import { Bm25Index, bm25QueryTerms } from './knowledge-bm25.js';
+import { rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
+import { Bm25Index, bm25QueryTerms, tokenize } from './knowledge-bm25.js';
 import type { KnowledgeDb } from './knowledge-db.js';
 import { type ChunkItem, type DocItem, pk, type SupItem, visibleTo } from './knowledge-items.js';
 
@@ -13,6 +14,8 @@ export interface Candidate {
   text: string;
   kind: DocKind;
   raw: number;
+  /** What the re-rank stage added (`explain`). */
+  parts?: RerankParts;
   lexRank?: number;
   vecRank?: number;
 }
@@ -54,7 +57,7 @@ export class KnowledgeIndex {
     if (terms.length === 0) return [];
     const ix = await this.tenant(p.tenantId);
     const viewer = p.viewer?.userId ?? null;
-    const ranked = this.candidates(ix, terms, viewer, p.kinds);
+    const ranked = this.rerank(ix, this.candidates(ix, terms, viewer, p.kinds), terms, topK);
     ranked.forEach((c, i) => (c.lexRank = i + 1));
     ranked.sort(byRelevance);
     return this.finish(ix, ranked.slice(0, topK), viewer, p.explain);
@@ -72,6 +75,22 @@ export class KnowledgeIndex {
     return out;
   }
 
+  /**
+   * The re-rank stage the SQLite store applies (src/memory/lexical/rerank-stage.ts) over the BM25
+   * top M the viewer may see: neighbours are the adjacent chunks (idx) of the same document,
+   * document evidence its best candidate, proximity over the chunk's own tokens. The first pass
+   * stays FTS5's formula here (no title field), so scores differ from SQLite's; the stage is the same.
+   */
+  rerank(ix: TenantIndex, candidates: Candidate[], terms: string[], topK: number): Candidate[] {
+    const first = candidates.slice(0, rerankDepth(topK));
+    const qi = [...new Set(terms)].map((term) => ({ term, idf: ix.bm25.idf(term) }));
+    const { parts, order } = rerank(
+      first.map((c) => ({ score: c.raw, group: c.doc.id, order: ix.chunks.get(c.chunkId)!.idx, terms: tokenize(c.text) })),
+      qi,
+    );
+    return order.map((i) => ({ ...first[i]!, raw: parts[i]!.score, parts: parts[i]! }));
+  }
+
   /** Ranked candidates → hits: scores normalised to the best, supersession marks, superseded chunks after. */
   finish(ix: TenantIndex, top: Candidate[], viewer: string | null, explain?: boolean): SearchHit[] {
     const max = Math.max(...top.map((c) => c.raw));
@@ -84,6 +103,7 @@ export class KnowledgeIndex {
       score: max > 0 ? c.raw / max : 0,
       rawScore: c.raw,
       ...(explain ? { ranks: { ...(c.lexRank ? { lexical: c.lexRank } : {}), ...(c.vecRank ? { vector: c.vecRank } : {}) } } : {}),
+      ...(explain && c.parts ? { rerank: c.parts } : {}),
     }));
     for (const h of hits) {
       const by = (ix.sups.get(h.chunkId) ?? []).map((s) => ix.docs.get(s.byDocId)).find((d) => d && d.id !== h.docId && visibleTo(d, viewer));

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LoreError } from '../../errors.js';
-import { chunkText } from '../../memory/chunker.js';
+import { chunkDocument, type Chunking } from '../../memory/chunker.js';
 import type {
   DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, ReviewDecision, RunContextChunk, SearchHit, Viewer, VoteKind,
 } from '../../memory/knowledge-store.js';
@@ -63,11 +63,12 @@ export class DynamoKnowledgeStore implements KnowledgeStore {
 
   async upsertDocument(p: {
     tenantId: string; sourceUri: string; kind: DocKind; text: string; provenance?: Provenance; id?: string; actor?: string; status?: 'active' | 'pending';
+    chunking?: Chunking;
   }): Promise<KnowledgeDoc> {
     if (!p.tenantId || !p.sourceUri) throw new LoreError('VALIDATION_FAILED', 'tenantId and sourceUri are required');
     if (!KINDS.includes(p.kind)) throw new LoreError('VALIDATION_FAILED', `kind must be one of ${KINDS.join(', ')}`);
     if (Buffer.byteLength(p.text ?? '') > MAX_TEXT_BYTES) throw new LoreError('PAYLOAD_TOO_LARGE', `document text is over ${MAX_TEXT_BYTES} bytes`);
-    const chunks = chunkText(p.text ?? '', { chunkTokens: this.o.chunkTokens, overlap: this.o.chunkOverlap });
+    const chunks = chunkDocument(p.text ?? '', p.chunking, { chunkTokens: this.o.chunkTokens, overlap: this.o.chunkOverlap });
     if (chunks.length === 0) throw new LoreError('VALIDATION_FAILED', 'text is empty');
     const actor = p.actor ?? p.provenance?.userId ?? 'system';
     const hash = contentHash(p.text);

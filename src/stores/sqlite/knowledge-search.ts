@@ -1,9 +1,11 @@
 import type { Embedder } from '../../memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
-import { queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
+import { positionsOf, queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
+import { idf } from '../../memory/lexical/bm25.js';
+import { rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
 import { buildFtsQuery } from './fts-query.js';
-import { LexicalIndex, lexicalQuery } from './lexical-index.js';
+import { IDF, LexicalIndex, lexicalQuery } from './lexical-index.js';
 import type { InvertedIndex } from '../../memory/lexical/inverted-index.js';
 import { VecIndex, type VecScope } from './vec-index.js';
 import { byRelevance, orderSupersededAfter } from '../../memory/search-order.js';
@@ -12,10 +14,17 @@ import { decodeVector, dot, encodeVector } from './vectors.js';
 interface Candidate {
   chunkId: string;
   docId: string;
-  text: string;
+  /** Read only for the chunks that need it (the hits, proximity); undefined until then. */
+  text?: string;
+  /** The chunk's rowid, when the in-process index ranked it (its text is read later, by seq). */
+  seq?: number;
   sourceUri: string;
   kind: DocKind;
   raw: number;
+  /** The chunk's position in its document (neighbours for the re-rank). */
+  idx?: number;
+  /** What the re-rank added (`explain`). */
+  parts?: RerankParts;
   /** Positions in the BM25 and vector lists (1-based), for `explain`; ranking never reads them. */
   lexRank?: number;
   vecRank?: number;
@@ -33,6 +42,16 @@ export interface SearchParams {
 
 /** Which engine ranks lexically: the in-process index (default) or FTS5's bm25() (the floor it is measured against). */
 export type LexicalEngine = 'index' | 'fts5';
+
+/**
+ * The in-process engine's ranking: the re-rank stage over the first-pass top M (default,
+ * rerank-stage.ts), or BM25 alone (`rerank: false`, the "before" the benches print). `depth`
+ * overrides M (benches measure the approximation against re-ranking every match).
+ */
+export interface RankingOptions {
+  rerank?: boolean;
+  depth?: number;
+}
 
 type Scope = { tenant: string; kinds: string | null; viewer: string | null };
 
@@ -102,14 +121,17 @@ export class KnowledgeSearch {
     private readonly onEmbedError?: (error: unknown) => void,
     private readonly index: { enabled?: boolean; onUnavailable?: (error: unknown) => void; onBuildError?: (error: unknown) => void; syncBuildMaxChunks?: number } = {},
     private readonly engine: LexicalEngine = 'index',
+    private readonly ranking: RankingOptions = {},
   ) {
     this.stmts = {
       inScope: db.prepare(`SELECT c.seq, c.id FROM chunks c CROSS JOIN documents d ON d.id = c.doc_id
         WHERE c.seq IN (SELECT value FROM json_each(@seqs)) AND ${ACTIVE_KINDS}`),
       bm25Window: db.prepare(BM25_WINDOW),
       chunkCount: db.prepare('SELECT count(*) FROM chunks').pluck(),
-      // Rows for ranked seqs, in the same shape as BM25_WINDOW (text only when in scope).
-      bySeqs: db.prepare(`SELECT c.seq, c.id AS chunkId, c.doc_id AS docId, CASE WHEN ${IN_SCOPE} THEN c.text END AS text,
+      // Only ever asked for seqs already checked to be in scope.
+      texts: db.prepare('SELECT c.seq, c.text FROM json_each(@seqs) j CROSS JOIN chunks c ON c.seq = j.value'),
+      // Rows for ranked seqs: which are in scope, without their text (read for the few that need it).
+      bySeqs: db.prepare(`SELECT c.seq, c.id AS chunkId, c.doc_id AS docId, c.idx,
           d.source_uri AS sourceUri, d.kind, ${IN_SCOPE} AS ok
         FROM json_each(@seqs) j CROSS JOIN chunks c ON c.seq = j.value CROSS JOIN documents d ON d.id = c.doc_id`),
       // Every chunk a viewer may see, for a tenant with too small a share of the index for a window.
@@ -136,23 +158,25 @@ export class KnowledgeSearch {
     const scope = { tenant: p.tenantId, kinds: p.kinds ? JSON.stringify(p.kinds) : null, viewer: p.viewer?.userId ?? null };
     const pool = Math.max(topK * 4, 20);
 
-    const lexical = this.engine === 'index' && this.indexReady() ? this.ranked(p.query, scope, pool, p.kinds) : this.ftsLexical(p.query, scope, pool, p.kinds);
+    const lexical = this.engine === 'index' && this.indexReady() ? this.reranked(p.query, scope, pool, topK, p.kinds) : this.ftsLexical(p.query, scope, pool, p.kinds);
     lexical.forEach((c, i) => (c.lexRank = i + 1));
     const semantic = this.embedder ? await this.nearest(p.query, scope, pool) : null;
     const ranked = semantic ? this.fuse(lexical, semantic, scope) : lexical;
 
     ranked.sort(byRelevance);
     const top = ranked.slice(0, topK);
+    this.readTexts(top);
     const max = Math.max(...top.map((c) => c.raw));
     const hits: SearchHit[] = top.map((c) => ({
       docId: c.docId,
       chunkId: c.chunkId,
       sourceUri: c.sourceUri,
       kind: c.kind,
-      text: c.text,
+      text: c.text ?? '',
       score: max > 0 ? c.raw / max : 0,
       rawScore: c.raw,
       ...(p.explain ? { ranks: { ...(c.lexRank ? { lexical: c.lexRank } : {}), ...(c.vecRank ? { vector: c.vecRank } : {}) } } : {}),
+      ...(p.explain && c.parts ? { rerank: roundParts(c.parts) } : {}),
     }));
     this.annotate(hits, scope.tenant, scope.viewer);
     return orderSupersededAfter(hits);
@@ -174,6 +198,31 @@ export class KnowledgeSearch {
       if (hits.length >= pool || rows.length < window) return hits.slice(0, pool);
     }
     return this.stmts.bm25Joined.all({ ...scope, q, limit: pool }) as Candidate[];
+  }
+
+  /**
+   * The in-process ranking: BM25's top M in scope (filters applied before), re-ranked by the
+   * stage bench/lexical-techniques.ts kept (neighbours, document evidence, proximity). Neighbours
+   * are the adjacent chunks (by idx) of the same document among the candidates; proximity reads
+   * the candidates' text. Superseded chunks are ordered afterwards, as for any ranking.
+   */
+  private reranked(query: string, scope: Scope, pool: number, topK: number, kinds?: DocKind[]): Candidate[] {
+    if (this.ranking.rerank === false) return this.ranked(query, scope, pool, kinds);
+    const depth = Math.max(pool, this.ranking.depth ?? rerankDepth(topK));
+    const first = this.ranked(query, scope, depth, kinds);
+    if (first.length === 0) return first;
+    const index = this.lexicalIndex();
+    const qi = queryTerms(query).map((term) => ({ term, idf: idf(index.size, index.df(term), IDF) }));
+    const wanted = new Set(qi.map((q) => q.term));
+    // Proximity needs two query terms in the chunk: only those chunks' text is read and scanned.
+    const body = [...wanted];
+    this.readTexts(first.filter((c) => c.seq !== undefined && index.holds(body, c.seq) >= 2));
+    const { parts, order } = rerank(
+      first.map((c) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0, terms: c.text === undefined ? [] : positionsOf(c.text, wanted) })),
+      qi,
+    );
+    // The fused (hybrid) list stays `pool` long, as before the re-rank.
+    return order.slice(0, pool).map((i) => ({ ...first[i]!, raw: parts[i]!.score, parts: parts[i]! }));
   }
 
   /**
@@ -203,9 +252,17 @@ export class KnowledgeSearch {
     for (const t of top) {
       const r = bySeq.get(t.key);
       if (!r || (check && !r.ok) || (kinds && !kinds.includes(r.kind))) continue;
-      out.push({ chunkId: r.chunkId, docId: r.docId, text: r.text, sourceUri: r.sourceUri, kind: r.kind, raw: t.score });
+      out.push({ chunkId: r.chunkId, docId: r.docId, seq: r.seq, idx: r.idx, sourceUri: r.sourceUri, kind: r.kind, raw: t.score });
     }
     return out;
+  }
+
+  /** Fill in the text of candidates ranked by the index (all in scope already). */
+  private readTexts(cands: Candidate[]): void {
+    const missing = cands.filter((c) => c.text === undefined && c.seq !== undefined);
+    if (missing.length === 0) return;
+    const text = new Map((this.stmts.texts.all({ seqs: JSON.stringify(missing.map((c) => c.seq)) }) as Array<{ seq: number; text: string }>).map((r) => [r.seq, r.text]));
+    for (const c of missing) c.text = text.get(c.seq!) ?? '';
   }
 
   /**
@@ -346,6 +403,11 @@ export class KnowledgeSearch {
       if (row) h.supersededBy = { docId: row.docId, text: row.text };
     }
   }
+}
+
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+function roundParts(p: RerankParts): RerankParts {
+  return { bm25: round4(p.bm25), proximity: round4(p.proximity), neighbour: round4(p.neighbour), document: round4(p.document), score: round4(p.score) };
 }
 
 export { orderSupersededAfter };

@@ -1,5 +1,5 @@
 import { LoreError } from '../../errors.js';
-import { chunkText, type Chunk } from '../../memory/chunker.js';
+import { chunkDocument, type Chunk, type Chunking } from '../../memory/chunker.js';
 import type { Embedder } from '../../memory/embedder.js';
 import type {
   DocKind, DocStatus, HistoryEvent, KnowledgeDoc, KnowledgeStore, Provenance, ReviewDecision, RunContextChunk, SearchHit, Viewer, VoteKind,
@@ -8,7 +8,7 @@ import { chunkTitles } from '../../memory/lexical/titles.js';
 import { contentHash } from '../../memory/normalize.js';
 import { newId } from '../../util/ids.js';
 import type { SqliteDatabase } from './database.js';
-import { KnowledgeSearch, type LexicalEngine } from './knowledge-search.js';
+import { KnowledgeSearch, type LexicalEngine, type RankingOptions } from './knowledge-search.js';
 import { LexicalIndex } from './lexical-index.js';
 import type { InvertedIndex } from '../../memory/lexical/inverted-index.js';
 import { readRunContextChunks, writeRunContext } from './run-context.js';
@@ -34,6 +34,8 @@ export interface SqliteKnowledgeStoreOptions {
   indexSyncBuildMaxChunks?: number;
   /** Lexical ranking: the in-process index (default, exact BM25 with MaxScore) or FTS5's bm25(). */
   lexicalEngine?: LexicalEngine;
+  /** The in-process engine's re-rank stage (on by default; FTS5 never re-ranks). See RankingOptions. */
+  ranking?: RankingOptions;
   now?: () => number;
 }
 
@@ -60,7 +62,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
       ...(options.onVectorIndexUnavailable ? { onUnavailable: options.onVectorIndexUnavailable } : {}),
       ...(options.onIndexBuildError ? { onBuildError: options.onIndexBuildError } : {}),
       ...(options.indexSyncBuildMaxChunks !== undefined ? { syncBuildMaxChunks: options.indexSyncBuildMaxChunks } : {}),
-    }, options.lexicalEngine);
+    }, options.lexicalEngine, options.ranking);
     this.now = options.now ?? Date.now;
   }
 
@@ -90,11 +92,11 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
    */
   async upsertDocument(p: {
     tenantId: string; sourceUri: string; kind: DocKind; text: string; provenance?: Provenance; id?: string; actor?: string;
-    status?: 'active' | 'pending';
+    status?: 'active' | 'pending'; chunking?: Chunking;
   }): Promise<KnowledgeDoc> {
     if (!p.tenantId || !p.sourceUri) throw new LoreError('VALIDATION_FAILED', 'tenantId and sourceUri are required');
     if (!KINDS.includes(p.kind)) throw new LoreError('VALIDATION_FAILED', `kind must be one of ${KINDS.join(', ')}`);
-    const chunks = chunkText(p.text ?? '', { chunkTokens: this.options.chunkTokens, overlap: this.options.chunkOverlap });
+    const chunks = chunkDocument(p.text ?? '', p.chunking, { chunkTokens: this.options.chunkTokens, overlap: this.options.chunkOverlap });
     if (chunks.length === 0) throw new LoreError('VALIDATION_FAILED', 'text is empty');
 
     const before = this.q.bySource.get(p.tenantId, p.sourceUri) as DocRow | undefined;
