@@ -55,8 +55,8 @@ export class SqliteEvaluationStore implements EvaluationStore {
            flagged = excluded.flagged, flag_reason = excluded.flag_reason, rechecked_at = excluded.rechecked_at`,
       ),
       get: db.prepare('SELECT * FROM evaluations WHERE run_id = ?'),
-      recheck: db.prepare(`SELECT * FROM evaluations WHERE judged_at >= ? AND flagged = 0 AND (low_confidence = 1 OR auto_score IS NULL) ORDER BY judged_at LIMIT ?`),
-      flagged: db.prepare('SELECT * FROM evaluations WHERE tenant_id = ? AND flagged = 1 ORDER BY judged_at DESC LIMIT ?'),
+      recheck: db.prepare(`SELECT * FROM evaluations WHERE judged_at >= ? AND flagged = 0 AND (low_confidence = 1 OR auto_score IS NULL) ORDER BY judged_at LIMIT CAST(? AS INTEGER)`),
+      flagged: db.prepare('SELECT * FROM evaluations WHERE tenant_id = ? AND flagged = 1 ORDER BY judged_at DESC LIMIT CAST(? AS INTEGER)'),
       stats: db.prepare(
         `SELECT count(auto_score) AS scored, sum(auto_score IS NULL) AS unscored, sum(low_confidence) AS low, sum(flagged) AS flagged, avg(quality) AS mean
          FROM evaluations WHERE (? IS NULL OR tenant_id = ?)`,

@@ -55,13 +55,13 @@ export class SqliteFeedbackStore implements FeedbackStore {
         RETURNING *`),
       list: db.prepare(`SELECT * FROM feedback
         WHERE kind = 'rating' AND (@tenant IS NULL OR tenant_id = @tenant) AND (@run IS NULL OR run_id = @run) AND updated_at >= @since
-        ORDER BY updated_at DESC, id DESC LIMIT @limit`),
+        ORDER BY updated_at DESC, id DESC LIMIT CAST(@limit AS INTEGER)`),
       // ON CONFLICT DO NOTHING: a re-run of the feedback step records its message once.
       record: db.prepare(`INSERT INTO feedback (id, kind, tenant_id, user_id, run_id, target_run_id, session_id, rating, sentiment, comment, created_at, updated_at)
         VALUES (@id, 'message', @tenant, @user, @run, @target, @session, @rating, @sentiment, @message, @at, @at)
         ON CONFLICT DO NOTHING`),
       listMessages: db.prepare(`SELECT * FROM feedback WHERE kind = 'message' AND tenant_id = @tenant AND (@target IS NULL OR target_run_id = @target)
-        ORDER BY created_at DESC, id DESC LIMIT @limit`),
+        ORDER BY created_at DESC, id DESC LIMIT CAST(@limit AS INTEGER)`),
       thumbs: db.prepare(`SELECT sum(rating = 'up') AS up, sum(rating = 'down') AS down FROM feedback WHERE tenant_id = @tenant AND target_run_id = @run`),
       target: db.prepare(`SELECT target_run_id FROM feedback WHERE kind = 'message' AND run_id = ?`).pluck(),
       since: db.prepare(`SELECT DISTINCT target_run_id FROM feedback WHERE updated_at >= ? AND target_run_id IS NOT NULL`).pluck(),

@@ -14,7 +14,7 @@ export function idleSessions(db: SqliteDatabase, p: { now: number; idleSeconds: 
        WHERE s.expires_at > @now
        GROUP BY s.tenant_id, s.session_id
        HAVING max(t.created_at) <= @quietSince AND max(t.created_at) > coalesce(max(m.covered_through), -1)
-       LIMIT @limit`,
+       LIMIT CAST(@limit AS INTEGER)`,
     )
     .all({ now: p.now, quietSince: p.now - p.idleSeconds * 1000, limit: p.limit ?? 100 }) as Array<{ tenant_id: string; session_id: string; user_id: string }>;
   return rows.map((r) => ({ tenantId: r.tenant_id, sessionId: r.session_id, userId: r.user_id }));

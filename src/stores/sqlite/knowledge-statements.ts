@@ -96,7 +96,7 @@ export class KnowledgeStatements {
         AND (@owner IS NULL OR owner_id = @owner)
         AND (@text IS NULL OR instr(lower(text), @text) > 0)
         AND (@prefix IS NULL OR substr(source_uri, 1, length(@prefix)) = @prefix)
-      ORDER BY updated_at DESC, id DESC LIMIT @limit OFFSET @offset`);
+      ORDER BY updated_at DESC, id DESC LIMIT CAST(@limit AS INTEGER) OFFSET CAST(@offset AS INTEGER)`);
     this.insertDoc = db.prepare(`INSERT INTO documents (id, tenant_id, source_uri, kind, text, status, content_hash,
         provenance, owner_id, review, created_at, updated_at)
       VALUES (@id, @tenant, @uri, @kind, @text, @status, @hash, @prov, @owner, @review, @now, @now)`);

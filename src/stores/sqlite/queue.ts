@@ -53,7 +53,7 @@ export class SqliteQueue<T> implements Queue<T> {
         SET receive_count = receive_count + 1, visible_at = @visible, updated_at = @now,
             receipt = id || ':' || (receive_count + 1) || ':' || lower(hex(randomblob(6)))
         WHERE id IN (SELECT id FROM queue_messages WHERE queue = @queue AND dead_at IS NULL AND visible_at <= @now
-                     ORDER BY visible_at, created_at LIMIT @limit)
+                     ORDER BY visible_at, created_at LIMIT CAST(@limit AS INTEGER))
         RETURNING id, body, receive_count, receipt, last_error, created_at, dead_at`),
       // An undecodable body goes to the DLQ at once, with the reason: no retry can fix it.
       bury: db.prepare(`UPDATE queue_messages SET dead_at = @now, receipt = NULL, updated_at = @now, last_error = @error
@@ -62,7 +62,7 @@ export class SqliteQueue<T> implements Queue<T> {
       visibility: db.prepare(`UPDATE queue_messages SET visible_at = @visible, updated_at = @now, last_error = coalesce(@error, last_error)
         WHERE queue = @queue AND receipt = @receipt AND dead_at IS NULL`),
       dead: db.prepare(`SELECT id, body, receive_count, receipt, last_error, created_at, dead_at FROM queue_messages
-        WHERE queue = ? AND dead_at IS NOT NULL ORDER BY dead_at, id LIMIT ?`),
+        WHERE queue = ? AND dead_at IS NOT NULL ORDER BY dead_at, id LIMIT CAST(? AS INTEGER)`),
       redriveAll: db.prepare(`UPDATE queue_messages SET dead_at = NULL, receive_count = 0, receipt = NULL, visible_at = @now, updated_at = @now
         WHERE queue = @queue AND dead_at IS NOT NULL`),
       redriveOne: db.prepare(`UPDATE queue_messages SET dead_at = NULL, receive_count = 0, receipt = NULL, visible_at = @now, updated_at = @now

@@ -43,7 +43,7 @@ export async function reindexVectors(
   const p = { model: embedder.modelId, bytes: embedder.dimensions * 4 };
   if (opts.all) db.prepare('UPDATE chunks SET embedding = NULL, embedding_model = NULL WHERE embedding_model = ?').run(embedder.modelId);
   const total = db.prepare(`SELECT count(*) ${STALE}`).pluck().get(p) as number;
-  const next = db.prepare(`SELECT c.seq, c.text ${STALE} AND c.seq > @after ORDER BY c.seq LIMIT @limit`);
+  const next = db.prepare(`SELECT c.seq, c.text ${STALE} AND c.seq > @after ORDER BY c.seq LIMIT CAST(@limit AS INTEGER)`);
   const write = db.prepare('UPDATE chunks SET embedding = ?, embedding_model = ? WHERE seq = ?');
   let done = 0;
   let after = 0;

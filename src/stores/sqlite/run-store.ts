@@ -56,12 +56,12 @@ export class SqliteRunStore implements WorkflowStore {
           lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
           lease_until = CASE WHEN ? THEN NULL ELSE ? END, updated_at = ?
         WHERE run_id = ? AND lease_owner = ?`),
-      byStatus: db.prepare(`SELECT run_id FROM workflow_runs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, run_id LIMIT ?`).pluck(),
+      byStatus: db.prepare(`SELECT run_id FROM workflow_runs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, run_id LIMIT CAST(? AS INTEGER)`).pluck(),
       latest: db.prepare(`SELECT * FROM workflow_runs WHERE tenant_id = ? AND session_id = ? AND run_id != ?
         ORDER BY created_at DESC, run_id DESC LIMIT 1`),
       list: db.prepare(`SELECT * FROM workflow_runs WHERE tenant_id = @tenant
           AND (@user IS NULL OR user_id = @user) AND (@session IS NULL OR session_id = @session)
-        ORDER BY created_at DESC, run_id DESC LIMIT @limit`),
+        ORDER BY created_at DESC, run_id DESC LIMIT CAST(@limit AS INTEGER)`),
       getProgress: db.prepare('SELECT data FROM workflow_progress WHERE run_id = ? AND step = ?').pluck(),
       dropProgress: db.prepare('DELETE FROM workflow_progress WHERE run_id = ?'),
       saveProgress: db.prepare(`INSERT INTO workflow_progress (run_id, step, data, updated_at) VALUES (?, ?, ?, ?)
@@ -75,7 +75,7 @@ export class SqliteRunStore implements WorkflowStore {
       listApprovals: db.prepare(`SELECT * FROM workflow_approvals
         WHERE (@tenant_id IS NULL OR tenant_id = @tenant_id) AND (@user_id IS NULL OR user_id = @user_id)
           AND (@status IS NULL OR status = @status) AND (@run_id IS NULL OR run_id = @run_id)
-        ORDER BY created_at, approval_id LIMIT @limit`),
+        ORDER BY created_at, approval_id LIMIT CAST(@limit AS INTEGER)`),
       decide: db.prepare(`UPDATE workflow_approvals SET status = @status, decided_by = @decided_by, decision_reason = @decision_reason,
           decided_at = @decided_at WHERE approval_id = @approval_id AND status = 'pending'`),
       overdue: db.prepare(`SELECT * FROM workflow_approvals WHERE status = 'pending' AND expires_at <= ?`),
