@@ -426,7 +426,7 @@ function rerank(
   weights: RerankWeights = RERANK_WEIGHTS,
 ): { parts: RerankParts[]; order: number[] } {
   const key = (group: string, order: number) => `${group}\u0000${order}`;
-  const prox = candidates.map((c) => (weights.proximity > 0 ? proximityBonus(c.terms, query, weights.window, weights.proximity) : 0));
+  const prox = candidates.map((c) => (weights.proximity > 0 ? proximityBonus(c.terms!, query, weights.window, weights.proximity) : 0));
   const s1 = candidates.map((c, i) => c.score + prox[i]!);
   const at = new Map<string, number>();
   candidates.forEach((c, i) => at.set(key(c.group, c.order), Math.max(at.get(key(c.group, c.order)) ?? 0, s1[i]!)));

@@ -1,7 +1,7 @@
 import type { Embedder } from '../../memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
-import { positionsOf, queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
+import { queryTerms, stem, TITLE_PREFIX, wantedPositions } from '../../memory/lexical/analyze.js';
 import { idf } from '../../memory/lexical/bm25.js';
 import { rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
 import { buildFtsQuery } from './fts-query.js';
@@ -130,10 +130,13 @@ export class KnowledgeSearch {
       chunkCount: db.prepare('SELECT count(*) FROM chunks').pluck(),
       // Only ever asked for seqs already checked to be in scope.
       texts: db.prepare('SELECT c.seq, c.text FROM json_each(@seqs) j CROSS JOIN chunks c ON c.seq = j.value'),
-      // Rows for ranked seqs: which are in scope, without their text (read for the few that need it).
-      bySeqs: db.prepare(`SELECT c.seq, c.id AS chunkId, c.doc_id AS docId, c.idx,
+      // One ranked seq's row and whether it is in scope, without its text (read for the few that
+      // need it). Asked seq by seq, best first, so a search reads only the rows it keeps (plus the
+      // out-of-scope ones among them); the document side comes from documents_scope alone.
+      bySeq: db.prepare(`SELECT c.id AS chunkId, c.doc_id AS docId, c.idx,
           d.source_uri AS sourceUri, d.kind, ${IN_SCOPE} AS ok
-        FROM json_each(@seqs) j CROSS JOIN chunks c ON c.seq = j.value CROSS JOIN documents d ON d.id = c.doc_id`),
+        FROM chunks c CROSS JOIN documents d INDEXED BY documents_scope ON d.id = c.doc_id WHERE c.seq = @seq`),
+      textOf: db.prepare('SELECT text FROM chunks WHERE seq = ?').pluck(),
       // Every chunk a viewer may see, for a tenant with too small a share of the index for a window.
       scopeSeqs: db.prepare(`SELECT c.seq FROM documents d CROSS JOIN chunks c ON c.doc_id = d.id WHERE ${ACTIVE_KINDS}`).pluck(),
       bm25Joined: db.prepare(BM25_JOINED),
@@ -216,9 +219,12 @@ export class KnowledgeSearch {
     const wanted = new Set(qi.map((q) => q.term));
     // Proximity needs two query terms in the chunk: only those chunks' text is read and scanned.
     const body = [...wanted];
-    this.readTexts(first.filter((c) => c.seq !== undefined && index.holds(body, c.seq) >= 2));
+    const none = new Map<string, number[]>();
     const { parts, order } = rerank(
-      first.map((c) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0, terms: c.text === undefined ? [] : positionsOf(c.text, wanted) })),
+      first.map((c) => {
+        const text = c.seq !== undefined && body.length >= 2 && index.holds(body, c.seq) >= 2 ? (c.text ??= this.textOf(c.seq)) : undefined;
+        return { score: c.raw, group: c.docId, order: c.idx ?? 0, positions: text === undefined ? none : wantedPositions(text, wanted) };
+      }),
       qi,
     );
     // The fused (hybrid) list stays `pool` long, as before the re-rank.
@@ -238,23 +244,29 @@ export class KnowledgeSearch {
     for (const factor of WINDOWS) {
       const window = pool * factor;
       const top = lex.search(terms, window);
-      const hits = this.rows(top, scope, kinds, true);
-      if (hits.length >= pool || top.length < window) return hits.slice(0, pool);
+      const hits = this.rows(top, scope, kinds, true, pool);
+      if (hits.length >= pool || top.length < window) return hits;
     }
     const allowed = new Set(this.stmts.scopeSeqs.all(scope) as number[]);
-    return this.rows(lex.search(terms, pool, (seq) => allowed.has(seq)), scope, kinds, false);
+    return this.rows(lex.search(terms, pool, (seq) => allowed.has(seq)), scope, kinds, false, pool);
   }
 
-  private rows(top: Array<{ key: number; score: number }>, scope: Scope, kinds: DocKind[] | undefined, check: boolean): Candidate[] {
-    if (top.length === 0) return [];
-    const bySeq = new Map((this.stmts.bySeqs.all({ tenant: scope.tenant, viewer: scope.viewer, seqs: JSON.stringify(top.map((t) => t.key)) }) as Array<Candidate & { seq: number; ok: number }>).map((r) => [r.seq, r]));
+  /** The first `want` ranked seqs in scope (and of the wanted kinds), in rank order. */
+  private rows(top: Array<{ key: number; score: number }>, scope: Scope, kinds: DocKind[] | undefined, check: boolean, want: number): Candidate[] {
     const out: Candidate[] = [];
-    for (const t of top) {
-      const r = bySeq.get(t.key);
+    const params = { tenant: scope.tenant, viewer: scope.viewer, seq: 0 };
+    for (let i = 0; i < top.length && out.length < want; i++) {
+      const t = top[i]!;
+      params.seq = t.key;
+      const r = this.stmts.bySeq.get(params) as (Candidate & { ok: number }) | undefined;
       if (!r || (check && !r.ok) || (kinds && !kinds.includes(r.kind))) continue;
-      out.push({ chunkId: r.chunkId, docId: r.docId, seq: r.seq, idx: r.idx, sourceUri: r.sourceUri, kind: r.kind, raw: t.score });
+      out.push({ chunkId: r.chunkId, docId: r.docId, seq: t.key, idx: r.idx, sourceUri: r.sourceUri, kind: r.kind, raw: t.score });
     }
     return out;
+  }
+
+  private textOf(seq: number): string {
+    return (this.stmts.textOf.get(seq) as string | undefined) ?? '';
   }
 
   /** Fill in the text of candidates ranked by the index (all in scope already). */
