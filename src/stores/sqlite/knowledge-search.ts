@@ -1,7 +1,8 @@
 import type { Embedder } from '../../memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
-import { queryTerms, stem, TITLE_PREFIX, wantedPositions } from '../../memory/lexical/analyze.js';
+import { queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
+import { positionsIn } from './term-sequences.js';
 import { idf } from '../../memory/lexical/bm25.js';
 import { rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
 import { buildFtsQuery } from './fts-query.js';
@@ -216,14 +217,17 @@ export class KnowledgeSearch {
     if (first.length === 0) return first;
     const index = this.lexicalIndex();
     const qi = queryTerms(query).map((term) => ({ term, idf: idf(index.size, index.df(term), IDF) }));
-    const wanted = new Set(qi.map((q) => q.term));
-    // Proximity needs two query terms in the chunk: only those chunks' text is read and scanned.
-    const body = [...wanted];
+    // Proximity needs two query terms in the chunk: only those chunks' term sequences are read
+    // (cached by the index; the text is read and analysed on a miss only).
+    const body = qi.map((q) => q.term);
+    const ids = index.termIdsOf(body);
+    const sequences = this.lex!.sequences;
     const none = new Map<string, number[]>();
     const { parts, order } = rerank(
       first.map((c) => {
-        const text = c.seq !== undefined && body.length >= 2 && index.holds(body, c.seq) >= 2 ? (c.text ??= this.textOf(c.seq)) : undefined;
-        return { score: c.raw, group: c.docId, order: c.idx ?? 0, positions: text === undefined ? none : wantedPositions(text, wanted) };
+        const seq = c.seq;
+        const near = seq !== undefined && body.length >= 2 && index.holds(body, seq) >= 2;
+        return { score: c.raw, group: c.docId, order: c.idx ?? 0, positions: near ? positionsIn(sequences.get(seq, index, () => this.textOf(seq)), ids, body) : none };
       }),
       qi,
     );
