@@ -2,7 +2,6 @@ import type { Embedder } from '../../memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
 import { queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
-import { positionsIn } from './term-sequences.js';
 import { idf } from '../../memory/lexical/bm25.js';
 import { rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
 import { buildFtsQuery } from './fts-query.js';
@@ -218,7 +217,7 @@ export class KnowledgeSearch {
     const index = this.lexicalIndex();
     const qi = queryTerms(query).map((term) => ({ term, idf: idf(index.size, index.df(term), IDF) }));
     // Proximity needs two query terms in the chunk: only those chunks' term sequences are read
-    // (cached by the index; the text is read and analysed on a miss only).
+    // (cached by the index for chunks met before; otherwise the text is read and scanned).
     const body = qi.map((q) => q.term);
     const ids = index.termIdsOf(body);
     const sequences = this.lex!.sequences;
@@ -227,7 +226,7 @@ export class KnowledgeSearch {
       first.map((c) => {
         const seq = c.seq;
         const near = seq !== undefined && body.length >= 2 && index.holds(body, seq) >= 2;
-        return { score: c.raw, group: c.docId, order: c.idx ?? 0, positions: near ? positionsIn(sequences.get(seq, index, () => this.textOf(seq)), ids, body) : none };
+        return { score: c.raw, group: c.docId, order: c.idx ?? 0, positions: near ? sequences.positions(seq, index, body, ids, () => this.textOf(seq)) : none };
       }),
       qi,
     );

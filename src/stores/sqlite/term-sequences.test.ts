@@ -16,6 +16,18 @@ describe('TermSequences (cached term ids of chunks, for proximity)', () => {
     }
   });
 
+  it('admits a chunk on its second miss: scanned, then analysed and kept, then answered from the cache, always with the same positions', () => {
+    const seqs = new TermSequences();
+    const query = ['lake', 'hike', 'absent'];
+    const ids = index.termIdsOf(query);
+    const reads: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      texts.forEach((t, i) => expect(seqs.positions(i, index, query, ids, () => (reads.push(i), t))).toEqual(wantedPositions(t, new Set(query))));
+      expect(seqs.size).toBe(round === 0 ? 0 : texts.length);
+    }
+    expect(reads).toEqual([0, 1, 2, 3, 0, 1, 2, 3]);
+  });
+
   it('reads the text on a miss only, stays within its budget (least recently used dropped first) and forgets on demand', () => {
     const reads: number[] = [];
     const seqs = new TermSequences(12); // tokens: 6 + 6 + 5 + 6

@@ -1,8 +1,10 @@
-import { analyze } from '../../memory/lexical/analyze.js';
+import { analyze, wantedPositions } from '../../memory/lexical/analyze.js';
 import type { InvertedIndex } from '../../memory/lexical/inverted-index.js';
 
 /** Tokens kept by default: 16 MiB of term ids, about 10k chunks of 512 tokens. */
 export const TERM_SEQUENCE_BUDGET = 4_000_000;
+/** Chunks remembered as seen once (admission); the set starts over when it reaches this. */
+const SEEN_LIMIT = 200_000;
 
 /**
  * Each recently re-ranked chunk's body as the sequence of its analysed terms (analyze(text)), as
@@ -10,10 +12,13 @@ export const TERM_SEQUENCE_BUDGET = 4_000_000;
  * needs neither its text nor a scan of it: the index keeps no positions, and re-analysing ~80
  * candidate texts per search was half the re-rank's cost. Bounded (least recently used dropped
  * first); the owner (LexicalIndex) forgets a chunk whenever its row changes, so an entry always
- * describes the text the index holds for that seq.
+ * describes the text the index holds for that seq. A chunk is admitted on its second miss: the
+ * full analysis a cache entry needs costs several times the scan one search needs
+ * (wantedPositions), so chunks met once (most candidates of a large corpus) are only scanned.
  */
 export class TermSequences {
   private readonly seqs = new Map<number, Int32Array>();
+  private readonly seen = new Set<number>();
   private tokens = 0;
 
   constructor(private readonly budget = TERM_SEQUENCE_BUDGET) {}
@@ -39,7 +44,22 @@ export class TermSequences {
     return ids;
   }
 
+  /**
+   * The positions of the query terms (`terms`, their ids `ids`) in the chunk, as wantedPositions
+   * gives them for its text; `text` is asked for on a miss only.
+   */
+  positions(seq: number, index: InvertedIndex, terms: readonly string[], ids: Int32Array, text: () => string): Map<string, number[]> {
+    if (this.seqs.has(seq) || this.seen.has(seq)) {
+      this.seen.delete(seq);
+      return positionsIn(this.get(seq, index, text), ids, terms);
+    }
+    if (this.seen.size >= SEEN_LIMIT) this.seen.clear();
+    this.seen.add(seq);
+    return wantedPositions(text(), new Set(terms));
+  }
+
   forget(seq: number): void {
+    this.seen.delete(seq);
     const v = this.seqs.get(seq);
     if (!v) return;
     this.seqs.delete(seq);
@@ -47,6 +67,7 @@ export class TermSequences {
   }
 
   clear(): void {
+    this.seen.clear();
     this.seqs.clear();
     this.tokens = 0;
   }
