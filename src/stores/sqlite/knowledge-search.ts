@@ -54,6 +54,8 @@ export interface RankingOptions {
 }
 
 type Scope = { tenant: string; kinds: string | null; viewer: string | null };
+/** A bySeqs row: seq, chunk id, doc id, idx, source, kind, in scope (1/0). */
+type RowOf = [number, string, string, number, string, DocKind, number];
 
 /** Reciprocal rank fusion constant from Cormack et al.; damps the influence of the very top ranks. */
 const RRF_K = 60;
@@ -130,12 +132,13 @@ export class KnowledgeSearch {
       chunkCount: db.prepare('SELECT count(*) FROM chunks').pluck(),
       // Only ever asked for seqs already checked to be in scope.
       texts: db.prepare('SELECT c.seq, c.text FROM json_each(@seqs) j CROSS JOIN chunks c ON c.seq = j.value'),
-      // One ranked seq's row and whether it is in scope, without its text (read for the few that
-      // need it). Asked seq by seq, best first, so a search reads only the rows it keeps (plus the
-      // out-of-scope ones among them); the document side comes from documents_scope alone.
-      bySeq: db.prepare(`SELECT c.id AS chunkId, c.doc_id AS docId, c.idx,
-          d.source_uri AS sourceUri, d.kind, ${IN_SCOPE} AS ok
-        FROM chunks c CROSS JOIN documents d INDEXED BY documents_scope ON d.id = c.doc_id WHERE c.seq = @seq`),
+      // Rows of ranked seqs and whether each is in scope, without their text (read for the few
+      // that need it), from the covering indexes alone (INDEXED BY: the planner would rather take
+      // the rowid and the unique id index, which read the text-laden rows). Asked in batches, best
+      // first, so a search reads about as many rows as it keeps. Raw: [seq, chunkId, docId, idx, sourceUri, kind, ok].
+      bySeqs: db.prepare(`SELECT c.seq, c.id, c.doc_id, c.idx, d.source_uri, d.kind, ${IN_SCOPE}
+        FROM json_each(@seqs) j CROSS JOIN chunks c INDEXED BY chunks_rank ON c.seq = j.value
+          CROSS JOIN documents d INDEXED BY documents_scope ON d.id = c.doc_id`).raw(),
       textOf: db.prepare('SELECT text FROM chunks WHERE seq = ?').pluck(),
       // Every chunk a viewer may see, for a tenant with too small a share of the index for a window.
       scopeSeqs: db.prepare(`SELECT c.seq FROM documents d CROSS JOIN chunks c ON c.doc_id = d.id WHERE ${ACTIVE_KINDS}`).pluck(),
@@ -257,13 +260,23 @@ export class KnowledgeSearch {
   /** The first `want` ranked seqs in scope (and of the wanted kinds), in rank order. */
   private rows(top: Array<{ key: number; score: number }>, scope: Scope, kinds: DocKind[] | undefined, check: boolean, want: number): Candidate[] {
     const out: Candidate[] = [];
-    const params = { tenant: scope.tenant, viewer: scope.viewer, seq: 0 };
-    for (let i = 0; i < top.length && out.length < want; i++) {
-      const t = top[i]!;
-      params.seq = t.key;
-      const r = this.stmts.bySeq.get(params) as (Candidate & { ok: number }) | undefined;
-      if (!r || (check && !r.ok) || (kinds && !kinds.includes(r.kind))) continue;
-      out.push({ chunkId: r.chunkId, docId: r.docId, seq: t.key, idx: r.idx, sourceUri: r.sourceUri, kind: r.kind, raw: t.score });
+    const params = { tenant: scope.tenant, viewer: scope.viewer, seqs: '' };
+    // A first batch a little over `want` (most ranked chunks are usually in scope), then twice
+    // what is still missing: the result is the same whatever the batch sizes.
+    let batch = want + (want >> 3) + 8;
+    for (let from = 0; from < top.length && out.length < want; ) {
+      const to = Math.min(top.length, from + batch);
+      params.seqs = JSON.stringify(top.slice(from, to).map((t) => t.key));
+      const bySeq = new Map<number, RowOf>();
+      for (const r of this.stmts.bySeqs.all(params) as RowOf[]) bySeq.set(r[0], r);
+      for (let i = from; i < to && out.length < want; i++) {
+        const t = top[i]!;
+        const r = bySeq.get(t.key);
+        if (!r || (check && !r[6]) || (kinds && !kinds.includes(r[5]))) continue;
+        out.push({ chunkId: r[1], docId: r[2], seq: t.key, idx: r[3], sourceUri: r[4], kind: r[5], raw: t.score });
+      }
+      from = to;
+      batch = Math.max(16, 2 * (want - out.length));
     }
     return out;
   }

@@ -45,10 +45,14 @@ export const retrievalMigrations: Migration[] = [
   },
   {
     version: 803,
-    name: 'documents_scope',
-    // Search checks each ranked chunk's document for scope (tenant, status, owner) and reads its
-    // kind and source: from this index alone, not the row, whose full text sits before status
-    // (a lookup then walked the text's overflow pages: most of a search's cost at 100k chunks).
-    up: `CREATE INDEX documents_scope ON documents (id, tenant_id, status, owner_id, kind, source_uri);`,
+    name: 'search_covering_indexes',
+    // Search checks each ranked chunk's row (its id, document and position) and its document's
+    // scope (tenant, status, owner), kind and source. Both come from these small indexes alone:
+    // the rows themselves sit among chunk and document texts (pages the cache rarely holds, and
+    // a document's status lies past its full text), which made that check most of a search's cost.
+    up: `
+      CREATE INDEX chunks_rank ON chunks (seq, id, doc_id, idx);
+      CREATE INDEX documents_scope ON documents (id, tenant_id, status, owner_id, kind, source_uri);
+    `,
   },
 ];
