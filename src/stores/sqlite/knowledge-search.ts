@@ -224,6 +224,7 @@ export class KnowledgeSearch {
     const body = qi.map((q) => q.term);
     const ids = index.termIdsOf(body);
     const sequences = this.lex!.sequences;
+    sequences.beginSearch();
     const none = new Map<string, number[]>();
     const { parts, order } = rerank(
       first.map((c) => {

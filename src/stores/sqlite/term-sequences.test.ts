@@ -22,10 +22,29 @@ describe('TermSequences (cached term ids of chunks, for proximity)', () => {
     const ids = index.termIdsOf(query);
     const reads: number[] = [];
     for (let round = 0; round < 3; round++) {
+      seqs.beginSearch();
       texts.forEach((t, i) => expect(seqs.positions(i, index, query, ids, () => (reads.push(i), t))).toEqual(wantedPositions(t, new Set(query))));
       expect(seqs.size).toBe(round === 0 ? 0 : texts.length);
     }
     expect(reads).toEqual([0, 1, 2, 3, 0, 1, 2, 3]);
+  });
+
+  it('admits at most 8 chunks per search; the others are scanned until a later search admits them', () => {
+    const seqs = new TermSequences();
+    const query = ['lake', 'hike'];
+    const all = Array.from({ length: 20 }, (_, i) => i % texts.length);
+    const many = new InvertedIndex();
+    all.forEach((t, i) => many.add(i, analyze(texts[t]!)));
+    const search = () => {
+      seqs.beginSearch();
+      all.forEach((t, i) => expect(seqs.positions(i, many, query, many.termIdsOf(query), () => texts[t]!)).toEqual(wantedPositions(texts[t]!, new Set(query))));
+    };
+    search();
+    expect(seqs.size).toBe(0);
+    search();
+    expect(seqs.size).toBe(8);
+    search();
+    expect(seqs.size).toBe(16);
   });
 
   it('reads the text on a miss only, stays within its budget (least recently used dropped first) and forgets on demand', () => {

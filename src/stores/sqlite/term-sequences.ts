@@ -5,6 +5,8 @@ import type { InvertedIndex } from '../../memory/lexical/inverted-index.js';
 export const TERM_SEQUENCE_BUDGET = 4_000_000;
 /** Chunks remembered as seen once (admission); the set starts over when it reaches this. */
 const SEEN_LIMIT = 200_000;
+/** Chunks analysed for the cache per search at most: bounds what a search of new ground pays. */
+const ADMISSIONS_PER_SEARCH = 8;
 
 /**
  * Each recently re-ranked chunk's body as the sequence of its analysed terms (analyze(text)), as
@@ -14,12 +16,15 @@ const SEEN_LIMIT = 200_000;
  * first); the owner (LexicalIndex) forgets a chunk whenever its row changes, so an entry always
  * describes the text the index holds for that seq. A chunk is admitted on its second miss: the
  * full analysis a cache entry needs costs several times the scan one search needs
- * (wantedPositions), so chunks met once (most candidates of a large corpus) are only scanned.
+ * (wantedPositions), so chunks met once (most candidates of a large corpus) are only scanned,
+ * and at most ADMISSIONS_PER_SEARCH per search (see beginSearch), so a search over new ground
+ * costs about what a scan-only search costs while the chunks that keep coming back get cached.
  */
 export class TermSequences {
   private readonly seqs = new Map<number, Int32Array>();
   private readonly seen = new Set<number>();
   private tokens = 0;
+  private admissions = 0;
 
   constructor(private readonly budget = TERM_SEQUENCE_BUDGET) {}
 
@@ -44,12 +49,19 @@ export class TermSequences {
     return ids;
   }
 
+  /** Called once per search: resets its admission allowance. */
+  beginSearch(): void {
+    this.admissions = ADMISSIONS_PER_SEARCH;
+  }
+
   /**
    * The positions of the query terms (`terms`, their ids `ids`) in the chunk, as wantedPositions
    * gives them for its text; `text` is asked for on a miss only.
    */
   positions(seq: number, index: InvertedIndex, terms: readonly string[], ids: Int32Array, text: () => string): Map<string, number[]> {
-    if (this.seqs.has(seq) || this.seen.has(seq)) {
+    if (this.seqs.has(seq)) return positionsIn(this.get(seq, index, text), ids, terms);
+    if (this.seen.has(seq) && this.admissions > 0) {
+      this.admissions--;
       this.seen.delete(seq);
       return positionsIn(this.get(seq, index, text), ids, terms);
     }
