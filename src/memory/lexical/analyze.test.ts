@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyze, positionsOf, stem, words } from './analyze.js';
+import { analyze, positionsOf, stem, wantedPositions, words } from './analyze.js';
 
 describe('positionsOf (proximity positions without stemming every word)', () => {
   it("Porter never changes a word's first letter (what the shortcut relies on)", () => {
@@ -23,6 +23,27 @@ describe('positionsOf (proximity positions without stemming every word)', () => 
         expect(positionsOf(text, wanted)).toEqual(analyze(text).map((t) => (wanted.has(t) ? t : '')));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('wantedPositions (positionsOf grouped by term, by char code)', () => {
+  const expected = (text: string, wanted: Set<string>) => {
+    const at = new Map<string, number[]>();
+    analyze(text).forEach((t, i) => {
+      if (wanted.has(t)) at.set(t, [...(at.get(t) ?? []), i]);
+    });
+    return at;
+  };
+  it('equals the positions of the wanted terms in analyze(text), over words, case, punctuation, long runs and Unicode', () => {
+    const vocab = ['Hiking', 'hiked', 'HIKES', 'the', 'lake', 'lakes', 'ties', 'ies', 'a', 'I', 'Ünïcode', 'x2', '2x', 'eyed', 'go', 'Goes', 'sky', 'skies', 'z'.repeat(64), 'y'.repeat(65), 'café', '—', '...', "don't", '\n\n'];
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...vocab), fc.string({ unit: 'binary-ascii', maxLength: 8 })), { maxLength: 60 }), fc.uniqueArray(fc.constantFrom(...vocab), { minLength: 1, maxLength: 4 }), fc.constantFrom(' ', '', '-'), (ws, query, sep) => {
+        const text = ws.join(sep);
+        const wanted = new Set(query.flatMap((q) => analyze(q)));
+        expect(wantedPositions(text, wanted)).toEqual(expected(text, wanted));
+      }),
+      { numRuns: 2_000 },
     );
   });
 });

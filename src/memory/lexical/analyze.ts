@@ -89,6 +89,62 @@ export function positionsOf(text: string, wanted: ReadonlySet<string>): string[]
   return out;
 }
 
+/**
+ * The positions of each wanted term in analyze(text): positionsOf(text, wanted) grouped by term,
+ * without an array slot or a string per word. ASCII text (most chunks) is scanned by char code and
+ * only the words whose first letter starts a wanted term are cut out and stemmed (positionsOf's
+ * argument); other text goes through positionsOf. Terms absent from the text have no entry.
+ */
+export function wantedPositions(text: string, wanted: ReadonlySet<string>): Map<string, number[]> {
+  const at = new Map<string, number[]>();
+  const heads = new Uint8Array(128);
+  for (const t of wanted) {
+    const h = t.charCodeAt(0);
+    if (h < 128) heads[h] = 1;
+  }
+  let pos = 0;
+  let start = -1;
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    if (c > 127) return groupPositions(positionsOf(text, wanted));
+    // [0-9A-Za-z]: a word character of ASCII text (lower-casing maps only A-Z, to a-z).
+    const word = (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+    if (word) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start < 0) continue;
+    const len = i - start;
+    if (len <= 64) {
+      const h = text.charCodeAt(start);
+      if (heads[h >= 65 && h <= 90 ? h + 32 : h]) {
+        const t = stem(text.slice(start, i).toLowerCase());
+        if (wanted.has(t)) {
+          const list = at.get(t);
+          if (list) list.push(pos);
+          else at.set(t, [pos]);
+        }
+      }
+      pos++;
+    }
+    start = -1;
+  }
+  return at;
+}
+
+function groupPositions(terms: readonly string[]): Map<string, number[]> {
+  const at = new Map<string, number[]>();
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]!;
+    if (t === '') continue;
+    const list = at.get(t);
+    if (list) list.push(i);
+    else at.set(t, [i]);
+  }
+  return at;
+}
+
 export interface QueryOptions extends AnalyzeOptions {
   /** Drop STOP_WORDS (default on); a query of nothing but stop words keeps them all. */
   stopWords?: boolean;

@@ -159,6 +159,13 @@ export class InvertedIndex {
     if (this.deadPostings > 10_000 && this.deadPostings > this.livePostings) this.compact();
   }
 
+  /** Each term's id in this index's dictionary, -1 for a term it does not hold (ids are stable while it lives). */
+  termIdsOf(terms: readonly string[]): Int32Array {
+    const out = new Int32Array(terms.length);
+    for (let i = 0; i < terms.length; i++) out[i] = this.termIds.get(terms[i]!) ?? -1;
+    return out;
+  }
+
   /** Documents holding the term (live ones). */
   df(term: string): number {
     const id = this.termIds.get(term);

@@ -1,4 +1,4 @@
-import { proximityBonus } from './rerank.js';
+import { proximityAt, proximityBonus } from './rerank.js';
 
 /**
  * The re-rank stage the knowledge stores apply over their first-pass BM25 candidates: the
@@ -35,8 +35,10 @@ export interface RerankCandidate {
   group: string;
   /** The chunk's position in its document; order ± 1 are its neighbours. */
   order: number;
-  /** The chunk's analysed body terms, in order (positions for proximity). */
-  terms: readonly string[];
+  /** The chunk's analysed body terms, in order (positions for proximity)… */
+  terms?: readonly string[];
+  /** …or, instead, the positions of the query terms it holds (analyze.ts wantedPositions). */
+  positions?: ReadonlyMap<string, readonly number[]>;
 }
 
 export interface RerankWeights {
@@ -68,7 +70,9 @@ export function rerank(
   weights: RerankWeights = RERANK_WEIGHTS,
 ): { parts: RerankParts[]; order: number[] } {
   const key = (group: string, order: number) => `${group}\u0000${order}`;
-  const prox = candidates.map((c) => (weights.proximity > 0 ? proximityBonus(c.terms, query, weights.window, weights.proximity) : 0));
+  const prox = candidates.map((c) =>
+    weights.proximity > 0 ? (c.positions ? proximityAt(c.positions, query, weights.window, weights.proximity) : proximityBonus(c.terms ?? [], query, weights.window, weights.proximity)) : 0,
+  );
   const s1 = candidates.map((c, i) => c.score + prox[i]!);
   const at = new Map<string, number>();
   candidates.forEach((c, i) => at.set(key(c.group, c.order), Math.max(at.get(key(c.group, c.order)) ?? 0, s1[i]!)));

@@ -47,19 +47,26 @@ export function proximityBonus(terms: readonly string[], query: ReadonlyArray<{ 
   terms.forEach((t, i) => {
     if (wanted.has(t)) (at.get(t) ?? at.set(t, []).get(t)!).push(i);
   });
+  return proximityAt(at, query, window, weight);
+}
+
+/** proximityBonus from each query term's positions (ascending) in the candidate. */
+export function proximityAt(at: ReadonlyMap<string, readonly number[]>, query: ReadonlyArray<{ term: string; idf: number }>, window = 3, weight = 0.5): number {
+  if (query.length < 2 || at.size < 2) return 0;
   let bonus = 0;
   for (let i = 0; i < query.length; i++) {
+    const a = at.get(query[i]!.term);
+    if (!a) continue;
     for (let j = i + 1; j < query.length; j++) {
-      const a = at.get(query[i]!.term);
       const b = at.get(query[j]!.term);
-      if (!a || !b) continue;
+      if (!b) continue;
       if (minDistance(a, b) <= window) bonus += weight * Math.min(query[i]!.idf, query[j]!.idf);
     }
   }
   return bonus;
 }
 
-function minDistance(a: number[], b: number[]): number {
+function minDistance(a: readonly number[], b: readonly number[]): number {
   let i = 0;
   let j = 0;
   let best = Infinity;

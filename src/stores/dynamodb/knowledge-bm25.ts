@@ -87,6 +87,15 @@ export class Bm25Index<K> {
     }
   }
 
+  /** How many of the distinct terms the row holds (the re-rank tokenizes only rows with two). */
+  holds(key: K, terms: ReadonlySet<string>): number {
+    const tf = this.rows.get(key)?.tf;
+    if (!tf) return 0;
+    let n = 0;
+    for (const t of terms) if (tf.has(t)) n++;
+    return n;
+  }
+
   /** Every row matching any term, with its score, best first (ties in insertion order). */
   search(terms: string[]): Array<{ key: K; score: number }> {
     const n = this.rows.size;

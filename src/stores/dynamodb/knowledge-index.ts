@@ -57,16 +57,17 @@ export class KnowledgeIndex {
     if (terms.length === 0) return [];
     const ix = await this.tenant(p.tenantId);
     const viewer = p.viewer?.userId ?? null;
-    const ranked = this.rerank(ix, this.candidates(ix, terms, viewer, p.kinds), terms, topK);
+    const ranked = this.rerank(ix, this.candidates(ix, terms, viewer, p.kinds, undefined, rerankDepth(topK)), terms, topK);
     ranked.forEach((c, i) => (c.lexRank = i + 1));
     ranked.sort(byRelevance);
     return this.finish(ix, ranked.slice(0, topK), viewer, p.explain);
   }
 
-  /** Every chunk matching a term that the viewer may see (and `only` admits), best BM25 first. */
-  candidates(ix: TenantIndex, terms: string[], viewer: string | null, kinds?: DocKind[], only?: (d: DocItem) => boolean): Candidate[] {
+  /** Every chunk matching a term that the viewer may see (and `only` admits), best BM25 first; the first `limit`. */
+  candidates(ix: TenantIndex, terms: string[], viewer: string | null, kinds?: DocKind[], only?: (d: DocItem) => boolean, limit = Infinity): Candidate[] {
     const out: Candidate[] = [];
     for (const { key, score } of ix.bm25.search(terms)) {
+      if (out.length >= limit) break;
       const c = ix.chunks.get(key)!;
       const d = ix.docs.get(c.docId)!;
       if (!visibleTo(d, viewer) || (kinds && !kinds.includes(d.kind)) || (only && !only(d))) continue;
@@ -83,9 +84,12 @@ export class KnowledgeIndex {
    */
   rerank(ix: TenantIndex, candidates: Candidate[], terms: string[], topK: number): Candidate[] {
     const first = candidates.slice(0, rerankDepth(topK));
-    const qi = [...new Set(terms)].map((term) => ({ term, idf: ix.bm25.idf(term) }));
+    const wanted = new Set(terms);
+    const qi = [...wanted].map((term) => ({ term, idf: ix.bm25.idf(term) }));
+    // Proximity needs two query terms in the chunk: only those chunks are tokenized again.
+    const none: string[] = [];
     const { parts, order } = rerank(
-      first.map((c) => ({ score: c.raw, group: c.doc.id, order: ix.chunks.get(c.chunkId)!.idx, terms: tokenize(c.text) })),
+      first.map((c) => ({ score: c.raw, group: c.doc.id, order: ix.chunks.get(c.chunkId)!.idx, terms: wanted.size >= 2 && ix.bm25.holds(c.chunkId, wanted) >= 2 ? tokenize(c.text) : none })),
       qi,
     );
     return order.map((i) => ({ ...first[i]!, raw: parts[i]!.score, parts: parts[i]! }));

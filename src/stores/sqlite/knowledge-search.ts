@@ -1,7 +1,7 @@
 import type { Embedder } from '../../memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import type { SqliteDatabase } from './database.js';
-import { positionsOf, queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
+import { queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
 import { idf } from '../../memory/lexical/bm25.js';
 import { rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
 import { buildFtsQuery } from './fts-query.js';
@@ -54,6 +54,8 @@ export interface RankingOptions {
 }
 
 type Scope = { tenant: string; kinds: string | null; viewer: string | null };
+/** A bySeqs row: seq, chunk id, doc id, idx, source, kind, in scope (1/0). */
+type RowOf = [number, string, string, number, string, DocKind, number];
 
 /** Reciprocal rank fusion constant from Cormack et al.; damps the influence of the very top ranks. */
 const RRF_K = 60;
@@ -130,10 +132,14 @@ export class KnowledgeSearch {
       chunkCount: db.prepare('SELECT count(*) FROM chunks').pluck(),
       // Only ever asked for seqs already checked to be in scope.
       texts: db.prepare('SELECT c.seq, c.text FROM json_each(@seqs) j CROSS JOIN chunks c ON c.seq = j.value'),
-      // Rows for ranked seqs: which are in scope, without their text (read for the few that need it).
-      bySeqs: db.prepare(`SELECT c.seq, c.id AS chunkId, c.doc_id AS docId, c.idx,
-          d.source_uri AS sourceUri, d.kind, ${IN_SCOPE} AS ok
-        FROM json_each(@seqs) j CROSS JOIN chunks c ON c.seq = j.value CROSS JOIN documents d ON d.id = c.doc_id`),
+      // Rows of ranked seqs and whether each is in scope, without their text (read for the few
+      // that need it), from the covering indexes alone (INDEXED BY: the planner would rather take
+      // the rowid and the unique id index, which read the text-laden rows). Asked in batches, best
+      // first, so a search reads about as many rows as it keeps. Raw: [seq, chunkId, docId, idx, sourceUri, kind, ok].
+      bySeqs: db.prepare(`SELECT c.seq, c.id, c.doc_id, c.idx, d.source_uri, d.kind, ${IN_SCOPE}
+        FROM json_each(@seqs) j CROSS JOIN chunks c INDEXED BY chunks_rank ON c.seq = j.value
+          CROSS JOIN documents d INDEXED BY documents_scope ON d.id = c.doc_id`).raw(),
+      textOf: db.prepare('SELECT text FROM chunks WHERE seq = ?').pluck(),
       // Every chunk a viewer may see, for a tenant with too small a share of the index for a window.
       scopeSeqs: db.prepare(`SELECT c.seq FROM documents d CROSS JOIN chunks c ON c.doc_id = d.id WHERE ${ACTIVE_KINDS}`).pluck(),
       bm25Joined: db.prepare(BM25_JOINED),
@@ -213,12 +219,19 @@ export class KnowledgeSearch {
     if (first.length === 0) return first;
     const index = this.lexicalIndex();
     const qi = queryTerms(query).map((term) => ({ term, idf: idf(index.size, index.df(term), IDF) }));
-    const wanted = new Set(qi.map((q) => q.term));
-    // Proximity needs two query terms in the chunk: only those chunks' text is read and scanned.
-    const body = [...wanted];
-    this.readTexts(first.filter((c) => c.seq !== undefined && index.holds(body, c.seq) >= 2));
+    // Proximity needs two query terms in the chunk: only those chunks' term sequences are read
+    // (cached by the index for chunks met before; otherwise the text is read and scanned).
+    const body = qi.map((q) => q.term);
+    const ids = index.termIdsOf(body);
+    const sequences = this.lex!.sequences;
+    sequences.beginSearch();
+    const none = new Map<string, number[]>();
     const { parts, order } = rerank(
-      first.map((c) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0, terms: c.text === undefined ? [] : positionsOf(c.text, wanted) })),
+      first.map((c) => {
+        const seq = c.seq;
+        const near = seq !== undefined && body.length >= 2 && index.holds(body, seq) >= 2;
+        return { score: c.raw, group: c.docId, order: c.idx ?? 0, positions: near ? sequences.positions(seq, index, body, ids, () => this.textOf(seq)) : none };
+      }),
       qi,
     );
     // The fused (hybrid) list stays `pool` long, as before the re-rank.
@@ -238,23 +251,39 @@ export class KnowledgeSearch {
     for (const factor of WINDOWS) {
       const window = pool * factor;
       const top = lex.search(terms, window);
-      const hits = this.rows(top, scope, kinds, true);
-      if (hits.length >= pool || top.length < window) return hits.slice(0, pool);
+      const hits = this.rows(top, scope, kinds, true, pool);
+      if (hits.length >= pool || top.length < window) return hits;
     }
     const allowed = new Set(this.stmts.scopeSeqs.all(scope) as number[]);
-    return this.rows(lex.search(terms, pool, (seq) => allowed.has(seq)), scope, kinds, false);
+    return this.rows(lex.search(terms, pool, (seq) => allowed.has(seq)), scope, kinds, false, pool);
   }
 
-  private rows(top: Array<{ key: number; score: number }>, scope: Scope, kinds: DocKind[] | undefined, check: boolean): Candidate[] {
-    if (top.length === 0) return [];
-    const bySeq = new Map((this.stmts.bySeqs.all({ tenant: scope.tenant, viewer: scope.viewer, seqs: JSON.stringify(top.map((t) => t.key)) }) as Array<Candidate & { seq: number; ok: number }>).map((r) => [r.seq, r]));
+  /** The first `want` ranked seqs in scope (and of the wanted kinds), in rank order. */
+  private rows(top: Array<{ key: number; score: number }>, scope: Scope, kinds: DocKind[] | undefined, check: boolean, want: number): Candidate[] {
     const out: Candidate[] = [];
-    for (const t of top) {
-      const r = bySeq.get(t.key);
-      if (!r || (check && !r.ok) || (kinds && !kinds.includes(r.kind))) continue;
-      out.push({ chunkId: r.chunkId, docId: r.docId, seq: r.seq, idx: r.idx, sourceUri: r.sourceUri, kind: r.kind, raw: t.score });
+    const params = { tenant: scope.tenant, viewer: scope.viewer, seqs: '' };
+    // A first batch a little over `want` (most ranked chunks are usually in scope), then twice
+    // what is still missing: the result is the same whatever the batch sizes.
+    let batch = want + (want >> 3) + 8;
+    for (let from = 0; from < top.length && out.length < want; ) {
+      const to = Math.min(top.length, from + batch);
+      params.seqs = JSON.stringify(top.slice(from, to).map((t) => t.key));
+      const bySeq = new Map<number, RowOf>();
+      for (const r of this.stmts.bySeqs.all(params) as RowOf[]) bySeq.set(r[0], r);
+      for (let i = from; i < to && out.length < want; i++) {
+        const t = top[i]!;
+        const r = bySeq.get(t.key);
+        if (!r || (check && !r[6]) || (kinds && !kinds.includes(r[5]))) continue;
+        out.push({ chunkId: r[1], docId: r[2], seq: t.key, idx: r[3], sourceUri: r[4], kind: r[5], raw: t.score });
+      }
+      from = to;
+      batch = Math.max(16, 2 * (want - out.length));
     }
     return out;
+  }
+
+  private textOf(seq: number): string {
+    return (this.stmts.textOf.get(seq) as string | undefined) ?? '';
   }
 
   /** Fill in the text of candidates ranked by the index (all in scope already). */

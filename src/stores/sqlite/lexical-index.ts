@@ -3,6 +3,7 @@ import { analyzeFields, fieldQuery, queryTerms } from '../../memory/lexical/anal
 import type { IdfFlavour } from '../../memory/lexical/bm25.js';
 import { InvertedIndex, type WeightedTerm } from '../../memory/lexical/inverted-index.js';
 import type { SqliteDatabase } from './database.js';
+import { TermSequences } from './term-sequences.js';
 
 /**
  * The ranking the store applies, chosen by bench/lexical-techniques.ts (kept only because it raised
@@ -29,6 +30,8 @@ const LOG_KEEP = 100_000;
  */
 export class LexicalIndex {
   index = new InvertedIndex(IDF);
+  /** Term sequences of recently re-ranked chunks (proximity); kept in step with `index` by sync(). */
+  readonly sequences = new TermSequences();
   private cursor = 0;
   private readonly maxId: Statement;
   private readonly minId: Statement;
@@ -86,9 +89,11 @@ export class LexicalIndex {
         const fresh = LexicalIndex.build(this.db);
         this.index = fresh.index;
         this.cursor = fresh.cursor;
+        this.sequences.clear();
         return;
       }
       for (const seq of this.changed.all(this.cursor, top) as number[]) {
+        this.sequences.forget(seq);
         const row = this.textOf.get(seq) as { text: string; title: string } | undefined;
         if (row === undefined) this.index.remove(seq);
         else this.index.add(seq, analyzeFields(row.text, row.title));
