@@ -78,7 +78,7 @@ const BM25_JOINED = `SELECT c.id AS chunkId, c.doc_id AS docId, c.text, d.source
           -bm25(chunks_fts) AS raw
         FROM chunks_fts JOIN chunks c ON c.seq = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id
         WHERE chunks_fts MATCH @q AND ${ACTIVE_KINDS}
-        ORDER BY raw DESC LIMIT @limit`;
+        ORDER BY raw DESC LIMIT CAST(@limit AS INTEGER)`;
 
 /**
  * Rank first, filter after: FTS5 scores and sorts every match on its own (the cost of a bare
@@ -97,7 +97,7 @@ const BM25_JOINED = `SELECT c.id AS chunkId, c.doc_id AS docId, c.text, d.source
 const BM25_WINDOW = `SELECT c.id AS chunkId, c.doc_id AS docId, CASE WHEN ${IN_SCOPE} THEN c.text END AS text,
           d.source_uri AS sourceUri, d.kind, -t.score AS raw, ${IN_SCOPE} AS ok
         FROM (SELECT rowid AS seq, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH @q
-              ORDER BY score LIMIT @window) t
+              ORDER BY score LIMIT CAST(@window AS INTEGER)) t
           CROSS JOIN chunks c ON c.seq = t.seq CROSS JOIN documents d ON d.id = c.doc_id`;
 
 /** Window sizes tried, as multiples of the candidates wanted, before joining every match. */

@@ -56,7 +56,7 @@ export class LexicalIndex {
   static async buildInBackground(db: SqliteDatabase, batch = 2_000): Promise<LexicalIndex> {
     const lex = new LexicalIndex(db);
     lex.cursor = lex.maxId.get() as number;
-    const page = db.prepare('SELECT seq, text, title FROM chunks WHERE seq > ? ORDER BY seq LIMIT ?');
+    const page = db.prepare('SELECT seq, text, title FROM chunks WHERE seq > ? ORDER BY seq LIMIT CAST(? AS INTEGER)');
     let after = 0;
     for (;;) {
       const rows = page.all(after, batch) as Array<{ seq: number; text: string; title: string }>;
