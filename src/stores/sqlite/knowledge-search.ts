@@ -4,6 +4,7 @@ import type { SqliteDatabase } from './database.js';
 import { queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
 import { idf } from '../../memory/lexical/bm25.js';
 import { rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
+import { rrf } from '../rank-fusion.js';
 import { buildFtsQuery } from './fts-query.js';
 import { IDF, LexicalIndex, lexicalQuery } from './lexical-index.js';
 import type { InvertedIndex } from '../../memory/lexical/inverted-index.js';
@@ -57,8 +58,6 @@ type Scope = { tenant: string; kinds: string | null; viewer: string | null };
 /** A bySeqs row: seq, chunk id, doc id, idx, source, kind, in scope (1/0). */
 type RowOf = [number, string, string, number, string, DocKind, number];
 
-/** Reciprocal rank fusion constant from Cormack et al.; damps the influence of the very top ranks. */
-const RRF_K = 60;
 const MAX_TOP_K = 100;
 
 /**
@@ -404,7 +403,7 @@ export class KnowledgeSearch {
 
   private fuse(lexical: Candidate[], semantic: string[], scope: object): Candidate[] {
     const fused = new Map<string, Candidate>();
-    lexical.forEach((c, i) => fused.set(c.chunkId, { ...c, raw: 1 / (RRF_K + i + 1) }));
+    lexical.forEach((c, i) => fused.set(c.chunkId, { ...c, raw: rrf(i + 1) }));
     const missing = semantic.filter((id) => !fused.has(id));
     if (missing.length > 0) {
       for (const c of this.stmts.byIds.all({ ...scope, ids: JSON.stringify(missing) }) as Candidate[]) fused.set(c.chunkId, { ...c, raw: 0 });
@@ -412,7 +411,7 @@ export class KnowledgeSearch {
     semantic.forEach((id, i) => {
       const c = fused.get(id);
       if (c) {
-        c.raw += 1 / (RRF_K + i + 1);
+        c.raw += rrf(i + 1);
         c.vecRank = i + 1;
       }
     });
