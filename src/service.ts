@@ -1,7 +1,6 @@
 import { BudgetManager } from './learning/budget.js';
 import { Evaluator } from './learning/evaluator.js';
 import { MemoryJobs } from './memory/memory-jobs.js';
-import { WindowWatch } from './memory/window-watch.js';
 import type { Runtime } from './runtime.js';
 import type { EvaluationStore } from './learning/evaluation-store.js';
 import type { FeedbackStore } from './learning/feedback-store.js';
@@ -38,11 +37,8 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
   const { evaluations, feedback } = backend;
   const budgets = BudgetManager.fromConfig(rt.config.budgets, backend.usage);
   const budgeted = rt.config.budgets.sessionTokens > 0 || rt.config.budgets.tenantTokens > 0;
-  // The turns' session store is watched: a short session's summariser run after a turn knows
-  // from the turn's own reads and writes that nothing is pending (memory/window-watch.ts).
-  const watch = new WindowWatch();
   const engine = createWorkflowEngine({
-    turnDeps: { ...rt.turnDeps, sessions: watch.wrap(rt.turnDeps.sessions) },
+    turnDeps: rt.turnDeps,
     runs,
     approvals: rt.config.approvals,
     ...(rt.approvalPolicies ? { approvalPolicies: rt.approvalPolicies } : {}),
@@ -64,7 +60,7 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     logger: rt.logger,
   });
   const evaluate = opts.evaluate ?? rt.config.evaluation.enabled;
-  const memoryJobs = new MemoryJobs({ sessions: rt.sessions, memory: rt.memory, provider: rt.provider, historyTurns: rt.config.memory.historyTurns, guard: rt.guard, logger: rt.logger, window: watch });
+  const memoryJobs = new MemoryJobs({ sessions: rt.sessions, memory: rt.memory, provider: rt.provider, historyTurns: rt.config.memory.historyTurns, guard: rt.guard, logger: rt.logger });
 
   /** Who ran it; the question only once read back from the run (the stored form is the redacted one). */
   type Origin = { tenantId: string; userId: string; question?: string };

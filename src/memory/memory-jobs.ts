@@ -4,7 +4,6 @@ import type { Logger } from '../telemetry/logger.js';
 import type { MemoryDeps } from './memory-deps.js';
 import type { SessionStore } from './session-store.js';
 import { summariseSession, type SummariseResult } from './summarizer.js';
-import type { WindowWatch } from './window-watch.js';
 
 /**
  * Runs summarisation after turns, off the latency path: the caller gets its answer first. Jobs of
@@ -34,8 +33,6 @@ export class MemoryJobs {
       historyTurns: number;
       guard?: Guardrail;
       logger?: Logger;
-      /** What the turns already read of their sessions (the turn's store is wrapped by it): spares re-reading a short session. */
-      window?: WindowWatch;
     },
   ) {}
 
@@ -76,18 +73,17 @@ export class MemoryJobs {
 
   private async run(p: { tenantId: string; sessionId: string; userId: string }): Promise<MemoryJobResult> {
     const started = performance.now();
-    const known = this.deps.window?.take(p.tenantId, p.sessionId);
-    const session = await summariseSession(this.base(), { ...p, historyTurns: this.deps.historyTurns, ...(known ? { known } : {}) });
+    const session = await summariseSession(this.base(), { ...p, historyTurns: this.deps.historyTurns });
     let finalised = 0;
     // A user's new session is the sign their earlier ones are over: give those their final
     // summary (window included) so "what did we decide last week" finds them. Once per session:
     // a finished session whose every turn is covered has nothing pending.
     if (this.deps.memory.userMemory.enabled) {
       // The summariser already read the session's live turns (exact below its cap, which is > 2),
-      // or the turn did (known), or more than 2 after its summary's mark; else count them.
+      // or more than 2 after its summary's mark; else count them.
       const atLeast = session.liveTurnsAtLeast ?? 0;
       const liveTurns =
-        session.liveTurns ?? known?.turns ?? (atLeast > 2 ? atLeast : (await this.deps.sessions.getSession({ tenantId: p.tenantId, sessionId: p.sessionId }))?.turnCount);
+        session.liveTurns ?? (atLeast > 2 ? atLeast : (await this.deps.sessions.getSession({ tenantId: p.tenantId, sessionId: p.sessionId }))?.turnCount);
       if (liveTurns !== undefined && liveTurns > 0 && liveTurns <= 2) finalised = await this.finaliseEarlier(p);
     }
     const ms = performance.now() - started;

@@ -3,8 +3,7 @@ import type { ModelProvider } from '../models/provider.js';
 import type { MemoryDeps } from './memory-deps.js';
 import type { SessionStore, Turn } from './session-store.js';
 import { summariseTurns } from './summary-task.js';
-import { fitsWindow, splitWindow, turnText } from './window.js';
-import type { KnownSession } from './window-watch.js';
+import { splitWindow, turnText } from './window.js';
 
 /**
  * Semantic compression of a long session, run after the turn (off the latency path). Everything
@@ -20,11 +19,6 @@ export interface SummariseParams {
   historyTurns: number;
   /** Fold every turn, the window too: the session is over, its summary is what will be recalled. */
   final?: boolean;
-  /**
-   * The session's live turns and their tokens, when the caller knows them (the turn just read the
-   * whole session: window-watch.ts). A session that fits the window has nothing pending: no read.
-   */
-  known?: KnownSession;
   signal?: AbortSignal;
   now?: number;
 }
@@ -33,8 +27,7 @@ export interface SummariseResult {
   written: boolean;
   /** Turns folded in by this run. */
   folded: number;
-  /** Turns the summary covers; absent when this run did not read it (the session fits its window). */
-  coveredTurns?: number;
+  coveredTurns: number;
   reason?: 'disabled' | 'nothing_pending' | 'below_batch' | 'lost_race';
   /**
    * Live turns of the session read by this run (capped at historyTurns + LOOKBACK_TURNS, so exact
@@ -72,10 +65,6 @@ export const LOOKBACK_TURNS = 200;
 export async function summariseSession(deps: { sessions: SessionStore; memory: MemoryDeps; provider: ModelProvider; guard?: Guardrail }, p: SummariseParams): Promise<SummariseResult> {
   const cfg = deps.memory.summary;
   if (!cfg.enabled) return { written: false, folded: 0, coveredTurns: 0, reason: 'disabled' };
-  // Nothing can have left a window that holds the whole session: neither the summary nor the turns need reading.
-  if (!p.final && p.known && fitsWindow(p.known, { maxTurns: p.historyTurns, maxTokens: cfg.windowTokens })) {
-    return { written: false, folded: 0, reason: 'nothing_pending', liveTurns: p.known.turns };
-  }
   const store = deps.memory.store;
   const now = p.now !== undefined ? { now: p.now } : {};
   const existing = await store.getSummary({ tenantId: p.tenantId, sessionId: p.sessionId, ...now });

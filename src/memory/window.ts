@@ -25,13 +25,3 @@ export function splitWindow<T extends Pick<Turn, 'content' | 'createdAt'>>(turns
   while (start > 0 && start < turns.length && turns[start]!.createdAt === turns[start - 1]!.createdAt) start++;
   return { outside: turns.slice(0, start), window: turns.slice(start) };
 }
-
-/**
- * Whether a whole session of `turns` turns and `tokens` tokens (turnText's estimate, summed) lies
- * inside the window: exactly when splitWindow would leave nothing outside. Within the turn count
- * its start is 0, the token loop drops nothing within the budget, and the same-millisecond rule
- * does not move a start of 0.
- */
-export function fitsWindow(s: { turns: number; tokens: number }, limits: WindowLimits): boolean {
-  return s.turns <= Math.max(0, limits.maxTurns) && (limits.maxTokens <= 0 || s.tokens <= limits.maxTokens);
-}

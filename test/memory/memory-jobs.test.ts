@@ -57,20 +57,6 @@ describe('after-turn memory jobs', () => {
     return seen;
   }
 
-  it("a short session's after-turn run reads nothing: the turn's own read and writes say nothing is pending", async () => {
-    const s = stack();
-    const seen = observe(s);
-    for (const message of ['Hello there.', 'What is 17*23?', 'Thanks, that is all.']) await say(s, { sessionId: 'short', userId: 'ana', message });
-    expect(seen.summariserReads).toBe(0);
-    expect(seen.results.map((r) => [r?.session.reason, r?.session.liveTurns])).toEqual([
-      ['nothing_pending', 2],
-      ['nothing_pending', 4],
-      ['nothing_pending', 6],
-    ]);
-    // The first exchange still started the finalisation pass (nothing to finalise: no earlier session).
-    expect(seen.results[0]!.finalised).toBe(0);
-  });
-
   it("a long session's after-turn run reads only the turns after its summary's mark, and counts no turns", async () => {
     const s = stack();
     const seen = observe(s);
