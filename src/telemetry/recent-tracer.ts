@@ -17,7 +17,7 @@ import {
   type TimeInput,
   type Tracer,
 } from '@opentelemetry/api';
-import type { SpanRecord } from './span-store.js';
+import { KINDS, STATUS, type SpanRecord } from './span-store.js';
 import { nextSpanId, nextTraceId } from './trace-ids.js';
 
 /**
@@ -35,19 +35,6 @@ export interface RecentSpanSink {
   /** A span ended (its attributes may have gained the run id meanwhile). */
   ended(span: RecentSpan): void;
 }
-
-const KIND_NAMES: Record<SpanKind, SpanRecord['kind']> = {
-  [SpanKind.INTERNAL]: 'internal',
-  [SpanKind.SERVER]: 'server',
-  [SpanKind.CLIENT]: 'client',
-  [SpanKind.PRODUCER]: 'producer',
-  [SpanKind.CONSUMER]: 'consumer',
-};
-const STATUS_NAMES: Record<SpanStatusCode, SpanRecord['status']['code']> = {
-  [SpanStatusCode.UNSET]: 'unset',
-  [SpanStatusCode.OK]: 'ok',
-  [SpanStatusCode.ERROR]: 'error',
-};
 
 /** Epoch milliseconds of a TimeInput, read the way the SDK reads it. */
 function toEpochMs(t: TimeInput | undefined): number {
@@ -163,10 +150,10 @@ export class RecentSpan implements Span {
       traceId: this.ctx.traceId,
       spanId: this.ctx.spanId,
       name: this.name,
-      kind: KIND_NAMES[this.kind] ?? 'internal',
+      kind: KINDS[this.kind] ?? 'internal',
       startTime: this.startMs,
       attributes: { ...(this.attributes as Record<string, AttributeValue>) },
-      status: { code: STATUS_NAMES[this.status.code] ?? 'unset', ...(this.status.message ? { message: this.status.message } : {}) },
+      status: { code: STATUS[this.status.code] ?? 'unset', ...(this.status.message ? { message: this.status.message } : {}) },
       events: (this.events ?? []).map((e) => ({ ...e, ...(e.attributes ? { attributes: { ...e.attributes } } : {}) })),
     };
     if (this.parentSpanId) r.parentSpanId = this.parentSpanId;

@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, type AttributeValue, type Context, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { RecentSpan, type RecentSpanSink } from './recent-tracer.js';
+import type { RecentSpan, RecentSpanSink } from './recent-tracer.js';
 
 /** One span as `GET /runs/:id/trace` returns it. Times are Unix epoch milliseconds. */
 export interface SpanRecord {
@@ -36,7 +36,7 @@ interface TraceEntry {
   dropped: number;
 }
 
-const KINDS: Record<SpanKind, SpanRecord['kind']> = {
+export const KINDS: Record<SpanKind, SpanRecord['kind']> = {
   [SpanKind.INTERNAL]: 'internal',
   [SpanKind.SERVER]: 'server',
   [SpanKind.CLIENT]: 'client',
@@ -44,7 +44,7 @@ const KINDS: Record<SpanKind, SpanRecord['kind']> = {
   [SpanKind.CONSUMER]: 'consumer',
 };
 
-const STATUS: Record<SpanStatusCode, SpanRecord['status']['code']> = {
+export const STATUS: Record<SpanStatusCode, SpanRecord['status']['code']> = {
   [SpanStatusCode.UNSET]: 'unset',
   [SpanStatusCode.OK]: 'ok',
   [SpanStatusCode.ERROR]: 'error',
@@ -160,7 +160,7 @@ export class SpanStore implements SpanProcessor, RecentSpanSink {
 }
 
 function toRecord(held: HeldSpan): SpanRecord {
-  if (held instanceof RecentSpan) return held.toRecord();
+  if ('toRecord' in held) return held.toRecord();
   const span = held;
   const ctx = span.spanContext();
   const start = toMs(span.startTime);
