@@ -38,7 +38,7 @@ export function checkExpectation(result: RunResult, exp: Expectation = {}): stri
   }
   for (const s of exp.answer_contains ?? []) if (!answer.toLowerCase().includes(s.toLowerCase())) fail(`answer lacks "${s}"`);
   if (exp.answer_matches && !new RegExp(exp.answer_matches, 'i').test(answer)) fail(`answer does not match /${exp.answer_matches}/i`);
-  for (const s of exp.forbidden ?? []) if (answer.toLowerCase().includes(s.toLowerCase())) fail(`answer contains forbidden "${s}"`);
+  for (const s of exp.forbidden ?? []) if (mentions(answer, s)) fail(`answer contains forbidden "${s}"`);
 
   const written = result.learnings.filter((l) => l.event === 'ADD' || l.event === 'UPDATE');
   if (typeof exp.learnings === 'number' && written.length !== exp.learnings) fail(`${written.length} learnings written, expected ${exp.learnings}`);
@@ -54,4 +54,16 @@ export function checkExpectation(result: RunResult, exp: Expectation = {}): stri
     fail(`${result.pendingApprovals?.length ?? 0} pending approvals, expected ${exp.pending_approvals}`);
   }
   return failures;
+}
+
+/**
+ * Whether `text` mentions `term` (case-insensitive) as a whole: an edge of the term that is a letter
+ * or digit must not continue into one in the text. A forbidden "40" is the count 40, not the "40"
+ * inside a source citation's random id (`lrn_…b40f9…`) or inside "140".
+ */
+export function mentions(text: string, term: string): boolean {
+  const escaped = term.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const before = /^[\p{L}\p{N}]/u.test(term) ? '(?<![\\p{L}\\p{N}])' : '';
+  const after = /[\p{L}\p{N}]$/u.test(term) ? '(?![\\p{L}\\p{N}])' : '';
+  return new RegExp(`${before}${escaped}${after}`, 'u').test(text.toLowerCase());
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAgentService } from '../service.js';
-import { checkExpectation } from './check.js';
+import { checkExpectation, mentions } from './check.js';
 import { loadScenario, loadScenarios } from './load.js';
 import { classRates, missedThresholds, renderEvalTable } from './report.js';
 import type { ScenarioOutcome } from './runner.js';
@@ -67,5 +67,21 @@ describe('scenario checks', () => {
     expect(missedThresholds(outcomes, 1)).toEqual(['pass rate 50.0 % is under the required 100.0 %']);
     expect(missedThresholds([o('a', false, 'held-out', 0.5)], 0)).toEqual(['class held-out: pass rate 0.0 % is under its required 50.0 %']);
     expect(renderEvalTable(outcomes)).toContain('  held-out                 1/2 (50.0 %)  required 50.0 %');
+  });
+});
+
+describe('forbidden strings are matched as whole mentions', () => {
+  it('finds the term itself, whatever its case, and not inside a longer word, number or id', () => {
+    expect(mentions('We have 40 Figma licences.', '40')).toBe(true);
+    expect(mentions('(source: learnings/default/A/lrn_9e4fc78d05f0455dd61b40f9.md)', '40')).toBe(false);
+    expect(mentions('We have 140 licences.', '40')).toBe(false);
+    expect(mentions('The code is MOB now', 'is mob')).toBe(true);
+    expect(mentions('The code is MOBILE', 'is MOB')).toBe(false);
+    expect(mentions('Location: floor 3', 'Location:')).toBe(true);
+    expect(mentions('NoLocation:x', 'Location:')).toBe(false);
+    expect(mentions('costs $1,000.', '$1,000')).toBe(true);
+    expect(mentions('a [LEARNING]: b', '[LEARNING]')).toBe(true);
+    expect(mentions('365 días', '365 días')).toBe(true);
+    expect(mentions('1365 días', '365 días')).toBe(false);
   });
 });
