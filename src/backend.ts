@@ -45,7 +45,14 @@ export interface Backend {
    * evaluations, memory, their learnings. Optional: a backend without it answers erasure requests
    * with a CONFIG error.
    */
-  eraseUser?(params: { tenantId: string; userId: string; requestedBy: string; now?: number }): Promise<ErasureReport>;
+  eraseUser?(params: {
+    tenantId: string;
+    userId: string;
+    requestedBy: string;
+    now?: number;
+    /** SQLite: also rewrite the database file (VACUUM), so no stale page copy keeps the erased bytes. Slow on a big file; blocks writers meanwhile. */
+    compact?: boolean;
+  }): Promise<ErasureReport>;
   /**
    * The storage's fault state behind /healthz and /readyz, fed by the errors requests meet and a
    * rate-limited write probe (check() is synchronous: it answers from the last probe when one is
@@ -89,4 +96,11 @@ export interface ErasureReport {
   tenantId: string;
   at: number;
   counts: Record<string, number>;
+  /**
+   * SQLite: whether the erased bytes also left the database files — the rows were deleted with
+   * secure_delete and the WAL was checkpointed empty (false: another process held the WAL back).
+   */
+  scrubbed?: boolean;
+  /** SQLite: the file was rewritten (VACUUM), so not even a stale page copy of the erased rows remains. */
+  compacted?: boolean;
 }

@@ -126,7 +126,7 @@ export const Approval = z
   .register(apiSchemas, { id: 'Approval' });
 
 export const ErasureResponse = z
-  .object({ erasure_id: z.string(), tenant_id: z.string(), erased_at: z.string(), counts: z.record(z.string(), z.number()).describe('rows removed or scrubbed, per table') })
+  .object({ erasure_id: z.string(), tenant_id: z.string(), erased_at: z.string(), counts: z.record(z.string(), z.number()).describe('rows removed or scrubbed, per table'), scrubbed: z.boolean().optional().describe('SQLite: the erased bytes also left the database files (secure delete, FTS merge, WAL checkpointed); false when another process held the WAL') })
   .register(apiSchemas, { id: 'ErasureResponse' });
 
 const GuardRecord = z.object({

@@ -16,6 +16,6 @@ export function userRoutes(app: Hono<Env>, deps: AppDeps): void {
     if (id !== p.userId && !local) throw new LoreError('FORBIDDEN', 'only the user themself may erase their data');
     if (!deps.eraseUser) throw new LoreError('VALIDATION_FAILED', 'data erasure is not enabled on this server');
     const r = await deps.eraseUser({ tenantId: p.tenantId, userId: id, requestedBy: p.userId });
-    return c.json({ erasure_id: r.erasureId, tenant_id: r.tenantId, erased_at: new Date(r.at).toISOString(), counts: r.counts });
+    return c.json({ erasure_id: r.erasureId, tenant_id: r.tenantId, erased_at: new Date(r.at).toISOString(), counts: r.counts, ...(r.scrubbed === undefined ? {} : { scrubbed: r.scrubbed }) });
   });
 }

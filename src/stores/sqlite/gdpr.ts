@@ -12,6 +12,16 @@ import type { SqliteDatabase } from './database.js';
  * they ingested stay (they are the organisation's) but lose the user id from their provenance;
  * history lines they authored keep the event and lose the actor and detail. An audit row records
  * who asked, when and how many rows went, with the subject only as a hash.
+ *
+ * Deleted rows must not linger in the file either: SQLite leaves a deleted row's bytes in the
+ * page's free space, in freed pages, in FTS5 segments (a 'delete' only adds a tombstone until
+ * segments merge) and in the WAL until a checkpoint. So the erasure runs with `secure_delete` on
+ * (freed content is zeroed), merges the FTS5 indexes it touched, and checkpoints the WAL with
+ * TRUNCATE; `scrubbed` in the report says whether the checkpoint could complete (a reader in
+ * another process can hold it back; the frames are then overwritten by later checkpoints).
+ * secure_delete zeroes what a delete frees, but a b-tree page that once split can still hold a
+ * stale copy of a row in its unused area; only rewriting the file removes those, hence `compact`
+ * (VACUUM), which `lore gdpr delete --compact` asks for.
  */
 
 export type { ErasureReport } from '../../backend.js';
@@ -23,13 +33,48 @@ export const subjectHash = (tenantId: string, userId: string) => createHash('sha
 export async function eraseUserData(
   db: SqliteDatabase,
   knowledge: KnowledgeStore,
-  p: { tenantId: string; userId: string; requestedBy: string; now?: number },
+  p: { tenantId: string; userId: string; requestedBy: string; now?: number; compact?: boolean },
 ): Promise<ErasureReport> {
   if (!p.userId || !p.tenantId) throw new LoreError('VALIDATION_FAILED', 'tenantId and userId are required');
   const now = p.now ?? Date.now();
+  const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
+  db.pragma('secure_delete = ON');
+  try {
+    const report = await eraseRows(db, knowledge, { ...p, now });
+    if (report.counts.chunks) db.exec(`INSERT INTO chunks_fts (chunks_fts) VALUES ('optimize')`);
+    if (p.compact) compactDatabase(db);
+    return { ...report, scrubbed: checkpointEmpty(db), ...(p.compact ? { compacted: true } : {}) };
+  } finally {
+    db.pragma(`secure_delete = ${secureDelete ? 'ON' : 'OFF'}`);
+  }
+}
+
+/** Checkpoint the WAL and truncate it, so page images from before the erasure leave the -wal file. True when it was emptied. */
+function checkpointEmpty(db: SqliteDatabase): boolean {
+  const [r] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+  return r === undefined || r.busy === 0;
+}
+
+/**
+ * Rewrite the whole file (VACUUM). VACUUM may renumber the rowids of tables without an INTEGER
+ * PRIMARY KEY; session_summaries is one and its FTS5 index maps by rowid, so it is rebuilt.
+ */
+export function compactDatabase(db: SqliteDatabase): void {
+  db.exec('VACUUM');
+  db.exec(`INSERT INTO session_summaries_fts (session_summaries_fts) VALUES ('rebuild')`);
+}
+
+async function eraseRows(
+  db: SqliteDatabase,
+  knowledge: KnowledgeStore,
+  p: { tenantId: string; userId: string; requestedBy: string; now: number },
+): Promise<ErasureReport> {
+  const now = p.now;
   const learningIds = (
     db.prepare(`SELECT id FROM documents WHERE tenant_id = ? AND kind = 'learning' AND json_extract(provenance, '$.userId') = ?`).all(p.tenantId, p.userId) as Array<{ id: string }>
   ).map((r) => r.id);
+  const chunkText = db.prepare('SELECT text FROM chunks WHERE doc_id = ?').pluck();
+  const learningTexts = new Map(learningIds.map((id) => [id, chunkText.all(id) as string[]]));
   // Through the store first: deleting an active learning restores whatever it had superseded.
   for (const id of learningIds) await knowledge.deleteDocument({ tenantId: p.tenantId, id, actor: ERASED_ACTOR, reason: 'erasure request' });
 
@@ -67,6 +112,18 @@ export async function eraseUserData(
     run('run_memory', `DELETE FROM run_memory WHERE (tenant_id = ? AND user_id = ?) OR run_id ${inRuns}`, p.tenantId, p.userId);
 
     for (const id of learningIds) {
+      // Other users' runs that retrieved the learning keep it in their checkpoints (the context
+      // block of BuildContext, the prompt of Reason): its text is replaced there. Their answers
+      // and turns stay theirs.
+      for (const text of learningTexts.get(id) ?? []) {
+        const inJson = JSON.stringify(text).slice(1, -1);
+        run(
+          'workflow_steps',
+          `UPDATE workflow_steps SET input = replace(input, @text, '[erased]'), output = replace(output, @text, '[erased]')
+           WHERE run_id IN (SELECT run_id FROM run_context WHERE doc_id = @id) AND (instr(input, @text) > 0 OR instr(output, @text) > 0)`,
+          { text: inJson, id },
+        );
+      }
       run('chunk_supersessions', 'DELETE FROM chunk_supersessions WHERE by_doc_id = ? OR doc_id = ?', id, id);
       run('run_context', 'DELETE FROM run_context WHERE doc_id = ?', id);
       run('learning_votes', 'DELETE FROM learning_votes WHERE doc_id = ?', id);
@@ -87,7 +144,8 @@ export async function eraseUserData(
       JSON.stringify(counts),
     );
     db.exec('DELETE FROM temp.erase_runs');
-    // FTS5 keeps a deleted row's terms in its segments until they merge: rebuild, so none of their words stay.
+    // FTS5 keeps a deleted row's terms in its segments until they merge: rebuild, so none of their
+    // words stay (the chunks' index is merged after the transaction, only when chunks went).
     if (counts.session_summaries) db.exec(`INSERT INTO session_summaries_fts (session_summaries_fts) VALUES ('rebuild')`);
   }).immediate();
   // The vector index drops deleted chunks lazily (at the next hybrid search): do it now, so no
