@@ -56,6 +56,10 @@ export const IngestRequest = z
           .object({
             source_uri: z.string().min(1).max(512).regex(/^(?!learnings\/)[^\s\0]+$/, 'no whitespace; the learnings/ prefix is reserved'),
             text: NonBlank(1_000_000),
+            chunking: z
+              .enum(['tokens', 'paragraphs'])
+              .default('tokens')
+              .describe('tokens: fixed windows (512 tokens, 20 % overlap); paragraphs: one chunk per blank-line-separated block (transcripts, FAQs)'),
           })
           .strict(),
       )

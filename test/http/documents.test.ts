@@ -35,6 +35,21 @@ describe('GET /documents', () => {
     expect((await other('GET', '/documents')).body.documents).toEqual([]);
   });
 
+  it('POST /ingest chunks a transcript by paragraph when asked, by token windows by default', async () => {
+    const transcript = ['Ana: the boiler in block C was serviced on 3 March.', 'Ben: and the lift inspection is booked for 12 April.', 'Ana: the fire drill moves to Friday afternoons.'].join('\n\n');
+    for (const [uri, chunking] of [['notes/paragraphs.txt', 'paragraphs'], ['notes/windows.txt', undefined]] as const) {
+      const r = await carol('POST', '/ingest', { documents: [{ source_uri: uri, text: transcript, ...(chunking ? { chunking } : {}) }] });
+      expect(r.status).toBe(200);
+    }
+    const hits = await s.rt.knowledge.search({ tenantId: 'default', query: 'lift inspection booked', topK: 10 });
+    const byUri = (uri: string) => hits.filter((h) => h.sourceUri === uri).map((h) => h.text);
+    expect(byUri('notes/paragraphs.txt')[0]).toBe('Ben: and the lift inspection is booked for 12 April.');
+    expect(byUri('notes/windows.txt')).toEqual([transcript]);
+    const bad = await carol('POST', '/ingest', { documents: [{ source_uri: 'notes/x.txt', text: transcript, chunking: 'sentences' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
   it('a bad query is a 400', async () => {
     expect((await alice('GET', '/documents?limit=0')).status).toBe(400);
     expect((await alice('GET', '/documents?kind=learning')).status).toBe(400);

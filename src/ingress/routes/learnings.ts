@@ -118,7 +118,7 @@ export function learningRoutes(app: Hono<Env>, deps: AppDeps): void {
     // Knowledge stage: screened (PII redacted, blocks refused) before the first write, too.
     const screened = await Promise.all(body.documents.map((d) => screenKnowledge(deps.guard, { tenantId: p.tenantId, userId: p.userId, text: d.text, sourceUri: d.source_uri })));
     for (const [i, d] of body.documents.entries()) {
-      const doc = await k.upsertDocument({ tenantId: p.tenantId, sourceUri: d.source_uri, kind: 'document', text: screened[i]!, actor: `user:${p.userId}`, provenance: { userId: p.userId } });
+      const doc = await k.upsertDocument({ tenantId: p.tenantId, sourceUri: d.source_uri, kind: 'document', text: screened[i]!, actor: `user:${p.userId}`, provenance: { userId: p.userId }, chunking: d.chunking });
       out.push({ id: doc.id, source_uri: doc.sourceUri, status: doc.status });
     }
     return c.json({ documents: out });
