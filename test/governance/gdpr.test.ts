@@ -72,6 +72,24 @@ describe('GDPR erasure: DELETE /users/:id/data', () => {
     expect(audit[0]!.counts.workflow_runs).toBe(4);
   });
 
+  it("takes the erased learning's text out of other users' checkpoints that retrieved it; their own turns stay", async () => {
+    const carol = await userClient(s, 'carol-teaches');
+    const dave = await userClient(s, 'dave-asks');
+    const taught = await carol('POST', '/chat', { session_id: 'c1', message: 'Update: the loading dock is now run by Zebulon Marsh.' });
+    expect(taught.body.learnings[0]).toMatchObject({ event: 'ADD', state: 'shared' });
+    const asked = await dave('POST', '/chat', { session_id: 'd1', message: 'Who runs the loading dock?' });
+    expect(asked.body.answer).toContain('Zebulon Marsh');
+    const checkpoints = async () =>
+      (await storedRows(s)).filter((r) => r.includes('Zebulon Marsh') && (/^(workflow_steps|workflow_progress): /.test(r) || (r.startsWith('runs: ') && /"sk":"(STEP|PROGRESS)#/.test(r))));
+    expect((await checkpoints()).length).toBeGreaterThan(0);
+
+    expect((await carol('DELETE', '/users/carol-teaches/data')).status).toBe(200);
+    expect(await checkpoints()).toEqual([]);
+    // Dave's conversation is his: the answer he was given stays in his turns.
+    expect((await rowsMentioning(s, 'Zebulon Marsh')).some((r) => r.startsWith('turns: ') || r.startsWith('sessions: '))).toBe(true);
+    expect((await dave('GET', `/runs/${asked.body.run_id}`)).status).toBe(200);
+  });
+
   it('a server without authentication lets its local operator erase any user', async () => {
     const local = await startStack();
     try {

@@ -4,6 +4,7 @@ import type { ErasureReport } from '../../backend.js';
 import { LoreError } from '../../errors.js';
 import type { KnowledgeStore } from '../../memory/knowledge-store.js';
 import { deleteKeys, type Dynamo } from './client.js';
+import { redactRetrievedCopies } from './gdpr-redact.js';
 import { pk as kpk, type DocItem } from './knowledge-items.js';
 import type { DynamoKnowledgeStore } from './knowledge-store.js';
 
@@ -125,6 +126,12 @@ export async function eraseUserData(
     if (i.pk.startsWith(`${tenantPrefix}VOTE#`)) return ofUser(i);
     return docId !== undefined && ids.has(docId) && i.pk === kpk.chunk(t);
   });
+  // Other users' runs that retrieved an erased learning: its text leaves their checkpoints.
+  const runCtxPrefix = kpk.run(t, '');
+  const sawIt = kItems.filter((i) => i.pk.startsWith(runCtxPrefix) && ids.has(String(i.sk))).map((i) => decodeURIComponent(i.pk.slice(runCtxPrefix.length)));
+  const texts = [...learnings.map((l) => l.text), ...kItems.filter((i) => i.pk === kpk.chunk(t) && ids.has(String(i.docId)) && typeof i.text === 'string').map((i) => String(i.text))];
+  const redacted = await redactRetrievedCopies(d, n.runs, new Set(sawIt.filter((r) => !runIds.has(r))), texts);
+  if (redacted) counts.workflow_steps = (counts.workflow_steps ?? 0) + redacted;
   await drop('documents', kt, gone);
   const actor = `user:${u}`;
   for (const h of kItems.filter((i) => !gone.includes(i) && i.pk.startsWith(`${tenantPrefix}HIS#`) && (i.actor === actor || i.actor === u))) {

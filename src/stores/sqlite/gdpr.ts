@@ -117,12 +117,14 @@ async function eraseRows(
       // and turns stay theirs.
       for (const text of learningTexts.get(id) ?? []) {
         const inJson = JSON.stringify(text).slice(1, -1);
+        const inRunsThatSawIt = 'run_id IN (SELECT run_id FROM run_context WHERE doc_id = @id)';
         run(
           'workflow_steps',
           `UPDATE workflow_steps SET input = replace(input, @text, '[erased]'), output = replace(output, @text, '[erased]')
-           WHERE run_id IN (SELECT run_id FROM run_context WHERE doc_id = @id) AND (instr(input, @text) > 0 OR instr(output, @text) > 0)`,
+           WHERE ${inRunsThatSawIt} AND (instr(input, @text) > 0 OR instr(output, @text) > 0)`,
           { text: inJson, id },
         );
+        run('workflow_progress', `UPDATE workflow_progress SET data = replace(data, @text, '[erased]') WHERE ${inRunsThatSawIt} AND instr(data, @text) > 0`, { text: inJson, id });
       }
       run('chunk_supersessions', 'DELETE FROM chunk_supersessions WHERE by_doc_id = ? OR doc_id = ?', id, id);
       run('run_context', 'DELETE FROM run_context WHERE doc_id = ?', id);
