@@ -41,6 +41,13 @@ export interface Backend {
    */
   idleSessions?(params: { now: number; idleSeconds: number; limit?: number }): Promise<Array<{ tenantId: string; sessionId: string; userId: string }>>;
   /**
+   * Retention: delete up to `limit` runs that COMPLETED or FAILED and were created before
+   * `createdBefore`, with their steps, progress, effects, decided approvals and context records
+   * (turns, feedback and evaluations have their own lifetimes). Returns how many runs went; the
+   * caller repeats while it equals `limit`. Optional: a backend without it keeps runs forever.
+   */
+  purgeFinishedRuns?(params: { createdBefore: number; limit: number }): Promise<number>;
+  /**
    * Erase one user's data across every store (GDPR; README "Governance"): turns, runs, feedback,
    * evaluations, memory, their learnings. Optional: a backend without it answers erasure requests
    * with a CONFIG error.

@@ -202,6 +202,12 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    // Finished runs (steps, effects, decided approvals) are deleted this long after they started;
+    // 0 keeps them forever. 90 days, as Step Functions keeps execution history.
+    runs: z
+      .object({ retentionSeconds: int(0).default(90 * 86_400) })
+      .strict()
+      .prefault({}),
     approvals: z
       .object({
         ttlSeconds: int(1).default(24 * 3600),
@@ -329,6 +335,7 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_AUTH_DEFAULT_TENANT', path: 'auth.defaultTenant', doc: 'tenant of tokens without the tenant claim (unset = refused)' },
   { env: 'LORE_AUTH_MAX_TOKEN_AGE_SECONDS', path: 'auth.maxTokenAgeSeconds', doc: 'longest token lifetime accepted (exp is required)' },
   { env: 'LORE_AUTH_CLOCK_TOLERANCE_SECONDS', path: 'auth.clockToleranceSeconds', doc: 'clock skew allowed on exp/nbf/iat' },
+  { env: 'LORE_RUN_RETENTION_SECONDS', path: 'runs.retentionSeconds', doc: 'finished runs (steps, effects, decided approvals) are deleted after; 0 = never' },
   { env: 'LORE_APPROVAL_TTL_SECONDS', path: 'approvals.ttlSeconds', doc: 'pending approvals expire after' },
   { env: 'LORE_APPROVAL_AMOUNT_THRESHOLD', path: 'approvals.amountThreshold', doc: 'amounts above need approval' },
   { env: 'LORE_SESSION_TOKEN_BUDGET', path: 'budgets.sessionTokens', doc: 'tokens per session (0 = unlimited)' },

@@ -3,6 +3,7 @@ import { ingressMetrics } from './ingress/metrics.js';
 import type { RateLimiter } from './ingress/rate-limit.js';
 import { createRecoveryRunner } from './ingress/recovery.js';
 import { createScheduler, type ScheduledJob, type Scheduler } from './ingress/scheduler.js';
+import { purgeOldRuns } from './jobs/run-retention.js';
 import { startServer, type RunningServer } from './ingress/server.js';
 import { createStorageMonitor } from './ingress/storage-monitor.js';
 import { chatJobHandler, createWorkerPool, type WorkerPool } from './ingress/worker.js';
@@ -85,6 +86,7 @@ export function createService(rt: Runtime, o: ServiceOptions = {}): Service {
       ? [{ name: 'memory-finalise-idle', schedule: '@every 5m', run: async () => runner.memoryJobs.finaliseIdle(await backend.idleSessions!({ now: Date.now(), idleSeconds: config.memory.summary.finaliseIdleSeconds })) }]
       : []),
     { name: 'approval-expiry', schedule: '@every 1m', run: () => engine.sweepApprovals() },
+    ...(config.runs.retentionSeconds > 0 ? [{ name: 'run-retention-purge', schedule: '@every 1h', run: () => purgeOldRuns(backend, { retentionSeconds: config.runs.retentionSeconds }) }] : []),
     ...(config.evaluation.enabled ? [{ name: 'nightly-evaluation', schedule: config.evaluation.nightlyCron, run: () => evaluator.nightly() }] : []),
     ...(o.jobs ? o.jobs(runner) : []),
   ];

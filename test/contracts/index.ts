@@ -7,6 +7,7 @@ import type { Lack, MakeBackend } from './harness.js';
 import { knowledgeContract } from './knowledge.contract.js';
 import { memoryContract } from './memory.contract.js';
 import { queueBackendContract } from './queue.contract.js';
+import { retentionContract } from './retention.contract.js';
 import { runsContract } from './runs.contract.js';
 import { sessionsContract } from './sessions.contract.js';
 import { usageStatsContract } from './usage-stats.contract.js';
@@ -21,6 +22,7 @@ export {
   knowledgeContract,
   memoryContract,
   queueBackendContract,
+  retentionContract,
   runsContract,
   sessionsContract,
   usageStatsContract,
@@ -39,4 +41,5 @@ export function backendContracts(name: string, make: MakeBackend, lacks: readonl
   memoryContract(name, make);
   usageStatsContract(name, make, lacks);
   if (!lacks.includes('knowledge')) erasureContract(name, make);
+  retentionContract(name, make);
 }

@@ -137,6 +137,10 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
       const { eraseUserData } = await import('./gdpr.js');
       return eraseUserData(dynamo, knowledge, dynamoKnowledge, p);
     },
+    async purgeFinishedRuns(p) {
+      const { purgeFinishedRuns } = await import('./run-retention.js');
+      return purgeFinishedRuns(dynamo, `${options.tablePrefix}knowledge`, p);
+    },
     async idleSessions(p) {
       const { idleSessions } = await import('./idle-sessions.js');
       return idleSessions(dynamo, p);

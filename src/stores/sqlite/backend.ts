@@ -4,6 +4,7 @@ import { defaultDbPath, openDatabase, type SqliteDatabase } from './database.js'
 import { SqliteEvaluationStore } from './evaluation-store.js';
 import { SqliteFeedbackStore } from './feedback-store.js';
 import { eraseUserData } from './gdpr.js';
+import { purgeFinishedRuns } from './run-retention.js';
 import { idleSessions } from './idle-sessions.js';
 import { SqliteKnowledgeStore } from './knowledge-store.js';
 import { SqliteMemoryStore } from './memory-store.js';
@@ -68,6 +69,7 @@ export function createSqliteBackend(options: SqliteBackendOptions): SqliteBacken
     stats: new SqliteStatsSource(db),
     queue: <T>(o: QueueOptions<T>) => new SqliteQueue<T>(db, { ...o, ...(now ? { now } : {}) }),
     idleSessions: async (p) => idleSessions(db, p),
+    purgeFinishedRuns: async (p) => purgeFinishedRuns(db, p),
     storageHealth: (o) => createStorageHealth(db, o),
     eraseUser: (p) => eraseUserData(db, knowledge, p),
     async health(): Promise<BackendHealth> {
