@@ -65,6 +65,8 @@ const makeDynamo: MakeBackend = async (o = {}) => {
   const open = (createTables: boolean) =>
     createDynamoBackend({
       endpoint, region, credentials, tablePrefix: prefix, createTables, sqs, sessionTtlSeconds: o.sessionTtlSeconds ?? 3600, now: clock.now,
+      // The suites' clock starts in the past: DynamoDB Local's TTL sweeper would delete their items mid-test.
+      timeToLive: false,
       ...(o.embedder ? { embedder: o.embedder } : {}),
     });
   let backend: DynamoBackend = await open(true);

@@ -13,6 +13,8 @@ export type { DynamoConnection };
 export interface DynamoBackendOptions extends BackendOptions, DynamoConnection {
   /** Create missing tables on start (DynamoDB Local, development). On AWS the infra creates them. */
   createTables?: boolean;
+  /** With createTables: enable TTL on the tables that have a TTL attribute (default true; tests on a virtual clock turn it off, see ensureTables). */
+  timeToLive?: boolean;
   /**
    * Knowledge: the DynamoDB KnowledgeStore on `${tablePrefix}knowledge` unless another adapter is
    * passed (e.g. the Bedrock KB one, which wraps a DynamoDB store as its recent tier).
@@ -84,7 +86,7 @@ export async function createDynamoBackend(options: DynamoBackendOptions): Promis
   const dynamo = a.connectDynamo(options);
   const now = options.now;
   const [, dynamoKnowledge] = await Promise.all([
-    options.createTables ? a.ensureTables(dynamo) : undefined,
+    options.createTables ? a.ensureTables(dynamo, undefined, { timeToLive: options.timeToLive !== false }) : undefined,
     kf.createDynamoKnowledgeStore({
       doc: dynamo.doc,
       raw: dynamo.raw,

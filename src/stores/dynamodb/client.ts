@@ -31,7 +31,13 @@ export function connectDynamo(c: DynamoConnection): Dynamo {
  * Create the tables that do not exist yet and wait until they are ACTIVE (DynamoDB Local and
  * development; on AWS the infra creates them from the same definitions). Idempotent.
  */
-export async function ensureTables(d: Dynamo, keys: TableKey[] = Object.keys(TABLES) as TableKey[]): Promise<void> {
+/**
+ * Create the missing tables and wait until they are ACTIVE. `timeToLive: false` leaves TTL off:
+ * for tests on a virtual clock set in the past, whose items' TTL has passed in real time, so
+ * DynamoDB Local's background sweeper (which does delete expired items, within seconds) would
+ * remove them mid-test. Reads filter on expiresAt anyway; TTL only reclaims space.
+ */
+export async function ensureTables(d: Dynamo, keys: TableKey[] = Object.keys(TABLES) as TableKey[], o: { timeToLive?: boolean } = {}): Promise<void> {
   await Promise.all(
     keys.map(async (k) => {
       const def = TABLES[k];
@@ -47,7 +53,7 @@ export async function ensureTables(d: Dynamo, keys: TableKey[] = Object.keys(TAB
         if (t.Table?.TableStatus === 'ACTIVE') break;
         await new Promise((r) => setTimeout(r, 500));
       }
-      if (def.ttlAttribute) {
+      if (def.ttlAttribute && o.timeToLive !== false) {
         try {
           await d.raw.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: def.ttlAttribute } }));
         } catch (err) {

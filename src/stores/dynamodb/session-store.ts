@@ -22,6 +22,9 @@ const APPEND_ATTEMPTS = 8;
  * Turns carry a `ttl` attribute: DynamoDB deletes them some time after expiry, reads filter on
  * expiresAt meanwhile, and purgeExpired deletes them now (a scan: a maintenance job, not a turn).
  */
+/** Sessions summarised in parallel by listSessions. */
+const SUMMARY_BATCH = 10;
+
 export class DynamoSessionStore implements SessionStore {
   private readonly ttlMs: number;
   private readonly now: () => number;
@@ -177,8 +180,20 @@ export class DynamoSessionStore implements SessionStore {
       ExpressionAttributeValues: { ':u': `${p.tenantId}#${p.userId}`, ':now': now },
       ScanIndexForward: false,
     });
-    const summaries = (await Promise.all(metas.map((m) => this.summarise(m, now)))).filter((s): s is SessionSummary => s !== null);
-    return summaries.sort((a, b) => b.lastAt - a.lastAt || (a.sessionId < b.sessionId ? -1 : 1)).slice(0, limit);
+    // Summarising reads a session's live turns, so only as many sessions as can still make the top
+    // `limit` are read: newest first by the meta's lastAt, which bounds the live lastAt from above
+    // (an expired newest turn only lowers it). Once `limit` are in hand, a meta older than the
+    // k-th best cannot enter. Was: every session of the user read on every call.
+    const order = (a: { lastAt: number; sessionId: string }, b: { lastAt: number; sessionId: string }) => b.lastAt - a.lastAt || (a.sessionId < b.sessionId ? -1 : 1);
+    metas.sort(order);
+    const found: SessionSummary[] = [];
+    for (let i = 0; i < metas.length; i += SUMMARY_BATCH) {
+      if (found.length >= limit && metas[i]!.lastAt < found[limit - 1]!.lastAt) break;
+      const batch = await Promise.all(metas.slice(i, i + SUMMARY_BATCH).map((m) => this.summarise(m, now)));
+      found.push(...batch.filter((s): s is SessionSummary => s !== null));
+      found.sort(order);
+    }
+    return found.slice(0, limit);
   }
 
   async deleteSession(p: { tenantId: string; sessionId: string }): Promise<number> {
