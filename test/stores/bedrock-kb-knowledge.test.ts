@@ -44,10 +44,10 @@ async function fresh(errors: unknown[] = []) {
   n++;
   await ensureKnowledgeTable(d.raw, tableName);
   const kbId = `KB${n}`;
-  const make = () =>
+  const make = (over: { batchWindowMs?: number } = {}) =>
     new BedrockKnowledgeStore({
       recent: new DynamoKnowledgeStore({ client: d.doc, tableName }), clients, knowledgeBaseId: kbId, dataSourceId: 'DS',
-      bucket: 'kb-bucket', prefix: `kb${n}/`, batchWindowMs: 5, pollMs: 5, onError: (e) => errors.push(e),
+      bucket: 'kb-bucket', prefix: `kb${n}/`, batchWindowMs: 5, pollMs: 5, onError: (e) => errors.push(e), ...over,
     });
   return { store: make(), second: make, kbId, prefix: `kb${n}/` };
 }
@@ -129,6 +129,35 @@ describe('BedrockKnowledgeStore specifics', () => {
     expect(hits[0]).toMatchObject({ sourceUri: 'kb://b.md', ranks: { vector: 1 } });
     store.close();
     other.close();
+  });
+
+  it('inline: a process stopped before its ingestion job ran leaves the work to the next one, which resumes it at start', async () => {
+    const { store: unused, second, kbId } = await fresh();
+    unused.close();
+    // The first process writes, then stops inside its batching window: no job is ever started.
+    const store = second({ batchWindowMs: 60_000 });
+    const gone = await store.upsertDocument({ tenantId: T, sourceUri: 'kb://c.md', kind: 'document', text: 'Gamma service owns payouts.' });
+    const withdrawn = await store.upsertDocument({ tenantId: 'other', sourceUri: 'kb://d.md', kind: 'document', text: 'Delta service owns audits.' });
+    await store.deleteDocument({ tenantId: 'other', id: withdrawn.id, actor: 't' });
+    store.close(); // its batcher wakes after the window, sees it is closed and starts nothing
+    expect(kbServer.jobs.filter((j) => j.kbId === kbId)).toHaveLength(0);
+    expect((await store.syncState.pending()).map((p) => p.tenantId).sort()).toEqual(['acme', 'other']);
+
+    const next = second();
+    await next.warmUp();
+    await next.ingestion.idle();
+    expect(kbServer.jobs.filter((j) => j.kbId === kbId && j.status === 'COMPLETE').length).toBeGreaterThan(0);
+    const hits = await next.search({ tenantId: T, query: 'which service owns payouts', topK: 5, explain: true });
+    expect(hits[0]).toMatchObject({ docId: gone.id, ranks: { vector: 1 } });
+    // Nothing left pending: a third start schedules nothing.
+    expect(await next.syncState.pending()).toEqual([]);
+    const jobs = kbServer.jobs.filter((j) => j.kbId === kbId).length;
+    const third = second();
+    await third.warmUp();
+    await third.ingestion.idle();
+    expect(kbServer.jobs.filter((j) => j.kbId === kbId)).toHaveLength(jobs);
+    next.close();
+    third.close();
   });
 
   it('falls back to BM25 over everything when Retrieve fails', async () => {

@@ -62,6 +62,8 @@ export class IngestionBatcher {
   private async loop(): Promise<void> {
     while (this.waiting.length > 0 && !this.closed) {
       await sleep(this.o.windowMs);
+      // Closed while waiting: start no job (the entries stay queued in the ledger for the next process).
+      if (this.closed) break;
       const batch = this.waiting;
       this.waiting = [];
       try {

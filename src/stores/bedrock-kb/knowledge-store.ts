@@ -39,6 +39,8 @@ export interface BedrockKnowledgeStoreOptions {
 }
 
 const MAX_TOP_K = 100;
+/** The entry a resumed tenant with only deletions pending is scheduled with (no ledger row has this id). */
+const RESUME_DOC = '#resume';
 const SEARCHABLE: ReadonlySet<DocStatus> = new Set(['active', 'superseded']);
 
 /**
@@ -55,7 +57,9 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
   private readonly recent: DynamoKnowledgeStore;
   private readonly ledger: KbLedger;
   readonly ingestion: IngestionBatcher;
-  private readonly syncState: KbSyncState | undefined;
+  /** Per-tenant "KB work pending" markers: read by the scheduled sync, and by an inline process resuming after a restart. */
+  readonly syncState: KbSyncState;
+  private readonly scheduled: boolean;
   private readonly prefix: string;
   private readonly now: () => number;
 
@@ -65,20 +69,45 @@ export class BedrockKnowledgeStore implements KnowledgeStore {
     this.prefix = o.prefix ?? 'lore/';
     this.now = o.now ?? Date.now;
     this.ingestion = new IngestionBatcher(ingestionApi(o.clients, o), {
-      windowMs: o.batchWindowMs ?? 2000, pollMs: o.pollMs ?? 5000, onIndexed: async (e) => void (await this.ledger.markIndexed(e)), ...(o.onError ? { onError: o.onError } : {}),
+      windowMs: o.batchWindowMs ?? 2000, pollMs: o.pollMs ?? 5000, onIndexed: (e) => this.indexedInline(e), ...(o.onError ? { onError: o.onError } : {}),
     });
-    this.syncState = o.ingestion === 'scheduled' ? new KbSyncState(o.recent.db, o) : undefined;
+    this.syncState = new KbSyncState(o.recent.db, o);
+    this.scheduled = o.ingestion === 'scheduled';
   }
 
   /**
-   * A write the KB must catch up with. Scheduled: the tenant's pending marker is written before
-   * the ledger changes, so a crash in between leaves the sync one job too many, never a queued
-   * entry nobody picks up. Inline: the batcher takes it after.
+   * Inline mode after a restart: writes the last process queued but never saw ingested (it died or
+   * was stopped between the write and the job's end) are scheduled again, found through the
+   * tenants' pending markers. A tenant with a marker and no queued entry had a deletion pending:
+   * it gets a job too. Scheduled mode leaves this to the sync run. Called by `lore serve` at start.
+   */
+  async warmUp(): Promise<void> {
+    if (this.scheduled) return;
+    for (const t of await this.syncState.pending()) {
+      const queued = await this.ledger.queued(t.tenantId);
+      for (const e of queued.length ? queued : [{ tenantId: t.tenantId, docId: RESUME_DOC, contentHash: '', queuedAt: t.at }]) this.ingestion.schedule(e);
+    }
+  }
+
+  /** A job completed: its entries become indexed; a tenant left with nothing queued loses its marker (unless written to since). */
+  private async indexedInline(entries: IngestionEntry[]): Promise<void> {
+    await this.ledger.markIndexed(entries.filter((e) => e.docId !== RESUME_DOC));
+    const tenants = new Set(entries.map((e) => e.tenantId));
+    for (const mark of await this.syncState.pending()) {
+      if (tenants.has(mark.tenantId) && (await this.ledger.queued(mark.tenantId)).length === 0) await this.syncState.clearPending(mark);
+    }
+  }
+
+  /**
+   * A write the KB must catch up with. The tenant's pending marker is written before the ledger
+   * changes, so a crash in between leaves one job too many, never a queued entry nobody picks up:
+   * scheduled, the sync run reads the markers; inline, the batcher takes the entry now and a
+   * restarted process finds the markers in warmUp().
    */
   private async enqueue(e: IngestionEntry, change: () => Promise<void>): Promise<void> {
-    if (this.syncState) await this.syncState.markPending(e.tenantId, e.queuedAt);
+    await this.syncState.markPending(e.tenantId, e.queuedAt);
     await change();
-    if (!this.syncState) this.ingestion.schedule(e);
+    if (!this.scheduled) this.ingestion.schedule(e);
   }
 
   async upsertDocument(p: {
