@@ -13,8 +13,9 @@ const ROLE_WORDS = new Set(
   donotreply dpo emea enquiries enquiry events feedback finance global group hello help helpdesk hostmaster hq hr info
   information inquiries inquiry intl invoice invoices it jobs legal mail mailer marketing media news newsletter noc
   noreply notifications notify office ops operations orders order partners payables payments payroll postmaster press
-  privacy procurement purchasing receivables reception recruiting recruitment returns sales secops security service
-  services shipping shop soc social staff support sysadmin team tech webmaster`.split(/\s+/),
+  privacy procurement purchasing payable receivable receivables reception recruiting recruitment refund refunds returns sales
+  secops security service servicedesk services shipping shop soc social staff support sysadmin tax team tech travel treasury
+  webmaster benefits facilities onboarding`.split(/\s+/),
 );
 
 /** Regions a role mailbox may carry ("support-eu@", "billing.de@"); kept short, since most two-letter parts are initials. */
