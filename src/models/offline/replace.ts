@@ -36,6 +36,8 @@ const EXPLICIT: Array<[RegExp, number, number, boolean?]> = [
 /** "…, not X" and "dropped X — …Y": the old side is captured, the new one is the nearest value of its kind. */
 const CONTRAST = re(`,\\s*(?:and\\s+)?not\\s+(?:the\\s+)?${V}\\s*[.!]?$`);
 const DROPPED = re(`\\b(?:dropped|removed|retired|discontinued|no longer support(?:s|ed)?|stopped supporting|deprecated)\\s+(?:support for\\s+)?${V}`);
+/** The passive: "Chrome 100 support was dropped; the minimum is now Chrome 110". */
+const DROPPED_PASSIVE = re(`(?:^|\\s)${V}(?:\\s+support)?\\s+(?:was|has been|got|is|were|have been|are)\\s+(?:now\\s+)?(?:dropped|removed|retired|discontinued|deprecated|gone)\\b`);
 
 /** The kind of a value, so "not 3" pairs with "4 years" and "dropped iOS 15" with "iOS 16". */
 export function kind(raw: string): string {
@@ -65,7 +67,7 @@ export function namedReplacement(fact: string): Replacement | null {
     const m = p.exec(text);
     // A rename's old side must be a name ("web-app", "Jira"), not a description ("the incident channel",
     // "the SMTP relay got replaced"); the new side a value, not "a new one".
-    if (!m || tokens(m[n]!).every((t) => t.stop)) continue;
+    if (!m || tokens(m[n]!).every((t) => t.stop) || tokens(m[o]!).every((t) => t.stop)) continue;
     if (!named || (m.index === 0 && !/^(?:the|a|an|our|my|your|their|this|that)$/i.test(m[o]!)) || /[\d#@/._:+-]|^\p{Lu}/u.test(m[o]!)) return clean(m[o]!, m[n]!);
   }
   const c = CONTRAST.exec(text);
@@ -73,8 +75,8 @@ export function namedReplacement(fact: string): Replacement | null {
     const nw = sameKind(text, c[1]!, c.index, true);
     if (nw) return clean(c[1]!, nw);
   }
-  const d = DROPPED.exec(text);
-  if (d) {
+  for (const d of [DROPPED.exec(text), DROPPED_PASSIVE.exec(text)]) {
+    if (!d || tokens(d[1]!).every((t) => t.stop)) continue;
     const nw = sameKind(text, d[1]!, d.index + d[0].length, false);
     if (nw) return clean(d[1]!, nw);
   }
