@@ -26,6 +26,10 @@ export function stem(word: string): string {
   else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
   if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
   else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  // Noun and verb of one root meet: "retention"/"retained" → "retain", "rotation"/"rotated"/"rotate" → "rotat".
+  else if (w.length > 7 && w.endsWith('ention')) w = `${w.slice(0, -6)}ain`;
+  else if (w.length > 6 && w.endsWith('ation')) w = w.slice(0, -3);
+  else if (w.length > 5 && /[^aeiou]ate$/.test(w)) w = w.slice(0, -1);
   return w;
 }
 
