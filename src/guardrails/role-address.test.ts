@@ -7,7 +7,7 @@ import { isRoleAddress } from './role-address.js';
 const ROLE = [
   'billing@fabrikam.example', 'SUPPORT@Tailspin.example.org', 'no-reply@wingtip.example.io', 'do_not_reply@adatum.example.de',
   'info@lamna.example.co.uk', 'hr@proseware.example', 'security@litware.example', 'sales.emea@contoso.example', 'invoices@margie.example',
-  'customer-care@alpine.example.fr', 'privacy@woodgrove.example', 'payroll-help@fourth.example',
+  'customer-care@alpine.example.fr', 'privacy@woodgrove.example', 'payroll-help@fourth.example', 'growth@northwind.example',
 ];
 const PERSONAL = [
   'jane.doe@fabrikam.example', 'k.tanaka@tailspin.example.org', 'olga_petrova@wingtip.example.io', 'max.billing@adatum.example.de',

@@ -86,6 +86,7 @@ function replaced(fact: string, sentence: string, r: Replacement, id: string): V
 }
 
 const SLOT_PREP = /^(?:until|till|at|from|on|by|before|after|every|to|in|for|within|of)$/i;
+const samePrep = (a: string, b: string) => a === b || (/^(?:until|till)$/.test(a) && /^(?:until|till)$/.test(b));
 
 /**
  * The same relation with a new value though the wording differs ("is reachable until 6pm" / "now
@@ -110,7 +111,7 @@ function slotChange(sentence: string, fact: string, fT: Token[]): { old: Token; 
   for (const o of olds) {
     const k = kind(o.tok.raw);
     if (k === 'word') continue;
-    const n = news.find((x) => x.prep === o.prep && kind(x.tok.raw) === k && x.tok.raw.toLowerCase() !== o.tok.raw.toLowerCase() && (k !== 'number' || x.unit === o.unit));
+    const n = news.find((x) => samePrep(x.prep, o.prep) && kind(x.tok.raw) === k && x.tok.raw.toLowerCase() !== o.tok.raw.toLowerCase() && (k !== 'number' || x.unit === o.unit));
     if (n && !fT.some((t) => t.raw.toLowerCase() === o.tok.raw.toLowerCase())) return { old: o.tok, nw: n.tok };
   }
   return null;
@@ -229,6 +230,8 @@ function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, 
   const both = oldD.some((t) => t.value) && newD.some((t) => t.value);
   let oldV = both ? oldD.filter((t) => t.value) : oldD;
   const newV = both ? newD.filter((t) => t.value) : newD;
+  // A value is replaced by a value: "open until 5:30pm" never becomes "hours".
+  if (oldV.some((t) => t.value) && !newV.some((t) => t.value)) return null;
   // A number replaces a number ("The internal API rate limit is 100" keeps "API").
   const digits = (t: Token) => /\d/.test(t.raw);
   if (newV.length && newV.every(digits) && oldV.some(digits)) oldV = oldV.filter(digits);

@@ -43,6 +43,10 @@ describe('offline model: corrections that name the value they replace', () => {
     expect(decide('The pharmacy now stays open until 9pm.', 'The pharmacy is reachable until 7pm.')).toMatchObject({ event: 'UPDATE', text: 'The pharmacy is reachable until 9pm.' });
     expect(decide('Invoices now come from accounts@initech.example.', 'Invoices are sent from billing@initech.example.')).toMatchObject({ event: 'UPDATE', text: 'Invoices are sent from accounts@initech.example.' });
     expect(decide('Server patching is on Tuesdays from now on.', 'Servers are patched on Sundays.')).toMatchObject({ event: 'UPDATE', text: 'Servers are patched on Tuesdays.' });
+    expect(decide('The hotline now answers till 10pm.', 'The hotline answers calls until 6pm.')).toMatchObject({ event: 'UPDATE', text: 'The hotline answers calls until 10pm.' });
+    // A value is only ever replaced by a value: the clause without one is not spliced in.
+    expect(decide('Hotline hours were extended: it now answers till 10pm.', 'The hotline is open until 6pm.').text).not.toBe('The hotline is hours.');
+    expect(namedReplacement('Chrome 100 support was dropped; the minimum is now Chrome 110.')).toEqual({ old: 'Chrome 100', new: '110' });
     // Without a change cue two wordings may be two facts.
     expect(decide('The pharmacy stays open until 9pm on Saturdays.', 'The pharmacy is reachable by phone until 7pm.').event).not.toBe('UPDATE');
   });
