@@ -47,6 +47,7 @@ describe('offline model: corrections that name the value they replace', () => {
     // A value is only ever replaced by a value: the clause without one is not spliced in.
     expect(decide('Hotline hours were extended: it now answers till 10pm.', 'The hotline is open until 6pm.').text).not.toBe('The hotline is hours.');
     expect(namedReplacement('Chrome 100 support was dropped; the minimum is now Chrome 110.')).toEqual({ old: 'Chrome 100', new: '110' });
+    expect(namedReplacement("Ruby 2.7 isn't supported anymore, the gem needs Ruby 3.2.")).toEqual({ old: 'Ruby 2.7', new: '3.2' });
     // Without a change cue two wordings may be two facts.
     expect(decide('The pharmacy stays open until 9pm on Saturdays.', 'The pharmacy is reachable by phone until 7pm.').event).not.toBe('UPDATE');
   });

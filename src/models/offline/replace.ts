@@ -37,7 +37,7 @@ const EXPLICIT: Array<[RegExp, number, number, boolean?]> = [
 const CONTRAST = re(`,\\s*(?:and\\s+)?not\\s+(?:the\\s+)?${V}\\s*[.!]?$`);
 const DROPPED = re(`\\b(?:dropped|removed|retired|discontinued|no longer support(?:s|ed)?|stopped supporting|deprecated)\\s+(?:support for\\s+)?${V}`);
 /** The passive: "Chrome 100 support was dropped; the minimum is now Chrome 110". */
-const DROPPED_PASSIVE = re(`(?:^|\\s)${V}(?:\\s+support)?\\s+(?:was|has been|got|is|were|have been|are)\\s+(?:now\\s+)?(?:dropped|removed|retired|discontinued|deprecated|gone)\\b`);
+const DROPPED_PASSIVE = re(`(?:^|\\s)${V}(?:\\s+support)?\\s+(?:(?:was|has been|got|is|were|have been|are)\\s+(?:now\\s+)?(?:dropped|removed|retired|discontinued|deprecated|gone)|(?:isn't|is not|aren't|are not|is no longer|are no longer)\\s+supported)\\b`);
 
 /** The kind of a value, so "not 3" pairs with "4 years" and "dropped iOS 15" with "iOS 16". */
 export function kind(raw: string): string {
