@@ -1,5 +1,6 @@
 import { cardNetwork, ibanValid, isTollFree, luhn, nanpPersonal, ssnValid } from './pii-checks.js';
 import { anyMatch } from './prefilter.js';
+import { isRoleAddress } from './role-address.js';
 
 /**
  * PII and secret detectors over canonical text (see normalize.ts). Each reports spans; overlaps
@@ -119,7 +120,8 @@ const DETECTORS: Array<[PiiKind, RegExp[], Detector, boolean?]> = [
   ['aws_key', [AWS_KEY_ID], (t) => spans('aws_key', AWS_KEY_ID, t)],
   ['secret', [AWS_SECRET], (t) => spans('secret', AWS_SECRET, t, (v) => /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v)), DIGIT],
   ['password', [PASSWORD], passwordSpans],
-  ['email', [EMAIL, EMAIL_SPELLED], (t) => [...spans('email', EMAIL, t), ...spans('email', EMAIL_SPELLED, t)]],
+  // Role mailboxes (billing@, no-reply@) name a function, not a person: not personal data (role-address.ts).
+  ['email', [EMAIL, EMAIL_SPELLED], (t) => [...spans('email', EMAIL, t, (v) => !isRoleAddress(v)), ...spans('email', EMAIL_SPELLED, t, (v) => !isRoleAddress(v))]],
   ['iban', [IBAN_START], (t) => ibanSpans(t), DIGIT],
   ['card', [CARD], (t) => spans('card', CARD, t, (v, s) => {
     const d = digitsOf(v);

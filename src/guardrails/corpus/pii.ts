@@ -16,10 +16,16 @@ export const PII_CASES: PiiCase[] = [
   { kind: 'email', text: 'My email is jane.doe@example.com, use that for the invoice.', pii: ['jane.doe@example.com'] },
   { kind: 'email', text: 'Send the contract to m.rossi+contracts@acme-corp.co.uk please', pii: ['m.rossi+contracts@acme-corp.co.uk'] },
   { kind: 'email', text: 'Remember that Priya prefers priya_k@mail.example.org for billing.', pii: ['priya_k@mail.example.org'] },
-  { kind: 'email', text: 'CC ops-team@corp.example.io and also j.smith@example.net on the ticket', pii: ['ops-team@corp.example.io', 'j.smith@example.net'] },
+  // ops-team@ is a role mailbox (role-address.ts): kept; the person's address beside it is not.
+  { kind: 'email', text: 'CC ops-team@corp.example.io and also j.smith@example.net on the ticket', pii: ['j.smith@example.net'] },
   { kind: 'email', text: 'reach me at bob (at) example (dot) com if the link breaks', pii: ['bob (at) example (dot) com'] },
   { kind: 'email', text: 'Kontakt: klaus.müller@beispiel.de für Rückfragen', pii: ['klaus.müller@beispiel.de'] },
-  { kind: 'email', text: 'The vendor contact is SALES@VENDOR-EXAMPLE.COM now.', pii: ['SALES@VENDOR-EXAMPLE.COM'] },
+  { kind: 'email', text: 'The vendor contact is DANA.WHITE@VENDOR-EXAMPLE.COM now.', pii: ['DANA.WHITE@VENDOR-EXAMPLE.COM'] },
+  // Role-looking names that are still personal: a person's name in the local part, or a free-mail mailbox.
+  { kind: 'email', text: 'Send the remittance advice to wayne.billing@acme.example from now on.', pii: ['wayne.billing@acme.example'] },
+  { kind: 'email', text: 'Our billing contact uses support@gmail.com for everything.', pii: ['support@gmail.com'] },
+  { kind: 'email', text: 'Invoices now come from p.novak@northwind.example instead.', pii: ['p.novak@northwind.example'] },
+  { kind: 'email', text: 'Le contact presse est claire.dubois@exemple.fr désormais.', pii: ['claire.dubois@exemple.fr'] },
   { kind: 'email', text: 'my personal address: lee.chen1987@example.com', pii: ['lee.chen1987@example.com'] },
   { kind: 'email', text: 'Correction: her email changed to ana.garcia@example.es last week.', pii: ['ana.garcia@example.es'] },
   // phone
@@ -109,7 +115,7 @@ export const PII_CASES: PiiCase[] = [
   // mixed
   { kind: 'mixed', text: 'New hire: Tom Baker, tom.baker@example.com, +1 415 555 0100, SSN 287-65-4321', pii: ['tom.baker@example.com', '+1 415 555 0100', '287-65-4321'] },
   { kind: 'mixed', text: 'Refund to card 5555 5555 5555 4444 and confirm by email to rita@example.org', pii: ['5555 5555 5555 4444', 'rita@example.org'] },
-  { kind: 'mixed', text: 'Vendor bank change: IBAN GB33BUKB20201555555555, contact ap@vendor.example', pii: ['GB33BUKB20201555555555', 'ap@vendor.example'] },
+  { kind: 'mixed', text: 'Vendor bank change: IBAN GB33BUKB20201555555555, contact ap@vendor.example', pii: ['GB33BUKB20201555555555'] },
 ];
 
 /** Look-alikes: nothing in these may be redacted or blocked. */
@@ -196,4 +202,13 @@ export const PII_BENIGN: string[] = [
   'Request id req_8f7a6b5c4d3e2f1a was slow.',
   'Trace id 4bf92f3577b34da6a3ce929d0e0e4736 shows the error.',
   'Amount due: 1 234 567 JPY.',
+  // Role mailboxes name a function, not a person (role-address.ts): not personal data, kept as facts.
+  'The vendor contact is SALES@VENDOR-EXAMPLE.COM now.',
+  'Invoices are sent from billing@acme.example.',
+  'Order confirmations come from no-reply@shop.example.',
+  'Questions about the API go to support-eu@globex.example.',
+  'Press enquiries are handled by press@northwind.example.',
+  'Report phishing to security@initech.example right away.',
+  'Job applications go to careers@umbrella.example.org.',
+  'Leave requests go to hr@contoso.example.de.',
 ];

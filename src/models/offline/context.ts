@@ -10,6 +10,8 @@ export interface ContextFact {
   rank: number;
   learned: boolean;
   superseded: boolean;
+  /** For a superseded block: the newer learning its header quotes. */
+  newer?: string;
 }
 
 /** Semantic memory, the user's own memory and the session summary share one format (memory/fence.ts, memory-context.ts). */
@@ -45,11 +47,11 @@ export function contextFacts(req: ConverseRequest, system: string = systemText(r
 
 /** The facts of one fenced block, one rank per `[Source: …]` header; returns the next rank. */
 function fencedFacts(body: string, rank: number, facts: ContextFact[]): number {
-  let cur: { source: string; learned: boolean; superseded: boolean; lines: string[] } | undefined;
+  let cur: { source: string; learned: boolean; superseded: boolean; newer?: string; lines: string[] } | undefined;
   const flush = () => {
     if (!cur) return;
     for (const s of sentences(cur.lines.join('\n'))) {
-      facts.push({ sentence: s, source: cur.source, rank, learned: cur.learned, superseded: cur.superseded });
+      facts.push({ sentence: s, source: cur.source, rank, learned: cur.learned, superseded: cur.superseded, ...(cur.newer ? { newer: cur.newer } : {}) });
     }
     rank++;
   };
@@ -60,7 +62,8 @@ function fencedFacts(body: string, rank: number, facts: ContextFact[]): number {
       const extra = h[3]!.toLowerCase();
       // An OLDER side of a recorded conflict counts as stale, like a superseded block.
       const stale = extra.includes('superseded') || (extra.includes('conflict') && extra.includes('older'));
-      cur = { source: h[1]!, learned: extra.includes('learning'), superseded: stale, lines: [] };
+      const newer = /superseded by newer learning:\s*"([^"]*)"/i.exec(h[3]!)?.[1]?.trim();
+      cur = { source: h[1]!, learned: extra.includes('learning'), superseded: stale, ...(newer ? { newer } : {}), lines: [] };
     } else if (cur) cur.lines.push(line);
   }
   flush();

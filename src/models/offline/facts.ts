@@ -100,7 +100,7 @@ const MARKER = new RegExp(
       'fyi', 'btw', 'by the way', 'for the record', 'for your information', 'heads[- ]?up', 'just so you know', 'just a heads[- ]?up',
       'to be clear', 'note that', 'please note(?: that)?', 'note', 'nb', 'quick update', 'small update', 'update', 'correction',
       'news', 'actually', 'in fact', 'sorry', 'right', 'ok(?:ay)?', 'oh', 'well', 'hm+', 'wait',
-      'no', 'nope', 'nah', 'wrong', "that(?:'s| is) (?:wrong|not right|incorrect|not correct|outdated|out of date|old news|not true)",
+      'no(?!\\s+longer)', 'nope', 'nah', 'wrong', "that(?:'s| is) (?:wrong|not right|incorrect|not correct|outdated|out of date|old news|not true)",
       'not anymore', 'not any more', 'not quite', 'incorrect', 'please remember(?: that)?', 'remember(?: that)?',
       'keep in mind(?: that)?', 'bear in mind(?: that)?', 'from now on', 'going forward', 'as of today', 'also',
     ].join('|') +

@@ -7,7 +7,7 @@ import type { ContentBlock, ConverseRequest, ConverseResponse, ToolResultBlock }
 import { isToolResult, isToolUse, messageText } from '../types.js';
 import { bestFact } from './answer.js';
 import { answerFromToolResults } from './compose.js';
-import { contextFacts, systemText } from './context.js';
+import { contextFacts, systemText, type ContextFact } from './context.js';
 import { detectLearning } from './learn.js';
 import { classifyAbout, isAboutTask, isSummaryTask, summarise } from './long-term.js';
 import { classifyIntent, decideMemory, isIntentTask, isJudgeTask, isMemoryDecisionTask, judge } from './tasks.js';
@@ -84,8 +84,9 @@ function answerUser(req: ConverseRequest, text: string, system: string): Content
   if (/^(hi|hello|hey)\b/i.test(text.trim())) return [{ text: "Hello! Ask me anything, or tell me something new and I'll remember it." }];
   if (/^(thanks|thank you)\b/i.test(text.trim())) return [{ text: "You're welcome." }];
 
-  const fact = bestFact(text, contextFacts(req, system));
-  if (fact) return [{ text: `${stripLabel(fact.sentence)} (source: ${fact.source})` }];
+  const facts = contextFacts(req, system);
+  const fact = bestFact(text, facts);
+  if (fact) return [{ text: answerWith(fact, facts) }];
 
   const search = tools.find((t) => /search/i.test(t.name) && /knowledge/i.test(t.description));
   if (search && text.trim().endsWith('?')) {
@@ -108,6 +109,20 @@ function answerAfterTools(req: ConverseRequest, results: ToolResultBlock['toolRe
     if (fact) return `${stripLabel(fact.sentence)} (source: ${fact.source})`;
   }
   return answerFromToolResults(results, names);
+}
+
+/**
+ * A superseded sentence is never the answer when its header quotes what replaced it ("ui-kit was
+ * renamed to acme-design" shares no word with "which repo holds the design system?"): answer with
+ * the newer learning, citing it when it is in the context too.
+ */
+function answerWith(fact: ContextFact, facts: ContextFact[]): string {
+  if (fact.superseded && fact.newer) {
+    const newer = fact.newer;
+    const own = facts.find((f) => f.learned && !f.superseded && newer.startsWith(f.sentence.replace(/[.!?]$/, '')));
+    return `${newer} (source: ${own?.source ?? 'a newer learning'}; replaces ${fact.source})`;
+  }
+  return `${stripLabel(fact.sentence)} (source: ${fact.source})`;
 }
 
 /** Deterministic ids so identical requests give identical responses. */

@@ -19,6 +19,14 @@ const CHANGE_VERBS =
 const CHANGE = new RegExp(`\\b(?:(?:${CHANGE_VERBS})(?:es|ed|d|s|ing|ten|en)|(?:will|'ll|going to) (?:${CHANGE_VERBS})\\w*|left|went|got|took over|became|become|cut|goes (?:up|down)|went (?:up|down))\\b`, 'i');
 /** A request rather than a statement: "please …", "can you …", or a bare verb up front. */
 const REQUEST = /^(?:please|kindly|can you|could you|would you|will you|let's|lets)\b|^(?:close|open|move|change|set|update|add|remove|delete|cancel|create|send|book|issue|refund|transfer|pay|order|run|deploy|schedule|raise|lower|increase|decrease|switch|rename|replace|migrate|extend|shorten|restore|stop|start)\b/i;
+/**
+ * A verb-like word up front that is the head of a noun phrase, not an imperative: a copula or a
+ * "now" follows within a few words ("Deploy freeze is on Thursdays", "Order cutoff is 3pm",
+ * "Order confirmations now come from …").
+ */
+const NOUN_SUBJECT = /^[\w-]+(?:\s+[\w'-]+){0,4}?\s+(?:is|are|was|were|has been|have been|now|no longer|nowadays)\b/i;
+/** "X, not Y" / "X instead of Y" / "X rather than Y": a correction that names the old value. */
+const CONTRAST = /,\s*not\s+[^\s,;]+(?:\s+[^\s,;]+)?\s*[.!]?$|\b(?:instead of|rather than)\b/i;
 /** A present state marked as new or current. */
 const TIME_CUE = /\b(?:now|these days|nowadays|from now on|no longer|not anymore|any ?more|instead|since|starting|as of|effective|(?:this|next|last) (?:week|month|year|quarter|sprint)|from (?:next|this|today|tomorrow|monday|tuesday|wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|december))\b/i;
 /** First person reporting what they (or their team) did. */
@@ -35,9 +43,9 @@ export function detectLearning(message: string): string | null {
   if (/^(?:who|what|when|where|which|why|how|is|are|do|does|did|can|could|should|would|will)\b/i.test(text)) return null;
   const { text: rest, marked } = stripMarkers(text);
   if (!rest) return null;
-  if (!marked && REQUEST.test(text)) return null;
+  if (!marked && REQUEST.test(text) && !NOUN_SUBJECT.test(text)) return null;
   const remember = /^\s*(?:please\s+)?(?:remember|keep in mind|bear in mind|note)\b/i.test(text);
-  const signal = marked || remember || CHANGE.test(rest) || TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest);
+  const signal = marked || remember || CONTRAST.test(rest) || CHANGE.test(rest) || TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest);
   if (!signal) return null;
   // A marker alone ("FYI", "no") with nothing factual after it is not a fact.
   const words = content(tokens(rest));

@@ -1,5 +1,6 @@
 import { content, needsSubject, sentenceCase, STATUS_WORDS, stripLabel, stripMarkers, stripTimeCues, tokens, type Token } from './facts.js';
 import { sentences } from './text.js';
+import { applyReplacement, distinctive, kind, namedReplacement, type Replacement } from './replace.js';
 
 /**
  * The offline model's Mem0-style memory decision, by rule. For each existing fact (a learning, or
@@ -34,10 +35,12 @@ export function decideMemory(user: string): string {
   const cue = CHANGE_CUE.test(rawFact);
   const fact = stripTimeCues(stripMarkers(rawFact).text).replace(/^that\s+/i, '') || rawFact;
   const subjectless = needsSubject(fact) && !!question && question.trim().endsWith('?');
+  // "X was renamed to Y", "Y, not X", "dropped X — the minimum is Y": the fact names what it replaces.
+  const named = namedReplacement(fact);
   let best: Verdict | null = null;
   for (const c of candidates) {
     for (const s of sentences(c.text)) {
-      const v = subjectless ? compareResolved(fact, stripLabel(s), question!, c.id) : compare(fact, stripLabel(s), cue, c.id);
+      const v = (named && replaced(fact, stripLabel(s), named, c.id)) || (subjectless ? compareResolved(fact, stripLabel(s), question!, c.id) : compare(fact, stripLabel(s), cue, c.id));
       if (!v) continue;
       const rank = (x: Verdict) => x.strength + (x.event === 'NOOP' ? 0.3 : x.event === 'UPDATE' ? 0.1 : 0) + (x.text ? 0.05 : 0);
       if (!best || rank(v) > rank(best)) best = v;
@@ -67,9 +70,56 @@ function parseCandidates(user: string): Candidate[] {
 
 const stems = (ts: Token[]) => new Set(ts.map((t) => t.stem));
 
+/**
+ * A sentence that holds the value the fact says it replaces: an UPDATE, the sentence with the value
+ * swapped. A distinctive old value ("web-app", "iOS 15") is enough to find its sentence; a plain one
+ * ("3", "Mondays") needs a subject word in common as well.
+ */
+function replaced(fact: string, sentence: string, r: Replacement, id: string): Verdict | null {
+  const text = applyReplacement(sentence, r);
+  if (!text) return null;
+  const values = new Set([...tokens(r.old), ...tokens(r.new)].map((t) => t.stem));
+  const sS = stems(content(tokens(sentence)));
+  const subject = content(tokens(fact)).filter((t) => !values.has(t.stem) && sS.has(t.stem)).length;
+  if (!distinctive(r) && subject === 0) return null;
+  return { id, event: 'UPDATE', strength: 2 + Math.min(subject, 3) * 0.1, text: sentenceCase(text) };
+}
+
+const SLOT_PREP = /^(?:until|till|at|from|on|by|before|after|every|to|in|for|within|of)$/i;
+const samePrep = (a: string, b: string) => a === b || (/^(?:until|till)$/.test(a) && /^(?:until|till)$/.test(b));
+
+/**
+ * The same relation with a new value though the wording differs ("is reachable until 6pm" / "now
+ * stays open until 8pm"): with a change cue, a shared subject word, and a value of the same kind
+ * after the same preposition on both sides, the fact replaces that value. Numbers also need the
+ * same unit after them ("12 EUR" / "9 EUR").
+ */
+function slotChange(sentence: string, fact: string, fT: Token[]): { old: Token; nw: Token } | null {
+  const slots = (text: string) => {
+    const all = tokens(text);
+    const out: Array<{ prep: string; tok: Token; unit: string }> = [];
+    for (let i = 1; i < all.length; i++) {
+      const t = all[i]!;
+      if (!t.value || t.stop) continue;
+      const prev = all[i - 1]!.raw.toLowerCase() === 'the' && i > 1 ? all[i - 2]! : all[i - 1]!;
+      if (SLOT_PREP.test(prev.raw)) out.push({ prep: prev.raw.toLowerCase(), tok: t, unit: all[i + 1]?.stem ?? '' });
+    }
+    return out;
+  };
+  const olds = slots(sentence);
+  const news = slots(fact);
+  for (const o of olds) {
+    const k = kind(o.tok.raw);
+    if (k === 'word') continue;
+    const n = news.find((x) => samePrep(x.prep, o.prep) && kind(x.tok.raw) === k && x.tok.raw.toLowerCase() !== o.tok.raw.toLowerCase() && (k !== 'number' || x.unit === o.unit));
+    if (n && !fT.some((t) => t.raw.toLowerCase() === o.tok.raw.toLowerCase())) return { old: o.tok, nw: n.tok };
+  }
+  return null;
+}
+
 /** The clause of a compound statement that talks about the existing fact ("X left; the new head is Y"). */
 function bestClause(fact: string, s: Set<string>): string {
-  const parts = fact.split(/\s*[;:]\s+|,\s+(?:and\s+|but\s+)?|\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
+  const parts = fact.split(/\s*[;:]\s+|\s+[—–]\s+|\s+-\s+|,\s+(?:and\s+|but\s+)?|\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
   if (parts.length < 2) return fact;
   let best = fact;
   let score = -1;
@@ -92,13 +142,18 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   const shared = fT.filter((t) => sS.has(t.stem));
   const n = new Set(shared.map((t) => t.stem)).size;
   const smaller = Math.min(fS.size, sS.size) || 1;
-  if (n === 0 || (n < 2 && smaller > 3)) return null;
+  if (n === 0) return null;
   const coverage = n / smaller;
-  const newD = fT.filter((t) => !sS.has(t.stem));
-  const oldD = sT.filter((t) => !fS.has(t.stem));
   // Each side's subject names something the other does not ("the Foo service" / "the Bar service"):
   // two different things, whatever their values.
   if (ownQualifier(fact, fT, sS) && ownQualifier(sentence, sT, fS)) return null;
+  if ((n < 2 && smaller > 3) || coverage < 0.5) {
+    const slot = cue && shared.some((t) => !t.value) ? slotChange(sentence, fact, fT) : null;
+    if (slot) return { id, event: 'UPDATE', strength: 0.5, text: sentenceCase(sentence.slice(0, slot.old.start) + fact.slice(slot.nw.start, slot.nw.end) + sentence.slice(slot.old.end)) };
+    if (n < 2 && smaller > 3) return null;
+  }
+  const newD = fT.filter((t) => !sS.has(t.stem));
+  const oldD = sT.filter((t) => !fS.has(t.stem));
   const negated = NEGATION.test(fact) !== NEGATION.test(sentence);
   if (newD.length === 0 && !negated) return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
   const status = negated || newD.some((t) => STATUS_WORDS.has(t.raw.toLowerCase()));
@@ -175,6 +230,8 @@ function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, 
   const both = oldD.some((t) => t.value) && newD.some((t) => t.value);
   let oldV = both ? oldD.filter((t) => t.value) : oldD;
   const newV = both ? newD.filter((t) => t.value) : newD;
+  // A value is replaced by a value: "open until 5:30pm" never becomes "hours".
+  if (oldV.some((t) => t.value) && !newV.some((t) => t.value)) return null;
   // A number replaces a number ("The internal API rate limit is 100" keeps "API").
   const digits = (t: Token) => /\d/.test(t.raw);
   if (newV.length && newV.every(digits) && oldV.some(digits)) oldV = oldV.filter(digits);

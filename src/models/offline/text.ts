@@ -8,14 +8,28 @@ const STOP = new Set(
     'update actually remember note fyi correction').split(/\s+/),
 );
 
+/** Irregular verb forms that name a state ("frozen", "held", "sent"): their base form, so they meet the noun or verb. */
+const IRREGULAR: Record<string, string> = {
+  frozen: 'freeze', froze: 'freeze', held: 'hold', written: 'write', wrote: 'write', sent: 'send', paid: 'pay', kept: 'keep',
+  ran: 'run', began: 'begin', begun: 'begin', chosen: 'choose', chose: 'choose', built: 'build', sold: 'sell', bought: 'buy',
+  told: 'tell', taught: 'teach', met: 'meet', shown: 'show', given: 'give', gave: 'give', driven: 'drive', spent: 'spend',
+  lent: 'lend', led: 'lead', won: 'win', hidden: 'hide', broken: 'break', spoken: 'speak', stolen: 'steal', forbidden: 'forbid',
+};
+
 /** Crude suffix stripping so "limits" matches "limit" and "increased" matches "increase". */
 export function stem(word: string): string {
   let w = word.toLowerCase();
+  const irregular = IRREGULAR[w];
+  if (irregular) return irregular;
   if (w.length > 4 && w.endsWith('ies')) w = w.slice(0, -3) + 'y';
   else if (w.length > 4 && w.endsWith('es') && /(ss|sh|ch|x)es$/.test(w)) w = w.slice(0, -2);
   else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
   if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
   else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  // Noun and verb of one root meet: "retention"/"retained" → "retain", "rotation"/"rotated"/"rotate" → "rotat".
+  else if (w.length > 7 && w.endsWith('ention')) w = `${w.slice(0, -6)}ain`;
+  else if (w.length > 6 && w.endsWith('ation')) w = w.slice(0, -3);
+  else if (w.length > 5 && /[^aeiou]ate$/.test(w)) w = w.slice(0, -1);
   return w;
 }
 
