@@ -117,6 +117,15 @@ function slotChange(sentence: string, fact: string, fT: Token[]): { old: Token; 
   return null;
 }
 
+/**
+ * "… from 11:30 to 13:00, not 12:00": the trailing contrast names the old value, it is not part of
+ * the new fact; compared with it, its old value would count as shared and the rest misalign.
+ */
+function withoutContrast(fact: string): string {
+  const stripped = fact.replace(/,\s*(?:and\s+)?not\s+[^,;]+?[.!]?$/i, '');
+  return stripped !== fact && content(tokens(stripped)).length >= 2 ? stripped : fact;
+}
+
 /** The clause of a compound statement that talks about the existing fact ("X left; the new head is Y"). */
 function bestClause(fact: string, s: Set<string>): string {
   const parts = fact.split(/\s*[;:]\s+|\s+[—–]\s+|\s+-\s+|,\s+(?:and\s+|but\s+)?|\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
@@ -136,7 +145,7 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   // A heading ("# Limits") or a one-word line is not a fact to compare with.
   if (sT.length < 2) return null;
   const sS = stems(sT);
-  const fact = bestClause(fullFact, sS);
+  const fact = bestClause(withoutContrast(fullFact), sS);
   const fT = content(tokens(fact));
   const fS = stems(fT);
   const shared = fT.filter((t) => sS.has(t.stem));

@@ -14,6 +14,9 @@ describe('offline model: corrections that name the value they replace', () => {
     expect(namedReplacement('Ops replaced Nagios with Prometheus.')).toEqual({ old: 'Nagios', new: 'Prometheus' });
     expect(namedReplacement('We moved the nightly job from 02:00 to 04:30.')).toEqual({ old: '02:00', new: '04:30' });
     expect(namedReplacement('The notice period is 8 weeks, not 6.')).toEqual({ old: '6', new: '8' });
+    // Two times before the contrast: which one replaces 12:00 is unknowable, so no swap is guessed.
+    expect(namedReplacement('Lunch is served from 11:30 to 13:00, not 12:00.')).toBeNull();
+    expect(namedReplacement('The window is 9 to 5 on weekdays, not 8.')).toBeNull();
     expect(namedReplacement('Retros happen on Wednesdays instead of Fridays.')).toEqual({ old: 'Fridays', new: 'Wednesdays' });
     expect(namedReplacement('They dropped Python 3.8; the minimum is Python 3.10 now.')).toEqual({ old: 'Python 3.8', new: '3.10' });
   });
@@ -37,6 +40,8 @@ describe('offline model: corrections that name the value they replace', () => {
     expect(decide('We dropped Python 3.8 — the minimum is Python 3.10 as of this sprint.', 'Our services support Python 3.8 and later.')).toMatchObject({ event: 'UPDATE', text: 'Our services support Python 3.10 and later.' });
     // A plain old value ("6") also needs a subject word in common.
     expect(decide('The notice period is 8 weeks, not 6.', 'The team has 6 members.').event).toBe('ADD');
+    // A range corrected with a contrast: the new range is the fact, the contrast only names the old value.
+    expect(decide('Lunch is served from 11:30 to 13:00, not 12:00.', 'Lunch is served from 12:00 to 13:30.')).toMatchObject({ event: 'UPDATE', text: 'Lunch is served from 11:30 to 13:00.' });
   });
 
   it('updates the same relation though worded differently, given a change cue and a subject word in common', () => {

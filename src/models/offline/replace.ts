@@ -57,7 +57,11 @@ function sameKind(fact: string, old: string, at: number, before: boolean): strin
   const oldLow = last(old).toLowerCase();
   // A plain word ("not blue") pairs with the word just before the contrast ("is green, not blue").
   const ts = content(tokens(fact)).filter((t: Token) => kind(t.raw) === k && t.raw.toLowerCase() !== oldLow && (k !== 'word' || t.value || before));
-  const pick = before ? ts.filter((t) => t.end <= at).at(-1) : ts.find((t) => t.start >= at);
+  const earlier = ts.filter((t) => t.end <= at);
+  // "from 11:30 to 13:00, not 12:00": two values of the kind before the contrast — which one replaces
+  // 12:00 is unknowable, and a wrong guess stores a fact nobody stated. The statement then stands whole.
+  if (before && k !== 'word' && earlier.length > 1) return null;
+  const pick = before ? earlier.at(-1) : ts.find((t) => t.start >= at);
   return pick?.raw ?? null;
 }
 
