@@ -54,8 +54,6 @@ export class LeaseLost extends LoreError {
   }
 }
 
-const noop = () => {};
-
 type TaskOutcome = { kind: 'ok' } | { kind: 'caught' } | { kind: 'suspended'; approvals: AwaitingApproval['approvals'] };
 
 /**
