@@ -10,7 +10,10 @@
  *     a durable turn on this storage;
  *   - the in-memory agent loop (model + tools over an already built context, nothing durable);
  *   - telemetry with no exporter: the default (spans recorded for GET /runs/:id/trace) against
- *     `telemetry.recentTraces: false` (nobody listens: no span recorded), turns interleaved.
+ *     `telemetry.recentTraces: false` (nobody listens: no span recorded), turns interleaved;
+ *   - async hooks: the turn with no telemetry path, with and without the process's one
+ *     AsyncLocalStorage (OpenTelemetry's context manager, which also carries the log ids), in
+ *     alternating blocks: the most that passing span parents and log ids explicitly could save.
  *
  *   npx tsx bench/turns.ts [--turns 3000] [--concurrency 50] [--sessions 500] [--dynamodb]
  *   (--dynamodb: the same turns on DynamoDB Local beside SQLite at the end; bench/turns-dynamodb.ts)
@@ -20,6 +23,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import Database from 'better-sqlite3';
 import { runAgentLoop } from '../src/agent/loop.js';
 import { buildTurnContext } from '../src/agent/turn.js';
@@ -308,6 +313,35 @@ const [rec, noop, none] = samples.map(median) as [number, number, number];
 console.log(
   `telemetry, no exporter (interleaved, ${serialCount} turns each, median CPU): recording spans for GET /runs/:id/trace (default) ${us(rec)}; nobody listening (telemetry.recentTraces false) ${us(noop)}; no telemetry path at all ${us(none)}. Spans cost ${us(rec - noop)} a turn (${(((rec - noop) / rec) * 100).toFixed(0)} %); the no-op path ${us(noop - none)} (${(((noop - none) / noop) * 100).toFixed(0)} %)`,
 );
+
+// ---- Async hooks: Node 20 runs an enabled AsyncLocalStorage's hooks on every promise of the
+// process (~170 a turn). Switching the context manager off takes them out (spans then have no
+// parents and log lines no run ids, so only for measuring). Blocks of 25 turns alternate, because
+// switching costs a little; both rigs take the no-telemetry path, so only the hooks differ.
+{
+  const pair = [await rig('none'), await rig('none')];
+  const hookSamples: number[][] = [[], []];
+  const setHooks = (on: boolean) => {
+    context.disable(); // unregisters the global manager (and disables its AsyncLocalStorage)
+    if (on) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  };
+  for (let k = 0; k < serialCount + 200; k += 25) {
+    for (let m = 0; m < 2; m++) {
+      setHooks(m === 0);
+      for (let j = 0; j < 25; j++) {
+        const t0 = cpuNow();
+        await turn(pair[m]!);
+        if (k >= 200) hookSamples[m]!.push(cpuNow() - t0);
+      }
+    }
+  }
+  setHooks(true);
+  for (const r of pair) await close(r);
+  const [on, off] = hookSamples.map(median) as [number, number];
+  console.log(
+    `async hooks (no telemetry path, alternating blocks, ${hookSamples[0]!.length} turns each, median CPU): with the context manager ${us(on)}; without ${us(off)}. Hooks cost ${us(on - off)} a turn (${(((on - off) / on) * 100).toFixed(0)} %)`,
+  );
+}
 
 if (values.dynamodb) {
   const { dynamoColumn } = await import('./turns-dynamodb.js');

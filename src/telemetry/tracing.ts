@@ -1,6 +1,4 @@
-import { context, propagation, ProxyTracerProvider, SpanStatusCode, trace, type Attributes, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ProxyTracerProvider, SpanStatusCode, trace, type Attributes, type Span, type SpanKind, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -17,6 +15,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { isLoreError } from '../errors.js';
 import type { StopReason, Usage } from '../models/types.js';
 import { RecentTraceTracer } from './recent-tracer.js';
+import { ensureContextManager } from './async-context.js';
 import { SpanStore, type SpanRecord, type SpanStoreOptions } from './span-store.js';
 import { nextSpanId, nextTraceId } from './trace-ids.js';
 
@@ -92,20 +91,7 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-let contextManagerInstalled = false;
-
-/**
- * Parent/child nesting across `await` needs a context manager; without one every span is a root.
- * W3C `traceparent`/`tracestate` extraction (the HTTP server span) needs the global propagator.
- * Both are process-global and stay installed: several Tracing instances (tests, CLI + server)
- * share them, and they carry no state of their own.
- */
-export function ensureContextManager(): void {
-  if (contextManagerInstalled) return;
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  contextManagerInstalled = true;
-}
+export { ensureContextManager } from './async-context.js';
 
 /** The SDK provider's ids: see trace-ids.ts (a run's forced trace id for its root span). */
 class RunTraceIdGenerator implements IdGenerator {
