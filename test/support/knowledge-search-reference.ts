@@ -2,13 +2,15 @@
  * The SQLite knowledge search as it was before its re-rank was made cheaper (kept verbatim apart
  * from imports and the class name): the reference the equivalence test
  * (src/stores/sqlite/knowledge-search-equivalence.test.ts) holds the optimised search to.
+ * Changed on purpose once since: the two-stage re-rank (neighbours and document evidence over the
+ * first-pass top CHEAP_DEPTH, proximity over the top M of that), written here the plain way.
  */
 import type { Embedder } from '../../src/memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../src/memory/knowledge-store.js';
 import type { SqliteDatabase } from '../../src/stores/sqlite/database.js';
 import { queryTerms, stem, TITLE_PREFIX } from '../../src/memory/lexical/analyze.js';
 import { idf } from '../../src/memory/lexical/bm25.js';
-import { rerankDepth, RERANK_WEIGHTS, type RerankCandidate, type RerankParts, type RerankWeights } from '../../src/memory/lexical/rerank-stage.js';
+import { CHEAP_DEPTH, rerankDepth, RERANK_WEIGHTS, type RerankCandidate, type RerankParts, type RerankWeights } from '../../src/memory/lexical/rerank-stage.js';
 import { stem as stemWord } from '../../src/memory/lexical/analyze.js';
 import { buildFtsQuery } from '../../src/stores/sqlite/fts-query.js';
 import { IDF, LexicalIndex, lexicalQuery } from '../../src/stores/sqlite/lexical-index.js';
@@ -57,6 +59,9 @@ export type LexicalEngine = 'index' | 'fts5';
 export interface RankingOptions {
   rerank?: boolean;
   depth?: number;
+  cheapDepth?: number;
+  /** Overrides M in the two stages (tests: a pool deeper than the proximity stage on a small corpus). */
+  proximityDepth?: number;
 }
 
 type Scope = { tenant: string; kinds: string | null; viewer: string | null };
@@ -214,17 +219,23 @@ export class ReferenceKnowledgeSearch {
    */
   private reranked(query: string, scope: Scope, pool: number, topK: number, kinds?: DocKind[]): Candidate[] {
     if (this.ranking.rerank === false) return this.ranked(query, scope, pool, kinds);
-    const depth = Math.max(pool, this.ranking.depth ?? rerankDepth(topK));
+    const m = this.ranking.depth !== undefined ? Math.max(pool, this.ranking.depth) : (this.ranking.proximityDepth ?? rerankDepth(topK));
+    const depth = this.ranking.depth !== undefined ? m : Math.max(pool, m, this.ranking.cheapDepth ?? CHEAP_DEPTH);
     const first = this.ranked(query, scope, depth, kinds);
     if (first.length === 0) return first;
     const index = this.lexicalIndex();
     const qi = queryTerms(query).map((term) => ({ term, idf: idf(index.size, index.df(term), IDF) }));
     const wanted = new Set(qi.map((q) => q.term));
+    // Stage 1: the cheap signals alone (proximity 0) over every first-pass candidate.
+    const cheap = rerank(first.map((c) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0, terms: [] })), qi, { ...RERANK_WEIGHTS, proximity: 0 });
+    const top = new Set(cheap.order.slice(0, m));
+    // Stage 2: proximity for the top m of stage 1 (the others' stays 0), the whole formula again.
     // Proximity needs two query terms in the chunk: only those chunks' text is read and scanned.
     const body = [...wanted];
-    this.readTexts(first.filter((c) => c.seq !== undefined && index.holds(body, c.seq) >= 2));
+    const near = first.map((c, i) => top.has(i) && c.seq !== undefined && index.holds(body, c.seq) >= 2);
+    this.readTexts(first.filter((_, i) => near[i]));
     const { parts, order } = rerank(
-      first.map((c) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0, terms: c.text === undefined ? [] : positionsOf(c.text, wanted) })),
+      first.map((c, i) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0, terms: near[i] && c.text !== undefined ? positionsOf(c.text, wanted) : [] })),
       qi,
     );
     // The fused (hybrid) list stays `pool` long, as before the re-rank.

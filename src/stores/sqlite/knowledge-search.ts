@@ -3,7 +3,7 @@ import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js
 import type { SqliteDatabase } from './database.js';
 import { queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
 import { idf } from '../../memory/lexical/bm25.js';
-import { rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
+import { CHEAP_DEPTH, rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
 import { rrf } from '../rank-fusion.js';
 import { buildFtsQuery } from './fts-query.js';
 import { IDF, LexicalIndex, lexicalQuery } from './lexical-index.js';
@@ -45,13 +45,18 @@ export interface SearchParams {
 export type LexicalEngine = 'index' | 'fts5';
 
 /**
- * The in-process engine's ranking: the re-rank stage over the first-pass top M (default,
- * rerank-stage.ts), or BM25 alone (`rerank: false`, the "before" the benches print). `depth`
- * overrides M (benches measure the approximation against re-ranking every match).
+ * The in-process engine's ranking: the two-stage re-rank (default, rerank-stage.ts: neighbours and
+ * document evidence over the first-pass top CHEAP_DEPTH, proximity over the top M of that), or BM25
+ * alone (`rerank: false`, the "before" the benches print). `depth` re-ranks the top `depth` in one
+ * stage, proximity included (benches: every match); `cheapDepth` overrides CHEAP_DEPTH (0: one
+ * stage over the top M, the ranking before the two stages).
  */
 export interface RankingOptions {
   rerank?: boolean;
   depth?: number;
+  cheapDepth?: number;
+  /** Overrides M in the two stages (tests: a pool deeper than the proximity stage on a small corpus). */
+  proximityDepth?: number;
 }
 
 type Scope = { tenant: string; kinds: string | null; viewer: string | null };
@@ -213,25 +218,32 @@ export class KnowledgeSearch {
    */
   private reranked(query: string, scope: Scope, pool: number, topK: number, kinds?: DocKind[]): Candidate[] {
     if (this.ranking.rerank === false) return this.ranked(query, scope, pool, kinds);
-    const depth = Math.max(pool, this.ranking.depth ?? rerankDepth(topK));
+    const m = this.ranking.depth !== undefined ? Math.max(pool, this.ranking.depth) : (this.ranking.proximityDepth ?? rerankDepth(topK));
+    const depth = this.ranking.depth !== undefined ? m : Math.max(pool, m, this.ranking.cheapDepth ?? CHEAP_DEPTH);
     const first = this.ranked(query, scope, depth, kinds);
     if (first.length === 0) return first;
     const index = this.lexicalIndex();
     const qi = queryTerms(query).map((term) => ({ term, idf: idf(index.size, index.df(term), IDF) }));
     // Proximity needs two query terms in the chunk: only those chunks' term sequences are read
-    // (cached by the index for chunks met before; otherwise the text is read and scanned).
+    // (cached by the index for chunks met before; otherwise the text is read and scanned), and
+    // only for the top M by the cheap signals.
     const body = qi.map((q) => q.term);
     const ids = index.termIdsOf(body);
     const sequences = this.lex!.sequences;
     sequences.beginSearch();
     const none = new Map<string, number[]>();
     const { parts, order } = rerank(
-      first.map((c) => {
-        const seq = c.seq;
-        const near = seq !== undefined && body.length >= 2 && index.holds(body, seq) >= 2;
-        return { score: c.raw, group: c.docId, order: c.idx ?? 0, positions: near ? sequences.positions(seq, index, body, ids, () => this.textOf(seq)) : none };
-      }),
+      first.map((c) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0 })),
       qi,
+      undefined,
+      {
+        proximityDepth: m,
+        proximityOf: (i) => {
+          const seq = first[i]!.seq;
+          const near = seq !== undefined && body.length >= 2 && index.holds(body, seq) >= 2;
+          return { positions: near ? sequences.positions(seq, index, body, ids, () => this.textOf(seq)) : none };
+        },
+      },
     );
     // The fused (hybrid) list stays `pool` long, as before the re-rank.
     return order.slice(0, pool).map((i) => ({ ...first[i]!, raw: parts[i]!.score, parts: parts[i]! }));
