@@ -98,32 +98,93 @@ export function rerank(
     const c = options.proximityOf ? options.proximityOf(i) : candidates[i]!;
     return c.positions ? proximityAt(c.positions, query, weights.window, weights.proximity) : proximityBonus(c.terms ?? [], query, weights.window, weights.proximity);
   };
+  const shape = layout(candidates);
   const prox = new Float64Array(n);
   if (weights.proximity > 0 && query.length >= 2) {
     if (depth >= n) for (let i = 0; i < n; i++) prox[i] = proxOf(i);
     else if (depth > 0) {
-      const cheap = combine(candidates, prox, weights);
+      const cheap = combine(candidates, shape, prox, weights);
       for (const i of rankOf(cheap).slice(0, depth)) prox[i] = proxOf(i);
     }
   }
-  const parts = combine(candidates, prox, weights);
+  const parts = combine(candidates, shape, prox, weights);
   return { parts, order: rankOf(parts) };
 }
 
+/**
+ * Who lends to whom, computed once per re-rank with integers instead of string keys (1,000
+ * candidates): each candidate's document number and its (document, position) slot, and each
+ * slot's adjacent slots (position ± 1 in the same document), -1 when that position is no candidate.
+ */
+interface Layout {
+  group: Int32Array;
+  groups: number;
+  slot: Int32Array;
+  slots: number;
+  prev: Int32Array;
+  next: Int32Array;
+}
+
+function layout(candidates: readonly RerankCandidate[]): Layout {
+  const n = candidates.length;
+  const ids = new Map<string, number>();
+  const group = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const g = candidates[i]!.group;
+    let id = ids.get(g);
+    if (id === undefined) ids.set(g, (id = ids.size));
+    group[i] = id;
+  }
+  const byPlace = Array.from({ length: n }, (_, i) => i).sort((a, b) => group[a]! - group[b]! || candidates[a]!.order - candidates[b]!.order);
+  const slot = new Int32Array(n);
+  const prev = new Int32Array(n).fill(-1);
+  const next = new Int32Array(n).fill(-1);
+  let slots = 0;
+  for (let j = 0; j < n; j++) {
+    const i = byPlace[j]!;
+    const before = j > 0 ? byPlace[j - 1]! : -1;
+    if (before >= 0 && group[before] === group[i] && candidates[before]!.order === candidates[i]!.order) {
+      slot[i] = slot[before]!; // the same position twice: one slot, its best score lends
+      continue;
+    }
+    slot[i] = slots;
+    if (before >= 0 && group[before] === group[i] && candidates[before]!.order === candidates[i]!.order - 1) {
+      prev[slots] = slot[before]!;
+      next[slot[before]!] = slots;
+    }
+    slots++;
+  }
+  return { group, groups: ids.size, slot, slots, prev, next };
+}
+
 /** s1 = bm25 + proximity, s2 = s1 + neighbours × best adjacent s1, s3 = s2 + document × best s2 of the document. */
-function combine(candidates: readonly RerankCandidate[], prox: Float64Array, weights: RerankWeights): RerankParts[] {
-  const key = (group: string, order: number) => `${group}\u0000${order}`;
-  const s1 = candidates.map((c, i) => c.score + prox[i]!);
-  const at = new Map<string, number>();
-  candidates.forEach((c, i) => at.set(key(c.group, c.order), Math.max(at.get(key(c.group, c.order)) ?? 0, s1[i]!)));
-  const nb = candidates.map((c) => (weights.neighbours > 0 ? weights.neighbours * Math.max(at.get(key(c.group, c.order - 1)) ?? 0, at.get(key(c.group, c.order + 1)) ?? 0) : 0));
-  const s2 = s1.map((s, i) => s + nb[i]!);
-  const best = new Map<string, number>();
-  candidates.forEach((c, i) => best.set(c.group, Math.max(best.get(c.group) ?? 0, s2[i]!)));
-  return candidates.map((c, i) => {
-    const document = weights.document * best.get(c.group)!;
-    return { bm25: c.score, proximity: prox[i]!, neighbour: nb[i]!, document, score: s2[i]! + document };
-  });
+function combine(candidates: readonly RerankCandidate[], shape: Layout, prox: Float64Array, weights: RerankWeights): RerankParts[] {
+  const n = candidates.length;
+  const s1 = new Float64Array(n);
+  const at = new Float64Array(shape.slots);
+  for (let i = 0; i < n; i++) {
+    s1[i] = candidates[i]!.score + prox[i]!;
+    const k = shape.slot[i]!;
+    at[k] = Math.max(at[k]!, s1[i]!);
+  }
+  const nb = new Float64Array(n);
+  const s2 = new Float64Array(n);
+  const best = new Float64Array(shape.groups);
+  for (let i = 0; i < n; i++) {
+    const k = shape.slot[i]!;
+    const p = shape.prev[k]!;
+    const q = shape.next[k]!;
+    nb[i] = weights.neighbours * Math.max(p >= 0 ? at[p]! : 0, q >= 0 ? at[q]! : 0);
+    s2[i] = s1[i]! + nb[i]!;
+    const g = shape.group[i]!;
+    best[g] = Math.max(best[g]!, s2[i]!);
+  }
+  const parts: RerankParts[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const document = weights.document * best[shape.group[i]!]!;
+    parts[i] = { bm25: candidates[i]!.score, proximity: prox[i]!, neighbour: nb[i]!, document, score: s2[i]! + document };
+  }
+  return parts;
 }
 
 /** Indices by score descending, ties in input order. */
