@@ -75,6 +75,19 @@ export interface RerankParts {
   score: number;
 }
 
+export interface RerankOptions {
+  /** Proximity for the top this many by the cheap score only (default: every candidate). */
+  proximityDepth?: number;
+  /** The words of candidate i, when the candidate does not carry them (read lazily). */
+  proximityOf?: (i: number) => Pick<RerankCandidate, 'terms' | 'positions'>;
+  /**
+   * Instead of proximityDepth: given every candidate in cheap-score order (ties in input order),
+   * which ones get proximity — e.g. the first M a filter admits (the SQLite store's scope check).
+   * Always called, so a caller may use it to read rows in that order.
+   */
+  proximityFor?: (cheapOrder: readonly number[]) => Iterable<number>;
+}
+
 /**
  * Each candidate's re-ranked score and its parts, in input order, and the order to rank them in:
  * final score descending, ties kept in input (first-pass) order, so the result is deterministic.
@@ -90,7 +103,7 @@ export function rerank(
   candidates: readonly RerankCandidate[],
   query: ReadonlyArray<{ term: string; idf: number }>,
   weights: RerankWeights = RERANK_WEIGHTS,
-  options: { proximityDepth?: number; proximityOf?: (i: number) => Pick<RerankCandidate, 'terms' | 'positions'> } = {},
+  options: RerankOptions = {},
 ): { parts: RerankParts[]; order: number[] } {
   const n = candidates.length;
   const depth = options.proximityDepth ?? n;
@@ -100,7 +113,11 @@ export function rerank(
   };
   const shape = layout(candidates);
   const prox = new Float64Array(n);
-  if (weights.proximity > 0 && query.length >= 2) {
+  const wanted = weights.proximity > 0 && query.length >= 2;
+  if (options.proximityFor) {
+    const chosen = options.proximityFor(rankOf(combine(candidates, shape, prox, weights)));
+    if (wanted) for (const i of chosen) prox[i] = proxOf(i);
+  } else if (wanted) {
     if (depth >= n) for (let i = 0; i < n; i++) prox[i] = proxOf(i);
     else if (depth > 0) {
       const cheap = combine(candidates, shape, prox, weights);
