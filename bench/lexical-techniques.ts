@@ -41,8 +41,10 @@ export interface Technique {
   twoStage: boolean;
   /** Diversification of the final top k, re-selected from the top RERANK_DEPTH (diversify.ts). */
   diversify: 'none' | 'mmr' | 'xquad' | 'crowd';
+  /** Whole-document (session/file) BM25 added at this weight to each of its units (two stages only). */
+  docBm25: number;
 }
-const BASE: Technique = { stem: true, stopWords: true, title: 0, proximity: 0, rm3: false, neighbours: 0, when: 0, recency: 0, idf: 'fts5', group: 0, depth: 100, twoStage: false, diversify: 'none' };
+const BASE: Technique = { stem: true, stopWords: true, title: 0, proximity: 0, rm3: false, neighbours: 0, when: 0, recency: 0, idf: 'fts5', group: 0, depth: 100, twoStage: false, diversify: 'none', docBm25: 0 };
 
 interface Unit { id: string; text: string; title: string; group: string; order: number }
 interface Corpus { name: string; units: Unit[] }
@@ -102,7 +104,7 @@ class Ranker {
     let q: WeightedTerm[] = fieldQuery(queryTerms(question, { stem: t.stem, stopWords: t.stopWords }), t.title);
     if (q.length === 0) return [];
     if (t.rm3) q = rm3(q, this.body.search(q, 10).map((h) => ({ score: h.score, terms: this.terms[h.key]! })));
-    if (t.twoStage) return this.diversified(question, t, this.twoStage(q, queryTerms(question, { stem: t.stem, stopWords: t.stopWords })), k);
+    if (t.twoStage) return this.diversified(question, t, this.withDocuments(q, t, this.twoStage(q, queryTerms(question, { stem: t.stem, stopWords: t.stopWords }))), k);
     const depth = t.depth > 0 ? Math.max(k, t.depth) : this.body.size;
     const scores = new Map(this.body.search(q, depth).map((h) => [h.key, h.score]));
     if (t.proximity > 0) {
@@ -137,6 +139,24 @@ class Ranker {
       { proximityDepth: RERANK_DEPTH, proximityOf: (i) => ({ terms: this.terms[first[i]!.key]! }) },
     );
     return order.map((i) => [first[i]!.key, parts[i]!.score]);
+  }
+
+  private groups?: { index: InvertedIndex; names: string[] };
+
+  /**
+   * Document-level evidence as its own BM25 (Callan 1994: a passage's document matched as a
+   * whole): each unit gains `docBm25` × the BM25 of its whole session/file against the query.
+   */
+  private withDocuments(q: WeightedTerm[], t: Technique, ranked: Array<[number, number]>): Array<[number, number]> {
+    if (!(t.docBm25 > 0)) return ranked;
+    if (!this.groups) {
+      const names = [...new Set(this.corpus.units.map((u) => u.group))];
+      const index = new InvertedIndex(this.flavour);
+      names.forEach((g, i) => index.add(i, this.corpus.units.flatMap((u, j) => (u.group === g ? this.terms[j]! : []))));
+      this.groups = { index, names };
+    }
+    const score = new Map(this.groups.index.search(q, this.groups.names.length).map((h) => [this.groups!.names[h.key]!, h.score]));
+    return ranked.map(([key, s]): [number, number] => [key, s + t.docBm25 * (score.get(this.corpus.units[key]!.group) ?? 0)]).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   }
 
   private diversified(question: string, t: Technique, ranked: Array<[number, number]>, k: number): string[] {
@@ -213,6 +233,7 @@ const ROWS: Array<[string, Partial<Technique>, Partial<Technique>]> = [
   ['+ MMR by session/file, λ 0.5', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, diversify: 'mmr' }],
   ['+ xQuAD over query terms, λ 0.5', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, diversify: 'xquad' }],
   ['+ crowding: ≤ 2 per session/file', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, diversify: 'crowd' }],
+  ['+ whole-document BM25 x0.3', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, docBm25: 0.3 }],
 ];
 
 const f = (v: number) => v.toFixed(1).padStart(5);
