@@ -39,7 +39,7 @@ import { loadConfig } from '../src/config.js';
 import { createRuntime } from '../src/runtime.js';
 import { queryTerms } from '../src/memory/lexical/analyze.js';
 import { buildFtsQuery } from '../src/stores/sqlite/fts-query.js';
-import type { SqliteKnowledgeStore } from '../src/stores/sqlite/knowledge-store.js';
+import { SqliteKnowledgeStore } from '../src/stores/sqlite/knowledge-store.js';
 import { LexicalIndex } from '../src/stores/sqlite/lexical-index.js';
 import { newId, newTraceId } from '../src/util/ids.js';
 import { Corpus, factQuestion, factSentence, type Fact } from './learning-corpus.js';
@@ -140,6 +140,8 @@ async function growTo(target: number, batched: boolean): Promise<{ ms: number; d
 
 interface SearchResult {
   store: ReturnType<typeof stats>;
+  /** The same searches ranked as before the two-stage re-rank (one stage over the top M), same run. */
+  oneStage?: ReturnType<typeof stats>;
   engine: ReturnType<typeof stats>;
   raw: ReturnType<typeof stats>;
   build: { ms: number; mib: number };
@@ -149,7 +151,7 @@ interface SearchResult {
   matched: { p50: number; p95: number };
 }
 
-async function measureSearch(): Promise<SearchResult> {
+async function measureSearch(compareOneStage = true): Promise<SearchResult> {
   const queries: string[] = [];
   for (let i = 0; i < QUERIES + WARMUP; i++) {
     queries.push(i % 2 === 0 && facts.length ? factQuestion(facts[Math.floor(corpus.random() * facts.length)]!, corpus.random) : corpus.question());
@@ -157,7 +159,12 @@ async function measureSearch(): Promise<SearchResult> {
   const store: number[] = [];
   const engine: number[] = [];
   const raw: number[] = [];
+  const one: number[] = [];
   const knowledge = rt.knowledge as SqliteKnowledgeStore;
+  // A second store over the same database ranking as before the two stages (its own index, built
+  // now), searched in turn with the others so both see the same cache. Not at --huge (memory).
+  const before = compareOneStage ? new SqliteKnowledgeStore(sqliteDb(rt), { chunkTokens: config.memory.chunkTokens, chunkOverlap: config.memory.chunkOverlap, ranking: { cheapDepth: 0 } }) : undefined;
+  await before?.warmUp();
   // Cold build from the table, as a fresh process pays on its first search (the store's own index
   // is already warm; this throwaway copy only measures the cost).
   global.gc?.();
@@ -183,6 +190,12 @@ async function measureSearch(): Promise<SearchResult> {
         hits += h.length;
       }
     };
+    const runOne = async () => {
+      if (!before) return;
+      const t0 = performance.now();
+      await before.search({ tenantId: TENANT, query: q, topK });
+      if (i >= WARMUP) one.push(performance.now() - t0);
+    };
     const runEngine = () => {
       const index = knowledge.lexicalIndex();
       const t0 = performance.now();
@@ -201,16 +214,18 @@ async function measureSearch(): Promise<SearchResult> {
     };
     if (i % 2 === 0) {
       await runStore();
+      await runOne();
       runEngine();
       runRaw();
     } else {
       runRaw();
       runEngine();
+      await runOne();
       await runStore();
     }
   }
   const m = stats(matched);
-  return { store: stats(store), engine: stats(engine), raw: stats(raw), build, hits, rawRows, matched: { p50: m.p50, p95: m.p95 } };
+  return { store: stats(store), ...(before ? { oneStage: stats(one) } : {}), engine: stats(engine), raw: stats(raw), build, hits, rawRows, matched: { p50: m.p50, p95: m.p95 } };
 }
 
 interface Propagation {
@@ -306,6 +321,7 @@ const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
 function printSearch(size: string, r: SearchResult): void {
   console.log(`search at ${size}: ${r.store.n} questions, topK ${topK}, tenant ${TENANT}; a question's terms match ${pct(r.matched.p50)} of all chunks (p95 ${pct(r.matched.p95)})`);
   console.log(`  store.search          p50 ${ms(r.store.p50)}  p95 ${ms(r.store.p95)}  max ${ms(r.store.max)}  (${(r.hits / r.store.n).toFixed(1)} hits/query)`);
+  if (r.oneStage) console.log(`  one-stage re-rank (before) p50 ${ms(r.oneStage.p50)}  p95 ${ms(r.oneStage.p95)}  max ${ms(r.oneStage.max)}  (same questions; store.search is the two-stage re-rank)`);
   console.log(`  bare index (floor)    p50 ${ms(r.engine.p50)}  p95 ${ms(r.engine.p95)}  max ${ms(r.engine.max)}  (exact BM25, MaxScore, no filters)`);
   console.log(`  store / floor         p50 ${(r.store.p50 / r.engine.p50).toFixed(2)}x  p95 ${(r.store.p95 / r.engine.p95).toFixed(2)}x`);
   console.log(`  raw FTS5 bm25 (before) p50 ${ms(r.raw.p50)}  p95 ${ms(r.raw.p95)}  max ${ms(r.raw.max)}  (${(r.rawRows / r.raw.n).toFixed(1)} rows/query)`);
@@ -352,7 +368,7 @@ try {
     hugeChunks = countChunks.get() as number;
     const bytes = statSync(join(dir, 'lore.db')).size;
     console.log(`KB: + ${describeBuild(buildHuge, `${BATCH_DOCS} per transaction`)}; ${hugeChunks} chunks, ${countTenantChunks.get(TENANT)} active in ${TENANT}, ${(bytes / 2 ** 20).toFixed(0)} MiB`);
-    huge = await measureSearch();
+    huge = await measureSearch(false);
   }
 
   console.log('');

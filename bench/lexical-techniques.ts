@@ -16,7 +16,9 @@ import { readFileSync } from 'node:fs';
 import { analyze, analyzeFields, fieldQuery, queryTerms } from '../src/memory/lexical/analyze.js';
 import { idf, type IdfFlavour } from '../src/memory/lexical/bm25.js';
 import { InvertedIndex, type WeightedTerm } from '../src/memory/lexical/inverted-index.js';
+import { crowdByDocument, mmrByDocument, xquadByTerms } from '../src/memory/lexical/diversify.js';
 import { asksWhen, boostByGroup, proximityBonus, rm3, smoothWithNeighbours, statesTime } from '../src/memory/lexical/rerank.js';
+import { CHEAP_DEPTH, rerank, RERANK_DEPTH, RERANK_WEIGHTS } from '../src/memory/lexical/rerank-stage.js';
 import { loadDocs, loadQuestions, recall, relevantUnits } from './docs-qa/corpus.js';
 
 export interface Technique {
@@ -32,8 +34,17 @@ export interface Technique {
   group: number;
   /** First-pass BM25 candidates the score-adjusting techniques re-rank (0 = every matching unit). */
   depth: number;
+  /**
+   * The store's two-stage re-rank instead (rerank-stage.ts, its weights): neighbours and document
+   * evidence over the first-pass top CHEAP_DEPTH, proximity over the top RERANK_DEPTH of that.
+   */
+  twoStage: boolean;
+  /** Diversification of the final top k, re-selected from the top RERANK_DEPTH (diversify.ts). */
+  diversify: 'none' | 'mmr' | 'xquad' | 'crowd';
+  /** Whole-document (session/file) BM25 added at this weight to each of its units (two stages only). */
+  docBm25: number;
 }
-const BASE: Technique = { stem: true, stopWords: true, title: 0, proximity: 0, rm3: false, neighbours: 0, when: 0, recency: 0, idf: 'fts5', group: 0, depth: 100 };
+const BASE: Technique = { stem: true, stopWords: true, title: 0, proximity: 0, rm3: false, neighbours: 0, when: 0, recency: 0, idf: 'fts5', group: 0, depth: 100, twoStage: false, diversify: 'none', docBm25: 0 };
 
 interface Unit { id: string; text: string; title: string; group: string; order: number }
 interface Corpus { name: string; units: Unit[] }
@@ -93,6 +104,7 @@ class Ranker {
     let q: WeightedTerm[] = fieldQuery(queryTerms(question, { stem: t.stem, stopWords: t.stopWords }), t.title);
     if (q.length === 0) return [];
     if (t.rm3) q = rm3(q, this.body.search(q, 10).map((h) => ({ score: h.score, terms: this.terms[h.key]! })));
+    if (t.twoStage) return this.diversified(question, t, this.withDocuments(q, t, this.twoStage(q, queryTerms(question, { stem: t.stem, stopWords: t.stopWords }))), k);
     const depth = t.depth > 0 ? Math.max(k, t.depth) : this.body.size;
     const scores = new Map(this.body.search(q, depth).map((h) => [h.key, h.score]));
     if (t.proximity > 0) {
@@ -111,7 +123,53 @@ class Ranker {
       const n = this.corpus.units.length;
       for (const [key, s] of final) final.set(key, s * (1 + (t.recency * this.corpus.units[key]!.order) / n));
     }
-    return [...final].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k).map(([key]) => this.corpus.units[key]!.id);
+    return this.diversified(question, t, [...final].sort((a, b) => b[1] - a[1] || a[0] - b[0]), k);
+  }
+
+  /** The store's two-stage re-rank (rerank-stage.ts) over the first pass; [key, score] best first. */
+  private twoStage(q: WeightedTerm[], body: string[]): Array<[number, number]> {
+    const first = this.body.search(q, CHEAP_DEPTH);
+    const n = this.body.size;
+    const qi = body.map((term) => ({ term, idf: idf(n, this.body.df(term), this.flavour) }));
+    const units = this.corpus.units;
+    const { parts, order } = rerank(
+      first.map((h) => ({ score: h.score, group: units[h.key]!.group, order: units[h.key]!.order })),
+      qi,
+      RERANK_WEIGHTS,
+      { proximityDepth: RERANK_DEPTH, proximityOf: (i) => ({ terms: this.terms[first[i]!.key]! }) },
+    );
+    return order.map((i) => [first[i]!.key, parts[i]!.score]);
+  }
+
+  private groups?: { index: InvertedIndex; names: string[] };
+
+  /**
+   * Document-level evidence as its own BM25 (Callan 1994: a passage's document matched as a
+   * whole): each unit gains `docBm25` × the BM25 of its whole session/file against the query.
+   */
+  private withDocuments(q: WeightedTerm[], t: Technique, ranked: Array<[number, number]>): Array<[number, number]> {
+    if (!(t.docBm25 > 0)) return ranked;
+    if (!this.groups) {
+      const names = [...new Set(this.corpus.units.map((u) => u.group))];
+      const index = new InvertedIndex(this.flavour);
+      names.forEach((g, i) => index.add(i, this.corpus.units.flatMap((u, j) => (u.group === g ? this.terms[j]! : []))));
+      this.groups = { index, names };
+    }
+    const score = new Map(this.groups.index.search(q, this.groups.names.length).map((h) => [this.groups!.names[h.key]!, h.score]));
+    return ranked.map(([key, s]): [number, number] => [key, s + t.docBm25 * (score.get(this.corpus.units[key]!.group) ?? 0)]).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  }
+
+  private diversified(question: string, t: Technique, ranked: Array<[number, number]>, k: number): string[] {
+    let keys = ranked.map(([key]) => key);
+    if (t.diversify !== 'none') {
+      const pool = ranked.slice(0, RERANK_DEPTH);
+      const aspects = [...new Set(queryTerms(question, { stem: t.stem, stopWords: t.stopWords }))].map((term) => ({ term, idf: idf(this.body.size, this.body.df(term), this.flavour) }));
+      const wanted = new Set(aspects.map((a) => a.term));
+      const cands = pool.map(([key, score]) => ({ score, group: this.corpus.units[key]!.group, covers: new Set(this.terms[key]!.filter((x) => wanted.has(x))) }));
+      const order = t.diversify === 'mmr' ? mmrByDocument(cands, k) : t.diversify === 'xquad' ? xquadByTerms(cands, aspects, k) : crowdByDocument(cands, 10);
+      keys = [...order.map((i) => pool[i]![0]), ...keys.slice(RERANK_DEPTH)];
+    }
+    return keys.slice(0, k).map((key) => this.corpus.units[key]!.id);
   }
 }
 
@@ -147,6 +205,9 @@ function evaluate(set: 'locomo' | 'docs', t: Technique): { all: number[]; byCat:
 
 /** The ranking kept by the single rows above (title field + Lucene idf): the combinations' baseline. */
 const KEPT_RANKING: Partial<Technique> = { title: 0.5, idf: 'lucene' };
+/** The store's re-rank before issue 18 (one stage over the top 100) and after it (two stages). */
+const STORE_ONE_STAGE: Partial<Technique> = { ...KEPT_RANKING, neighbours: 0.3, group: 0.3, proximity: 0.5, depth: RERANK_DEPTH };
+const STORE_TWO_STAGES: Partial<Technique> = { ...KEPT_RANKING, twoStage: true };
 
 const ROWS: Array<[string, Partial<Technique>, Partial<Technique>]> = [
   ['stemming (Porter)', { stem: false }, {}],
@@ -166,6 +227,13 @@ const ROWS: Array<[string, Partial<Technique>, Partial<Technique>]> = [
   ['kept + neighbours 0.3 + group 0.3', KEPT_RANKING, { ...KEPT_RANKING, neighbours: 0.3, group: 0.3 }],
   ['kept + nb 0.3 + group 0.3 + prox 0.5', KEPT_RANKING, { ...KEPT_RANKING, neighbours: 0.3, group: 0.3, proximity: 0.5 }],
   ['kept + neighbours 0.5 + group 0.5', KEPT_RANKING, { ...KEPT_RANKING, neighbours: 0.5, group: 0.5 }],
+  // Added after run 3 (issue 18): the store's two-stage re-rank against the one-stage re-rank of
+  // the top 100 it replaced, then diversification of the final top k over the two stages.
+  ['two stages (1,000 cheap, 100 prox)', STORE_ONE_STAGE, STORE_TWO_STAGES],
+  ['+ MMR by session/file, λ 0.5', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, diversify: 'mmr' }],
+  ['+ xQuAD over query terms, λ 0.5', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, diversify: 'xquad' }],
+  ['+ crowding: ≤ 2 per session/file', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, diversify: 'crowd' }],
+  ['+ whole-document BM25 x0.3', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, docBm25: 0.3 }],
 ];
 
 const f = (v: number) => v.toFixed(1).padStart(5);

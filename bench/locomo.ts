@@ -5,9 +5,11 @@
  *   before: one document per turn (`D1:3`), ranked by the in-process index's BM25 alone (and by
  *           FTS5's bm25(), the store's ranking before the index);
  *   after:  one document per session whose chunks are its turns (`chunking: 'paragraphs'`, one turn
- *           per paragraph), ranked with the re-rank stage (a turn's neighbours are the turns beside
- *           it, its document is its session) — also printed without the re-rank, and with the
- *           re-rank over every match instead of the first-pass top M (the approximation's cost).
+ *           per paragraph), ranked with the two-stage re-rank (a turn's neighbours are the turns
+ *           beside it, its document is its session; neighbours and document evidence over the
+ *           first-pass top 1,000, proximity over the top M of that) — also printed without the
+ *           re-rank, with the one-stage re-rank over the top M it replaced, and with the re-rank
+ *           over every match (the approximation's cost).
  * A naive
  * keyword-overlap ranker runs over the same turns in the same process, so the two are compared
  * within one run rather than only against figures measured elsewhere.
@@ -28,7 +30,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chunkParagraphs, chunkText } from '../src/memory/chunker.js';
-import { rerankDepth } from '../src/memory/lexical/rerank-stage.js';
+import { CHEAP_DEPTH, rerankDepth } from '../src/memory/lexical/rerank-stage.js';
 import { openDatabase } from '../src/stores/sqlite/database.js';
 import type { Embedder } from '../src/memory/embedder.js';
 import { createOpenAIEmbedder } from '../src/memory/openai-embedder.js';
@@ -154,6 +156,8 @@ try {
   const store = new SqliteKnowledgeStore(sessionsDb, CHUNKS);
   const sessionsBm25 = new SqliteKnowledgeStore(sessionsDb, { ...CHUNKS, ranking: { rerank: false } });
   const exhaustive = new SqliteKnowledgeStore(sessionsDb, { ...CHUNKS, ranking: { depth: 1_000_000 } });
+  // The ranking before the two stages: one stage (proximity included) over the first-pass top M.
+  const oneStage = new SqliteKnowledgeStore(sessionsDb, { ...CHUNKS, ranking: { cheapDepth: 0 } });
   // The hybrid store writes the vectors (same sessions database); the others ignore them.
   const writer = embedder ? new SqliteKnowledgeStore(sessionsDb, { ...CHUNKS, embedder }) : store;
 
@@ -187,7 +191,7 @@ try {
   const dia = (hits: Array<{ chunkId: string }>) => hits.map((h) => diaOf.get(h.chunkId)!);
 
   // Query: every QA item against its own tenant only.
-  type Row = { category: number; ours: number[]; top10: number[]; before: number[]; fts: number[]; bm25: number[]; all: number[]; naive: number[]; hybrid?: number[] };
+  type Row = { category: number; ours: number[]; top10: number[]; one: number[]; one10: number[]; before: number[]; fts: number[]; bm25: number[]; all: number[]; naive: number[]; hybrid?: number[] };
   const rows: Row[] = [];
   const latencies: number[] = [];
   let returned = 0;
@@ -209,6 +213,8 @@ try {
         ours: recallAt(evidence, dia(hits)),
         // As the agent asks (topK 10 → the re-rank's default M = 100, not 4 × maxK); k > 10 is cut short.
         top10: recallAt(evidence, dia(await store.search({ ...search, topK: 10 }))),
+        one: recallAt(evidence, dia(await oneStage.search(search))),
+        one10: recallAt(evidence, dia(await oneStage.search({ ...search, topK: 10 }))),
         before: recallAt(evidence, (await before.search(search)).map((h) => h.sourceUri)),
         fts: recallAt(evidence, (await ftsStore.search(search)).map((h) => h.sourceUri)),
         bm25: recallAt(evidence, dia(await sessionsBm25.search(search))),
@@ -231,7 +237,7 @@ try {
   console.log(`machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
   console.log(`dataset: ${samples.length} conversations, ${turnCount} turns in ${sessionCount} sessions, ${rows.length} QA items; one turn = one unit (1 dia_id per hit)`);
   console.log(`ingest: ${(ingestMs / 1000).toFixed(2)} s for both databases (${turnCount} turn documents + ${sessionCount} session documents, one upsert transaction each)`);
-  console.log(`query (after): p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms over ${latencies.length} searches (topK ${maxK}, re-rank M = ${rerankDepth(maxK)}); mean ${(returned / rows.length).toFixed(1)} turns returned`);
+  console.log(`query (after): p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms over ${latencies.length} searches (topK ${maxK}, two-stage re-rank: first pass ${Math.max(CHEAP_DEPTH, rerankDepth(maxK))}, proximity over M = ${rerankDepth(maxK)}); mean ${(returned / rows.length).toFixed(1)} turns returned`);
   if (unknownIds > 0) console.log(`note: ${unknownIds} evidence ids name no turn (malformed in the dataset) and count as misses`);
   console.log('');
   console.log(`evidence recall@k (%)          n${kHead}   DRAGON@10  BM25@10 (reference)`);
@@ -245,10 +251,13 @@ try {
   console.log('');
   console.log(`overall, same run and references  n${kHead}`);
   const multi = rows.filter((r) => r.category === 1);
-  line('after: sessions + re-rank', rows.length, overall);
+  line('after: sessions, 2 stages', rows.length, overall);
   line('  multi-hop', multi.length, mean(multi, (r) => r.ours));
   line('  same, topK 10 (M = 100)', rows.length, mean(rows, (r) => r.top10).map((v, i) => (ks[i]! <= 10 ? v : NaN)));
   line('    multi-hop', multi.length, mean(multi, (r) => r.top10).map((v, i) => (ks[i]! <= 10 ? v : NaN)));
+  line('  one stage, top M (before)', rows.length, mean(rows, (r) => r.one));
+  line('    multi-hop', multi.length, mean(multi, (r) => r.one));
+  line('    topK 10 (M = 100)', rows.length, mean(rows, (r) => r.one10).map((v, i) => (ks[i]! <= 10 ? v : NaN)));
   line('  sessions, BM25 alone', rows.length, mean(rows, (r) => r.bm25));
   line('  re-rank every match', rows.length, mean(rows, (r) => r.all));
   line('    multi-hop', multi.length, mean(multi, (r) => r.all));

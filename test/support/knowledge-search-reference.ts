@@ -2,13 +2,18 @@
  * The SQLite knowledge search as it was before its re-rank was made cheaper (kept verbatim apart
  * from imports and the class name): the reference the equivalence test
  * (src/stores/sqlite/knowledge-search-equivalence.test.ts) holds the optimised search to.
+ * Changed on purpose once since: the two-stage re-rank, written here the plain way — the cheap
+ * signals (neighbours, document evidence) over the index's top CHEAP_DEPTH whatever their scope (a
+ * chunk lends only within its document, and scope belongs to the document), the first M in scope
+ * by that score get proximity and are ranked by the full score; a tenant with fewer than M in
+ * scope in a full deep pool ranks the top CHEAP_DEPTH of its own chunks (proximity for their cheap top M).
  */
 import type { Embedder } from '../../src/memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../src/memory/knowledge-store.js';
 import type { SqliteDatabase } from '../../src/stores/sqlite/database.js';
 import { queryTerms, stem, TITLE_PREFIX } from '../../src/memory/lexical/analyze.js';
 import { idf } from '../../src/memory/lexical/bm25.js';
-import { rerankDepth, RERANK_WEIGHTS, type RerankCandidate, type RerankParts, type RerankWeights } from '../../src/memory/lexical/rerank-stage.js';
+import { CHEAP_DEPTH, rerankDepth, RERANK_WEIGHTS, type RerankCandidate, type RerankParts, type RerankWeights } from '../../src/memory/lexical/rerank-stage.js';
 import { stem as stemWord } from '../../src/memory/lexical/analyze.js';
 import { buildFtsQuery } from '../../src/stores/sqlite/fts-query.js';
 import { IDF, LexicalIndex, lexicalQuery } from '../../src/stores/sqlite/lexical-index.js';
@@ -57,6 +62,9 @@ export type LexicalEngine = 'index' | 'fts5';
 export interface RankingOptions {
   rerank?: boolean;
   depth?: number;
+  cheapDepth?: number;
+  /** Overrides M in the two stages (tests: a pool deeper than the proximity stage on a small corpus). */
+  proximityDepth?: number;
 }
 
 type Scope = { tenant: string; kinds: string | null; viewer: string | null };
@@ -214,17 +222,54 @@ export class ReferenceKnowledgeSearch {
    */
   private reranked(query: string, scope: Scope, pool: number, topK: number, kinds?: DocKind[]): Candidate[] {
     if (this.ranking.rerank === false) return this.ranked(query, scope, pool, kinds);
-    const depth = Math.max(pool, this.ranking.depth ?? rerankDepth(topK));
-    const first = this.ranked(query, scope, depth, kinds);
-    if (first.length === 0) return first;
+    const oneStage = this.ranking.depth !== undefined;
+    const m = oneStage ? Math.max(pool, this.ranking.depth!) : (this.ranking.proximityDepth ?? rerankDepth(topK));
+    const depth = oneStage ? m : Math.max(pool, m, this.ranking.cheapDepth ?? CHEAP_DEPTH);
     const index = this.lexicalIndex();
     const qi = queryTerms(query).map((term) => ({ term, idf: idf(index.size, index.df(term), IDF) }));
     const wanted = new Set(qi.map((q) => q.term));
+    let thin = false;
+    if (depth > m) {
+      // The deep pool: the index's top `depth` whatever their scope, every row read.
+      const terms = lexicalQuery(query);
+      if (terms.length === 0) return [];
+      const top = index.search(terms, depth);
+      const rowOf = new Map((this.stmts.bySeqs.all({ tenant: scope.tenant, viewer: scope.viewer, seqs: JSON.stringify(top.map((t) => t.key)) }) as Array<Candidate & { seq: number; ok: number; idx: number }>).map((r) => [r.seq, r]));
+      const rows = top.map((t) => rowOf.get(t.key)!);
+      const base = top.map((t, i) => ({ score: t.score, group: rows[i]!.docId, order: rows[i]!.idx }));
+      const cheap = rerank(base.map((b) => ({ ...b, terms: [] })), qi, { ...RERANK_WEIGHTS, proximity: 0 });
+      // The first m in scope by the cheap score get proximity and are the ones ranked.
+      const chosen: number[] = [];
+      for (const i of cheap.order) {
+        if (chosen.length >= m) break;
+        const r = rows[i]!;
+        if (r.ok && (!kinds || kinds.includes(r.kind))) chosen.push(i);
+      }
+      if (chosen.length >= m || top.length < depth) {
+        const cands: Candidate[] = top.map((t, i) => ({ chunkId: rows[i]!.chunkId, docId: rows[i]!.docId, seq: t.key, idx: rows[i]!.idx, sourceUri: rows[i]!.sourceUri, kind: rows[i]!.kind, raw: t.score }));
+        const body = [...wanted];
+        const near = new Set(chosen.filter((i) => index.holds(body, top[i]!.key) >= 2));
+        this.readTexts(cands.filter((_, i) => near.has(i)));
+        const full = rerank(base.map((b, i) => ({ ...b, terms: near.has(i) ? positionsOf(cands[i]!.text!, wanted) : [] })), qi);
+        return chosen
+          .sort((a, b) => full.parts[b]!.score - full.parts[a]!.score || a - b)
+          .slice(0, pool)
+          .map((i) => ({ ...cands[i]!, raw: full.parts[i]!.score, parts: full.parts[i]! }));
+      }
+      thin = true;
+    }
+    const first = this.ranked(query, scope, depth, kinds, thin);
+    if (first.length === 0) return first;
+    // Stage 1: the cheap signals alone (proximity 0) over every first-pass candidate.
+    const cheap = rerank(first.map((c) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0, terms: [] })), qi, { ...RERANK_WEIGHTS, proximity: 0 });
+    const top = new Set(cheap.order.slice(0, m));
+    // Stage 2: proximity for the top m of stage 1 (the others' stays 0), the whole formula again.
     // Proximity needs two query terms in the chunk: only those chunks' text is read and scanned.
     const body = [...wanted];
-    this.readTexts(first.filter((c) => c.seq !== undefined && index.holds(body, c.seq) >= 2));
+    const near = first.map((c, i) => top.has(i) && c.seq !== undefined && index.holds(body, c.seq) >= 2);
+    this.readTexts(first.filter((_, i) => near[i]));
     const { parts, order } = rerank(
-      first.map((c) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0, terms: c.text === undefined ? [] : positionsOf(c.text, wanted) })),
+      first.map((c, i) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0, terms: near[i] && c.text !== undefined ? positionsOf(c.text, wanted) : [] })),
       qi,
     );
     // The fused (hybrid) list stays `pool` long, as before the re-rank.
@@ -237,11 +282,11 @@ export class ReferenceKnowledgeSearch {
    * the same window-then-filter plan as FTS5's, but a window costs what MaxScore visits, not every
    * match. A tenant with a thin share falls back to ranking only its own chunks (accept filter).
    */
-  private ranked(query: string, scope: Scope, pool: number, kinds?: DocKind[]): Candidate[] {
+  private ranked(query: string, scope: Scope, pool: number, kinds?: DocKind[], thin = false): Candidate[] {
     const terms = lexicalQuery(query);
     if (terms.length === 0) return [];
     const lex = this.lexicalIndex();
-    for (const factor of WINDOWS) {
+    for (const factor of thin ? [] : WINDOWS) {
       const window = pool * factor;
       const top = lex.search(terms, window);
       const hits = this.rows(top, scope, kinds, true);

@@ -1,6 +1,6 @@
 import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js';
 import { byRelevance, orderSupersededAfter } from '../../memory/search-order.js';
-import { rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
+import { firstPassDepth, rerank, rerankDepth, RERANK_WEIGHTS, type RerankParts } from '../../memory/lexical/rerank-stage.js';
 import { Bm25Index, bm25QueryTerms, tokenize } from './knowledge-bm25.js';
 import type { KnowledgeDb } from './knowledge-db.js';
 import { type ChunkItem, type DocItem, pk, type SupItem, visibleTo } from './knowledge-items.js';
@@ -57,7 +57,7 @@ export class KnowledgeIndex {
     if (terms.length === 0) return [];
     const ix = await this.tenant(p.tenantId);
     const viewer = p.viewer?.userId ?? null;
-    const ranked = this.rerank(ix, this.candidates(ix, terms, viewer, p.kinds, undefined, rerankDepth(topK)), terms, topK);
+    const ranked = this.rerank(ix, this.candidates(ix, terms, viewer, p.kinds, undefined, firstPassDepth(topK)), terms, topK);
     ranked.forEach((c, i) => (c.lexRank = i + 1));
     ranked.sort(byRelevance);
     return this.finish(ix, ranked.slice(0, topK), viewer, p.explain);
@@ -77,20 +77,29 @@ export class KnowledgeIndex {
   }
 
   /**
-   * The re-rank stage the SQLite store applies (src/memory/lexical/rerank-stage.ts) over the BM25
-   * top M the viewer may see: neighbours are the adjacent chunks (idx) of the same document,
-   * document evidence its best candidate, proximity over the chunk's own tokens. The first pass
-   * stays FTS5's formula here (no title field), so scores differ from SQLite's; the stage is the same.
+   * The two-stage re-rank the SQLite store applies (src/memory/lexical/rerank-stage.ts) over the
+   * BM25 candidates the viewer may see: neighbours (the adjacent chunks, by idx, of the same
+   * document) and document evidence over the top firstPassDepth, proximity over the chunk's own
+   * tokens for the top rerankDepth of that. The first pass stays FTS5's formula here (no title
+   * field), so scores differ from SQLite's; the stage is the same.
    */
   rerank(ix: TenantIndex, candidates: Candidate[], terms: string[], topK: number): Candidate[] {
-    const first = candidates.slice(0, rerankDepth(topK));
+    const first = candidates.slice(0, firstPassDepth(topK));
     const wanted = new Set(terms);
     const qi = [...wanted].map((term) => ({ term, idf: ix.bm25.idf(term) }));
     // Proximity needs two query terms in the chunk: only those chunks are tokenized again.
     const none: string[] = [];
     const { parts, order } = rerank(
-      first.map((c) => ({ score: c.raw, group: c.doc.id, order: ix.chunks.get(c.chunkId)!.idx, terms: wanted.size >= 2 && ix.bm25.holds(c.chunkId, wanted) >= 2 ? tokenize(c.text) : none })),
+      first.map((c) => ({ score: c.raw, group: c.doc.id, order: ix.chunks.get(c.chunkId)!.idx })),
       qi,
+      RERANK_WEIGHTS,
+      {
+        proximityDepth: rerankDepth(topK),
+        proximityOf: (i) => {
+          const c = first[i]!;
+          return { terms: wanted.size >= 2 && ix.bm25.holds(c.chunkId, wanted) >= 2 ? tokenize(c.text) : none };
+        },
+      },
     );
     return order.map((i) => ({ ...first[i]!, raw: parts[i]!.score, parts: parts[i]! }));
   }

@@ -45,11 +45,13 @@ const searchArb = fc.record({
 describe('optimised knowledge search equals the reference implementation', () => {
   it('on generated corpora and queries (filters, tenants, viewers, supersession, multi-chunk and paragraph documents, writes between searches)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(docArb, { minLength: 1, maxLength: 30 }), fc.array(searchArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 2 }), async (docs, searches, depthCase) => {
+      fc.asyncProperty(fc.array(docArb, { minLength: 1, maxLength: 30 }), fc.array(searchArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 4 }), async (docs, searches, depthCase) => {
         const db = open();
         try {
           // Small chunks so default chunking splits documents into several overlapping chunks.
-          const ranking = depthCase === 2 ? { depth: 7 } : {};
+          // depthCase 3: both stages at work on a small corpus (proximity for the cheap top 3 only);
+          // 4: a deep pool of 20 that other tenants fill, so the thin-share fallback runs too.
+          const ranking = depthCase === 2 ? { depth: 7 } : depthCase === 3 ? { proximityDepth: 3 } : depthCase === 4 ? { cheapDepth: 20, proximityDepth: 5 } : {};
           const kb = new SqliteKnowledgeStore(db, { chunkTokens: 24, chunkOverlap: 4, ranking });
           const reference = new ReferenceKnowledgeSearch(db, undefined, undefined, {}, 'index', ranking);
           const ids: string[] = [];

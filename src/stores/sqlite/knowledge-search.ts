@@ -3,7 +3,7 @@ import type { DocKind, SearchHit, Viewer } from '../../memory/knowledge-store.js
 import type { SqliteDatabase } from './database.js';
 import { queryTerms, stem, TITLE_PREFIX } from '../../memory/lexical/analyze.js';
 import { idf } from '../../memory/lexical/bm25.js';
-import { rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
+import { CHEAP_DEPTH, rerank, rerankDepth, type RerankParts } from '../../memory/lexical/rerank-stage.js';
 import { rrf } from '../rank-fusion.js';
 import { buildFtsQuery } from './fts-query.js';
 import { IDF, LexicalIndex, lexicalQuery } from './lexical-index.js';
@@ -45,13 +45,18 @@ export interface SearchParams {
 export type LexicalEngine = 'index' | 'fts5';
 
 /**
- * The in-process engine's ranking: the re-rank stage over the first-pass top M (default,
- * rerank-stage.ts), or BM25 alone (`rerank: false`, the "before" the benches print). `depth`
- * overrides M (benches measure the approximation against re-ranking every match).
+ * The in-process engine's ranking: the two-stage re-rank (default, rerank-stage.ts: neighbours and
+ * document evidence over the first-pass top CHEAP_DEPTH, proximity over the top M of that), or BM25
+ * alone (`rerank: false`, the "before" the benches print). `depth` re-ranks the top `depth` in one
+ * stage, proximity included (benches: every match); `cheapDepth` overrides CHEAP_DEPTH (0: one
+ * stage over the top M, the ranking before the two stages).
  */
 export interface RankingOptions {
   rerank?: boolean;
   depth?: number;
+  cheapDepth?: number;
+  /** Overrides M in the two stages (tests: a pool deeper than the proximity stage on a small corpus). */
+  proximityDepth?: number;
 }
 
 type Scope = { tenant: string; kinds: string | null; viewer: string | null };
@@ -213,9 +218,9 @@ export class KnowledgeSearch {
    */
   private reranked(query: string, scope: Scope, pool: number, topK: number, kinds?: DocKind[]): Candidate[] {
     if (this.ranking.rerank === false) return this.ranked(query, scope, pool, kinds);
-    const depth = Math.max(pool, this.ranking.depth ?? rerankDepth(topK));
-    const first = this.ranked(query, scope, depth, kinds);
-    if (first.length === 0) return first;
+    const oneStage = this.ranking.depth !== undefined;
+    const m = oneStage ? Math.max(pool, this.ranking.depth!) : (this.ranking.proximityDepth ?? rerankDepth(topK));
+    const depth = oneStage ? m : Math.max(pool, m, this.ranking.cheapDepth ?? CHEAP_DEPTH);
     const index = this.lexicalIndex();
     const qi = queryTerms(query).map((term) => ({ term, idf: idf(index.size, index.df(term), IDF) }));
     // Proximity needs two query terms in the chunk: only those chunks' term sequences are read
@@ -225,29 +230,86 @@ export class KnowledgeSearch {
     const sequences = this.lex!.sequences;
     sequences.beginSearch();
     const none = new Map<string, number[]>();
+    const positions = (seq: number | undefined) => ({
+      positions: seq !== undefined && body.length >= 2 && index.holds(body, seq) >= 2 ? sequences.positions(seq, index, body, ids, () => this.textOf(seq)) : none,
+    });
+    let thin = false;
+    if (depth > m) {
+      const deep = this.deepPool(query, scope, pool, m, depth, qi, positions, kinds);
+      if (deep) return deep;
+      thin = true;
+    }
+    // One stage (the top m in scope, all with proximity), or a tenant with too thin a share of
+    // the index for the deep pool: the top `depth` of its own chunks, proximity for the cheap top m.
+    const first = this.ranked(query, scope, depth, kinds, thin);
+    if (first.length === 0) return first;
     const { parts, order } = rerank(
-      first.map((c) => {
-        const seq = c.seq;
-        const near = seq !== undefined && body.length >= 2 && index.holds(body, seq) >= 2;
-        return { score: c.raw, group: c.docId, order: c.idx ?? 0, positions: near ? sequences.positions(seq, index, body, ids, () => this.textOf(seq)) : none };
-      }),
+      first.map((c) => ({ score: c.raw, group: c.docId, order: c.idx ?? 0 })),
       qi,
+      undefined,
+      { proximityDepth: m, proximityOf: (i) => positions(first[i]!.seq) },
     );
     // The fused (hybrid) list stays `pool` long, as before the re-rank.
     return order.slice(0, pool).map((i) => ({ ...first[i]!, raw: parts[i]!.score, parts: parts[i]! }));
   }
 
   /**
+   * The two stages over the index's first-pass top `depth`, placed from the index alone (each
+   * chunk's document and position live beside it): the cheap signals over all of them, whichever
+   * tenant they belong to — a chunk only lends within its own document, and scope is a property
+   * of the document, so other tenants' chunks never change an in-scope score — then rows read in
+   * cheap order until `m` are in scope, proximity for those, and those ranked by the full score.
+   * Null when fewer than `m` of a full first pass are in scope (a tenant with a thin share of the
+   * index, e.g. one of ten): the caller then ranks the top `depth` of the tenant's own chunks.
+   */
+  private deepPool(
+    query: string,
+    scope: Scope,
+    pool: number,
+    m: number,
+    depth: number,
+    qi: Array<{ term: string; idf: number }>,
+    positions: (seq: number) => { positions: Map<string, number[]> },
+    kinds?: DocKind[],
+  ): Candidate[] | null {
+    const terms = lexicalQuery(query);
+    if (terms.length === 0) return [];
+    const lex = this.lex!;
+    const top = lex.index.search(terms, depth);
+    const at = new Map(top.map((t, i) => [t.key, i]));
+    let read: Candidate[] = [];
+    const { parts } = rerank(
+      top.map((t) => {
+        const place = lex.locate(t.key);
+        return { score: t.score, group: place?.docId ?? `\u0000${t.key}`, order: place?.idx ?? 0 };
+      }),
+      qi,
+      undefined,
+      {
+        proximityOf: (i) => positions(top[i]!.key),
+        proximityFor: (order) => {
+          read = this.rows(order.map((i) => top[i]!), scope, kinds, true, m);
+          return read.map((c) => at.get(c.seq!)!);
+        },
+      },
+    );
+    if (read.length < m && top.length === depth) return null;
+    const ranked = read.map((c) => ({ c, i: at.get(c.seq!)! })).sort((a, b) => parts[b.i]!.score - parts[a.i]!.score || a.i - b.i);
+    return ranked.slice(0, pool).map(({ c, i }) => ({ ...c, raw: parts[i]!.score, parts: parts[i]! }));
+  }
+
+  /**
    * The best `pool` candidates in scope from the in-process index (exact BM25 over body and title
    * fields, MaxScore-pruned; lexical-index.ts says which ranking and why):
    * the same window-then-filter plan as FTS5's, but a window costs what MaxScore visits, not every
-   * match. A tenant with a thin share falls back to ranking only its own chunks (accept filter).
+   * match. A tenant with a thin share falls back to ranking only its own chunks (accept filter);
+   * `thin` goes there at once (the deep pool already found the share thin).
    */
-  private ranked(query: string, scope: Scope, pool: number, kinds?: DocKind[]): Candidate[] {
+  private ranked(query: string, scope: Scope, pool: number, kinds?: DocKind[], thin = false): Candidate[] {
     const terms = lexicalQuery(query);
     if (terms.length === 0) return [];
     const lex = this.lexicalIndex();
-    for (const factor of WINDOWS) {
+    for (const factor of thin ? [] : WINDOWS) {
       const window = pool * factor;
       const top = lex.search(terms, window);
       const hits = this.rows(top, scope, kinds, true, pool);

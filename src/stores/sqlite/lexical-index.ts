@@ -18,6 +18,8 @@ export function lexicalQuery(question: string): WeightedTerm[] {
   return fieldQuery(queryTerms(question), TITLE_WEIGHT);
 }
 
+type Row = { seq: number; text: string; title: string; doc_id: string; idx: number };
+
 /** Log rows kept behind the newest; a process further behind than this rebuilds from `chunks`. */
 const LOG_KEEP = 100_000;
 
@@ -32,6 +34,15 @@ export class LexicalIndex {
   index = new InvertedIndex(IDF);
   /** Term sequences of recently re-ranked chunks (proximity); kept in step with `index` by sync(). */
   readonly sequences = new TermSequences();
+  /**
+   * Each indexed chunk's document (interned id) and position, so the re-rank's cheap stage can
+   * place a thousand candidates without reading their rows: a chunk's seq keeps its document and
+   * idx for life (a rewrite deletes and inserts chunks), and `lex_log` names every changed seq.
+   */
+  private readonly placeOf = new Map<number, number>();
+  private readonly idxOf = new Map<number, number>();
+  private readonly docNumber = new Map<string, number>();
+  private readonly docIds: string[] = [];
   private cursor = 0;
   private readonly maxId: Statement;
   private readonly minId: Statement;
@@ -43,8 +54,8 @@ export class LexicalIndex {
     this.maxId = db.prepare("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'lex_log'), 0)").pluck();
     this.minId = db.prepare('SELECT min(id) FROM lex_log').pluck();
     this.changed = db.prepare('SELECT DISTINCT seq FROM lex_log WHERE id > ? AND id <= ?').pluck();
-    this.textOf = db.prepare('SELECT text, title FROM chunks WHERE seq = ?');
-    this.all = db.prepare('SELECT seq, text, title FROM chunks');
+    this.textOf = db.prepare('SELECT text, title, doc_id, idx FROM chunks WHERE seq = ?');
+    this.all = db.prepare('SELECT seq, text, title, doc_id, idx FROM chunks');
   }
 
   /**
@@ -56,11 +67,11 @@ export class LexicalIndex {
   static async buildInBackground(db: SqliteDatabase, batch = 2_000): Promise<LexicalIndex> {
     const lex = new LexicalIndex(db);
     lex.cursor = lex.maxId.get() as number;
-    const page = db.prepare('SELECT seq, text, title FROM chunks WHERE seq > ? ORDER BY seq LIMIT CAST(? AS INTEGER)');
+    const page = db.prepare('SELECT seq, text, title, doc_id, idx FROM chunks WHERE seq > ? ORDER BY seq LIMIT CAST(? AS INTEGER)');
     let after = 0;
     for (;;) {
-      const rows = page.all(after, batch) as Array<{ seq: number; text: string; title: string }>;
-      for (const row of rows) lex.index.add(row.seq, analyzeFields(row.text, row.title));
+      const rows = page.all(after, batch) as Row[];
+      for (const row of rows) lex.add(row);
       if (rows.length < batch) break;
       after = rows[rows.length - 1]!.seq;
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -72,7 +83,7 @@ export class LexicalIndex {
     const lex = new LexicalIndex(db);
     lex.db.transaction(() => {
       lex.cursor = lex.maxId.get() as number;
-      for (const row of lex.all.iterate() as Iterable<{ seq: number; text: string; title: string }>) lex.index.add(row.seq, analyzeFields(row.text, row.title));
+      for (const row of lex.all.iterate() as Iterable<Row>) lex.add(row);
     })();
     return lex;
   }
@@ -89,17 +100,45 @@ export class LexicalIndex {
         const fresh = LexicalIndex.build(this.db);
         this.index = fresh.index;
         this.cursor = fresh.cursor;
+        for (const m of [this.placeOf, this.idxOf, this.docNumber]) m.clear();
+        this.docIds.length = 0;
+        for (const [seq, n] of fresh.placeOf) this.place(seq, fresh.docIds[n]!, fresh.idxOf.get(seq)!);
         this.sequences.clear();
         return;
       }
       for (const seq of this.changed.all(this.cursor, top) as number[]) {
         this.sequences.forget(seq);
-        const row = this.textOf.get(seq) as { text: string; title: string } | undefined;
-        if (row === undefined) this.index.remove(seq);
-        else this.index.add(seq, analyzeFields(row.text, row.title));
+        const row = this.textOf.get(seq) as Omit<Row, 'seq'> | undefined;
+        if (row === undefined) {
+          this.index.remove(seq);
+          this.placeOf.delete(seq);
+          this.idxOf.delete(seq);
+        } else this.add({ seq, ...row });
       }
       this.cursor = top;
     })();
+  }
+
+  /** The chunk's document id and position, as indexed (undefined for a seq the index does not hold). */
+  locate(seq: number): { docId: string; idx: number } | undefined {
+    const n = this.placeOf.get(seq);
+    return n === undefined ? undefined : { docId: this.docIds[n]!, idx: this.idxOf.get(seq)! };
+  }
+
+  private add(row: Row): void {
+    this.index.add(row.seq, analyzeFields(row.text, row.title));
+    this.place(row.seq, row.doc_id, row.idx);
+  }
+
+  private place(seq: number, docId: string, idx: number): void {
+    let n = this.docNumber.get(docId);
+    if (n === undefined) {
+      n = this.docIds.length;
+      this.docNumber.set(docId, n);
+      this.docIds.push(docId);
+    }
+    this.placeOf.set(seq, n);
+    this.idxOf.set(seq, idx);
   }
 
   /** Trim the log to its last LOG_KEEP rows (called from the write path, inside its transaction). */
