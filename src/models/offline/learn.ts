@@ -13,7 +13,7 @@ import { content, sentenceCase, stripMarkers, tokens } from './facts.js';
 const CHANGE_VERBS =
   'chang|increas|decreas|rais|lower|reduc|bump|mov|switch|becam|becom|upgrad|downgrad|renam|replac|migrat|shorten|extend|' +
   'doubl|halv|postpon|push|delay|rewr[io]t|relocat|transferr?|promot|appoint|hir|join|left|leav|took over|tak\\w* over|' +
-  'handed over|dropp?|cut|expand|discontinu|cancell?|retir|remov|stopp|end|clos|abolish|suspend|reinstat|restor|resum|reopen|' +
+  'handed over|swapp|dropp?|cut|expand|discontinu|cancell?|retir|remov|stopp|end|clos|abolish|suspend|reinstat|restor|resum|reopen|' +
   'deprecat|decommission|updat|went|go(?:es)? (?:up|down)|got';
 // Inflected only ("closed", "closes", "moving"): a bare verb is an imperative ("close account 9"), a request.
 const CHANGE = new RegExp(`\\b(?:(?:${CHANGE_VERBS})(?:es|ed|d|s|ing|ten|en)|(?:will|'ll|going to) (?:${CHANGE_VERBS})\\w*|left|went|got|took over|became|become|cut|goes (?:up|down)|went (?:up|down))\\b`, 'i');
@@ -28,7 +28,7 @@ const NOUN_SUBJECT = /^[\w-]+(?:\s+[\w'-]+){0,4}?\s+(?:is|are|was|were|has been|
 /** "X, not Y" / "X instead of Y" / "X rather than Y": a correction that names the old value. */
 const CONTRAST = /,\s*not\s+[^\s,;]+(?:\s+[^\s,;]+)?\s*[.!]?$|\b(?:instead of|rather than)\b/i;
 /** A present state marked as new or current. */
-const TIME_CUE = /\b(?:now|these days|nowadays|from now on|no longer|not anymore|any ?more|instead|since|starting|as of|effective|(?:this|next|last) (?:week|month|year|quarter|sprint)|from (?:next|this|today|tomorrow|monday|tuesday|wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|december))\b/i;
+const TIME_CUE = /\b(?:now|these days|nowadays|from now on|(?:going|moving) forward|from here on(?: out)?|henceforth|until further notice|with immediate effect|no longer|not anymore|any ?more|instead|since|starting|as of|effective|(?:this|next|last) (?:week|month|year|quarter|sprint)|from (?:next|this|today|tomorrow|monday|tuesday|wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|december))\b/i;
 /** First person reporting what they (or their team) did. */
 const FIRST_PERSON = /^(?:we|i|our team|the team|they|ops|it|hr|finance|legal|management)\b(?:'ve| have| had| just)?\s+\w+(?:ed|en)\b/i;
 /** A short reply that corrects what was just asked: a pronoun subject or a bare value. */

@@ -18,6 +18,8 @@ describe('offline model: corrections that name the value they replace', () => {
     expect(namedReplacement('Lunch is served from 11:30 to 13:00, not 12:00.')).toBeNull();
     expect(namedReplacement('The window is 9 to 5 on weekdays, not 8.')).toBeNull();
     expect(namedReplacement('Retros happen on Wednesdays instead of Fridays.')).toEqual({ old: 'Fridays', new: 'Wednesdays' });
+    expect(namedReplacement('Jenkins got swapped out for Buildkite in March.')).toEqual({ old: 'Jenkins', new: 'Buildkite' });
+    expect(namedReplacement('We traded Zoom for Meet last year.')).toEqual({ old: 'Zoom', new: 'Meet' });
     expect(namedReplacement('They dropped Python 3.8; the minimum is Python 3.10 now.')).toEqual({ old: 'Python 3.8', new: '3.10' });
   });
 
@@ -55,6 +57,13 @@ describe('offline model: corrections that name the value they replace', () => {
     expect(namedReplacement("Ruby 2.7 isn't supported anymore, the gem needs Ruby 3.2.")).toEqual({ old: 'Ruby 2.7', new: '3.2' });
     // Without a change cue two wordings may be two facts.
     expect(decide('The pharmacy stays open until 9pm on Saturdays.', 'The pharmacy is reachable by phone until 7pm.').event).not.toBe('UPDATE');
+  });
+
+  it('takes "going forward" and its kin as a sign that a statement is a new state', () => {
+    expect(detectLearning('code freeze starts on the 20th going forward')).toBe('Code freeze starts on the 20th going forward.');
+    expect(detectLearning('Moving forward the weekly sync is on Wednesdays.')).not.toBeNull();
+    expect(detectLearning('Until further notice the lab is closed on Fridays.')).not.toBeNull();
+    expect(detectLearning('going forward, what should I do?')).toBeNull();
   });
 
   it('reads a leading noun that is also a verb as a subject, and "X, not Y" as a correction', () => {

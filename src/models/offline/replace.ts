@@ -29,6 +29,8 @@ const EXPLICIT: Array<[RegExp, number, number, boolean?]> = [
   [re(`\\brenamed\\s+(?:the\\s+)?${V}\\s+(?:to|as|into)\\s+${V}`), 1, 2],
   [re(`\\breplac(?:ed|ing|es)\\s+(?:the\\s+)?${V}\\s+(?:with|by)\\s+${V}`), 1, 2, true],
   [re(`(?:^|\\s)${V}\\s+(?:was|has been|got|is|are|were|have been)\\s+replaced\\s+(?:by|with)\\s+${V}`), 1, 2, true],
+  [re(`(?:^|\\s)${V}\\s+(?:was|has been|got|is|are|were|have been)\\s+(?:swapped|traded|exchanged)\\s+(?:out\\s+)?for\\s+${V}`), 1, 2, true],
+  [re(`\\b(?:swapp|trad|exchang)(?:ed|ing|es)\\s+(?:out\\s+)?(?:the\\s+)?${V}\\s+for\\s+${V}`), 1, 2, true],
   [re(`\\b(?:switch|mov|migrat|chang|upgrad|downgrad|went|go|rais|lower|increas|decreas|bump|cut|push|shift)\\w*\\b[^.;]*?\\bfrom\\s+${V}\\s+to\\s+${V}`), 1, 2],
   [re(`${V}\\s+(?:instead of|rather than)\\s+${V}`), 2, 1],
 ];
