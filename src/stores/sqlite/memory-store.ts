@@ -87,7 +87,9 @@ export class SqliteMemoryStore implements MemoryStore {
   async putSummary(p: PutSummaryParams): Promise<boolean> {
     const now = p.now ?? this.clock();
     const expires = now + ttlMs(p.ttlSeconds);
-    return this.db.transaction(() => {
+    // Compare-and-set inside the group commit (its own savepoint, write-batch.ts): a fold rides
+    // with the turns' writes instead of paying a commit of its own on every turn of a long session.
+    return writeBatcher(this.db).run(() => {
       const cur = this.prepare('SELECT covered_through, user_id FROM session_summaries WHERE tenant_id = ? AND session_id = ?').get(p.tenantId, p.sessionId) as
         | { covered_through: number; user_id: string }
         | undefined;
@@ -102,7 +104,7 @@ export class SqliteMemoryStore implements MemoryStore {
           .run(p.userId, p.text, p.coveredThrough, p.coveredTurns, now, expires, p.tenantId, p.sessionId);
       }
       return true;
-    }).immediate();
+    });
   }
 
   async searchSummaries(p: { tenantId: string; userId: string; query: string; limit: number; excludeSessionId?: string; now?: number }): Promise<SessionSummaryRecord[]> {
