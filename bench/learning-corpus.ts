@@ -10,19 +10,9 @@
  * later update, and questions are asked the way users ask them.
  */
 
-export type Rng = () => number;
+import { rng, type Rng } from '../test/support/rng.js';
 
-/** mulberry32: small, fast, good enough for test data. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng, type Rng };
 
 const NOUNS = `account action agent alert analysis api application approval archive audit backup balance batch
   billing boundary branch budget buffer bug build bundle cache calendar campaign capacity catalog certificate

@@ -11,10 +11,9 @@
 import type { Embedder } from '../../src/memory/embedder.js';
 import type { DocKind, SearchHit, Viewer } from '../../src/memory/knowledge-store.js';
 import type { SqliteDatabase } from '../../src/stores/sqlite/database.js';
-import { queryTerms, stem, TITLE_PREFIX } from '../../src/memory/lexical/analyze.js';
+import { analyze, queryTerms, stem, TITLE_PREFIX } from '../../src/memory/lexical/analyze.js';
 import { idf } from '../../src/memory/lexical/bm25.js';
 import { CHEAP_DEPTH, rerankDepth, RERANK_WEIGHTS, type RerankCandidate, type RerankParts, type RerankWeights } from '../../src/memory/lexical/rerank-stage.js';
-import { stem as stemWord } from '../../src/memory/lexical/analyze.js';
 import { buildFtsQuery } from '../../src/stores/sqlite/fts-query.js';
 import { IDF, LexicalIndex, lexicalQuery } from '../../src/stores/sqlite/lexical-index.js';
 import type { InvertedIndex } from '../../src/memory/lexical/inverted-index.js';
@@ -463,8 +462,7 @@ function roundParts(p: RerankParts): RerankParts {
 
 export { orderSupersededAfter };
 
-// The re-rank stage, proximity and positionsOf as they were (copied, so changes to them are held to this too).
-const ASCII = /^[\x00-\x7f]*$/;
+// The re-rank stage and proximity as they were (copied, so changes to them are held to this too); positions the plain way.
 function rerank(
   candidates: readonly RerankCandidate[],
   query: ReadonlyArray<{ term: string; idf: number }>,
@@ -518,24 +516,8 @@ function minDistance(a: number[], b: number[]): number {
   return best;
 }
 
+/** Proximity positions the plain way: every term of the text, those not wanted blanked (what src's optimised positionsOf is property-tested to equal). */
 function positionsOf(text: string, wanted: ReadonlySet<string>): string[] {
-  const heads = new Set<string>();
-  for (const t of wanted) heads.add(t[0]!);
-  // words(text), inlined to allocate one array instead of three (this runs on every candidate).
-  const ascii = ASCII.test(text);
-  const re = ascii ? /[a-z0-9]+/g : /[\p{L}\p{N}]+/gu;
-  const src = ascii ? text.toLowerCase() : text.normalize('NFKC').toLowerCase();
-  const out: string[] = [];
-  for (let m = re.exec(src); m !== null; m = re.exec(src)) {
-    const w = m[0];
-    if (w.length > 64) continue;
-    if (!heads.has(w[0]!)) {
-      out.push('');
-      continue;
-    }
-    const t = stemWord(w);
-    out.push(wanted.has(t) ? t : '');
-  }
-  return out;
+  return analyze(text).map((t) => (wanted.has(t) ? t : ''));
 }
 
