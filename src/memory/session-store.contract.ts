@@ -170,6 +170,25 @@ export function sessionStoreContract(name: string, factory: SessionStoreFactory)
       expect(await store.getSession({ tenantId: 't2', sessionId: 's1', now: T0 })).toBeNull();
     });
 
+    it('lists the newest `limit` of many sessions exactly, also when a newest turn expired before older ones', async () => {
+      // 25 sessions with distinct last-turn times; s07's newest turn has a short TTL of its own and
+      // has expired by `now`, so its live lastAt is its older turn's (below several others').
+      for (let i = 0; i < 25; i++) {
+        const sessionId = `s${String(i).padStart(2, '0')}`;
+        await store.appendTurns({ turns: [turn({ sessionId, createdAt: T0 + i * 1000 })] });
+      }
+      await store.appendTurns({ turns: [turn({ sessionId: 's07', role: 'assistant', createdAt: T0 + 30_000, ttlSeconds: 5 })] });
+      const now = T0 + 40_000;
+      const all = await store.listSessions({ tenantId: 't1', userId: 'alice', now });
+      expect(all).toHaveLength(25);
+      expect(all.map((x) => x.lastAt)).toEqual([...all.map((x) => x.lastAt)].sort((a, b) => b - a));
+      expect(all.find((x) => x.sessionId === 's07')).toMatchObject({ lastAt: T0 + 7000, turnCount: 1 });
+      for (const limit of [1, 3, 12, 24]) {
+        expect((await store.listSessions({ tenantId: 't1', userId: 'alice', limit, now })).map((x) => x.sessionId)).toEqual(all.slice(0, limit).map((x) => x.sessionId));
+      }
+      expect(all.slice(0, 3).map((x) => x.sessionId)).toEqual(['s24', 's23', 's22']);
+    });
+
     it('isolates tenants that reuse a session id', async () => {
       await store.appendTurns({ turns: [turn({ tenantId: 'ta', text: 'A' }), turn({ tenantId: 'tb', text: 'B' })] });
       expect(texts(await store.recentTurns({ tenantId: 'ta', sessionId: 's1', limit: 10, now: T0 }))).toEqual(['A']);

@@ -59,7 +59,7 @@ function checkpointEmpty(db: SqliteDatabase): boolean {
  * Rewrite the whole file (VACUUM). VACUUM may renumber the rowids of tables without an INTEGER
  * PRIMARY KEY; session_summaries is one and its FTS5 index maps by rowid, so it is rebuilt.
  */
-export function compactDatabase(db: SqliteDatabase): void {
+function compactDatabase(db: SqliteDatabase): void {
   db.exec('VACUUM');
   db.exec(`INSERT INTO session_summaries_fts (session_summaries_fts) VALUES ('rebuild')`);
 }
