@@ -124,10 +124,16 @@ describe('runtime learning loop', () => {
     expect((await second.sessions.recentTurns({ tenantId: second.config.tenant, sessionId: 'A', limit: 10 })).map((t) => t.role)).toEqual(['user', 'assistant']);
   });
 
-  it('keeps episodic memory per session', async () => {
+  it('keeps episodic memory per session, and a fact about the user in their own memory only', async () => {
     const rt = runtime();
+    await turn(rt, 'A', 'The parcel for desk 7 is the blue one.', { userId: 'u1' });
+    expect((await turn(rt, 'A', 'Which parcel is for desk 7?')).answer).toContain('blue');
     await turn(rt, 'A', 'My favourite colour is teal.');
     expect((await turn(rt, 'A', 'What is my favourite colour?')).answer).toContain('teal');
-    expect((await turn(rt, 'B', 'What is my favourite colour?')).answer).not.toContain('teal');
+    // Another user's session: neither the conversation nor the user's own memory reaches it.
+    expect((await turn(rt, 'B', 'What is my favourite colour?', { userId: 'u2' })).answer).not.toContain('teal');
+    expect((await turn(rt, 'B', 'Which parcel is for desk 7?', { userId: 'u2' })).answer).not.toContain('blue');
+    // The same user's next session: the personal fact follows them (user memory).
+    expect((await turn(rt, 'C', 'What is my favourite colour?')).answer).toContain('teal');
   });
 });

@@ -5,7 +5,9 @@ import { closeAll, say, stack, type Stack } from './support.js';
 
 afterEach(closeAll);
 
-const SMALL_WINDOW = { 'memory.historyTurns': 6, 'memory.summary.windowTokens': 200, 'memory.summary.batchTurns': 2, 'memory.summary.maxTokens': 150 };
+// Learning off: turn 2 is also a fact about the user, which their own memory (or, without it, the
+// knowledge base) would keep — these tests are about what the session's summary keeps.
+const SMALL_WINDOW = { 'learning.mode': 'off', 'memory.historyTurns': 6, 'memory.summary.windowTokens': 200, 'memory.summary.batchTurns': 2, 'memory.summary.maxTokens': 150 };
 
 /** Turn n of a long support conversation: the fact at turn 2, then questions and other details. */
 function message(n: number): string {

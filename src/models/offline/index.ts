@@ -9,6 +9,7 @@ import { bestFact } from './answer.js';
 import { answerFromToolResults } from './compose.js';
 import { contextFacts, systemText, type ContextFact } from './context.js';
 import { detectLearning } from './learn.js';
+import { detectPersonalFact } from './personal.js';
 import { classifyAbout, isAboutTask, isSummaryTask, summarise } from './long-term.js';
 import { classifyIntent, decideMemory, isIntentTask, isJudgeTask, isMemoryDecisionTask, judge } from './tasks.js';
 import { stripLabel } from './facts.js';
@@ -72,7 +73,7 @@ function respond(req: ConverseRequest): ContentBlock[] {
 }
 
 function answerUser(req: ConverseRequest, text: string, system: string): ContentBlock[] {
-  const learned = detectLearning(text);
+  const learned = detectLearning(text) ?? detectPersonalFact(text);
   // Like a model following the system prompt: acknowledge, but leave "remembered / held for
   // review / refused" to the runtime, which knows the outcome.
   if (learned) return [{ text: `Got it — thanks for the update: ${learned}\n[LEARNING]: ${learned}` }];

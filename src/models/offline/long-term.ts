@@ -1,3 +1,4 @@
+import { REACH_ME } from './personal.js';
 import { keywords, sentences } from './text.js';
 
 /**
@@ -84,5 +85,6 @@ const ACTS_ON_WORLD = /^(?:(?:actually|also|and|btw|fyi|note|please remember|rem
 
 export function classifyAbout(user: string): string {
   const fact = /statement:\s*([\s\S]*)$/i.exec(user)?.[1]?.trim() ?? user.trim();
-  return JSON.stringify({ about: FIRST_PERSON.test(fact) && !ACTS_ON_WORLD.test(fact) ? 'user' : 'world' });
+  const speaker = (FIRST_PERSON.test(fact) && !ACTS_ON_WORLD.test(fact)) || REACH_ME.test(fact);
+  return JSON.stringify({ about: speaker ? 'user' : 'world' });
 }
