@@ -275,6 +275,7 @@ try {
   line('before: turns, FTS5 bm25', rows.length, mean(rows, (r) => r.fts));
   line('  multi-hop', multi.length, mean(multi, (r) => r.fts));
   if (embedder) line('hybrid BM25+vectors (RRF)', rows.length, mean(rows, (r) => r.hybrid!), `   embedder: ${embedderLabel}`);
+  if (embedder) line('  multi-hop', multi.length, mean(multi, (r) => r.hybrid!));
   line('naive keyword overlap', rows.length, mean(rows, (r) => r.naive));
   line('ref: plain BM25 (README)', 1986, ks.map((k) => REF_BM25[k] ?? NaN));
   line('ref: DRAGON (paper)', 1986, ks.map((k) => REF_DRAGON[k] ?? NaN));
