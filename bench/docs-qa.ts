@@ -8,7 +8,10 @@
  * first-pass top 1,000, proximity over the top M of that), the one-stage re-rank over the top M it
  * replaced, and the re-rank over every match.
  *
- *   npx tsx bench/docs-qa.ts
+ *   npx tsx bench/docs-qa.ts [--embedder word-vectors:<path>]
+ *
+ * With --embedder, the store's hybrid ranking (RRF of that ranking and cosine over SIF-averaged
+ * static word vectors, bench/word-vectors/) is printed too, labelled as such.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +19,15 @@ import { join } from 'node:path';
 import { openDatabase } from '../src/stores/sqlite/database.js';
 import { SqliteKnowledgeStore, type SqliteKnowledgeStoreOptions } from '../src/stores/sqlite/knowledge-store.js';
 import { CHUNK_TOKENS, loadDocs, loadQuestions } from './docs-qa/corpus.js';
+import { loadWordVectors } from './word-vectors/file.js';
+import { createSifEmbedder } from './word-vectors/sif.js';
+
+const spec = process.argv.indexOf('--embedder') > 0 ? process.argv[process.argv.indexOf('--embedder') + 1] : undefined;
+if (spec !== undefined && !/^word-vectors:\S+$/.test(spec)) {
+  console.error('usage: npx tsx bench/docs-qa.ts [--embedder word-vectors:<path>]');
+  process.exit(2);
+}
+const embedder = spec ? createSifEmbedder(loadWordVectors(spec.slice('word-vectors:'.length))) : undefined;
 
 const KS = [1, 5, 10, 25];
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -30,9 +42,10 @@ try {
     ['one-stage re-rank (top M)', { ranking: { cheapDepth: 0 } }],
     ['after: re-rank', {}],
     ['re-rank all matches', { ranking: { depth: 1_000_000 } }],
+    ...(embedder ? [['hybrid: word vectors, RRF', { embedder }] as [string, SqliteKnowledgeStoreOptions]] : []),
   ];
   const stores = new Map(variants.map(([label, o]) => [label, new SqliteKnowledgeStore(db, { chunkTokens: CHUNK_TOKENS, chunkOverlap: 0, ...o })]));
-  for (const f of files) await stores.get('after: re-rank')!.upsertDocument({ tenantId: 'docs', sourceUri: f.file, kind: 'document', text: f.text });
+  for (const f of files) await stores.get(embedder ? 'hybrid: word vectors, RRF' : 'after: re-rank')!.upsertDocument({ tenantId: 'docs', sourceUri: f.file, kind: 'document', text: f.text });
   const chunks = db.prepare('SELECT count(*) FROM chunks').pluck().get() as number;
   console.log(`npm docs: ${files.length} files, ${chunks} chunks in the store (${units.length} units in the technique bench), ${questions.length} questions written before tuning`);
   console.log(`packages: ${[...new Map(files.map((x) => [x.file.split('/')[0], x.version]))].map(([p, v]) => `${p}@${v}`).join(' ')}`);

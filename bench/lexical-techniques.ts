@@ -43,8 +43,15 @@ export interface Technique {
   diversify: 'none' | 'mmr' | 'xquad' | 'crowd';
   /** Whole-document (session/file) BM25 added at this weight to each of its units (two stages only). */
   docBm25: number;
+  /**
+   * RM3-style feedback restricted to the question's entities (two stages only): the capitalised
+   * words after the first (retrieval-plan.ts's rule for names) select the feedback passages — the
+   * top 10 of the ranking that mention one of them — and their terms, by relevance-model weight ×
+   * idf, add up to 10 terms at ≤ 0.3 each.
+   */
+  entityRm3: boolean;
 }
-const BASE: Technique = { stem: true, stopWords: true, title: 0, proximity: 0, rm3: false, neighbours: 0, when: 0, recency: 0, idf: 'fts5', group: 0, depth: 100, twoStage: false, diversify: 'none', docBm25: 0 };
+const BASE: Technique = { stem: true, stopWords: true, title: 0, proximity: 0, rm3: false, neighbours: 0, when: 0, recency: 0, idf: 'fts5', group: 0, depth: 100, twoStage: false, diversify: 'none', docBm25: 0, entityRm3: false };
 
 interface Unit { id: string; text: string; title: string; group: string; order: number }
 interface Corpus { name: string; units: Unit[] }
@@ -104,7 +111,15 @@ class Ranker {
     let q: WeightedTerm[] = fieldQuery(queryTerms(question, { stem: t.stem, stopWords: t.stopWords }), t.title);
     if (q.length === 0) return [];
     if (t.rm3) q = rm3(q, this.body.search(q, 10).map((h) => ({ score: h.score, terms: this.terms[h.key]! })));
-    if (t.twoStage) return this.diversified(question, t, this.withDocuments(q, t, this.twoStage(q, queryTerms(question, { stem: t.stem, stopWords: t.stopWords }))), k);
+    if (t.twoStage) {
+      const body = queryTerms(question, { stem: t.stem, stopWords: t.stopWords });
+      let ranked = this.twoStage(q, body);
+      if (t.entityRm3) {
+        const expanded = this.entityFeedback(question, q, ranked, t.stem);
+        if (expanded !== q) ranked = this.twoStage(expanded, body);
+      }
+      return this.diversified(question, t, this.withDocuments(q, t, ranked), k);
+    }
     const depth = t.depth > 0 ? Math.max(k, t.depth) : this.body.size;
     const scores = new Map(this.body.search(q, depth).map((h) => [h.key, h.score]));
     if (t.proximity > 0) {
@@ -139,6 +154,27 @@ class Ranker {
       { proximityDepth: RERANK_DEPTH, proximityOf: (i) => ({ terms: this.terms[first[i]!.key]! }) },
     );
     return order.map((i) => [first[i]!.key, parts[i]!.score]);
+  }
+
+  /** The question's names (capitalised after the first word), stemmed; their feedback passages; the expanded query. */
+  private entityFeedback(question: string, q: WeightedTerm[], ranked: Array<[number, number]>, stem: boolean): WeightedTerm[] {
+    const names = (question.trim().split(/\s+/).slice(1).join(' ').match(/\b[A-Z][\p{L}0-9-]+/gu) ?? []).filter((w) => !/^(?:I|I'm|What|Who|When|Where|Which|How|Why)$/.test(w));
+    const entities = new Set(names.flatMap((w) => analyze(w, { stem })));
+    if (entities.size === 0) return q;
+    const mentions = (key: number) => this.terms[key]!.some((x) => entities.has(x)) || analyze(this.corpus.units[key]!.title, { stem }).some((x) => entities.has(x));
+    const fb = ranked.filter(([key]) => mentions(key)).slice(0, 10);
+    const total = fb.reduce((sum, [, sc]) => sum + sc, 0);
+    if (fb.length === 0 || total <= 0) return q;
+    const asked = new Set(q.map((x) => x.term));
+    const rel = new Map<string, number>();
+    for (const [key, sc] of fb) {
+      const terms = this.terms[key]!;
+      for (const x of terms) if (x.length > 1 && !asked.has(x) && !entities.has(x) && !/^\d+$/.test(x)) rel.set(x, (rel.get(x) ?? 0) + sc / total / terms.length);
+    }
+    const n = this.body.size;
+    const top = [...rel].map(([term, v]): [string, number] => [term, v * idf(n, this.body.df(term), this.flavour)]).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
+    const max = top[0]?.[1] ?? 0;
+    return max > 0 ? [...q, ...top.map(([term, v]) => ({ term, weight: (0.3 * v) / max }))] : q;
   }
 
   private groups?: { index: InvertedIndex; names: string[] };
@@ -209,7 +245,7 @@ const KEPT_RANKING: Partial<Technique> = { title: 0.5, idf: 'lucene' };
 const STORE_ONE_STAGE: Partial<Technique> = { ...KEPT_RANKING, neighbours: 0.3, group: 0.3, proximity: 0.5, depth: RERANK_DEPTH };
 const STORE_TWO_STAGES: Partial<Technique> = { ...KEPT_RANKING, twoStage: true };
 
-const ROWS: Array<[string, Partial<Technique>, Partial<Technique>]> = [
+const ALL_ROWS: Array<[string, Partial<Technique>, Partial<Technique>]> = [
   ['stemming (Porter)', { stem: false }, {}],
   ['stop words (query)', { stopWords: false }, {}],
   ['idf never <= 0 (Lucene)', {}, { idf: 'lucene' }],
@@ -234,8 +270,15 @@ const ROWS: Array<[string, Partial<Technique>, Partial<Technique>]> = [
   ['+ xQuAD over query terms, λ 0.5', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, diversify: 'xquad' }],
   ['+ crowding: ≤ 2 per session/file', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, diversify: 'crowd' }],
   ['+ whole-document BM25 x0.3', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, docBm25: 0.3 }],
+  // Added after run 4 (multi-hop, issue 18): feedback from the passages about the question's
+  // entities only, terms chosen by relevance-model weight × idf (plain RM3 above drifted to the
+  // frequent words of the feedback's topic), parameters fixed before the run.
+  ['+ entity-restricted RM3 (10 docs/terms, ≤0.3)', STORE_TWO_STAGES, { ...STORE_TWO_STAGES, entityRm3: true }],
 ];
 
+// `--rows <substring>`: only the rows whose name holds it (screening one row without the full table).
+const only = process.argv.indexOf('--rows') > 0 ? process.argv[process.argv.indexOf('--rows') + 1] : undefined;
+const ROWS = only ? ALL_ROWS.filter(([name]) => name.includes(only)) : ALL_ROWS;
 const f = (v: number) => v.toFixed(1).padStart(5);
 const d = (a: number, b: number) => `${b - a >= 0 ? '+' : ''}${(b - a).toFixed(1)}`.padStart(5);
 console.log(`LoCoMo: ${locomo.reduce((s, c) => s + c.units.length, 0)} turns, ${locomoQs.length} questions (10 conversations); npm docs: ${docCorpus.units.length} chunks of ${docs.files.length} files, ${docQs.length} questions`);

