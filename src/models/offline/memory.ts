@@ -30,8 +30,29 @@ const CHANGE_CUE = /\b(?:now|these days|(?:this|next|last) (?:week|month|year|qu
 
 export function decideMemory(user: string): string {
   const rawFact = /^new fact:?[ \t]*(.+)$/im.exec(user)?.[1]?.trim() ?? '';
-  const question = /conversation before the new fact:[\s\S]*?^user:\s*(.+)$/im.exec(user)?.[1]?.trim();
-  const candidates = parseCandidates(user);
+  const asked = /conversation before the new fact:[\s\S]*?^user:\s*(.+)$/im.exec(user)?.[1]?.trim();
+  // "Who owns billing now? It's Dana.": the fact carries the question it answers.
+  const qa = /^(.*\?)\s+([^?]+)$/.exec(rawFact);
+  const question = qa ? qa[1]!.trim() : asked;
+  const { best, fact } = judgeFact(qa ? qa[2]!.trim() : rawFact, question, parseCandidates(user));
+  const clean = sentenceCase(qa ? `${qa[1]!.trim()} ${fact}` : fact);
+  if (!best) return JSON.stringify({ event: 'ADD', text: clean, reason: 'no existing fact covers this' });
+  if (best.event === 'NOOP') return JSON.stringify({ event: 'NOOP', id: best.id, reason: 'already known' });
+  if (best.event === 'CONFLICT') return JSON.stringify({ event: 'ADD', text: clean, conflicts: [best.id], reason: 'a related fact says otherwise; not clearly the same subject' });
+  return JSON.stringify({ event: 'UPDATE', id: best.id, text: best.text ?? clean, reason: 'same subject, new value' });
+}
+
+/**
+ * Does a plain statement give another value for one of these facts (the decision would be UPDATE)?
+ * What a reader of the context does with "The on-call rotation is weekly." when it says daily.
+ */
+export function contradicts(statement: string, known: string[]): boolean {
+  const { best } = judgeFact(statement, undefined, known.map((text, i) => ({ id: `k${i}`, text })));
+  return best?.event === 'UPDATE';
+}
+
+/** The strongest verdict of a fact against each sentence of each candidate, and the fact as compared. */
+function judgeFact(rawFact: string, question: string | undefined, candidates: Candidate[]): { best: Verdict | null; fact: string } {
   const cue = CHANGE_CUE.test(rawFact);
   const fact = stripTimeCues(stripMarkers(rawFact).text).replace(/^that\s+/i, '') || rawFact;
   const subjectless = needsSubject(fact) && !!question && question.trim().endsWith('?');
@@ -46,11 +67,7 @@ export function decideMemory(user: string): string {
       if (!best || rank(v) > rank(best)) best = v;
     }
   }
-  const clean = sentenceCase(fact);
-  if (!best) return JSON.stringify({ event: 'ADD', text: clean, reason: 'no existing fact covers this' });
-  if (best.event === 'NOOP') return JSON.stringify({ event: 'NOOP', id: best.id, reason: 'already known' });
-  if (best.event === 'CONFLICT') return JSON.stringify({ event: 'ADD', text: clean, conflicts: [best.id], reason: 'a related fact says otherwise; not clearly the same subject' });
-  return JSON.stringify({ event: 'UPDATE', id: best.id, text: best.text ?? clean, reason: 'same subject, new value' });
+  return { best, fact };
 }
 
 function parseCandidates(user: string): Candidate[] {
@@ -163,14 +180,63 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   }
   const newD = fT.filter((t) => !sS.has(t.stem));
   const oldD = sT.filter((t) => !fS.has(t.stem));
+  // "… the mobile app was renamed to APP" against "… the mobile app is MOB": an identifier in capitals
+  // is a value of its own even where a lowercase subject word reads the same.
+  const sRaw = new Set(sT.map((t) => t.raw));
+  if (oldD.some((t) => IDENT.test(t.raw))) for (const t of fT) if (IDENT.test(t.raw) && !sRaw.has(t.raw) && !newD.includes(t)) newD.push(t);
+  newD.sort((a, b) => a.start - b.start);
+  if (otherAttribute(fT, newD, oldD)) return null;
   const negated = NEGATION.test(fact) !== NEGATION.test(sentence);
-  if (newD.length === 0 && !negated) return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
+  if (newD.length === 0 && !negated) {
+    const one = impliedOne(sentence, fact);
+    if (one && coverage >= 0.5) return { id, event: 'UPDATE', strength: coverage, text: sentenceCase(one) };
+    return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
+  }
   const status = negated || newD.some((t) => STATUS_WORDS.has(t.raw.toLowerCase()));
   const valued = newD.some((t) => t.value) || (oldD.some((t) => t.value) && cue);
   if (!(valued || status || (cue && oldD.length > 0) || sameSlot(sentence, sT, oldD, fact, fT, newD))) return null;
   if (coverage < 0.5) return coverage >= 0.34 && valued ? { id, event: 'CONFLICT', strength: coverage } : null;
   const text = substitute(sentence, sT, oldD, fact, newD, fT, cue);
   return { id, event: 'UPDATE', strength: coverage, ...(text ? { text } : {}) };
+}
+
+/** An identifier written in capitals ("APP", "MOB", "SUPPORT2"). */
+const IDENT = /^[\p{Lu}][\p{Lu}\d_-]+$/u;
+
+/**
+ * "every week" against "every 2 weeks", "lasts a month" against "lasts 3 months": the unit is shared,
+ * so no word differs, but the fact's count is an implied one. The sentence with its count-and-unit
+ * replaced, or null.
+ */
+function impliedOne(sentence: string, fact: string): string | null {
+  const sAll = tokens(sentence);
+  const fAll = tokens(fact);
+  for (let i = 0; i + 1 < sAll.length; i++) {
+    const n = sAll[i]!;
+    const unit = sAll[i + 1]!;
+    if (!/^\d+(?:[.,]\d+)?$/.test(n.raw) || n.raw === '1' || fAll.some((t) => t.raw === n.raw)) continue;
+    const j = fAll.findIndex((t) => t.stem === unit.stem);
+    const before = j > 0 ? fAll[j - 1]!.raw.toLowerCase() : '';
+    if (j <= 0 || !/^(?:every|each|per|a|an|one)$/.test(before)) continue;
+    const from = /^(?:a|an|one)$/.test(before) ? fAll[j - 1]!.start : fAll[j]!.start;
+    return sentence.slice(0, n.start) + fact.slice(from, fAll[j]!.end) + sentence.slice(unit.end);
+  }
+  return null;
+}
+
+/**
+ * "The office kitchen moved to floor 4" against "The office opens at 7:30": no new value is of an old
+ * value's kind (a number is not a time), and the new value carries a label word of its own that the
+ * sentence lacks ("floor"). That is another attribute of the same subject, not a new value for this one.
+ */
+function otherAttribute(fT: Token[], newD: Token[], oldD: Token[]): boolean {
+  const newVals = newD.filter((t) => t.value);
+  const oldVals = oldD.filter((t) => t.value);
+  if (!newVals.length || !oldVals.length) return false;
+  if (newVals.some((n) => oldVals.some((o) => kind(o.raw) === kind(n.raw)))) return false;
+  const i = fT.indexOf(newVals[0]!);
+  const label = i > 0 ? fT[i - 1]! : undefined;
+  return !!label && !label.value && newD.includes(label);
 }
 
 const AUX = /\b(?:is|are|was|were|has|have|had|will|can|must|should|does|do|did)\b|\b(?:it|that|there|he|she|what|who|they|we|you)'(?:s|re)\b/i;
@@ -230,7 +296,9 @@ function span(text: string, all: Token[], picked: Token[]): { start: number; end
   for (let i = idx[0]!; i <= idx.at(-1)!; i++) if (!picked.includes(all[i]!)) return null;
   const start = all[idx[0]!]!.start;
   const end = all[idx.at(-1)!]!.end;
-  return /[;.!?]/.test(text.slice(start, end)) ? null : { start, end };
+  // A sentence break between the tokens splits them; dots inside one ("sftp.partners.example") do not.
+  for (let i = idx[0]!; i < idx.at(-1)!; i++) if (/[;.!?]/.test(text.slice(all[i]!.end, all[i + 1]!.start))) return null;
+  return { start, end };
 }
 
 /** The existing sentence with its old value replaced by the new one; null when that is not clear. */
@@ -238,7 +306,14 @@ function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, 
   // Values replace values: "managed by Olivia Chen" → "Samir Haddad" keeps "managed by".
   const both = oldD.some((t) => t.value) && newD.some((t) => t.value);
   let oldV = both ? oldD.filter((t) => t.value) : oldD;
-  const newV = both ? newD.filter((t) => t.value) : newD;
+  let newV = both ? newD.filter((t) => t.value) : newD;
+  // A value keeps the new words right after it: "two weeks", "six per cent", "48 units".
+  if (both) {
+    const first = fT.indexOf(newV[0]!);
+    let hi = fT.indexOf(newV.at(-1)!);
+    while (hi + 1 < fT.length && newD.includes(fT[hi + 1]!)) hi++;
+    if (first >= 0 && hi >= first) newV = fT.slice(first, hi + 1);
+  }
   // A value is replaced by a value: "open until 5:30pm" never becomes "hours".
   if (oldV.some((t) => t.value) && !newV.some((t) => t.value)) return null;
   // A number replaces a number ("The internal API rate limit is 100" keeps "API").
@@ -254,6 +329,9 @@ function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, 
   const nextS = sT.find((t) => t.start >= o.end);
   const nextF = fT.find((t) => t.start >= nw.end);
   if (nextS && nextF && nextS.stem === nextF.stem && nextS.raw !== nextF.raw) [end, nw.end] = [nextS.end, nextF.end];
+  // "monthly" → "every two weeks": a quantifier before the new value goes with it unless the old one has it too.
+  const quant = /\b(every|each|once|twice|per)\s+$/i.exec(fact.slice(0, nw.start));
+  if (quant && !new RegExp(`\\b${quant[1]}\\s+$`, 'i').test(sentence.slice(0, start))) nw.start = quant.index;
   const newText = fact.slice(nw.start, nw.end);
   // A bare number replaces the number only: "100 req/s" + "250" → "250 req/s".
   const olds = oldV.filter((t) => /^\$?\d/.test(t.raw));
