@@ -125,6 +125,8 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   if (!text || text.endsWith('?') || text.length > 600) return null;
   if (/^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|ok|okay|cool|great|bye)\b[\s!.]*$/i.test(text)) return null;
   if (/^(?:who|what|when|where|which|why|how|is|are|do|does|did|can|could|should|would|will)\b/i.test(text)) return null;
+  // "was the phone line changed to …", "has the office moved": an auxiliary before its subject asks.
+  if (/^(?:was|were|has|have|had)\s+(?:the|a|an|it|this|that|there|our|your|my|his|her|their|he|she|they|we|you|anyone|anybody|someone)\b/i.test(text)) return null;
   if (hedged(text)) return null;
   const stripped = stripMarkers(text);
   const rest = stripped.text;

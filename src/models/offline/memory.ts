@@ -21,6 +21,8 @@ interface Candidate {
 
 interface Verdict {
   id: string;
+  /** The sentence compared with (set by judgeFact). */
+  sentence?: string;
   event: 'UPDATE' | 'NOOP' | 'CONFLICT';
   strength: number;
   text?: string;
@@ -47,8 +49,21 @@ export function decideMemory(user: string): string {
  * What a reader of the context does with "The on-call rotation is weekly." when it says daily.
  */
 export function contradicts(statement: string, known: string[]): boolean {
-  const { best } = judgeFact(statement, undefined, known.map((text, i) => ({ id: `k${i}`, text })));
-  return best?.event === 'UPDATE';
+  // Headings ("Store 12") and fragments are not facts a statement could contradict.
+  const facts = known.filter((k) => content(tokens(k)).length >= 3);
+  const { best, fact } = judgeFact(statement, undefined, facts.map((text, i) => ({ id: `k${i}`, text })));
+  if (best?.event !== 'UPDATE' || !best.sentence) return false;
+  // Stricter than the decision, since nothing marked it as a correction: two subject words in common,
+  // and the new values sit in one place ("Order 1234 ships on Friday" against "Orders ship on
+  // Wednesdays" has new values in two places: an instance, not a new value for the rule).
+  const sS = stems(content(tokens(best.sentence)));
+  const fT = content(tokens(fact));
+  const shared = new Set(fT.filter((t) => sS.has(t.stem)).map((t) => t.stem)).size;
+  const fresh = fT.map((t, i) => (sS.has(t.stem) ? -1 : i)).filter((i) => i >= 0);
+  const values = fresh.filter((i) => fT[i]!.value);
+  // Between two new values only new words, no shared one.
+  const oneSlot = values.every((i, k) => k === 0 || fT.slice(values[k - 1]!, i).every((t) => !sS.has(t.stem)));
+  return shared >= 2 && fresh.length > 0 && oneSlot;
 }
 
 /** The strongest verdict of a fact against each sentence of each candidate, and the fact as compared. */
@@ -60,9 +75,11 @@ function judgeFact(rawFact: string, question: string | undefined, candidates: Ca
   const named = namedReplacement(fact);
   let best: Verdict | null = null;
   for (const c of candidates) {
-    for (const s of sentences(c.text)) {
+    // A markdown heading ("# Store 12") names a section; it is not a fact to update.
+    for (const s of sentences(c.text.replace(/^[ \t]*#+[ \t].*$/gm, ''))) {
       const v = (named && replaced(fact, stripLabel(s), named, c.id)) || (subjectless ? compareResolved(fact, stripLabel(s), question!, c.id) : compare(fact, stripLabel(s), cue, c.id));
       if (!v) continue;
+      v.sentence = stripLabel(s);
       const rank = (x: Verdict) => x.strength + (x.event === 'NOOP' ? 0.3 : x.event === 'UPDATE' ? 0.1 : 0) + (x.text ? 0.05 : 0);
       if (!best || rank(v) > rank(best)) best = v;
     }
@@ -282,7 +299,10 @@ function compareResolved(fact: string, sentence: string, question: string, id: s
   const fT = content(tokens(fact));
   const fS = stems(fT);
   const newD = fT.filter((t) => !sS.has(t.stem) && !qS.has(t.stem));
-  const oldD = sT.filter((t) => !fS.has(t.stem) && !qS.has(t.stem));
+  let oldD = sT.filter((t) => !fS.has(t.stem) && !qS.has(t.stem));
+  // "Does the lab open at 7:00? No, it opens at 6:30": the question quotes the old value.
+  const newKinds = new Set(newD.filter((t) => t.value).map((t) => kind(t.raw)));
+  if (newKinds.size && !oldD.some((t) => t.value)) oldD = oldD.concat(sT.filter((t) => t.value && !fS.has(t.stem) && qS.has(t.stem) && newKinds.has(kind(t.raw))));
   const strength = onTopic / (qS.size || 1);
   if (newD.length === 0) return { id, event: 'NOOP', strength };
   const text = substitute(sentence, sT, oldD, fact, newD, fT, true);
@@ -309,10 +329,10 @@ function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, 
   let newV = both ? newD.filter((t) => t.value) : newD;
   // A value keeps the new words right after it: "two weeks", "six per cent", "48 units".
   if (both) {
-    const first = fT.indexOf(newV[0]!);
-    let hi = fT.indexOf(newV.at(-1)!);
+    const last = fT.indexOf(newV.at(-1)!);
+    let hi = last;
     while (hi + 1 < fT.length && newD.includes(fT[hi + 1]!)) hi++;
-    if (first >= 0 && hi >= first) newV = fT.slice(first, hi + 1);
+    if (last >= 0) newV = [...newV, ...fT.slice(last + 1, hi + 1)];
   }
   // A value is replaced by a value: "open until 5:30pm" never becomes "hours".
   if (oldV.some((t) => t.value) && !newV.some((t) => t.value)) return null;
