@@ -44,7 +44,9 @@ const VALUE_WORDS = new Set(
   `monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays
   january february march april may june july august september october november december
   first second third fourth fifth last next one two three four five six seven eight nine ten eleven twelve twenty thirty
-  hundred thousand million daily weekly monthly yearly quarterly nightly hourly half`.split(/\s+/),
+  thirteen fourteen fifteen sixteen seventeen eighteen nineteen forty fifty sixty seventy eighty ninety dozen
+  hundred thousand million daily weekly monthly yearly quarterly nightly hourly half fortnightly biweekly bimonthly
+  annually biannually semiannually weekdays weekends`.split(/\s+/),
 );
 
 /** Words meaning a thing stopped or came back: a change of value with no value-like token in it. */

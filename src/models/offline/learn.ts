@@ -24,7 +24,7 @@ const REQUEST = /^(?:please|kindly|can you|could you|would you|will you|let's|le
  * "now" follows within a few words ("Deploy freeze is on Thursdays", "Order cutoff is 3pm",
  * "Order confirmations now come from …").
  */
-const NOUN_SUBJECT = /^[\w-]+(?:\s+[\w'-]+){0,4}?\s+(?:is|are|was|were|has been|have been|now|no longer|nowadays)\b/i;
+const NOUN_SUBJECT = /^[\w-]+(?!\s+(?:the|a|an|my|our|your|their|this|that|these|those|it|them|me|us|him|her)\b)(?:\s+[\w'-]+){0,4}?\s+(?:is|are|was|were|has been|have been|now|no longer|nowadays)\b/i;
 /**
  * A compound noun up front ("Send day for the staff newsletter is …"): the verb-like word is followed
  * by a noun, not by the determiner, pronoun or count an imperative's object starts with, and a copula

@@ -63,7 +63,11 @@ export function contradicts(statement: string, known: string[]): boolean {
   const values = fresh.filter((i) => fT[i]!.value);
   // Between two new values only new words, no shared one.
   const oneSlot = values.every((i, k) => k === 0 || fT.slice(values[k - 1]!, i).every((t) => !sS.has(t.stem)));
-  return shared >= 2 && fresh.length > 0 && oneSlot;
+  // A value gives way to a value, a plain phrase to a plain phrase: "The printer on floor 3 is broken"
+  // says something else about a printer that "is a Canon", it does not rename it.
+  const gone = content(tokens(best.sentence)).filter((t) => !stems(fT).has(t.stem));
+  const sameKind = fresh.some((i) => fT[i]!.value) === gone.some((t) => t.value);
+  return shared >= 2 && fresh.length > 0 && oneSlot && sameKind;
 }
 
 /** The strongest verdict of a fact against each sentence of each candidate, and the fact as compared. */
@@ -353,6 +357,10 @@ function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, 
   const quant = /\b(every|each|once|twice|per)\s+$/i.exec(fact.slice(0, nw.start));
   if (quant && !new RegExp(`\\b${quant[1]}\\s+$`, 'i').test(sentence.slice(0, start))) nw.start = quant.index;
   const newText = fact.slice(nw.start, nw.end);
+  // "owned by the payments team" → "Dana Whitfield": a plain phrase's article goes with it when a name
+  // replaces it ("the Dublin data centre" → "the Frankfurt data centre" keeps it), unless the fact has one too.
+  const article = /\b(?:the|a|an)\s+$/i.exec(sentence.slice(0, start));
+  if (article && newV[0]?.value && !oldV.some((t) => t.value) && !/\b(?:the|a|an)\s+$/i.test(fact.slice(0, nw.start))) start = article.index;
   // A bare number replaces the number only: "100 req/s" + "250" → "250 req/s".
   const olds = oldV.filter((t) => /^\$?\d/.test(t.raw));
   if (/^[\d.,]+$/.test(newText) && olds.length === 1 && oldV.length > 1) [start, end] = [olds[0]!.start, olds[0]!.end];
