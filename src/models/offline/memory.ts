@@ -206,7 +206,7 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   const sRaw = new Set(sT.map((t) => t.raw));
   if (oldD.some((t) => IDENT.test(t.raw))) for (const t of fT) if (IDENT.test(t.raw) && !sRaw.has(t.raw) && !newD.includes(t)) newD.push(t);
   newD.sort((a, b) => a.start - b.start);
-  if (otherAttribute(fT, newD, oldD)) return null;
+  if (otherAttribute(fT, newD, oldD) || deniedValue(fact, newD)) return null;
   const negated = NEGATION.test(fact) !== NEGATION.test(sentence);
   if (newD.length === 0 && !negated) {
     const one = impliedOne(sentence, fact);
@@ -219,6 +219,21 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   if (coverage < 0.5) return coverage >= 0.34 && valued ? { id, event: 'CONFLICT', strength: coverage } : null;
   const text = substitute(sentence, sT, oldD, fact, newD, fT, cue);
   return { id, event: 'UPDATE', strength: coverage, ...(text ? { text } : {}) };
+}
+
+/**
+ * "The rotation isn't weekly", "… is never on Fridays": the new value is the one denied, so it is not
+ * the value to store (the fact may still say the old one is wrong; that is for a reader, not a swap).
+ */
+function deniedValue(fact: string, newD: Token[]): boolean {
+  const v = newD.find((t) => t.value);
+  if (!v) return false;
+  const neg = /\b(?:not|never|isn't|aren't|wasn't|weren't|doesn't|don't|won't|no longer)\b/gi;
+  for (const m of fact.matchAll(neg)) {
+    const between = fact.slice(m.index! + m[0].length, v.start);
+    if (m.index! < v.start && !/[,;]|\b(?:but|instead|rather|now|it|they|is|are)\b/i.test(between) && between.trim().split(/\s+/).filter(Boolean).length <= 3) return true;
+  }
+  return false;
 }
 
 /** An identifier written in capitals ("APP", "MOB", "SUPPORT2"). */

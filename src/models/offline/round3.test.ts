@@ -19,6 +19,8 @@ describe('offline model, round 3: what is not a fact', () => {
       'The canteen may close earlier from March.',
       'was the support phone line changed to close at 22:00',
       'does anyone know whether the pharmacy help line number changed',
+      'Someone told me the support on-call rotation is weekly now.',
+      'Not 100% sure, but the support on-call rotation is weekly now.',
     ]) {
       expect(detectLearning(s, () => true), s).toBeNull();
     }
@@ -85,5 +87,11 @@ describe('offline model, round 3: memory decisions', () => {
     expect(decide('The coffee machine is descaled every week now.', 'The coffee machine is descaled every 2 weeks.')).toMatchObject({ event: 'UPDATE', text: 'The coffee machine is descaled every week.' });
     expect(decide('The project key for the mobile app was renamed to APP.', 'The project key for the mobile app is MOB.')).toMatchObject({ event: 'UPDATE', text: 'The project key for the mobile app is APP.' });
     expect(decide('The Berlin office kitchen moved to floor 4.', 'The Berlin office opens at 7:30.').event).not.toBe('UPDATE');
+  });
+
+  it('never stores the value a fact denies', () => {
+    expect(decide("The support on-call rotation isn't weekly.", 'The support on-call rotation is daily.').text).not.toBe('The support on-call rotation is weekly.');
+    expect(detectLearning("The support on-call rotation isn't weekly.", (f) => contradicts(f, ['The support on-call rotation is daily.']))).toBeNull();
+    expect(decide('The library no longer closes at 8pm; it closes at 10pm.', 'The library closes at 8pm.')).toMatchObject({ event: 'UPDATE' });
   });
 });
