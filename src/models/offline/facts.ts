@@ -43,8 +43,10 @@ const FILLER = new Set(
 const VALUE_WORDS = new Set(
   `monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays saturdays sundays
   january february march april may june july august september october november december
-  first second third fourth fifth last one two three four five six seven eight nine ten eleven twelve twenty thirty
-  hundred thousand million daily weekly monthly yearly quarterly nightly hourly half`.split(/\s+/),
+  first second third fourth fifth last next one two three four five six seven eight nine ten eleven twelve twenty thirty
+  thirteen fourteen fifteen sixteen seventeen eighteen nineteen forty fifty sixty seventy eighty ninety dozen
+  hundred thousand million daily weekly monthly yearly quarterly nightly hourly half fortnightly biweekly bimonthly
+  annually biannually semiannually weekdays weekends`.split(/\s+/),
 );
 
 /** Words meaning a thing stopped or came back: a change of value with no value-like token in it. */
@@ -66,7 +68,9 @@ export function tokens(text: string): Token[] {
     // After a colon, semicolon or sentence end, a capital letter says nothing about names.
     if (/[.;:!?]\s*$/.test(before) && out.length) initial = true;
     const capital = /^\p{Lu}/u.test(raw);
-    const stop = STOP.has(lower) || FILLER.has(lower);
+    // "May" mid-sentence is the month ("held in May"); "may" is the modal.
+    const month = raw === 'May' && !initial;
+    const stop = !month && (STOP.has(lower) || FILLER.has(lower));
     const value = /\d/.test(raw) || /\p{L}[@/.#:_][\p{L}\p{N}]/u.test(raw) || /^[#$€£]/.test(raw) || /^[\p{Lu}0-9]{2,}$/u.test(raw) || VALUE_WORDS.has(lower) || (capital && !initial && !stop);
     out.push({ raw, stem: stem(lower), start, end: start + m[0].length, value, stop });
     initial = false;

@@ -8,7 +8,8 @@ import { isToolResult, isToolUse, messageText } from '../types.js';
 import { bestFact } from './answer.js';
 import { answerFromToolResults } from './compose.js';
 import { contextFacts, systemText, type ContextFact } from './context.js';
-import { detectLearning } from './learn.js';
+import { detectLearnings } from './learn.js';
+import { contradicts } from './memory.js';
 import { detectPersonalFact } from './personal.js';
 import { classifyAbout, isAboutTask, isSummaryTask, summarise } from './long-term.js';
 import { classifyIntent, decideMemory, isIntentTask, isJudgeTask, isMemoryDecisionTask, judge } from './tasks.js';
@@ -73,10 +74,17 @@ function respond(req: ConverseRequest): ContentBlock[] {
 }
 
 function answerUser(req: ConverseRequest, text: string, system: string): ContentBlock[] {
-  const learned = detectLearning(text) ?? detectPersonalFact(text);
+  // A plain statement is a correction when it gives another value for a fact in view (not one
+  // already marked superseded): the context is what a model reads it against. Failing that, a
+  // speaker's plainly stated lasting attribute ("My time zone is CET.") is worth remembering too.
+  const facts = contextFacts(req, system);
+  const known = facts.filter((f) => !f.superseded).map((f) => stripLabel(f.sentence));
+  const detected = detectLearnings(text, (fact) => contradicts(fact, known));
+  const personal = detected.length ? null : detectPersonalFact(text);
+  const learned = personal ? [personal] : detected;
   // Like a model following the system prompt: acknowledge, but leave "remembered / held for
   // review / refused" to the runtime, which knows the outcome.
-  if (learned) return [{ text: `Got it — thanks for the update: ${learned}\n[LEARNING]: ${learned}` }];
+  if (learned.length) return [{ text: `Got it — thanks for the update: ${learned.join(' ')}\n${learned.map((l) => `[LEARNING]: ${l}`).join('\n')}` }];
 
   const tools = req.toolConfig?.tools ?? [];
   const call = chooseToolCall(text, tools);
@@ -85,7 +93,6 @@ function answerUser(req: ConverseRequest, text: string, system: string): Content
   if (/^(hi|hello|hey)\b/i.test(text.trim())) return [{ text: "Hello! Ask me anything, or tell me something new and I'll remember it." }];
   if (/^(thanks|thank you)\b/i.test(text.trim())) return [{ text: "You're welcome." }];
 
-  const facts = contextFacts(req, system);
   const fact = bestFact(text, facts);
   if (fact) return [{ text: answerWith(fact, facts) }];
 

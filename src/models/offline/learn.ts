@@ -24,7 +24,20 @@ const REQUEST = /^(?:please|kindly|can you|could you|would you|will you|let's|le
  * "now" follows within a few words ("Deploy freeze is on Thursdays", "Order cutoff is 3pm",
  * "Order confirmations now come from …").
  */
-const NOUN_SUBJECT = /^[\w-]+(?:\s+[\w'-]+){0,4}?\s+(?:is|are|was|were|has been|have been|now|no longer|nowadays)\b/i;
+const NOUN_SUBJECT = /^[\w-]+(?!\s+(?:the|a|an|my|our|your|their|this|that|these|those|it|them|me|us|him|her)\b)(?:\s+[\w'-]+){0,4}?\s+(?:is|are|was|were|has been|have been|now|no longer|nowadays)\b/i;
+/**
+ * A compound noun up front ("Send day for the staff newsletter is …"): the verb-like word is followed
+ * by a noun, not by the determiner, pronoun or count an imperative's object starts with, and a copula
+ * follows within a few words.
+ */
+const COMPOUND_SUBJECT = /^[\w-]+\s+(?!(?:the|a|an|my|our|your|their|his|her|its|this|that|these|those|it|them|me|us|him|all|every|each|some|any|no|one|two|three|four|five|ten|\d[\w.,:-]*)\b)[a-z][\w'-]*(?:\s+[\w'-]+){0,5}?\s+(?:is|are|was|were|has been|have been)\b/i;
+/**
+ * The same for a plural head ("Refund approvals go through …", "Schedule changes for ward nurses
+ * need …"): the verb-like word is followed by a plural noun and then a finite verb that agrees with
+ * it. An imperative takes an object with a determiner ("Schedule the changes"), rarely a bare plural
+ * followed by a second verb.
+ */
+const PLURAL_SUBJECT = /^[\w-]+\s+(?!(?:is|us|this|his|its|was|has|does|yes|as|always|perhaps|news|less|unless|across|towards|plus|thus)\b)[a-z-]+s\s+(?:(?:for|of|in|at|on|from|to|by|with)\s+(?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?\s+)?(?:now\s+)?(?:go|need|get|take|come|run|require|cost|must|should|can|will|have|happen|close|open|start|end|last|ship|arrive|leave|use|stay|remain|follow|apply|expire|count|move|belong|fall|sit|live|include|cover)\b/i;
 /** "X, not Y" / "X instead of Y" / "X rather than Y": a correction that names the old value. */
 const CONTRAST = /,\s*not\s+[^\s,;]+(?:\s+[^\s,;]+)?\s*[.!]?$|\b(?:instead of|rather than)\b/i;
 /** A present state marked as new or current. */
@@ -33,25 +46,104 @@ const TIME_CUE = /\b(?:now|these days|nowadays|from now on|(?:going|moving) forw
 const FIRST_PERSON = /^(?:we|i|our team|the team|they|ops|it|hr|finance|legal|management)\b(?:'ve| have| had| just)?\s+\w+(?:ed|en)\b/i;
 /** A short reply that corrects what was just asked: a pronoun subject or a bare value. */
 const PRONOUN_FACT = /^(?:it|they|that|this|those|these|he|she)(?:'s|'re| is| are| was| were| has| have| changed| moved| got| went| will)\b/i;
+/**
+ * Hedges, hearsay, guesses, hypotheticals and proposals: the speaker does not assert the fact, so
+ * it is not learned whatever else the message says ("I think maybe …", "… probably …", "I heard …
+ * might …", "if the limit were …", "suppose …", "we should move …", "not confirmed yet").
+ */
+const HEDGE = /\b(?:i (?:think|believe|guess|suppose|assume|reckon|suspect|doubt|wonder|heard|hear)|i've heard|we heard|(?:someone|somebody|people|they) (?:told me|said|say|says)|word is|reportedly|(?:i|we) hope|hopefully|(?:can't|cannot|don't|do not) remember|correct me if|not (?:\d+ ?%|100 percent|completely|entirely|totally|quite|really|fully) (?:sure|certain)|double check|(?:i'm|i am|we're|we are) not (?:sure|certain)|not sure|unsure|not certain|no idea|i don't know|i do not know|i don't think|i do not think|maybe|perhaps|probably|possibly|presumably|supposedly|allegedly|apparently not|rumou?r(?:ed|s)?|might|could|would|not (?:yet )?confirmed|unconfirmed|to be confirmed|tbc|tbd|(?:i'd|i would|i need to|i have to|i'll|we need to|need to) (?:have to )?(?:check|verify|confirm|double-check)|double-check|if i remember (?:correctly|right)|iirc|afaik|as far as i know)\b/i;
+/** "may" as a modal ("might/may cost"), not the month ("held in May", "May 5"). */
+const MAY_MODAL = /(?<!\b(?:in|on|of|by|until|till|since|from|early|late|mid|end|before|after|during|through)\s)\bmay\b(?!\s+\d)/;
+const HYPOTHETICAL = /^(?:if|suppose|supposing|imagine|assuming|assume|what if|hypothetically|in case|say|let's say|even if|unless)\b|\bif\b[^.;]*\b(?:were|would|had)\b/i;
+/** A proposal by the speaker ("we should move …", "how about …"), not a state. */
+const PROPOSAL = /^(?:(?:maybe|perhaps)\s+)?(?:we|i|you|they|someone|somebody)\s+(?:should|ought to|could|might|may|must)\b|^(?:how about|what about|why don't we|shall we|i suggest|i propose|i'd suggest|i would suggest|suggestion)\b/i;
+
+export function hedged(text: string): boolean {
+  return HEDGE.test(text) || MAY_MODAL.test(text) || HYPOTHETICAL.test(text) || PROPOSAL.test(text);
+}
+
 /** "X is Y" or "X are Y" with a capitalised or numeric Y: a plain statement of a fact. */
 const PLAIN_FACT = /\b(?:is|are|was|were|has|have)\b/i;
 
-export function detectLearning(message: string): string | null {
+/** Checks a statement against the facts the model can see: true when it gives another value for one of them. */
+export type Contradicts = (fact: string) => boolean;
+
+const QUESTION_START = /^(?:who|what|when|where|which|why|how|whose|whom|is|are|was|were|do|does|did|can|could|should|would|will|has|have|had)\b/i;
+/** "I …", "my …": a statement about the speaker, for the user's own memory, not a correction of a known fact. */
+const ABOUT_SPEAKER = /^(?:i|i'm|i've|i'd|i'll|my|me|mine)\b/i;
+
+/**
+ * The facts a message states, one per independent sentence ("X opens at 7:30 now. Also, the kitchen
+ * moved to floor 4." gives two); a question the user answers in the same message ("who owns billing
+ * now? it's Dana") gives the question and its answer as one fact. With `contradicts`, a bare
+ * statement without any marker or cue counts when it gives another value for a fact the model can see
+ * ("The on-call rotation is weekly." when the context says daily), as a reader of both would take it.
+ */
+export function detectLearnings(message: string, contradicts?: Contradicts): string[] {
+  const text = message.trim();
+  if (!text || text.length > 600 || hedged(text)) return [];
+  const qa = questionAnswer(text);
+  if (qa) return [qa];
+  const whole = detect(text, contradicts, false);
+  const parts = statements(text);
+  if (parts.length < 2) return whole ? [whole] : [];
+  const marked = stripMarkers(text).marked;
+  const each = parts.map((p, i) => detect(p, contradicts, marked && i > 0)).filter((f): f is string => !!f);
+  return each.length ? each : whole ? [whole] : [];
+}
+
+/** The first fact of a message, or null (see detectLearnings). */
+export function detectLearning(message: string, contradicts?: Contradicts): string | null {
+  return detectLearnings(message, contradicts)[0] ?? null;
+}
+
+/** A message's sentences; one that leans on the one before ("It closes at 10pm.") stays with it. */
+function statements(text: string): string[] {
+  const out: string[] = [];
+  for (const p of text.split(/(?<=[.!])\s+(?=\p{Lu})/u)) {
+    if (out.length && /^(?:it|they|that|this|those|these|he|she|which|so|but|and|then|there)\b/i.test(p)) out[out.length - 1] += ` ${p}`;
+    else out.push(p);
+  }
+  return out;
+}
+
+/** "who owns the billing system now? it's Dana Whitfield": the question with its answer, or null. */
+function questionAnswer(text: string): string | null {
+  const at = text.lastIndexOf('?');
+  if (at <= 0 || at === text.length - 1) return null;
+  const question = stripMarkers(text.slice(0, at + 1)).text;
+  const answer = stripMarkers(text.slice(at + 1).trim()).text;
+  if (!QUESTION_START.test(question) || !answer || answer.includes('?')) return null;
+  const words = content(tokens(answer));
+  const bare = words.length > 0 && words.length <= 4 && words.every((t) => t.value);
+  if (!(PRONOUN_FACT.test(answer) || bare || detect(answer, undefined, false))) return null;
+  return `${sentenceCase(question)} ${sentenceCase(answer)}`;
+}
+
+function detect(message: string, contradicts: Contradicts | undefined, inherited: boolean): string | null {
   const text = message.trim();
   if (!text || text.endsWith('?') || text.length > 600) return null;
   if (/^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|ok|okay|cool|great|bye)\b[\s!.]*$/i.test(text)) return null;
   if (/^(?:who|what|when|where|which|why|how|is|are|do|does|did|can|could|should|would|will)\b/i.test(text)) return null;
-  const { text: rest, marked } = stripMarkers(text);
+  // "was the phone line changed to …", "has the office moved": an auxiliary before its subject asks.
+  if (/^(?:was|were|has|have|had)\s+(?:the|a|an|it|this|that|there|our|your|my|his|her|their|he|she|they|we|you|anyone|anybody|someone)\b/i.test(text)) return null;
+  if (hedged(text)) return null;
+  const stripped = stripMarkers(text);
+  const rest = stripped.text;
+  const marked = stripped.marked || inherited;
   if (!rest) return null;
-  if (!marked && REQUEST.test(text) && !NOUN_SUBJECT.test(text)) return null;
+  if (!marked && REQUEST.test(text) && !NOUN_SUBJECT.test(text) && !COMPOUND_SUBJECT.test(text) && !PLURAL_SUBJECT.test(text)) return null;
   const remember = /^\s*(?:please\s+)?(?:remember|keep in mind|bear in mind|note)\b/i.test(text);
   const signal = marked || remember || CONTRAST.test(rest) || CHANGE.test(rest) || TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest);
-  if (!signal) return null;
+  // Time cues stay: "now" tells the memory decision that a value changed; it drops them itself.
+  const cleaned = rest.replace(/^that\s+/i, '');
+  if (!signal) {
+    // A plain statement that gives another value for a fact in view is a correction.
+    return contradicts && !ABOUT_SPEAKER.test(cleaned) && content(tokens(cleaned)).length >= 2 && contradicts(cleaned) ? sentenceCase(cleaned) : null;
+  }
   // A marker alone ("FYI", "no") with nothing factual after it is not a fact.
   const words = content(tokens(rest));
   if (words.length === 0) return null;
   if (!marked && !remember && !PLAIN_FACT.test(rest) && !CHANGE.test(rest) && !FIRST_PERSON.test(rest) && words.length < 2) return null;
-  // Time cues stay: "now" tells the memory decision that a value changed; it drops them itself.
-  const cleaned = rest.replace(/^that\s+/i, '');
   return cleaned ? sentenceCase(cleaned) : null;
 }

@@ -1,6 +1,7 @@
 import { content, needsSubject, sentenceCase, STATUS_WORDS, stripLabel, stripMarkers, stripTimeCues, tokens, type Token } from './facts.js';
 import { sentences } from './text.js';
 import { applyReplacement, distinctive, kind, namedReplacement, type Replacement } from './replace.js';
+import { deniedValue, IDENT, impliedOne, otherAttribute, substitute } from './values.js';
 
 /**
  * The offline model's Mem0-style memory decision, by rule. For each existing fact (a learning, or
@@ -21,6 +22,8 @@ interface Candidate {
 
 interface Verdict {
   id: string;
+  /** The sentence compared with (set by judgeFact). */
+  sentence?: string;
   event: 'UPDATE' | 'NOOP' | 'CONFLICT';
   strength: number;
   text?: string;
@@ -30,8 +33,46 @@ const CHANGE_CUE = /\b(?:now|these days|(?:this|next|last) (?:week|month|year|qu
 
 export function decideMemory(user: string): string {
   const rawFact = /^new fact:?[ \t]*(.+)$/im.exec(user)?.[1]?.trim() ?? '';
-  const question = /conversation before the new fact:[\s\S]*?^user:\s*(.+)$/im.exec(user)?.[1]?.trim();
-  const candidates = parseCandidates(user);
+  const asked = /conversation before the new fact:[\s\S]*?^user:\s*(.+)$/im.exec(user)?.[1]?.trim();
+  // "Who owns billing now? It's Dana.": the fact carries the question it answers.
+  const qa = /^(.*\?)\s+([^?]+)$/.exec(rawFact);
+  const question = qa ? qa[1]!.trim() : asked;
+  const { best, fact } = judgeFact(qa ? qa[2]!.trim() : rawFact, question, parseCandidates(user));
+  const clean = sentenceCase(qa ? `${qa[1]!.trim()} ${fact}` : fact);
+  if (!best) return JSON.stringify({ event: 'ADD', text: clean, reason: 'no existing fact covers this' });
+  if (best.event === 'NOOP') return JSON.stringify({ event: 'NOOP', id: best.id, reason: 'already known' });
+  if (best.event === 'CONFLICT') return JSON.stringify({ event: 'ADD', text: clean, conflicts: [best.id], reason: 'a related fact says otherwise; not clearly the same subject' });
+  return JSON.stringify({ event: 'UPDATE', id: best.id, text: best.text ?? clean, reason: 'same subject, new value' });
+}
+
+/**
+ * Does a plain statement give another value for one of these facts (the decision would be UPDATE)?
+ * What a reader of the context does with "The on-call rotation is weekly." when it says daily.
+ */
+export function contradicts(statement: string, known: string[]): boolean {
+  // Headings ("Store 12") and fragments are not facts a statement could contradict.
+  const facts = known.filter((k) => content(tokens(k)).length >= 3);
+  const { best, fact } = judgeFact(statement, undefined, facts.map((text, i) => ({ id: `k${i}`, text })));
+  if (best?.event !== 'UPDATE' || !best.sentence) return false;
+  // Stricter than the decision, since nothing marked it as a correction: two subject words in common,
+  // and the new values sit in one place ("Order 1234 ships on Friday" against "Orders ship on
+  // Wednesdays" has new values in two places: an instance, not a new value for the rule).
+  const sS = stems(content(tokens(best.sentence)));
+  const fT = content(tokens(fact));
+  const shared = new Set(fT.filter((t) => sS.has(t.stem)).map((t) => t.stem)).size;
+  const fresh = fT.map((t, i) => (sS.has(t.stem) ? -1 : i)).filter((i) => i >= 0);
+  const values = fresh.filter((i) => fT[i]!.value);
+  // Between two new values only new words, no shared one.
+  const oneSlot = values.every((i, k) => k === 0 || fT.slice(values[k - 1]!, i).every((t) => !sS.has(t.stem)));
+  // A value gives way to a value, a plain phrase to a plain phrase: "The printer on floor 3 is broken"
+  // says something else about a printer that "is a Canon", it does not rename it.
+  const gone = content(tokens(best.sentence)).filter((t) => !stems(fT).has(t.stem));
+  const sameKind = fresh.some((i) => fT[i]!.value) === gone.some((t) => t.value);
+  return shared >= 2 && fresh.length > 0 && oneSlot && sameKind;
+}
+
+/** The strongest verdict of a fact against each sentence of each candidate, and the fact as compared. */
+function judgeFact(rawFact: string, question: string | undefined, candidates: Candidate[]): { best: Verdict | null; fact: string } {
   const cue = CHANGE_CUE.test(rawFact);
   const fact = stripTimeCues(stripMarkers(rawFact).text).replace(/^that\s+/i, '') || rawFact;
   const subjectless = needsSubject(fact) && !!question && question.trim().endsWith('?');
@@ -39,18 +80,16 @@ export function decideMemory(user: string): string {
   const named = namedReplacement(fact);
   let best: Verdict | null = null;
   for (const c of candidates) {
-    for (const s of sentences(c.text)) {
+    // A markdown heading ("# Store 12") names a section; it is not a fact to update.
+    for (const s of sentences(c.text.replace(/^[ \t]*#+[ \t].*$/gm, ''))) {
       const v = (named && replaced(fact, stripLabel(s), named, c.id)) || (subjectless ? compareResolved(fact, stripLabel(s), question!, c.id) : compare(fact, stripLabel(s), cue, c.id));
       if (!v) continue;
+      v.sentence = stripLabel(s);
       const rank = (x: Verdict) => x.strength + (x.event === 'NOOP' ? 0.3 : x.event === 'UPDATE' ? 0.1 : 0) + (x.text ? 0.05 : 0);
       if (!best || rank(v) > rank(best)) best = v;
     }
   }
-  const clean = sentenceCase(fact);
-  if (!best) return JSON.stringify({ event: 'ADD', text: clean, reason: 'no existing fact covers this' });
-  if (best.event === 'NOOP') return JSON.stringify({ event: 'NOOP', id: best.id, reason: 'already known' });
-  if (best.event === 'CONFLICT') return JSON.stringify({ event: 'ADD', text: clean, conflicts: [best.id], reason: 'a related fact says otherwise; not clearly the same subject' });
-  return JSON.stringify({ event: 'UPDATE', id: best.id, text: best.text ?? clean, reason: 'same subject, new value' });
+  return { best, fact };
 }
 
 function parseCandidates(user: string): Candidate[] {
@@ -163,8 +202,18 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   }
   const newD = fT.filter((t) => !sS.has(t.stem));
   const oldD = sT.filter((t) => !fS.has(t.stem));
+  // "… the mobile app was renamed to APP" against "… the mobile app is MOB": an identifier in capitals
+  // is a value of its own even where a lowercase subject word reads the same.
+  const sRaw = new Set(sT.map((t) => t.raw));
+  if (oldD.some((t) => IDENT.test(t.raw))) for (const t of fT) if (IDENT.test(t.raw) && !sRaw.has(t.raw) && !newD.includes(t)) newD.push(t);
+  newD.sort((a, b) => a.start - b.start);
+  if (otherAttribute(fT, newD, oldD) || deniedValue(fact, newD)) return null;
   const negated = NEGATION.test(fact) !== NEGATION.test(sentence);
-  if (newD.length === 0 && !negated) return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
+  if (newD.length === 0 && !negated) {
+    const one = impliedOne(sentence, fact);
+    if (one && coverage >= 0.5) return { id, event: 'UPDATE', strength: coverage, text: sentenceCase(one) };
+    return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
+  }
   const status = negated || newD.some((t) => STATUS_WORDS.has(t.raw.toLowerCase()));
   const valued = newD.some((t) => t.value) || (oldD.some((t) => t.value) && cue);
   if (!(valued || status || (cue && oldD.length > 0) || sameSlot(sentence, sT, oldD, fact, fT, newD))) return null;
@@ -216,47 +265,12 @@ function compareResolved(fact: string, sentence: string, question: string, id: s
   const fT = content(tokens(fact));
   const fS = stems(fT);
   const newD = fT.filter((t) => !sS.has(t.stem) && !qS.has(t.stem));
-  const oldD = sT.filter((t) => !fS.has(t.stem) && !qS.has(t.stem));
+  let oldD = sT.filter((t) => !fS.has(t.stem) && !qS.has(t.stem));
+  // "Does the lab open at 7:00? No, it opens at 6:30": the question quotes the old value.
+  const newKinds = new Set(newD.filter((t) => t.value).map((t) => kind(t.raw)));
+  if (newKinds.size && !oldD.some((t) => t.value)) oldD = oldD.concat(sT.filter((t) => t.value && !fS.has(t.stem) && qS.has(t.stem) && newKinds.has(kind(t.raw))));
   const strength = onTopic / (qS.size || 1);
   if (newD.length === 0) return { id, event: 'NOOP', strength };
   const text = substitute(sentence, sT, oldD, fact, newD, fT, true);
   return text ? { id, event: 'UPDATE', strength: strength + 0.2, text } : null;
-}
-
-/** The tokens as one span of their text when they sit together (only function words between). */
-function span(text: string, all: Token[], picked: Token[]): { start: number; end: number } | null {
-  if (!picked.length) return null;
-  const idx = picked.map((t) => all.indexOf(t)).sort((a, b) => a - b);
-  for (let i = idx[0]!; i <= idx.at(-1)!; i++) if (!picked.includes(all[i]!)) return null;
-  const start = all[idx[0]!]!.start;
-  const end = all[idx.at(-1)!]!.end;
-  return /[;.!?]/.test(text.slice(start, end)) ? null : { start, end };
-}
-
-/** The existing sentence with its old value replaced by the new one; null when that is not clear. */
-function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, newD: Token[], fT: Token[], cue: boolean): string | null {
-  // Values replace values: "managed by Olivia Chen" → "Samir Haddad" keeps "managed by".
-  const both = oldD.some((t) => t.value) && newD.some((t) => t.value);
-  let oldV = both ? oldD.filter((t) => t.value) : oldD;
-  const newV = both ? newD.filter((t) => t.value) : newD;
-  // A value is replaced by a value: "open until 5:30pm" never becomes "hours".
-  if (oldV.some((t) => t.value) && !newV.some((t) => t.value)) return null;
-  // A number replaces a number ("The internal API rate limit is 100" keeps "API").
-  const digits = (t: Token) => /\d/.test(t.raw);
-  if (newV.length && newV.every(digits) && oldV.some(digits)) oldV = oldV.filter(digits);
-  // "changed from Gusto to Deel", "Jira was replaced by Linear": the old value is named in the fact.
-  if (!oldV.length && cue) oldV = sT.filter((t) => t.value && fT.some((f) => f.stem === t.stem) && !newD.includes(t));
-  const o = span(sentence, sT, oldV);
-  const nw = span(fact, fT, newV);
-  if (!o || !nw) return null;
-  let { start, end } = o;
-  // "one month" → "three months": a following word that differs only in form goes with the value.
-  const nextS = sT.find((t) => t.start >= o.end);
-  const nextF = fT.find((t) => t.start >= nw.end);
-  if (nextS && nextF && nextS.stem === nextF.stem && nextS.raw !== nextF.raw) [end, nw.end] = [nextS.end, nextF.end];
-  const newText = fact.slice(nw.start, nw.end);
-  // A bare number replaces the number only: "100 req/s" + "250" → "250 req/s".
-  const olds = oldV.filter((t) => /^\$?\d/.test(t.raw));
-  if (/^[\d.,]+$/.test(newText) && olds.length === 1 && oldV.length > 1) [start, end] = [olds[0]!.start, olds[0]!.end];
-  return sentenceCase(`${sentence.slice(0, start)}${newText}${sentence.slice(end)}`);
 }

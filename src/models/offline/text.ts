@@ -16,9 +16,25 @@ const IRREGULAR: Record<string, string> = {
   lent: 'lend', led: 'lead', won: 'win', hidden: 'hide', broken: 'break', spoken: 'speak', stolen: 'steal', forbidden: 'forbid',
 };
 
+/**
+ * Common workplace abbreviations and the word they stand for, so "prod database" meets "production
+ * database" and "new mgr" meets "store manager". Only unambiguous ones: "min" is taken as minimum on
+ * both sides, so it still never meets "minutes" (as before).
+ */
+const ABBREVIATIONS: Record<string, string> = {
+  mgr: 'manager', mgrs: 'managers', mgmt: 'management', dept: 'department', depts: 'departments', env: 'environment', envs: 'environments',
+  prod: 'production', dev: 'development', max: 'maximum', min: 'minimum', qty: 'quantity', info: 'information', config: 'configuration',
+  repo: 'repository', repos: 'repositories', acct: 'account', accts: 'accounts', admin: 'administrator', admins: 'administrators',
+  hrs: 'hours', mins: 'minutes', secs: 'seconds', yr: 'year', yrs: 'years', wk: 'week', wks: 'weeks', qtr: 'quarter', amt: 'amount',
+  svc: 'service', svcs: 'services', db: 'database', dbs: 'databases', app: 'application', apps: 'applications', bldg: 'building',
+  msg: 'message', msgs: 'messages', pwd: 'password', addr: 'address', intl: 'international', eng: 'engineering', ops: 'operations',
+  infra: 'infrastructure', avg: 'average', govt: 'government', asst: 'assistant', cust: 'customer', custs: 'customers', ppl: 'people',
+};
+
 /** Crude suffix stripping so "limits" matches "limit" and "increased" matches "increase". */
 export function stem(word: string): string {
   let w = word.toLowerCase();
+  w = ABBREVIATIONS[w] ?? w;
   const irregular = IRREGULAR[w];
   if (irregular) return irregular;
   if (w.length > 4 && w.endsWith('ies')) w = w.slice(0, -3) + 'y';

@@ -1,0 +1,116 @@
+import { sentenceCase, tokens, type Token } from './facts.js';
+import { kind } from './replace.js';
+
+/**
+ * Where a fact's value sits and how it is swapped: the existing sentence with its old value replaced
+ * by the new one, and the checks that say a difference is not a new value for the same relation (a
+ * denied value, another attribute, an implied count). Used by the memory decision (memory.ts).
+ */
+
+/**
+ * "The rotation isn't weekly", "… is never on Fridays": the new value is the one denied, so it is not
+ * the value to store (the fact may still say the old one is wrong; that is for a reader, not a swap).
+ */
+export function deniedValue(fact: string, newD: Token[]): boolean {
+  const v = newD.find((t) => t.value);
+  if (!v) return false;
+  const neg = /\b(?:not|never|isn't|aren't|wasn't|weren't|doesn't|don't|won't|no longer)\b/gi;
+  for (const m of fact.matchAll(neg)) {
+    const between = fact.slice(m.index! + m[0].length, v.start);
+    if (m.index! < v.start && !/[,;]|\b(?:but|instead|rather|now|it|they|is|are)\b/i.test(between) && between.trim().split(/\s+/).filter(Boolean).length <= 3) return true;
+  }
+  return false;
+}
+
+/** An identifier written in capitals ("APP", "MOB", "SUPPORT2"). */
+export const IDENT = /^[\p{Lu}][\p{Lu}\d_-]+$/u;
+
+/**
+ * "every week" against "every 2 weeks", "lasts a month" against "lasts 3 months": the unit is shared,
+ * so no word differs, but the fact's count is an implied one. The sentence with its count-and-unit
+ * replaced, or null.
+ */
+export function impliedOne(sentence: string, fact: string): string | null {
+  const sAll = tokens(sentence);
+  const fAll = tokens(fact);
+  for (let i = 0; i + 1 < sAll.length; i++) {
+    const n = sAll[i]!;
+    const unit = sAll[i + 1]!;
+    if (!/^\d+(?:[.,]\d+)?$/.test(n.raw) || n.raw === '1' || fAll.some((t) => t.raw === n.raw)) continue;
+    const j = fAll.findIndex((t) => t.stem === unit.stem);
+    const before = j > 0 ? fAll[j - 1]!.raw.toLowerCase() : '';
+    if (j <= 0 || !/^(?:every|each|per|a|an|one)$/.test(before)) continue;
+    const from = /^(?:a|an|one)$/.test(before) ? fAll[j - 1]!.start : fAll[j]!.start;
+    return sentence.slice(0, n.start) + fact.slice(from, fAll[j]!.end) + sentence.slice(unit.end);
+  }
+  return null;
+}
+
+/**
+ * "The office kitchen moved to floor 4" against "The office opens at 7:30": no new value is of an old
+ * value's kind (a number is not a time), and the new value carries a label word of its own that the
+ * sentence lacks ("floor"). That is another attribute of the same subject, not a new value for this one.
+ */
+export function otherAttribute(fT: Token[], newD: Token[], oldD: Token[]): boolean {
+  const newVals = newD.filter((t) => t.value);
+  const oldVals = oldD.filter((t) => t.value);
+  if (!newVals.length || !oldVals.length) return false;
+  if (newVals.some((n) => oldVals.some((o) => kind(o.raw) === kind(n.raw)))) return false;
+  const i = fT.indexOf(newVals[0]!);
+  const label = i > 0 ? fT[i - 1]! : undefined;
+  return !!label && !label.value && newD.includes(label);
+}
+
+/** The tokens as one span of their text when they sit together (only function words between). */
+function span(text: string, all: Token[], picked: Token[]): { start: number; end: number } | null {
+  if (!picked.length) return null;
+  const idx = picked.map((t) => all.indexOf(t)).sort((a, b) => a - b);
+  for (let i = idx[0]!; i <= idx.at(-1)!; i++) if (!picked.includes(all[i]!)) return null;
+  const start = all[idx[0]!]!.start;
+  const end = all[idx.at(-1)!]!.end;
+  // A sentence break between the tokens splits them; dots inside one ("sftp.partners.example") do not.
+  for (let i = idx[0]!; i < idx.at(-1)!; i++) if (/[;.!?]/.test(text.slice(all[i]!.end, all[i + 1]!.start))) return null;
+  return { start, end };
+}
+
+/** The existing sentence with its old value replaced by the new one; null when that is not clear. */
+export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, newD: Token[], fT: Token[], cue: boolean): string | null {
+  // Values replace values: "managed by Olivia Chen" → "Samir Haddad" keeps "managed by".
+  const both = oldD.some((t) => t.value) && newD.some((t) => t.value);
+  let oldV = both ? oldD.filter((t) => t.value) : oldD;
+  let newV = both ? newD.filter((t) => t.value) : newD;
+  // A value keeps the new words right after it: "two weeks", "six per cent", "48 units".
+  if (both) {
+    const last = fT.indexOf(newV.at(-1)!);
+    let hi = last;
+    while (hi + 1 < fT.length && newD.includes(fT[hi + 1]!)) hi++;
+    if (last >= 0) newV = [...newV, ...fT.slice(last + 1, hi + 1)];
+  }
+  // A value is replaced by a value: "open until 5:30pm" never becomes "hours".
+  if (oldV.some((t) => t.value) && !newV.some((t) => t.value)) return null;
+  // A number replaces a number ("The internal API rate limit is 100" keeps "API").
+  const digits = (t: Token) => /\d/.test(t.raw);
+  if (newV.length && newV.every(digits) && oldV.some(digits)) oldV = oldV.filter(digits);
+  // "changed from Gusto to Deel", "Jira was replaced by Linear": the old value is named in the fact.
+  if (!oldV.length && cue) oldV = sT.filter((t) => t.value && fT.some((f) => f.stem === t.stem) && !newD.includes(t));
+  const o = span(sentence, sT, oldV);
+  const nw = span(fact, fT, newV);
+  if (!o || !nw) return null;
+  let { start, end } = o;
+  // "one month" → "three months": a following word that differs only in form goes with the value.
+  const nextS = sT.find((t) => t.start >= o.end);
+  const nextF = fT.find((t) => t.start >= nw.end);
+  if (nextS && nextF && nextS.stem === nextF.stem && nextS.raw !== nextF.raw) [end, nw.end] = [nextS.end, nextF.end];
+  // "monthly" → "every two weeks": a quantifier before the new value goes with it unless the old one has it too.
+  const quant = /\b(every|each|once|twice|per)\s+$/i.exec(fact.slice(0, nw.start));
+  if (quant && !new RegExp(`\\b${quant[1]}\\s+$`, 'i').test(sentence.slice(0, start))) nw.start = quant.index;
+  const newText = fact.slice(nw.start, nw.end);
+  // "owned by the payments team" → "Dana Whitfield": a plain phrase's article goes with it when a name
+  // replaces it ("the Dublin data centre" → "the Frankfurt data centre" keeps it), unless the fact has one too.
+  const article = /\b(?:the|a|an)\s+$/i.exec(sentence.slice(0, start));
+  if (article && newV[0]?.value && !oldV.some((t) => t.value) && !/\b(?:the|a|an)\s+$/i.test(fact.slice(0, nw.start))) start = article.index;
+  // A bare number replaces the number only: "100 req/s" + "250" → "250 req/s".
+  const olds = oldV.filter((t) => /^\$?\d/.test(t.raw));
+  if (/^[\d.,]+$/.test(newText) && olds.length === 1 && oldV.length > 1) [start, end] = [olds[0]!.start, olds[0]!.end];
+  return sentenceCase(`${sentence.slice(0, start)}${newText}${sentence.slice(end)}`);
+}
