@@ -11,6 +11,7 @@ import { contextFacts, systemText, type ContextFact } from './context.js';
 import { detectLearnings } from './learn.js';
 import { contradicts } from './memory.js';
 import { detectPersonalFact } from './personal.js';
+import { isUserVoice, toSecondPerson } from './voice.js';
 import { classifyAbout, isAboutTask, isSummaryTask, summarise } from './long-term.js';
 import { classifyIntent, decideMemory, isIntentTask, isJudgeTask, isMemoryDecisionTask, judge } from './tasks.js';
 import { stripLabel } from './facts.js';
@@ -130,7 +131,8 @@ function answerWith(fact: ContextFact, facts: ContextFact[]): string {
     const own = facts.find((f) => f.learned && !f.superseded && newer.startsWith(f.sentence.replace(/[.!?]$/, '')));
     return `${newer} (source: ${own?.source ?? 'a newer learning'}; replaces ${fact.source})`;
   }
-  return `${stripLabel(fact.sentence)} (source: ${fact.source})`;
+  const sentence = stripLabel(fact.sentence);
+  return `${isUserVoice(fact.source) ? toSecondPerson(sentence) : sentence} (source: ${fact.source})`;
 }
 
 /** Deterministic ids so identical requests give identical responses. */
