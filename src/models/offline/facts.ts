@@ -107,6 +107,9 @@ const MARKER = new RegExp(
       'no(?!\\s+longer)', 'nope', 'nah', 'wrong', "that(?:'s| is) (?:wrong|not right|incorrect|not correct|outdated|out of date|old news|not true)",
       'not anymore', 'not any more', 'not quite', 'incorrect', 'please remember(?: that)?', 'remember(?: that)?',
       'keep in mind(?: that)?', 'bear in mind(?: that)?', 'from now on', 'going forward', 'as of today', 'also',
+      // The speaker correcting themself: about what they said before, not a fact about them.
+      "i (?:got|had) (?:that|it|this) wrong", "i was wrong", 'i misspoke', 'i mistyped', 'my (?:mistake|bad|error)',
+      'scratch that', 'ignore (?:that|what i said)', 'let me correct (?:that|myself)', 'correction to (?:what i said|my (?:last|previous) message)',
     ].join('|') +
     ")\\b\\s*(?:[,:;.!\\-–—]+\\s*)?",
   'i',

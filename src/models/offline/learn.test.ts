@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLearning } from './learn.js';
+import { detectLearning, detectLearnings } from './learn.js';
 import { decideMemory } from './memory.js';
 
 const decide = (fact: string, existing: string, question?: string) =>
@@ -53,5 +53,21 @@ describe('offline model: memory decisions', () => {
 
   it('names a related fact it disagrees with but does not clearly replace', () => {
     expect(decide('Database backups finish by 04:00 in Frankfurt.', 'Backups of the billing database start at 02:00.')).toMatchObject({ event: 'ADD', conflicts: ['c1'] });
+  });
+});
+
+describe('what the speaker says about their own words', () => {
+  it('drops a self-correction phrase from the fact', () => {
+    expect(detectLearnings('My mistake — the warehouse sale starts on 6 March.', () => false)).toEqual(['The warehouse sale starts on 6 March.']);
+    expect(detectLearnings('Scratch that: the town hall is in room 9.', () => false)).toEqual(['The town hall is in room 9.']);
+    expect(detectLearnings('Sorry, I got that wrong: the sale starts on 26 November.', () => false)).toEqual(['The sale starts on 26 November.']);
+  });
+
+  it('keeps a remark or a need from becoming a fact', () => {
+    for (const m of ['My bad, wrong tab.', 'I need to change my password.', 'We need to raise this with finance.', 'Oops, sorry.']) {
+      expect(detectLearnings(m, () => false)).toEqual([]);
+    }
+    // A marker with one value still answers the question just asked.
+    expect(detectLearnings('Actually, 250.', () => false)).toEqual(['250.']);
   });
 });

@@ -40,10 +40,12 @@ const COMPOUND_SUBJECT = /^[\w-]+\s+(?!(?:the|a|an|my|our|your|their|his|her|its
 const PLURAL_SUBJECT = /^[\w-]+\s+(?!(?:is|us|this|his|its|was|has|does|yes|as|always|perhaps|news|less|unless|across|towards|plus|thus)\b)[a-z-]+s\s+(?:(?:for|of|in|at|on|from|to|by|with)\s+(?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?\s+)?(?:now\s+)?(?:go|need|get|take|come|run|require|cost|must|should|can|will|have|happen|close|open|start|end|last|ship|arrive|leave|use|stay|remain|follow|apply|expire|count|move|belong|fall|sit|live|include|cover)\b/i;
 /** "X, not Y" / "X instead of Y" / "X rather than Y": a correction that names the old value. */
 const CONTRAST = /,\s*not\s+[^\s,;]+(?:\s+[^\s,;]+)?\s*[.!]?$|\b(?:instead of|rather than)\b/i;
+/** Scripts written without spaces between words. */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 /** A present state marked as new or current. */
 const TIME_CUE = /\b(?:now|these days|nowadays|from now on|(?:going|moving) forward|from here on(?: out)?|henceforth|until further notice|with immediate effect|no longer|not anymore|any ?more|instead|since|starting|as of|effective|(?:this|next|last) (?:week|month|year|quarter|sprint)|from (?:next|this|today|tomorrow|monday|tuesday|wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|december))\b/i;
 /** First person reporting what they (or their team) did. */
-const FIRST_PERSON = /^(?:we|i|our team|the team|they|ops|it|hr|finance|legal|management)\b(?:'ve| have| had| just)?\s+\w+(?:ed|en)\b/i;
+const FIRST_PERSON = /^(?:we|i|our team|the team|they|ops|it|hr|finance|legal|management)\b(?:'ve| have| had| just)?\s+(?!(?:need|heed|plead|proceed|succeed|exceed|feed|speed|open|listen|happen|often|even|threaten)\b)\w+(?:ed|en)\b/i;
 /** A short reply that corrects what was just asked: a pronoun subject or a bare value. */
 const PRONOUN_FACT = /^(?:it|they|that|this|those|these|he|she)(?:'s|'re| is| are| was| were| has| have| changed| moved| got| went| will)\b/i;
 /**
@@ -144,6 +146,10 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   // A marker alone ("FYI", "no") with nothing factual after it is not a fact.
   const words = content(tokens(rest));
   if (words.length === 0) return null;
+  // After a marker, one plain word is a remark ("my bad, wrong tab"); one value is a short answer
+  // to what was just asked ("no, 250", "actually, Tuesdays"). Scripts written without spaces are
+  // one "word" per sentence, so the rule is for spaced ones.
+  if (marked && !remember && words.length === 1 && !words[0]!.value && !UNSPACED.test(rest) && !PLAIN_FACT.test(rest) && !CHANGE.test(rest)) return null;
   if (!marked && !remember && !PLAIN_FACT.test(rest) && !CHANGE.test(rest) && !FIRST_PERSON.test(rest) && words.length < 2) return null;
   return cleaned ? sentenceCase(cleaned) : null;
 }
