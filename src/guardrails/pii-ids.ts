@@ -5,7 +5,7 @@ import { allMatches, digitsOf, thingBefore, type PiiSpan } from './pii-util.js';
  * National identifiers, street addresses and IP addresses. Each format is validated the way its
  * issuer defines it (CPF mod-11, Aadhaar Verhoeff, DNI letter mod-23, NI prefix rules, PAN holder
  * type) and, where a bare form could be a part number, wanted with its label or its usual spacing.
- * Addresses and IPv6 addresses are personal only next to words saying so ("I live at", "my home
+ * Addresses and IP addresses are personal only next to words saying so ("I live at", "my home
  * address", "my laptop"): a company's office or a server in the docs is not a person's data.
  */
 
@@ -85,11 +85,12 @@ function ipv6Valid(v: string): boolean {
   if (!groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
   return halves.length === 2 ? groups.length <= 7 : groups.length === 8;
 }
-const PERSONAL_DEVICE = /\b(?:my|his|her|their|your|home|personal|customer'?s?|user'?s?|employee'?s?|client'?s?)\b[^.\n]{0,30}$|\b(?:came|logged\s+in|login|signed\s+in|connected|connecting)\s+from\s*$/i;
+const PERSONAL_DEVICE = /\b(?:my|his|her|their|your|home|personal|private|customer'?s?|user'?s?|employee'?s?|client'?s?|caller'?s?|visitor'?s?|meu|mio|mijn|mój|benim|của tôi|mein|mon|mi)\b[^.\n]{0,30}$|\b(?:came|comes|logged\s+in|logins?|signed\s+in|connected|connecting|accessed|requests?)\s+from\s*$/iu;
 
 /**
- * IPv4 addresses outside private, loopback and reserved ranges (a public address points at a
- * household or a phone), unless written as a version; IPv6 addresses said to be someone's.
+ * IP addresses said to be someone's ("my home IP", "the login came from"): a public IPv4 address
+ * outside private, loopback and reserved ranges and not written as a version, or an IPv6 address.
+ * A server's address in a correction ("the status page runs on …") is infrastructure, not a person.
  */
 export function ipSpans(text: string): PiiSpan[] {
   const out: PiiSpan[] = [];
@@ -97,7 +98,7 @@ export function ipSpans(text: string): PiiSpan[] {
     const octets = ipv4Octets(m[0]);
     // Small octets throughout (1.2.3.4, 2.4.10.1) read as a version far more often than a host.
     if (!octets || ipv4Internal(octets) || octets.every((o) => o <= 20)) continue;
-    if (near(VERSION_BEFORE, text, m.index, 24) || thingBefore(text, m.index)) continue;
+    if (near(VERSION_BEFORE, text, m.index, 24) || thingBefore(text, m.index) || !near(PERSONAL_DEVICE, text, m.index, 50)) continue;
     out.push({ kind: 'ip_address', start: m.index, end: m.index + m[0].length });
   }
   for (const m of allMatches(IPV6, text)) {

@@ -46,7 +46,7 @@ const PHONE_INTL_00 = /(?<![\w+.-])00[1-9]\d{0,2}(?:[\s.-]?\(?\d{1,5}\)?){2,6}(?
  * A number after a phone word in other languages (the label's script may have no word boundary,
  * and the words in between vary: "il mio cellulare è", "携帯は", "제 번호는 … 휴대폰").
  */
-const PHONE_LABEL_INTL = /(?:cellulare|telefono|telefone|telemóvel|telefoon|mobiel|mobil(?:e|ný)?|komórk\p{L}*|numer\s+telefonu|telefon\p{L}*|cep\s+telefonu|gsm|điện\s+thoại|携帯|電話|휴대폰|핸드폰|전화|번호|هاتف|جوال|الجوال|رقمي|फ़ोन|फोन|मोबाइल|whats\s?app)[^\d\n+]{0,20}?(\+?\(?\d[\d\s().-]{5,20}\d)/giu;
+const PHONE_LABEL_INTL = /(?:cellulare|telefono|telefone|telemóvel|telefoon|mobiel|mobilní|komórk\p{L}*|numer\s+telefonu|telefon\p{L}*|cep\s+telefonu|gsm|điện\s+thoại|携帯|電話|휴대폰|핸드폰|전화|هاتف|جوال|الجوال|رقمي|फ़ोन|फोन|मोबाइल|whats\s?app)[^\d\n+]{0,15}?(\+?\(?\d[\d\s().-]{5,20}\d)/giu;
 const PHONE_NANP = /(?<![\w+.-])(?:1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-]|\.\d)/g;
 const PHONE_NATIONAL = /(?<![\w+.-])0\d{1,4}(?:[\s-]\d{2,8}){1,4}(?![\w-]|\.\d)/g;
 const PHONE_LABEL = /\b(?:phone|tel|telephone|mobile|cell(?:phone)?|call\s+me|text\s+me|reach\s+me|whats\s?app|fax|handy|telefon(?:nummer)?|teléfono|téléphone|portable|móvil|celular|телефон|电话|手机)(?:\s*(?:number|no\.?|#|nummer|número|numéro))?\s*(?:is|:|at|on|=|es|est|ist)?\s*[:=]?\s*(\+?\(?\d[\d\s().-]{5,20}\d)/giu;
@@ -80,7 +80,7 @@ const DATE = `(\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,
 /** Dates as written in Japanese, Chinese and Korean. */
 const DATE_CJK = '(\\d{4}\\s*[年년]\\s*\\d{1,2}\\s*[月월]\\s*\\d{1,2}\\s*[日일]?)';
 /** Date-of-birth labels in more languages, matched without a word boundary (non-Latin scripts have none for `\\b`). */
-const DOB_INTL = new RegExp(`(?:data\\s+de\\s+nascimento|data\\s+di\\s+nascita|nato\\s+il|nata\\s+il|nascid[oa]\\s+em|geboortedatum|geboren\\s+op|data\\s+urodzenia|urodzon[ya]|doğum\\s+tarihi|ngày\\s+sinh|生年月日|誕生日|出生日期|생년월일|생일|تاريخ\\s+الميلاد|जन्म\\s*तिथि|जन्मतिथि|जन्म\\s+की\\s+तारीख|дата\\s+рождения)[^\\d\\n]{0,6}(?:${DATE.slice(1, -1)}|${DATE_CJK.slice(1, -1)})`, 'giu');
+const DOB_INTL = new RegExp(`(?:data\\s+de\\s+nascimento|data\\s+di\\s+nascita|nato\\s+il|nata\\s+il|nascid[oa]\\s+em|geboortedatum|geboren\\s+op|data\\s+urodzenia|urodzon[ya]|doğum\\s+tarihi|ngày\\s+sinh|生年月日|誕生日|出生日期|생년월일|생일|تاريخ\\s+الميلاد|जन्म\\s*तिथि|जन्मतिथि|जन्म\\s+की\\s+तारीख|дата\\s+рождения)[^\\d\\n]{0,6}((?:${DATE.slice(1, -1)}|${DATE_CJK.slice(1, -1)}))`, 'giu');
 const DOB = new RegExp(`\\b(?:dob|d\\.o\\.b\\.?|date\\s+of\\s+birth|birth\\s*date|birthday|born(?:\\s+on)?|geboren(?:\\s+am)?|geburtsdatum|fecha\\s+de\\s+nacimiento|nacido\\s+el|nacida\\s+el|né\\s+le|née\\s+le|date\\s+de\\s+naissance|дата\\s+рождения|出生日期)\\s*(?:is|:|=|was)?\\s*[:=]?\\s*${DATE}`, 'giu');
 
 const ID_LABEL = /\b(?:passport|passport\s+(?:number|no\.?|#)|driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|licen[cs]e\s+(?:number|no\.?|#)|dl\s*#|national\s+id(?:\s+(?:number|no\.?))?|id\s+card\s+(?:number|no\.?)|reisepass(?:nummer)?|personalausweis(?:nummer)?|führerschein(?:nummer)?|pasaporte|dni|passeport|permis\s+de\s+conduire|nhs\s+number|tax\s+id|tin|nino|national\s+insurance(?:\s+number)?)\s*(?:is|:|#|=|number|no\.?|nummer|número|numéro)?\s*[:#=]?\s*([A-Z0-9](?:[A-Z0-9-]|\s(?=\d)){4,16}[A-Z0-9])\b/giu;
@@ -127,7 +127,7 @@ const DETECTORS: Array<[PiiKind, RegExp[], Detector, boolean?]> = [
   ['address', [ADDRESS_HINT], addressSpans, DIGIT],
   ['phone', [PHONE_LABEL, PHONE_LABEL_INTL, PHONE_INTL, PHONE_INTL_00, PHONE_NANP, PHONE_NATIONAL], (t) => [
     ...spans('phone', PHONE_LABEL, t, (v) => { const d = digitsOf(v); return d.length >= 7 && d.length <= 15 && !isTollFree(d); }),
-    ...spans('phone', PHONE_LABEL_INTL, t, (v, s) => { const d = digitsOf(v); return d.length >= 7 && d.length <= 15 && !isTollFree(d) && !thingBefore(t, s); }),
+    ...spans('phone', PHONE_LABEL_INTL, t, (v, s) => { const d = digitsOf(v); return d.length >= 7 && d.length <= 15 && !isTollFree(d) && !thingBefore(t, s) && !/^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$/.test(v); }),
     ...spans('phone', PHONE_INTL_00, t, (v, s) => { const d = digitsOf(v); return d.length >= 10 && d.length <= 17 && !thingBefore(t, s); }),
     ...spans('phone', PHONE_INTL, t, (v, s) => { const d = digitsOf(v); return d.length >= 8 && d.length <= 15 && !(d.startsWith('1') && isTollFree(d)) && !thingBefore(t, s); }),
     ...spans('phone', PHONE_NANP, t, (v, s) => nanpPersonal(digitsOf(v)) && !thingBefore(t, s)),
@@ -189,7 +189,7 @@ export const HINTS = new Map<RegExp, RegExp>([
   [EMAIL_SPACED, /\s@|@\s/],
   [DOB_INTL, /nasc|nato|nata|geboorte|geboren|urodz|doğum|sinh|生年|誕生|出生|생년|생일|الميلاد|जन्म|рожд/iu],
   [ID_LABEL_INTL, /passa|paspo|paszp|pasap|chiếu|パスポート|旅券|여권|护照|護照|جواز|पासपोर्ट/iu],
-  [PHONE_LABEL_INTL, /cellul|telef|telem|mobi|komórk|gsm|thoại|携帯|電話|휴대폰|핸드폰|전화|번호|هاتف|جوال|رقمي|फ़ोन|फोन|मोबाइल|whats\s?app/iu],
+  [PHONE_LABEL_INTL, /cellul|telef|telem|mobi|komórk|gsm|thoại|携帯|電話|휴대폰|핸드폰|전화|هاتف|جوال|رقمي|फ़ोन|फोन|मोबाइल|whats\s?app/iu],
   [PHONE_INTL_00, /00[1-9]/],
   [PASSWORD, /p(?:ass|wd|in)|contraseña|mot\s+de\s+passe|kennwort|пароль|密码/iu],
   [DOB, /dob|d\.o\.b|birth|born|geb|fecha|nacid|né\s+le|née\s+le|naissance|дата|出生/iu],

@@ -111,6 +111,10 @@ export function sensitiveCategories(text: string, config: SensitivityConfig = DE
   // plain one does not (checked above) *and* reads as words — the pattern hit already implies that.
   if (on.has('obfuscated') && obfuscationSigns(text).length > 0) found.add('obfuscated');
   if (on.has('payment') && !found.has('payment') && accountLike([canonical(text), foldConfusables(canonical(text))])) found.add('payment');
+  // A placeholder marks where redaction removed a contact or payment detail: the learning was
+  // about where to write, call or pay ("invoices now go to [EMAIL]"), which is what gets reviewed.
+  if (on.has('payment') && /\[(?:IBAN|CARD)\]/.test(text)) found.add('payment');
+  if (on.has('links') && /\[(?:EMAIL|PHONE|IP_ADDRESS)\]/.test(text)) found.add('links');
   if (config.extraPatterns.length > 0) {
     const custom = config.extraPatterns.map((p) => new RegExp(p, 'iu'));
     if (views.some((v) => custom.some((re) => re.test(v)))) found.add('custom');
