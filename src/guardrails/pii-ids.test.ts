@@ -41,6 +41,9 @@ describe('findPii: ids, addresses, IPs, international phones, spelled e-mails', 
     expect(found('Il mio cellulare è 347 123 4567.')).toEqual([['phone', '347 123 4567']]);
     expect(found('write to jane at example dot com')).toEqual([['email', 'jane at example dot com']]);
     expect(found('email me at sara @ example . com')).toEqual([['email', 'sara @ example . com']]);
+    // Digits of other scripts are digits: the span is of the text as written.
+    expect(found('رقم الهاتف الخاص بي ٠٥٠١٢٣٤٥٦٧٨')).toEqual([['phone', '٠٥٠١٢٣٤٥٦٧٨']]);
+    expect(found('मेरा फोन नंबर ९८७६५४३२१० है')).toEqual([['phone', '९८७६५४३२१०']]);
   });
 
   it('leaves the look-alikes alone', () => {

@@ -207,7 +207,26 @@ const ANY_HINT_WITHOUT_DIGIT = anyMatch(DETECTORS.filter(([, , , needsDigit]) =>
 const MAYBE = DETECTORS.map(([, patterns]) => (patterns.length > 1 || HINTS.has(patterns[0]!) ? anyMatch(hints(patterns)) : () => true));
 
 /** Non-overlapping spans, earlier detectors (secrets, then checksummed ones) winning ties. */
-export function findPii(text: string): PiiSpan[] {
+/**
+ * Decimal digits of other scripts (Arabic-Indic ٠١٢, Devanagari ०१२, Thai ๐๑๒, …) read as ASCII,
+ * one code unit for one, so spans found in the result are spans of the original: a phone number
+ * written in Eastern Arabic digits is the same phone number. NFKC leaves these digits as they are.
+ */
+const OTHER_DIGIT = /[\u0660-\u0669\u06F0-\u06F9\u07C0-\u07C9\u0966-\u096F\u09E6-\u09EF\u0A66-\u0A6F\u0AE6-\u0AEF\u0B66-\u0B6F\u0BE6-\u0BEF\u0C66-\u0C6F\u0CE6-\u0CEF\u0D66-\u0D6F\u0DE6-\u0DEF\u0E50-\u0E59\u0ED0-\u0ED9\u0F20-\u0F29\u1040-\u1049\u1090-\u1099\u17E0-\u17E9\u1810-\u1819\u1946-\u194F\u19D0-\u19D9\uA8D0-\uA8D9\uA900-\uA909\uAA50-\uAA59\uABF0-\uABF9]/g;
+/** Each of those blocks is ten digits starting at a code point ending in 0 or 6: the value is the distance from its zero. */
+const ZEROS = [0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0de6, 0x0e50, 0x0ed0, 0x0f20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0xa8d0, 0xa900, 0xaa50, 0xabf0];
+export function asciiDigits(text: string): string {
+  OTHER_DIGIT.lastIndex = 0;
+  if (!OTHER_DIGIT.test(text)) return text;
+  return text.replace(OTHER_DIGIT, (c) => {
+    const cp = c.charCodeAt(0);
+    const zero = ZEROS.find((z) => cp >= z && cp <= z + 9)!;
+    return String(cp - zero);
+  });
+}
+
+export function findPii(original: string): PiiSpan[] {
+  const text = asciiDigits(original);
   const digits = /\d/.test(text);
   if (!(digits ? ANY_HINT : ANY_HINT_WITHOUT_DIGIT)(text)) return [];
   const all: Array<PiiSpan & { rank: number }> = [];

@@ -1,5 +1,6 @@
 import { decodeTagCharacters, disguiseSigns } from '../guardrails/disguise.js';
 import { canonicalText, unmarkedLatin } from '../guardrails/normalize.js';
+import { asciiDigits } from '../guardrails/pii.js';
 
 /**
  * Views of a text for *detection* (never for storage or display): attackers hide a keyword from a
@@ -18,10 +19,10 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '
 
 /**
  * The guardrail's canonical form (NFKC, every invisible, bidi and tag character removed, lookalikes
- * folded in mixed-script words), whitespace collapsed, lower case.
+ * folded in mixed-script words), digits of other scripts as ASCII, whitespace collapsed, lower case.
  */
 export function canonical(text: string): string {
-  return canonicalText(text).replace(ZERO_WIDTH, '').replace(/\s+/gu, ' ').trim().toLowerCase();
+  return asciiDigits(canonicalText(text)).replace(ZERO_WIDTH, '').replace(/\s+/gu, ' ').trim().toLowerCase();
 }
 
 
