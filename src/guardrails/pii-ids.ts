@@ -30,14 +30,15 @@ const DNI = /(?<![A-Za-z0-9])[XYZxyz]?\d{7,8}[- ]?[A-Za-z](?![A-Za-z0-9])/g;
 export function nationalIdSpans(text: string): PiiSpan[] {
   const out: PiiSpan[] = [];
   const add = (m: RegExpExecArray) => out.push({ kind: 'id_number', start: m.index, end: m.index + m[0].length });
-  for (const m of allMatches(NI, text)) if (niValid(m[0]) && (/\s/.test(m[0]) || near(NI_LABEL, text, m.index))) add(m);
-  for (const m of allMatches(PAN, text)) {
+  // Each format's quick look first: a 7 KB answer holds none of them, and five scans cost.
+  if (/\d{2}\s?\d{2}\s?\d{2}\s?[A-Da-d](?![A-Za-z0-9])/.test(text)) for (const m of allMatches(NI, text)) if (niValid(m[0]) && (/\s/.test(m[0]) || near(NI_LABEL, text, m.index))) add(m);
+  if (/[A-Z]{5}\d{4}/.test(text)) for (const m of allMatches(PAN, text)) {
     const p = panShape(m[0]);
     if (p.valid && (p.person || near(PAN_LABEL, text, m.index))) add(m);
   }
-  for (const m of allMatches(AADHAAR, text)) if (aadhaarValid(digitsOf(m[0])) && ((m[1] !== '' && !thingBefore(text, m.index)) || near(AADHAAR_LABEL, text, m.index))) add(m);
-  for (const m of allMatches(CPF, text)) if (cpfValid(digitsOf(m[0])) && ((m[0].includes('.') && !thingBefore(text, m.index)) || near(CPF_LABEL, text, m.index, 20))) add(m);
-  for (const m of allMatches(DNI, text)) if (dniValid(m[0]) && !thingBefore(text, m.index)) add(m);
+  if (/\d{4}[ -]?\d{4}[ -]?\d{4}/.test(text)) for (const m of allMatches(AADHAAR, text)) if (aadhaarValid(digitsOf(m[0])) && ((m[1] !== '' && !thingBefore(text, m.index)) || near(AADHAAR_LABEL, text, m.index))) add(m);
+  if (/\d{3}\.\d{3}\.\d{3}-|\d{11}/.test(text)) for (const m of allMatches(CPF, text)) if (cpfValid(digitsOf(m[0])) && ((m[0].includes('.') && !thingBefore(text, m.index)) || near(CPF_LABEL, text, m.index, 20))) add(m);
+  if (/\d{7}[- ]?[A-Za-z]/.test(text)) for (const m of allMatches(DNI, text)) if (dniValid(m[0]) && !thingBefore(text, m.index)) add(m);
   return out;
 }
 
@@ -45,6 +46,8 @@ export function nationalIdSpans(text: string): PiiSpan[] {
 const RESIDENCE = /\b(?:i|we|she|he|they)\s+(?:live|lives|living|reside|resides|moved)\b|\b(?:lives?|living|resid(?:e|es|ing))\s+(?:at|in|on)\b|\b(?:my|his|her|their|our|home|postal|mailing|private|billing|delivery|shipping)\s+(?:home\s+|postal\s+|mailing\s+|street\s+|current\s+|new\s+)?address\b|\bmy\s+(?:flat|apartment|house|home|place)\b|\bsend\s+(?:it|them|the\s+\w+)\s+to\s+me\b|\b(?:wohne|wohnt|wohnen|meine\s+adresse|vivo\s+en|mi\s+direcci[oó]n|moro|meu\s+endere[cç]o|j'habite|mon\s+adresse|abito|il\s+mio\s+indirizzo|woon|mijn\s+adres|mieszkam|mój\s+adres|ev\s+adresim|adresim)\b|住所|주소|मेरा\s+पता|عنواني/iu;
 /** Either case of the first letter (no `i` flag: the name parts must start upper-case). */
 const capital = (list: string) => `(?:${list.split('|').map((w) => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`).join('|')})`;
+/** Every RESIDENCE alternative holds one of these (a plain scan, much cheaper than RESIDENCE's `iu` one). */
+const RESIDENCE_HINT = /live|moved|living|resid|address|adresse|flat|apartment|house|home|place|send|wohn|vivo|direcci|moro|endere|habite|abito|indirizzo|woon|adres|mieszkam|住所|주소|पता|عنوان/i;
 const STREET_TYPE = capital('street|st\\.?|avenue|ave\\.?|road|rd\\.?|lane|ln\\.?|drive|dr\\.?|boulevard|blvd\\.?|court|ct\\.?|way|place|pl\\.?|terrace|close|crescent|square|sq\\.?|parkway|highway|hwy\\.?|row|mews|gardens|grove');
 const STREET_FIRST = capital("rue|avenue|boulevard|bd|place|chemin|allée|impasse|quai|calle|avenida|av\\.?|rua|travessa|via|viale|piazza|corso|largo");
 const STREET_PREFIX = capital('ul\\.|ulica|al\\.|via|viale|piazza|calle|rua|avenida|av\\.');
@@ -64,6 +67,8 @@ const UK_POSTCODE = /(?<![A-Za-z0-9])[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}(?![A-Za-z
 /** Street addresses (and UK postcodes) said to be where someone lives. */
 export function addressSpans(text: string): PiiSpan[] {
   const out: PiiSpan[] = [];
+  // No word saying someone lives somewhere, no address to look for (the street patterns are the slow part).
+  if (!RESIDENCE_HINT.test(text) || !RESIDENCE.test(text)) return out;
   for (const re of [NUMBER_FIRST, NAME_FIRST, UK_POSTCODE]) {
     for (const m of allMatches(re, text)) {
       const cue = near(RESIDENCE, text, m.index, re === UK_POSTCODE ? 120 : 60);
@@ -94,14 +99,14 @@ const PERSONAL_DEVICE = /\b(?:my|his|her|their|your|home|personal|private|custom
  */
 export function ipSpans(text: string): PiiSpan[] {
   const out: PiiSpan[] = [];
-  for (const m of allMatches(IPV4, text)) {
+  if (/\d\.\d{1,3}\.\d{1,3}\.\d/.test(text)) for (const m of allMatches(IPV4, text)) {
     const octets = ipv4Octets(m[0]);
     // Small octets throughout (1.2.3.4, 2.4.10.1) read as a version far more often than a host.
     if (!octets || ipv4Internal(octets) || octets.every((o) => o <= 20)) continue;
     if (near(VERSION_BEFORE, text, m.index, 24) || thingBefore(text, m.index) || !near(PERSONAL_DEVICE, text, m.index, 50)) continue;
     out.push({ kind: 'ip_address', start: m.index, end: m.index + m[0].length });
   }
-  for (const m of allMatches(IPV6, text)) {
+  if (/[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:/.test(text)) for (const m of allMatches(IPV6, text)) {
     const v = m[0];
     // A clock reads 12:30:45; an address has a `::` or many groups and a hex letter or long group.
     if (!ipv6Valid(v) || /^\d{1,2}(?::\d{2}){1,2}$/.test(v)) continue;

@@ -111,8 +111,9 @@ const DETECTORS: Array<[PiiKind, RegExp[], Detector, boolean?]> = [
   ['email', [EMAIL, EMAIL_SPELLED, EMAIL_WORDS, EMAIL_SPACED], (t) => [
     ...spans('email', EMAIL, t, (v) => !isRoleAddress(v)),
     ...spans('email', EMAIL_SPELLED, t, (v) => !isRoleAddress(v)),
-    ...spans('email', EMAIL_WORDS, t, (v) => !isRoleAddress(spelledEmail(v))),
-    ...spans('email', EMAIL_SPACED, t, (v) => !isRoleAddress(v.replace(/\s+/g, ''))),
+    // Their own hints first: the shared look (any of the four) lets most texts with an @ through.
+    ...(/dot/i.test(t) ? spans('email', EMAIL_WORDS, t, (v) => !isRoleAddress(spelledEmail(v))) : []),
+    ...(/\s@|@\s/.test(t) ? spans('email', EMAIL_SPACED, t, (v) => !isRoleAddress(v.replace(/\s+/g, ''))) : []),
   ]],
   ['iban', [IBAN_START], (t) => ibanSpans(t), DIGIT],
   ['card', [CARD], (t) => spans('card', CARD, t, (v, s) => {
@@ -216,6 +217,8 @@ const OTHER_DIGIT = /[\u0660-\u0669\u06F0-\u06F9\u07C0-\u07C9\u0966-\u096F\u09E6
 /** Each of those blocks is ten digits starting at a code point ending in 0 or 6: the value is the distance from its zero. */
 const ZEROS = [0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0de6, 0x0e50, 0x0ed0, 0x0f20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0xa8d0, 0xa900, 0xaa50, 0xabf0];
 export function asciiDigits(text: string): string {
+  // Two wide ranges first (every such digit lies inside them; dashes and quotes do not).
+  if (!/[\u0660-\u19D9\uA8D0-\uABF9]/.test(text)) return text;
   OTHER_DIGIT.lastIndex = 0;
   if (!OTHER_DIGIT.test(text)) return text;
   return text.replace(OTHER_DIGIT, (c) => {
