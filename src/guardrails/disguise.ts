@@ -36,16 +36,26 @@ const JSON_OBJECT = /\{\s*"[^"\n]{1,40}"\s*:\s*"[^"\n]*\s[^"\n]*\s[^"\n]*"/;
 /** Two or more `key: value` lines, at least one indented under a bare `key:` line: a YAML mapping. */
 const YAML_MAPPING = /(?:^|\n)[ \t]*[\p{L}_][\p{L}\p{N}_-]{0,30}:[ \t]*\n[ \t]+[\p{L}_][\p{L}\p{N}_-]{0,30}:[ \t]+\S/u;
 
-export type DisguiseSign = 'tag_characters' | 'bidi_controls' | 'split_word' | 'zero_width' | 'decorated_letters' | 'mixed_script_word' | 'fullwidth_forms' | 'hidden_comment' | 'structured_payload';
+export type DisguiseSign = 'tag_characters' | 'bidi_controls' | 'split_word' | 'zero_width' | 'decorated_letters' | 'mixed_script_word' | 'fullwidth_forms' | 'styled_letters' | 'hidden_comment' | 'structured_payload';
+
+/**
+ * Scripts with letters drawn like Latin ones (Cyrillic а, Greek ο, Armenian օ, Cherokee Ꭺ, Lisu ꓲ,
+ * Coptic ⲟ). Japanese and Korean are not among them: "Tシャツ" mixes scripts honestly.
+ */
+const LOOKALIKE_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}\p{Script=Lisu}\p{Script=Coptic}]/u;
+const MAYBE_LOOKALIKE = /[\u0370-\u058F\u13A0-\u13FF\u2C80-\u2CFF\uA4D0-\uA4FF\uAB70-\uABBF]/;
 
 function mixedScriptWord(text: string): boolean {
-  if (!/[\u0370-\u052F]/.test(text)) return false;
+  if (!MAYBE_LOOKALIKE.test(text)) return false;
   for (const m of text.matchAll(LATIN_WORD_MIXED)) {
     const w = m[0];
-    if (/\p{Script=Latin}/u.test(w) && /[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(w)) return true;
+    if (/\p{Script=Latin}/u.test(w) && LOOKALIKE_SCRIPT.test(w)) return true;
   }
   return false;
 }
+
+/** Mathematical bold/italic/script letters and digits, circled and parenthesised letters: NFKC reads them as ASCII, a person rarely types them. */
+const STYLED = /[\u{1D400}-\u{1D7FF}\u24B6-\u24E9\u249C-\u24B5\u{1F130}-\u{1F189}]/u;
 
 /** The disguise signs in a raw text (empty for ordinary writing in any language). */
 export function disguiseSigns(raw: string): DisguiseSign[] {
@@ -60,6 +70,7 @@ export function disguiseSigns(raw: string): DisguiseSign[] {
     if (DECORATED.test(raw.normalize('NFC'))) out.push('decorated_letters');
     if (mixedScriptWord(raw.normalize('NFKC'))) out.push('mixed_script_word');
     if (FULLWIDTH.test(raw) && !CJK.test(raw)) out.push('fullwidth_forms');
+    if (STYLED.test(raw)) out.push('styled_letters');
   }
   if (raw.includes('<!--') || raw.includes('[//]') || raw.includes('{/*')) if (COMMENT.test(raw)) out.push('hidden_comment');
   if ((raw.includes('{') && JSON_OBJECT.test(raw)) || (raw.includes(':\n') && YAML_MAPPING.test(raw))) out.push('structured_payload');
