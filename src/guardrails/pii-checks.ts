@@ -146,3 +146,56 @@ export function ipv4Internal(o: number[]): boolean {
   const [a, b] = o as [number, number];
   return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
 }
+
+/** French NIR (numéro de sécurité sociale): 13 characters (Corsica 2A/2B) and a key = 97 − (number mod 97). */
+export function nirValid(raw: string): boolean {
+  const v = raw.toUpperCase().replace(/\s/g, '');
+  const m = /^([12]\d{4}(?:\d{2}|2A|2B)\d{6})(\d{2})$/.exec(v);
+  if (!m) return false;
+  const body = m[1]!.replace('2A', '19').replace('2B', '18');
+  return 97 - Number(BigInt(body) % 97n) === Number(m[2]);
+}
+
+/** Italian codice fiscale: 16 characters whose last is a check letter over odd/even position tables. */
+const CF_ODD = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
+export function codiceFiscaleValid(raw: string): boolean {
+  const v = raw.toUpperCase();
+  if (!/^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPR-T][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/.test(v)) return false;
+  let sum = 0;
+  for (let i = 0; i < 15; i++) {
+    const c = v[i]!;
+    const n = c >= 'A' ? c.charCodeAt(0) - 65 : c.charCodeAt(0) - 48;
+    // Odd positions (1-based) use the table, digits indexed like A–J.
+    sum += i % 2 === 0 ? CF_ODD[n]! : n;
+  }
+  return String.fromCharCode(65 + (sum % 26)) === v[15];
+}
+
+/** Korean resident registration number YYMMDD-SNNNNNC: weights 2–9,2–5 and (11 − sum mod 11) mod 10. */
+export function rrnValid(raw: string): boolean {
+  const d = raw.replace(/\D/g, '');
+  if (!/^\d{6}[1-8]\d{6}$/.test(d)) return false;
+  const month = Number(d.slice(2, 4));
+  const day = Number(d.slice(4, 6));
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  const w = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
+  const sum = w.reduce((a, x, i) => a + x * Number(d[i]), 0);
+  return (11 - (sum % 11)) % 10 === Number(d[12]);
+}
+
+/** Dutch BSN: nine digits passing the eleven-test (weights 9…2, and −1 for the last). */
+export function bsnValid(digits: string): boolean {
+  if (!/^\d{9}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += Number(digits[i]) * (9 - i);
+  sum -= Number(digits[8]);
+  return sum % 11 === 0 && sum !== 0;
+}
+
+/** Polish PESEL: eleven digits, weights 1 3 7 9 repeating, check = (10 − sum mod 10) mod 10. */
+export function peselValid(digits: string): boolean {
+  if (!/^\d{11}$/.test(digits)) return false;
+  const w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+  const sum = w.reduce((a, x, i) => a + x * Number(digits[i]), 0);
+  return (10 - (sum % 10)) % 10 === Number(digits[10]);
+}

@@ -31,6 +31,11 @@ describe('findPii: ids, addresses, IPs, international phones, spelled e-mails', 
     expect(found('Aadhaar: 2345 6789 0124')).toEqual([['id_number', '2345 6789 0124']]);
     expect(found('Meu CPF é 529.982.247-25.')).toEqual([['id_number', '529.982.247-25']]);
     expect(found('NIE X4827163S, para el contrato')).toEqual([['id_number', 'X4827163S']]);
+    expect(found('Mon numéro de sécu : 2 69 05 49 588 157 80')).toEqual([['id_number', '2 69 05 49 588 157 80']]);
+    expect(found('Il mio codice fiscale è RSSMRA85T10A562S.')).toEqual([['id_number', 'RSSMRA85T10A562S']]);
+    expect(found('주민등록번호 900101-1234568 입니다')).toEqual([['id_number', '900101-1234568']]);
+    expect(found('Mijn BSN is 111222333.')).toEqual([['id_number', '111222333']]);
+    expect(found('PESEL: 44051401359')).toEqual([['id_number', '44051401359']]);
     expect(found('パスポート番号 TK1234567 で予約しました。')).toEqual([['id_number', 'TK1234567']]);
     expect(found('生年月日：1985年4月12日')).toEqual([['dob', '1985年4月12日']]);
     expect(found('I live at 42 Elm Street, Springfield.')).toEqual([['address', '42 Elm Street']]);
@@ -60,6 +65,9 @@ describe('findPii: ids, addresses, IPs, international phones, spelled e-mails', 
       'Use the IPv6 address 2001:db8::1 in the example.',
       'The call starts at 12:30:45 sharp.',
       'Kontakt to sales@acme.example, not me.',
+      'Order 1 85 05 78 006 084 36 shipped.', // NIR-shaped, wrong key
+      'The BSN field must hold 123456789.', // fails the eleven-test
+      'Build id 900101-1234567 failed.',
     ]) expect(findPii(t), t).toEqual([]);
   });
 });

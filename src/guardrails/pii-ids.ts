@@ -1,4 +1,4 @@
-import { aadhaarValid, cpfValid, dniValid, ipv4Internal, ipv4Octets, niValid, panShape } from './pii-checks.js';
+import { aadhaarValid, bsnValid, codiceFiscaleValid, cpfValid, dniValid, ipv4Internal, ipv4Octets, nirValid, niValid, panShape, peselValid, rrnValid } from './pii-checks.js';
 import { allMatches, digitsOf, thingBefore, type PiiSpan } from './pii-util.js';
 
 /**
@@ -26,7 +26,16 @@ const CPF_LABEL = /\bcpf\b/i;
 // Spanish DNI / NIE: the check letter is the proof.
 const DNI = /(?<![A-Za-z0-9])[XYZxyz]?\d{7,8}[- ]?[A-Za-z](?![A-Za-z0-9])/g;
 
-/** UK National Insurance, Indian PAN and Aadhaar, Brazilian CPF, Spanish DNI/NIE. */
+// French NIR in its printed grouping (1 85 05 78 006 084 36) or compact, key mod 97.
+const NIR = /(?<![\w.-])[12]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[ABab])\s?\d{3}\s?\d{3}\s?\d{2}(?![\w-]|\.\d)/g;
+// Italian codice fiscale: its shape and check letter are specific enough alone.
+const CODICE_FISCALE = /(?<![A-Za-z0-9])[A-Za-z]{6}[0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{2}[A-Za-z][0-9LMNPQRSTUV]{3}[A-Za-z](?![A-Za-z0-9])/g;
+// Korean resident registration number, always written YYMMDD-NNNNNNN.
+const RRN = /(?<![\w-])\d{6}-[1-8]\d{6}(?![\w-])/g;
+// Nine or eleven bare digits are ids only where labelled: Dutch BSN, Polish PESEL, Japanese My Number, German tax id.
+const LABELLED_DIGITS = /(?:\bbsn\b|burgerservicenummer|\bpesel\b|マイナンバー|個人番号|\bmy\s+number\b|steuer-?id|steueridentifikationsnummer|identifikationsnummer)[^\d\n]{0,12}(\d(?:[ .-]?\d){8,11})(?![\w-])/giu;
+
+/** UK National Insurance, Indian PAN and Aadhaar, Brazilian CPF, Spanish DNI/NIE, French NIR, Italian codice fiscale, Korean RRN, labelled BSN / PESEL / My Number / Steuer-ID. */
 export function nationalIdSpans(text: string): PiiSpan[] {
   const out: PiiSpan[] = [];
   const add = (m: RegExpExecArray) => out.push({ kind: 'id_number', start: m.index, end: m.index + m[0].length });
@@ -39,6 +48,18 @@ export function nationalIdSpans(text: string): PiiSpan[] {
   if (/\d{4}[ -]?\d{4}[ -]?\d{4}/.test(text)) for (const m of allMatches(AADHAAR, text)) if (aadhaarValid(digitsOf(m[0])) && ((m[1] !== '' && !thingBefore(text, m.index)) || near(AADHAAR_LABEL, text, m.index))) add(m);
   if (/\d{3}\.\d{3}\.\d{3}-|\d{11}/.test(text)) for (const m of allMatches(CPF, text)) if (cpfValid(digitsOf(m[0])) && ((m[0].includes('.') && !thingBefore(text, m.index)) || near(CPF_LABEL, text, m.index, 20))) add(m);
   if (/\d{7}[- ]?[A-Za-z]/.test(text)) for (const m of allMatches(DNI, text)) if (dniValid(m[0]) && !thingBefore(text, m.index)) add(m);
+  if (/\d{2}\s?\d{3}\s?\d{3}\s?\d{2}/.test(text)) for (const m of allMatches(NIR, text)) if (nirValid(m[0]) && !thingBefore(text, m.index)) add(m);
+  if (/\d{2}[A-Za-z]\d{2}[A-Za-z]/.test(text)) for (const m of allMatches(CODICE_FISCALE, text)) if (codiceFiscaleValid(m[0])) add(m);
+  if (/\d{6}-\d/.test(text)) for (const m of allMatches(RRN, text)) if (rrnValid(m[0]) && !thingBefore(text, m.index)) add(m);
+  if (/bsn|burgerservice|pesel|マイナンバー|個人番号|my\s+number|identifikation|steuer/i.test(text)) {
+    for (const m of allMatches(LABELLED_DIGITS, text)) {
+      const d = digitsOf(m[1]!);
+      const label = m[0].toLowerCase();
+      const ok = /bsn|burgerservice/.test(label) ? bsnValid(d) : /pesel/.test(label) ? peselValid(d) : d.length === 11 || d.length === 12;
+      const start = m.index + m[0].lastIndexOf(m[1]!);
+      if (ok) out.push({ kind: 'id_number', start, end: start + m[1]!.length });
+    }
+  }
   return out;
 }
 
