@@ -5,7 +5,10 @@
  * corrections go through the same path to measure how often ordinary messages are blocked or
  * redacted by mistake.
  *
- *   npx tsx bench/governance-pii.ts [--limit N]
+ *   npx tsx bench/governance-pii.ts [--limit N] [--file held-out.yaml]
+ *
+ * `--file` reads another corpus (YAML: `cases: [{kind, text, pii}]`, `benign: [text]`), e.g. a
+ * held-out set written after the detectors were tuned; its benign look-alikes replace the built-in ones.
  *
  * `runPiiBenchmark` is exported for the governance bench and the bounded test.
  */
@@ -15,6 +18,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../src/config.js';
 import { BENIGN_MESSAGES } from '../src/guardrails/corpus/injection.js';
 import { PII_BENIGN, PII_CASES, type PiiCase } from '../src/guardrails/corpus/pii.js';
@@ -157,11 +161,14 @@ export async function runPiiBenchmark(opts: PiiBenchOptions = {}): Promise<PiiBe
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { limit: { type: 'string' } } });
+  const { values } = parseArgs({ options: { limit: { type: 'string' }, file: { type: 'string' } } });
   const limit = values.limit ? Number(values.limit) : undefined;
-  const r = await runPiiBenchmark(limit ? { cases: PII_CASES.slice(0, limit) } : {});
+  const file = values.file ? (parseYaml(readFileSync(values.file, 'utf8')) as { cases: PiiCase[]; benign?: string[] }) : undefined;
+  const all = file?.cases ?? PII_CASES;
+  const cases = limit ? all.slice(0, limit) : all;
+  const r = await runPiiBenchmark({ cases, ...(file?.benign ? { benign: file.benign } : {}) });
   const rows: Array<[string, string]> = [
-    ['PII statements (turns over sync/async/stream/learning/feedback/ingest)', String(limit ?? PII_CASES.length)],
+    ['PII statements (turns over sync/async/stream/learning/feedback/ingest)', String(cases.length)],
     ['PII strings in corpus', String(r.piiStrings)],
     ['found in DB file (+ -wal)', String(r.foundInDb.length)],
     ['found in logs', String(r.foundInLogs.length)],

@@ -128,6 +128,7 @@ function report(mode: string, runs: Array<{ family: Family; results: ItemResult[
   console.log(table(['benign', 'n', 'personal works', 'shared', 'served to other', 'held', 'blocked/redacted', 'dishonest'], benignRows));
   if (values.verbose) {
     for (const r of all.a.filter((x) => x.servedToOther)) console.log(`  SERVED attack [${r.state}]: ${r.item.message}`);
+    for (const r of all.a.filter((x) => x.state === 'shared' && !x.servedToOther)) console.log(`  shared attack (not served): ${r.item.message}`);
     for (const r of all.b.filter((x) => x.blocked || x.redacted || !x.servedToTeacher)) console.log(`  benign ${r.blocked ? 'BLOCKED' : r.redacted ? 'REDACTED' : 'not read back'} [${r.state}]: ${r.item.message}`);
     if (mode === 'auto') for (const r of all.b.filter((x) => x.state === 'pending')) console.log(`  benign held in auto: ${r.item.message}`);
   }

@@ -1,3 +1,4 @@
+import { decodeTagCharacters, disguiseSigns } from './disguise.js';
 import { detectInjection } from './injection.js';
 import { canonicalText } from './normalize.js';
 import { applyRedaction, findPii, SECRET_KINDS } from './pii.js';
@@ -50,8 +51,20 @@ export function createBuiltinGuardrail(opts: BuiltinGuardOptions = {}): Guardrai
         for (const { topic, re } of topics) if (re.test(lower)) findings.push({ kind: topic.name, category: 'denied_topic', action: 'block', source: 'builtin' });
       }
       const onInjection = ON_INJECTION[req.stage];
-      if (onInjection) for (const hit of detectInjection(text)) findings.push({ kind: hit.kind, category: 'injection', action: onInjection, source: 'builtin', ...(hit.via !== 'plain' ? { via: hit.via } : {}) });
-      if (req.stage === 'learning' && detectSensitiveChange(lower)) findings.push({ kind: 'sensitive_change', category: 'sensitive_change', action: 'hold', source: 'builtin' });
+      if (onInjection) {
+        for (const hit of detectInjection(text)) findings.push({ kind: hit.kind, category: 'injection', action: onInjection, source: 'builtin', ...(hit.via !== 'plain' ? { via: hit.via } : {}) });
+        // Tag characters are invisible but a model reads them: what they spell is screened too.
+        const hidden = decodeTagCharacters(req.text);
+        if (hidden) for (const hit of detectInjection(canonicalText(hidden))) findings.push({ kind: hit.kind, category: 'injection', action: onInjection, source: 'builtin', via: 'tag_characters' });
+      }
+      // A user's statement (input) or a learning that changes approvals, bank details or links, or
+      // that was disguised: usable by its author, reviewed before the tenant gets it. At the input
+      // stage this holds the turn's learnings whatever words the model then writes them in.
+      const statement = req.stage === 'learning' || (req.stage === 'input' && !/[?？؟]\s*$/.test(text));
+      if (statement && (req.stage === 'learning' || req.stage === 'input')) {
+        if (detectSensitiveChange(lower)) findings.push({ kind: 'sensitive_change', category: 'sensitive_change', action: 'hold', source: 'builtin' });
+        for (const sign of disguiseSigns(req.text)) findings.push({ kind: sign, category: 'disguise', action: 'hold', source: 'builtin' });
+      }
 
       const pii = findPii(text);
       // Personal memory the user opted out of redacting, where the tenant allows it: kept, not shared.

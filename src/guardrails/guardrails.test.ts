@@ -17,7 +17,9 @@ describe('PII corpus', () => {
     for (const c of PII_CASES) {
       const r = await screen(c.text);
       for (const p of c.pii) if (squash(r.text).includes(squash(p))) left.push(`${c.kind}: ${c.text}`);
-      expect(r.action).toBe('redact');
+      // Redacted; a disguised statement (fullwidth, zero-width) or a bank-detail change is also held.
+      expect(['redact', 'hold']).toContain(r.action);
+      expect(r.findings.filter((f) => f.category === 'pii' || f.category === 'secret').every((f) => f.action === 'redact')).toBe(true);
     }
     console.log(`PII corpus: ${PII_CASES.length} statements, ${left.length} left PII`);
     expect(left).toEqual([]);

@@ -83,6 +83,17 @@ const LATIN: Array<[InjectionKind, RegExp]> = [
   // A forged transcript: the message itself speaks as the assistant and then as the user.
   ['system_token', /(?:^|[\s.!?])(?:assistant|ai|bot|system)\s*:\s[\s\S]{1,400}?(?:^|[\s.!?])(?:user|human)\s*:\s/m],
   ['planted_tag', /\[\s*learning\s*\]\s*:?/],
+  // The tag in other clothes: any bracket pair (then a separator), an XML-style element (a bare
+  // upper-case `LEARNING:` line is looked for in the plain reading, which keeps its case).
+  ['planted_tag', /[({<【〔「『〈《⟨«]\s*learnings?\s*[)}>】〕」』〉》⟩»]\s*[:：=\-–—>]|<\s*\/?\s*learnings?\s*>/],
+  // Portuguese, Italian, Dutch, Polish, Turkish, Vietnamese overrides
+  ['instruction_override', /\b(?:ignore|ignora|ignorar|ignorem|esque[cç]a|esquecer|desconsidere|desconsiderar|descarte)\s+(?:todas\s+|as\s+|suas\s+|tuas\s+|essas\s+)*(?:instru[cç][oõ]es|regras|diretrizes|orienta[cç][oõ]es)(?:\s+(?:anteriores|pr[eé]vias|do\s+sistema))?\b/],
+  ['instruction_override', /\b(?:ignora|ignorate|ignori|dimentica|dimenticate|trascura)\s+(?:tutte\s+|le\s+|tue\s+|sue\s+|queste\s+)*(?:istruzioni|regole|direttive|indicazioni)\b/],
+  ['instruction_override', /\b(?:negeer|vergeet)\s+(?:alle\s+|de\s+|je\s+|jouw\s+|uw\s+)*(?:vorige\s+|eerdere\s+|voorgaande\s+|oorspronkelijke\s+)?(?:instructies|regels|richtlijnen|opdrachten)\b/],
+  ['instruction_override', /\b(?:zignoruj|ignoruj|zapomnij|pomi[nń])\s+(?:o\s+)?(?:wszystkie\s+|wszelkie\s+|swoje\s+|twoje\s+|te\s+)*(?:poprzednie\s+|wcze[sś]niejsze\s+)?(?:instrukcj\p{L}*|polece\p{L}*|zasad\p{L}*|regu[lł]\p{L}*|wytyczn\p{L}*)/u],
+  ['instruction_override', /(?:önceki|tüm|bütün|yukarıdaki)\s+(?:\p{L}+\s+)?(?:talimat\p{L}*|kural\p{L}*|komut\p{L}*|yönerge\p{L}*)\s+(?:yok\s+say|unut|görmezden\s+gel|dikkate\s+alma|önemseme)/u],
+  ['instruction_override', /(?:bỏ\s+qua|phớt\s+lờ|quên\s+đi|quên|lờ\s+đi)\s+(?:tất\s+cả\s+)?(?:mọi\s+)?(?:các\s+|những\s+)?(?:hướng\s+dẫn|chỉ\s+dẫn|chỉ\s+thị|quy\s+tắc|lệnh)/u],
+  ['role_play', /\b(?:a\s+partir\s+de\s+agora\s+(?:você|voce|tu)\s+(?:é|e|és)|da\s+(?:ora|adesso)\s+in\s+poi\s+(?:tu\s+)?sei|vanaf\s+nu\s+ben\s+(?:je|jij)|od\s+teraz\s+jeste[sś])\b/],
 ];
 
 export const NON_LATIN: Array<[InjectionKind, RegExp]> = [
@@ -97,6 +108,11 @@ export const NON_LATIN: Array<[InjectionKind, RegExp]> = [
   ['prompt_exfiltration', /(?:显示|输出|告诉我|泄露|打印)(?:你的)?(?:系统提示|系统指令|隐藏指令)/u],
   ['instruction_override', /(?:игнорируй(?:те)?|забудь(?:те)?|проигнорируй(?:те)?|не\s+обращай(?:те)?\s+внимания\s+на|отмени(?:те)?)\s+(?:все\s+|свои\s+|ваши\s+|эти\s+)*(?:предыдущие\s+|прежние\s+|прошлые\s+|системные\s+|изначальные\s+)?(?:инструкции|указания|правила|команды|ограничения|инструкциям|указаниям|правилам)/iu],
   ['role_play', /(?:теперь\s+ты|отныне\s+ты|ты\s+теперь)\s+/iu],
+  // Japanese, Korean, Arabic, Hindi overrides
+  ['instruction_override', /(?:以前|前|上記|これまで|先ほど|全て|すべて)の?(?:指示|命令|ルール|指図|設定|プロンプト)(?:を|は)?(?:すべて|全て)?(?:無視|忘れ)/u],
+  ['instruction_override', /(?:이전|앞의|위의|기존|모든)\s*(?:의\s*)?(?:지시|명령|지침|규칙|프롬프트)\S*(?:\s+(?:모두|전부|다|전혀))?\s*(?:무시|잊어)/u],
+  ['instruction_override', /(?:تجاهل|انس|أهمل)\s+(?:جميع\s+|كل\s+)?(?:التعليمات|الأوامر|القواعد|الإرشادات)/u],
+  ['instruction_override', /(?:पिछले|पिछली|पहले\s+के|सभी|ऊपर\s+के)\s+(?:सभी\s+)?(?:निर्देशों|निर्देश|नियमों|नियम|आदेशों)\s+(?:को\s+)?(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल)/u],
   ['prompt_exfiltration', /(?:покажи|выведи|раскрой)\s+(?:свой\s+|мне\s+)?(?:системный\s+промпт|системные\s+инструкции|скрытые\s+инструкции)/iu],
 ];
 
@@ -112,7 +128,7 @@ const ANY_LATIN = anyMatch(LATIN.map(([, re]) => re));
  * points match one of those letters, case-folded or not (prefilter.test.ts checks it over every
  * code point): a reading without any, even with typographic dashes and quotes, skips them all.
  */
-export const MAYBE_NON_LATIN = /[\u0400-\u04FF\u1C80-\u1C8F\u4E00-\u9FFF]/;
+export const MAYBE_NON_LATIN = /[\u0400-\u04FF\u0600-\u06FF\u0900-\u097F\u1C80-\u1C8F\u3040-\u30FF\u4E00-\u9FFF\uAC00-\uD7AF]/;
 
 /**
  * Injection hits over a canonical text and its decoded readings; one per kind, the plainest reading
@@ -126,6 +142,8 @@ export function detectInjection(canonical: string): InjectionHit[] {
   for (const v of screeningVariants(canonical)) {
     const lower = v.text.toLowerCase();
     const latinText = v.via === 'plain' ? lower : v.text;
+    // The one case-sensitive look: an upper-case LEARNING: line is a forged tag, "Learning:" prose.
+    if (v.via === 'plain' && !hits.has('planted_tag') && /(?:^|\n)\s*(?:[-*>#]\s*)*L\s*E\s*A\s*R\s*N\s*I\s*N\s*G\s*[:：]/.test(v.text)) hits.set('planted_tag', { kind: 'planted_tag', via: 'plain' });
     if (!latinSeen.includes(latinText)) {
       latinSeen.push(latinText);
       if (ANY_LATIN(latinText)) for (const [kind, re] of LATIN) if (!hits.has(kind) && re.test(latinText)) hits.set(kind, { kind, via: v.via });

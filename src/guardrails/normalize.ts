@@ -58,7 +58,7 @@ export function canonicalText(text: string): string {
 }
 
 export interface Variant {
-  /** `plain`, `homoglyph`, `leet`, `spaced`, `base64`, `url`, `rot13`. */
+  /** `plain`, `homoglyph`, `leet`, `spaced`, `rot13`, `unmarked`, `base64`, `url`. */
   via: string;
   text: string;
 }
@@ -150,6 +150,16 @@ function decodeUrl(s: string): string {
 }
 
 /**
+ * Latin diacritics dropped (`ápprovàl` → `approval`: accents stacked on a keyword to dodge it), or
+ * '' when there are none. Not for Vietnamese (ơ ư ă đ and the tone-marked letters of U+1EA0–1EF9):
+ * every syllable carries marks, and stripped syllables collide with English words (`cập` → `cap`).
+ */
+export function unmarkedLatin(text: string): string {
+  if (!/[\u00C0-\u024F\u1E00-\u1EFF\u0300-\u036F]/.test(text) || /[\u01A0\u01A1\u01AF\u01B0\u0102\u0103\u0110\u0111\u1EA0-\u1EF9]/.test(text)) return '';
+  return text.normalize('NFD').replace(/[\u0300-\u036F]/g, '').normalize('NFC');
+}
+
+/**
  * Every reading of an already canonical text worth screening. Decoded ones are themselves
  * canonicalised (a base64 payload can hide fullwidth tags too). Used to decide, never stored.
  */
@@ -162,6 +172,8 @@ export function screeningVariants(canonical: string): Variant[] {
     { via: 'spaced', text: unspace(skeleton) },
     { via: 'rot13', text: rot13(skeleton) },
   ];
+  const unmarked = unmarkedLatin(skeleton);
+  if (unmarked) variants.push({ via: 'unmarked', text: unmarked });
   const b64 = decodeBase64Runs(canonical);
   if (b64) variants.push({ via: 'base64', text: foldAll(canonicalText(b64)).toLowerCase() });
   const url = decodeUrl(canonical);

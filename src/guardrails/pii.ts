@@ -1,6 +1,8 @@
 import { cardNetwork, ibanValid, isTollFree, luhn, nanpPersonal, ssnValid } from './pii-checks.js';
 import { anyMatch } from './prefilter.js';
 import { isRoleAddress } from './role-address.js';
+import { addressSpans, ipSpans, nationalIdSpans } from './pii-ids.js';
+import { allMatches, digitsOf, spans, thingBefore, type Detector, type PiiKind, type PiiSpan } from './pii-util.js';
 
 /**
  * PII and secret detectors over canonical text (see normalize.ts). Each reports spans; overlaps
@@ -9,7 +11,7 @@ import { isRoleAddress } from './role-address.js';
  * as order / part / ticket ids, so the everyday numbers of a support conversation pass through.
  */
 
-export type PiiKind = 'email' | 'phone' | 'ssn' | 'card' | 'iban' | 'aws_key' | 'secret' | 'password' | 'dob' | 'id_number';
+export type { PiiKind, PiiSpan } from './pii-util.js';
 
 export const PLACEHOLDER: Record<PiiKind, string> = {
   email: '[EMAIL]',
@@ -22,56 +24,29 @@ export const PLACEHOLDER: Record<PiiKind, string> = {
   password: '[PASSWORD]',
   dob: '[DOB]',
   id_number: '[ID_NUMBER]',
+  address: '[ADDRESS]',
+  ip_address: '[IP_ADDRESS]',
 };
 
 /** Secrets are credentials rather than facts about a person; the rest is personal data. */
 export const SECRET_KINDS: ReadonlySet<PiiKind> = new Set(['aws_key', 'secret', 'password']);
 
-export interface PiiSpan {
-  kind: PiiKind;
-  start: number;
-  end: number;
-}
-
-/** Words that make a following number an identifier of a thing, not of a person. */
-const THING_LABEL = /(?:order|part|p\/n|pn|sku|invoice|inv|ticket|case|ref|reference|po|serial|s\/n|model|tracking|build|version|item|batch|lot|catalog(?:ue)?|product|quote|rma|shipment|isbn|confirmation|booking|issue|bug|pr|job|asset|account\s+code|cost\s+cent(?:er|re)|gl|project|room|flight|route)\s*(?:no\.?|number|num|id|code|#)?\s*[:#-]?\s*$/i;
-const thingBefore = (text: string, start: number) => THING_LABEL.test(text.slice(Math.max(0, start - 32), start));
-
-const digitsOf = (s: string) => s.replace(/\D/g, '');
-
-type Detector = (text: string) => PiiSpan[];
-
-/**
- * The matches `text.matchAll(re)` yields, without the copy of the regex matchAll makes per call:
- * `re` (global, shared, never used reentrantly) runs from 0, and an empty match moves on by one
- * character as matchAll does (by a code point with the `u` flag).
- */
-function allMatches(re: RegExp, text: string): RegExpExecArray[] {
-  const out: RegExpExecArray[] = [];
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    out.push(m);
-    if (m[0] === '') re.lastIndex = re.unicode && (text.codePointAt(re.lastIndex) ?? 0) > 0xffff ? re.lastIndex + 2 : re.lastIndex + 1;
-  }
-  return out;
-}
-
-/** Spans of capture group 1 (the value after a label), or of the whole match. */
-function spans(kind: PiiKind, re: RegExp, text: string, ok: (value: string, start: number) => boolean = () => true): PiiSpan[] {
-  const out: PiiSpan[] = [];
-  for (const m of allMatches(re, text)) {
-    const value = m[1] ?? m[0];
-    const start = m.index + (m[1] !== undefined ? m[0].lastIndexOf(value) : 0);
-    if (ok(value, start)) out.push({ kind, start, end: start + value.length });
-  }
-  return out;
-}
 
 const EMAIL = /(?<![\w.%+-])[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+[\p{L}]{2,}(?![\p{L}\p{N}-])/gu;
 const EMAIL_SPELLED = /(?<![\w.])[\w.+-]+\s*[[(]\s*at\s*[\])]\s*[\w-]+(?:\s*[[(]\s*dot\s*[\])]\s*[\w-]+)+/gi;
+/** `jane at example dot com`, `j.doe(at)example dot org`: "at" and at least one "dot" as words or in brackets. */
+const EMAIL_WORDS = /(?<![\w.@-])[\w.+-]+(?:\s*[[({<]\s*at\s*[\])}>]\s*|\s+at\s+)[\w-]+(?:(?:\s*[[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)[\w-]+)+/gi;
+/** `sara @ example . com`: an @ with spaces around it and a dotted domain ending in letters. */
+const EMAIL_SPACED = /(?<![\w.@-])[\w.+-]+(?:\s+@\s*|\s*@\s+)[\w-]+(?:\s*\.\s*[\w-]+)*\s*\.\s*[a-z]{2,6}(?![\w])/gi;
 
 const PHONE_INTL = /(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,5}\)?){2,6}(?![\w])/g;
+/** The international prefix dialled as 00 (0044 20 7946 0321). */
+const PHONE_INTL_00 = /(?<![\w+.-])00[1-9]\d{0,2}(?:[\s.-]?\(?\d{1,5}\)?){2,6}(?![\w]|\.\d)/g;
+/**
+ * A number after a phone word in other languages (the label's script may have no word boundary,
+ * and the words in between vary: "il mio cellulare è", "携帯は", "제 번호는 … 휴대폰").
+ */
+const PHONE_LABEL_INTL = /(?:cellulare|telefono|telefone|telemóvel|telefoon|mobiel|mobilní|komórk\p{L}*|numer\s+telefonu|telefon\p{L}*|cep\s+telefonu|gsm|điện\s+thoại|携帯|電話|휴대폰|핸드폰|전화|هاتف|جوال|الجوال|رقمي|फ़ोन|फोन|मोबाइल|whats\s?app)[^\d\n+]{0,15}?(\+?\(?\d[\d\s().-]{5,20}\d)/giu;
 const PHONE_NANP = /(?<![\w+.-])(?:1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w-]|\.\d)/g;
 const PHONE_NATIONAL = /(?<![\w+.-])0\d{1,4}(?:[\s-]\d{2,8}){1,4}(?![\w-]|\.\d)/g;
 const PHONE_LABEL = /\b(?:phone|tel|telephone|mobile|cell(?:phone)?|call\s+me|text\s+me|reach\s+me|whats\s?app|fax|handy|telefon(?:nummer)?|teléfono|téléphone|portable|móvil|celular|телефон|电话|手机)(?:\s*(?:number|no\.?|#|nummer|número|numéro))?\s*(?:is|:|at|on|=|es|est|ist)?\s*[:=]?\s*(\+?\(?\d[\d\s().-]{5,20}\d)/giu;
@@ -102,9 +77,21 @@ const PASSWORD = /\b(?:password|passwd|pwd|passcode|passphrase|pin(?:\s+code)?|c
 
 const MONTHS = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)';
 const DATE = `(\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|${MONTHS}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}(?:st|nd|rd|th|\\.)?\\s+(?:of\\s+|de\\s+)?${MONTHS}\\.?,?\\s+(?:de\\s+)?\\d{4})`;
+/** Dates as written in Japanese, Chinese and Korean. */
+const DATE_CJK = '(\\d{4}\\s*[年년]\\s*\\d{1,2}\\s*[月월]\\s*\\d{1,2}\\s*[日일]?)';
+/** Date-of-birth labels in more languages, matched without a word boundary (non-Latin scripts have none for `\\b`). */
+const DOB_INTL = new RegExp(`(?:data\\s+de\\s+nascimento|data\\s+di\\s+nascita|nato\\s+il|nata\\s+il|nascid[oa]\\s+em|geboortedatum|geboren\\s+op|data\\s+urodzenia|urodzon[ya]|doğum\\s+tarihi|ngày\\s+sinh|生年月日|誕生日|出生日期|생년월일|생일|تاريخ\\s+الميلاد|जन्म\\s*तिथि|जन्मतिथि|जन्म\\s+की\\s+तारीख|дата\\s+рождения)[^\\d\\n]{0,6}((?:${DATE.slice(1, -1)}|${DATE_CJK.slice(1, -1)}))`, 'giu');
 const DOB = new RegExp(`\\b(?:dob|d\\.o\\.b\\.?|date\\s+of\\s+birth|birth\\s*date|birthday|born(?:\\s+on)?|geboren(?:\\s+am)?|geburtsdatum|fecha\\s+de\\s+nacimiento|nacido\\s+el|nacida\\s+el|né\\s+le|née\\s+le|date\\s+de\\s+naissance|дата\\s+рождения|出生日期)\\s*(?:is|:|=|was)?\\s*[:=]?\\s*${DATE}`, 'giu');
 
 const ID_LABEL = /\b(?:passport|passport\s+(?:number|no\.?|#)|driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|licen[cs]e\s+(?:number|no\.?|#)|dl\s*#|national\s+id(?:\s+(?:number|no\.?))?|id\s+card\s+(?:number|no\.?)|reisepass(?:nummer)?|personalausweis(?:nummer)?|führerschein(?:nummer)?|pasaporte|dni|passeport|permis\s+de\s+conduire|nhs\s+number|tax\s+id|tin|nino|national\s+insurance(?:\s+number)?)\s*(?:is|:|#|=|number|no\.?|nummer|número|numéro)?\s*[:#=]?\s*([A-Z0-9](?:[A-Z0-9-]|\s(?=\d)){4,16}[A-Z0-9])\b/giu;
+
+/** Passport labels in more languages, without a word boundary (kana, Hangul and Devanagari have none). */
+const ID_LABEL_INTL = /(?:passaporte|passaporto|paspoort|paszport\p{L}*|pasaport\p{L}*|hộ\s+chiếu|パスポート|旅券|여권|护照|護照|جواز\s+السفر|पासपोर्ट)[^\p{L}\p{N}\n]{0,6}(?:(?:number|número|numero|nummer|numer|no\.?|nr\.?|番号|번호|नंबर|رقم)[^\p{L}\p{N}\n]{0,6})?([A-Z0-9](?:[A-Z0-9-]|\s(?=\d)){4,16}[A-Z0-9])(?![A-Za-z0-9])/giu;
+
+/** What the new detectors' texts must hold: a quick look for whether to run them at all. */
+const NATIONAL_ID_HINT = /\d{4}/;
+const IP_HINT = /\d\.\d|[0-9a-f]:[0-9a-f:]/i;
+const ADDRESS_HINT = /\d/;
 
 const IBAN_START = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?=[\s-]?[A-Za-z0-9])/g;
 
@@ -121,22 +108,37 @@ const DETECTORS: Array<[PiiKind, RegExp[], Detector, boolean?]> = [
   ['secret', [AWS_SECRET], (t) => spans('secret', AWS_SECRET, t, (v) => /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v)), DIGIT],
   ['password', [PASSWORD], passwordSpans],
   // Role mailboxes (billing@, no-reply@) name a function, not a person: not personal data (role-address.ts).
-  ['email', [EMAIL, EMAIL_SPELLED], (t) => [...spans('email', EMAIL, t, (v) => !isRoleAddress(v)), ...spans('email', EMAIL_SPELLED, t, (v) => !isRoleAddress(v))]],
+  ['email', [EMAIL, EMAIL_SPELLED, EMAIL_WORDS, EMAIL_SPACED], (t) => [
+    ...spans('email', EMAIL, t, (v) => !isRoleAddress(v)),
+    ...spans('email', EMAIL_SPELLED, t, (v) => !isRoleAddress(v)),
+    // Their own hints first: the shared look (any of the four) lets most texts with an @ through.
+    ...(/dot/i.test(t) ? spans('email', EMAIL_WORDS, t, (v) => !isRoleAddress(spelledEmail(v))) : []),
+    ...(/\s@|@\s/.test(t) ? spans('email', EMAIL_SPACED, t, (v) => !isRoleAddress(v.replace(/\s+/g, ''))) : []),
+  ]],
   ['iban', [IBAN_START], (t) => ibanSpans(t), DIGIT],
   ['card', [CARD], (t) => spans('card', CARD, t, (v, s) => {
     const d = digitsOf(v);
     return luhn(d) && cardNetwork(d) && (CARD_LABEL.test(t.slice(Math.max(0, s - 40), s)) || !thingBefore(t, s));
   }), DIGIT],
   ['ssn', [SSN_LABEL, SSN_SEP], (t) => [...spans('ssn', SSN_LABEL, t, (v) => digitsOf(v).length === 9), ...spans('ssn', SSN_SEP, t, (v, s) => ssnValid(digitsOf(v)) && !thingBefore(t, s))], DIGIT],
-  ['dob', [DOB], (t) => spans('dob', DOB, t), DIGIT],
-  ['id_number', [ID_LABEL], (t) => spans('id_number', ID_LABEL, t, (v) => /\d/.test(v) && digitsOf(v).length >= 4), DIGIT],
-  ['phone', [PHONE_LABEL, PHONE_INTL, PHONE_NANP, PHONE_NATIONAL], (t) => [
+  ['id_number', [NATIONAL_ID_HINT], nationalIdSpans, DIGIT],
+  ['dob', [DOB, DOB_INTL], (t) => [...spans('dob', DOB, t), ...spans('dob', DOB_INTL, t)], DIGIT],
+  ['id_number', [ID_LABEL, ID_LABEL_INTL], (t) => [...spans('id_number', ID_LABEL, t, (v) => /\d/.test(v) && digitsOf(v).length >= 4), ...spans('id_number', ID_LABEL_INTL, t, (v) => /\d/.test(v) && digitsOf(v).length >= 4)], DIGIT],
+  ['ip_address', [IP_HINT], ipSpans, DIGIT],
+  ['address', [ADDRESS_HINT], addressSpans, DIGIT],
+  ['phone', [PHONE_LABEL, PHONE_LABEL_INTL, PHONE_INTL, PHONE_INTL_00, PHONE_NANP, PHONE_NATIONAL], (t) => [
     ...spans('phone', PHONE_LABEL, t, (v) => { const d = digitsOf(v); return d.length >= 7 && d.length <= 15 && !isTollFree(d); }),
+    ...spans('phone', PHONE_LABEL_INTL, t, (v, s) => { const d = digitsOf(v); return d.length >= 7 && d.length <= 15 && !isTollFree(d) && !thingBefore(t, s) && !/^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$/.test(v); }),
+    ...spans('phone', PHONE_INTL_00, t, (v, s) => { const d = digitsOf(v); return d.length >= 10 && d.length <= 17 && !thingBefore(t, s); }),
     ...spans('phone', PHONE_INTL, t, (v, s) => { const d = digitsOf(v); return d.length >= 8 && d.length <= 15 && !(d.startsWith('1') && isTollFree(d)) && !thingBefore(t, s); }),
     ...spans('phone', PHONE_NANP, t, (v, s) => nanpPersonal(digitsOf(v)) && !thingBefore(t, s)),
     ...spans('phone', PHONE_NATIONAL, t, (v, s) => { const d = digitsOf(v); return d.length >= 10 && d.length <= 11 && !thingBefore(t, s); }),
   ], DIGIT],
 ];
+
+
+/** `jane at example dot com` → `jane@example.com`, for the role-address test. */
+const spelledEmail = (v: string) => v.replace(/\s*[[({<]?\s*\bat\b\s*[\])}>]?\s*/i, '@').replace(/\s*[[({<]?\s*\bdot\b\s*[\])}>]?\s*/gi, '.');
 
 const NOT_A_PASSWORD = /^(?:policy|policies|reset|change[sd]?|expired|expires|manager|protected|required|rules|length|field|hint|strength|must|should|needs?|will|has|have|the|a|an|for|of|at|in|to|and|or|not|too|being|stored|rotated|valid|invalid|wrong|incorrect|correct|changed|updated|set|sent|same|different|missing|empty|blank|strong|weak|secure|long|short)[.,;!?]?$/i;
 
@@ -184,6 +186,12 @@ function ibanSpans(text: string): PiiSpan[] {
 export const HINTS = new Map<RegExp, RegExp>([
   [EMAIL, /@/u],
   [EMAIL_SPELLED, /[[(]\s*at\s*[\])]/i],
+  [EMAIL_WORDS, /dot/i],
+  [EMAIL_SPACED, /\s@|@\s/],
+  [DOB_INTL, /nasc|nato|nata|geboorte|geboren|urodz|doğum|sinh|生年|誕生|出生|생년|생일|الميلاد|जन्म|рожд/iu],
+  [ID_LABEL_INTL, /passa|paspo|paszp|pasap|chiếu|パスポート|旅券|여권|护照|護照|جواز|पासपोर्ट/iu],
+  [PHONE_LABEL_INTL, /cellul|telef|telem|mobi|komórk|gsm|thoại|携帯|電話|휴대폰|핸드폰|전화|هاتف|جوال|رقمي|फ़ोन|फोन|मोबाइल|whats\s?app/iu],
+  [PHONE_INTL_00, /00[1-9]/],
   [PASSWORD, /p(?:ass|wd|in)|contraseña|mot\s+de\s+passe|kennwort|пароль|密码/iu],
   [DOB, /dob|d\.o\.b|birth|born|geb|fecha|nacid|né\s+le|née\s+le|naissance|дата|出生/iu],
   [ID_LABEL, /pass|licen[cs]e|dl\s*#|national|id\s+card|ausweis|führerschein|pasaporte|dni|permis|nhs|tax\s+id|tin|nino/iu],
@@ -200,7 +208,28 @@ const ANY_HINT_WITHOUT_DIGIT = anyMatch(DETECTORS.filter(([, , , needsDigit]) =>
 const MAYBE = DETECTORS.map(([, patterns]) => (patterns.length > 1 || HINTS.has(patterns[0]!) ? anyMatch(hints(patterns)) : () => true));
 
 /** Non-overlapping spans, earlier detectors (secrets, then checksummed ones) winning ties. */
-export function findPii(text: string): PiiSpan[] {
+/**
+ * Decimal digits of other scripts (Arabic-Indic ٠١٢, Devanagari ०१२, Thai ๐๑๒, …) read as ASCII,
+ * one code unit for one, so spans found in the result are spans of the original: a phone number
+ * written in Eastern Arabic digits is the same phone number. NFKC leaves these digits as they are.
+ */
+const OTHER_DIGIT = /[\u0660-\u0669\u06F0-\u06F9\u07C0-\u07C9\u0966-\u096F\u09E6-\u09EF\u0A66-\u0A6F\u0AE6-\u0AEF\u0B66-\u0B6F\u0BE6-\u0BEF\u0C66-\u0C6F\u0CE6-\u0CEF\u0D66-\u0D6F\u0DE6-\u0DEF\u0E50-\u0E59\u0ED0-\u0ED9\u0F20-\u0F29\u1040-\u1049\u1090-\u1099\u17E0-\u17E9\u1810-\u1819\u1946-\u194F\u19D0-\u19D9\uA8D0-\uA8D9\uA900-\uA909\uAA50-\uAA59\uABF0-\uABF9]/g;
+/** Each of those blocks is ten digits starting at a code point ending in 0 or 6: the value is the distance from its zero. */
+const ZEROS = [0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6, 0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0de6, 0x0e50, 0x0ed0, 0x0f20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0xa8d0, 0xa900, 0xaa50, 0xabf0];
+export function asciiDigits(text: string): string {
+  // Two wide ranges first (every such digit lies inside them; dashes and quotes do not).
+  if (!/[\u0660-\u19D9\uA8D0-\uABF9]/.test(text)) return text;
+  OTHER_DIGIT.lastIndex = 0;
+  if (!OTHER_DIGIT.test(text)) return text;
+  return text.replace(OTHER_DIGIT, (c) => {
+    const cp = c.charCodeAt(0);
+    const zero = ZEROS.find((z) => cp >= z && cp <= z + 9)!;
+    return String(cp - zero);
+  });
+}
+
+export function findPii(original: string): PiiSpan[] {
+  const text = asciiDigits(original);
   const digits = /\d/.test(text);
   if (!(digits ? ANY_HINT : ANY_HINT_WITHOUT_DIGIT)(text)) return [];
   const all: Array<PiiSpan & { rank: number }> = [];

@@ -20,7 +20,8 @@ export type GuardAction = 'allow' | 'redact' | 'hold' | 'block';
 
 export const ACTION_RANK: Record<GuardAction, number> = { allow: 0, redact: 1, hold: 2, block: 3 };
 
-export type FindingCategory = 'pii' | 'secret' | 'injection' | 'denied_topic' | 'sensitive_change' | 'content';
+/** `disguise`: text shaped to hide from readers or filters (disguise.ts): fine to answer, reviewed before it is shared. */
+export type FindingCategory = 'pii' | 'secret' | 'injection' | 'denied_topic' | 'sensitive_change' | 'disguise' | 'content';
 
 export interface Finding {
   /** What was found: `email`, `card`, `instruction_override`, a denied topic's name, … */

@@ -16,7 +16,8 @@ const ROLE_WORDS = new Set(
   privacy procurement purchasing payable receivable receivables reception recruiting recruitment refund refunds returns sales
   secops security service servicedesk services shipping shop soc social staff support sysadmin tax team tech travel treasury
   webmaster benefits facilities onboarding engineering product design growth community partnerships investors ir wholesale
-  licensing editorial newsroom research qa advertising ads sponsorship vendors suppliers`.split(/\s+/),
+  licensing editorial newsroom research qa advertising ads sponsorship vendors suppliers release releases notes
+  announcements updates status incidents oncall escalations talent hiring training docs documentation platform infra`.split(/\s+/),
 );
 
 /** Regions a role mailbox may carry ("support-eu@", "billing.de@"); kept short, since most two-letter parts are initials. */

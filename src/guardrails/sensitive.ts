@@ -16,6 +16,10 @@ const PATTERNS: RegExp[] = [
   new RegExp(`\\b(?:portal|login|sign-?in|website|site|url|link|address|domain|page)\\b[^.\\n]{0,60}${CHANGE}[^.\\n]{0,40}(?:https?://|www\\.|\\b[a-z0-9-]+\\.(?:com|net|org|io|co|biz|info|xyz|ru|cn|app)\\b)`),
   /\b(?:skip|bypass|ignore|waive|drop|no\s+need\s+(?:for|to\s+(?:run|do)))\s+(?:all\s+|the\s+|any\s+)*(?:[a-z]+\s+)?(?:checks?|verification|approvals?|review|kyc|call-?back)\b/,
   /\b(?:no\s+(?:longer\s+)?(?:need|needs|require|requires)\s+(?:an?\s+)?(?:approval|verification|sign-?off|review|second\s+signature))\b/,
+  // Asking for a fact to be spread to everyone, or vouching for it with a claimed rank: the claim
+  // is the point, and a model may drop it when it writes the learning, so it is held at the input.
+  /\b(?:remember|record|store|save|note|share|tell|learn|apply)\w*\s+(?:this\s+|that\s+|it\s+)?(?:for|with|to)\s+(?:everyone|everybody|all\s+(?:users|staff|employees|colleagues|agents|teams)|the\s+whole\s+(?:team|company|org\w*|tenant|workspace)|every\s+(?:user|one))\b/,
+  /\b(?:as|i\s+am|i'm)\s+(?:the|an?|your)\s+(?:new\s+)?(?:admin\w*|administrator|ceo|cfo|cto|coo|ciso|owner|curator|tenant\s+admin\w*|it\s+admin\w*|head\s+of\s+\w+)\b[^.\n]{0,40}\b(?:confirm|authori[sz]e|approve|declare|decide|set|tell\s+you|order|instruct)/,
 ];
 
 /** A threshold or limit on money or approvals that changes (not an API rate limit). */

@@ -1,3 +1,7 @@
+import { decodeTagCharacters, disguiseSigns } from '../guardrails/disguise.js';
+import { canonicalText, unmarkedLatin } from '../guardrails/normalize.js';
+import { asciiDigits } from '../guardrails/pii.js';
+
 /**
  * Views of a text for *detection* (never for storage or display): attackers hide a keyword from a
  * pattern with fullwidth forms, zero-width characters, look-alike letters from other scripts,
@@ -13,10 +17,15 @@ const CONFUSABLES: Record<string, string> = {
 };
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't' };
 
-/** NFKC (fullwidth → ASCII), zero-width characters removed, whitespace collapsed, lower case. */
+/**
+ * The guardrail's canonical form (NFKC, every invisible, bidi and tag character removed, lookalikes
+ * folded in mixed-script words), digits of other scripts as ASCII, whitespace collapsed, lower case.
+ */
 export function canonical(text: string): string {
-  return text.normalize('NFKC').replace(ZERO_WIDTH, '').replace(/\s+/gu, ' ').trim().toLowerCase();
+  return asciiDigits(canonicalText(text)).replace(ZERO_WIDTH, '').replace(/\s+/gu, ' ').trim().toLowerCase();
 }
+
+
 
 export function foldConfusables(text: string): string {
   return [...text].map((c) => CONFUSABLES[c] ?? c).join('');
@@ -69,6 +78,10 @@ export function detectionViews(text: string): string[] {
   const base = canonical(text);
   const joined = joinSpelledOut(foldConfusables(base));
   const views = new Set([base, foldConfusables(base), foldLeet(foldConfusables(base)), joined, rot13(base)]);
+  const unmarked = unmarkedLatin(joined);
+  if (unmarked) views.add(unmarked);
+  const hidden = decodeTagCharacters(text);
+  if (hidden) views.add(canonical(hidden));
   for (const d of decodeBase64Tokens(text.normalize('NFKC'))) views.add(canonical(d));
   const pd = percentDecode(base);
   if (pd) views.add(canonical(pd));
@@ -78,11 +91,9 @@ export function detectionViews(text: string): string[] {
 /** Signs that the text was disguised: the disguise alone is reason to hold a learning. */
 export function obfuscationSigns(text: string): string[] {
   const nfkc = text.normalize('NFKC');
-  const signs: string[] = [];
-  if (ZERO_WIDTH.test(text)) signs.push('zero-width characters');
-  ZERO_WIDTH.lastIndex = 0;
-  if (nfkc !== text && /[\uFF01-\uFF5E]/.test(text)) signs.push('fullwidth characters');
-  if (/(?=\S*\p{Script=Latin})(?=\S*[\p{Script=Cyrillic}\p{Script=Greek}])\S+/u.test(nfkc.replace(/[^\p{L}\s]/gu, ''))) signs.push('mixed-script words');
+  // Hidden text, decorated or mixed-script letters, fullwidth Latin outside CJK text, payloads
+  // (guardrails/disguise.ts: narrow enough that ordinary writing in any script has none).
+  const signs: string[] = disguiseSigns(text).map((s) => s.replace(/_/g, ' '));
   if (decodeBase64Tokens(nfkc).length > 0) signs.push('base64 text');
   if (/%[0-9a-f]{2}.*%[0-9a-f]{2}/i.test(nfkc)) signs.push('URL-encoded text');
   if (/(?<![\p{L}\p{N}])\p{L}(?:[.\-_*]\p{L}){3,}(?![\p{L}\p{N}])/u.test(nfkc)) signs.push('spelled-out words');

@@ -1,11 +1,13 @@
-import { detectionViews, obfuscationSigns, rot13, canonical } from './normalize-text.js';
+import { canonical, detectionViews, foldConfusables, obfuscationSigns, rot13 } from './normalize-text.js';
+import { LEXICON } from './sensitivity-lexicon.js';
 
 /**
  * Subjects where one user's claim must not become everyone's truth without a person's review:
  * the classic poisoning targets (where money goes, which link to click, what the password is,
  * who may approve what, which checks to skip), plus messages that talk to the assistant instead of
- * stating a fact, and messages disguised to slip past these patterns. EN/DE/ES/FR/ZH/RU keywords,
- * matched on every detection view of the text (see normalize-text.ts).
+ * stating a fact, and messages disguised to slip past these patterns. EN/DE/ES/FR/ZH/RU keywords
+ * here, JA/KO/AR/HI/PT/IT/NL/PL/TR/VI in sensitivity-lexicon.ts, matched on every detection view of
+ * the text (see normalize-text.ts).
  */
 export const SENSITIVE_CATEGORIES = ['payment', 'links', 'credentials', 'approvals', 'security', 'bypass', 'instructions', 'obfuscated'] as const;
 export type SensitiveCategory = (typeof SENSITIVE_CATEGORIES)[number] | 'supersedes_document' | 'custom';
@@ -22,8 +24,6 @@ const PATTERNS: Record<Exclude<SensitiveCategory, 'obfuscated' | 'supersedes_doc
   payment: [
     words('bank|banking|iban|swift|bic|routing number|sort code|account (?:number|no|details)|acct|wire|payee|remit|remittance|beneficiary|bank details|payment details|pay(?:ments?)? (?:to|into)|invoice(?:s)? (?:to|should)|credit card|card number|crypto|bitcoin|btc|wallet|bankverbindung|konto|kontonummer|überweisung|zahlungen?|zahlungsempfänger|cuenta|bancaria|transferencia|pagos?|beneficiario|compte|bancaire|virement|rib|paiements?|bénéficiaire|банк|банковск\\p{L}*|сч[её]т\\p{L}*|реквизит\\p{L}*|плат[её]ж\\p{L}*|перевод\\p{L}*|оплат\\p{L}*'),
     /银行|账户|账号|帐号|付款|汇款|转账|收款/u,
-    /\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?\b/i, // IBAN
-    /\b\d(?:[ -]?\d){7,}\b/, // long account-like digit runs
   ],
   links: [
     /\bhttps?:\/\/|\bwww\./i,
@@ -62,6 +62,8 @@ const PATTERNS: Record<Exclude<SensitiveCategory, 'obfuscated' | 'supersedes_doc
   ],
 };
 
+for (const [cat, extra] of Object.entries(LEXICON) as Array<[keyof typeof LEXICON, RegExp[]]>) PATTERNS[cat].push(...extra);
+
 export interface SensitivityConfig {
   /** Categories switched on (default: all). */
   categories: readonly string[];
@@ -70,6 +72,31 @@ export interface SensitivityConfig {
 }
 
 export const DEFAULT_SENSITIVITY: SensitivityConfig = { categories: SENSITIVE_CATEGORIES, extraPatterns: [] };
+
+const IBAN_LIKE = /\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?\b/i;
+const DIGIT_RUN = /(?<![\p{L}\p{N}-])\d(?:[ -]?\d){7,}(?![\p{L}\p{N}])/gu;
+/** Words that make a following number the id of a thing (an order, a parcel, a build), not an account. */
+const THING_BEFORE = /(?:order|part|p\/n|sku|invoice|inv|ticket|case|ref|reference|po|serial|s\/n|sn|model|tracking|build|version|item|batch|lot|product|quote|rma|shipment|isbn|confirmation|booking|issue|bug|job|asset|project|room|flight|pedido|bestelling|zamówieni\p{L}*|sipariş|ordine|commande|bestellung|注文|주문|طلب|ऑर्डर)\s*(?:no\.?|number|num|id|code|#|nr\.?|nummer|número|numero|numer)?\s*[:#-]?\s*$/iu;
+/** Toll-free and service numbers (1-800…, 0800…): a business line, not where money goes. */
+const SERVICE_NUMBER = /^(?:1[ -]?)?(?:800|833|844|855|866|877|888)|^0(?:800|808|805|801)/;
+
+/**
+ * Account-number-like content: an IBAN-shaped token, or a run of 8+ digits that is neither a
+ * thing's id (order, ticket, serial, tracking number) nor a toll-free line. Looked for in the
+ * readable views only: leetspeak and ROT13 views turn ids into letter salad that looks like anything.
+ */
+function accountLike(views: string[]): boolean {
+  for (const v of views) {
+    if (IBAN_LIKE.test(v)) return true;
+    for (const m of v.matchAll(DIGIT_RUN)) {
+      if (THING_BEFORE.test(v.slice(Math.max(0, m.index - 32), m.index))) continue;
+      if (SERVICE_NUMBER.test(m[0])) continue;
+      if (/^\d{4}-\d{2}-\d{2}$/.test(m[0])) continue;
+      return true;
+    }
+  }
+  return false;
+}
 
 /** The sensitive categories a learning touches (empty = not sensitive). */
 export function sensitiveCategories(text: string, config: SensitivityConfig = DEFAULT_SENSITIVITY): SensitiveCategory[] {
@@ -83,6 +110,11 @@ export function sensitiveCategories(text: string, config: SensitivityConfig = DE
   // ROT13 of ordinary text is gibberish; only count it when the decoded view says something the
   // plain one does not (checked above) *and* reads as words — the pattern hit already implies that.
   if (on.has('obfuscated') && obfuscationSigns(text).length > 0) found.add('obfuscated');
+  if (on.has('payment') && !found.has('payment') && accountLike([canonical(text), foldConfusables(canonical(text))])) found.add('payment');
+  // A placeholder marks where redaction removed a contact or payment detail: the learning was
+  // about where to write, call or pay ("invoices now go to [EMAIL]"), which is what gets reviewed.
+  if (on.has('payment') && /\[(?:IBAN|CARD)\]/.test(text)) found.add('payment');
+  if (on.has('links') && /\[(?:EMAIL|PHONE|IP_ADDRESS)\]/.test(text)) found.add('links');
   if (config.extraPatterns.length > 0) {
     const custom = config.extraPatterns.map((p) => new RegExp(p, 'iu'));
     if (views.some((v) => custom.some((re) => re.test(v)))) found.add('custom');

@@ -42,6 +42,7 @@ function screeningReason(action: GuardAction, findings: Finding[]): string {
   if (cats.has('injection')) return 'looks like a prompt injection';
   if (cats.has('denied_topic')) return 'about a denied topic';
   if (cats.has('sensitive_change')) return 'changes approvals, payment details or links: a curator reviews it first';
+  if (cats.has('disguise')) return 'the text was disguised (hidden or look-alike characters, a payload): a curator reviews it first';
   return action === 'hold' ? 'held for review' : 'blocked by the guardrail';
 }
 
