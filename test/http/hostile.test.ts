@@ -71,6 +71,45 @@ describe('a hostile client', () => {
     }
   });
 
+  it('junk bodies on the routes the body fuzz does not cover: a 4xx error object each, nothing written', async () => {
+    const before = await storeCounts(s);
+    const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    const deepObj = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+    const bodies: Array<string | Uint8Array> = [
+      '', 'null', '[]', '{}', '{', '"x"', deep(50_000), deepObj(5_000),
+      '{"__proto__":{"polluted":1}}', '{"text":"\ud800"}', '{"text":1}', '{"reason":{"a":1}}',
+      JSON.stringify({ threadId: 't', runId: 'r', messages: 'x', tools: [], context: [], state: {}, forwardedProps: {} }),
+      JSON.stringify({ threadId: 't', runId: 'r', messages: [{ id: 'm', role: 'user', content: { x: 1 } }], tools: [], context: [], state: {}, forwardedProps: {} }),
+      JSON.stringify({ threadId: 't', runId: 'r', messages: [], tools: [{ name: 'x y', description: 1 }], context: [], state: {}, forwardedProps: {} }),
+      new Uint8Array([0x7b, 0x22, 0x74, 0x65, 0x78, 0x74, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), // {"text":"\xff\xfe"}
+    ];
+    const routes: Array<[string, string]> = [
+      ['POST', '/agui'],
+      ['PUT', '/me/memory/mem_1'],
+      ['POST', '/learnings/lrn_1/approve'],
+      ['POST', '/learnings/lrn_1/reject'],
+      ['POST', '/learnings/lrn_1/restore'],
+      ['POST', '/approvals/apr_1'],
+    ];
+    let sent = 0;
+    for (const [method, path] of routes) {
+      for (const body of bodies) {
+        for (const type of ['application/json', 'text/plain']) {
+          const res = await fetch(s.url + path, { method, headers: { 'content-type': type }, body });
+          const json = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
+          const what = `${method} ${path} ${type} ${String(body).slice(0, 60)}`;
+          expect(res.status, what).toBeGreaterThanOrEqual(400);
+          expect(res.status, what).toBeLessThan(500);
+          expect(typeof json.error?.code, what).toBe('string');
+          expect(typeof json.error?.message, what).toBe('string');
+          sent++;
+        }
+      }
+    }
+    expect(sent).toBe(routes.length * bodies.length * 2);
+    expect(await storeCounts(s)).toEqual(before);
+  });
+
   it('allowedMethods matches route patterns segment by segment', () => {
     const routes = [
       { method: 'ALL', path: '/*' },
