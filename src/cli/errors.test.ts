@@ -35,6 +35,20 @@ describe('CLI errors from the file system', () => {
     }
   });
 
+  it('a port in use is named, with what to do', async () => {
+    const { createServer } = await import('node:net');
+    const a = createServer();
+    await new Promise<void>((r) => a.listen(0, '127.0.0.1', r));
+    const port = (a.address() as { port: number }).port;
+    const b = createServer();
+    const err = await new Promise<unknown>((r) => {
+      b.once('error', r);
+      b.listen(port, '127.0.0.1');
+    });
+    a.close();
+    expect(describeFsError(err)).toBe(`cannot listen on 127.0.0.1:${port}: the port is already in use (another \`lore serve\`?); pick another with --port`);
+  });
+
   it('anything else keeps its message', () => {
     expect(describeFsError(new Error('boom'))).toBeUndefined();
     expect(describeFsError(Object.assign(new Error('x'), { code: 'EWEIRD', path: '/x', syscall: 'open' }))).toBeUndefined();

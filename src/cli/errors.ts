@@ -50,7 +50,12 @@ const FS_REASONS: Record<string, string> = {
  * with its path: Node's own message ("EEXIST: file already exists, mkdir '/x'") reads as a crash.
  */
 export function describeFsError(e: unknown): string | undefined {
-  const err = e as NodeJS.ErrnoException | undefined;
+  const err = e as (NodeJS.ErrnoException & { address?: string; port?: number }) | undefined;
+  if (err instanceof Error && err.syscall === 'listen' && typeof err.port === 'number') {
+    const where = `${err.address ?? ''}:${err.port}`;
+    if (err.code === 'EADDRINUSE') return `cannot listen on ${where}: the port is already in use (another \`lore serve\`?); pick another with --port`;
+    if (err.code === 'EACCES') return `cannot listen on ${where}: permission denied (ports below 1024 need privileges); pick another with --port`;
+  }
   if (!(err instanceof Error) || typeof err.code !== 'string' || typeof err.path !== 'string') return undefined;
   const reason = FS_REASONS[err.code];
   if (!reason) return undefined;
