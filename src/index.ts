@@ -32,8 +32,12 @@ export type { Feedback, FeedbackRecord, FeedbackStore } from './learning/feedbac
 export type { EvaluationRecord, EvaluationStore } from './learning/evaluation-store.js';
 export type { Queue, QueueMessage, DeadLetter } from './jobs/queue.js';
 
-export type { PendingApproval, RunEvent, RunRecord, RunResult, RunStatus } from './workflow/types.js';
-export type { AguiEvent } from './ingress/agui.js';
+export type { Intent, PendingApproval, RunEvent, RunRecord, RunResult, RunStatus } from './workflow/types.js';
+export type { ToolCallLog } from './agent/loop-types.js';
+export type { LearningOutcome } from './learning/updater.js';
+export type { AguiEvent, LearningEvent, LearningEventValue } from './ingress/agui.js';
+/** One entry of `mcpServers` as you write it (`McpServerConfigInput`), and as Lore reads it (defaults filled in). */
+export type { McpServerConfig, McpServerConfigInput, McpToolPolicy } from './mcp/config.js';
 export type { LoreConfig } from './config.js';
 
 export { ConfigError } from './config.js';

@@ -29,16 +29,25 @@ export async function definitionFrom(cmd: Command, cwd = process.cwd()): Promise
  * The runtime of the config file's agent, with settings from (lowest first) the file, env vars
  * and the global flags; `overrides` (dotted paths, e.g. from `serve --port`) beat all of them.
  */
-export async function assembleFrom(cmd: Command, overrides: Record<string, unknown> = {}, env: Record<string, string | undefined> = process.env): Promise<Assembled> {
+export async function assembleFrom(cmd: Command, overrides: Record<string, unknown> = {}, env: Record<string, string | undefined> = process.env, o: InteractiveOptions = {}): Promise<Assembled> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const { definition, label } = await definitionFrom(cmd);
   const { assemble } = await import('../lib/assemble.js');
-  return assemble(definition, { env, overrides: { dataDir: g.dataDir, model: g.model, tenant: g.tenant, ...overrides }, ...(label ? { label } : {}) });
+  // An interactive command prints what matters itself (answers, pending approvals, learnings):
+  // JSON log lines at info/warn would only repeat it between the answers. Errors still show, and
+  // LORE_LOG_LEVEL or the config file's logLevel, when set, win.
+  const quiet = o.interactive && env.LORE_LOG_LEVEL === undefined && definition.logLevel === undefined ? { logLevel: 'error' } : {};
+  return assemble(definition, { env, overrides: { dataDir: g.dataDir, model: g.model, tenant: g.tenant, ...quiet, ...overrides }, ...(label ? { label } : {}) });
+}
+
+export interface InteractiveOptions {
+  /** A command a person reads (ask, chat): logs below `error` are muted unless configured. */
+  interactive?: boolean;
 }
 
 /** Run `fn` with a runtime and always close it (tool sources, database) afterwards. */
-export async function withRuntime<T>(cmd: Command, fn: (rt: Runtime) => Promise<T>): Promise<T> {
-  const a = await assembleFrom(cmd);
+export async function withRuntime<T>(cmd: Command, fn: (rt: Runtime) => Promise<T>, o: InteractiveOptions = {}): Promise<T> {
+  const a = await assembleFrom(cmd, {}, process.env, o);
   try {
     return await fn(a.rt);
   } finally {
@@ -47,7 +56,7 @@ export async function withRuntime<T>(cmd: Command, fn: (rt: Runtime) => Promise<
 }
 
 /** Run `fn` with a runtime and the agent service (durable workflow); closes both afterwards. */
-export async function withService<T>(cmd: Command, fn: (svc: AgentService, rt: Runtime) => Promise<T>): Promise<T> {
+export async function withService<T>(cmd: Command, fn: (svc: AgentService, rt: Runtime) => Promise<T>, o: InteractiveOptions = {}): Promise<T> {
   const { createAgentService } = await import('../service.js');
   return withRuntime(cmd, async (rt) => {
     const svc = createAgentService(rt);
@@ -56,7 +65,7 @@ export async function withService<T>(cmd: Command, fn: (svc: AgentService, rt: R
     } finally {
       await svc.close();
     }
-  });
+  }, o);
 }
 
 /** The settings alone (config file, env vars, global flags), for commands that build no runtime. */

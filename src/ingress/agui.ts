@@ -19,7 +19,7 @@ import type { RunEvent, RunResult } from '../workflow/types.js';
 import { toChatResponse } from './present.js';
 
 export type AguiEvent =
-  | CustomEvent
+  | LearningEvent
   | RunStartedEvent
   | RunFinishedEvent
   | RunErrorEvent
@@ -35,6 +35,20 @@ export type AguiEvent =
 
 /** The CUSTOM event a UI can render when the agent learns something (one per learning). */
 export const LEARNING_EVENT = 'lore.learning';
+
+/** What a learning event carries (`value`); the same shape as in agui-schemas.ts. */
+export interface LearningEventValue {
+  fact: string;
+  event: RunResult['learnings'][number]['event'];
+  doc_id?: string;
+  reason?: string;
+}
+
+/**
+ * Lore's only CUSTOM event, typed: AG-UI's own CustomEvent has `name: string` and `value: any`,
+ * which would leave `e.value.fact` unchecked in every consumer.
+ */
+export type LearningEvent = Omit<CustomEvent, 'name' | 'value'> & { name: typeof LEARNING_EVENT; value: LearningEventValue };
 
 /** AG-UI's SSE framing (what @ag-ui/encoder writes): one JSON event per `data:` line. */
 export const encodeSse = (e: AguiEvent): string => `data: ${JSON.stringify(e)}\n\n`;

@@ -41,6 +41,19 @@ function traceIdFrom(traceparent: string | undefined): string {
   return randomUUID().replaceAll('-', '');
 }
 
+/** The methods of the routes whose pattern matches `path` (`:param` = one non-empty segment); middleware (`*`) excluded. */
+export function allowedMethods(routes: ReadonlyArray<{ method: string; path: string }>, path: string): string[] {
+  const parts = path.split('/');
+  const out = new Set<string>();
+  for (const r of routes) {
+    if (r.method === 'ALL' || r.path.includes('*')) continue;
+    const pattern = r.path.split('/');
+    if (pattern.length === parts.length && pattern.every((seg, i) => (seg.startsWith(':') ? parts[i] !== '' : seg === parts[i]))) out.add(r.method);
+  }
+  if (out.has('GET')) out.add('HEAD');
+  return [...out].sort();
+}
+
 /** Request ids only need to be unique, not secret: a per-process prefix and a counter. */
 const BOOT = randomUUID().slice(0, 8);
 let requests = 0;
@@ -109,7 +122,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
   memoryRoutes(app, deps);
   statsRoutes(app, deps);
 
-  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => {
+    // A known path with another method is a 405 that says which methods it takes, not a 404
+    // that reads as if the route did not exist.
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length) {
+      return c.json({ error: { code: 'METHOD_NOT_ALLOWED', message: `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(' or ')}` } }, 405, { allow: allow.join(', ') });
+    }
+    return c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404);
+  });
   app.onError((err, c) => {
     // A storage fault flips health to degraded at once (the probe clears it once writes succeed);
     // it is logged once per state change as an operator event, not once per request.

@@ -52,7 +52,8 @@ export async function readJson<S extends z.ZodType>(c: Ctx, schema: S, limit: nu
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+/** The whole body, refusing (413) as soon as more than `limit` bytes arrived. */
+export async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
   if (!body) throw new LoreError('VALIDATION_FAILED', 'a JSON body is required');
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -108,6 +109,9 @@ export function errorResponse(raw: unknown): { status: number; body: { error: { 
     }
     const retry = (err.details as { retry_after_seconds?: number } | undefined)?.retry_after_seconds;
     if ((err.code === 'RATE_LIMITED' || err.code === 'STORAGE_UNAVAILABLE') && retry) headers['retry-after'] = String(retry);
+    // The rest of an oversized body is never read and the socket is dropped: say so, or a
+    // keep-alive client sends its next request down the dead connection ("socket hang up").
+    if (err.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close';
     return { status, body: { error: err.toJSON() }, headers };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } }, headers };

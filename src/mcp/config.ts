@@ -58,7 +58,14 @@ export const mcpServerSchema = z.discriminatedUnion('transport', [mcpStdioServer
 /** A server name becomes the tool-name prefix, so it must fit Bedrock's tool-name rule. */
 export const mcpServerNameSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,31}$/, 'a server name is a letter then letters, digits, _ or - (max 32)');
 
-export const mcpServersSchema = z.record(mcpServerNameSchema, mcpServerSchema);
+// Names are checked apart from the record's key schema: zod reports a bad record key only as
+// "Invalid key in record", and a config error should say what a server name may be.
+export const mcpServersSchema = z.record(z.string(), mcpServerSchema).superRefine((servers, ctx) => {
+  for (const name of Object.keys(servers)) {
+    const r = mcpServerNameSchema.safeParse(name);
+    if (!r.success) ctx.addIssue({ code: 'custom', path: [name], message: `${JSON.stringify(name)} is not a valid server name: ${r.error.issues[0]!.message}` });
+  }
+});
 
 export type McpServerConfig = z.infer<typeof mcpServerSchema>;
 export type McpServerConfigInput = z.input<typeof mcpServerSchema>;

@@ -4,7 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { LoreError } from '../errors.js';
 import { assertSafeToListen, type Authenticator, type Principal } from '../ingress/auth.js';
-import { errorResponse } from '../ingress/http.js';
+import { errorResponse, readCapped } from '../ingress/http.js';
 import type { RateLimiter } from '../ingress/rate-limit.js';
 import { createLoreMcpServer, type LoreMcpDeps } from './server.js';
 
@@ -20,7 +20,9 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 /** Refuses what a stateless endpoint does not serve; null when the request may go on. */
-function precheck(req: Request, bodyLimitBytes = 1_000_000): Response | null {
+const DEFAULT_BODY_LIMIT = 1_000_000;
+
+function precheck(req: Request, bodyLimitBytes = DEFAULT_BODY_LIMIT): Response | null {
   if (req.method !== 'POST') {
     // Stateless: no standalone SSE stream (GET) and no session to delete (DELETE).
     return json(405, { error: { code: 'VALIDATION_FAILED', message: `${req.method} is not supported here; POST JSON-RPC messages` } }, { allow: 'POST' });
@@ -37,9 +39,24 @@ function precheck(req: Request, bodyLimitBytes = 1_000_000): Response | null {
  * MCP server bound to that principal answers it, so no session can outlive a token or be picked
  * up by another caller. JSON responses (no SSE): every tool here answers once.
  */
-export async function serveMcpRequest(req: Request, deps: LoreMcpDeps, principal: Principal, opts: { bodyLimitBytes?: number } = {}): Promise<Response> {
-  const refused = precheck(req, opts.bodyLimitBytes);
+export async function serveMcpRequest(raw: Request, deps: LoreMcpDeps, principal: Principal, opts: { bodyLimitBytes?: number } = {}): Promise<Response> {
+  const refused = precheck(raw, opts.bodyLimitBytes);
   if (refused) return refused;
+  let req = raw;
+  if (raw.body && raw.headers.get('content-length') === null) {
+    // A chunked body has no length to check up front: count it as it streams in, so the
+    // configured limit holds here too (the SDK's own cap is 4 MB, whatever the config says).
+    let bytes: Uint8Array;
+    try {
+      bytes = await readCapped(raw.body, opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT);
+    } catch (err) {
+      const e = errorResponse(err);
+      return json(e.status, e.body, e.headers);
+    }
+    const headers = new Headers(raw.headers);
+    headers.delete('transfer-encoding');
+    req = new Request(raw.url, { method: raw.method, headers, body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+  }
   const server = createLoreMcpServer(deps, () => principal);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   try {

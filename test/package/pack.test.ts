@@ -107,6 +107,14 @@ describe('the packed package, installed in a project of its own', () => {
     expect(r.answer).toContain('shipped');
   }, 60_000);
 
+  // `npm init -y` makes a CommonJS project. The package is ESM; Node ≥ 20.19 require()s ESM, which
+  // needs an exports condition that require matches ("default"): with "import" alone, require
+  // failed with ERR_PACKAGE_PATH_NOT_EXPORTED while TypeScript's types said it was fine.
+  it.runIf((process.features as { require_module?: boolean }).require_module)('a CommonJS project can require() it', () => {
+    const out = execFileSync(process.execPath, ['--no-warnings', '-e', "const l = require('lore-agents'); console.log(typeof l.createAgent, typeof l.defineTool, typeof l.z.object)"], { cwd: project, encoding: 'utf8' });
+    expect(out.trim()).toBe('function function function');
+  });
+
   it('runs `lore --help` and `lore --version` with plain node', () => {
     const bin = join(project, 'node_modules', 'lore-agents', pkg.bin.lore!);
     expect(execFileSync(process.execPath, [bin, '--version'], { cwd: project, encoding: 'utf8' }).trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);

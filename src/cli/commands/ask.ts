@@ -24,6 +24,6 @@ export function registerAsk(program: Command): void {
           }
         }
         if (result.status === 'FAILED' || result.error) process.exitCode = 1;
-      });
+      }, { interactive: true });
     });
 }

@@ -7,7 +7,9 @@ export function registerChat(program: Command): void {
   program
     .command('chat')
     .description('Chat interactively; answers stream as they are generated (Ctrl-D or /exit to quit)')
-    .option('-s, --session <id>', 'session id', () => newId('sess'))
+    // No default here: a function as the third argument is commander's value parser, not a default
+    // (it replaced every --session the user gave with a fresh id). A new session id is minted below.
+    .option('-s, --session <id>', 'session id (default: a new session)')
     .option('-u, --user <id>', 'user id', 'local')
     .action(async (opts: { session?: string; user: string }, cmd: Command) => {
       const sessionId = opts.session ?? newId('sess');
@@ -57,6 +59,6 @@ export function registerChat(program: Command): void {
         } finally {
           rl.close();
         }
-      });
+      }, { interactive: true });
     });
 }

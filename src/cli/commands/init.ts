@@ -60,6 +60,9 @@ export const issueRefund = defineTool({
 });
 `;
 
+/** What `lore init` suggests trying first: it calls the sample tool and parks for approval (test: init.test.ts). */
+export const INIT_TRY_MESSAGE = 'Please issue a refund of $1500 for order A-1001.';
+
 export function registerInit(program: Command): void {
   program
     .command('init')
@@ -78,6 +81,6 @@ export function registerInit(program: Command): void {
         writeFileSync(f.path, f.text, { flag: 'wx' });
         console.log(`created ${relative(process.cwd(), f.path) || f.path}`);
       }
-      console.log('\nNext: `lore serve` (or `lore ask "Refund order A-1001 for $1500"`) in this directory.');
+      console.log(`\nNext: \`lore serve\` (or \`lore ask '${INIT_TRY_MESSAGE}'\`) in this directory.`);
     });
 }

@@ -1,3 +1,4 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Command } from 'commander';
 import { assembleFrom, configFrom } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -16,6 +17,32 @@ function untilStopped(also?: Promise<void>): Promise<void> {
     process.once('SIGTERM', stop);
     void also?.then(stop);
   });
+}
+
+
+/** Counts requests received and not yet answered on a connected transport; `idle()` resolves when none is. */
+export function trackInFlight(transport: Transport): { readonly size: number; idle(): Promise<void> } {
+  const pending = new Set<string | number>();
+  let wake: (() => void) | undefined;
+  const onmessage = transport.onmessage;
+  transport.onmessage = (m, extra) => {
+    if ('id' in m && 'method' in m) pending.add(m.id);
+    onmessage?.(m, extra);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (m, o) => {
+    try {
+      await send(m, o);
+    } finally {
+      if ('id' in m && !('method' in m) && m.id !== undefined && pending.delete(m.id) && !pending.size) wake?.();
+    }
+  };
+  return {
+    get size() {
+      return pending.size;
+    },
+    idle: () => (pending.size ? new Promise<void>((r) => (wake = r)) : Promise.resolve()),
+  };
 }
 
 export function registerMcp(program: Command): void {
@@ -51,11 +78,18 @@ export function registerMcp(program: Command): void {
           const local = { tenantId: config.tenant, userId: LOCAL_USER, curator: true };
           const server = createLoreMcpServer(deps, () => local);
           const transport = new StdioServerTransport();
-          const closed = new Promise<void>((resolve) => {
-            transport.onclose = resolve;
-            process.stdin.once('end', resolve);
-          });
           await server.connect(transport);
+          // A client may write its requests and close stdin at once (`… | lore mcp`): requests
+          // still running then are answered before the server stops, not dropped with the process.
+          const inFlight = trackInFlight(transport);
+          const closed = new Promise<void>((resolve) => {
+            const prior = transport.onclose;
+            transport.onclose = () => {
+              prior?.();
+              resolve();
+            };
+            process.stdin.once('end', () => void inFlight.idle().then(resolve));
+          });
           rt.logger.info({ transport: 'stdio', tenant: config.tenant }, 'lore MCP server ready on stdio');
           await untilStopped(closed);
           await server.close();

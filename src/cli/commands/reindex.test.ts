@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startOpenAIServer, type OpenAIServer } from '../../../test/servers/openai-server.js';
 import { loadConfig } from '../../config.js';
@@ -103,5 +104,7 @@ describe('lore reindex', () => {
     await seed();
     await expect(run()).rejects.toThrow(/no embedder configured/);
     await expect(run('--batch', '0')).rejects.toThrow(/--batch: expected an integer/);
+    // A mistake in the flags is a usage error (one line, exit 2), like every other command's.
+    await expect(run('--batch', '0')).rejects.toBeInstanceOf(UsageError);
   });
 });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { LoreError } from '../../errors.js';
 import { withRuntime } from '../context.js';
 
@@ -11,7 +12,7 @@ export function registerReindex(program: Command): void {
     .option('--all', "re-embed every chunk, also those with a vector of this model (after the model changed)")
     .action(async (opts: { batch: string; all?: boolean }, cmd: Command) => {
       const batch = Number(opts.batch);
-      if (!Number.isInteger(batch) || batch < 1 || batch > 2048) throw new LoreError('VALIDATION_FAILED', `--batch: expected an integer from 1 to 2048, got ${opts.batch}`);
+      if (!Number.isInteger(batch) || batch < 1 || batch > 2048) throw new UsageError(`--batch: expected an integer from 1 to 2048, got ${opts.batch}`);
       const { reindexVectors } = await import('../../stores/sqlite/reindex.js');
       await withRuntime(cmd, async (rt) => {
         const embedder = rt.embedder;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startOpenAIServer, type OpenAIServer } from '../../../test/servers/openai-server.js';
 import { loadConfig } from '../../config.js';
@@ -91,6 +92,8 @@ describe('lore search', () => {
     expect(text).toMatch(/bm25 \d+\.\d{3} = office [\d.]+ \(df 2\) \+ water [\d.]+ \(df 1\)/);
     expect(text).toMatch(/re-rank \d+\.\d{3} = bm25 \d+\.\d{3} \+ proximity \d+\.\d{3} \+ neighbour 0\.000 \+ document \d+\.\d{3}/);
     await expect(run('x', '--top-k', '0')).rejects.toThrow(/--top-k: expected an integer from 1 to 100/);
+    // A mistake in the flags is a usage error (one line, exit 2), like every other command's.
+    await expect(run('x', '--top-k', '0')).rejects.toBeInstanceOf(UsageError);
   });
 
   it('hybrid with an OpenAI-compatible embedder: BM25 and vector ranks, fused by RRF', async () => {

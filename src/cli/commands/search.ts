@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LoreError } from '../../errors.js';
+import { UsageError } from '../errors.js';
 import type { SearchHit } from '../../memory/knowledge-store.js';
 import type { SqliteKnowledgeStore } from '../../stores/sqlite/knowledge-store.js';
 import { withRuntime } from '../context.js';
@@ -24,7 +24,7 @@ export function registerSearch(program: Command): void {
     .action(async (query: string, opts: SearchOptions, cmd: Command) => {
       const topK = opts.topK === undefined ? undefined : Number(opts.topK);
       if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1 && topK <= 100)) {
-        throw new LoreError('VALIDATION_FAILED', `--top-k: expected an integer from 1 to 100, got ${opts.topK}`);
+        throw new UsageError(`--top-k: expected an integer from 1 to 100, got ${opts.topK}`);
       }
       const [{ explainTerms }, { isExternal }] = await Promise.all([import('../../stores/sqlite/search-explain.js'), import('../../stores/bedrock-kb/external-kb.js')]);
       await withRuntime(cmd, async (rt) => {
