@@ -1,8 +1,10 @@
 import type { LoreConfig } from '../config.js';
+import { LoreError } from '../errors.js';
 import type { KnowledgeDoc, SearchHit } from '../memory/knowledge-store.js';
 import type { Runtime, RuntimeOptions } from '../runtime.js';
 import { createAgentService, type AgentService } from '../service.js';
 import type { AnyTool } from '../tools/tool.js';
+import { describeFsError } from '../util/fs-errors.js';
 import { newId } from '../util/ids.js';
 import type { PendingApproval, RunRecord, RunResult } from '../workflow/types.js';
 import { assemble } from './assemble.js';
@@ -64,7 +66,10 @@ export interface Agent {
   /** The parts underneath, for what the surface above does not cover. */
   readonly runtime: Runtime;
   readonly service: AgentService;
-  /** Waits for in-flight work, closes tool sources and the database. Safe to call twice. */
+  /**
+   * Lets turns and decisions already asked for finish, then closes tool sources and the database.
+   * Calls after it reject with `ABORTED`. Safe to call twice.
+   */
   close(): Promise<void>;
 }
 
@@ -82,25 +87,47 @@ export async function createAgent(options: CreateAgentOptions = {}): Promise<Age
   const parts = await assemble(def, {
     env: env ?? {},
     runtime: { ...(dbPath ? { dbPath } : {}), ...(logDestination ? { logDestination } : {}) },
+  }).catch((e: unknown) => {
+    // A data dir that cannot be created or a database that cannot be opened is a setting to fix.
+    const fs = describeFsError(e);
+    throw fs ? new LoreError('CONFIG_INVALID', fs, { cause: e }) : e;
   });
   const { rt, config } = parts;
   const service = createAgentService(rt, evaluate === undefined ? {} : { evaluate });
   const who = (o: TurnOptions = {}) => ({ tenantId: o.tenantId ?? config.tenant, sessionId: o.sessionId ?? 'default', userId: o.userId ?? 'local' });
   let closing: Promise<void> | undefined;
+  // Turns and decisions under way: close() lets them finish before the stores close, since the
+  // engine only knows a run once it has started it (a call made just before close() had not).
+  const inFlight = new Set<Promise<unknown>>();
+  const open = <T>(work: () => Promise<T>): Promise<T> => {
+    if (closing) return Promise.reject(new LoreError('ABORTED', 'this agent is closed: create a new one with createAgent()'));
+    const p = work();
+    inFlight.add(p);
+    void p.then(
+      () => inFlight.delete(p),
+      () => inFlight.delete(p),
+    );
+    return p;
+  };
 
   return {
     config,
     modelId: rt.provider.modelId,
     tools: rt.tools.list().map(({ name, description, mutating, requiresApproval, idempotent }) => ({ name, description, mutating, requiresApproval, idempotent })),
-    ask: (message, o) => service.start({ ...who(o), message, ...(o?.signal ? { signal: o.signal } : {}) }),
+    ask: (message, o) => open(() => service.start({ ...who(o), message, ...(o?.signal ? { signal: o.signal } : {}) })),
     stream(message, o) {
       const params = { ...who(o), message, runId: newId('run') };
-      return runEvents(params, (onEvent) => service.start({ ...params, stream: true, onEvent, ...(o?.signal ? { signal: o.signal } : {}) }));
+      return runEvents(params, (onEvent) => open(() => service.start({ ...params, stream: true, onEvent, ...(o?.signal ? { signal: o.signal } : {}) })));
     },
     approvals: {
       list: (o = {}) => service.listApprovals({ tenantId: o.tenantId ?? config.tenant, ...(o.userId ? { userId: o.userId } : {}), ...(o.status ? { status: o.status } : {}) }),
-      decide: (approvalId, decision, o = {}) =>
-        service.decideApproval({ tenantId: o.tenantId ?? config.tenant, approvalId, decision, actor: o.actor ?? 'local', ...(o.reason ? { reason: o.reason } : {}) }),
+      decide: (approvalId, decision, o = {}) => {
+        // A JavaScript caller can pass anything; "maybe" is a bad decision, not a missing approval.
+        if (decision !== 'approve' && decision !== 'reject') {
+          return Promise.reject(new LoreError('VALIDATION_FAILED', `decision must be 'approve' or 'reject', got ${JSON.stringify(decision)}`));
+        }
+        return open(() => service.decideApproval({ tenantId: o.tenantId ?? config.tenant, approvalId, decision, actor: o.actor ?? 'local', ...(o.reason ? { reason: o.reason } : {}) }));
+      },
     },
     knowledge: {
       ingest: (d) => rt.knowledge.upsertDocument({ tenantId: d.tenantId ?? config.tenant, sourceUri: d.sourceUri, kind: 'document', text: d.text, actor: 'library' }),
@@ -116,6 +143,7 @@ export async function createAgent(options: CreateAgentOptions = {}): Promise<Age
     service,
     close: () =>
       (closing ??= (async () => {
+        await Promise.allSettled([...inFlight]);
         await service.close();
         await parts.close();
       })()),

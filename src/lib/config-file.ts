@@ -52,7 +52,12 @@ export async function loadConfigFile(path: string): Promise<LoadedConfigFile> {
     } catch (e) {
       throw new ConfigError(`${label}: could not be loaded: ${(e as Error).message}`);
     }
-    definition = (mod as { default?: unknown })?.default ?? mod;
+    // Named exports alone are not a config: `export const x = 1` would otherwise be read as one
+    // and fail on an "unknown key" that hides what is missing.
+    if (typeof mod !== 'object' || mod === null || !('default' in mod)) {
+      throw new ConfigError(`${label}: has no default export (export default defineConfig({ … }))`);
+    }
+    definition = (mod as { default: unknown }).default;
     if (typeof definition === 'function') definition = await (definition as () => unknown)();
     definition = await resolveToolModules(definition, dirname(path), label);
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { configSchema, describeIssue } from '../config.js';
 import { parseSchedule } from '../ingress/cron.js';
+import type { McpServerConfigInput } from '../mcp/config.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { ToolSource } from '../tools/tool-source.js';
 import type { AnyTool } from '../tools/tool.js';
@@ -46,8 +47,8 @@ export interface AgentDefinition extends Omit<LoreSettings, 'model' | 'approvals
   tools?: Array<AnyTool | string>;
   /** Tools discovered at start-up (MCP servers, plugins); loaded once, closed with the agent. */
   toolSources?: ToolSource[];
-  /** MCP servers (see the MCP section of the README). */
-  mcpServers?: Record<string, unknown>;
+  /** MCP servers by name (see the MCP section of the README): `{ transport: 'stdio', command, args? }` or `{ transport: 'http', url }`. */
+  mcpServers?: Record<string, McpServerConfigInput>;
   /** Approval settings (`ttlSeconds`, `amountThreshold`) plus rules and custom policies. */
   approvals?: LoreSettings['approvals'] & {
     rules?: ApprovalRule[];

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { LoreError } from '../errors.js';
 
 /** What a tool handler gets besides its input. */
 export interface ToolContext {
@@ -39,7 +40,7 @@ export type AnyTool = ToolDefinition<z.ZodType>;
 /** Identity helper that keeps the handler's input typed from the schema. */
 export function defineTool<S extends z.ZodType>(def: ToolDefinition<S>): ToolDefinition<S> {
   if (!/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/.test(def.name)) {
-    throw new Error(`tool name "${def.name}" must match ^[a-zA-Z][a-zA-Z0-9_-]{0,63}$ (Bedrock's toolSpec rule)`);
+    throw new LoreError('VALIDATION_FAILED', `tool name "${def.name}" must match ^[a-zA-Z][a-zA-Z0-9_-]{0,63}$ (Bedrock's toolSpec rule)`);
   }
   return def;
 }
