@@ -29,6 +29,8 @@ export function checkExpectation(result: RunResult, exp: Expectation = {}): stri
   if (exp.intent && result.intent !== exp.intent) fail(`intent ${result.intent ?? '-'}, expected ${exp.intent}`);
   if (exp.tools) {
     const called = result.toolCalls.map((c) => c.name);
+    // An empty list means "no tool at all", not "any tools".
+    if (exp.tools.length === 0 && called.length) fail(`tools called [${called.join(', ')}], expected none`);
     let i = 0;
     for (const name of called) if (name === exp.tools[i]) i++;
     if (i < exp.tools.length) fail(`tools called [${called.join(', ')}], expected in order [${exp.tools.join(', ')}]`);

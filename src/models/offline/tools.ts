@@ -46,13 +46,33 @@ export function chooseToolCall(message: string, tools: ToolSpec[]): ChosenCall |
     }
   }
   const msgKeys = keywords(message);
+  const verb = leadingVerb(message);
   for (const tool of tools) {
-    const nameTokens = tool.name.split(/[_-]+/).filter((t) => t.length > 2).map(stem);
-    if (nameTokens.length < 2 || !nameTokens.every((t) => msgKeys.has(t))) continue;
+    const nameWords = tool.name.toLowerCase().split(/[_-]+/).filter((t) => t.length > 2);
+    const nameTokens = nameWords.map(stem);
+    // Every word of its name in the message ("issue a refund" → issue_refund), or a request whose
+    // verb is a word of its name ("Refund order A-1 for $50" → issue_refund); either way only
+    // when every required argument is in the message.
+    const named = nameTokens.length >= 2 && nameTokens.every((t) => msgKeys.has(t));
+    // The bare verb itself: "Refunds over $1,000 need …" is a statement about refunds.
+    const asked = verb !== null && nameWords.includes(verb);
+    if (!named && !asked) continue;
     const input = fillArguments(tool, message);
     if (input) return { name: tool.name, input };
   }
   return null;
+}
+
+/**
+ * The verb of a request: the first word, after "please" / "can you" and the like, when the message
+ * is not a question about how or whether ("How do I refund…?" asks, "Refund…" and "Can you refund…" request).
+ */
+function leadingVerb(message: string): string | null {
+  const m = /^\s*(?:(?:please|kindly|pls)\s+|(?:can|could|would|will)\s+you\s+(?:please\s+)?)?([a-z]+)\b/i.exec(message);
+  if (!m) return null;
+  const word = m[1]!.toLowerCase();
+  if (/^(?:who|what|when|where|which|why|how|is|are|was|were|do|does|did|can|could|should|would|will|i|we|you|the|a|an|my|our|this|that|it)$/.test(word)) return null;
+  return word;
 }
 
 function properties(tool: ToolSpec): Record<string, JsonProp> {
@@ -100,7 +120,9 @@ export function fillArguments(tool: ToolSpec, message: string): Record<string, u
       } else {
         const m = new RegExp(`\\b${label}\\w*\\s*(?:id|#|number|no\\.?|named|called)?\\s*[:#=]?\\s*"?([A-Za-z0-9][\\w.@-]*)`, 'i').exec(message);
         const value = m?.[1]?.replace(/[.,;:!?]+$/, '');
-        if (value && !words(label).includes(value.toLowerCase())) input[name] = value;
+        // An identifier ("order_id", "ticket_number") holds a digit: "for an order need…" has none.
+        const idProp = /(?:^|[_-])(?:id|number|no|code|ref)$|[a-z](?:Id|Number|Code|Ref)$/.test(name);
+        if (value && !words(label).includes(value.toLowerCase()) && (!idProp || /\d/.test(value))) input[name] = value;
       }
     } else if (type === 'boolean' && required.has(name)) {
       input[name] = new RegExp(`\\b${label}`, 'i').test(message);
