@@ -55,6 +55,23 @@ describe('lore ingest', () => {
     expect(await search('vault password')).toEqual([]);
   });
 
+  it('names a file under the working directory by its relative path, without doubling the prefix', async () => {
+    vi.spyOn(process, 'cwd').mockReturnValue(dir);
+    await run(docs);
+    const rt = createRuntime(loadConfig({}, { dataDir: join(dir, 'data'), logLevel: 'silent' }));
+    try {
+      const uris = (await rt.knowledge.listDocuments({ tenantId: rt.config.tenant, kind: 'document', limit: 10 })).map((d) => d.sourceUri).sort();
+      expect(uris).toEqual(['docs/api.md', 'docs/sub/deploy.txt']);
+    } finally {
+      rt.close();
+    }
+    const other = join(dir, 'notes');
+    mkdirSync(other);
+    writeFileSync(join(other, 'a.md'), 'Notes.\n');
+    await run(other);
+    expect((await search('Notes'))[0]?.sourceUri).toBe('docs/notes/a.md');
+  });
+
   it('re-ingesting a changed file replaces it rather than adding a second copy', async () => {
     await run(docs);
     writeFileSync(join(docs, 'api.md'), '# Internal API\n\nThe internal API rate limit is 250 req/s.\n');

@@ -38,7 +38,7 @@ export function registerIngest(program: Command): void {
     .command('ingest')
     .description('Load Markdown and text files into the knowledge base (re-ingesting a file replaces it)')
     .argument('<paths...>', 'files or directories')
-    .option('--prefix <uri>', 'source URI prefix for files under the working directory (others get a file:// URI)', 'docs/')
+    .option('--prefix <uri>', 'source URI prefix for files under the working directory, unless their path already starts with it (others get a file:// URI)', 'docs/')
     .option('--chunking <mode>', 'tokens (fixed windows, default) or paragraphs (one chunk per blank-line-separated block: transcripts, FAQs)', 'tokens')
     .action(async (paths: string[], opts: { prefix: string; chunking: string }, cmd: Command) => {
       if (opts.chunking !== 'tokens' && opts.chunking !== 'paragraphs') throw new UsageError(`--chunking: expected tokens or paragraphs, got ${opts.chunking}`);
@@ -53,7 +53,8 @@ export function registerIngest(program: Command): void {
           const rel = relative(base, f).split('\\').join('/');
           // Files under the working directory keep a readable relative URI; others, their file:// URL.
           const outside = rel.startsWith('..') || isAbsolute(rel);
-          const sourceUri = outside ? pathToFileURL(f).href : `${opts.prefix}${rel}`;
+          // `lore ingest docs/` with the default prefix names docs/api.md, not docs/docs/api.md.
+          const sourceUri = outside ? pathToFileURL(f).href : rel.startsWith(opts.prefix) ? rel : `${opts.prefix}${rel}`;
           progress(i, files.length, rel);
           if (text.trim()) {
             const { screenKnowledge } = await import('../../guardrails/knowledge.js');
