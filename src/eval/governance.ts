@@ -1,4 +1,8 @@
 import type { LearningState } from '../learning/policy.js';
+import { PLACEHOLDER } from '../guardrails/pii.js';
+
+/** What a redaction leaves in a learning ([EMAIL], [PHONE] …): the guardrail's own placeholders. */
+const PLACEHOLDERS = Object.values(PLACEHOLDER);
 
 /**
  * A governance corpus run: each item is taught by its own user in a fresh session (so no rate
@@ -56,7 +60,7 @@ export async function runCorpus(chat: Chat, items: CorpusItem[], o: { prefix: st
     const written = taught.learnings.filter((l) => l.event === 'ADD' || l.event === 'UPDATE' || (l.event === 'NOOP' && l.state));
     const rejected = taught.learnings.some((l) => l.state === 'rejected' || l.event === 'REJECTED');
     const state: ItemResult['state'] = written[0]?.state ?? (rejected ? 'rejected' : 'none');
-    const redacted = written.some((l) => /\[REDACTED_/.test(l.fact));
+    const redacted = written.some((l) => PLACEHOLDERS.some((ph) => l.fact.includes(ph)));
     const self = await chat(teacher, `${teacher}-ask`, item.probe);
     const other = await chat(`${o.prefix}-other-${i}`, `${o.prefix}-other-${i}-ask`, item.probe);
     const has = (a: string) => containsToken(a, item.planted);
