@@ -42,3 +42,20 @@ describe('first-person attribute statements', () => {
     expect(JSON.parse(classifyAbout('statement: The support line is open until 6pm.')).about).toBe('world');
   });
 });
+
+describe("the speaker's own account, in the plural", () => {
+  it.each([
+    ["We're on the premium plan and our account manager is Priya.", "We're on the premium plan and our account manager is Priya."],
+    ['Our account number is 88-1204.', 'Our account number is 88-1204.'],
+    ['We are on the Team Plus plan.', 'We are on the Team Plus plan.'],
+  ])('keeps %j, about the user', (message, fact) => {
+    expect(detectPersonalFact(message)).toBe(fact);
+    expect(JSON.parse(classifyAbout(`statement: ${fact}`)).about).toBe('user');
+  });
+
+  it('leaves the company-wide and the changed alone', () => {
+    expect(detectPersonalFact('Our company uses SAP for accounting.')).toBeNull();
+    expect(detectPersonalFact('Our office closes at 6pm.')).toBeNull();
+    expect(JSON.parse(classifyAbout('statement: We moved the standup to 10am.')).about).toBe('world');
+  });
+});

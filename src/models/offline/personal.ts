@@ -28,6 +28,14 @@ const I_AM = /^(?:i'm|i’m|i am)\s+(?:a|an|the|based|located|from|on the|part o
 /** "I live / work / use / prefer / bank with / go by / report to …": a habit or standing arrangement. */
 const I_DO = /^i\s+(?:live|work|use|prefer|bank|speak|own|drive|commute|report to|go by|manage|lead|teach|study|only (?:use|work|speak|drink|eat)|don't (?:eat|drink|drive|use|work)|do not (?:eat|drink|drive|use|work))\b/i;
 
+/**
+ * The speaker's own account, in the first person plural a customer uses for their company: "we're
+ * on the premium plan", "our account manager is Priya". About the asker, not the tenant's world:
+ * another customer has another plan and another account manager.
+ */
+export const OUR_ACCOUNT =
+  /^(?:we(?:'re|’re| are) (?:on|with) (?:the|a|an) [\p{L}\p{N} -]{1,30}? (?:plan|tier|package|subscription|contract|licen[cs]e)\b|our (?:account(?: manager| number| id| owner| rep(?:resentative)?)?|plan|tier|subscription|contract|licen[cs]e|customer (?:number|id)|billing (?:address|contact|email)|renewal date)\s+(?:is|are|'s|’s|was|renews|ends|expires)\b)/iu;
+
 /** A guess, a wish or a hypothetical is not a fact about anyone. */
 const HEDGE = /\b(?:i think|i guess|i believe|i suppose|maybe|perhaps|probably|possibly|might|not sure|unsure|if|whether|would like|wish|hope)\b/i;
 
@@ -43,7 +51,7 @@ function sentencesOf(text: string): string[] {
 function isAttribute(sentence: string): boolean {
   const s = sentence.replace(LEAD, '').trim();
   if (!s || s.endsWith('?') || QUESTION_START.test(s) || HEDGE.test(s) || PASSING.test(s)) return false;
-  return MY_X_IS.test(s) || REACH_ME.test(s) || I_AM.test(s) || I_DO.test(s);
+  return MY_X_IS.test(s) || REACH_ME.test(s) || I_AM.test(s) || I_DO.test(s) || OUR_ACCOUNT.test(s);
 }
 
 /**

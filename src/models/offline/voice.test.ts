@@ -9,6 +9,8 @@ describe('a user-voiced fact said back to the user', () => {
     ['Best way to reach me is Slack.', 'Best way to reach you is Slack.'],
     ['The blue car is mine.', 'The blue car is yours.'],
     ['I was told the ME region is closed.', 'You were told the ME region is closed.'],
+    ["We're on the premium plan and our account manager is Priya.", "You're on the premium plan and your account manager is Priya."],
+    ['Send it to us in the US.', 'Send it to you in the US.'],
   ])('%j → %j', (from, to) => {
     expect(toSecondPerson(from)).toBe(to);
   });

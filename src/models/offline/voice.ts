@@ -27,6 +27,14 @@ const SWAPS: Array<[RegExp, string]> = [
   [/\b[Mm]ine\b/g, 'yours'],
   [/\b[Mm]y\b/g, 'your'],
   [/\b[Mm]e\b/g, 'you'],
+  // The plural a customer uses for their company ("our account manager"): still the asker's.
+  [/\b[Ww]e're\b/g, "you're"],
+  [/\b[Ww]e’re\b/g, 'you’re'],
+  [/\b[Ww]e are\b/g, 'you are'],
+  [/\b[Ww]e\b/g, 'you'],
+  [/\b[Oo]urs\b/g, 'yours'],
+  [/\b[Oo]ur\b/g, 'your'],
+  [/\bus\b/g, 'you'],
 ];
 
 /** The sentence in the second person; a sentence without first-person words is unchanged. */
