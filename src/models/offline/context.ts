@@ -1,6 +1,6 @@
 import type { ConverseRequest } from '../types.js';
 import { messageText } from '../types.js';
-import { sentences } from './text.js';
+import { keywords, overlap, sentences } from './text.js';
 
 /** A fact the offline model can see in its request, with where it came from. */
 export interface ContextFact {
@@ -50,8 +50,11 @@ function fencedFacts(body: string, rank: number, facts: ContextFact[]): number {
   let cur: { source: string; learned: boolean; superseded: boolean; newer?: string; lines: string[] } | undefined;
   const flush = () => {
     if (!cur) return;
-    for (const s of sentences(cur.lines.join('\n'))) {
-      facts.push({ sentence: s, source: cur.source, rank, learned: cur.learned, superseded: cur.superseded, ...(cur.newer ? { newer: cur.newer } : {}) });
+    const all = sentences(cur.lines.join('\n'));
+    const stale = replacedSentences(all, cur.superseded ? cur.newer : undefined);
+    for (const [i, s] of all.entries()) {
+      const superseded = cur.superseded && stale.has(i);
+      facts.push({ sentence: s, source: cur.source, rank, learned: cur.learned, superseded, ...(superseded && cur.newer ? { newer: cur.newer } : {}) });
     }
     rank++;
   };
@@ -68,4 +71,21 @@ function fencedFacts(body: string, rank: number, facts: ContextFact[]): number {
   }
   flush();
   return rank;
+}
+
+/**
+ * A superseded chunk may hold several facts, and a learning replaces one of them: "The cafeteria
+ * closes at 15:00" supersedes the office page's chunk, not its "Meeting room B is called
+ * Kilimanjaro". Read as a model would, the sentences the newer learning is about (most words in
+ * common with it) are the stale ones; the others still stand. When the header quotes no newer
+ * learning, or it shares no word with any sentence, the whole block counts as stale.
+ */
+function replacedSentences(all: string[], newer: string | undefined): Set<number> {
+  const every = new Set(all.map((_, i) => i));
+  if (!newer || all.length < 2) return every;
+  const want = keywords(newer);
+  const scores = all.map((s) => overlap(want, keywords(s)));
+  const best = Math.max(...scores);
+  if (best === 0) return every;
+  return new Set(scores.flatMap((n, i) => (n === best ? [i] : [])));
 }
