@@ -101,7 +101,9 @@ export const ML_STOP: string[] = `der die das den dem des ein eine einer einen e
   el los las unos unas del al es son era fue está están con para lo su sus se ha han sido
   o os um uma do da dos das no na nos nas em é são foi está ao à às pelo pela com seu sua
   il lo gli un uno di del della dei delle al alla allo nel nella è sono era con per da dal dalla che si suo sua
-  het een en zijn waren wordt werd op aan voor met bij naar er ze hij zij wij ik dat dit deze geen ook nog`.split(/\s+/);
+  het een en zijn waren wordt werd op aan voor met bij naar er ze hij zij wij ik dat dit deze geen ook nog
+  wer wann wo wie warum welche welcher welches quand où comment pourquoi quel quelle quels quelles combien
+  qué quién cuándo dónde cómo cuál cuánto quem quando onde qual quais quanto chi dove perché quale wanneer waar hoe welke wat hoeveel`.split(/\s+/);
 
 /** Markers, time cues and change words: they never tell two subjects apart and are never the value. */
 export const ML_FILLER: string[] = `korrektur aktualisierung hinweis übrigens jetzt nun sofort neu neue neuer neues neuerdings künftig inzwischen mittlerweile
