@@ -74,9 +74,11 @@ export function tokens(text: string): Token[] {
     // After a colon, semicolon or sentence end, a capital letter says nothing about names.
     if (/[.;:!?]\s*$/.test(before) && out.length) initial = true;
     const capital = /^\p{Lu}/u.test(raw);
+    // "9:00 EST", "Building E": a capital code is no function word of another language (a sentence's "O" is).
+    const allCaps = /^\p{Lu}+$/u.test(raw) && (raw.length > 1 || !initial);
     // "May" mid-sentence is the month ("held in May"); "may" is the modal.
     const month = raw === 'May' && !initial;
-    const stop = !month && (STOP.has(lower) || FILLER.has(lower) || (ML_STOP_SET.has(lower) && !/^\p{Lu}{2,}$/u.test(raw)));
+    const stop = !month && (STOP.has(lower) || FILLER.has(lower) || (ML_STOP_SET.has(lower) && !allCaps));
     const value = /\d/.test(raw) || /\p{L}[@/.#:_][\p{L}\p{N}]/u.test(raw) || /^[#$€£]/.test(raw) || /^[\p{Lu}0-9]{2,}$/u.test(raw) || VALUE_WORDS.has(lower) || (capital && !initial && !stop);
     out.push({ raw, stem: stem(lower), start, end: m.index! + m[0].length, value, stop });
     initial = false;

@@ -1,5 +1,5 @@
 import { content, sentenceCase, stripMarkers, tokens } from './facts.js';
-import { ML_CHANGE, ML_HEDGE, ML_QUESTION_START, ML_TIME_CUE } from './lexicon-multilingual.js';
+import { ML_CHANGE, ML_HEDGE, mlQuestion, ML_TIME_CUE } from './lexicon-multilingual.js';
 
 /**
  * Recognise a user stating a new fact or a correction, the everyday ways people say it: with a
@@ -116,7 +116,7 @@ function questionAnswer(text: string): string | null {
   if (at <= 0 || at === text.length - 1) return null;
   const question = stripMarkers(text.slice(0, at + 1)).text;
   const answer = stripMarkers(text.slice(at + 1).trim()).text;
-  if (!(QUESTION_START.test(question) || ML_QUESTION_START.test(question)) || !answer || answer.includes('?')) return null;
+  if (!(QUESTION_START.test(question) || mlQuestion(question)) || !answer || answer.includes('?')) return null;
   const words = content(tokens(answer));
   const bare = words.length > 0 && words.length <= 4 && words.every((t) => t.value);
   if (!(PRONOUN_FACT.test(answer) || bare || detect(answer, undefined, false))) return null;
@@ -127,7 +127,7 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   const text = message.trim();
   if (!text || text.endsWith('?') || text.length > 600) return null;
   if (/^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|ok|okay|cool|great|bye)\b[\s!.]*$/i.test(text)) return null;
-  if (/^(?:who|what|when|where|which|why|how|is|are|do|does|did|can|could|should|would|will)\b/i.test(text) || ML_QUESTION_START.test(text)) return null;
+  if (/^(?:who|what|when|where|which|why|how|is|are|do|does|did|can|could|should|would|will)\b/i.test(text) || mlQuestion(text)) return null;
   // "was the phone line changed to …", "has the office moved": an auxiliary before its subject asks.
   if (/^(?:was|were|has|have|had)\s+(?:the|a|an|it|this|that|there|our|your|my|his|her|their|he|she|they|we|you|anyone|anybody|someone)\b/i.test(text)) return null;
   if (hedged(text)) return null;

@@ -60,7 +60,8 @@ export const ML_CHANGE = words(
     // Portuguese
     '(?:mud|alter|transfer|adi|renome|aument|reduz|antecip|troc)(?:ado|ada|ados|adas|ou|ido|ida)', 'substituíd[oa]s?', 'passou a', 'passa a',
     // Italian
-    '(?:cambi|spost|rinvi|posticip|rinomin|aument|ridott|anticip|trasfer|modific)(?:ato|ata|ati|ate|ito|ita)', 'sostituit[oaie]', 'ridott[oaie]', 'passa a', 'è passat[oa] a',
+    // No "-ate": English "anticipate" is not a change.
+    '(?:cambi|spost|rinvi|posticip|rinomin|aument|anticip|modific)(?:ato|ata|ati)', 'trasferit[oaie]', 'sostituit[oaie]', 'ridott[oaie]', 'passa a', 'è passat[oa] a',
     // Dutch
     'veranderd', 'gewijzigd', 'verplaatst', 'verschoven', 'hernoemd', 'vervangen', 'verhoogd', 'verlaagd', 'verlengd', 'verkort', 'overgenomen',
     'uitgesteld', 'verhuisd', 'gaat nu',
@@ -71,7 +72,7 @@ export const ML_CHANGE = words(
 export const ML_HEDGE = words(
   [
     'ich (?:glaube|denke|vermute|schätze|nehme an)', 'vielleicht', 'wahrscheinlich', 'vermutlich', 'möglicherweise', 'eventuell', 'angeblich',
-    'nicht sicher', 'ich weiß (?:es )?nicht', 'keine ahnung', 'könnte', 'würde', 'falls', 'soweit ich weiß', 'man sagt',
+    'nicht sicher', 'ich weiß (?:es )?nicht', 'keine ahnung', 'könnte', 'würde', 'soweit ich weiß', 'man sagt',
     'je (?:pense|crois|suppose|présume)', 'peut-être', 'probablement', 'sans doute', 'il (?:paraît|semble|se peut)', 'on dit',
     'pas sûre?', 'je ne sais pas', 'pourrai(?:t|ent)', 'si jamais', 'apparemment',
     'creo que', 'pienso que', 'supongo', 'quizás?', 'tal vez', 'a lo mejor', 'probablemente', 'posiblemente', 'no estoy segur[oa]',
@@ -82,8 +83,11 @@ export const ML_HEDGE = words(
   ].join('|'),
 );
 
-/** A question in these languages, with or without its question mark. */
-export const ML_QUESTION_START = new RegExp(
+/**
+ * A question in these languages, with or without its question mark. A capitalised word right after
+ * is a name, not a question ("Chi Nguyen leads support now", "Wat Arun …").
+ */
+const ML_QUESTION_START = new RegExp(
   '^(?:¿|(?:wer|was|wann|wo|wie|warum|weshalb|welche[rsmn]?|wohin|woher|wieso|gibt es|' +
     "qui|que|qu'|quoi|quand|où|comment|pourquoi|quel(?:le)?s?|combien|est-ce|" +
     'qué|quién(?:es)?|cuándo|dónde|cómo|por qué|cuál(?:es)?|cuánt[oa]s?|' +
@@ -92,6 +96,12 @@ export const ML_QUESTION_START = new RegExp(
     'wat|wanneer|waar|hoe|waarom|welke|hoeveel)(?![\\p{L}\\p{N}]))',
   'iu',
 );
+// Without the i flag: case-insensitive \p{Lu} would match any letter.
+const NAME_AFTER = /^\p{L}+\s+\p{Lu}\p{Ll}/u;
+
+export function mlQuestion(text: string): boolean {
+  return ML_QUESTION_START.test(text) && !NAME_AFTER.test(text);
+}
 
 /** Articles, pronouns, prepositions, copulas and auxiliaries: never part of a subject or a value. */
 export const ML_STOP: string[] = `der die das den dem des ein eine einer einen einem eines ist sind wird werden wurde wurden worden und oder aber im

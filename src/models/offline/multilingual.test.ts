@@ -48,6 +48,13 @@ describe('offline model: corrections in other European languages', () => {
     expect([...keywords('Quel est le plafond des repas plafonnés ?')]).toEqual(['plafond', 'repa', 'plafonné']);
     // An all-caps token is not a function word of another language: "9:00 EST".
     expect(tokens('9:00 EST').map((x) => x.stop)).toEqual([false, false]);
+    expect(tokens('Visitors go to building E').at(-1)).toMatchObject({ raw: 'E', stop: false, value: true });
+  });
+
+  it('leaves English sentences that share a word with those lists alone', () => {
+    expect(detectLearnings('The quarterly review falls on Friday now.')).toEqual(['The quarterly review falls on Friday now.']);
+    expect(detectLearnings('Chi Nguyen leads the support team now.')).toEqual(['Chi Nguyen leads the support team now.']);
+    expect(detectLearnings('We anticipate strong demand.')).toEqual([]);
   });
 
   it('decides UPDATE when a value differs for the same subject, and replaces it in the sentence', () => {
