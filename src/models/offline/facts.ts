@@ -1,4 +1,5 @@
 import { stem } from './text.js';
+import { ELISION, ML_CUE_STRIP, ML_FILLER, ML_MARKERS, ML_STOP, ML_VALUE_WORDS } from './lexicon-multilingual.js';
 
 /**
  * How the offline model reads a one-sentence fact: tokens with their surface form, and which of
@@ -25,6 +26,9 @@ const STOP = new Set(
   has have had not no yes any some all just also very per each every both either within until till via`.split(/\s+/),
 );
 
+/** Function words of the other European languages; an all-caps token ("EST", "DE") is not one of them. */
+const ML_STOP_SET = new Set(ML_STOP);
+
 /**
  * Filler and change words: markers ("fyi"), time cues ("now", "yesterday"), verbs that say a value
  * changed. They never tell two subjects apart and are never the value.
@@ -36,7 +40,7 @@ const FILLER = new Set(
   reduce bumped bump moved move moves switched switch became become becomes upgraded upgrade downgraded renamed rename
   replaced replace migrated migrate shortened shorten extended extend doubled halved went goes got gets postponed
   pushed delayed rewritten relocated relocate took take takes over joined join left leave hired appointed promoted
-  handed transferred dropped cut expanded made set use uses using used`.split(/\s+/),
+  handed transferred dropped cut expanded made set use uses using used`.split(/\s+/).concat(ML_FILLER),
 );
 
 /** Words that are values though lowercase or sentence-initial: weekdays, months, ordinals, number words. */
@@ -46,7 +50,7 @@ const VALUE_WORDS = new Set(
   first second third fourth fifth last next one two three four five six seven eight nine ten eleven twelve twenty thirty
   thirteen fourteen fifteen sixteen seventeen eighteen nineteen forty fifty sixty seventy eighty ninety dozen
   hundred thousand million daily weekly monthly yearly quarterly nightly hourly half fortnightly biweekly bimonthly
-  annually biannually semiannually weekdays weekends`.split(/\s+/),
+  annually biannually semiannually weekdays weekends`.split(/\s+/).concat(ML_VALUE_WORDS),
 );
 
 /** Words meaning a thing stopped or came back: a change of value with no value-like token in it. */
@@ -61,18 +65,22 @@ export function tokens(text: string): Token[] {
   const out: Token[] = [];
   let initial = true;
   for (const m of text.matchAll(TOKEN)) {
-    const raw = m[0].replace(/’/g, "'");
+    // "l'équipe", "d'ora", "dell'ufficio": the elided article is a word of its own.
+    const elided = ELISION.exec(m[0].replace(/’/g, "'"))?.[0].length ?? 0;
+    const raw = m[0].slice(elided).replace(/’/g, "'");
     const lower = raw.toLowerCase();
-    const start = m.index!;
+    const start = m.index! + elided;
     const before = text.slice(Math.max(0, start - 2), start);
     // After a colon, semicolon or sentence end, a capital letter says nothing about names.
     if (/[.;:!?]\s*$/.test(before) && out.length) initial = true;
     const capital = /^\p{Lu}/u.test(raw);
+    // "9:00 EST", "Building E": a capital code is no function word of another language (a sentence's "O" is).
+    const allCaps = /^\p{Lu}+$/u.test(raw) && (raw.length > 1 || !initial);
     // "May" mid-sentence is the month ("held in May"); "may" is the modal.
     const month = raw === 'May' && !initial;
-    const stop = !month && (STOP.has(lower) || FILLER.has(lower));
+    const stop = !month && (STOP.has(lower) || FILLER.has(lower) || (ML_STOP_SET.has(lower) && !allCaps));
     const value = /\d/.test(raw) || /\p{L}[@/.#:_][\p{L}\p{N}]/u.test(raw) || /^[#$€£]/.test(raw) || /^[\p{Lu}0-9]{2,}$/u.test(raw) || VALUE_WORDS.has(lower) || (capital && !initial && !stop);
-    out.push({ raw, stem: stem(lower), start, end: start + m[0].length, value, stop });
+    out.push({ raw, stem: stem(lower), start, end: m.index! + m[0].length, value, stop });
     initial = false;
   }
   // A sentence-initial capitalised word followed by another capitalised word is a name ("Rosa Lind joined").
@@ -110,9 +118,11 @@ const MARKER = new RegExp(
       // The speaker correcting themself: about what they said before, not a fact about them.
       "i (?:got|had) (?:that|it|this) wrong", "i was wrong", 'i misspoke', 'i mistyped', 'my (?:mistake|bad|error)',
       'scratch that', 'ignore (?:that|what i said)', 'let me correct (?:that|myself)', 'correction to (?:what i said|my (?:last|previous) message)',
+      ...ML_MARKERS,
     ].join('|') +
-    ")\\b\\s*(?:[,:;.!\\-–—]+\\s*)?",
-  'i',
+    // A Unicode word end: "in realtà", "übrigens" end in letters an ASCII \b does not know.
+    ")(?![\\p{L}\\p{N}])\\s*(?:[,:;.!\\-–—]+\\s*)?",
+  'iu',
 );
 
 export function stripMarkers(text: string): { text: string; marked: boolean } {
@@ -132,6 +142,7 @@ export function stripTimeCues(text: string): string {
   let t = text.trim().replace(/[.!]+$/, '');
   t = t.replace(/,?\s+\b(?:since|starting|effective|as of|from|after)\b(?:\s+[A-Za-z][\w'-]*){1,4}$/i, (m) => (/\b(?:to|until)\b/i.test(m) ? m : ''));
   t = t.replace(/\s*\b(?:(?:last|next|this) (?:week|month|night|year|quarter|sprint|time|morning|evening)|these days|nowadays|for now|right now|any ?more|now|yesterday|today|recently|again)\b,?/gi, ' ');
+  t = t.replace(ML_CUE_STRIP, ' ').replace(/^\s*,/, '');
   return t.replace(/\s+([,.;:])/g, '$1').replace(/\s{2,}/g, ' ').replace(/^[,;:\s]+|[,;:\s]+$/g, '').trim();
 }
 

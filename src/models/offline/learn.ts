@@ -1,4 +1,5 @@
 import { content, sentenceCase, stripMarkers, tokens } from './facts.js';
+import { ML_CHANGE, ML_HEDGE, mlQuestion, ML_TIME_CUE } from './lexicon-multilingual.js';
 
 /**
  * Recognise a user stating a new fact or a correction, the everyday ways people say it: with a
@@ -61,7 +62,7 @@ const HYPOTHETICAL = /^(?:if|suppose|supposing|imagine|assuming|assume|what if|h
 const PROPOSAL = /^(?:(?:maybe|perhaps)\s+)?(?:we|i|you|they|someone|somebody)\s+(?:should|ought to|could|might|may|must)\b|^(?:how about|what about|why don't we|shall we|i suggest|i propose|i'd suggest|i would suggest|suggestion)\b/i;
 
 export function hedged(text: string): boolean {
-  return HEDGE.test(text) || MAY_MODAL.test(text) || HYPOTHETICAL.test(text) || PROPOSAL.test(text);
+  return HEDGE.test(text) || MAY_MODAL.test(text) || HYPOTHETICAL.test(text) || PROPOSAL.test(text) || ML_HEDGE.test(text);
 }
 
 /** "X is Y" or "X are Y" with a capitalised or numeric Y: a plain statement of a fact. */
@@ -115,7 +116,7 @@ function questionAnswer(text: string): string | null {
   if (at <= 0 || at === text.length - 1) return null;
   const question = stripMarkers(text.slice(0, at + 1)).text;
   const answer = stripMarkers(text.slice(at + 1).trim()).text;
-  if (!QUESTION_START.test(question) || !answer || answer.includes('?')) return null;
+  if (!(QUESTION_START.test(question) || mlQuestion(question)) || !answer || answer.includes('?')) return null;
   const words = content(tokens(answer));
   const bare = words.length > 0 && words.length <= 4 && words.every((t) => t.value);
   if (!(PRONOUN_FACT.test(answer) || bare || detect(answer, undefined, false))) return null;
@@ -126,7 +127,7 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   const text = message.trim();
   if (!text || text.endsWith('?') || text.length > 600) return null;
   if (/^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|ok|okay|cool|great|bye)\b[\s!.]*$/i.test(text)) return null;
-  if (/^(?:who|what|when|where|which|why|how|is|are|do|does|did|can|could|should|would|will)\b/i.test(text)) return null;
+  if (/^(?:who|what|when|where|which|why|how|is|are|do|does|did|can|could|should|would|will)\b/i.test(text) || mlQuestion(text)) return null;
   // "was the phone line changed to …", "has the office moved": an auxiliary before its subject asks.
   if (/^(?:was|were|has|have|had)\s+(?:the|a|an|it|this|that|there|our|your|my|his|her|their|he|she|they|we|you|anyone|anybody|someone)\b/i.test(text)) return null;
   if (hedged(text)) return null;
@@ -136,7 +137,7 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   if (!rest) return null;
   if (!marked && REQUEST.test(text) && !NOUN_SUBJECT.test(text) && !COMPOUND_SUBJECT.test(text) && !PLURAL_SUBJECT.test(text)) return null;
   const remember = /^\s*(?:please\s+)?(?:remember|keep in mind|bear in mind|note)\b/i.test(text);
-  const signal = marked || remember || CONTRAST.test(rest) || CHANGE.test(rest) || TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest);
+  const signal = marked || remember || CONTRAST.test(rest) || CHANGE.test(rest) || TIME_CUE.test(rest) || ML_CHANGE.test(rest) || ML_TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest);
   // Time cues stay: "now" tells the memory decision that a value changed; it drops them itself.
   const cleaned = rest.replace(/^that\s+/i, '');
   if (!signal) {
@@ -149,7 +150,7 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   // After a marker, one plain word is a remark ("my bad, wrong tab"); one value is a short answer
   // to what was just asked ("no, 250", "actually, Tuesdays"). Scripts written without spaces are
   // one "word" per sentence, so the rule is for spaced ones.
-  if (marked && !remember && words.length === 1 && !words[0]!.value && !UNSPACED.test(rest) && !PLAIN_FACT.test(rest) && !CHANGE.test(rest)) return null;
-  if (!marked && !remember && !PLAIN_FACT.test(rest) && !CHANGE.test(rest) && !FIRST_PERSON.test(rest) && words.length < 2) return null;
+  if (marked && !remember && words.length === 1 && !words[0]!.value && !UNSPACED.test(rest) && !PLAIN_FACT.test(rest) && !CHANGE.test(rest) && !ML_CHANGE.test(rest)) return null;
+  if (!marked && !remember && !PLAIN_FACT.test(rest) && !CHANGE.test(rest) && !ML_CHANGE.test(rest) && !FIRST_PERSON.test(rest) && words.length < 2) return null;
   return cleaned ? sentenceCase(cleaned) : null;
 }

@@ -1,11 +1,12 @@
 /** Small text utilities for the offline model: keywords, light stemming, sentences, numbers. */
+import { ML_STOP } from './lexicon-multilingual.js';
 
 const STOP = new Set(
   ('a an the is are was were be been being am do does did of in on at to for from by with about as into ' +
     'and or but if then than so that this these those it its it\'s our your my their his her we you i me us ' +
     'what which who whom whose when where why how can could should would will shall may might must ' +
     'please tell know there here have has had not no yes any some all just also very now currently ' +
-    'update actually remember note fyi correction').split(/\s+/),
+    'update actually remember note fyi correction').split(/\s+/).concat(ML_STOP),
 );
 
 /** Irregular verb forms that name a state ("frozen", "held", "sent"): their base form, so they meet the noun or verb. */
@@ -50,7 +51,8 @@ export function stem(word: string): string {
 }
 
 export function words(text: string): string[] {
-  return text.toLowerCase().match(/[a-z0-9][a-z0-9/._%$-]*[a-z0-9%]|[a-z0-9]/g) ?? [];
+  // Letters of any script: "plafonnés", "Passwörter", "mercoledì" are one word each.
+  return text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}/._%$-]*[\p{L}\p{N}%]|[\p{L}\p{N}]/gu) ?? [];
 }
 
 /** Content words, stemmed, without stop words. */
@@ -76,9 +78,9 @@ export function overlap(a: Set<string>, b: Set<string>): number {
 export function sentences(text: string): string[] {
   return text
     .split(/\n+/)
-    .flatMap((line) => line.replace(/^\s*(#+|[-*]|\d+\.)\s+/, '').split(/(?<=[.!?])\s+(?=[A-Z0-9"'(])/))
+    .flatMap((line) => line.replace(/^\s*(#+|[-*]|\d+\.)\s+/, '').split(/(?<=[.!?])\s+(?=[\p{Lu}0-9"'(¿¡])/u))
     .map((s) => s.trim())
-    .filter((s) => s.length > 0 && /[a-z0-9]/i.test(s));
+    .filter((s) => s.length > 0 && /[\p{L}\p{N}]/u.test(s));
 }
 
 export function capitalise(s: string): string {
