@@ -71,3 +71,15 @@ describe('what the speaker says about their own words', () => {
     expect(detectLearnings('Actually, 250.', () => false)).toEqual(['250.']);
   });
 });
+
+describe('a range corrected by a range', () => {
+  it('moves both ends, whatever verb the correction uses', async () => {
+    const { rangeSwap } = await import('./values.js');
+    expect(rangeSwap('Phone support is available 9am to 5pm.', 'Phone support hours changed to 8am to 8pm.')).toBe('Phone support is available 8am to 8pm.');
+    expect(rangeSwap('The lab is staffed Monday to Thursday.', 'The lab is staffed Tuesday through Saturday now.')).toBe('The lab is staffed Tuesday through Saturday.');
+    expect(rangeSwap('Phone support is available 9am to 5pm.', 'Phone support is available 9am to 5pm.')).toBeNull();
+    // One range each, of one kind: a time range is not replaced by a day range or a lone value.
+    expect(rangeSwap('Phone support is available 9am to 5pm.', 'Phone support is available Monday to Friday.')).toBeNull();
+    expect(rangeSwap('Phone support is available 9am to 5pm.', 'Phone support closes at 6pm.')).toBeNull();
+  });
+});

@@ -2,7 +2,7 @@ import { content, needsSubject, sentenceCase, STATUS_WORDS, stripLabel, stripMar
 import { sentences } from './text.js';
 import { applyReplacement, distinctive, kind, namedReplacement, type Replacement } from './replace.js';
 import { ML_CHANGE, ML_TIME_CUE } from './lexicon-multilingual.js';
-import { deniedValue, IDENT, impliedOne, otherAttribute, substitute } from './values.js';
+import { deniedValue, IDENT, impliedOne, otherAttribute, substitute, rangeSwap } from './values.js';
 
 /**
  * The offline model's Mem0-style memory decision, by rule. For each existing fact (a learning, or
@@ -196,6 +196,9 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   // Each side's subject names something the other does not ("the Foo service" / "the Bar service"):
   // two different things, whatever their values.
   if (ownQualifier(fact, fT, sS) && ownQualifier(sentence, sT, fS)) return null;
+  // A range replaced by a range moves both ends, whatever the words around it ("is available" / "runs").
+  const range = shared.some((t) => !t.value) ? rangeSwap(sentence, fact) : null;
+  if (range && (cue || coverage >= 0.5)) return { id, event: 'UPDATE', strength: Math.max(coverage, 0.5), text: range };
   if ((n < 2 && smaller > 3) || coverage < 0.5) {
     const slot = cue && shared.some((t) => !t.value) ? slotChange(sentence, fact, fT) : null;
     if (slot) return { id, event: 'UPDATE', strength: 0.5, text: sentenceCase(sentence.slice(0, slot.old.start) + fact.slice(slot.nw.start, slot.nw.end) + sentence.slice(slot.old.end)) };

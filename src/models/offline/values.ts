@@ -114,3 +114,33 @@ export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: s
   if (/^[\d.,]+$/.test(newText) && olds.length === 1 && oldV.length > 1) [start, end] = [olds[0]!.start, olds[0]!.end];
   return sentenceCase(`${sentence.slice(0, start)}${newText}${sentence.slice(end)}`);
 }
+
+/** Two values joined as a range: "9am to 5pm", "Monday through Friday", "8:00 – 20:00". */
+const CONNECTOR = /^\s*(?:to|until|till|through|thru|-|–|—)\s*$/i;
+
+function rangeIn(text: string): { start: number; end: number; raw: string } | null {
+  const ts = tokens(text);
+  const found: Array<{ start: number; end: number; raw: string }> = [];
+  for (let i = 0; i + 1 < ts.length; i++) {
+    const a = ts[i]!;
+    // The next token, or the one after a connector word ("to", "until") that is a token itself.
+    const b = CONNECTOR.test(ts[i + 1]!.raw) && ts[i + 2] ? ts[i + 2]! : ts[i + 1]!;
+    if (!a.value || !b.value || kind(a.raw) === 'word' || kind(a.raw) !== kind(b.raw)) continue;
+    if (CONNECTOR.test(text.slice(a.end, b.start))) found.push({ start: a.start, end: b.end, raw: text.slice(a.start, b.end) });
+  }
+  return found.length === 1 ? found[0]! : null;
+}
+
+/**
+ * A range corrected by a range ("available 9am to 5pm" → "runs 8am to 8pm now"): both ends change
+ * together. Value by value, the first new end could pair with the old second ("9am to 8am").
+ * The sentence with its range replaced, or null when either side has no single range or they match.
+ */
+export function rangeSwap(sentence: string, fact: string): string | null {
+  const o = rangeIn(sentence);
+  const n = rangeIn(fact);
+  if (!o || !n || o.raw.toLowerCase() === n.raw.toLowerCase()) return null;
+  const [oa, na] = [tokens(o.raw)[0]!, tokens(n.raw)[0]!];
+  if (kind(oa.raw) !== kind(na.raw)) return null;
+  return sentenceCase(`${sentence.slice(0, o.start)}${n.raw}${sentence.slice(o.end)}`);
+}
