@@ -17,7 +17,9 @@ export function bestFact(question: string, facts: ContextFact[]): ContextFact | 
     const coverage = hits / qWords.length;
     if (coverage < 0.34 && hits < 2) continue;
     let score = hits + coverage + kindBonus(question, f.sentence);
-    if (f.superseded) score *= 0.3;
+    // A stale sentence loses to a current one — unless its header names the learning that replaced
+    // it: then it is a way to that learning (answerWith answers with it), as good as its words are.
+    if (f.superseded && !f.newer) score *= 0.3;
     if (f.learned) score += 0.5;
     score -= f.rank * 0.01;
     if (!best || score > best.score) best = { fact: f, score };
