@@ -83,3 +83,15 @@ describe('a range corrected by a range', () => {
     expect(rangeSwap('Phone support is available 9am to 5pm.', 'Phone support closes at 6pm.')).toBeNull();
   });
 });
+
+describe('one end of a range moves', () => {
+  it('replaces the end the fact names, or nothing when it names none', async () => {
+    const { rangeEnd } = await import('./values.js');
+    const { tokens } = await import('./facts.js');
+    const v = (raw: string) => tokens(raw).filter((t) => t.value);
+    expect(rangeEnd('Phone support is available 9am to 5pm.', 'Phone support closes at 6pm now.', v('6pm'))).toBe('Phone support is available 9am to 6pm.');
+    expect(rangeEnd('Phone support is available 9am to 5pm.', 'Phone support now opens at 8am.', v('8am'))).toBe('Phone support is available 8am to 5pm.');
+    expect(rangeEnd('Phone support is available 9am to 5pm.', 'Phone support is at 7pm now.', v('7pm'))).toBe('');
+    expect(rangeEnd('Phone support is available on weekdays.', 'Phone support closes at 6pm now.', v('6pm'))).toBeNull();
+  });
+});

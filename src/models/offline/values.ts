@@ -75,6 +75,9 @@ function span(text: string, all: Token[], picked: Token[]): { start: number; end
 
 /** The existing sentence with its old value replaced by the new one; null when that is not clear. */
 export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, newD: Token[], fT: Token[], cue: boolean): string | null {
+  // One end of a range moved: replace that end, or nothing when the fact does not say which.
+  const moved = rangeEnd(sentence, fact, newD.filter((t) => t.value));
+  if (moved !== null) return moved || null;
   // Values replace values: "managed by Olivia Chen" → "Samir Haddad" keeps "managed by".
   const both = oldD.some((t) => t.value) && newD.some((t) => t.value);
   let oldV = both ? oldD.filter((t) => t.value) : oldD;
@@ -118,15 +121,15 @@ export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: s
 /** Two values joined as a range: "9am to 5pm", "Monday through Friday", "8:00 – 20:00". */
 const CONNECTOR = /^\s*(?:to|until|till|through|thru|-|–|—)\s*$/i;
 
-function rangeIn(text: string): { start: number; end: number; raw: string } | null {
+function rangeIn(text: string): { start: number; end: number; raw: string; a: Token; b: Token } | null {
   const ts = tokens(text);
-  const found: Array<{ start: number; end: number; raw: string }> = [];
+  const found: Array<{ start: number; end: number; raw: string; a: Token; b: Token }> = [];
   for (let i = 0; i + 1 < ts.length; i++) {
     const a = ts[i]!;
     // The next token, or the one after a connector word ("to", "until") that is a token itself.
     const b = CONNECTOR.test(ts[i + 1]!.raw) && ts[i + 2] ? ts[i + 2]! : ts[i + 1]!;
     if (!a.value || !b.value || kind(a.raw) === 'word' || kind(a.raw) !== kind(b.raw)) continue;
-    if (CONNECTOR.test(text.slice(a.end, b.start))) found.push({ start: a.start, end: b.end, raw: text.slice(a.start, b.end) });
+    if (CONNECTOR.test(text.slice(a.end, b.start))) found.push({ start: a.start, end: b.end, raw: text.slice(a.start, b.end), a, b });
   }
   return found.length === 1 ? found[0]! : null;
 }
@@ -143,4 +146,24 @@ export function rangeSwap(sentence: string, fact: string): string | null {
   const [oa, na] = [tokens(o.raw)[0]!, tokens(n.raw)[0]!];
   if (kind(oa.raw) !== kind(na.raw)) return null;
   return sentenceCase(`${sentence.slice(0, o.start)}${n.raw}${sentence.slice(o.end)}`);
+}
+
+const ENDS = /\b(?:clos|end|finish|stop|until|till)\w*/i;
+const STARTS = /\b(?:open|start|begin|from)\w*/i;
+
+/**
+ * One new value for a sentence holding a range ("available 9am to 5pm" + "closes at 6pm now"): the
+ * end it moves, said by the fact's words (closes / until → the second, opens / from → the first).
+ * The sentence with that end replaced; '' when the fact holds one value of the range's kind but
+ * does not say which end (then no rewrite is clear); null when the case does not apply.
+ */
+export function rangeEnd(sentence: string, fact: string, newValues: Token[]): string | null {
+  const r = rangeIn(sentence);
+  if (!r || newValues.length !== 1 || rangeIn(fact)) return null;
+  const v = newValues[0]!;
+  if (kind(v.raw) !== kind(r.a.raw)) return null;
+  const [end, start] = [ENDS.test(fact), STARTS.test(fact)];
+  if (end === start) return '';
+  const t = end ? r.b : r.a;
+  return sentenceCase(`${sentence.slice(0, t.start)}${v.raw}${sentence.slice(t.end)}`);
 }
