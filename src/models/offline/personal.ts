@@ -1,4 +1,5 @@
 import { sentenceCase } from './facts.js';
+import { sentences } from './text.js';
 
 /**
  * A speaker describing a lasting attribute of themself — where they are based, what they use or
@@ -44,10 +45,6 @@ const PASSING = /^(?:i'm|i’m|i am)\s+(?:a (?:bit|little)|an? (?:idiot|fool))\b
 
 const QUESTION_START = /^(?:who|what|when|where|which|why|how|is|are|do|does|did|can|could|should|would|will|am)\b/i;
 
-function sentencesOf(text: string): string[] {
-  return text.split(/(?<=[.!?])\s+/).map((s) => s.trim()).filter(Boolean);
-}
-
 function isAttribute(sentence: string): boolean {
   const s = sentence.replace(LEAD, '').trim();
   if (!s || s.endsWith('?') || QUESTION_START.test(s) || HEDGE.test(s) || PASSING.test(s)) return false;
@@ -61,7 +58,7 @@ function isAttribute(sentence: string): boolean {
 export function detectPersonalFact(message: string): string | null {
   const text = message.trim();
   if (!text || text.length > 400 || text.includes('?')) return null;
-  const kept = sentencesOf(text)
+  const kept = sentences(text)
     .filter(isAttribute)
     .map((s) => sentenceCase(s.replace(LEAD, '')));
   return kept.length ? kept.join(' ') : null;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { renderSessionSummary, renderUserMemory } from '../../memory/memory-context.js';
+import { contextFacts } from './context.js';
 import { isUserVoice, toSecondPerson } from './voice.js';
 
 describe('a user-voiced fact said back to the user', () => {
@@ -19,10 +21,14 @@ describe('a user-voiced fact said back to the user', () => {
     expect(toSecondPerson('The courier for parcel 3 is DHL.')).toBe('The courier for parcel 3 is DHL.');
   });
 
-  it('knows which sources are in the user’s voice', () => {
-    expect(isUserVoice('what the user told you about themself')).toBe(true);
-    expect(isUserVoice('earlier in this conversation (46 turns, summarised)')).toBe(true);
-    expect(isUserVoice("summary of the user's session of 2026-11-02")).toBe(true);
+  it('knows which sources are in the user’s voice, as the runtime labels them', () => {
+    // The labels come from the renderers themselves, so a renamed header fails here, not in a demo.
+    const summary = { tenantId: 't', sessionId: 's', userId: 'u', text: 'My desk is 4.12.', coveredThrough: 1, coveredTurns: 9, createdAt: 1, updatedAt: 1, expiresAt: 2 };
+    const fact = { id: 'f', tenantId: 't', userId: 'u', text: 'I am based in Porto.', createdAt: 1, updatedAt: 1, expiresAt: 2 };
+    const system = `${renderUserMemory({ facts: [fact], past: [summary] })}\n${renderSessionSummary(summary)}`;
+    const sources = new Set(contextFacts({ system: [{ text: system }], messages: [{ role: 'user', content: [{ text: 'I work nights.' }] }, { role: 'user', content: [{ text: 'q?' }] }] }).map((f) => f.source));
+    expect(sources.size).toBe(4);
+    for (const source of sources) expect(isUserVoice(source)).toBe(true);
     expect(isUserVoice('docs/refunds.md')).toBe(false);
     expect(isUserVoice('learnings/default/A/lrn_1.md')).toBe(false);
   });
