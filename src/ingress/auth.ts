@@ -11,6 +11,12 @@ export interface Principal {
   roles?: string[];
   /** May review learnings: holds auth.curatorRole, or is the local user when auth is off. */
   curator?: boolean;
+  /**
+   * May list and decide the tenant's pending tool-call approvals, not only their own: holds
+   * auth.approverRole or is a curator (or the local user when auth is off). Without it, a refund
+   * over the threshold could only be approved by the user who asked for it.
+   */
+  approver?: boolean;
 }
 
 export interface Authenticator {
@@ -38,7 +44,7 @@ export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>,
   const a = config.auth;
   if (!a.jwksUrl && !a.hs256Secret) {
     // Without auth there is one user, and they curate their own knowledge base.
-    const local: Principal = { userId: LOCAL_USER, tenantId: config.tenant, roles: [a.curatorRole], curator: true };
+    const local: Principal = { userId: LOCAL_USER, tenantId: config.tenant, roles: [a.curatorRole], curator: true, approver: true };
     return { mode: 'none', authenticate: async () => local };
   }
   if (!a.issuer || !a.audience) {
@@ -74,7 +80,8 @@ export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>,
       // No tenant claim: only a tenant configured for exactly that case, never a silent default.
       if (claim === undefined && !a.defaultTenant) throw unauthorized(`the token has no "${a.tenantClaim}" claim (set LORE_AUTH_DEFAULT_TENANT to accept such tokens)`);
       const roles = rolesOf(payload[a.rolesClaim]);
-      return { userId: sub, tenantId: claim ?? a.defaultTenant!, roles, curator: roles.includes(a.curatorRole) };
+      const curator = roles.includes(a.curatorRole);
+      return { userId: sub, tenantId: claim ?? a.defaultTenant!, roles, curator, approver: curator || roles.includes(a.approverRole) };
     },
   };
 }
