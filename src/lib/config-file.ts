@@ -94,9 +94,35 @@ async function resolveToolModules(def: unknown, dir: string, label: string): Pro
     } catch (e) {
       throw new ConfigError(`${label}: tools[${i}]: could not import ${JSON.stringify(t)}: ${(e as Error).message}`);
     }
-    const exported = (mod as { default?: unknown })?.default;
-    if (exported === undefined) throw new ConfigError(`${label}: tools[${i}]: ${JSON.stringify(t)} has no default export (a tool or an array of tools)`);
-    out.push(...(Array.isArray(exported) ? exported : [exported]));
+    const exported = toolsExportedBy(mod);
+    if (!exported.length) {
+      throw new ConfigError(
+        `${label}: tools[${i}]: ${JSON.stringify(t)} exports no tool (export default a tool or an array of tools, or export tools made with defineTool by name)`,
+      );
+    }
+    out.push(...exported);
   }
   return { ...(def as object), tools: out };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Looks like a tool: named, with a handler (the schema check later says what else is wrong). */
+const isToolLike = (v: unknown): boolean => isRecord(v) && typeof v.name === 'string' && 'handler' in v;
+
+/**
+ * The tools a module offers: its default export (a tool, even a malformed one, so the schema
+ * check names the bad field; or an array), else every named export that is a tool — what
+ * `lore init`'s tools/refund.ts and most tool files look like (`export const issueRefund = defineTool(…)`).
+ * jiti hands a module without a default export its namespace as `default`, hence both are read.
+ */
+export function toolsExportedBy(mod: unknown): unknown[] {
+  if (!isRecord(mod)) return [];
+  const d = mod.default;
+  if (Array.isArray(d)) return d;
+  if (isRecord(d) && 'name' in d && 'handler' in d) return [d];
+  const found = new Set<unknown>();
+  for (const source of [mod, isRecord(d) ? d : {}]) {
+    for (const [k, v] of Object.entries(source)) if (k !== 'default' && isToolLike(v)) found.add(v);
+  }
+  return [...found];
 }
