@@ -141,4 +141,23 @@ describe('createAgent', () => {
     const failing: ToolSource = { name: 'down', load: () => Promise.reject(new Error('connection refused')), close: async () => {} };
     await expect(createAgent({ dbPath: ':memory:', toolSources: [failing] })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/tool source "down" failed to load: connection refused/) });
   });
+
+  it('ingests one document and says what one looks like when given something else', async () => {
+    const agent = await createAgent({ dbPath: ':memory:', logLevel: 'silent', evaluate: false });
+    try {
+      const doc = await agent.knowledge.ingest({ sourceUri: 'docs/api.md', text: 'The internal API rate limit is 100 req/s.' });
+      expect(doc.sourceUri).toBe('docs/api.md');
+      expect((await agent.knowledge.search('rate limit')).map((h) => h.sourceUri)).toEqual(['docs/api.md']);
+      // An array (a common guess) and a misspelt key are refused with the expected shape, nothing written.
+      await expect(agent.knowledge.ingest([{ sourceUri: 'x.md', text: 'y' }] as never)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(/^knowledge\.ingest\(\) takes one document \{ sourceUri, text, tenantId\? \}: the argument: /),
+      });
+      await expect(agent.knowledge.ingest({ source: 'x.md', text: 'y' } as never)).rejects.toThrow(/sourceUri/);
+      expect((await agent.knowledge.search('rate limit')).length).toBe(1);
+    } finally {
+      await agent.close();
+    }
+    await expect(agent.knowledge.ingest({ sourceUri: 'late.md', text: 'after close' })).rejects.toMatchObject({ code: 'ABORTED' });
+  });
 });

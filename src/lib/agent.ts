@@ -7,6 +7,7 @@ import type { AnyTool } from '../tools/tool.js';
 import { describeFsError } from '../util/fs-errors.js';
 import { newId } from '../util/ids.js';
 import type { PendingApproval, RunRecord, RunResult } from '../workflow/types.js';
+import { z } from 'zod';
 import { assemble } from './assemble.js';
 import type { AgentDefinition } from './definition.js';
 import { runEvents, type RunStream } from './event-stream.js';
@@ -82,6 +83,8 @@ export interface Agent {
  * const r = await agent.ask('Refund order A-1 for $50', { sessionId: 's1' });
  * await agent.close();
  */
+const IngestDoc = z.object({ sourceUri: z.string().min(1), text: z.string().min(1), tenantId: z.string().min(1).optional() }).strict();
+
 export async function createAgent(options: CreateAgentOptions = {}): Promise<Agent> {
   const { dbPath, env, evaluate, logDestination, ...def } = options;
   const parts = await assemble(def, {
@@ -130,7 +133,18 @@ export async function createAgent(options: CreateAgentOptions = {}): Promise<Age
       },
     },
     knowledge: {
-      ingest: (d) => rt.knowledge.upsertDocument({ tenantId: d.tenantId ?? config.tenant, sourceUri: d.sourceUri, kind: 'document', text: d.text, actor: 'library' }),
+      ingest: (d) => {
+        // A JavaScript caller may pass an array or a typo; say what one document looks like.
+        const doc = IngestDoc.safeParse(d);
+        if (!doc.success) {
+          const issue = doc.error.issues[0]!;
+          return Promise.reject(
+            new LoreError('VALIDATION_FAILED', `knowledge.ingest() takes one document { sourceUri, text, tenantId? }: ${issue.path.join('.') || 'the argument'}: ${issue.message}`),
+          );
+        }
+        const { tenantId, sourceUri, text } = doc.data;
+        return open(() => rt.knowledge.upsertDocument({ tenantId: tenantId ?? config.tenant, sourceUri, kind: 'document', text, actor: 'library' }));
+      },
       search: (query, o = {}) => rt.knowledge.search({ tenantId: o.tenantId ?? config.tenant, query, topK: o.topK ?? config.memory.topK }),
     },
     learnings: {
