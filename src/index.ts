@@ -9,6 +9,7 @@
 export { createAgent } from './lib/agent.js';
 export type { Agent, CreateAgentOptions, TurnOptions } from './lib/agent.js';
 export type { RunStream } from './lib/event-stream.js';
+export type { JobStatus } from './ingress/scheduler.js';
 export { defineConfig } from './lib/definition.js';
 export type { AgentDefinition, ApprovalRule, LoreSettings, ScheduleSpec } from './lib/definition.js';
 export { CONFIG_FILE_NAMES, findConfigFile, loadConfigFile } from './lib/config-file.js';
