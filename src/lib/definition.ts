@@ -43,7 +43,7 @@ export interface AgentDefinition extends Omit<LoreSettings, 'model' | 'approvals
   model?: string | ModelProvider;
   /** The agent's persona: who it is and how it answers. Lore's knowledge/learning/tool instructions are always appended. */
   systemPrompt?: string;
-  /** Tools next to the built-ins. In a .json config: module paths whose default export is a tool or an array of tools. */
+  /** Tools next to the built-ins. In a .json config: module paths whose default export is a tool or an array of tools, or whose named exports are tools. */
   tools?: Array<AnyTool | string>;
   /** Tools discovered at start-up (MCP servers, plugins); loaded once, closed with the agent. */
   toolSources?: ToolSource[];
@@ -55,7 +55,7 @@ export interface AgentDefinition extends Omit<LoreSettings, 'model' | 'approvals
     /** Custom policies: return a reason to pause the call for a person, or null. Checked after the rules. */
     policies?: ApprovalPolicy[];
   };
-  /** Turns run on a cron schedule by `lore serve`. */
+  /** Turns run on a cron schedule (UTC) by `lore serve`, and by `createAgent()` while the agent is open. */
   schedules?: ScheduleSpec[];
 }
 
