@@ -12,7 +12,26 @@ import type { ApprovalPolicy } from '../workflow/approvals.js';
  * the settings of `configSchema` (model, memory, approvals, budgets…; every key optional, same
  * names as in the JSON config and the env vars) plus the keys that describe the agent itself.
  */
-export type LoreSettings = z.input<typeof configSchema>;
+export type LoreSettings = Tighten<z.input<typeof configSchema>, z.output<typeof configSchema>>;
+
+/**
+ * The schema's input type, with the leaves zod can only call `unknown` (numbers coerced from env
+ * strings, `z.coerce`/`preprocess`) given their parsed type: in a config file `memory.topK` is a
+ * number, and `topK: 'five'` should fail in the editor rather than at start-up.
+ */
+type Tighten<I, O> = {
+  [K in keyof I]: unknown extends I[K]
+    ? K extends keyof O
+      ? O[K]
+      : I[K]
+    : NonNullable<I[K]> extends readonly unknown[]
+      ? I[K]
+      : NonNullable<I[K]> extends object
+        ? K extends keyof O
+          ? Tighten<NonNullable<I[K]>, NonNullable<O[K]>> | Extract<I[K], undefined>
+          : I[K]
+        : I[K];
+};
 
 /** A declarative approval rule: always ask for `tool`, or only when `input[field] > above`. */
 export interface ApprovalRule {
@@ -25,14 +44,14 @@ export interface ApprovalRule {
 
 /** A turn run on a schedule (the EventBridge-triggered turn of a hosted deployment). */
 export interface ScheduleSpec {
-  /** Unique job name, also the default session id (`schedule:<name>`). */
+  /** Unique job name; the turns go to session `schedule-<name>` unless `sessionId` is set. */
   name: string;
   /** 5-field cron, evaluated in UTC (`0 9 * * 1-5` = 09:00 UTC on weekdays); `@daily` etc. accepted. */
   cron: string;
   /** The message sent to the agent as if a user had typed it. */
   message: string;
   sessionId?: string;
-  /** Default `scheduler`. */
+  /** Default `local` (the local user, whose sessions the chat page lists on a server without auth). */
   userId?: string;
   /** Default: the configured tenant. */
   tenantId?: string;
