@@ -135,6 +135,10 @@ describe('createAgent', () => {
     const bad = { name: 'bad name', description: 'x', input: z.object({}), handler: () => 1 };
     await expect(createAgent({ dbPath: ':memory:', tools: [bad as never] })).rejects.toThrow(/^createAgent\(\): tools\[0\]\.name: expected a name matching \^/);
     await expect(createAgent({ dbPath: ':memory:', memory: { topK: 0 } })).rejects.toThrow(/^createAgent\(\): memory\.topK: expected at least 1, got 0/);
+    const stringInput = { name: 'echo', description: 'Echo a text.', input: z.string(), handler: (t: string) => t };
+    await expect(createAgent({ dbPath: ':memory:', tools: [stringInput as never] })).rejects.toThrow(
+      /^createAgent\(\): tools\[0\]\.input: expected an object schema \(z\.object\(\{ … \}\)\): models pass tool arguments as a JSON object, got a "string" schema$/,
+    );
     await expect(createAgent({ dbPath: ':memory:', ...({ colour: 'blue' } as object) })).rejects.toThrow(/unknown key "colour"/);
     await expect(createAgent({ dbPath: ':memory:', schedules: [{ name: 'x', cron: '61 * * * *', message: 'hi' }] })).rejects.toThrow(/schedules\[0\]\.cron: invalid schedule/);
     await expect(createAgent({ dbPath: ':memory:', approvals: { rules: [{ tool: 'nope' }] } })).rejects.toThrow(/approvals\.rules\[0\]\.tool: no tool named "nope"/);

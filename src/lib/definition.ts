@@ -4,6 +4,7 @@ import { parseSchedule } from '../ingress/cron.js';
 import type { McpServerConfigInput } from '../mcp/config.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { ToolSource } from '../tools/tool-source.js';
+import { inputJsonSchema } from '../tools/registry.js';
 import type { AnyTool } from '../tools/tool.js';
 import type { ApprovalPolicy } from '../workflow/approvals.js';
 
@@ -188,6 +189,10 @@ export function splitDefinition(def: unknown, label: string, fail: (message: str
     }
     const r = toolShape.safeParse(t);
     if (!r.success) throw fail(`${label}: ${formatPath(['tools', i, ...r.error.issues[0]!.path])}: ${describeIssue(r.error.issues[0]!)}`);
+    const root = rootType(t as AnyTool);
+    if (root !== undefined && root !== 'object') {
+      throw fail(`${label}: tools[${i}].input: expected an object schema (z.object({ … })): models pass tool arguments as a JSON object, got a "${root}" schema`);
+    }
   }
   const names = new Set<string>();
   for (const [i, sch] of (a.data.schedules ?? []).entries()) {
@@ -206,6 +211,20 @@ function describe(issue: z.core.$ZodIssue, settings: Record<string, unknown>): s
   }
   const got = issue.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k] : undefined), settings);
   return `${formatPath(issue.path) || 'config'}: ${describeIssue(issue)}${got !== undefined && typeof got !== 'object' ? `, got ${JSON.stringify(got)}` : ''}`;
+}
+
+/**
+ * The JSON Schema type at the root of a tool's input, when it names one. Bedrock and OpenAI-style
+ * APIs take only object schemas there: a `z.string()` input would pass here and fail at the first
+ * real model call, far from the mistake.
+ */
+function rootType(tool: AnyTool): string | undefined {
+  try {
+    const type = inputJsonSchema(tool).type;
+    return typeof type === 'string' ? type : undefined;
+  } catch {
+    return undefined; // not representable: the registry reports it where it converts the schema
+  }
 }
 
 /** Rules as ApprovalPolicies, in order; each names the rule that matched. */
