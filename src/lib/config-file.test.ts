@@ -48,3 +48,20 @@ describe('tool modules named in a .json config', () => {
     expect(toolsExportedBy(null)).toEqual([]);
   });
 });
+
+describe('stdio MCP servers of a config file', () => {
+  it("start in the file's directory unless they name their own cwd", async () => {
+    const root = project({
+      'lore.config.json': JSON.stringify({
+        mcpServers: {
+          here: { transport: 'stdio', command: 'node', args: ['shop-mcp.js'] },
+          there: { transport: 'stdio', command: 'node', args: ['x.js'], cwd: '/srv/x' },
+          web: { transport: 'http', url: 'http://127.0.0.1:9/mcp' },
+        },
+      }),
+    });
+    const { definition } = await loadConfigFile(join(root, 'lore.config.json'));
+    const servers = definition.mcpServers as Record<string, { cwd?: string }>;
+    expect([servers.here!.cwd, servers.there!.cwd, servers.web!.cwd]).toEqual([root, '/srv/x', undefined]);
+  });
+});

@@ -61,6 +61,7 @@ export async function loadConfigFile(path: string): Promise<LoadedConfigFile> {
     if (typeof definition === 'function') definition = await (definition as () => unknown)();
     definition = await resolveToolModules(definition, dirname(path), label);
   }
+  definition = withMcpCwd(definition, dirname(path));
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
     throw new ConfigError(`${label}: expected the default export to be an object (export default defineConfig({ … }))`);
   }
@@ -75,6 +76,21 @@ async function importModule(path: string): Promise<unknown> {
     return jiti.import(path);
   }
   return import(pathToFileURL(path).href);
+}
+
+/**
+ * A stdio MCP server of a config file starts in the file's directory unless it names its own
+ * `cwd`: `args: ['shop-mcp.js']` means the file next to the config, as tool module paths do, and
+ * keeps working when the command runs elsewhere (`lore --config ../app/lore.config.ts serve`).
+ */
+function withMcpCwd(def: unknown, dir: string): unknown {
+  const servers = (def as { mcpServers?: unknown })?.mcpServers;
+  if (!isRecord(servers)) return def;
+  const out: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(servers)) {
+    out[name] = isRecord(s) && s.transport === 'stdio' && s.cwd === undefined ? { ...s, cwd: dir } : s;
+  }
+  return { ...(def as object), mcpServers: out };
 }
 
 /** Replace module paths in `tools` by the tools those modules export. */

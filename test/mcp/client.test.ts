@@ -211,3 +211,20 @@ describe('MCP client failure modes', () => {
     expect(() => createMcpToolSources({ x: stdio({ tools: { t: { mutating: 'yes' } } } as never) })).toThrow(/mutating/);
   });
 });
+
+describe('an MCP stdio server that dies at start-up', () => {
+  it('is reported with the last lines of its stderr, which say why', async () => {
+    const script = "console.error('node:internal/modules/cjs/loader'); console.error(\"Error: Cannot find module '/srv/shop/shop-mcp.js'\"); process.exit(1)";
+    const [source] = createMcpToolSources({ shop: { transport: 'stdio', command: process.execPath, args: ['-e', script], reconnectAttempts: 2 } }, { backoffMs: () => 50 });
+    try {
+      const err = await source!.load().then(
+        () => null,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      expect(err?.code).toBe('MCP_UNAVAILABLE');
+      expect(err?.message).toMatch(/^MCP server "shop" is unavailable: .+; its stderr: .*Error: Cannot find module '\/srv\/shop\/shop-mcp\.js'$/);
+    } finally {
+      await source!.close();
+    }
+  });
+});
