@@ -22,7 +22,16 @@ export interface McpConnectionOptions {
 
 const MAX_PAGES = 100;
 /** Last lines of a stdio child's stderr kept for the error when it cannot be reached. */
-const STDERR_TAIL = 5;
+const STDERR_TAIL = 30;
+
+/**
+ * What to quote of a dead child's stderr: the lines that name an error (a Node crash ends with
+ * its stack and version, the line that says what is wrong comes before them), else the last few.
+ */
+export function stderrGist(lines: string[]): string[] {
+  const errors = lines.filter((l) => /\b(error|exception|cannot|not found|no such|denied|ENOENT|EACCES)\b/i.test(l) && !/^\s+at /.test(l));
+  return (errors.length ? errors.slice(0, 3) : lines.slice(-3)).map((l) => l.trim());
+}
 
 /**
  * One MCP server behind a connect-on-demand client. A dropped connection (stdio child exited,
@@ -115,7 +124,7 @@ export class McpConnection {
       }
     }
     // A stdio child that died at start-up says why on its stderr ("Cannot find module …"): "Connection closed" alone does not.
-    const said = this.stderrTail.length ? `; its stderr: ${this.stderrTail.join(' | ')}` : '';
+    const said = this.stderrTail.length ? `; its stderr: ${stderrGist(this.stderrTail).join(' | ')}` : '';
     throw new LoreError('MCP_UNAVAILABLE', `MCP server "${this.name}" is unavailable: ${describe(last)}${said}`, { cause: last });
   }
 
