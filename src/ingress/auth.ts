@@ -75,11 +75,11 @@ export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>,
       checkLifetime(payload, a.maxTokenAgeSeconds, tolerance);
       const sub = payload.sub;
       if (typeof sub !== 'string' || !ID.test(sub)) throw unauthorized('the token has no usable "sub" claim');
-      const claim = payload[a.tenantClaim];
+      const claim = claimAt(payload, a.tenantClaim);
       if (claim !== undefined && (typeof claim !== 'string' || !ID.test(claim))) throw unauthorized(`the "${a.tenantClaim}" claim must be a non-empty string`);
       // No tenant claim: only a tenant configured for exactly that case, never a silent default.
       if (claim === undefined && !a.defaultTenant) throw unauthorized(`the token has no "${a.tenantClaim}" claim (set LORE_AUTH_DEFAULT_TENANT to accept such tokens)`);
-      const roles = rolesOf(payload[a.rolesClaim]);
+      const roles = rolesOf(claimAt(payload, a.rolesClaim));
       const curator = roles.includes(a.curatorRole);
       return { userId: sub, tenantId: claim ?? a.defaultTenant!, roles, curator, approver: curator || roles.includes(a.approverRole) };
     },
@@ -87,6 +87,20 @@ export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>,
 }
 
 /** A roles claim as Cognito (`cognito:groups`: array) or others (space/comma-separated string) send it. */
+/**
+ * A claim by name, or by a dotted path when no claim has that exact name: Keycloak puts roles in
+ * `realm_access.roles`, while Cognito's `cognito:groups` and Auth0's URL-named claims are flat.
+ */
+export function claimAt(payload: Record<string, unknown>, name: string): unknown {
+  if (Object.hasOwn(payload, name)) return payload[name];
+  let v: unknown = payload;
+  for (const part of name.split('.')) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(v, part)) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
 export function rolesOf(claim: unknown): string[] {
   const list = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/[\s,]+/) : [];
   return list.filter((r): r is string => typeof r === 'string' && ID.test(r)).slice(0, 50);
