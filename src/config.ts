@@ -183,6 +183,8 @@ export const configSchema = z
         // Claim listing the caller's roles (string or array of strings), and the role that curates learnings.
         rolesClaim: z.string().min(1).default('lore:roles'),
         curatorRole: z.string().min(1).default('curator'),
+        // The role that decides other users' tool-call approvals in its tenant (curators may too).
+        approverRole: z.string().min(1).default('approver'),
       })
       .strict()
       .prefault({}),
@@ -328,6 +330,7 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_AUTH_TENANT_CLAIM', path: 'auth.tenantClaim', doc: 'claim holding the tenant id' },
   { env: 'LORE_AUTH_ROLES_CLAIM', path: 'auth.rolesClaim', doc: 'claim holding the caller\'s roles (default lore:roles)' },
   { env: 'LORE_AUTH_CURATOR_ROLE', path: 'auth.curatorRole', doc: 'role that reviews learnings (default curator)' },
+  { env: 'LORE_AUTH_APPROVER_ROLE', path: 'auth.approverRole', doc: 'role that decides any approval of its tenant (default approver; curators may too)' },
   { env: 'LORE_LEARNING_MODE', path: 'learning.mode', doc: 'auto | review | off (default: auto without auth, review with auth)' },
   { env: 'LORE_LEARNING_CORROBORATION_USERS', path: 'learning.corroborationUsers', doc: 'distinct users stating a fact that share it' },
   { env: 'LORE_LEARNING_MAX_PER_USER_PER_HOUR', path: 'learning.maxPerUserPerHour', doc: 'new learnings per user per hour' },

@@ -9,6 +9,7 @@
 export { createAgent } from './lib/agent.js';
 export type { Agent, CreateAgentOptions, TurnOptions } from './lib/agent.js';
 export type { RunStream } from './lib/event-stream.js';
+export type { JobStatus } from './ingress/scheduler.js';
 export { defineConfig } from './lib/definition.js';
 export type { AgentDefinition, ApprovalRule, LoreSettings, ScheduleSpec } from './lib/definition.js';
 export { CONFIG_FILE_NAMES, findConfigFile, loadConfigFile } from './lib/config-file.js';
@@ -35,7 +36,9 @@ export type { Queue, QueueMessage, DeadLetter } from './jobs/queue.js';
 export type { Intent, PendingApproval, RunEvent, RunRecord, RunResult, RunStatus } from './workflow/types.js';
 export type { ToolCallLog } from './agent/loop-types.js';
 export type { LearningOutcome } from './learning/updater.js';
-export type { AguiEvent, LearningEvent, LearningEventValue } from './ingress/agui.js';
+export type { AguiEvent, LearningEvent, LearningEventValue, LoreRunFinishedEvent } from './ingress/agui.js';
+/** The answer of a turn as `POST /chat` returns it (also RUN_FINISHED's `result`). */
+export type { ChatResponseT as ChatResponse } from './ingress/schemas.js';
 /** One entry of `mcpServers` as you write it (`McpServerConfigInput`), and as Lore reads it (defaults filled in). */
 export type { McpServerConfig, McpServerConfigInput, McpToolPolicy } from './mcp/config.js';
 export type { LoreConfig } from './config.js';

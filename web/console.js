@@ -206,7 +206,7 @@ async function showInbox() {
         'li',
         { class: 'card pending', 'data-approval-id': a.approval_id, 'data-testid': 'approval' },
         el('p', { class: 'text' }, `${a.tool} ${JSON.stringify(a.input)}`),
-        el('p', { class: 'prov' }, `${a.reason} · run `, el('a', { href: `#/runs/${encodeURIComponent(a.run_id)}` }, a.run_id), ` · expires ${fmtTime(a.expires_at)}`),
+        el('p', { class: 'prov' }, `${a.reason}${a.user_id ? ` · asked by ${a.user_id}` : ''} · run `, el('a', { href: `#/runs/${encodeURIComponent(a.run_id)}` }, a.run_id), ` · expires ${fmtTime(a.expires_at)}`),
         el('label', {}, 'Reason ', reason),
         status,
       );

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { RunResult } from '../workflow/types.js';
 import { AguiMapper } from './agui.js';
 
@@ -31,6 +31,17 @@ describe('AguiMapper', () => {
     ];
     expect(events.map((e) => e.type)).toEqual(['RUN_STARTED', 'RUN_ERROR']);
     expect(events[1]).toMatchObject({ code: 'MODEL_TIMEOUT', message: 'slow' });
+  });
+
+  it("types RUN_FINISHED's result as the chat answer, not AG-UI's `any`", () => {
+    const events = new AguiMapper('s', 'r1').finish(result({ answer: 'All done.' }));
+    const finished = events.find((e) => e.type === 'RUN_FINISHED');
+    if (finished?.type !== 'RUN_FINISHED') throw new Error('no RUN_FINISHED');
+    // A consumer's `e.result.answer` is checked by the compiler (tsc runs over this file).
+    expectTypeOf(finished.result).not.toBeAny();
+    expectTypeOf(finished.result!.answer).toEqualTypeOf<string>();
+    expectTypeOf(finished.result!.status).not.toBeAny();
+    expect(finished.result).toMatchObject({ answer: 'All done.', run_id: 'r1', session_id: 's', status: 'COMPLETED' });
   });
 
   it('sends a non-streamed answer whole before RUN_FINISHED', () => {

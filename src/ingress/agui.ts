@@ -17,11 +17,12 @@ import {
 import { LearningStreamFilter } from '../memory/learning-tags.js';
 import type { RunEvent, RunResult } from '../workflow/types.js';
 import { toChatResponse } from './present.js';
+import type { ChatResponseT } from './schemas.js';
 
 export type AguiEvent =
   | LearningEvent
   | RunStartedEvent
-  | RunFinishedEvent
+  | LoreRunFinishedEvent
   | RunErrorEvent
   | StepStartedEvent
   | StepFinishedEvent
@@ -49,6 +50,12 @@ export interface LearningEventValue {
  * which would leave `e.value.fact` unchecked in every consumer.
  */
 export type LearningEvent = Omit<CustomEvent, 'name' | 'value'> & { name: typeof LEARNING_EVENT; value: LearningEventValue };
+
+/**
+ * RUN_FINISHED as Lore sends it: AG-UI types `result` as `any`; Lore's is always the run's answer
+ * in the same shape as `POST /chat`'s JSON (`ChatResponse`), so `e.result.answer` is checked.
+ */
+export type LoreRunFinishedEvent = Omit<RunFinishedEvent, 'result'> & { result?: ChatResponseT };
 
 /** AG-UI's SSE framing (what @ag-ui/encoder writes): one JSON event per `data:` line. */
 export const encodeSse = (e: AguiEvent): string => `data: ${JSON.stringify(e)}\n\n`;

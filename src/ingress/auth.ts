@@ -11,6 +11,12 @@ export interface Principal {
   roles?: string[];
   /** May review learnings: holds auth.curatorRole, or is the local user when auth is off. */
   curator?: boolean;
+  /**
+   * May list and decide the tenant's pending tool-call approvals, not only their own: holds
+   * auth.approverRole or is a curator (or the local user when auth is off). Without it, a refund
+   * over the threshold could only be approved by the user who asked for it.
+   */
+  approver?: boolean;
 }
 
 export interface Authenticator {
@@ -38,7 +44,7 @@ export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>,
   const a = config.auth;
   if (!a.jwksUrl && !a.hs256Secret) {
     // Without auth there is one user, and they curate their own knowledge base.
-    const local: Principal = { userId: LOCAL_USER, tenantId: config.tenant, roles: [a.curatorRole], curator: true };
+    const local: Principal = { userId: LOCAL_USER, tenantId: config.tenant, roles: [a.curatorRole], curator: true, approver: true };
     return { mode: 'none', authenticate: async () => local };
   }
   if (!a.issuer || !a.audience) {
@@ -69,17 +75,32 @@ export function createAuthenticator(config: Pick<LoreConfig, 'auth' | 'tenant'>,
       checkLifetime(payload, a.maxTokenAgeSeconds, tolerance);
       const sub = payload.sub;
       if (typeof sub !== 'string' || !ID.test(sub)) throw unauthorized('the token has no usable "sub" claim');
-      const claim = payload[a.tenantClaim];
+      const claim = claimAt(payload, a.tenantClaim);
       if (claim !== undefined && (typeof claim !== 'string' || !ID.test(claim))) throw unauthorized(`the "${a.tenantClaim}" claim must be a non-empty string`);
       // No tenant claim: only a tenant configured for exactly that case, never a silent default.
       if (claim === undefined && !a.defaultTenant) throw unauthorized(`the token has no "${a.tenantClaim}" claim (set LORE_AUTH_DEFAULT_TENANT to accept such tokens)`);
-      const roles = rolesOf(payload[a.rolesClaim]);
-      return { userId: sub, tenantId: claim ?? a.defaultTenant!, roles, curator: roles.includes(a.curatorRole) };
+      const roles = rolesOf(claimAt(payload, a.rolesClaim));
+      const curator = roles.includes(a.curatorRole);
+      return { userId: sub, tenantId: claim ?? a.defaultTenant!, roles, curator, approver: curator || roles.includes(a.approverRole) };
     },
   };
 }
 
 /** A roles claim as Cognito (`cognito:groups`: array) or others (space/comma-separated string) send it. */
+/**
+ * A claim by name, or by a dotted path when no claim has that exact name: Keycloak puts roles in
+ * `realm_access.roles`, while Cognito's `cognito:groups` and Auth0's URL-named claims are flat.
+ */
+export function claimAt(payload: Record<string, unknown>, name: string): unknown {
+  if (Object.hasOwn(payload, name)) return payload[name];
+  let v: unknown = payload;
+  for (const part of name.split('.')) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(v, part)) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
 export function rolesOf(claim: unknown): string[] {
   const list = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/[\s,]+/) : [];
   return list.filter((r): r is string => typeof r === 'string' && ID.test(r)).slice(0, 50);

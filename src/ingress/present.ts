@@ -14,6 +14,7 @@ export function toApproval(a: PendingApproval): ApprovalT {
   return {
     approval_id: a.approvalId,
     run_id: a.runId,
+    user_id: a.userId,
     tool: a.tool,
     input: a.input,
     reason: a.reason,

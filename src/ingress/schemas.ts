@@ -81,7 +81,12 @@ export const LearningsQuery = z
   })
   .strict();
 
-export const ApprovalsQuery = z.object({ status: ApprovalStatus.optional() }).strict();
+export const ApprovalsQuery = z
+  .object({
+    status: ApprovalStatus.optional(),
+    mine: z.enum(['true', 'false']).optional().describe("an approver's own approvals only (approvers see the tenant's by default)"),
+  })
+  .strict();
 export const RunsQuery = z.object({ session_id: Id.optional(), limit: z.coerce.number().int().min(1).max(200).optional() }).strict();
 export const DeleteLearningQuery = z.object({ reason: z.string().min(1).max(500).optional() }).strict();
 export const ReviewRequest = z
@@ -117,6 +122,7 @@ export const Approval = z
   .object({
     approval_id: z.string(),
     run_id: z.string(),
+    user_id: z.string().optional().describe('who asked for the call'),
     tool: z.string(),
     input: z.unknown(),
     reason: z.string(),

@@ -135,10 +135,33 @@ describe('createAgent', () => {
     const bad = { name: 'bad name', description: 'x', input: z.object({}), handler: () => 1 };
     await expect(createAgent({ dbPath: ':memory:', tools: [bad as never] })).rejects.toThrow(/^createAgent\(\): tools\[0\]\.name: expected a name matching \^/);
     await expect(createAgent({ dbPath: ':memory:', memory: { topK: 0 } })).rejects.toThrow(/^createAgent\(\): memory\.topK: expected at least 1, got 0/);
+    const stringInput = { name: 'echo', description: 'Echo a text.', input: z.string(), handler: (t: string) => t };
+    await expect(createAgent({ dbPath: ':memory:', tools: [stringInput as never] })).rejects.toThrow(
+      /^createAgent\(\): tools\[0\]\.input: expected an object schema \(z\.object\(\{ … \}\)\): models pass tool arguments as a JSON object, got a "string" schema$/,
+    );
     await expect(createAgent({ dbPath: ':memory:', ...({ colour: 'blue' } as object) })).rejects.toThrow(/unknown key "colour"/);
     await expect(createAgent({ dbPath: ':memory:', schedules: [{ name: 'x', cron: '61 * * * *', message: 'hi' }] })).rejects.toThrow(/schedules\[0\]\.cron: invalid schedule/);
     await expect(createAgent({ dbPath: ':memory:', approvals: { rules: [{ tool: 'nope' }] } })).rejects.toThrow(/approvals\.rules\[0\]\.tool: no tool named "nope"/);
     const failing: ToolSource = { name: 'down', load: () => Promise.reject(new Error('connection refused')), close: async () => {} };
     await expect(createAgent({ dbPath: ':memory:', toolSources: [failing] })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/tool source "down" failed to load: connection refused/) });
+  });
+
+  it('ingests one document and says what one looks like when given something else', async () => {
+    const agent = await createAgent({ dbPath: ':memory:', logLevel: 'silent', evaluate: false });
+    try {
+      const doc = await agent.knowledge.ingest({ sourceUri: 'docs/api.md', text: 'The internal API rate limit is 100 req/s.' });
+      expect(doc.sourceUri).toBe('docs/api.md');
+      expect((await agent.knowledge.search('rate limit')).map((h) => h.sourceUri)).toEqual(['docs/api.md']);
+      // An array (a common guess) and a misspelt key are refused with the expected shape, nothing written.
+      await expect(agent.knowledge.ingest([{ sourceUri: 'x.md', text: 'y' }] as never)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(/^knowledge\.ingest\(\) takes one document \{ sourceUri, text, tenantId\? \}: the argument: /),
+      });
+      await expect(agent.knowledge.ingest({ source: 'x.md', text: 'y' } as never)).rejects.toThrow(/sourceUri/);
+      expect((await agent.knowledge.search('rate limit')).length).toBe(1);
+    } finally {
+      await agent.close();
+    }
+    await expect(agent.knowledge.ingest({ sourceUri: 'late.md', text: 'after close' })).rejects.toMatchObject({ code: 'ABORTED' });
   });
 });

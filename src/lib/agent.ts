@@ -7,7 +7,10 @@ import type { AnyTool } from '../tools/tool.js';
 import { describeFsError } from '../util/fs-errors.js';
 import { newId } from '../util/ids.js';
 import type { PendingApproval, RunRecord, RunResult } from '../workflow/types.js';
+import { z } from 'zod';
+import { createScheduler, type JobStatus } from '../ingress/scheduler.js';
 import { assemble } from './assemble.js';
+import { scheduledTurnJobs } from './schedules.js';
 import type { AgentDefinition } from './definition.js';
 import { runEvents, type RunStream } from './event-stream.js';
 
@@ -31,6 +34,11 @@ export interface CreateAgentOptions extends AgentDefinition {
   evaluate?: boolean;
   /** Where logs go (default stderr; set `logLevel: 'silent'` to mute them). */
   logDestination?: RuntimeOptions['logDestination'];
+  /**
+   * Run the definition's `schedules` while the agent is open (default true), as `lore serve` does;
+   * false when another process (your server, `lore serve`) runs them over the same data.
+   */
+  runSchedules?: boolean;
 }
 
 export interface Agent {
@@ -63,6 +71,8 @@ export interface Agent {
   runs: {
     get(runId: string, opts?: { tenantId?: string }): Promise<RunRecord | null>;
   };
+  /** The definition's schedules and their last/next runs (empty when there are none or `runSchedules: false`). */
+  schedules(): JobStatus[];
   /** The parts underneath, for what the surface above does not cover. */
   readonly runtime: Runtime;
   readonly service: AgentService;
@@ -72,6 +82,8 @@ export interface Agent {
    */
   close(): Promise<void>;
 }
+
+const IngestDoc = z.object({ sourceUri: z.string().min(1), text: z.string().min(1), tenantId: z.string().min(1).optional() }).strict();
 
 /**
  * Create an agent: the runtime (stores, model, tools), the durable workflow engine and the
@@ -83,7 +95,7 @@ export interface Agent {
  * await agent.close();
  */
 export async function createAgent(options: CreateAgentOptions = {}): Promise<Agent> {
-  const { dbPath, env, evaluate, logDestination, ...def } = options;
+  const { dbPath, env, evaluate, logDestination, runSchedules = true, ...def } = options;
   const parts = await assemble(def, {
     env: env ?? {},
     runtime: { ...(dbPath ? { dbPath } : {}), ...(logDestination ? { logDestination } : {}) },
@@ -95,6 +107,12 @@ export async function createAgent(options: CreateAgentOptions = {}): Promise<Age
   const { rt, config } = parts;
   const service = createAgentService(rt, evaluate === undefined ? {} : { evaluate });
   const who = (o: TurnOptions = {}) => ({ tenantId: o.tenantId ?? config.tenant, sessionId: o.sessionId ?? 'default', userId: o.userId ?? 'local' });
+  // Without this, `schedules` given to createAgent would be accepted and silently never run.
+  const scheduler =
+    runSchedules && parts.schedules.length
+      ? createScheduler({ jobs: scheduledTurnJobs(parts.schedules, { runner: service, config, logger: rt.logger }), logger: rt.logger })
+      : undefined;
+  scheduler?.start();
   let closing: Promise<void> | undefined;
   // Turns and decisions under way: close() lets them finish before the stores close, since the
   // engine only knows a run once it has started it (a call made just before close() had not).
@@ -130,7 +148,18 @@ export async function createAgent(options: CreateAgentOptions = {}): Promise<Age
       },
     },
     knowledge: {
-      ingest: (d) => rt.knowledge.upsertDocument({ tenantId: d.tenantId ?? config.tenant, sourceUri: d.sourceUri, kind: 'document', text: d.text, actor: 'library' }),
+      ingest: (d) => {
+        // A JavaScript caller may pass an array or a typo; say what one document looks like.
+        const doc = IngestDoc.safeParse(d);
+        if (!doc.success) {
+          const issue = doc.error.issues[0]!;
+          return Promise.reject(
+            new LoreError('VALIDATION_FAILED', `knowledge.ingest() takes one document { sourceUri, text, tenantId? }: ${issue.path.join('.') || 'the argument'}: ${issue.message}`),
+          );
+        }
+        const { tenantId, sourceUri, text } = doc.data;
+        return open(() => rt.knowledge.upsertDocument({ tenantId: tenantId ?? config.tenant, sourceUri, kind: 'document', text, actor: 'library' }));
+      },
       search: (query, o = {}) => rt.knowledge.search({ tenantId: o.tenantId ?? config.tenant, query, topK: o.topK ?? config.memory.topK }),
     },
     learnings: {
@@ -139,10 +168,12 @@ export async function createAgent(options: CreateAgentOptions = {}): Promise<Age
     runs: {
       get: (runId, o = {}) => service.getRun({ tenantId: o.tenantId ?? config.tenant, runId }),
     },
+    schedules: () => scheduler?.status() ?? [],
     runtime: rt,
     service,
     close: () =>
       (closing ??= (async () => {
+        await scheduler?.stop();
         await Promise.allSettled([...inFlight]);
         await service.close();
         await parts.close();

@@ -61,6 +61,7 @@ export async function loadConfigFile(path: string): Promise<LoadedConfigFile> {
     if (typeof definition === 'function') definition = await (definition as () => unknown)();
     definition = await resolveToolModules(definition, dirname(path), label);
   }
+  definition = withMcpCwd(definition, dirname(path));
   if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
     throw new ConfigError(`${label}: expected the default export to be an object (export default defineConfig({ … }))`);
   }
@@ -75,6 +76,21 @@ async function importModule(path: string): Promise<unknown> {
     return jiti.import(path);
   }
   return import(pathToFileURL(path).href);
+}
+
+/**
+ * A stdio MCP server of a config file starts in the file's directory unless it names its own
+ * `cwd`: `args: ['shop-mcp.js']` means the file next to the config, as tool module paths do, and
+ * keeps working when the command runs elsewhere (`lore --config ../app/lore.config.ts serve`).
+ */
+function withMcpCwd(def: unknown, dir: string): unknown {
+  const servers = (def as { mcpServers?: unknown })?.mcpServers;
+  if (!isRecord(servers)) return def;
+  const out: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(servers)) {
+    out[name] = isRecord(s) && s.transport === 'stdio' && s.cwd === undefined ? { ...s, cwd: dir } : s;
+  }
+  return { ...(def as object), mcpServers: out };
 }
 
 /** Replace module paths in `tools` by the tools those modules export. */
@@ -94,9 +110,35 @@ async function resolveToolModules(def: unknown, dir: string, label: string): Pro
     } catch (e) {
       throw new ConfigError(`${label}: tools[${i}]: could not import ${JSON.stringify(t)}: ${(e as Error).message}`);
     }
-    const exported = (mod as { default?: unknown })?.default;
-    if (exported === undefined) throw new ConfigError(`${label}: tools[${i}]: ${JSON.stringify(t)} has no default export (a tool or an array of tools)`);
-    out.push(...(Array.isArray(exported) ? exported : [exported]));
+    const exported = toolsExportedBy(mod);
+    if (!exported.length) {
+      throw new ConfigError(
+        `${label}: tools[${i}]: ${JSON.stringify(t)} exports no tool (export default a tool or an array of tools, or export tools made with defineTool by name)`,
+      );
+    }
+    out.push(...exported);
   }
   return { ...(def as object), tools: out };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Looks like a tool: named, with a handler (the schema check later says what else is wrong). */
+const isToolLike = (v: unknown): boolean => isRecord(v) && typeof v.name === 'string' && 'handler' in v;
+
+/**
+ * The tools a module offers: its default export (a tool, even a malformed one, so the schema
+ * check names the bad field; or an array), else every named export that is a tool — what
+ * `lore init`'s tools/refund.ts and most tool files look like (`export const issueRefund = defineTool(…)`).
+ * jiti hands a module without a default export its namespace as `default`, hence both are read.
+ */
+export function toolsExportedBy(mod: unknown): unknown[] {
+  if (!isRecord(mod)) return [];
+  const d = mod.default;
+  if (Array.isArray(d)) return d;
+  if (isRecord(d) && 'name' in d && 'handler' in d) return [d];
+  const found = new Set<unknown>();
+  for (const source of [mod, isRecord(d) ? d : {}]) {
+    for (const [k, v] of Object.entries(source)) if (k !== 'default' && isToolLike(v)) found.add(v);
+  }
+  return [...found];
 }

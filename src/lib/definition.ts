@@ -4,6 +4,7 @@ import { parseSchedule } from '../ingress/cron.js';
 import type { McpServerConfigInput } from '../mcp/config.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { ToolSource } from '../tools/tool-source.js';
+import { inputJsonSchema } from '../tools/registry.js';
 import type { AnyTool } from '../tools/tool.js';
 import type { ApprovalPolicy } from '../workflow/approvals.js';
 
@@ -12,7 +13,26 @@ import type { ApprovalPolicy } from '../workflow/approvals.js';
  * the settings of `configSchema` (model, memory, approvals, budgets…; every key optional, same
  * names as in the JSON config and the env vars) plus the keys that describe the agent itself.
  */
-export type LoreSettings = z.input<typeof configSchema>;
+export type LoreSettings = Tighten<z.input<typeof configSchema>, z.output<typeof configSchema>>;
+
+/**
+ * The schema's input type, with the leaves zod can only call `unknown` (numbers coerced from env
+ * strings, `z.coerce`/`preprocess`) given their parsed type: in a config file `memory.topK` is a
+ * number, and `topK: 'five'` should fail in the editor rather than at start-up.
+ */
+type Tighten<I, O> = {
+  [K in keyof I]: unknown extends I[K]
+    ? K extends keyof O
+      ? O[K]
+      : I[K]
+    : NonNullable<I[K]> extends readonly unknown[]
+      ? I[K]
+      : NonNullable<I[K]> extends object
+        ? K extends keyof O
+          ? Tighten<NonNullable<I[K]>, NonNullable<O[K]>> | Extract<I[K], undefined>
+          : I[K]
+        : I[K];
+};
 
 /** A declarative approval rule: always ask for `tool`, or only when `input[field] > above`. */
 export interface ApprovalRule {
@@ -25,14 +45,14 @@ export interface ApprovalRule {
 
 /** A turn run on a schedule (the EventBridge-triggered turn of a hosted deployment). */
 export interface ScheduleSpec {
-  /** Unique job name, also the default session id (`schedule:<name>`). */
+  /** Unique job name; the turns go to session `schedule-<name>` unless `sessionId` is set. */
   name: string;
   /** 5-field cron, evaluated in UTC (`0 9 * * 1-5` = 09:00 UTC on weekdays); `@daily` etc. accepted. */
   cron: string;
   /** The message sent to the agent as if a user had typed it. */
   message: string;
   sessionId?: string;
-  /** Default `scheduler`. */
+  /** Default `local` (the local user, whose sessions the chat page lists on a server without auth). */
   userId?: string;
   /** Default: the configured tenant. */
   tenantId?: string;
@@ -43,7 +63,7 @@ export interface AgentDefinition extends Omit<LoreSettings, 'model' | 'approvals
   model?: string | ModelProvider;
   /** The agent's persona: who it is and how it answers. Lore's knowledge/learning/tool instructions are always appended. */
   systemPrompt?: string;
-  /** Tools next to the built-ins. In a .json config: module paths whose default export is a tool or an array of tools. */
+  /** Tools next to the built-ins. In a .json config: module paths whose default export is a tool or an array of tools, or whose named exports are tools. */
   tools?: Array<AnyTool | string>;
   /** Tools discovered at start-up (MCP servers, plugins); loaded once, closed with the agent. */
   toolSources?: ToolSource[];
@@ -55,7 +75,7 @@ export interface AgentDefinition extends Omit<LoreSettings, 'model' | 'approvals
     /** Custom policies: return a reason to pause the call for a person, or null. Checked after the rules. */
     policies?: ApprovalPolicy[];
   };
-  /** Turns run on a cron schedule by `lore serve`. */
+  /** Turns run on a cron schedule (UTC) by `lore serve`, and by `createAgent()` while the agent is open. */
   schedules?: ScheduleSpec[];
 }
 
@@ -169,6 +189,10 @@ export function splitDefinition(def: unknown, label: string, fail: (message: str
     }
     const r = toolShape.safeParse(t);
     if (!r.success) throw fail(`${label}: ${formatPath(['tools', i, ...r.error.issues[0]!.path])}: ${describeIssue(r.error.issues[0]!)}`);
+    const root = rootType(t as AnyTool);
+    if (root !== undefined && root !== 'object') {
+      throw fail(`${label}: tools[${i}].input: expected an object schema (z.object({ … })): models pass tool arguments as a JSON object, got a "${root}" schema`);
+    }
   }
   const names = new Set<string>();
   for (const [i, sch] of (a.data.schedules ?? []).entries()) {
@@ -187,6 +211,20 @@ function describe(issue: z.core.$ZodIssue, settings: Record<string, unknown>): s
   }
   const got = issue.path.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k] : undefined), settings);
   return `${formatPath(issue.path) || 'config'}: ${describeIssue(issue)}${got !== undefined && typeof got !== 'object' ? `, got ${JSON.stringify(got)}` : ''}`;
+}
+
+/**
+ * The JSON Schema type at the root of a tool's input, when it names one. Bedrock and OpenAI-style
+ * APIs take only object schemas there: a `z.string()` input would pass here and fail at the first
+ * real model call, far from the mistake.
+ */
+function rootType(tool: AnyTool): string | undefined {
+  try {
+    const type = inputJsonSchema(tool).type;
+    return typeof type === 'string' ? type : undefined;
+  } catch {
+    return undefined; // not representable: the registry reports it where it converts the schema
+  }
 }
 
 /** Rules as ApprovalPolicies, in order; each names the rule that matched. */

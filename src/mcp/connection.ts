@@ -21,6 +21,17 @@ export interface McpConnectionOptions {
 }
 
 const MAX_PAGES = 100;
+/** Last lines of a stdio child's stderr kept for the error when it cannot be reached. */
+const STDERR_TAIL = 30;
+
+/**
+ * What to quote of a dead child's stderr: the lines that name an error (a Node crash ends with
+ * its stack and version, the line that says what is wrong comes before them), else the last few.
+ */
+export function stderrGist(lines: string[]): string[] {
+  const errors = lines.filter((l) => /\b(error|exception|cannot|not found|no such|denied|ENOENT|EACCES)\b/i.test(l) && !/^\s+at /.test(l));
+  return (errors.length ? errors.slice(0, 3) : lines.slice(-3)).map((l) => l.trim());
+}
 
 /**
  * One MCP server behind a connect-on-demand client. A dropped connection (stdio child exited,
@@ -32,6 +43,7 @@ export class McpConnection {
   private transport: Transport | null = null;
   private connecting: Promise<Client> | null = null;
   private closed = false;
+  private readonly stderrTail: string[] = [];
   /** How many times a connection was established (1 = never reconnected). */
   connects = 0;
 
@@ -111,7 +123,9 @@ export class McpConnection {
         }
       }
     }
-    throw new LoreError('MCP_UNAVAILABLE', `MCP server "${this.name}" is unavailable: ${describe(last)}`, { cause: last });
+    // A stdio child that died at start-up says why on its stderr ("Cannot find module …"): "Connection closed" alone does not.
+    const said = this.stderrTail.length ? `; its stderr: ${stderrGist(this.stderrTail).join(' | ')}` : '';
+    throw new LoreError('MCP_UNAVAILABLE', `MCP server "${this.name}" is unavailable: ${describe(last)}${said}`, { cause: last });
   }
 
   private backoff(attempt: number): number {
@@ -175,7 +189,12 @@ export class McpConnection {
   private forwardStderr(stream: Readable | null): void {
     if (!stream) return;
     // The child's stderr is its log; keep it out of ours unless debugging.
-    createInterface({ input: stream }).on('line', (line) => this.opts.logger?.debug({ mcpServer: this.name }, line));
+    createInterface({ input: stream }).on('line', (line) => {
+      this.opts.logger?.debug({ mcpServer: this.name }, line);
+      if (!line.trim()) return;
+      this.stderrTail.push(line.length > 300 ? `${line.slice(0, 300)}…` : line);
+      if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
+    });
   }
 }
 

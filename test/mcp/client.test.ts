@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpToolSources, loadToolSources, type McpServerConfigInput, type McpToolSource } from '../../src/mcp/index.js';
@@ -209,5 +211,23 @@ describe('MCP client failure modes', () => {
     expect(() => createMcpToolSources({ x: { transport: 'http', url: 'ftp://example.test' } as McpServerConfigInput })).toThrow(/url/);
     expect(() => createMcpToolSources({ '1bad': stdio() })).toThrow(/server name/);
     expect(() => createMcpToolSources({ x: stdio({ tools: { t: { mutating: 'yes' } } } as never) })).toThrow(/mutating/);
+  });
+});
+
+describe('an MCP stdio server that dies at start-up', () => {
+  it('is reported with the line of its stderr that says why, not its stack', async () => {
+    const missing = join(tmpdir(), 'lore-no-such-dir', 'shop-mcp.js');
+    const [source] = createMcpToolSources({ shop: { transport: 'stdio', command: process.execPath, args: [missing], reconnectAttempts: 2 } }, { backoffMs: () => 50 });
+    try {
+      const err = await source!.load().then(
+        () => null,
+        (e: unknown) => e as Error & { code?: string },
+      );
+      expect(err?.code).toBe('MCP_UNAVAILABLE');
+      expect(err?.message).toContain(`; its stderr: Error: Cannot find module '${missing}'`);
+      expect(err?.message).not.toMatch(/Node\.js v|\bat Module\./);
+    } finally {
+      await source!.close();
+    }
   });
 });

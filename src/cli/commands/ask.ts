@@ -23,7 +23,12 @@ export function registerAsk(program: Command): void {
             console.error(`  waiting for approval ${p.approvalId}: ${p.tool} ${JSON.stringify(p.input)} (${p.reason}) — lore approvals approve|reject ${p.approvalId}`);
           }
         }
-        if (result.status === 'FAILED' || result.error) process.exitCode = 1;
+        if (result.status === 'FAILED' || result.error) {
+          // The answer is the apology an end user gets; whoever runs the CLI is the operator and
+          // needs the reason (a model that is not pulled, a wrong key) without digging in the logs.
+          if (!opts.json && result.error) console.error(`lore: the turn failed: ${result.error.code}: ${result.error.message}`);
+          process.exitCode = 1;
+        }
       }, { interactive: true });
     });
 }

@@ -112,8 +112,10 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
   app.get('/approvals', async (c) => {
     const p = c.get('principal');
     const q = readQuery(c, ApprovalsQuery);
-    const list = await deps.runner.listApprovals({ tenantId: p.tenantId, userId: p.userId, ...(q.status ? { status: q.status } : {}) });
-    return c.json({ approvals: list.filter((a) => a.userId === p.userId).map(toApproval) });
+    // An approver (auth.approverRole, or a curator) sees the tenant's approvals; anyone else their own.
+    const mine = !p.approver || q.mine === 'true';
+    const list = await deps.runner.listApprovals({ tenantId: p.tenantId, ...(mine ? { userId: p.userId } : {}), ...(q.status ? { status: q.status } : {}) });
+    return c.json({ approvals: list.filter((a) => a.tenantId === p.tenantId && (!mine || a.userId === p.userId)).map(toApproval) });
   });
 
   app.post('/approvals/:id', async (c) => {
@@ -123,7 +125,7 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
     // Look it up first so another user's approval is a 404 whatever the engine would say. One
     // indexed read: listing the user's approvals here (capped at 1000, oldest first) made every
     // decision slower as approvals piled up and, past 1000, new approvals undecidable (404).
-    const approval = await deps.runner.getApproval({ tenantId: p.tenantId, approvalId: id, userId: p.userId });
+    const approval = await deps.runner.getApproval({ tenantId: p.tenantId, approvalId: id, ...(p.approver ? {} : { userId: p.userId }) });
     if (!approval) throw notFound('approval', id);
     const decide = (live: { stream?: boolean; onEvent?: (e: RunEvent) => void } = {}) =>
       deps.runner.decideApproval({
@@ -131,14 +133,14 @@ export function runRoutes(app: Hono<Env>, deps: AppDeps): void {
         approvalId: id,
         decision: body.decision,
         actor: `user:${p.userId}`,
-        userId: p.userId,
+        userId: approval.userId,
         ...(body.reason !== undefined ? { reason: body.reason } : {}),
         ...live,
       });
     // Streaming shows the run continuing (tool result, answer) as it happens. A decision that
     // cannot be taken (already decided, expired) stays a plain JSON error.
     if (wantsEventStream(c.req.header('accept')) && approval.status === 'pending' && approval.expiresAt > Date.now()) {
-      const run = await deps.runner.getRun({ tenantId: p.tenantId, runId: approval.runId, userId: p.userId });
+      const run = await deps.runner.getRun({ tenantId: p.tenantId, runId: approval.runId, userId: approval.userId });
       if (run) {
         const headers = { 'x-request-id': c.get('requestId'), 'x-trace-id': run.traceId, 'x-content-type-options': 'nosniff' };
         return streamRun(deps, run, (onEvent) => decide({ stream: true, onEvent }), headers);

@@ -113,7 +113,13 @@ export function restoreDatabase(file: string, dbPath: string, now = Date.now()):
   let previous: string | undefined;
   let info: BackupInfo;
   try {
-    info = inspectBackup(toRollbackJournal(staged));
+    try {
+      info = inspectBackup(toRollbackJournal(staged));
+    } catch (e) {
+      // The checks ran on the private copy; the operator knows only the file they gave.
+      if (!(e instanceof LoreError)) throw e;
+      throw new LoreError(e.code, e.message.split(staged).join(file), { details: e.details, cause: e });
+    }
     fsyncFile(staged);
     if (existsSync(dbPath)) {
       const current = new Database(dbPath, { timeout: 0 });
