@@ -73,14 +73,14 @@ const TOKENS = [
   /\b(?:api[_ -]?key|access[_ -]?token|auth[_ -]?token|secret[_ -]?key|client[_ -]?secret|aws_secret_access_key|private[_ -]?token|webhook[_ -]?secret)\s*(?:is)?\s*[:=]?\s*["'`]?([A-Za-z0-9._~+/=-]{16,})/gi,
 ];
 
-const PASSWORD = /\b(?:password|passwd|pwd|passcode|passphrase|pin(?:\s+code)?|contraseña|mot\s+de\s+passe|passwort|kennwort|пароль|密码)\b\s*(?:(?:is|was|es|est|ist|=|:|-)\s*|:\s*)["'`“]?([^\s"'`”]{4,64})/giu;
+const PASSWORD = /(?<![\p{L}\p{N}])(?:password|passwd|pwd|pw|pass|passcode|passphrase|pin(?:\s+code)?|contraseña|senha|mot\s+de\s+passe|passwort|kennwort|wachtwoord|lösenord|adgangskode|passord|hasło|şifre(?:m)?|parola|mật\s+khẩu|пароль|密码)(?![\p{L}\p{N}])\s*(?:(?:is|was|es|est|ist|lautet|är|er|jest|to|è|é|é:|now|=|:|-)\s*){1,2}["'`“]?([^\s"'`”]{4,64})/giu;
 
-const MONTHS = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)';
+const MONTHS = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|oktober|ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|januari|februari|augusti|september|december|січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)';
 const DATE = `(\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|${MONTHS}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}(?:st|nd|rd|th|\\.)?\\s+(?:of\\s+|de\\s+)?${MONTHS}\\.?,?\\s+(?:de\\s+)?\\d{4})`;
 /** Dates as written in Japanese, Chinese and Korean. */
 const DATE_CJK = '(\\d{4}\\s*[年년]\\s*\\d{1,2}\\s*[月월]\\s*\\d{1,2}\\s*[日일]?)';
 /** Date-of-birth labels in more languages, matched without a word boundary (non-Latin scripts have none for `\\b`). */
-const DOB_INTL = new RegExp(`(?:data\\s+de\\s+nascimento|data\\s+di\\s+nascita|nato\\s+il|nata\\s+il|nascid[oa]\\s+em|geboortedatum|geboren\\s+op|data\\s+urodzenia|urodzon[ya]|doğum\\s+tarihi|ngày\\s+sinh|生年月日|誕生日|出生日期|생년월일|생일|تاريخ\\s+الميلاد|जन्म\\s*तिथि|जन्मतिथि|जन्म\\s+की\\s+तारीख|дата\\s+рождения)[^\\d\\n]{0,6}((?:${DATE.slice(1, -1)}|${DATE_CJK.slice(1, -1)}))`, 'giu');
+const DOB_INTL = new RegExp(`(?:urodził\\p{L}*(?:\\s+się)?|född|föddes|født|doğdum|doğum\\s+günüm|nasci|sono\\s+nat[oa]|nacqui|народи\\p{L}*|родил\\p{L}*|data\\s+de\\s+nascimento|data\\s+di\\s+nascita|nato\\s+il|nata\\s+il|nascid[oa]\\s+em|geboortedatum|geboren\\s+op|data\\s+urodzenia|urodzon[ya]|doğum\\s+tarihi|ngày\\s+sinh|生年月日|誕生日|出生日期|생년월일|생일|تاريخ\\s+الميلاد|जन्म\\s*तिथि|जन्मतिथि|जन्म\\s+की\\s+तारीख|дата\\s+рождения)[^\\d\\n]{0,6}((?:${DATE.slice(1, -1)}|${DATE_CJK.slice(1, -1)}))`, 'giu');
 const DOB = new RegExp(`\\b(?:dob|d\\.o\\.b\\.?|date\\s+of\\s+birth|birth\\s*date|birthday|born(?:\\s+on)?|geboren(?:\\s+am)?|geburtsdatum|fecha\\s+de\\s+nacimiento|nacido\\s+el|nacida\\s+el|né\\s+le|née\\s+le|date\\s+de\\s+naissance|дата\\s+рождения|出生日期)\\s*(?:is|:|=|was)?\\s*[:=]?\\s*${DATE}`, 'giu');
 
 const ID_LABEL = /\b(?:passport|passport\s+(?:number|no\.?|#)|driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|licen[cs]e\s+(?:number|no\.?|#)|dl\s*#|national\s+id(?:\s+(?:number|no\.?))?|id\s+card\s+(?:number|no\.?)|reisepass(?:nummer)?|personalausweis(?:nummer)?|führerschein(?:nummer)?|pasaporte|dni|passeport|permis\s+de\s+conduire|nhs\s+number|tax\s+id|tin|nino|national\s+insurance(?:\s+number)?)\s*(?:is|:|#|=|number|no\.?|nummer|número|numéro)?\s*[:#=]?\s*([A-Z0-9](?:[A-Z0-9-]|\s(?=\d)){4,16}[A-Z0-9])\b/giu;
@@ -89,7 +89,7 @@ const ID_LABEL = /\b(?:passport|passport\s+(?:number|no\.?|#)|driver'?s?\s+licen
 const ID_LABEL_INTL = /(?:passaporte|passaporto|paspoort|paszport\p{L}*|pasaport\p{L}*|hộ\s+chiếu|パスポート|旅券|여권|护照|護照|جواز\s+السفر|पासपोर्ट)[^\p{L}\p{N}\n]{0,6}(?:(?:number|número|numero|nummer|numer|no\.?|nr\.?|番号|번호|नंबर|رقم)[^\p{L}\p{N}\n]{0,6})?([A-Z0-9](?:[A-Z0-9-]|\s(?=\d)){4,16}[A-Z0-9])(?![A-Za-z0-9])/giu;
 
 /** What the new detectors' texts must hold: a quick look for whether to run them at all. */
-const NATIONAL_ID_HINT = /\d{4}/;
+const NATIONAL_ID_HINT = /\d{4}|\d{3}[ -]\d{3}[ -]\d{3}/;
 const IP_HINT = /\d\.\d|[0-9a-f]:[0-9a-f:]/i;
 const ADDRESS_HINT = /\d/;
 
@@ -132,7 +132,7 @@ const DETECTORS: Array<[PiiKind, RegExp[], Detector, boolean?]> = [
     ...spans('phone', PHONE_INTL_00, t, (v, s) => { const d = digitsOf(v); return d.length >= 10 && d.length <= 17 && !thingBefore(t, s); }),
     ...spans('phone', PHONE_INTL, t, (v, s) => { const d = digitsOf(v); return d.length >= 8 && d.length <= 15 && !(d.startsWith('1') && isTollFree(d)) && !thingBefore(t, s); }),
     ...spans('phone', PHONE_NANP, t, (v, s) => nanpPersonal(digitsOf(v)) && !thingBefore(t, s)),
-    ...spans('phone', PHONE_NATIONAL, t, (v, s) => { const d = digitsOf(v); return d.length >= 10 && d.length <= 11 && !thingBefore(t, s); }),
+    ...spans('phone', PHONE_NATIONAL, t, (v, s) => { const d = digitsOf(v); return d.length >= 10 && d.length <= 11 && !isTollFree(d) && !thingBefore(t, s); }),
   ], DIGIT],
 ];
 
@@ -149,7 +149,10 @@ function passwordSpans(text: string): PiiSpan[] {
     const value = m[1]!.replace(/[.,;!?]+$/, '');
     if (!value || NOT_A_PASSWORD.test(value)) continue;
     const start = m.index + m[0].lastIndexOf(m[1]!);
-    if (/[\d\W_]/u.test(value) || /[:=]/.test(m[0].slice(0, m[0].length - m[1]!.length))) out.push({ kind: 'password', start, end: start + value.length });
+    const label = m[0].slice(0, m[0].length - m[1]!.length);
+    // "boarding pass: Monday", "pin: the blue one": short labels need a value with a digit or symbol.
+    const short = /^(?:pass|pw|pin)\b/i.test(label.trim());
+    if (/[\d\W_]/u.test(value) || (!short && /[:=]/.test(label))) out.push({ kind: 'password', start, end: start + value.length });
   }
   return out;
 }
@@ -188,11 +191,11 @@ export const HINTS = new Map<RegExp, RegExp>([
   [EMAIL_SPELLED, /[[(]\s*at\s*[\])]/i],
   [EMAIL_WORDS, /dot/i],
   [EMAIL_SPACED, /\s@|@\s/],
-  [DOB_INTL, /nasc|nato|nata|geboorte|geboren|urodz|doğum|sinh|生年|誕生|出生|생년|생일|الميلاد|जन्म|рожд/iu],
+  [DOB_INTL, /nasc|nato|nata|nacqui|geboorte|geboren|urodz|doğ|född|födde|født|народи|родил|sinh|生年|誕生|出生|생년|생일|الميلاد|जन्म|рожд/iu],
   [ID_LABEL_INTL, /passa|paspo|paszp|pasap|chiếu|パスポート|旅券|여권|护照|護照|جواز|पासपोर्ट/iu],
   [PHONE_LABEL_INTL, /cellul|telef|telem|mobi|komórk|gsm|thoại|携帯|電話|휴대폰|핸드폰|전화|هاتف|جوال|رقمي|फ़ोन|फोन|मोबाइल|whats\s?app/iu],
   [PHONE_INTL_00, /00[1-9]/],
-  [PASSWORD, /p(?:ass|wd|in)|contraseña|mot\s+de\s+passe|kennwort|пароль|密码/iu],
+  [PASSWORD, /p(?:ass|wd|in|w)|contraseña|senha|mot\s+de\s+passe|kennwort|wachtwoord|lösenord|adgangskode|hasło|şifre|parola|khẩu|пароль|密码/iu],
   [DOB, /dob|d\.o\.b|birth|born|geb|fecha|nacid|né\s+le|née\s+le|naissance|дата|出生/iu],
   [ID_LABEL, /pass|licen[cs]e|dl\s*#|national|id\s+card|ausweis|führerschein|pasaporte|dni|permis|nhs|tax\s+id|tin|nino/iu],
   [PHONE_LABEL, /phone|tel|mobile|cell|call\s+me|text\s+me|reach\s+me|whats\s?app|fax|handy|portable|móvil|celular|телефон|电话|手机/iu],
