@@ -1,3 +1,4 @@
+import { decodeInline } from '../guardrails/decode.js';
 import { decodeTagCharacters, disguiseSigns } from '../guardrails/disguise.js';
 import { canonicalText, unmarkedLatin } from '../guardrails/normalize.js';
 import { asciiDigits } from '../guardrails/pii.js';
@@ -83,6 +84,8 @@ export function detectionViews(text: string): string[] {
   const hidden = decodeTagCharacters(text);
   if (hidden) views.add(canonical(hidden));
   for (const d of decodeBase64Tokens(text.normalize('NFKC'))) views.add(canonical(d));
+  const inline = decodeInline(text.normalize('NFKC'));
+  if (inline) views.add(canonical(inline));
   const pd = percentDecode(base);
   if (pd) views.add(canonical(pd));
   return [...views];

@@ -18,7 +18,7 @@ export type LexiconCategory = 'payment' | 'links' | 'credentials' | 'approvals' 
 export const LEXICON: Record<LexiconCategory, RegExp[]> = {
   payment: [
     words(
-      'banks|banked|banking details|credit union|building society|payroll|salary|salaries|direct deposit|payment terms|credit terms|net ?\\d{2,3}|remit-to|' +
+      'banks|banked|banking details|trust account|escrow|settlement account|(?:settle[sd]?|deposited|routed|remitted|credited) (?:in)?(?:to|via|through|at)|credit union|building society|payroll|salary|salaries|direct deposit|payment terms|credit terms|net ?\\d{2,3}|remit-to|' +
         // pt / it / nl / pl / tr / vi
         'banco|conta(?: bancária| corrente)?|pagamentos?|transferências?|depósitos?|agência|pix|boleto|' +
         'banca|conto(?: corrente)?|pagament[oi]|bonific[oi]|versament[oi]|coordinate bancarie|' +
@@ -45,7 +45,7 @@ export const LEXICON: Record<LexiconCategory, RegExp[]> = {
   ],
   approvals: [
     words(
-      'admin (?:access|rights|roles?|privileges|permissions)|(?:database|db|production|prod|system|domain|global|org|tenant|full|workspace|root|super) admin\\p{L}*|root access|sudo|superuser|' +
+      '(?:card|spend(?:ing)?|monthly|daily|weekly|transaction|withdrawal|transfer|travel|per diem|purchasing|procurement|corporate card|budget) (?:limits?|caps?|ceilings?|allowances?)|sign-?off (?:ceiling|limit|threshold)|second signatures?|dual (?:check|control|sign-?off|approval)|four-eyes|two-person|admin (?:access|rights|roles?|privileges|permissions)|(?:database|db|production|prod|system|domain|global|org|tenant|full|workspace|root|super) admin\\p{L}*|root access|sudo|superuser|' +
         'grant(?:s|ed|ing)? (?:\\p{L}+ ){0,4}(?:access|admin\\p{L}*|rights|permissions?|privileges?|roles?)|(?:read|write|edit|delete) access|access rights|' +
         'aprovação|aprovações|aprovar|aprova\\p{L}*|limite|teto|reembols\\p{L}*|estorno\\p{L}*|despesas?|permiss\\p{L}*|acesso|autoriza\\p{L}*|' +
         'approvazion\\p{L}*|approvare|approva\\p{L}*|autorizzazion\\p{L}*|soglia|rimbors\\p{L}*|spes[ae]|permess\\p{L}*|accesso|' +
@@ -65,14 +65,14 @@ export const LEXICON: Record<LexiconCategory, RegExp[]> = {
     sub('本人確認|検証|監査|不正|コールバック|折り返し|확인 전화|검증|감사팀|회계 감사|보안|본인 확인|تحقق|أمان|تدقيق|احتيال|सत्यापन|सुरक्षा|ऑडिट|धोखाधड़ी'),
   ],
   bypass: [
-    words('no (?:ticket|approval|approver|manager|review|sign-?off|check|receipt|callback)s? (?:needed|required|involved|necessary)|kræver ikke|ikke længere|krever ikke|kräver inte|inte längre|eivät enää|ei enää|ei tarvitse|už nevyžaduj\\p{L}*|nevyžaduj\\p{L}*|tidak perlu|tanpa (?:persetujuan|verifikasi)|δεν χρειάζ\\p{L}*|δεν απαιτ\\p{L}*|χωρίς έγκριση|without (?:\\p{L}+ing )?(?:credit|checks?|checking|verif\\p{L}*|approv\\p{L}*|review\\p{L}*|screening|confirmation|a callback|callbacks?)|no longer includes?|não precisa\\p{L}*|não (?:é|são) mais necessári\\p{L}*|dispensa\\p{L}*|sem (?:aprovação|verificação|autorização)|non (?:serve|servono|è più necessari\\p{L}*)|senza (?:approvazione|verifica|autorizzazione|richiamata|controllo)|niet meer nodig|hoeven niet|hoeft niet|zonder (?:goedkeuring|controle|verificatie)|nie wymaga\\p{L}*|nie trzeba|bez (?:akceptacji|zgody|weryfikacji|kontroli)|gerek yok|gerekmiyor|gerekmez|onaysız|(?:onay|kontrol|doğrulama)\\p{L}* olmadan|không cần|bỏ qua|miễn trừ'),
+    words('no (?:ticket|approval|approver|manager|review|sign-?off|check|receipt|callback|form|paperwork|signature|second signature|countersignature|purchase order|po|quote|consent)s? (?:needed|required|involved|necessary)|without (?:\\p{L}+ )?(?:consent|permission|a second signature|countersign\\p{L}*|paperwork|a form)|(?:step|check|control|callback|review|approval|requirement|rule|sign-?off)s? (?:\\p{L}+ ){0,4}(?:has been |have been |was |were |is |are )?(?:retired|scrapped|abolished|discontinued|removed|dropped)|straight through|go(?:es)? through automatically|no longer looks? at|kræver ikke|ikke længere|krever ikke|kräver inte|inte längre|eivät enää|ei enää|ei tarvitse|už nevyžaduj\\p{L}*|nevyžaduj\\p{L}*|tidak perlu|tanpa (?:persetujuan|verifikasi)|δεν χρειάζ\\p{L}*|δεν απαιτ\\p{L}*|χωρίς έγκριση|without (?:\\p{L}+ing )?(?:credit|checks?|checking|verif\\p{L}*|approv\\p{L}*|review\\p{L}*|screening|confirmation|a callback|callbacks?)|no longer includes?|não precisa\\p{L}*|não (?:é|são) mais necessári\\p{L}*|dispensa\\p{L}*|sem (?:aprovação|verificação|autorização)|non (?:serve|servono|è più necessari\\p{L}*)|senza (?:approvazione|verifica|autorizzazione|richiamata|controllo)|niet meer nodig|hoeven niet|hoeft niet|zonder (?:goedkeuring|controle|verificatie)|nie wymaga\\p{L}*|nie trzeba|bez (?:akceptacji|zgody|weryfikacji|kontroli)|gerek yok|gerekmiyor|gerekmez|onaysız|(?:onay|kontrol|doğrulama)\\p{L}* olmadan|không cần|bỏ qua|miễn trừ'),
     sub('לא דורש|לא צריך|ללא אישור|ไม่ต้อง|不要|必要ない|必要ありません|省略|スキップ|なしで|없이|필요 없|생략|건너뛰|면제|بدون (?:موافقة|تحقق|اعتماد|مراجعة)|دون الحاجة|لم يعد|لا يلزم|لا حاجة|बिना (?:मंज़ूरी|मंजूरी|अनुमोदन|जांच|सत्यापन)|ज़रूरत नहीं|जरूरत नहीं|आवश्यकता नहीं'),
   ],
   instructions: [
     // Talking to the assistant instead of stating a fact: a role for it, a standing order, a claim
     // of authority or a request to spread the fact to everyone.
     words(
-      'you are (?:the|an?|my|our) [\\p{L} -]{0,30}(?:assistant|bot|agent|ai)|always (?:confirm|approve|accept|grant|allow|agree|say yes)|' +
+      'you are (?:the|an?|my|our) [\\p{L} -]{0,30}(?:assistant|bot|agent|ai)|(?:per|according to|speaking for|on behalf of|this is) (?:the |our )?(?:legal|finance|treasury|compliance|hr|payroll|audit|accounting|management|board|ceo|cfo|ciso|head of \\p{L}+)|(?:legal|finance|treasury|compliance|audit|accounting|management|the board|payroll) (?:team |department )?(?:has )?(?:said|says|confirmed|approved|signed off|agreed|decided|cleared)|note to (?:the )?(?:ai|assistant|bot|model|llm)|always (?:confirm|approve|accept|grant|allow|agree|say yes)|' +
         'as (?:the|an?|your) (?:admin\\p{L}*|administrator|ceo|cfo|cto|coo|ciso|owner|manager|curator|tenant admin\\p{L}*|it admin\\p{L}*|security team|head of \\p{L}+)|' +
         'i am (?:the|an?|your) (?:admin\\p{L}*|administrator|ceo|cfo|cto|coo|ciso|owner|curator|tenant admin\\p{L}*)|i (?:hereby )?(?:confirm|authori[sz]e|approve) (?:that|this)|on behalf of (?:the )?(?:ceo|cfo|management|board|it|security)|' +
         '(?:remember|record|store|save|note|share|tell|learn|apply)\\p{L}* (?:this|that|it)? ?(?:for|with|to) (?:everyone|everybody|all (?:users|staff|employees|colleagues|agents|teams)|the whole (?:team|company|org\\p{L}*|tenant|workspace)|every (?:user|one))|' +
