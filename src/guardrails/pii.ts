@@ -68,12 +68,24 @@ const TOKENS = [
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
   /\bAIza[0-9A-Za-z_-]{35}\b/g,
   /\bglpat-[A-Za-z0-9_-]{20,}\b/g,
+  // Provider tokens by their documented prefixes (SendGrid, npm, PyPI, Shopify, Hugging Face,
+  // DigitalOcean, Doppler, Linear, Postman, Atlassian), and webhook URLs whose path is the secret.
+  /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g,
+  /\b(?:npm_|pypi-|shp(?:at|ss|ca|pa)_|hf_|dop_v1_|dp\.(?:st|ct|sa)\.|lin_api_|PMAK-|ATATT)[A-Za-z0-9_.-]{20,}/g,
+  /\bhttps:\/\/(?:hooks\.slack\.com\/services|discord(?:app)?\.com\/api\/webhooks|[\w.-]+\.webhook\.office\.com\/webhookb2)\/[A-Za-z0-9_\/@-]{16,}/g,
+  // The password of a connection URL (postgres://user:PASSWORD@host) and of a connection string.
+  /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:\/@]{1,64}:([^\s@\/]{3,128})@/gi,
+  /\b(?:AccountKey|SharedAccessKey|SharedSecret|Password|Pwd|ClientSecret)=([^;\s"']{6,})/g,
+  /\bauthorization\s*[:=]\s*(?:basic|bearer|token|digest)?\s*([A-Za-z0-9._~+\/-]{12,}=*)/gi,
   /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----|$)/g,
   /\bbearer\s+([A-Za-z0-9._~+/-]{20,}=*)/gi,
   /\b(?:api[_ -]?key|access[_ -]?token|auth[_ -]?token|secret[_ -]?key|client[_ -]?secret|aws_secret_access_key|private[_ -]?token|webhook[_ -]?secret)\s*(?:is)?\s*[:=]?\s*["'`]?([A-Za-z0-9._~+/=-]{16,})/gi,
 ];
 
 const PASSWORD = /(?<![\p{L}\p{N}])(?:password|passwd|pwd|pw|pass|passcode|passphrase|pin(?:\s+code)?|contraseña|senha|mot\s+de\s+passe|passwort|kennwort|wachtwoord|lösenord|adgangskode|passord|hasło|şifre(?:m)?|parola|mật\s+khẩu|пароль|密码)(?![\p{L}\p{N}])\s*(?:(?:is|was|es|est|ist|lautet|är|er|jest|to|è|é|é:|now|=|:|-)\s*){1,2}["'`“]?([^\s"'`”]{4,64})/giu;
+
+/** Password labels of scripts without word spaces, or with particles (パスワードは, 비밀번호는, كلمة المرور:). */
+const PASSWORD_INTL = /(?:パスワード|暗証番号|비밀번호|암호|كلمة\s+(?:المرور|السر)|पासवर्ड|密碼|口令)\s*(?:は|는|은|:|：|是|为|為|=|है|हे)?\s*["'`“「]?([^\s"'`”」]{4,64})/gu;
 
 const MONTHS = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|oktober|ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|januari|februari|augusti|september|december|січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)';
 const DATE = `(\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|${MONTHS}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}(?:st|nd|rd|th|\\.)?\\s+(?:of\\s+|de\\s+)?${MONTHS}\\.?,?\\s+(?:de\\s+)?\\d{4})`;
@@ -86,6 +98,13 @@ const DOB = new RegExp(`\\b(?:dob|d\\.o\\.b\\.?|date\\s+of\\s+birth|birth\\s*dat
 const ID_LABEL = /\b(?:passport|passport\s+(?:number|no\.?|#)|driver'?s?\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|driving\s+licen[cs]e(?:\s+(?:number|no\.?|#))?|licen[cs]e\s+(?:number|no\.?|#)|dl\s*#|national\s+id(?:\s+(?:number|no\.?))?|id\s+card\s+(?:number|no\.?)|reisepass(?:nummer)?|personalausweis(?:nummer)?|führerschein(?:nummer)?|pasaporte|dni|passeport|permis\s+de\s+conduire|nhs\s+number|tax\s+id|tin|nino|national\s+insurance(?:\s+number)?)\s*(?:is|:|#|=|number|no\.?|nummer|número|numéro)?\s*[:#=]?\s*([A-Z0-9](?:[A-Z0-9-]|\s(?=\d)){4,16}[A-Z0-9])\b/giu;
 
 /** Passport labels in more languages, without a word boundary (kana, Hangul and Devanagari have none). */
+/**
+ * More identity-number labels of the world, in their own languages (Nordic personal numbers, Turkish
+ * kimlik, Chinese 身份证, Singapore NRIC, Hong Kong HKID, Mexican CURP, Chilean RUT, Brazilian RG,
+ * Australian TFN, South African ID…): what follows the label, with five digits or more, is the id.
+ */
+const ID_LABEL_MORE = /(?:身份证(?:号码?)?|身分證(?:字號)?|(?<![\p{L}\p{N}])(?:personnummer|personnr|personal\s+(?:id\s+)?number|fødselsnummer|födelsenummer|cpr(?:-nummer|-nr\.?)?|henkilötunnus|hetu|kimlik(?:\s+(?:no|numarası|numaram|numarasi))?|tckn|identity\s+(?:number|no\.?)|identification\s+(?:number|no\.?)|citizen\s+id|resident\s+id|nric|hkid|curp|rut|rg|cédula|cedula|tfn|tax\s+file\s+number|medicare\s+(?:number|no\.?|card)|ird\s+(?:number|no\.?)|itin|sa\s+id|rsa\s+id|id-?nummer|ausweisnummer|numer\s+dowodu|dowód\s+osobisty|carte\s+d.identité|codice\s+fiscale|numero\s+di\s+identità|número\s+de\s+identidad)(?![\p{L}\p{N}]))[^\p{L}\p{N}\n]{0,4}(?:(?:is|é|es|est|ist|är|er|jest|er|number|no\.?|nummer|numaram|numarası|是|为)[^\p{L}\p{N}\n]{0,4})?([A-Z0-9](?:[A-Z0-9-]|[.\s(\/](?=[\dA-Z])|\)){4,22})/giu;
+
 const ID_LABEL_INTL = /(?:passaporte|passaporto|paspoort|paszport\p{L}*|pasaport\p{L}*|hộ\s+chiếu|パスポート|旅券|여권|护照|護照|جواز\s+السفر|पासपोर्ट)[^\p{L}\p{N}\n]{0,6}(?:(?:number|número|numero|nummer|numer|no\.?|nr\.?|番号|번호|नंबर|رقم)[^\p{L}\p{N}\n]{0,6})?([A-Z0-9](?:[A-Z0-9-]|\s(?=\d)){4,16}[A-Z0-9])(?![A-Za-z0-9])/giu;
 
 /** What the new detectors' texts must hold: a quick look for whether to run them at all. */
@@ -124,6 +143,8 @@ const DETECTORS: Array<[PiiKind, RegExp[], Detector, boolean?]> = [
   ['id_number', [NATIONAL_ID_HINT], nationalIdSpans, DIGIT],
   ['dob', [DOB, DOB_INTL], (t) => [...spans('dob', DOB, t), ...spans('dob', DOB_INTL, t)], DIGIT],
   ['id_number', [ID_LABEL, ID_LABEL_INTL], (t) => [...spans('id_number', ID_LABEL, t, (v) => /\d/.test(v) && digitsOf(v).length >= 4), ...spans('id_number', ID_LABEL_INTL, t, (v) => /\d/.test(v) && digitsOf(v).length >= 4)], DIGIT],
+  ['id_number', [ID_LABEL_MORE], (t) => spans('id_number', ID_LABEL_MORE, t, (v) => digitsOf(v).length >= 5), DIGIT],
+  ['password', [PASSWORD_INTL], (t) => spans('password', PASSWORD_INTL, t, (v) => /[\d\W_]/u.test(v.replace(/[.,;!?]+$/, '')) && /\p{L}|\d{4}/u.test(v))],
   ['ip_address', [IP_HINT], ipSpans, DIGIT],
   ['address', [ADDRESS_HINT], addressSpans, DIGIT],
   ['phone', [PHONE_LABEL, PHONE_LABEL_INTL, PHONE_INTL, PHONE_INTL_00, PHONE_NANP, PHONE_NATIONAL], (t) => [
@@ -152,6 +173,7 @@ function passwordSpans(text: string): PiiSpan[] {
     const label = m[0].slice(0, m[0].length - m[1]!.length);
     // "boarding pass: Monday", "pin: the blue one": short labels need a value with a digit or symbol.
     const short = /^(?:pass|pw|pin)\b/i.test(label.trim());
+    if (short && (value.length < 6 || !/\p{L}/u.test(value) || /(?:boarding|gate|bus|day|season|visitor|guest|hall|ski|backstage|press|rail|train|parking|event|museum|festival|hall|bye|free|mountain)\s*$/i.test(text.slice(Math.max(0, m.index - 16), m.index)))) continue;
     if (/[\d\W_]/u.test(value) || (!short && /[:=]/.test(label))) out.push({ kind: 'password', start, end: start + value.length });
   }
   return out;
@@ -192,6 +214,8 @@ export const HINTS = new Map<RegExp, RegExp>([
   [EMAIL_WORDS, /dot/i],
   [EMAIL_SPACED, /\s@|@\s/],
   [DOB_INTL, /nasc|nato|nata|nacqui|geboorte|geboren|urodz|doğ|född|födde|født|народи|родил|sinh|生年|誕生|出生|생년|생일|الميلاد|जन्म|рожд/iu],
+  [ID_LABEL_MORE, /person|fødsel|födelse|cpr|henkil|hetu|kimlik|tckn|identi|citizen|resident|身份|身分|nric|hkid|curp|rut|rg|c[ée]dula|tfn|tax\s+file|medicare|ird|itin|sa\s+id|id-?nummer|ausweis|dowod|dowód|carte|codice|numero|número/iu],
+  [PASSWORD_INTL, /パスワード|暗証番号|비밀번호|암호|كلمة|पासवर्ड|密碼|口令/u],
   [ID_LABEL_INTL, /passa|paspo|paszp|pasap|chiếu|パスポート|旅券|여권|护照|護照|جواز|पासपोर्ट/iu],
   [PHONE_LABEL_INTL, /cellul|telef|telem|mobi|komórk|gsm|thoại|携帯|電話|휴대폰|핸드폰|전화|هاتف|جوال|رقمي|फ़ोन|फोन|मोबाइल|whats\s?app/iu],
   [PHONE_INTL_00, /00[1-9]/],
