@@ -51,7 +51,7 @@ export function nationalIdSpans(text: string): PiiSpan[] {
     if (p.valid && (p.person || near(PAN_LABEL, text, m.index))) add(m);
   }
   if (/\d{4}[ -]?\d{4}[ -]?\d{4}/.test(text)) for (const m of allMatches(AADHAAR, text)) if (aadhaarValid(digitsOf(m[0])) && ((m[1] !== '' && !thingBefore(text, m.index)) || near(AADHAAR_LABEL, text, m.index))) add(m);
-  if (/pan|पैन|permanent/i.test(text)) for (const m of allMatches(PAN_LOOSE, text)) {
+  if (/\bpan\b|पैन|permanent/i.test(text)) for (const m of allMatches(PAN_LOOSE, text)) {
     const v = m[0].replace(/\s/g, '').toUpperCase();
     if (v !== m[0] && panShape(v).valid && near(PAN_LABEL, text, m.index)) add(m);
   }
