@@ -55,7 +55,8 @@ export function decodeBase64Tokens(text: string): string[] {
     const decoded = Buffer.from(tok.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
     // Mostly printable text means it really was an encoded message, not an id.
     const printable = decoded.replace(/[^\x20-\x7e\u00a0-\uffff]/g, '');
-    if (decoded.length >= 8 && printable.length / decoded.length > 0.9 && /\s/.test(decoded)) out.push(decoded);
+    // Words: spaces, or a run of letters (Japanese and Chinese are written without spaces).
+    if (decoded.length >= 8 && printable.length / decoded.length > 0.9 && !decoded.includes('\uFFFD') && (/\s/.test(decoded) || /\p{L}{4}/u.test(decoded))) out.push(decoded);
   }
   return out;
 }

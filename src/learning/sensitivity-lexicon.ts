@@ -18,7 +18,7 @@ export type LexiconCategory = 'payment' | 'links' | 'credentials' | 'approvals' 
 export const LEXICON: Record<LexiconCategory, RegExp[]> = {
   payment: [
     words(
-      'banks|banked|banking details|betal\\p{L}*|faktur\\p{L}*|\\p{L}+bank(?:en|et|s)?|trust account|escrow|settlement account|(?:settle[sd]?|deposited|routed|remitted|credited) (?:in)?(?:to|via|through|at)|credit union|building society|payroll|salary|salaries|direct deposit|payment terms|credit terms|net ?\\d{2,3}|remit-to|' +
+      'banks|banked|banking details|betal\\p{L}*|\\p{L}+bank(?:en|et|s)?|trust account|escrow|settlement account|(?:settle[sd]?|deposited|routed|remitted|credited) (?:in)?(?:to|via|through|at)|credit union|building society|payroll|salary|salaries|direct deposit|payment terms|credit terms|net ?\\d{2,3}|remit-to|' +
         // pt / it / nl / pl / tr / vi
         'banco|conta(?: bancária| corrente)?|pagamentos?|transferências?|depósitos?|agência|pix|boleto|' +
         'banca|conto(?: corrente)?|pagament[oi]|bonific[oi]|versament[oi]|coordinate bancarie|' +
