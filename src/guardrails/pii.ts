@@ -34,6 +34,21 @@ export const SECRET_KINDS: ReadonlySet<PiiKind> = new Set(['aws_key', 'secret', 
 
 const EMAIL = /(?<![\w.%+-])[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+[\p{L}]{2,}(?![\p{L}\p{N}-])/gu;
 const EMAIL_SPELLED = /(?<![\w.])[\w.+-]+\s*[[(]\s*at\s*[\])]\s*[\w-]+(?:\s*[[(]\s*dot\s*[\])]\s*[\w-]+)+/gi;
+/**
+ * Is there a run of 40 base64 characters (what AWS_SECRET needs)? A char-code loop: the regex's
+ * lookbehind retried at every position was a tenth of a 7 KB answer's screening.
+ */
+function base64Run40(t: string): boolean {
+  let run = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47) {
+      if (++run >= 40) return true;
+    } else run = 0;
+  }
+  return false;
+}
+
 /** `jane at example dot com`, `j.doe(at)example dot org`: "at" and at least one "dot" as words or in brackets. */
 const EMAIL_WORDS = /(?<![\w.@-])[\w.+-]+(?:\s*[[({<]\s*at\s*[\])}>]\s*|\s+at\s+)[\w-]+(?:(?:\s*[[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)[\w-]+)+/gi;
 /** `sara @ example . com`: an @ with spaces around it and a dotted domain ending in letters. */
@@ -81,13 +96,13 @@ const PREFIXED_TOKEN = /\b(?:npm_|pypi-|shp(?:at|ss|ca|pa)_|hf_|dop_v1_|dp\.(?:s
 const WEBHOOK = /\bhttps:\/\/(?:hooks\.slack\.com\/services|discord(?:app)?\.com\/api\/webhooks|[\w.-]+\.webhook\.office\.com\/webhookb2)\/[A-Za-z0-9_\/@-]{16,}/g;
 const URL_PASSWORD = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:\/@]{1,64}:([^\s@\/]{3,128})@/gi;
 const CONNECTION_SECRET = /\b(?:AccountKey|SharedAccessKey|SharedSecret|Password|Pwd|ClientSecret)=([^;\s"']{6,})/g;
-const AUTH_HEADER = /\bauthorization\s*[:=]\s*(?:basic|bearer|token|digest)?\s*([A-Za-z0-9._~+\/-]{12,}=*)/gi;
+const AUTH_HEADER = /\bauthori[sz]ation\s*[:=]\s*(?:basic|bearer|token|digest)?\s*([A-Za-z0-9._~+\/-]{12,}=*)/gi;
 const MORE_SECRETS = [SENDGRID, PREFIXED_TOKEN, WEBHOOK, URL_PASSWORD, CONNECTION_SECRET, AUTH_HEADER];
 
-const PASSWORD = /(?<![\p{L}\p{N}])(?:password|passwd|pwd|pw|pass|passcode|passphrase|pin(?:\s+code)?|contraseña|senha|mot\s+de\s+passe|passwort|kennwort|wachtwoord|lösenord|adgangskode|passord|hasło|şifre(?:m)?|parola|mật\s+khẩu|пароль|密码)(?![\p{L}\p{N}])\s*(?:(?:is|was|es|est|ist|lautet|är|er|jest|to|è|é|é:|now|=|:|-)\s*){1,2}["'`“]?([^\s"'`”]{4,64})/giu;
+const PASSWORD = /\b(?:password|passwd|pwd|pw|pass|passcode|passphrase|pin(?:\s+code)?|contraseña|senha|mot\s+de\s+passe|passwort|kennwort|wachtwoord|lösenord|adgangskode|passord|hasło|şifre(?:m)?|parola|mật\s+khẩu)(?![\p{L}\p{N}])\s*(?:(?:is|was|es|est|ist|lautet|är|er|jest|to|è|é|é:|now|=|:|-)\s*){1,2}["'`“]?([^\s"'`”]{4,64})/giu;
 
 /** Password labels of scripts without word spaces, or with particles (パスワードは, 비밀번호는, كلمة المرور:). */
-const PASSWORD_INTL = /(?:パスワード|暗証番号|비밀번호|암호|كلمة\s+(?:المرور|السر)|पासवर्ड|密碼|口令)\s*(?:は|는|은|:|：|是|为|為|=|है|हे)?\s*["'`“「]?([^\s"'`”」]{4,64})/gu;
+const PASSWORD_INTL = /(?:パスワード|暗証番号|비밀번호|암호|كلمة\s+(?:المرور|السر)|पासवर्ड|密码|密碼|口令|пароль)\s*(?:は|는|은|:|：|是|为|為|=|है|हे)?\s*["'`“「]?([^\s"'`”」]{4,64})/gu;
 
 const MONTHS = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus|oktober|ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|januari|februari|augusti|september|december|січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|листопада|грудня|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)';
 const DATE = `(\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|${MONTHS}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}(?:st|nd|rd|th|\\.)?\\s+(?:of\\s+|de\\s+)?${MONTHS}\\.?,?\\s+(?:de\\s+)?\\d{4})`;
@@ -105,7 +120,7 @@ const ID_LABEL = /\b(?:passport|passport\s+(?:number|no\.?|#)|driver'?s?\s+licen
  * kimlik, Chinese 身份证, Singapore NRIC, Hong Kong HKID, Mexican CURP, Chilean RUT, Brazilian RG,
  * Australian TFN, South African ID…): what follows the label, with five digits or more, is the id.
  */
-const ID_LABEL_MORE = /(?:身份证(?:号码?)?|身分證(?:字號)?|(?<![\p{L}\p{N}])(?:personnummer|personnr|personal\s+(?:id\s+)?number|fødselsnummer|födelsenummer|cpr(?:-nummer|-nr\.?)?|henkilötunnus|hetu|kimlik(?:\s+(?:no|numarası|numaram|numarasi))?|tckn|identity\s+(?:number|no\.?)|identification\s+(?:number|no\.?)|citizen\s+id|resident\s+id|nric|hkid|curp|rut|rg|cédula|cedula|tfn|tax\s+file\s+number|medicare\s+(?:number|no\.?|card)|ird\s+(?:number|no\.?)|itin|sa\s+id|rsa\s+id|id-?nummer|ausweisnummer|numer\s+dowodu|dowód\s+osobisty|carte\s+d.identité|codice\s+fiscale|numero\s+di\s+identità|número\s+de\s+identidad)(?![\p{L}\p{N}]))[^\p{L}\p{N}\n]{0,4}(?:(?:is|é|es|est|ist|är|er|jest|er|number|no\.?|nummer|numaram|numarası|是|为)[^\p{L}\p{N}\n]{0,4})?([A-Z0-9](?:[A-Z0-9-]|[.\s(\/](?=[\dA-Z])|\)){4,22})/giu;
+const ID_LABEL_MORE = /(?:身份证(?:号码?)?|身分證(?:字號)?|\b(?:personnummer|personnr|personal\s+(?:id\s+)?number|fødselsnummer|födelsenummer|cpr(?:-nummer|-nr\.?)?|henkilötunnus|hetu|kimlik(?:\s+(?:no|numarası|numaram|numarasi))?|tckn|identity\s+(?:number|no\.?)|identification\s+(?:number|no\.?)|citizen\s+id|resident\s+id|nric|hkid|curp|rut|rg|cédula|cedula|tfn|tax\s+file\s+number|medicare\s+(?:number|no\.?|card)|ird\s+(?:number|no\.?)|itin|sa\s+id|rsa\s+id|id-?nummer|ausweisnummer|numer\s+dowodu|dowód\s+osobisty|carte\s+d.identité|codice\s+fiscale|numero\s+di\s+identità|número\s+de\s+identidad)(?![\p{L}\p{N}]))[^\p{L}\p{N}\n]{0,4}(?:(?:is|é|es|est|ist|är|er|jest|er|number|no\.?|nummer|numaram|numarası|是|为)[^\p{L}\p{N}\n]{0,4})?([A-Z0-9](?:[A-Z0-9-]|[.\s(\/](?=[\dA-Z])|\)){4,22})/giu;
 
 const ID_LABEL_INTL = /(?:passaporte|passaporto|paspoort|paszport\p{L}*|pasaport\p{L}*|hộ\s+chiếu|パスポート|旅券|여권|护照|護照|جواز\s+السفر|पासपोर्ट)[^\p{L}\p{N}\n]{0,6}(?:(?:number|número|numero|nummer|numer|no\.?|nr\.?|番号|번호|नंबर|رقم)[^\p{L}\p{N}\n]{0,6})?([A-Z0-9](?:[A-Z0-9-]|\s(?=\d)){4,16}[A-Z0-9])(?![A-Za-z0-9])/giu;
 
@@ -125,9 +140,10 @@ const IBAN_START = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?=[\s-]?[A-Za-z0-9])/g;
 const DIGIT = true;
 const DETECTORS: Array<[PiiKind, RegExp[], Detector, boolean?]> = [
   ['secret', TOKENS, (t) => TOKENS.flatMap((re) => spans('secret', re, t))],
-  ['secret', MORE_SECRETS, (t) => MORE_SECRETS.flatMap((re) => spans('secret', re, t))],
+  // Each only where its own hint is: an answer that mentions "Authorization:" need not be scanned for webhooks.
+  ['secret', MORE_SECRETS, (t) => MORE_SECRETS.flatMap((re) => (HINTS.get(re)!.test(t) ? spans('secret', re, t) : []))],
   ['aws_key', [AWS_KEY_ID], (t) => spans('aws_key', AWS_KEY_ID, t)],
-  ['secret', [AWS_SECRET], (t) => spans('secret', AWS_SECRET, t, (v) => /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v)), DIGIT],
+  ['secret', [AWS_SECRET], (t) => (base64Run40(t) ? spans('secret', AWS_SECRET, t, (v) => /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v)) : []), DIGIT],
   ['password', [PASSWORD], passwordSpans],
   // Role mailboxes (billing@, no-reply@) name a function, not a person: not personal data (role-address.ts).
   ['email', [EMAIL, EMAIL_SPELLED, EMAIL_WORDS, EMAIL_SPACED], (t) => [
@@ -216,16 +232,17 @@ export const HINTS = new Map<RegExp, RegExp>([
   [EMAIL_SPELLED, /[[(]\s*at\s*[\])]/i],
   [EMAIL_WORDS, /dot/i],
   [EMAIL_SPACED, /\s@|@\s/],
-  [DOB_INTL, /nasc|nato|nata|nacqui|geboorte|geboren|urodz|doğ|född|födde|født|народи|родил|sinh|生年|誕生|出生|생년|생일|الميلاد|जन्म|рожд/iu],
-  // No `u` flag on these two: V8 scans a case-insensitive ASCII-and-BMP alternation much faster without it.
-  [ID_LABEL_MORE, /person|fødsel|födelse|cpr|henkil|hetu|kimlik|tckn|identi|citizen|resident|身份|身分|nric|hkid|curp|\brut\b|\brg\b|c[ée]dula|tfn|tax\s+file|medicare|\bird\b|\bitin\b|\bsa\s+id|id-?nummer|ausweis|dow[oó]d|carte\s+d|codice|n[uú]mero\s+de/i],
+  [DOB_INTL, /nasc|nato|nata|nacqui|geboorte|geboren|urodz|doğ|född|födde|født|народи|родил|sinh|生年|誕生|出生|생년|생일|الميلاد|जन्म|рожд/i],
+    // No `u` flag: V8 scans this case-insensitive alternation (ASCII and BMP letters) faster without it.
+  [ID_LABEL_MORE, /person|fødsel|födelse|cpr|henkil|hetu|kimlik|tckn|identi|citizen|resident|身份|身分|nric|hkid|curp|\brut\b|\brg\b|c[ée]dula|tfn|tax\s+file|medicare|\bird\b|\bitin\b|\bsa\s+id|id-?nummer|ausweis|dow[oó]d|carte\s+d|codice|n[uú]mero\s+d/i],
+  // One flag set for all six, so their hints join into one scan.
   [SENDGRID, /SG\./],
-  [PREFIXED_TOKEN, /npm_|pypi-|shp|hf_|dop_v1_|dp\.|lin_api_|PMAK-|ATATT/],
+  [PREFIXED_TOKEN, /npm_|pypi-|shp[acps]|hf_|dop_v1_|dp\.[cs]|lin_api_|PMAK-|ATATT/],
   [WEBHOOK, /hooks\.slack|discord|webhook/],
-  [URL_PASSWORD, /:\/\//],
+  [URL_PASSWORD, /:\/\/[^\s:\/@]+:[^\s@\/]+@/],
   [CONNECTION_SECRET, /Key=|Secret=|Password=|Pwd=/],
-  [AUTH_HEADER, /authorization/i],
-  [PASSWORD_INTL, /パスワード|暗証番号|비밀번호|암호|كلمة|पासवर्ड|密碼|口令/],
+  [AUTH_HEADER, /[Aa]uthori[sz]ation\s*[:=]|AUTHORIZATION\s*[:=]/],
+  [PASSWORD_INTL, /パスワード|暗証番号|비밀번호|암호|كلمة|पासवर्ड|密码|密碼|口令|пароль/i],
   [ID_LABEL_INTL, /passa|paspo|paszp|pasap|chiếu|パスポート|旅券|여권|护照|護照|جواز|पासपोर्ट/iu],
   [PHONE_LABEL_INTL, /cellul|telef|telem|mobi|komórk|gsm|thoại|携帯|電話|휴대폰|핸드폰|전화|هاتف|جوال|رقمي|फ़ोन|फोन|मोबाइल|whats\s?app/iu],
   [PHONE_INTL_00, /00[1-9]/],
