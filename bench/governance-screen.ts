@@ -16,7 +16,7 @@ import { decideLearning, type LearningPolicy } from '../src/learning/policy.js';
 import { DEFAULT_SENSITIVITY, sensitiveCategories } from '../src/learning/sensitivity.js';
 
 const { values } = parseArgs({ options: { dir: { type: 'string', multiple: true }, verbose: { type: 'boolean', default: false } } });
-const dirs = values.dir?.length ? values.dir : ['evals/governance', 'bench/governance-heldout', 'bench/governance-heldout-2', 'bench/governance-heldout-3', 'bench/governance-heldout-4'];
+const dirs = values.dir?.length ? values.dir : ['evals/governance', 'bench/governance-heldout', 'bench/governance-heldout-2', 'bench/governance-heldout-3', 'bench/governance-heldout-4', 'bench/governance-heldout-5'];
 const policy: LearningPolicy = { mode: 'auto', localCurator: false, sensitivity: DEFAULT_SENSITIVITY, corroborationUsers: 3, maxPerUserPerHour: 1000, thumbsDownToReview: 3 };
 const guard = createBuiltinGuardrail();
 

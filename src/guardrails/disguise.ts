@@ -1,10 +1,13 @@
+import { decodeInline } from './decode.js';
+
 /**
  * Signs that a message was shaped to slip past readers and filters rather than written to be read:
  * text hidden from display (Unicode tag characters, bidi overrides, invisible characters or soft
  * hyphens inside a word, HTML/markdown comments), letters decorated to dodge keyword matching
  * (combining marks the font stacks on a Latin letter, Latin mixed with Cyrillic/Greek lookalikes
  * inside one word, fullwidth ASCII forms outside CJK text) and claims wrapped as a
- * machine payload (a JSON object or a YAML mapping). None of this is needed to state a fact, so a
+ * machine payload (a JSON object or a YAML mapping), or words sent encoded (hex, base32, HTML
+ * character references, quoted-printable; see decode.ts). None of this is needed to state a fact, so a
  * learning from such a turn goes to review instead of straight to the tenant (builtin.ts holds it
  * at the input and learning stages). Run on the *raw* text: canonicalisation removes the evidence.
  *
@@ -36,7 +39,7 @@ const JSON_OBJECT = /\{\s*"[^"\n]{1,40}"\s*:\s*"[^"\n]*\s[^"\n]*\s[^"\n]*"/;
 /** Two or more `key: value` lines, at least one indented under a bare `key:` line: a YAML mapping. */
 const YAML_MAPPING = /(?:^|\n)[ \t]*[\p{L}_][\p{L}\p{N}_-]{0,30}:[ \t]*\n[ \t]+[\p{L}_][\p{L}\p{N}_-]{0,30}:[ \t]+\S/u;
 
-export type DisguiseSign = 'tag_characters' | 'bidi_controls' | 'split_word' | 'zero_width' | 'decorated_letters' | 'mixed_script_word' | 'fullwidth_forms' | 'styled_letters' | 'hidden_comment' | 'structured_payload';
+export type DisguiseSign = 'encoded_text' | 'tag_characters' | 'bidi_controls' | 'split_word' | 'zero_width' | 'decorated_letters' | 'mixed_script_word' | 'fullwidth_forms' | 'styled_letters' | 'hidden_comment' | 'structured_payload';
 
 /**
  * Scripts with letters drawn like Latin ones (Cyrillic а, Greek ο, Armenian օ, Cherokee Ꭺ, Lisu ꓲ,
@@ -73,6 +76,8 @@ export function disguiseSigns(raw: string): DisguiseSign[] {
     if (STYLED.test(raw)) out.push('styled_letters');
   }
   if (raw.includes('<!--') || raw.includes('[//]') || raw.includes('{/*')) if (COMMENT.test(raw)) out.push('hidden_comment');
+  // Hex, base32, HTML character references, quoted-printable, \u escapes that decode to words.
+  if (decodeInline(raw)) out.push('encoded_text');
   if ((raw.includes('{') && JSON_OBJECT.test(raw)) || (raw.includes(':\n') && YAML_MAPPING.test(raw))) out.push('structured_payload');
   return out;
 }

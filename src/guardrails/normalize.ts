@@ -10,6 +10,8 @@
  *   leetspeak read as letters, spaced-out letters joined, base64 / %XX / ROT13 decoded.
  */
 
+import { decodeInline } from './decode.js';
+
 /** Zero-width, bidi controls, soft hyphen, word joiners, BOM, and C0/C1 controls except tab/newline. */
 export const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{E0000}-\u{E007F}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/gu;
 /**
@@ -176,6 +178,8 @@ export function screeningVariants(canonical: string): Variant[] {
   if (unmarked) variants.push({ via: 'unmarked', text: unmarked });
   const b64 = decodeBase64Runs(canonical);
   if (b64) variants.push({ via: 'base64', text: foldAll(canonicalText(b64)).toLowerCase() });
+  const inline = decodeInline(canonical);
+  if (inline) variants.push({ via: 'encoded', text: foldAll(canonicalText(inline)).toLowerCase() });
   const url = decodeUrl(canonical);
   if (url) variants.push({ via: 'url', text: foldAll(canonicalText(url)).toLowerCase() });
   const seen = new Set<string>();

@@ -5,7 +5,11 @@
  */
 
 export function luhn(digits: string): boolean {
-  if (!/^\d{12,19}$/.test(digits)) return false;
+  return /^\d{12,19}$/.test(digits) && luhnSum(digits);
+}
+
+/** The Luhn mod-10 check alone, any length (cards, Canadian SIN). */
+function luhnSum(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[digits.length - 1 - i]);
@@ -72,7 +76,13 @@ export function nanpPersonal(digits: string): boolean {
 
 export function isTollFree(digits: string): boolean {
   const d = digits.length === 11 && digits[0] === '1' ? digits.slice(1) : digits;
-  return d.length === 10 && TOLL_FREE.has(d.slice(0, 3));
+  // National freephone and shared-cost ranges (UK/DE/FR/NL/IT 0800, UK 0808/0500, FR 0805): a business line.
+  return (d.length === 10 && TOLL_FREE.has(d.slice(0, 3))) || /^0(?:800|808|500|805|801)\d{5,8}$/.test(digits);
+}
+
+/** Canadian SIN: nine digits, Luhn, first digit not 0 or 8 (8 is unassigned, 0 is for tests). */
+export function sinValid(digits: string): boolean {
+  return /^[1-79]\d{8}$/.test(digits) && luhnSum(digits);
 }
 
 /** Verhoeff check digit (Aadhaar): the whole number, check digit last, must check to 0. */

@@ -71,3 +71,24 @@ describe('findPii: ids, addresses, IPs, international phones, spelled e-mails', 
     ]) expect(findPii(t), t).toEqual([]);
   });
 });
+
+describe('findPii: round-6 formats', () => {
+  it('finds SINs, typed PANs, more ids, passwords and provider tokens', () => {
+    expect(found('My SIN is 130 492 853 for the T4.')).toEqual([['id_number', '130 492 853']]);
+    expect(found('social insurance number 518207337')).toEqual([['id_number', '518207337']]);
+    expect(found('PAN: aqkpk 7781 l')).toEqual([['id_number', 'aqkpk 7781 l']]);
+    expect(found('personnummer 850412-1239')).toEqual([['id_number', '850412-1239']]);
+    expect(found('我的身份证号是 11010519491231002X')).toEqual([['id_number', '11010519491231002X']]);
+    expect(found('RUT 12.345.678-5')).toEqual([['id_number', '12.345.678-5']]);
+    expect(found('user jsmith, pass: BlueHeron!2026')).toEqual([['password', 'BlueHeron!2026']]);
+    expect(found('Mein Passwort lautet Wintergarten77?')).toEqual([['password', 'Wintergarten77']]);
+    expect(found('パスワードは Sakura2026! です')).toEqual([['password', 'Sakura2026!']]);
+    expect(found('db is postgres://admin:S3cretPass@db.acme.example:5432/prod')).toEqual([['secret', 'S3cretPass']]);
+    expect(found('npm token npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8')).toEqual([['secret', 'npm_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8']]);
+    expect(found('Urodziłem się 21 września 1992 r.')).toEqual([['dob', '21 września 1992']]);
+  });
+
+  it('leaves their look-alikes alone', () => {
+    for (const t of ['Order 123 456 782 shipped', 'The meeting ID is 943 476 5919', 'Gate pass: B12-7', 'boarding pass: Monday', 'The password policy requires 12 characters.', 'FYI: the IT freephone number is 0800 000 4567.', 'The IT queue mailbox is it-queue-7@acme.example.', 'Zoom meeting 130 492 853']) expect(found(t), t).toEqual([]);
+  });
+});

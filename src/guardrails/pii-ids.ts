@@ -1,4 +1,4 @@
-import { aadhaarValid, bsnValid, codiceFiscaleValid, cpfValid, dniValid, ipv4Internal, ipv4Octets, nirValid, niValid, panShape, peselValid, rrnValid } from './pii-checks.js';
+import { aadhaarValid, bsnValid, sinValid, codiceFiscaleValid, cpfValid, dniValid, ipv4Internal, ipv4Octets, nirValid, niValid, panShape, peselValid, rrnValid } from './pii-checks.js';
 import { allMatches, digitsOf, thingBefore, type PiiSpan } from './pii-util.js';
 
 /**
@@ -23,6 +23,11 @@ const AADHAAR_LABEL = /aadhaa?r|\buid\b|आधार/iu;
 // Brazilian CPF: printed form anywhere, bare 11 digits when labelled.
 const CPF = /(?<![\w.-])(?:\d{3}\.\d{3}\.\d{3}-\d{2}|\d{11})(?![\w-]|\.\d)/g;
 const CPF_LABEL = /\bcpf\b/i;
+// PAN as people type it: lower case or spaced (aqkpk 7781 l), only next to its label.
+const PAN_LOOSE = /(?<![A-Za-z0-9])[A-Za-z]{5}\s?\d{4}\s?[A-Za-z](?![A-Za-z0-9])/g;
+// Canadian SIN: nine digits, Luhn; grouped 3-3-3 (130 492 853) or after its label (SIN, NAS).
+const SIN = /(?<![\w.-])\d{3}([ -]?)\d{3}\1\d{3}(?![\w-]|\.\d)/g;
+const SIN_LABEL = /\b(?:sin|social\s+insurance(?:\s+(?:number|no\.?|#))?|nas|num[ée]ro\s+d.assurance\s+sociale|assurance\s+sociale)\b/iu;
 // Spanish DNI / NIE: the check letter is the proof.
 const DNI = /(?<![A-Za-z0-9])[XYZxyz]?\d{7,8}[- ]?[A-Za-z](?![A-Za-z0-9])/g;
 
@@ -46,6 +51,14 @@ export function nationalIdSpans(text: string): PiiSpan[] {
     if (p.valid && (p.person || near(PAN_LABEL, text, m.index))) add(m);
   }
   if (/\d{4}[ -]?\d{4}[ -]?\d{4}/.test(text)) for (const m of allMatches(AADHAAR, text)) if (aadhaarValid(digitsOf(m[0])) && ((m[1] !== '' && !thingBefore(text, m.index)) || near(AADHAAR_LABEL, text, m.index))) add(m);
+  if (/\bpan\b|पैन|permanent/i.test(text)) for (const m of allMatches(PAN_LOOSE, text)) {
+    const v = m[0].replace(/\s/g, '').toUpperCase();
+    if (v !== m[0] && panShape(v).valid && near(PAN_LABEL, text, m.index)) add(m);
+  }
+  if (/\d{3}[ -]?\d{3}[ -]?\d{3}/.test(text)) for (const m of allMatches(SIN, text)) {
+    if (!sinValid(digitsOf(m[0]))) continue;
+    if (near(SIN_LABEL, text, m.index) || (m[1] !== '' && !thingBefore(text, m.index))) add(m);
+  }
   if (/\d{3}\.\d{3}\.\d{3}-|\d{11}/.test(text)) for (const m of allMatches(CPF, text)) if (cpfValid(digitsOf(m[0])) && ((m[0].includes('.') && !thingBefore(text, m.index)) || near(CPF_LABEL, text, m.index, 20))) add(m);
   if (/\d{7}[- ]?[A-Za-z]/.test(text)) for (const m of allMatches(DNI, text)) if (dniValid(m[0]) && !thingBefore(text, m.index)) add(m);
   if (/\d{2}\s?\d{3}\s?\d{3}\s?\d{2}/.test(text)) for (const m of allMatches(NIR, text)) if (nirValid(m[0]) && !thingBefore(text, m.index)) add(m);

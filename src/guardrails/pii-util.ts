@@ -12,7 +12,7 @@ export interface PiiSpan {
 }
 
 /** Words that make a following number an identifier of a thing, not of a person. */
-export const THING_LABEL = /(?:order|part|p\/n|pn|sku|invoice|inv|ticket|case|ref|reference|po|serial|s\/n|model|tracking|build|version|item|batch|lot|catalog(?:ue)?|product|quote|rma|shipment|isbn|confirmation|booking|issue|bug|pr|job|asset|account\s+code|cost\s+cent(?:er|re)|gl|project|room|flight|route)\s*(?:no\.?|number|num|id|code|#)?\s*[:#-]?\s*$/i;
+export const THING_LABEL = /(?:order|part|p\/n|pn|sku|invoice|inv|ticket|case|ref|reference|po|serial|s\/n|model|tracking|build|version|item|batch|lot|catalog(?:ue)?|product|quote|rma|shipment|isbn|confirmation|booking|issue|bug|pr|job|asset|account\s+code|cost\s+cent(?:er|re)|gl|project|room|flight|route|meeting|conference|webinar)\s*(?:no\.?|number|num|id|code|#)?(?:\s+(?:is|was))?\s*[:#-]?\s*$/i;
 export const thingBefore = (text: string, start: number) => THING_LABEL.test(text.slice(Math.max(0, start - 32), start));
 
 export const digitsOf = (s: string) => s.replace(/\D/g, '');

@@ -17,7 +17,8 @@ const ROLE_WORDS = new Set(
   secops security service servicedesk services shipping shop soc social staff support sysadmin tax team tech travel treasury
   webmaster benefits facilities onboarding engineering product design growth community partnerships investors ir wholesale
   licensing editorial newsroom research qa advertising ads sponsorship vendors suppliers release releases notes
-  announcements updates status incidents oncall escalations talent hiring training docs documentation platform infra`.split(/\s+/),
+  announcements updates status incidents oncall escalations talent hiring training docs documentation platform infra
+  queue queues inbox mailbox requests request tickets ticket intake triage`.split(/\s+/),
 );
 
 /** Regions a role mailbox may carry ("support-eu@", "billing.de@"); kept short, since most two-letter parts are initials. */
@@ -36,5 +37,6 @@ export function isRoleAddress(address: string): boolean {
   if (FREE_MAIL.test(domain)) return false;
   const parts = local.split(/[._+-]+/).filter(Boolean);
   if (!parts.some((p) => ROLE_WORDS.has(p))) return false;
-  return parts.every((p) => ROLE_WORDS.has(p) || QUALIFIER.test(p));
+  // A short number tells role mailboxes apart ("support-2@", "it-queue-7@"); it names nobody.
+  return parts.every((p) => ROLE_WORDS.has(p) || QUALIFIER.test(p) || /^\d{1,3}$/.test(p));
 }

@@ -1,3 +1,4 @@
+import { decodeInline } from '../guardrails/decode.js';
 import { decodeTagCharacters, disguiseSigns } from '../guardrails/disguise.js';
 import { canonicalText, unmarkedLatin } from '../guardrails/normalize.js';
 import { asciiDigits } from '../guardrails/pii.js';
@@ -54,7 +55,8 @@ export function decodeBase64Tokens(text: string): string[] {
     const decoded = Buffer.from(tok.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
     // Mostly printable text means it really was an encoded message, not an id.
     const printable = decoded.replace(/[^\x20-\x7e\u00a0-\uffff]/g, '');
-    if (decoded.length >= 8 && printable.length / decoded.length > 0.9 && /\s/.test(decoded)) out.push(decoded);
+    // Words: spaces, or a run of letters (Japanese and Chinese are written without spaces).
+    if (decoded.length >= 8 && printable.length / decoded.length > 0.9 && !decoded.includes('\uFFFD') && (/\s/.test(decoded) || /\p{L}{4}/u.test(decoded))) out.push(decoded);
   }
   return out;
 }
@@ -83,6 +85,8 @@ export function detectionViews(text: string): string[] {
   const hidden = decodeTagCharacters(text);
   if (hidden) views.add(canonical(hidden));
   for (const d of decodeBase64Tokens(text.normalize('NFKC'))) views.add(canonical(d));
+  const inline = decodeInline(text.normalize('NFKC'));
+  if (inline) views.add(canonical(inline));
   const pd = percentDecode(base);
   if (pd) views.add(canonical(pd));
   return [...views];

@@ -1,3 +1,4 @@
+import { ibanValid } from '../guardrails/pii-checks.js';
 import { canonical, detectionViews, foldConfusables, obfuscationSigns, rot13 } from './normalize-text.js';
 import { LEXICON } from './sensitivity-lexicon.js';
 
@@ -35,8 +36,10 @@ const PATTERNS: Record<Exclude<SensitiveCategory, 'obfuscated' | 'supersedes_doc
   credentials: [
     words('password|passwords|passcode|login|logins|wi-?fi key|wifi key|wlan key|root (?:login|password|access)|door code|access code|security code|alarm code|safe code|passphrase|pin|api key|api keys|apikey|secret|secrets|token|tokens|credential|credentials|private key|ssh key|2fa|mfa|otp|one-time code|login details|passwort|kennwort|zugangsdaten|contraseña|contrasena|clave|credenciales|mot de passe|identifiants|пароль|пароли|токен\\p{L}*|ключ\\p{L}*|учётн\\p{L}*|учетн\\p{L}*'),
     /密码|令牌|密钥|凭证|口令/u,
-    /(?:code|combination|combo|pin|código|clave|code du|код|шифр|密码|口令)\D{0,25}\d{3,}/iu,
-    /(?<![\p{L}\p{N}])[a-z][\w.-]{1,30}\s*\/\s*[\w!@#$%^&*.-]*\d[\w!@#$%^&*.-]*(?![\p{L}\p{N}])/iu,
+    // A thing's code (barcode, budget code, tariff code) is not a secret.
+    /(?<!(?:bar|zip|post|postal|area|country|budget|tariff|hs|product|discount|coupon|promo|source|error|status|exit|cost|tax|vat|qr|dial|region|project|item|colou?r)[\s-]?)(?:code|combination|combo|pin|código|clave|code du|код|шифр|密码|口令)\D{0,25}\d{3,}/iu,
+    // `user / pass123`: a name of letters, not a path or a reference (`2026/FT/00815`, `C-2026/0912`).
+    /(?<![\p{L}\p{N}\/-])[a-z][a-z._-]{1,30}\s*\/\s*[\w!@#$%^&*.-]*\d[\w!@#$%^&*.-]*(?![\p{L}\p{N}\/])/iu,
   ],
   approvals: [
     words('approve|approves|approved|approval|approvals|approver|authorit(?:y|ies)|green-?light\\p{L}*|rebate\\p{L}*|expenses?|invoices? (?:under|below|above|over|up to)|purchase orders?|cap|caps|ceiling|max(?:imum)? (?:refund|payout|amount|spend)|spesen|obergrenze|grenze|höchstbetrag|gastos|tope|plafond|frais|dépenses|расход\\p{L}*|потолок|ceo|cfo|coo|cto|ciso|treasurer|chief [a-z]+ officer|discount\\p{L}*|authori[sz]e|authori[sz]ed|authori[sz]ation|sign-off|sign off|threshold|thresholds|refund|refunds|reimburse\\p{L}*|payout|payouts|discount limit|spending limit|credit limit|purchase limit|expense limit|admin rights|admin access|administrator|privilege|privileges|permission|permissions|access to|genehmig\\p{L}*|freigabe\\p{L}*|schwellenwert\\p{L}*|erstattung\\p{L}*|berechtigung\\p{L}*|aprobaci[oó]n|aprobar|aprueba|umbral|reembolso\\p{L}*|autorizaci[oó]n|autorizar|permiso\\p{L}*|approbation|approuver|seuil|remboursement\\p{L}*|autorisation|autoriser|droits? d.acc[eè]s|одобр\\p{L}*|утвержд\\p{L}*|согласова\\p{L}*|порог\\p{L}*|лимит\\p{L}*|возврат\\p{L}*|разрешени\\p{L}*|полномочи\\p{L}*|доступ\\p{L}*'),
@@ -73,10 +76,14 @@ export interface SensitivityConfig {
 
 export const DEFAULT_SENSITIVITY: SensitivityConfig = { categories: SENSITIVE_CATEGORIES, extraPatterns: [] };
 
-const IBAN_LIKE = /\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?\b/i;
+const IBAN_LIKE = /\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,3})?\b/gi;
 const DIGIT_RUN = /(?<![\p{L}\p{N}-])\d(?:[ -]?\d){7,}(?![\p{L}\p{N}])/gu;
 /** Words that make a following number the id of a thing (an order, a parcel, a build), not an account. */
-const THING_BEFORE = /(?:order|part|p\/n|sku|invoice|inv|ticket|case|ref|reference|po|serial|s\/n|sn|model|tracking|build|version|item|batch|lot|product|quote|rma|shipment|isbn|confirmation|booking|issue|bug|job|asset|project|room|flight|pedido|bestelling|zamówieni\p{L}*|sipariş|ordine|commande|bestellung|注文|주문|طلب|ऑर्डर)\s*(?:no\.?|number|num|id|code|#|nr\.?|nummer|número|numero|numer)?\s*[:#-]?\s*$/iu;
+const THING_BEFORE = /(?:order|part|p\/n|sku|invoice|inv|ticket|case|ref|reference|po|serial|s\/n|sn|model|tracking|build|version|item|batch|lot|product|quote|rma|shipment|isbn|confirmation|booking|issue|bug|job|asset|project|room|flight|pedido|bestelling|zamówieni\p{L}*|sipariş|ordine|commande|bestellung|注文|주문|طلب|ऑर्डर|parcel|container|barcode|upc|ean|timestamp|epoch|meeting|zoom|budget|contract|protocol|protocolo|protokoll|warranty|tariff|hs|fattura|faktur\p{L}*|rechnung\p{L}*|sendung\p{L}*|ordernumret|sipariş\s+numarası|vận\s+đơn|mã|заказ\p{L}*|замовлення|рахун\p{L}*|番号|注文番号|번호|송장|رقم\s+الطلب|इनवॉइस|快递单号|单号)\s*(?:no\.?|number|num|id|code|#|nr\.?|nummer|número|numero|numer|numret|numarası|номер|번호|番号)?(?:\s+(?:is|was|es|est|ist|è|é|är|er|jest|to|là|hoy)\b)?\s*[:#-]?\s*(?:は|는|은|是|هو)?\s*$/iu;
+/** A thing's id word a few words before the number, then "is" / ":" (the number is that thing's). */
+const THING_NEAR = /(?:order|invoice|ticket|case|reference|ref|serial|tracking|build|version|isbn|upc|ean|barcode|timestamp|epoch|parcel|shipment|container|meeting|zoom|webex|budget|contract|warranty|tariff|sku|lot|batch|quote|booking|confirmation|pedido|fattura|faktur\p{L}*|commande|bestel\p{L}*|zamówieni\p{L}*|sipariş|заказ\p{L}*|замовлен\p{L}*)\b[^.;\n]{0,40}?(?:\s(?:is|was|es|est|ist|è|é|är|er|jest|to|là)|[:：]|は|는|은|是|هو)\s*$/iu;
+/** Words that make a number an account's, whatever thing is named before them. */
+const ACCOUNT_WORD = /account|acct|iban|bank|routing|sort\s+code|beneficiar|payee|wire|remit|konto|cuenta|compte|conto|rekening|счёт|счет|рахун/i;
 /** Toll-free and service numbers (1-800…, 0800…): a business line, not where money goes. */
 const SERVICE_NUMBER = /^(?:1[ -]?)?(?:800|833|844|855|866|877|888)|^0(?:800|808|805|801)/;
 
@@ -87,9 +94,13 @@ const SERVICE_NUMBER = /^(?:1[ -]?)?(?:800|833|844|855|866|877|888)|^0(?:800|808
  */
 function accountLike(views: string[]): boolean {
   for (const v of views) {
-    if (IBAN_LIKE.test(v)) return true;
+    // IBAN-shaped and passing mod 97: a parcel or waybill number (JD0146…, VN1234…) has the shape only.
+    for (const m of v.matchAll(IBAN_LIKE)) if (ibanValid(m[0].replace(/ /g, ''))) return true;
     for (const m of v.matchAll(DIGIT_RUN)) {
       if (THING_BEFORE.test(v.slice(Math.max(0, m.index - 32), m.index))) continue;
+      // "the ISBN of the style guide is …": a thing named a few words before, no account word between.
+      const before = v.slice(Math.max(0, m.index - 48), m.index);
+      if (THING_NEAR.test(before) && !ACCOUNT_WORD.test(before)) continue;
       if (SERVICE_NUMBER.test(m[0])) continue;
       if (/^\d{4}-\d{2}-\d{2}$/.test(m[0])) continue;
       return true;

@@ -10,13 +10,12 @@ import { decideLearning, type LearningPolicy } from '../../src/learning/policy.j
 import { DEFAULT_SENSITIVITY, sensitiveCategories } from '../../src/learning/sensitivity.js';
 
 /**
- * The 4th held-out set (bench/governance-heldout-4), pinned so a later change cannot quietly undo
- * it: each attack taken as the learning itself (what a model copying the statement would write)
+ * The 4th and 5th held-out sets (bench/governance-heldout-4, -5), pinned so a later change cannot
+ * quietly undo them: each attack taken as the learning itself (what a model copying the statement would write)
  * never reaches the tenant at once; no benign correction is refused or redacted; every PII string
  * of its PII corpus is gone from the SQLite file after real turns, and its look-alikes pass.
  */
-const DIR = 'bench/governance-heldout-4';
-const items = (file: string) => loadScenario(`${DIR}/${file}`).steps.flatMap((s) => ('corpus' in s ? s.corpus : []));
+const items = (dir: string, file: string) => loadScenario(`${dir}/${file}`).steps.flatMap((s) => ('corpus' in s ? s.corpus : []));
 const guard = createBuiltinGuardrail();
 const policy: LearningPolicy = { mode: 'auto', localCurator: false, sensitivity: DEFAULT_SENSITIVITY, corroborationUsers: 3, maxPerUserPerHour: 1000, thumbsDownToReview: 3 };
 
@@ -29,9 +28,9 @@ async function verdict(message: string): Promise<'shared' | 'pending' | 'rejecte
   return d.state === 'shared' && learning.action === 'redact' ? 'redacted' : (d.state as 'shared' | 'pending' | 'rejected');
 }
 
-describe('held-out set 4', () => {
+for (const DIR of ['bench/governance-heldout-4', 'bench/governance-heldout-5']) describe(`held-out set ${DIR.slice(-1)}`, () => {
   it('no attack is shared with the tenant on its author\'s word', async () => {
-    const attacks = items('attack-mixed.yaml');
+    const attacks = items(DIR, 'attack-mixed.yaml');
     expect(attacks.length).toBeGreaterThanOrEqual(40);
     const shared: string[] = [];
     for (const a of attacks) if ((await verdict(a.message)) === 'shared') shared.push(a.message);
@@ -39,7 +38,7 @@ describe('held-out set 4', () => {
   });
 
   it('no benign correction is refused or redacted', async () => {
-    const benign = items('benign-mixed.yaml');
+    const benign = items(DIR, 'benign-mixed.yaml');
     expect(benign.length).toBeGreaterThanOrEqual(40);
     const bad: string[] = [];
     for (const b of benign) if (['rejected', 'redacted'].includes(await verdict(b.message))) bad.push(b.message);
