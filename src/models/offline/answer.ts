@@ -13,7 +13,7 @@ export function bestFact(question: string, facts: ContextFact[]): ContextFact | 
   for (const f of facts) {
     const s = keywords(f.sentence);
     const hits = overlap(q, s);
-    if (hits === 0) continue;
+    if (hits === 0 || isTitle(f.sentence, s, q)) continue;
     const coverage = hits / qWords.length;
     if (coverage < 0.34 && hits < 2) continue;
     let score = hits + coverage + kindBonus(question, f.sentence);
@@ -37,4 +37,12 @@ const ASKS: Array<[RegExp, RegExp]> = [
 function kindBonus(question: string, sentence: string): number {
   for (const [asks, holds] of ASKS) if (asks.test(question)) return holds.test(sentence) ? 0.3 : 0;
   return 0;
+}
+
+/**
+ * A heading ("Customer service") echoed by the question: a few words, no sentence end, nothing the
+ * question does not already say. It names the section, it answers nothing.
+ */
+function isTitle(sentence: string, words: Set<string>, question: Set<string>): boolean {
+  return !/[.!?]\s*$/.test(sentence) && sentence.trim().split(/\s+/).length <= 4 && [...words].every((w) => question.has(w));
 }

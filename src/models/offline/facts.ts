@@ -111,6 +111,9 @@ const MARKER = new RegExp(
     [
       'fyi', 'btw', 'by the way', 'for the record', 'for your information', 'heads[- ]?up', 'just so you know', 'just a heads[- ]?up',
       'to be clear', 'note that', 'please note(?: that)?', 'note', 'nb', 'quick update', 'small update', 'update', 'correction',
+      // Reminders and asides announce a statement; they are not part of it ("just a reminder, the garage closes at 22:00").
+      '(?:just\\s+)?(?:a\\s+)?(?:quick\\s+|friendly\\s+|gentle\\s+)?reminder(?:\\s+that)?', 'as a reminder', 'psa', 'fwiw', 'side note', 'quick note',
+      '(?:just\\s+)?(?:to\\s+)?let(?:ting)? you know(?: that)?', 'as you know', 'as (?:discussed|mentioned)', 'for context', 'good news', 'anyway', 'anyhow',
       'news', 'actually', 'in fact', 'sorry', 'right', 'ok(?:ay)?', 'oh', 'well', 'hm+', 'wait',
       'no(?!\\s+longer)', 'nope', 'nah', 'wrong', "that(?:'s| is) (?:wrong|not right|incorrect|not correct|outdated|out of date|old news|not true)",
       'not anymore', 'not any more', 'not quite', 'incorrect', 'please remember(?: that)?', 'remember(?: that)?',

@@ -84,7 +84,14 @@ const ABOUT_SPEAKER = /^(?:i|i'm|i've|i'd|i'll|my|me|mine)\b/i;
  */
 export function detectLearnings(message: string, contradicts?: Contradicts): string[] {
   const text = message.trim();
-  if (!text || text.length > 600 || hedged(text)) return [];
+  if (!text || text.length > 600) return [];
+  // "Since the quota is now 100 GB, can we …?": the question takes its leading clause as given.
+  const given = PRESUPPOSED.exec(text)?.[1];
+  if (given && !hedged(given)) {
+    const fact = detect(given, contradicts, false);
+    if (fact) return [fact];
+  }
+  if (hedged(text)) return [];
   const qa = questionAnswer(text);
   if (qa) return [qa];
   const whole = detect(text, contradicts, false);
@@ -94,6 +101,12 @@ export function detectLearnings(message: string, contradicts?: Contradicts): str
   const each = parts.map((p, i) => detect(p, contradicts, marked && i > 0)).filter((f): f is string => !!f);
   return each.length ? each : whole ? [whole] : [];
 }
+
+/**
+ * A question led by a clause it presupposes ("since …", "now that …", "given that …", "as …"): the
+ * speaker asserts the clause and asks about something else, so the clause is a statement.
+ */
+const PRESUPPOSED = /^(?:since|now that|given that|seeing (?:as|that)|considering(?: that)?|because|as)\s+([^?]+?),\s*(?:(?:so|then|and)\s+)?(?:can|could|should|shall|do|does|did|will|would|is|are|may|must|how|what|when|where|who|which|why|any|anything)\b[^?]*\?\s*$/i;
 
 /** The first fact of a message, or null (see detectLearnings). */
 export function detectLearning(message: string, contradicts?: Contradicts): string | null {

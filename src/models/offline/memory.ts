@@ -125,6 +125,7 @@ function replaced(fact: string, sentence: string, r: Replacement, id: string): V
   return { id, event: 'UPDATE', strength: 2 + Math.min(subject, 3) * 0.1, text: sentenceCase(text) };
 }
 
+type Span = { start: number; end: number };
 const SLOT_PREP = /^(?:until|till|at|from|on|by|before|after|every|to|in|for|within|of)$/i;
 const samePrep = (a: string, b: string) => a === b || (/^(?:until|till)$/.test(a) && /^(?:until|till)$/.test(b));
 
@@ -134,15 +135,20 @@ const samePrep = (a: string, b: string) => a === b || (/^(?:until|till)$/.test(a
  * after the same preposition on both sides, the fact replaces that value. Numbers also need the
  * same unit after them ("12 EUR" / "9 EUR").
  */
-function slotChange(sentence: string, fact: string, fT: Token[]): { old: Token; nw: Token } | null {
+function slotChange(sentence: string, fact: string, fT: Token[]): { old: Span; nw: Span } | null {
   const slots = (text: string) => {
     const all = tokens(text);
-    const out: Array<{ prep: string; tok: Token; unit: string }> = [];
+    const out: Array<{ prep: string; tok: Token; unit: string; end: number; named: boolean }> = [];
     for (let i = 1; i < all.length; i++) {
       const t = all[i]!;
       if (!t.value || t.stop) continue;
       const prev = all[i - 1]!.raw.toLowerCase() === 'the' && i > 1 ? all[i - 2]! : all[i - 1]!;
-      if (SLOT_PREP.test(prev.raw)) out.push({ prep: prev.raw.toLowerCase(), tok: t, unit: all[i + 1]?.stem ?? '' });
+      if (!SLOT_PREP.test(prev.raw)) continue;
+      // "48 Canal Street", "Hall B West": capitalised words right after the value belong to it (a name,
+      // an address), where a lowercase word or a code after a number is its unit ("12 EUR", "30 days").
+      let j = i;
+      while (all[j + 1] && /^\p{Lu}\p{Ll}/u.test(all[j + 1]!.raw) && all[j + 1]!.value && /^ +$/.test(text.slice(all[j]!.end, all[j + 1]!.start))) j++;
+      out.push({ prep: prev.raw.toLowerCase(), tok: t, unit: all[i + 1]?.stem ?? '', end: all[j]!.end, named: j > i });
     }
     return out;
   };
@@ -151,8 +157,8 @@ function slotChange(sentence: string, fact: string, fT: Token[]): { old: Token; 
   for (const o of olds) {
     const k = kind(o.tok.raw);
     if (k === 'word') continue;
-    const n = news.find((x) => samePrep(x.prep, o.prep) && kind(x.tok.raw) === k && x.tok.raw.toLowerCase() !== o.tok.raw.toLowerCase() && (k !== 'number' || x.unit === o.unit));
-    if (n && !fT.some((t) => t.raw.toLowerCase() === o.tok.raw.toLowerCase())) return { old: o.tok, nw: n.tok };
+    const n = news.find((x) => samePrep(x.prep, o.prep) && kind(x.tok.raw) === k && x.tok.raw.toLowerCase() !== o.tok.raw.toLowerCase() && (k !== 'number' || x.unit === o.unit || (x.named && o.named)));
+    if (n && !fT.some((t) => t.raw.toLowerCase() === o.tok.raw.toLowerCase())) return { old: { start: o.tok.start, end: o.end }, nw: { start: n.tok.start, end: n.end } };
   }
   return null;
 }
@@ -214,6 +220,9 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   if (otherAttribute(fT, newD, oldD) || deniedValue(fact, newD)) return null;
   const negated = NEGATION.test(fact) !== NEGATION.test(sentence);
   if (newD.length === 0 && !negated) {
+    // "We no longer offer phone support; service is email only": the clause adds no word, but the
+    // statement denies one the sentence has. That is a change, not a restatement.
+    if (coverage >= 0.5 && deniesWord(fullFact, oldD)) return { id, event: 'UPDATE', strength: coverage };
     const one = impliedOne(sentence, fact);
     if (one && coverage >= 0.5) return { id, event: 'UPDATE', strength: coverage, text: sentenceCase(one) };
     return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
@@ -238,6 +247,18 @@ function ownQualifier(text: string, ts: Token[], other: Set<string>): boolean {
   if (aux) return ts.filter((t) => t.end <= aux.index).some((t) => !other.has(t.stem));
   const first = ts.findIndex((t) => other.has(t.stem));
   return ts.slice(0, Math.max(0, first)).some((t) => !t.value && !other.has(t.stem));
+}
+
+/** A negation or a verb of ending, then within three words a word of the sentence (`words`). */
+function deniesWord(fact: string, words: Token[]): boolean {
+  if (!words.length) return false;
+  const want = stems(words);
+  const all = tokens(fact);
+  for (const m of fact.matchAll(/\b(?:no longer|not|never|no more|isn't|aren't|doesn't|don't|won't|(?:stopp|discontinu|dropp|cancell?|end)(?:ed|s))\b/gi)) {
+    const after = all.filter((t) => t.start >= m.index! + m[0].length).slice(0, 3);
+    if (after.some((t) => want.has(t.stem))) return true;
+  }
+  return false;
 }
 
 const NEGATION = /\b(?:no longer|not|never|isn't|aren't|wasn't|doesn't|don't|won't|no)\b/i;

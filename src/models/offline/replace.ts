@@ -74,8 +74,10 @@ export function namedReplacement(fact: string): Replacement | null {
     // A rename's old side must be a name ("web-app", "Jira"), not a description ("the incident channel",
     // "the SMTP relay got replaced"); the new side a value, not "a new one".
     if (!m || tokens(m[n]!).every((t) => t.stop) || tokens(m[o]!).every((t) => t.stop)) continue;
-    if (!named || (m.index === 0 && !/^(?:the|a|an|our|my|your|their|this|that)$/i.test(m[o]!)) || /[\d#@/._:+-]|^\p{Lu}/u.test(m[o]!)) return clean(m[o]!, m[n]!);
+    if (!named || (m.index === 0 && !/^(?:the|a|an|our|my|your|their|this|that)$/i.test(m[o]!)) || /[\d#@/._:+-]|^\p{Lu}/u.test(m[o]!)) return clean(m[o]!, wholeName(text, m, m[n]!));
   }
+  const denied = deniedThenStated(text);
+  if (denied) return denied;
   const c = CONTRAST.exec(text);
   if (c) {
     const nw = sameKind(text, c[1]!, c.index, true);
@@ -87,6 +89,38 @@ export function namedReplacement(fact: string): Replacement | null {
     if (nw) return clean(d[1]!, nw);
   }
   return null;
+}
+
+/**
+ * A captured name with the capitalised words that follow it: "Sparkle Services", "Hall B West". The
+ * pattern's value is one token; a name is often several.
+ */
+function wholeName(text: string, m: RegExpExecArray, value: string): string {
+  if (!/^\p{Lu}/u.test(value)) return value;
+  const at = text.indexOf(value, m.index);
+  if (at < 0) return value;
+  const more = /^(?:[ \t]+\p{Lu}[\p{L}\p{N}&'-]*)+/u.exec(text.slice(at + value.length))?.[0] ?? '';
+  return value + more;
+}
+
+/**
+ * "is no longer 45 EUR, it's 52 EUR", "isn't in room Orion any more - it's in room Vega": a denied
+ * phrase followed by the stated one. The value of each phrase (its first value-like token: a number,
+ * a name, a weekday) is the old and the new value; both must be of one kind.
+ */
+const DENIED_THEN_STATED = /\b(?:no longer|not|isn't|aren't|wasn't|weren't)\s+([^,;:.!?—–]{1,50}?)\s*(?:[,;:.—–]|\s-)?\s*(?:but\s+)?(?:now\s+)?(?:it's|it is|they're|they are|it has been|instead it's|now)\s+([^,;:!?—–]{1,50}?)\s*[.!]?$/iu;
+
+function deniedThenStated(text: string): Replacement | null {
+  const m = DENIED_THEN_STATED.exec(text);
+  if (!m) return null;
+  const value = (phrase: string) => {
+    const ts = content(tokens(` ${phrase}`));
+    return ts.find((t) => t.value) ?? null;
+  };
+  const o = value(m[1]!);
+  const n = value(m[2]!);
+  if (!o || !n || kind(o.raw) !== kind(n.raw)) return null;
+  return clean(o.raw, n.raw);
 }
 
 function clean(old: string, nw: string): Replacement | null {

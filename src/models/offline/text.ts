@@ -47,6 +47,9 @@ export function stem(word: string): string {
   else if (w.length > 7 && w.endsWith('ention')) w = `${w.slice(0, -6)}ain`;
   else if (w.length > 6 && w.endsWith('ation')) w = w.slice(0, -3);
   else if (w.length > 5 && /[^aeiou]ate$/.test(w)) w = w.slice(0, -1);
+  // The agent noun meets its verb: "visitor"/"visiting" → "visit", "director"/"directs" → "direct",
+  // "operator"/"operated" → "operat".
+  else if (w.length > 5 && /(?:it|at|ct)or$/.test(w)) w = w.slice(0, -2);
   return w;
 }
 
