@@ -23,7 +23,8 @@ const STOP = new Set(
   `a an the is are was were be been being am do does did of in on at to for from by with about as into onto over under
   and or but if then than so that this these those it its it's they they're their them there here we we've our us you your
   i i'm i've me my he she his her what which who whom whose when where why how can could should would will shall may might must
-  has have had not no yes any some all just also very per each every both either within until till via`.split(/\s+/),
+  has have had not no yes any some all just also very per each every both either within until till via
+  don't doesn't didn't isn't aren't wasn't weren't won't can't cannot haven't hasn't`.split(/\s+/),
 );
 
 /** Function words of the other European languages; an all-caps token ("EST", "DE") is not one of them. */
@@ -144,7 +145,8 @@ export function stripMarkers(text: string): { text: string; marked: boolean } {
 export function stripTimeCues(text: string): string {
   let t = text.trim().replace(/[.!]+$/, '');
   t = t.replace(/,?\s+\b(?:since|starting|effective|as of|from|after)\b(?:\s+[A-Za-z][\w'-]*){1,4}$/i, (m) => (/\b(?:to|until)\b/i.test(m) ? m : ''));
-  t = t.replace(/\s*\b(?:(?:last|next|this) (?:week|month|night|year|quarter|sprint|time|morning|evening)|these days|nowadays|for now|right now|any ?more|now|yesterday|today|recently|again)\b,?/gi, ' ');
+  // A comma after the cue still parts two clauses ("… in Munich anymore, only Berlin").
+  t = t.replace(/\s*\b(?:(?:last|next|this) (?:week|month|night|year|quarter|sprint|time|morning|evening)|these days|nowadays|for now|right now|any ?more|now|yesterday|today|recently|again)\b(,?)/gi, (_m, comma: string) => (comma ? ', ' : ' '));
   t = t.replace(ML_CUE_STRIP, ' ').replace(/^\s*,/, '');
   return t.replace(/\s+([,.;:])/g, '$1').replace(/\s{2,}/g, ' ').replace(/^[,;:\s]+|[,;:\s]+$/g, '').trim();
 }

@@ -82,8 +82,9 @@ const ABOUT_SPEAKER = /^(?:i|i'm|i've|i'd|i'll|my|me|mine)\b/i;
  * statement without any marker or cue counts when it gives another value for a fact the model can see
  * ("The on-call rotation is weekly." when the context says daily), as a reader of both would take it.
  */
-export function detectLearnings(message: string, contradicts?: Contradicts): string[] {
-  const text = message.trim();
+export function detectLearnings(message: string, contradicts?: Contradicts, afterQuestion = false): string[] {
+  // "its 5.4 now", "theyre on Fridays": the apostrophe people leave out of a leading "it's".
+  const text = message.trim().replace(/^(it|they|that)(s|re)\b(?=\s+(?:now|actually|still|[\p{N}$€£]|\p{Lu}|on|at|in|every|the|a|an|only)\b)/iu, "$1'$2");
   if (!text || text.length > 600) return [];
   // "Since the quota is now 100 GB, can we …?": the question takes its leading clause as given.
   const given = PRESUPPOSED.exec(text)?.[1];
@@ -94,7 +95,7 @@ export function detectLearnings(message: string, contradicts?: Contradicts): str
   if (hedged(text)) return [];
   const qa = questionAnswer(text);
   if (qa) return [qa];
-  const whole = detect(text, contradicts, false);
+  const whole = detect(text, contradicts, false, afterQuestion);
   const parts = statements(text);
   if (parts.length < 2) return whole ? [whole] : [];
   const marked = stripMarkers(text).marked;
@@ -136,7 +137,7 @@ function questionAnswer(text: string): string | null {
   return `${sentenceCase(question)} ${sentenceCase(answer)}`;
 }
 
-function detect(message: string, contradicts: Contradicts | undefined, inherited: boolean): string | null {
+function detect(message: string, contradicts: Contradicts | undefined, inherited: boolean, afterQuestion = false): string | null {
   const text = message.trim();
   if (!text || text.endsWith('?') || text.length > 600) return null;
   if (/^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|ok|okay|cool|great|bye)\b[\s!.]*$/i.test(text)) return null;
@@ -164,6 +165,8 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   // to what was just asked ("no, 250", "actually, Tuesdays"). Scripts written without spaces are
   // one "word" per sentence, so the rule is for spaced ones.
   if (marked && !remember && words.length === 1 && !words[0]!.value && !UNSPACED.test(rest) && !PLAIN_FACT.test(rest) && !CHANGE.test(rest) && !ML_CHANGE.test(rest)) return null;
-  if (!marked && !remember && !PLAIN_FACT.test(rest) && !CHANGE.test(rest) && !ML_CHANGE.test(rest) && !FIRST_PERSON.test(rest) && words.length < 2) return null;
+  // Right after a question, "it's 5.4 now" answers it with a new value: a correction without a marker.
+  const reply = afterQuestion && PRONOUN_FACT.test(rest) && TIME_CUE.test(rest) && words.some((w) => w.value);
+  if (!marked && !remember && !reply && !PLAIN_FACT.test(rest) && !CHANGE.test(rest) && !ML_CHANGE.test(rest) && !FIRST_PERSON.test(rest) && words.length < 2) return null;
   return cleaned ? sentenceCase(cleaned) : null;
 }

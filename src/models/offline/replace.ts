@@ -31,7 +31,9 @@ const EXPLICIT: Array<[RegExp, number, number, boolean?]> = [
   [re(`(?:^|\\s)${V}\\s+(?:was|has been|got|is|are|were|have been)\\s+replaced\\s+(?:by|with)\\s+${V}`), 1, 2, true],
   [re(`(?:^|\\s)${V}\\s+(?:was|has been|got|is|are|were|have been)\\s+(?:swapped|traded|exchanged)\\s+(?:out\\s+)?for\\s+${V}`), 1, 2, true],
   [re(`\\b(?:swapp|trad|exchang)(?:ed|ing|es)\\s+(?:out\\s+)?(?:the\\s+)?${V}\\s+for\\s+${V}`), 1, 2, true],
-  [re(`\\b(?:switch|mov|migrat|chang|upgrad|downgrad|went|go|rais|lower|increas|decreas|bump|cut|push|shift)\\w*\\b[^.;]*?\\bfrom\\s+${V}\\s+to\\s+${V}`), 1, 2],
+  [re(`\\b(?:switch|mov|migrat|chang|upgrad|downgrad|went|go|rais|lower|increas|decreas|bump|cut|push|shift|dropp|jump|grew|grow|fell|fall|shrunk|shrank|reduc|extend|shorten|drop)\\w*\\b[^.;]*?\\bfrom\\s+${V}(?:\\s+(?!to\\b)[\\p{L}%]+)?\\s+to\\s+${V}`), 1, 2],
+  // "escalation queue OPS-L2 -> OPS-L3", "v1.2 → v1.3": an arrow from the old value to the new.
+  [re(`(?:^|\\s)${V}\\s*(?:->|→|=>)\\s*${V}`), 1, 2],
   [re(`${V}\\s+(?:instead of|rather than)\\s+${V}`), 2, 1],
 ];
 
