@@ -1,17 +1,18 @@
 import { keywords, isNumeric, overlap } from './text.js';
 import type { ContextFact } from './context.js';
+import { canonical } from './synonyms.js';
 
 /**
  * Pick the context sentence that best answers a question: keyword overlap, discounted when the
  * block is marked superseded, nudged toward learnings and earlier retrieval ranks.
  */
 export function bestFact(question: string, facts: ContextFact[]): ContextFact | null {
-  const q = keywords(question);
+  const q = canonical(keywords(question.replace(INTERROGATIVE, '$1')));
   const qWords = [...q].filter((k) => !isNumeric(k));
   if (qWords.length === 0) return null;
   let best: { fact: ContextFact; score: number } | null = null;
   for (const f of facts) {
-    const s = keywords(f.sentence);
+    const s = canonical(keywords(f.sentence));
     const hits = overlap(q, s);
     if (hits === 0 || isTitle(f.sentence, s, q)) continue;
     const coverage = hits / qWords.length;
@@ -26,6 +27,9 @@ export function bestFact(question: string, facts: ContextFact[]): ContextFact | 
   }
   return best?.fact ?? null;
 }
+
+/** "how long", "what time": the second word belongs to the question word, it names nothing the answer must say. */
+const INTERROGATIVE = /\b(how|what)\s+(?:long|often|many|much|far|soon|fast|quickly|big|large|old|time|day|date)\b/gi;
 
 /** The kind of value a question asks for, and whether a sentence holds one: a small tie-breaker. */
 const ASKS: Array<[RegExp, RegExp]> = [

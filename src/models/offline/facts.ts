@@ -165,3 +165,9 @@ export function needsSubject(fact: string): boolean {
   const c = content(tokens(t));
   return c.length > 0 && c.length <= 3 && c.every((x) => x.value);
 }
+
+/**
+ * "Medicor is our new health insurer", "the new store manager is Omar": a holder named as the new
+ * one says the old holder changed, like a change verb does.
+ */
+export const NEW_HOLDER = /\b(?:is|are)\s+(?:now\s+)?(?:our|the|my|your|their)\s+new\b|^(?:our|the)\s+new\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+(?:is|are)\b/i;

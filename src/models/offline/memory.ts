@@ -1,4 +1,4 @@
-import { content, needsSubject, sentenceCase, STATUS_WORDS, stripLabel, stripMarkers, stripTimeCues, tokens, type Token } from './facts.js';
+import { content, NEW_HOLDER, needsSubject, sentenceCase, STATUS_WORDS, stripLabel, stripMarkers, stripTimeCues, tokens, type Token } from './facts.js';
 import { sentences } from './text.js';
 import { applyReplacement, distinctive, kind, namedReplacement, type Replacement } from './replace.js';
 import { ML_CHANGE, ML_TIME_CUE } from './lexicon-multilingual.js';
@@ -74,7 +74,7 @@ export function contradicts(statement: string, known: string[]): boolean {
 
 /** The strongest verdict of a fact against each sentence of each candidate, and the fact as compared. */
 function judgeFact(rawFact: string, question: string | undefined, candidates: Candidate[]): { best: Verdict | null; fact: string } {
-  const cue = CHANGE_CUE.test(rawFact) || ML_CHANGE.test(rawFact) || ML_TIME_CUE.test(rawFact);
+  const cue = CHANGE_CUE.test(rawFact) || NEW_HOLDER.test(rawFact) || ML_CHANGE.test(rawFact) || ML_TIME_CUE.test(rawFact);
   const fact = stripTimeCues(stripMarkers(rawFact).text).replace(/^that\s+/i, '') || rawFact;
   const subjectless = needsSubject(fact) && !!question && question.trim().endsWith('?');
   // "X was renamed to Y", "Y, not X", "dropped X — the minimum is Y": the fact names what it replaces.

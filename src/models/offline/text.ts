@@ -50,6 +50,10 @@ export function stem(word: string): string {
   // The agent noun meets its verb: "visitor"/"visiting" → "visit", "director"/"directs" → "direct",
   // "operator"/"operated" → "operat".
   else if (w.length > 5 && /(?:it|at|ct)or$/.test(w)) w = w.slice(0, -2);
+  // "reimbursement"/"reimbursed", "requirement"/"required": the noun in -ment meets its verb.
+  else if (w.length > 8 && w.endsWith('ment')) w = w.slice(0, -4);
+  // A silent final e goes, as it does before -ed/-ing: "close"/"closed", "lease"/"leased".
+  if (w.length > 4 && /[^aeiou]e$/.test(w)) w = w.slice(0, -1);
   return w;
 }
 
