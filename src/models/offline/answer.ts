@@ -32,10 +32,16 @@ export function bestFact(question: string, facts: ContextFact[]): ContextFact | 
 const INTERROGATIVE = /\b(how|what)\s+(?:long|often|many|much|far|soon|fast|quickly|big|large|old|time|day|date)\b/gi;
 
 /** The kind of value a question asks for, and whether a sentence holds one: a small tie-breaker. */
+const DURATION = /\d\s*(?:ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|yrs?)\b|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|few|several)\s+(?:business\s+|working\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?)\b/i;
+const FREQUENCY = /\b(?:every|each|per|once|twice|daily|weekly|monthly|yearly|annually|quarterly|nightly|hourly|times? a)\b/i;
+
 const ASKS: Array<[RegExp, RegExp]> = [
+  // A question for a length of time wants a duration, one for a frequency a rate: not a clock time.
+  [/^\s*(?:for\s+)?how long\b/i, DURATION],
+  [/^\s*how often\b/i, FREQUENCY],
   [/^\s*(?:when|what time|what day|until when|by when)\b/i, /\b\d{1,2}(?::\d{2})?\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b/i],
   [/^\s*who\b/i, /\b[A-Z][a-z]+ [A-Z][a-z]+\b/],
-  [/^\s*how (?:many|much|long|often|fast|quickly)\b/i, /\d/],
+  [/^\s*how (?:many|much|fast|quickly)\b/i, /\d/],
 ];
 
 function kindBonus(question: string, sentence: string): number {

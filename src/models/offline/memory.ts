@@ -174,7 +174,8 @@ function withoutContrast(fact: string): string {
 
 /** The clause of a compound statement that talks about the existing fact ("X left; the new head is Y"). */
 function bestClause(fact: string, s: Set<string>): string {
-  const parts = fact.split(/\s*[;:]\s+|\s+[—–]\s+|\s+-\s+|,\s+(?:and\s+|but\s+)?|\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
+  // "… and Joe Park" after a name ("Amy Lee and Joe Park") joins two values, not two clauses.
+  const parts = fact.split(/\s*[;:]\s+|\s+[—–]\s+|\s+-\s+|,\s+(?:and\s+|but\s+)?|(?<!\b[A-Z][\w'-]*)\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
   if (parts.length < 2) return fact;
   let best = fact;
   let score = -1;
@@ -223,6 +224,8 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
     // "We no longer offer phone support; service is email only": the clause adds no word, but the
     // statement denies one the sentence has. That is a change, not a restatement.
     if (coverage >= 0.5 && deniesWord(fullFact, oldD)) return { id, event: 'UPDATE', strength: coverage };
+    // "Yoga is only on Mondays now" against "on Mondays and Thursdays": "only" drops the values it leaves out.
+    if (coverage >= 0.5 && /\bonly\b/i.test(fullFact) && !/\bonly\b/i.test(sentence) && oldD.some((t) => t.value)) return { id, event: 'UPDATE', strength: coverage };
     const one = impliedOne(sentence, fact);
     if (one && coverage >= 0.5) return { id, event: 'UPDATE', strength: coverage, text: sentenceCase(one) };
     return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
