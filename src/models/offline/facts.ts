@@ -170,4 +170,4 @@ export function needsSubject(fact: string): boolean {
  * "Medicor is our new health insurer", "the new store manager is Omar": a holder named as the new
  * one says the old holder changed, like a change verb does.
  */
-export const NEW_HOLDER = /\b(?:is|are)\s+(?:now\s+)?(?:our|the|my|your|their)\s+new\b|^(?:our|the)\s+new\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+(?:is|are)\b/i;
+export const NEW_HOLDER = /\b(?:is|are)\s+(?:now\s+)?(?:our|the|my|your|their)\s+new\b|^(?:[Oo]ur|[Tt]he)\s+new\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+(?:is|are)\s+(?=[A-Z0-9])/;

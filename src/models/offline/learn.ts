@@ -117,7 +117,8 @@ export function detectLearning(message: string, contradicts?: Contradicts): stri
 /** A message's sentences; one that leans on the one before ("It closes at 10pm.") stays with it. */
 function statements(text: string): string[] {
   const out: string[] = [];
-  for (const p of text.split(/(?<=[.!])\s+(?=\p{Lu})/u)) {
+  // ", and the training room is on floor 1": a second subject with its own verb is a second statement.
+  for (const p of text.split(/(?<=[.!])\s+(?=\p{Lu})|,\s+and\s+(?=(?:the|our|their|its)\s)/u)) {
     if (out.length && /^(?:it|they|that|this|those|these|he|she|which|so|but|and|then|there)\b/i.test(p)) out[out.length - 1] += ` ${p}`;
     else out.push(p);
   }

@@ -83,14 +83,39 @@ function judgeFact(rawFact: string, question: string | undefined, candidates: Ca
   for (const c of candidates) {
     // A markdown heading ("# Store 12") names a section; it is not a fact to update.
     for (const s of sentences(c.text.replace(/^[ \t]*#+[ \t].*$/gm, ''))) {
-      const v = (named && replaced(fact, stripLabel(s), named, c.id)) || (subjectless ? compareResolved(fact, stripLabel(s), question!, c.id) : compare(fact, stripLabel(s), cue, c.id));
-      if (!v) continue;
-      v.sentence = stripLabel(s);
-      const rank = (x: Verdict) => x.strength + (x.event === 'NOOP' ? 0.3 : x.event === 'UPDATE' ? 0.1 : 0) + (x.text ? 0.05 : 0);
-      if (!best || rank(v) > rank(best)) best = v;
+      const full = stripLabel(s);
+      for (const [part, rebuild] of [[full, (t: string) => t] as const, ...clauses(full)]) {
+        const v = (named && replaced(fact, part, named, c.id)) || (subjectless ? compareResolved(fact, part, question!, c.id) : compare(fact, part, cue, c.id));
+        if (!v) continue;
+        // A clause's new value goes back into its whole sentence; without a rewrite the clause says nothing new.
+        if (v.text) v.text = rebuild(v.text);
+        else if (part !== full && v.event === 'UPDATE') continue;
+        v.sentence = full;
+        const rank = (x: Verdict) => x.strength + (x.event === 'NOOP' ? 0.3 : x.event === 'UPDATE' ? 0.1 : 0) + (x.text ? 0.05 : 0);
+        if (!best || rank(v) > rank(best)) best = v;
+      }
     }
   }
   return { best, fact };
+}
+
+/**
+ * The two clauses of a compound sentence with a subject each ("The clinic opens at 8:00 and the
+ * pharmacy opens at 9:00."), each with a way to put a rewritten clause back into the sentence: a
+ * correction of one clause keeps the other.
+ */
+function clauses(sentence: string): Array<readonly [string, (t: string) => string]> {
+  const m = /^(.+?),?\s+and\s+((?:the|our|a|an|its|their)\s.+)$/i.exec(sentence);
+  if (!m) return [];
+  const [left, right] = [m[1]!, m[2]!];
+  if (content(tokens(left)).length < 3 || content(tokens(right)).length < 3) return [];
+  const rest = sentence.slice(left.length);
+  const prefix = sentence.slice(0, sentence.length - right.length);
+  const bare = (t: string) => t.replace(/[.!]+$/, '');
+  return [
+    [left, (t: string) => sentenceCase(bare(t) + rest)] as const,
+    [right, (t: string) => sentenceCase(prefix + (/^\p{Ll}/u.test(right) ? t[0]!.toLowerCase() + t.slice(1) : t))] as const,
+  ];
 }
 
 function parseCandidates(user: string): Candidate[] {
@@ -225,7 +250,7 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
     // statement denies one the sentence has. That is a change, not a restatement.
     if (coverage >= 0.5 && deniesWord(fullFact, oldD)) return { id, event: 'UPDATE', strength: coverage };
     // "Yoga is only on Mondays now" against "on Mondays and Thursdays": "only" drops the values it leaves out.
-    if (coverage >= 0.5 && /\bonly\b/i.test(fullFact) && !/\bonly\b/i.test(sentence) && oldD.some((t) => t.value)) return { id, event: 'UPDATE', strength: coverage };
+    if (coverage >= 0.5 && /\bonly\b/i.test(fullFact) && !/\bonly\b/i.test(sentence) && oldD.length > 0) return { id, event: 'UPDATE', strength: coverage };
     const one = impliedOne(sentence, fact);
     if (one && coverage >= 0.5) return { id, event: 'UPDATE', strength: coverage, text: sentenceCase(one) };
     return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
