@@ -14,7 +14,8 @@ export function bestFact(question: string, facts: ContextFact[]): ContextFact | 
   for (const f of facts) {
     const s = canonical(keywords(f.sentence));
     const hits = overlap(q, s);
-    if (hits === 0 || isTitle(f.sentence, s, q)) continue;
+    // A question in the context (a FAQ's "Q: …") asks; it answers nothing.
+    if (hits === 0 || isTitle(f.sentence, s, q) || f.sentence.trim().endsWith('?')) continue;
     const coverage = hits / qWords.length;
     if (coverage < 0.34 && hits < 2) continue;
     let score = hits + coverage + kindBonus(question, f.sentence);

@@ -170,4 +170,4 @@ export function needsSubject(fact: string): boolean {
  * "Medicor is our new health insurer", "the new store manager is Omar": a holder named as the new
  * one says the old holder changed, like a change verb does.
  */
-export const NEW_HOLDER = /\b(?:is|are)\s+(?:now\s+)?(?:our|the|my|your|their)\s+new\b|^(?:[Oo]ur|[Tt]he)\s+new\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+(?:is|are)\s+(?=[A-Z0-9])/;
+export const NEW_HOLDER = /\b(?:is|are)\s+(?:now\s+)?(?:our|the|my|your|their)\s+new\b|\b(?:has|have|got)\s+(?:a|an)\s+new\s+[\w'-]+(?:\s+[\w'-]+){0,2}?\s*(?::|,|—|–|\s-)\s*[A-Z0-9]|^(?:[Oo]ur|[Tt]he)\s+new\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+(?:is|are)\s+(?=[A-Z0-9])/;

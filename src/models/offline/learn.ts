@@ -109,6 +109,12 @@ export function detectLearnings(message: string, contradicts?: Contradicts, afte
  */
 const PRESUPPOSED = /^(?:since|now that|given that|seeing (?:as|that)|considering(?: that)?|because|as)\s+([^?]+?),\s*(?:(?:so|then|and)\s+)?(?:can|could|should|shall|do|does|did|will|would|is|are|may|must|how|what|when|where|who|which|why|any|anything)\b[^?]*\?\s*$/i;
 
+/** "The support team has a new lead: Pedro Alves." → "The support team lead is Pedro Alves now." (the plain statement). */
+function newHolder(text: string): string {
+  const m = /^(.+?)\s+(?:has|have|got)\s+(?:a|an)\s+new\s+([\w'-]+(?:\s+[\w'-]+){0,2}?)\s*(?::|,|—|–|\s-)\s*([A-Z0-9].*?)[.!]?$/.exec(text);
+  return m ? `${m[1]} ${m[2]} is ${m[3]} now` : text;
+}
+
 /** The first fact of a message, or null (see detectLearnings). */
 export function detectLearning(message: string, contradicts?: Contradicts): string | null {
   return detectLearnings(message, contradicts)[0] ?? null;
@@ -154,7 +160,7 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   const remember = /^\s*(?:please\s+)?(?:remember|keep in mind|bear in mind|note)\b/i.test(text);
   const signal = marked || remember || CONTRAST.test(rest) || CHANGE.test(rest) || TIME_CUE.test(rest) || NEW_HOLDER.test(rest) || ML_CHANGE.test(rest) || ML_TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest);
   // Time cues stay: "now" tells the memory decision that a value changed; it drops them itself.
-  const cleaned = rest.replace(/^that\s+/i, '');
+  const cleaned = newHolder(rest.replace(/^that\s+/i, ''));
   if (!signal) {
     // A plain statement that gives another value for a fact in view is a correction.
     return contradicts && !ABOUT_SPEAKER.test(cleaned) && content(tokens(cleaned)).length >= 2 && contradicts(cleaned) ? sentenceCase(cleaned) : null;

@@ -42,6 +42,8 @@ const CONTRAST = re(`,\\s*(?:and\\s+)?not\\s+(?:the\\s+)?${V}\\s*[.!]?$`);
 const DROPPED = re(`\\b(?:dropped|removed|retired|discontinued|no longer support(?:s|ed)?|stopped supporting|deprecated)\\s+(?:support for\\s+)?${V}`);
 /** "20:00 is wrong, it closes at 21:00": the value called wrong is the old one. */
 const CALLED_WRONG = re(`(?:^|\\s)${V}\\s+(?:is|was|'s)\\s+(?:wrong|incorrect|outdated|out of date|old|not (?:right|correct|true))\\b`);
+/** "Not 9:30 - the lecture starts at 10:00": a leading denial names the old value. */
+const LEADING_NOT = re(`^(?:no[,.]?\\s+)?not\\s+${V}\\s*(?:[,;:—–]|\\s-)`);
 /** The passive: "Chrome 100 support was dropped; the minimum is now Chrome 110". */
 const DROPPED_PASSIVE = re(`(?:^|\\s)${V}(?:\\s+support)?\\s+(?:(?:was|has been|got|is|were|have been|are)\\s+(?:now\\s+)?(?:dropped|removed|retired|discontinued|deprecated|gone)|(?:isn't|is not|aren't|are not|is no longer|are no longer)\\s+supported)\\b`);
 
@@ -87,7 +89,7 @@ export function namedReplacement(fact: string): Replacement | null {
     const nw = sameKind(text, c[1]!, c.index, true);
     if (nw) return clean(c[1]!, nw);
   }
-  for (const d of [DROPPED.exec(text), DROPPED_PASSIVE.exec(text), CALLED_WRONG.exec(text)]) {
+  for (const d of [DROPPED.exec(text), DROPPED_PASSIVE.exec(text), CALLED_WRONG.exec(text), LEADING_NOT.exec(text)]) {
     if (!d || tokens(d[1]!).every((t) => t.stop)) continue;
     const nw = sameKind(text, d[1]!, d.index + d[0].length, false);
     if (nw) return clean(d[1]!, nw);

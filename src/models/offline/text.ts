@@ -64,7 +64,11 @@ export function words(text: string): string[] {
 
 /** Content words, stemmed, without stop words. */
 export function keywords(text: string): Set<string> {
-  return new Set(words(text).filter((w) => !STOP.has(w)).map(stem));
+  // "IT", "US", "HR" in capitals are acronyms, not the pronoun or preposition — unless the whole text shouts.
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  const shouting = letters.length > 0 && letters.replace(/[^\p{Lu}]/gu, '').length > letters.length / 2;
+  const acronyms = shouting ? new Set<string>() : new Set((text.match(/\b[A-Z]{2,}\b/g) ?? []).map((w) => w.toLowerCase()));
+  return new Set(words(text).filter((w) => !STOP.has(w) || acronyms.has(w)).map(stem));
 }
 
 export function numbers(text: string): string[] {
