@@ -116,7 +116,7 @@ const MARKER = new RegExp(
       '(?:just\\s+)?(?:a\\s+)?(?:quick\\s+|friendly\\s+|gentle\\s+)?reminder(?:\\s+that)?', 'as a reminder', 'psa', 'fwiw', 'side note', 'quick note',
       '(?:just\\s+)?(?:to\\s+)?let(?:ting)? you know(?: that)?', 'as you know', 'as (?:discussed|mentioned)', 'for context', 'good news', 'anyway', 'anyhow',
       'news', 'actually', 'in fact', 'sorry', 'right', 'ok(?:ay)?', 'oh', 'well', 'hm+', 'wait',
-      'no(?!\\s+longer)', 'nope', 'nah', 'wrong', "that(?:'s| is) (?:wrong|not right|incorrect|not correct|outdated|out of date|old news|not true)",
+      'no(?!\\s+(?:longer|more)\\b)', 'nope', 'nah', 'wrong', "that(?:'s| is) (?:wrong|not right|incorrect|not correct|outdated|out of date|old news|not true)",
       'not anymore', 'not any more', 'not quite', 'incorrect', 'please remember(?: that)?', 'remember(?: that)?',
       'keep in mind(?: that)?', 'bear in mind(?: that)?', 'from now on', 'going forward', 'as of today', 'also',
       // The speaker correcting themself: about what they said before, not a fact about them.

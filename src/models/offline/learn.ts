@@ -17,7 +17,7 @@ const CHANGE_VERBS =
   'handed over|swapp|dropp?|cut|expand|discontinu|cancell?|retir|remov|stopp|end|clos|abolish|suspend|reinstat|restor|resum|reopen|' +
   'deprecat|decommission|updat|went|go(?:es)? (?:up|down)|got';
 // Inflected only ("closed", "closes", "moving"): a bare verb is an imperative ("close account 9"), a request.
-const CHANGE = new RegExp(`\\b(?:(?:${CHANGE_VERBS})(?:es|ed|d|s|ing|ten|en)|(?:will|'ll|going to) (?:${CHANGE_VERBS})\\w*|left|went|got|took over|became|become|cut|goes (?:up|down)|went (?:up|down))\\b`, 'i');
+const CHANGE = new RegExp(`\\b(?:(?:${CHANGE_VERBS})(?:es|ed|d|s|ing|ten|en)|(?:will|'ll|going to) (?:${CHANGE_VERBS})\\w*|left|went|got|took over|became|become|cut|goes (?:up|down)|went (?:up|down)|gone (?:from|to|up|down|back))\\b`, 'i');
 /** A request rather than a statement: "please …", "can you …", or a bare verb up front. */
 const REQUEST = /^(?:please|kindly|can you|could you|would you|will you|let's|lets)\b|^(?:close|open|move|change|set|update|add|remove|delete|cancel|create|send|book|issue|refund|transfer|pay|order|run|deploy|schedule|raise|lower|increase|decrease|switch|rename|replace|migrate|extend|shorten|restore|stop|start)\b/i;
 /**

@@ -30,7 +30,7 @@ interface Verdict {
   text?: string;
 }
 
-const CHANGE_CUE = /\b(?:now|these days|(?:this|next|last) (?:week|month|year|quarter|sprint)|nowadays|no longer|anymore|any more|instead|since|from now on|starting|as of|effective|chang\w*|increas\w*|decreas\w*|rais\w*|lower\w*|reduc\w*|bump\w*|mov\w*|switch\w*|becam\w*|becom\w*|upgrad\w*|downgrad\w*|renam\w*|replac\w*|migrat\w*|shorten\w*|extend\w*|doubl\w*|halv\w*|postpon\w*|push\w*|delay\w*|rewr[io]t\w*|relocat\w*|took over|take\w* over|join\w*|left|hired|appointed|promoted|went|got|dropped)\b/i;
+const CHANGE_CUE = /\b(?:now|these days|(?:this|next|last) (?:week|month|year|quarter|sprint)|nowadays|no longer|anymore|any more|instead|since|from now on|starting|as of|effective|chang\w*|increas\w*|decreas\w*|rais\w*|lower\w*|reduc\w*|bump\w*|mov\w*|switch\w*|becam\w*|becom\w*|upgrad\w*|downgrad\w*|renam\w*|replac\w*|migrat\w*|shorten\w*|extend\w*|doubl\w*|halv\w*|postpon\w*|push\w*|delay\w*|rewr[io]t\w*|relocat\w*|took over|take\w* over|join\w*|left|hired|appointed|promoted|went|gone|got|dropped)\b/i;
 
 export function decideMemory(user: string): string {
   const rawFact = /^new fact:?[ \t]*(.+)$/im.exec(user)?.[1]?.trim() ?? '';
@@ -272,7 +272,7 @@ const AUX = /\b(?:is|are|was|were|has|have|had|will|can|must|should|does|do|did)
  */
 function ownQualifier(text: string, ts: Token[], other: Set<string>): boolean {
   const aux = AUX.exec(text);
-  if (aux) return ts.filter((t) => t.end <= aux.index).some((t) => !other.has(t.stem));
+  if (aux) return ts.filter((t) => t.end <= aux.index).some((t) => !other.has(t.stem) && !misspelt(t, other));
   const first = ts.findIndex((t) => other.has(t.stem));
   return ts.slice(0, Math.max(0, first)).some((t) => !t.value && !other.has(t.stem));
 }
@@ -287,6 +287,26 @@ function deniesWord(fact: string, words: Token[]): boolean {
     if (after.some((t) => want.has(t.stem))) return true;
   }
   return false;
+}
+
+/** A plain word one slip away from a word of the other statement ("custmer" / "customer"): a typo, not another subject. */
+function misspelt(t: Token, other: Set<string>): boolean {
+  if (t.value || t.stem.length < 5) return false;
+  for (const o of other) if (o.length >= 5 && Math.abs(o.length - t.stem.length) <= 1 && editDistance(o, t.stem) <= 1) return true;
+  return false;
+}
+
+/** Levenshtein distance with adjacent swaps counted as one edit ("teh" / "the"). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 const NEGATION = /\b(?:no longer|not|never|isn't|aren't|wasn't|doesn't|don't|won't|no)\b/i;

@@ -102,9 +102,14 @@ export function namedReplacement(fact: string): Replacement | null {
  * pattern's value is one token; a name is often several.
  */
 function wholeName(text: string, m: RegExpExecArray, value: string): string {
-  if (!/^\p{Lu}/u.test(value)) return value;
   const at = text.indexOf(value, m.index);
   if (at < 0) return value;
+  // "swapped out for room Maple": a lowercase label before the name; the name is the value.
+  if (/^\p{Ll}+$/u.test(value)) {
+    const named = /^[ \t]+(\p{Lu}[\p{L}\p{N}&'-]*(?:[ \t]+\p{Lu}[\p{L}\p{N}&'-]*)*|\d[\p{L}\p{N}.-]*)/u.exec(text.slice(at + value.length));
+    return named ? named[1]! : value;
+  }
+  if (!/^\p{Lu}/u.test(value)) return value;
   const more = /^(?:[ \t]+\p{Lu}[\p{L}\p{N}&'-]*)+/u.exec(text.slice(at + value.length))?.[0] ?? '';
   return value + more;
 }

@@ -55,6 +55,14 @@ describe('offline model, round 4: what a change looks like', () => {
     expect(decide('Sam Ortiz left, so the first aiders on floor 2 are Amy Lee and Joe Park now.', 'The first aiders on floor 2 are Amy Lee and Sam Ortiz.').event).toBe('UPDATE');
   });
 
+  it('hears "we\'ve gone from X to Y", keeps "no more" as a negation and forgives a typo in the subject', () => {
+    expect(detectLearnings("We've gone from Java 17 to Java 21 on the order service.")).toHaveLength(1);
+    expect(decide("We've gone from Java 17 to Java 21 on the order service.", 'The order service runs on Java 17.').text).toBe('The order service runs on Java 21.');
+    expect(stripMarkers('no more fresh fruit on Mondays').text).toBe('no more fresh fruit on Mondays');
+    expect(decide('custmer invoices are sent on teh 3rd of the month now', 'Customer invoices are sent on the 1st of the month.').text).toBe('Customer invoices are sent on the 3rd of the month.');
+    expect(decide('Cedar was swapped out for room Maple for onsite interviews.', 'Onsite interviews take place in room Cedar.').text).toBe('Onsite interviews take place in room Maple.');
+  });
+
   it('strips reminders and asides like other markers', () => {
     expect(stripMarkers('Just a reminder, the parking garage closes at 22:00.').text).toBe('the parking garage closes at 22:00.');
     expect(stripMarkers('Friendly reminder: the all-staff call is on Wednesdays.').text).toBe('the all-staff call is on Wednesdays.');
