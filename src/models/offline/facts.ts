@@ -121,7 +121,7 @@ const MARKER = new RegExp(
       'keep in mind(?: that)?', 'bear in mind(?: that)?', 'from now on', 'going forward', 'as of today', 'also',
       // The speaker correcting themself: about what they said before, not a fact about them.
       "i (?:got|had) (?:that|it|this) wrong", "i was wrong", 'i misspoke', 'i mistyped', 'my (?:mistake|bad|error)',
-      'scratch that', 'ignore (?:that|what i said)', 'let me correct (?:that|myself)', 'correction to (?:what i said|my (?:last|previous) message)',
+      'scratch that', 'i mean(?:t)?(?: to say)?', 'what i meant (?:is|was)', 'ignore (?:that|what i said)', 'let me correct (?:that|myself)', 'correction to (?:what i said|my (?:last|previous) message)',
       ...ML_MARKERS,
     ].join('|') +
     // A Unicode word end: "in realtà", "übrigens" end in letters an ASCII \b does not know.

@@ -66,6 +66,7 @@ describe('offline model, round 4: what a change looks like', () => {
   it('strips reminders and asides like other markers', () => {
     expect(stripMarkers('Just a reminder, the parking garage closes at 22:00.').text).toBe('the parking garage closes at 22:00.');
     expect(stripMarkers('Friendly reminder: the all-staff call is on Wednesdays.').text).toBe('the all-staff call is on Wednesdays.');
+    expect(stripMarkers('Sorry, I mean 10 days ahead.').text).toBe('10 days ahead.');
     expect(decide('Just a reminder, the parking garage closes at 22:00.', 'The parking garage closes at 22:00.').event).toBe('NOOP');
   });
 });
