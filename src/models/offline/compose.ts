@@ -26,7 +26,9 @@ function describeSuccess(tool: string, value: unknown): string {
     if ('result' in v) return `The result is ${fmt(v.result)}.`;
     if ('local' in v) return `It is ${String(v.local)}.`;
     if (Array.isArray(v.results)) {
-      const items = v.results as Array<{ text?: string; source?: string }>;
+      const all = v.results as Array<{ text?: string; source?: string; superseded?: boolean }>;
+      // A hit marked superseded is not read back as current while a current one is there.
+      const items = all.some((i) => !i.superseded) ? all.filter((i) => !i.superseded) : all;
       if (!items.length) return "I don't have information about that yet. If you tell me, I'll remember it.";
       return items.slice(0, 3).map((i) => `${i.text ?? JSON.stringify(i)}${i.source ? ` (source: ${i.source})` : ''}`).join('\n');
     }

@@ -23,7 +23,8 @@ const STOP = new Set(
   `a an the is are was were be been being am do does did of in on at to for from by with about as into onto over under
   and or but if then than so that this these those it its it's they they're their them there here we we've our us you your
   i i'm i've me my he she his her what which who whom whose when where why how can could should would will shall may might must
-  has have had not no yes any some all just also very per each every both either within until till via`.split(/\s+/),
+  has have had not no yes any some all just also very per each every both either within until till via
+  don't doesn't didn't isn't aren't wasn't weren't won't can't cannot haven't hasn't`.split(/\s+/),
 );
 
 /** Function words of the other European languages; an all-caps token ("EST", "DE") is not one of them. */
@@ -111,13 +112,16 @@ const MARKER = new RegExp(
     [
       'fyi', 'btw', 'by the way', 'for the record', 'for your information', 'heads[- ]?up', 'just so you know', 'just a heads[- ]?up',
       'to be clear', 'note that', 'please note(?: that)?', 'note', 'nb', 'quick update', 'small update', 'update', 'correction',
+      // Reminders and asides announce a statement; they are not part of it ("just a reminder, the garage closes at 22:00").
+      '(?:just\\s+)?(?:a\\s+)?(?:quick\\s+|friendly\\s+|gentle\\s+)?reminder(?:\\s+that)?', 'as a reminder', 'psa', 'fwiw', 'side note', 'quick note',
+      '(?:just\\s+)?(?:to\\s+)?let(?:ting)? you know(?: that)?', 'as you know', 'as (?:discussed|mentioned)', 'for context', 'good news', 'anyway', 'anyhow',
       'news', 'actually', 'in fact', 'sorry', 'right', 'ok(?:ay)?', 'oh', 'well', 'hm+', 'wait',
-      'no(?!\\s+longer)', 'nope', 'nah', 'wrong', "that(?:'s| is) (?:wrong|not right|incorrect|not correct|outdated|out of date|old news|not true)",
+      'no(?!\\s+(?:longer|more)\\b)', 'nope', 'nah', 'wrong', "that(?:'s| is) (?:wrong|not right|incorrect|not correct|outdated|out of date|old news|not true)",
       'not anymore', 'not any more', 'not quite', 'incorrect', 'please remember(?: that)?', 'remember(?: that)?',
       'keep in mind(?: that)?', 'bear in mind(?: that)?', 'from now on', 'going forward', 'as of today', 'also',
       // The speaker correcting themself: about what they said before, not a fact about them.
       "i (?:got|had) (?:that|it|this) wrong", "i was wrong", 'i misspoke', 'i mistyped', 'my (?:mistake|bad|error)',
-      'scratch that', 'ignore (?:that|what i said)', 'let me correct (?:that|myself)', 'correction to (?:what i said|my (?:last|previous) message)',
+      'scratch that', 'i mean(?:t)?(?: to say)?', 'what i meant (?:is|was)', 'ignore (?:that|what i said)', 'let me correct (?:that|myself)', 'correction to (?:what i said|my (?:last|previous) message)',
       ...ML_MARKERS,
     ].join('|') +
     // A Unicode word end: "in realtà", "übrigens" end in letters an ASCII \b does not know.
@@ -141,7 +145,8 @@ export function stripMarkers(text: string): { text: string; marked: boolean } {
 export function stripTimeCues(text: string): string {
   let t = text.trim().replace(/[.!]+$/, '');
   t = t.replace(/,?\s+\b(?:since|starting|effective|as of|from|after)\b(?:\s+[A-Za-z][\w'-]*){1,4}$/i, (m) => (/\b(?:to|until)\b/i.test(m) ? m : ''));
-  t = t.replace(/\s*\b(?:(?:last|next|this) (?:week|month|night|year|quarter|sprint|time|morning|evening)|these days|nowadays|for now|right now|any ?more|now|yesterday|today|recently|again)\b,?/gi, ' ');
+  // A comma after the cue still parts two clauses ("… in Munich anymore, only Berlin").
+  t = t.replace(/\s*\b(?:(?:last|next|this) (?:week|month|night|year|quarter|sprint|time|morning|evening)|these days|nowadays|for now|right now|any ?more|now|yesterday|today|recently|again)\b(,?)/gi, (_m, comma: string) => (comma ? ', ' : ' '));
   t = t.replace(ML_CUE_STRIP, ' ').replace(/^\s*,/, '');
   return t.replace(/\s+([,.;:])/g, '$1').replace(/\s{2,}/g, ' ').replace(/^[,;:\s]+|[,;:\s]+$/g, '').trim();
 }
@@ -160,3 +165,9 @@ export function needsSubject(fact: string): boolean {
   const c = content(tokens(t));
   return c.length > 0 && c.length <= 3 && c.every((x) => x.value);
 }
+
+/**
+ * "Medicor is our new health insurer", "the new store manager is Omar": a holder named as the new
+ * one says the old holder changed, like a change verb does.
+ */
+export const NEW_HOLDER = /\b(?:is|are)\s+(?:now\s+)?(?:our|the|my|your|their)\s+new\b|\b(?:has|have|got)\s+(?:a|an)\s+new\s+[\w'-]+(?:\s+[\w'-]+){0,2}?\s*(?::|,|—|–|\s-)\s*[A-Z0-9]|^(?:[Oo]ur|[Tt]he)\s+new\s+[\w'-]+(?:\s+[\w'-]+){0,3}?\s+(?:is|are)\s+(?=[A-Z0-9])/;

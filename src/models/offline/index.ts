@@ -80,7 +80,7 @@ function answerUser(req: ConverseRequest, text: string, system: string): Content
   // speaker's plainly stated lasting attribute ("My time zone is CET.") is worth remembering too.
   const facts = contextFacts(req, system);
   const known = facts.filter((f) => !f.superseded).map((f) => stripLabel(f.sentence));
-  const detected = detectLearnings(text, (fact) => contradicts(fact, known));
+  const detected = detectLearnings(text, (fact) => contradicts(fact, known), askedBefore(req));
   const personal = detected.length ? null : detectPersonalFact(text);
   const learned = personal ? [personal] : detected;
   // Like a model following the system prompt: acknowledge, but leave "remembered / held for
@@ -133,6 +133,12 @@ function answerWith(fact: ContextFact, facts: ContextFact[]): string {
   }
   const sentence = stripLabel(fact.sentence);
   return `${isUserVoice(fact.source) ? toSecondPerson(sentence) : sentence} (source: ${fact.source})`;
+}
+
+/** Whether the user's previous message in this conversation was a question ("it's 5.4 now" then answers it). */
+function askedBefore(req: ConverseRequest): boolean {
+  const users = req.messages.filter((m) => m.role === 'user' && !m.content.some(isToolResult));
+  return users.length >= 2 && messageText(users.at(-2)!).replace(/<(semantic_memory|user_memory|session_summary)>[\s\S]*?<\/\1>/gi, '').trim().endsWith('?');
 }
 
 /** Deterministic ids so identical requests give identical responses. */

@@ -1,4 +1,4 @@
-import { content, sentenceCase, stripMarkers, tokens } from './facts.js';
+import { content, NEW_HOLDER, sentenceCase, stripMarkers, tokens } from './facts.js';
 import { ML_CHANGE, ML_HEDGE, mlQuestion, ML_TIME_CUE } from './lexicon-multilingual.js';
 
 /**
@@ -17,7 +17,7 @@ const CHANGE_VERBS =
   'handed over|swapp|dropp?|cut|expand|discontinu|cancell?|retir|remov|stopp|end|clos|abolish|suspend|reinstat|restor|resum|reopen|' +
   'deprecat|decommission|updat|went|go(?:es)? (?:up|down)|got';
 // Inflected only ("closed", "closes", "moving"): a bare verb is an imperative ("close account 9"), a request.
-const CHANGE = new RegExp(`\\b(?:(?:${CHANGE_VERBS})(?:es|ed|d|s|ing|ten|en)|(?:will|'ll|going to) (?:${CHANGE_VERBS})\\w*|left|went|got|took over|became|become|cut|goes (?:up|down)|went (?:up|down))\\b`, 'i');
+const CHANGE = new RegExp(`\\b(?:(?:${CHANGE_VERBS})(?:es|ed|d|s|ing|ten|en)|(?:will|'ll|going to) (?:${CHANGE_VERBS})\\w*|left|went|got|took over|became|become|cut|goes (?:up|down)|went (?:up|down)|gone (?:from|to|up|down|back))\\b`, 'i');
 /** A request rather than a statement: "please …", "can you …", or a bare verb up front. */
 const REQUEST = /^(?:please|kindly|can you|could you|would you|will you|let's|lets)\b|^(?:close|open|move|change|set|update|add|remove|delete|cancel|create|send|book|issue|refund|transfer|pay|order|run|deploy|schedule|raise|lower|increase|decrease|switch|rename|replace|migrate|extend|shorten|restore|stop|start)\b/i;
 /**
@@ -82,17 +82,37 @@ const ABOUT_SPEAKER = /^(?:i|i'm|i've|i'd|i'll|my|me|mine)\b/i;
  * statement without any marker or cue counts when it gives another value for a fact the model can see
  * ("The on-call rotation is weekly." when the context says daily), as a reader of both would take it.
  */
-export function detectLearnings(message: string, contradicts?: Contradicts): string[] {
-  const text = message.trim();
-  if (!text || text.length > 600 || hedged(text)) return [];
+export function detectLearnings(message: string, contradicts?: Contradicts, afterQuestion = false): string[] {
+  // "its 5.4 now", "theyre on Fridays": the apostrophe people leave out of a leading "it's".
+  const text = message.trim().replace(/^(it|they|that)(s|re)\b(?=\s+(?:now|actually|still|[\p{N}$€£]|\p{Lu}|on|at|in|every|the|a|an|only)\b)/iu, "$1'$2");
+  if (!text || text.length > 600) return [];
+  // "Since the quota is now 100 GB, can we …?": the question takes its leading clause as given.
+  const given = PRESUPPOSED.exec(text)?.[1];
+  if (given && !hedged(given)) {
+    const fact = detect(given, contradicts, false);
+    if (fact) return [fact];
+  }
+  if (hedged(text)) return [];
   const qa = questionAnswer(text);
   if (qa) return [qa];
-  const whole = detect(text, contradicts, false);
+  const whole = detect(text, contradicts, false, afterQuestion);
   const parts = statements(text);
   if (parts.length < 2) return whole ? [whole] : [];
   const marked = stripMarkers(text).marked;
   const each = parts.map((p, i) => detect(p, contradicts, marked && i > 0)).filter((f): f is string => !!f);
   return each.length ? each : whole ? [whole] : [];
+}
+
+/**
+ * A question led by a clause it presupposes ("since …", "now that …", "given that …", "as …"): the
+ * speaker asserts the clause and asks about something else, so the clause is a statement.
+ */
+const PRESUPPOSED = /^(?:since|now that|given that|seeing (?:as|that)|considering(?: that)?|because|as)\s+([^?]+?),\s*(?:(?:so|then|and)\s+)?(?:can|could|should|shall|do|does|did|will|would|is|are|may|must|how|what|when|where|who|which|why|any|anything)\b[^?]*\?\s*$/i;
+
+/** "The support team has a new lead: Pedro Alves." → "The support team lead is Pedro Alves now." (the plain statement). */
+function newHolder(text: string): string {
+  const m = /^(.+?)\s+(?:has|have|got)\s+(?:a|an)\s+new\s+([\w'-]+(?:\s+[\w'-]+){0,2}?)\s*(?::|,|—|–|\s-)\s*([A-Z0-9].*?)[.!]?$/.exec(text);
+  return m ? `${m[1]} ${m[2]} is ${m[3]} now` : text;
 }
 
 /** The first fact of a message, or null (see detectLearnings). */
@@ -103,7 +123,8 @@ export function detectLearning(message: string, contradicts?: Contradicts): stri
 /** A message's sentences; one that leans on the one before ("It closes at 10pm.") stays with it. */
 function statements(text: string): string[] {
   const out: string[] = [];
-  for (const p of text.split(/(?<=[.!])\s+(?=\p{Lu})/u)) {
+  // ", and the training room is on floor 1": a second subject with its own verb is a second statement.
+  for (const p of text.split(/(?<=[.!])\s+(?=\p{Lu})|,\s+and\s+(?=(?:the|our|their|its)\s)/u)) {
     if (out.length && /^(?:it|they|that|this|those|these|he|she|which|so|but|and|then|there)\b/i.test(p)) out[out.length - 1] += ` ${p}`;
     else out.push(p);
   }
@@ -123,7 +144,7 @@ function questionAnswer(text: string): string | null {
   return `${sentenceCase(question)} ${sentenceCase(answer)}`;
 }
 
-function detect(message: string, contradicts: Contradicts | undefined, inherited: boolean): string | null {
+function detect(message: string, contradicts: Contradicts | undefined, inherited: boolean, afterQuestion = false): string | null {
   const text = message.trim();
   if (!text || text.endsWith('?') || text.length > 600) return null;
   if (/^(?:hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|ok|okay|cool|great|bye)\b[\s!.]*$/i.test(text)) return null;
@@ -137,9 +158,9 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   if (!rest) return null;
   if (!marked && REQUEST.test(text) && !NOUN_SUBJECT.test(text) && !COMPOUND_SUBJECT.test(text) && !PLURAL_SUBJECT.test(text)) return null;
   const remember = /^\s*(?:please\s+)?(?:remember|keep in mind|bear in mind|note)\b/i.test(text);
-  const signal = marked || remember || CONTRAST.test(rest) || CHANGE.test(rest) || TIME_CUE.test(rest) || ML_CHANGE.test(rest) || ML_TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest);
+  const signal = marked || remember || CONTRAST.test(rest) || CHANGE.test(rest) || TIME_CUE.test(rest) || NEW_HOLDER.test(rest) || ML_CHANGE.test(rest) || ML_TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest);
   // Time cues stay: "now" tells the memory decision that a value changed; it drops them itself.
-  const cleaned = rest.replace(/^that\s+/i, '');
+  const cleaned = newHolder(rest.replace(/^that\s+/i, ''));
   if (!signal) {
     // A plain statement that gives another value for a fact in view is a correction.
     return contradicts && !ABOUT_SPEAKER.test(cleaned) && content(tokens(cleaned)).length >= 2 && contradicts(cleaned) ? sentenceCase(cleaned) : null;
@@ -151,6 +172,8 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   // to what was just asked ("no, 250", "actually, Tuesdays"). Scripts written without spaces are
   // one "word" per sentence, so the rule is for spaced ones.
   if (marked && !remember && words.length === 1 && !words[0]!.value && !UNSPACED.test(rest) && !PLAIN_FACT.test(rest) && !CHANGE.test(rest) && !ML_CHANGE.test(rest)) return null;
-  if (!marked && !remember && !PLAIN_FACT.test(rest) && !CHANGE.test(rest) && !ML_CHANGE.test(rest) && !FIRST_PERSON.test(rest) && words.length < 2) return null;
+  // Right after a question, "it's 5.4 now" answers it with a new value: a correction without a marker.
+  const reply = afterQuestion && PRONOUN_FACT.test(rest) && TIME_CUE.test(rest) && words.some((w) => w.value);
+  if (!marked && !remember && !reply && !PLAIN_FACT.test(rest) && !CHANGE.test(rest) && !ML_CHANGE.test(rest) && !FIRST_PERSON.test(rest) && words.length < 2) return null;
   return cleaned ? sentenceCase(cleaned) : null;
 }

@@ -1,7 +1,8 @@
-import { content, needsSubject, sentenceCase, STATUS_WORDS, stripLabel, stripMarkers, stripTimeCues, tokens, type Token } from './facts.js';
+import { content, NEW_HOLDER, needsSubject, sentenceCase, STATUS_WORDS, stripLabel, stripMarkers, stripTimeCues, tokens, type Token } from './facts.js';
 import { sentences } from './text.js';
 import { applyReplacement, distinctive, kind, namedReplacement, type Replacement } from './replace.js';
 import { ML_CHANGE, ML_TIME_CUE } from './lexicon-multilingual.js';
+import { clauses, deniesWord, misspelt } from './wording.js';
 import { deniedValue, IDENT, impliedOne, otherAttribute, substitute, rangeSwap } from './values.js';
 
 /**
@@ -30,7 +31,7 @@ interface Verdict {
   text?: string;
 }
 
-const CHANGE_CUE = /\b(?:now|these days|(?:this|next|last) (?:week|month|year|quarter|sprint)|nowadays|no longer|anymore|any more|instead|since|from now on|starting|as of|effective|chang\w*|increas\w*|decreas\w*|rais\w*|lower\w*|reduc\w*|bump\w*|mov\w*|switch\w*|becam\w*|becom\w*|upgrad\w*|downgrad\w*|renam\w*|replac\w*|migrat\w*|shorten\w*|extend\w*|doubl\w*|halv\w*|postpon\w*|push\w*|delay\w*|rewr[io]t\w*|relocat\w*|took over|take\w* over|join\w*|left|hired|appointed|promoted|went|got|dropped)\b/i;
+const CHANGE_CUE = /\b(?:now|these days|(?:this|next|last) (?:week|month|year|quarter|sprint)|nowadays|no longer|anymore|any more|instead|since|from now on|starting|as of|effective|chang\w*|increas\w*|decreas\w*|rais\w*|lower\w*|reduc\w*|bump\w*|mov\w*|switch\w*|becam\w*|becom\w*|upgrad\w*|downgrad\w*|renam\w*|replac\w*|migrat\w*|shorten\w*|extend\w*|doubl\w*|halv\w*|postpon\w*|push\w*|delay\w*|rewr[io]t\w*|relocat\w*|took over|take\w* over|join\w*|left|hired|appointed|promoted|went|gone|got|dropped)\b/i;
 
 export function decideMemory(user: string): string {
   const rawFact = /^new fact:?[ \t]*(.+)$/im.exec(user)?.[1]?.trim() ?? '';
@@ -74,7 +75,7 @@ export function contradicts(statement: string, known: string[]): boolean {
 
 /** The strongest verdict of a fact against each sentence of each candidate, and the fact as compared. */
 function judgeFact(rawFact: string, question: string | undefined, candidates: Candidate[]): { best: Verdict | null; fact: string } {
-  const cue = CHANGE_CUE.test(rawFact) || ML_CHANGE.test(rawFact) || ML_TIME_CUE.test(rawFact);
+  const cue = CHANGE_CUE.test(rawFact) || NEW_HOLDER.test(rawFact) || ML_CHANGE.test(rawFact) || ML_TIME_CUE.test(rawFact);
   const fact = stripTimeCues(stripMarkers(rawFact).text).replace(/^that\s+/i, '') || rawFact;
   const subjectless = needsSubject(fact) && !!question && question.trim().endsWith('?');
   // "X was renamed to Y", "Y, not X", "dropped X — the minimum is Y": the fact names what it replaces.
@@ -83,11 +84,17 @@ function judgeFact(rawFact: string, question: string | undefined, candidates: Ca
   for (const c of candidates) {
     // A markdown heading ("# Store 12") names a section; it is not a fact to update.
     for (const s of sentences(c.text.replace(/^[ \t]*#+[ \t].*$/gm, ''))) {
-      const v = (named && replaced(fact, stripLabel(s), named, c.id)) || (subjectless ? compareResolved(fact, stripLabel(s), question!, c.id) : compare(fact, stripLabel(s), cue, c.id));
-      if (!v) continue;
-      v.sentence = stripLabel(s);
-      const rank = (x: Verdict) => x.strength + (x.event === 'NOOP' ? 0.3 : x.event === 'UPDATE' ? 0.1 : 0) + (x.text ? 0.05 : 0);
-      if (!best || rank(v) > rank(best)) best = v;
+      const full = stripLabel(s);
+      for (const [part, rebuild] of [[full, (t: string) => t] as const, ...clauses(full)]) {
+        const v = (named && replaced(fact, part, named, c.id)) || (subjectless ? compareResolved(fact, part, question!, c.id) : compare(fact, part, cue, c.id));
+        if (!v) continue;
+        // A clause's new value goes back into its whole sentence; without a rewrite the clause says nothing new.
+        if (v.text) v.text = rebuild(v.text);
+        else if (part !== full && v.event === 'UPDATE') continue;
+        v.sentence = full;
+        const rank = (x: Verdict) => x.strength + (x.event === 'NOOP' ? 0.3 : x.event === 'UPDATE' ? 0.1 : 0) + (x.text ? 0.05 : 0);
+        if (!best || rank(v) > rank(best)) best = v;
+      }
     }
   }
   return { best, fact };
@@ -125,6 +132,7 @@ function replaced(fact: string, sentence: string, r: Replacement, id: string): V
   return { id, event: 'UPDATE', strength: 2 + Math.min(subject, 3) * 0.1, text: sentenceCase(text) };
 }
 
+type Span = { start: number; end: number };
 const SLOT_PREP = /^(?:until|till|at|from|on|by|before|after|every|to|in|for|within|of)$/i;
 const samePrep = (a: string, b: string) => a === b || (/^(?:until|till)$/.test(a) && /^(?:until|till)$/.test(b));
 
@@ -134,15 +142,20 @@ const samePrep = (a: string, b: string) => a === b || (/^(?:until|till)$/.test(a
  * after the same preposition on both sides, the fact replaces that value. Numbers also need the
  * same unit after them ("12 EUR" / "9 EUR").
  */
-function slotChange(sentence: string, fact: string, fT: Token[]): { old: Token; nw: Token } | null {
+function slotChange(sentence: string, fact: string, fT: Token[]): { old: Span; nw: Span } | null {
   const slots = (text: string) => {
     const all = tokens(text);
-    const out: Array<{ prep: string; tok: Token; unit: string }> = [];
+    const out: Array<{ prep: string; tok: Token; unit: string; end: number; named: boolean }> = [];
     for (let i = 1; i < all.length; i++) {
       const t = all[i]!;
       if (!t.value || t.stop) continue;
       const prev = all[i - 1]!.raw.toLowerCase() === 'the' && i > 1 ? all[i - 2]! : all[i - 1]!;
-      if (SLOT_PREP.test(prev.raw)) out.push({ prep: prev.raw.toLowerCase(), tok: t, unit: all[i + 1]?.stem ?? '' });
+      if (!SLOT_PREP.test(prev.raw)) continue;
+      // "48 Canal Street", "Hall B West": capitalised words right after the value belong to it (a name,
+      // an address), where a lowercase word or a code after a number is its unit ("12 EUR", "30 days").
+      let j = i;
+      while (all[j + 1] && /^\p{Lu}\p{Ll}/u.test(all[j + 1]!.raw) && all[j + 1]!.value && /^ +$/.test(text.slice(all[j]!.end, all[j + 1]!.start))) j++;
+      out.push({ prep: prev.raw.toLowerCase(), tok: t, unit: all[i + 1]?.stem ?? '', end: all[j]!.end, named: j > i });
     }
     return out;
   };
@@ -151,8 +164,8 @@ function slotChange(sentence: string, fact: string, fT: Token[]): { old: Token; 
   for (const o of olds) {
     const k = kind(o.tok.raw);
     if (k === 'word') continue;
-    const n = news.find((x) => samePrep(x.prep, o.prep) && kind(x.tok.raw) === k && x.tok.raw.toLowerCase() !== o.tok.raw.toLowerCase() && (k !== 'number' || x.unit === o.unit));
-    if (n && !fT.some((t) => t.raw.toLowerCase() === o.tok.raw.toLowerCase())) return { old: o.tok, nw: n.tok };
+    const n = news.find((x) => samePrep(x.prep, o.prep) && kind(x.tok.raw) === k && x.tok.raw.toLowerCase() !== o.tok.raw.toLowerCase() && (k !== 'number' || x.unit === o.unit || (x.named && o.named)));
+    if (n && !fT.some((t) => t.raw.toLowerCase() === o.tok.raw.toLowerCase())) return { old: { start: o.tok.start, end: o.end }, nw: { start: n.tok.start, end: n.end } };
   }
   return null;
 }
@@ -168,7 +181,8 @@ function withoutContrast(fact: string): string {
 
 /** The clause of a compound statement that talks about the existing fact ("X left; the new head is Y"). */
 function bestClause(fact: string, s: Set<string>): string {
-  const parts = fact.split(/\s*[;:]\s+|\s+[—–]\s+|\s+-\s+|,\s+(?:and\s+|but\s+)?|\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
+  // "… and Joe Park" after a name ("Amy Lee and Joe Park") joins two values, not two clauses.
+  const parts = fact.split(/\s*[;:]\s+|\s+[—–]\s+|\s+-\s+|,\s+(?:and\s+|but\s+)?|(?<!\b[A-Z][\w'-]*)\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
   if (parts.length < 2) return fact;
   let best = fact;
   let score = -1;
@@ -214,6 +228,11 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   if (otherAttribute(fT, newD, oldD) || deniedValue(fact, newD)) return null;
   const negated = NEGATION.test(fact) !== NEGATION.test(sentence);
   if (newD.length === 0 && !negated) {
+    // "We no longer offer phone support; service is email only": the clause adds no word, but the
+    // statement denies one the sentence has. That is a change, not a restatement.
+    if (coverage >= 0.5 && deniesWord(fullFact, oldD)) return { id, event: 'UPDATE', strength: coverage };
+    // "Yoga is only on Mondays now" against "on Mondays and Thursdays": "only" drops the values it leaves out.
+    if (coverage >= 0.5 && /\bonly\b/i.test(fullFact) && !/\bonly\b/i.test(sentence) && oldD.length > 0) return { id, event: 'UPDATE', strength: coverage };
     const one = impliedOne(sentence, fact);
     if (one && coverage >= 0.5) return { id, event: 'UPDATE', strength: coverage, text: sentenceCase(one) };
     return coverage >= 0.5 ? { id, event: 'NOOP', strength: coverage } : null;
@@ -235,7 +254,7 @@ const AUX = /\b(?:is|are|was|were|has|have|had|will|can|must|should|does|do|did)
  */
 function ownQualifier(text: string, ts: Token[], other: Set<string>): boolean {
   const aux = AUX.exec(text);
-  if (aux) return ts.filter((t) => t.end <= aux.index).some((t) => !other.has(t.stem));
+  if (aux) return ts.filter((t) => t.end <= aux.index).some((t) => !other.has(t.stem) && !misspelt(t, other));
   const first = ts.findIndex((t) => other.has(t.stem));
   return ts.slice(0, Math.max(0, first)).some((t) => !t.value && !other.has(t.stem));
 }

@@ -31,13 +31,19 @@ const EXPLICIT: Array<[RegExp, number, number, boolean?]> = [
   [re(`(?:^|\\s)${V}\\s+(?:was|has been|got|is|are|were|have been)\\s+replaced\\s+(?:by|with)\\s+${V}`), 1, 2, true],
   [re(`(?:^|\\s)${V}\\s+(?:was|has been|got|is|are|were|have been)\\s+(?:swapped|traded|exchanged)\\s+(?:out\\s+)?for\\s+${V}`), 1, 2, true],
   [re(`\\b(?:swapp|trad|exchang)(?:ed|ing|es)\\s+(?:out\\s+)?(?:the\\s+)?${V}\\s+for\\s+${V}`), 1, 2, true],
-  [re(`\\b(?:switch|mov|migrat|chang|upgrad|downgrad|went|go|rais|lower|increas|decreas|bump|cut|push|shift)\\w*\\b[^.;]*?\\bfrom\\s+${V}\\s+to\\s+${V}`), 1, 2],
+  [re(`\\b(?:switch|mov|migrat|chang|upgrad|downgrad|went|go|rais|lower|increas|decreas|bump|cut|push|shift|dropp|jump|grew|grow|fell|fall|shrunk|shrank|reduc|extend|shorten|drop)\\w*\\b[^.;]*?\\bfrom\\s+${V}(?:\\s+(?!to\\b)[\\p{L}%]+)?\\s+to\\s+${V}`), 1, 2],
+  // "escalation queue OPS-L2 -> OPS-L3", "v1.2 → v1.3": an arrow from the old value to the new.
+  [re(`(?:^|\\s)${V}\\s*(?:->|→|=>)\\s*${V}`), 1, 2],
   [re(`${V}\\s+(?:instead of|rather than)\\s+${V}`), 2, 1],
 ];
 
 /** "…, not X" and "dropped X — …Y": the old side is captured, the new one is the nearest value of its kind. */
 const CONTRAST = re(`,\\s*(?:and\\s+)?not\\s+(?:the\\s+)?${V}\\s*[.!]?$`);
 const DROPPED = re(`\\b(?:dropped|removed|retired|discontinued|no longer support(?:s|ed)?|stopped supporting|deprecated)\\s+(?:support for\\s+)?${V}`);
+/** "20:00 is wrong, it closes at 21:00": the value called wrong is the old one. */
+const CALLED_WRONG = re(`(?:^|\\s)${V}\\s+(?:is|was|'s)\\s+(?:wrong|incorrect|outdated|out of date|old|not (?:right|correct|true))\\b`);
+/** "Not 9:30 - the lecture starts at 10:00": a leading denial names the old value. */
+const LEADING_NOT = re(`^(?:no[,.]?\\s+)?not\\s+${V}\\s*(?:[,;:—–]|\\s-)`);
 /** The passive: "Chrome 100 support was dropped; the minimum is now Chrome 110". */
 const DROPPED_PASSIVE = re(`(?:^|\\s)${V}(?:\\s+support)?\\s+(?:(?:was|has been|got|is|were|have been|are)\\s+(?:now\\s+)?(?:dropped|removed|retired|discontinued|deprecated|gone)|(?:isn't|is not|aren't|are not|is no longer|are no longer)\\s+supported)\\b`);
 
@@ -74,19 +80,58 @@ export function namedReplacement(fact: string): Replacement | null {
     // A rename's old side must be a name ("web-app", "Jira"), not a description ("the incident channel",
     // "the SMTP relay got replaced"); the new side a value, not "a new one".
     if (!m || tokens(m[n]!).every((t) => t.stop) || tokens(m[o]!).every((t) => t.stop)) continue;
-    if (!named || (m.index === 0 && !/^(?:the|a|an|our|my|your|their|this|that)$/i.test(m[o]!)) || /[\d#@/._:+-]|^\p{Lu}/u.test(m[o]!)) return clean(m[o]!, m[n]!);
+    if (!named || (m.index === 0 && !/^(?:the|a|an|our|my|your|their|this|that)$/i.test(m[o]!)) || /[\d#@/._:+-]|^\p{Lu}/u.test(m[o]!)) return clean(m[o]!, wholeName(text, m, m[n]!));
   }
+  const denied = deniedThenStated(text);
+  if (denied) return denied;
   const c = CONTRAST.exec(text);
   if (c) {
     const nw = sameKind(text, c[1]!, c.index, true);
     if (nw) return clean(c[1]!, nw);
   }
-  for (const d of [DROPPED.exec(text), DROPPED_PASSIVE.exec(text)]) {
+  for (const d of [DROPPED.exec(text), DROPPED_PASSIVE.exec(text), CALLED_WRONG.exec(text), LEADING_NOT.exec(text)]) {
     if (!d || tokens(d[1]!).every((t) => t.stop)) continue;
     const nw = sameKind(text, d[1]!, d.index + d[0].length, false);
     if (nw) return clean(d[1]!, nw);
   }
   return null;
+}
+
+/**
+ * A captured name with the capitalised words that follow it: "Sparkle Services", "Hall B West". The
+ * pattern's value is one token; a name is often several.
+ */
+function wholeName(text: string, m: RegExpExecArray, value: string): string {
+  const at = text.indexOf(value, m.index);
+  if (at < 0) return value;
+  // "swapped out for room Maple": a lowercase label before the name; the name is the value.
+  if (/^\p{Ll}+$/u.test(value)) {
+    const named = /^[ \t]+(\p{Lu}[\p{L}\p{N}&'-]*(?:[ \t]+\p{Lu}[\p{L}\p{N}&'-]*)*|\d[\p{L}\p{N}.-]*)/u.exec(text.slice(at + value.length));
+    return named ? named[1]! : value;
+  }
+  if (!/^\p{Lu}/u.test(value)) return value;
+  const more = /^(?:[ \t]+\p{Lu}[\p{L}\p{N}&'-]*)+/u.exec(text.slice(at + value.length))?.[0] ?? '';
+  return value + more;
+}
+
+/**
+ * "is no longer 45 EUR, it's 52 EUR", "isn't in room Orion any more - it's in room Vega": a denied
+ * phrase followed by the stated one. The value of each phrase (its first value-like token: a number,
+ * a name, a weekday) is the old and the new value; both must be of one kind.
+ */
+const DENIED_THEN_STATED = /\b(?:no longer|not|isn't|aren't|wasn't|weren't)\s+([^,;:.!?—–]{1,50}?)\s*(?:[,;:.—–]|\s-)?\s*(?:but\s+)?(?:now\s+)?(?:it's|it is|they're|they are|it has been|instead it's|now)\s+([^,;:!?—–]{1,50}?)\s*[.!]?$/iu;
+
+function deniedThenStated(text: string): Replacement | null {
+  const m = DENIED_THEN_STATED.exec(text);
+  if (!m) return null;
+  const value = (phrase: string) => {
+    const ts = content(tokens(` ${phrase}`));
+    return ts.find((t) => t.value) ?? null;
+  };
+  const o = value(m[1]!);
+  const n = value(m[2]!);
+  if (!o || !n || kind(o.raw) !== kind(n.raw)) return null;
+  return clean(o.raw, n.raw);
 }
 
 function clean(old: string, nw: string): Replacement | null {

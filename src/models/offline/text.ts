@@ -47,6 +47,13 @@ export function stem(word: string): string {
   else if (w.length > 7 && w.endsWith('ention')) w = `${w.slice(0, -6)}ain`;
   else if (w.length > 6 && w.endsWith('ation')) w = w.slice(0, -3);
   else if (w.length > 5 && /[^aeiou]ate$/.test(w)) w = w.slice(0, -1);
+  // The agent noun meets its verb: "visitor"/"visiting" → "visit", "director"/"directs" → "direct",
+  // "operator"/"operated" → "operat".
+  else if (w.length > 5 && /(?:it|at|ct)or$/.test(w)) w = w.slice(0, -2);
+  // "reimbursement"/"reimbursed", "requirement"/"required": the noun in -ment meets its verb.
+  else if (w.length > 8 && w.endsWith('ment')) w = w.slice(0, -4);
+  // A silent final e goes, as it does before -ed/-ing: "close"/"closed", "lease"/"leased".
+  if (w.length > 4 && /[^aeiou]e$/.test(w)) w = w.slice(0, -1);
   return w;
 }
 
@@ -57,7 +64,11 @@ export function words(text: string): string[] {
 
 /** Content words, stemmed, without stop words. */
 export function keywords(text: string): Set<string> {
-  return new Set(words(text).filter((w) => !STOP.has(w)).map(stem));
+  // "IT", "US", "HR" in capitals are acronyms, not the pronoun or preposition — unless the whole text shouts.
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  const shouting = letters.length > 0 && letters.replace(/[^\p{Lu}]/gu, '').length > letters.length / 2;
+  const acronyms = shouting ? new Set<string>() : new Set((text.match(/\b[A-Z]{2,}\b/g) ?? []).map((w) => w.toLowerCase()));
+  return new Set(words(text).filter((w) => !STOP.has(w) || acronyms.has(w)).map(stem));
 }
 
 export function numbers(text: string): string[] {

@@ -96,6 +96,9 @@ export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: s
   if (newV.length && newV.every(digits) && oldV.some(digits)) oldV = oldV.filter(digits);
   // "changed from Gusto to Deel", "Jira was replaced by Linear": the old value is named in the fact.
   if (!oldV.length && cue) oldV = sT.filter((t) => t.value && fT.some((f) => f.stem === t.stem) && !newD.includes(t));
+  // "every Tuesday" → "every second Tuesday": the new value runs on into the old one it qualifies.
+  const after = fT[fT.indexOf(newV.at(-1)!) + 1];
+  if (newV.length && after?.value && !newV.includes(after) && /^ +$/.test(fact.slice(newV.at(-1)!.end, after.start)) && oldV.some((o) => o.stem === after.stem)) newV = [...newV, after];
   const o = span(sentence, sT, oldV);
   const nw = span(fact, fT, newV);
   if (!o || !nw) return null;
