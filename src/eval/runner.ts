@@ -74,6 +74,11 @@ export async function runScenario(scenario: Scenario, file: string, deps: EvalDe
         outcome.steps.push({ index, label: `corpus of ${step.corpus.length}`, passed: failures.length === 0, failures, answer: '', latencyMs: performance.now() - started });
         continue;
       }
+      if ('forget' in step) {
+        const failures = await forget(rt, config.tenant, step.user ?? 'eval-user', step.forget);
+        outcome.steps.push({ index, label: `forget ${step.forget}`, passed: failures.length === 0, failures, answer: '', latencyMs: performance.now() - started });
+        continue;
+      }
       if ('message' in step) {
         label = `[${step.session}] ${step.message}`;
         result = await runner.start({ tenantId: config.tenant, sessionId: step.session, userId: step.user ?? 'eval-user', message: step.message });
@@ -102,4 +107,17 @@ export async function runScenario(scenario: Scenario, file: string, deps: EvalDe
     rmSync(dataDir, { recursive: true, force: true });
   }
   return outcome;
+}
+
+/** The user's control over their memory, as the /me/memory routes and `lore memory forget` use it. */
+async function forget(rt: Runtime, tenantId: string, userId: string, what: string): Promise<string[]> {
+  const m = rt.memory.store;
+  const who = { tenantId, userId };
+  if (what === 'all') {
+    const r = await m.forgetUser(who);
+    return r.facts + r.summaries > 0 ? [] : ['nothing was remembered to forget'];
+  }
+  const facts = (await m.listFacts(who)).filter((f) => f.text.toLowerCase().includes(what.toLowerCase()));
+  for (const f of facts) await m.deleteFact({ ...who, id: f.id });
+  return facts.length ? [] : [`no remembered fact mentions "${what}"`];
 }

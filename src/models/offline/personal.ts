@@ -1,4 +1,6 @@
 import { sentenceCase } from './facts.js';
+import { ML_HEDGE } from './lexicon-multilingual.js';
+import { ML_SELF } from './personal-multilingual.js';
 import { sentences } from './text.js';
 
 /**
@@ -24,10 +26,42 @@ const MY_X_IS = new RegExp(`^my\\s+(?!(?:${NOT_ATTRIBUTE})\\b)[\\p{L}\\p{N}'’/
 export const REACH_ME = /^(?:the\s+)?(?:best|easiest|quickest|fastest|preferred)\s+way\s+to\s+(?:reach|contact|get hold of|call|message)\s+me\s+is\b|^you can (?:reach|contact|call|email|text|message) me\s+(?:at|on|via|by)\b/i;
 
 /** "I'm a/an/the …", "I'm based in …", "I'm on the Gold tier", "I'm allergic to …": who or where the speaker is. */
-const I_AM = /^(?:i'm|i’m|i am)\s+(?:a|an|the|based|located|from|on the|part of|in charge of|responsible for|allergic|vegetarian|vegan|left-handed|right-handed|colou?r-?blind|deaf|blind|married|retired|self-employed|fluent)\b/i;
+const I_AM = /^(?:i'm|i’m|i am)\s+(?:a|an|the|based|located|from|on the|part of|in charge of|responsible for|head of|allergic|intolerant|lactose|gluten|vegetarian|vegan|pescatarian|coeliac|celiac|diabetic|dyslexic|left-handed|right-handed|colou?r-?blind|deaf|blind|hard of hearing|married|retired|self-employed|fluent|native)\b/i;
+
+/**
+ * "I'm in Berlin", "I'm on Pacific time", "I'm Priya": a place, a clock or a name — capitalised, or
+ * a time zone — right after "I'm". A lower-case word there is a passing state ("I'm in a meeting").
+ */
+const I_AM_NAMED = /^(?:[Ii]'m|[Ii]’m|[Ii] am)\s+(?:(?:in|at|near|out of|over in)\s+\p{Lu}|on\s+(?:\p{Lu}[\p{L}]*\s+time\b|(?:the\s+)?(?:UTC|GMT|CET|CEST|EET|WET|EST|EDT|CST|CDT|MST|MDT|PST|PDT|IST|BST|JST|AEST|AEDT|BRT|SGT|HKT)\b|[\p{L}]+ time\b)|\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)?\s*(?:$|[,.!;]|\s+(?:and|but|from|here)\b))/u;
 
 /** "I live / work / use / prefer / bank with / go by / report to …": a habit or standing arrangement. */
-const I_DO = /^i\s+(?:live|work|use|prefer|bank|speak|own|drive|commute|report to|go by|manage|lead|teach|study|only (?:use|work|speak|drink|eat)|don't (?:eat|drink|drive|use|work)|do not (?:eat|drink|drive|use|work))\b/i;
+const I_DO = /^i\s+(?:(?:usually|mostly|always|normally|mainly|now|currently)\s+)?(?:live|work|use|prefer|bank|speak|own|drive|commute|report to|go by|manage|lead|teach|study|rely on|need (?:large|captions|subtitles|a screen reader)|only (?:use|work|speak|drink|eat)|(?:don't|do not|can't|cannot|can not|never) (?:eat|drink|drive|use|work|have|read|hear|see)|moved to|relocated to|have moved to|(?:like|want) (?:my|your) (?:answers|replies|responses|messages|emails|summaries)|(?:like|want) (?:answers|replies|responses) )\b/i;
+
+/** "I've moved to Lisbon", "I've relocated to Valencia": the speaker's new place, in the perfect. */
+const I_HAVE_MOVED = /^(?:i've|i’ve|i have)\s+(?:just\s+|recently\s+)?(?:moved|relocated)\s+(?:to|out to|over to)\s/i;
+
+/**
+ * How the speaker wants to be addressed, reached or answered, as a standing instruction: "Call me
+ * Sam", "Please address me as Dr. Okafor", "Reach me on Teams", "Keep your replies short", "Always
+ * answer in French". A one-off request has an object of its own ("call me back", "send me the file").
+ */
+const ADDRESS_ME = /^(?:please\s+)?(?:(?:just|always)\s+)?(?:call|address|refer to|know)\s+me\s+(?:as\s+)?(?!back\b|later\b|tomorrow\b|now\b|when\b|if\b|at\s+\d)\S/i;
+const REACH_IMPERATIVE = /^(?:please\s+)?(?:(?:just|always|only)\s+)?(?:reach|contact|message|ping|text|email|e-mail|call|phone)\s+me\s+(?:on|at|via|by|through|over)\s+(?!\d{1,2}(?::\d\d)?\s*(?:am|pm)\b)\S/i;
+const REPLY_STYLE = /^(?:please\s+)?(?:(?:always|just)\s+)?(?:(?:keep|make|write|give me|send me)\s+(?:your\s+|the\s+)?(?:answers|replies|responses|messages|summaries)|(?:answer|reply|respond|write|talk)\s+(?:to me\s+)?(?:in\s+(?:\p{Lu}\p{L}+|bullet points|bullets|short|plain|simple)|with\s+bullet|briefly|formally|informally|casually))\b/iu;
+
+/**
+ * The speaker's organisation and how it works — "Our company uses SAP", "Our firm runs payroll on
+ * Workday", "My team uses Jira", "We use HubSpot": about the asker's own circumstances (another
+ * customer uses other tools), not the tenant's world.
+ */
+const ORG = 'company|firm|employer|organi[sz]ation|org|business|startup|agency|practice|team|department|dept|group|school|shop|household|family|clinic|studio|lab|office';
+const OUR_TOOLS = new RegExp(
+  `^(?:(?:our|my)\\s+(?:whole\\s+|entire\\s+|own\\s+)?(?:${ORG})|we(?:\\s+(?:all|mostly|mainly|only))?)\\s+(?:(?:use|uses|is using|are using|runs?|is running|works? with|banks? with|relies? on|pays? (?:with|through|via)|(?:is|are) (?:based|located|headquartered|on)\\s)|(?:is|are)\\s+(?:in|at)\\s+\\p{Lu}|sits?\\s+in\\s+\\p{Lu})`,
+  'iu',
+);
+
+/** "We upgraded to the Pro plan", "we moved to the Gold tier": the speaker's account changed. */
+const OUR_ACCOUNT_CHANGE = /^(?:we|i)(?:'ve|’ve| have)?\s+(?:just\s+)?(?:upgraded|downgraded|switched|moved|changed|renewed)\s+(?:to|onto)\s+(?:the|a|an)\s+[\p{L}\p{N} +-]{1,30}?\s+(?:plan|tier|package|subscription|licen[cs]e|edition)\b/iu;
 
 /**
  * The speaker's own account, in the first person plural a customer uses for their company: "we're
@@ -47,8 +81,24 @@ const QUESTION_START = /^(?:who|what|when|where|which|why|how|is|are|do|does|did
 
 function isAttribute(sentence: string): boolean {
   const s = sentence.replace(LEAD, '').trim();
-  if (!s || s.endsWith('?') || QUESTION_START.test(s) || HEDGE.test(s) || PASSING.test(s)) return false;
-  return MY_X_IS.test(s) || REACH_ME.test(s) || I_AM.test(s) || I_DO.test(s) || OUR_ACCOUNT.test(s);
+  if (!s || s.endsWith('?') || QUESTION_START.test(s) || HEDGE.test(s) || ML_HEDGE.test(s) || PASSING.test(s)) return false;
+  return MY_X_IS.test(s) || REACH_ME.test(s) || I_AM.test(s) || I_AM_NAMED.test(s) || I_DO.test(s) || I_HAVE_MOVED.test(s) || OUR_ACCOUNT.test(s) || OUR_ACCOUNT_CHANGE.test(s) || OUR_TOOLS.test(s) || ADDRESS_ME.test(s) || REACH_IMPERATIVE.test(s) || REPLY_STYLE.test(s) || ML_SELF.test(s.replace(/^\p{Lu}/u, (c) => c.toLowerCase()));
+}
+
+/** Is this sentence the speaker stating a lasting attribute of themself (or their own organisation)? */
+export function isSpeakerAttribute(sentence: string): boolean {
+  return isAttribute(sentence);
+}
+
+/** "Please address me as Dr. Okafor." is one sentence: a title's period does not end it. */
+function joinTitles(parts: string[]): string[] {
+  const out: string[] = [];
+  for (const p of parts) {
+    const prev = out.at(-1);
+    if (prev !== undefined && /\b(?:Dr|Mr|Mrs|Ms|Mx|Prof|St|Sr|Jr|Rev)\.$/.test(prev)) out[out.length - 1] = `${prev} ${p}`;
+    else out.push(p);
+  }
+  return out;
 }
 
 /**
@@ -58,7 +108,7 @@ function isAttribute(sentence: string): boolean {
 export function detectPersonalFact(message: string): string | null {
   const text = message.trim();
   if (!text || text.length > 400 || text.includes('?')) return null;
-  const kept = sentences(text)
+  const kept = joinTitles(sentences(text))
     .filter(isAttribute)
     .map((s) => sentenceCase(s.replace(LEAD, '')));
   return kept.length ? kept.join(' ') : null;
