@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
+import { forgetMemoryItem } from '../memory/forget.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { createRefundTool } from '../tools/examples/refund.js';
 import type { AnyTool } from '../tools/tool.js';
@@ -118,6 +119,6 @@ async function forget(rt: Runtime, tenantId: string, userId: string, what: strin
     return r.facts + r.summaries > 0 ? [] : ['nothing was remembered to forget'];
   }
   const facts = (await m.listFacts(who)).filter((f) => f.text.toLowerCase().includes(what.toLowerCase()));
-  for (const f of facts) await m.deleteFact({ ...who, id: f.id });
+  for (const f of facts) await forgetMemoryItem(m, { ...who, id: f.id });
   return facts.length ? [] : [`no remembered fact mentions "${what}"`];
 }

@@ -4,6 +4,7 @@ import { extractLearnings } from '../../memory/learning-tags.js';
 import { LoreError } from '../../errors.js';
 import { maskPii } from '../../guardrails/stream-mask.js';
 import { cleanFact } from '../../learning/updater.js';
+import { forgetMemoryItem } from '../../memory/forget.js';
 import type { SessionSummaryRecord, UserFact } from '../../memory/memory-store.js';
 import type { AppDeps } from '../deps.js';
 import { notFound, pathId, readJson, readQuery, type Env } from '../http.js';
@@ -80,7 +81,7 @@ export function memoryRoutes(app: Hono<Env>, deps: AppDeps): void {
     const id = pathId(c, 'id', 'memory item');
     const m = need().store;
     const who = { tenantId: p.tenantId, userId: p.userId };
-    const deleted = (await m.deleteFact({ ...who, id })) || (await m.deleteSummary({ ...who, sessionId: id }));
+    const deleted = await forgetMemoryItem(m, { ...who, id });
     if (!deleted) throw notFound('memory item', id);
     return c.json({ id, deleted: true });
   });
