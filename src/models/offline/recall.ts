@@ -78,7 +78,10 @@ function attribute(question: string, facts: ContextFact[], picked: ContextFact |
   const kinds = kindsAsked(question);
   if (!kinds.length || !SELF_Q.test(question)) return null;
   const ofKind = (f: ContextFact) => kindsStated(f.sentence).some((k) => kinds.includes(k));
-  if (picked && isUserVoice(picked.source) && !picked.superseded && ofKind(picked)) return null;
+  // Their memory is kept corrected; a past session's summary is history ("I live in Berlin" before
+  // "I moved to Lisbon"): when their memory holds the kind, it answers.
+  const remembered = own(facts).some((f) => USER_FACTS.test(f.source) && ofKind(f));
+  if (picked && isUserVoice(picked.source) && !picked.superseded && ofKind(picked) && (USER_FACTS.test(picked.source) || !remembered)) return null;
   if (picked && !isUserVoice(picked.source)) {
     let rest = question;
     for (const k of kinds) rest = rest.replace(k.asks, ' ');
@@ -89,7 +92,7 @@ function attribute(question: string, facts: ContextFact[], picked: ContextFact |
   for (const f of own(facts)) {
     if (!ofKind(f)) continue;
     // Their memory first (newest first within it), then past sessions, then this conversation.
-    const score = overlap(q, keywords(f.sentence)) + (USER_FACTS.test(f.source) ? 0.5 : 0) - f.rank * 0.01;
+    const score = overlap(q, keywords(f.sentence)) + (USER_FACTS.test(f.source) ? 10 : 0) - f.rank * 0.01;
     if (!best || score > best.score) best = { fact: f, score };
   }
   return best?.fact ?? null;
