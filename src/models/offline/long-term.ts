@@ -1,4 +1,4 @@
-import { isSpeakerAttribute, OUR_ACCOUNT, REACH_ME } from './personal.js';
+import { DECIDED, isSpeakerAttribute, OUR_ACCOUNT, REACH_ME } from './personal.js';
 import { keywords, sentences } from './text.js';
 
 /**
@@ -82,13 +82,6 @@ const FIRST_PERSON = /^(?:(?:actually|also|and|btw|fyi|note|please remember|reme
  * a system, a process): it is about that thing, not about the speaker, even in the first person.
  */
 const ACTS_ON_WORLD = /^(?:(?:actually|also|and|btw|fyi|note|please remember|remember)[,:]?\s+)?(?:that\s+)?(?:i|i've|i’ve|i have|i just|i've just)\s+(?:just\s+)?(?:changed|moved|raised|lowered|set|reset|updated|switched|renamed|increased|decreased|reduced|upgraded|downgraded|migrated|replaced|extended|shortened|bumped|deployed|configured|added|removed|created|deleted|disabled|enabled|rotated|scheduled|rescheduled|reassigned|merged|released|published|turned)\b/i;
-
-/**
- * "We decided to pay the invoice in three instalments", "we agreed the movers come on March 3": an
- * arrangement the speaker made in their conversation — theirs, recalled from their own memory and
- * session summaries ("what did we decide last week?"), never another customer's knowledge.
- */
-const DECIDED = /^(?:(?:so|ok|okay|right|then|also|and)[,:]?\s+)*(?:we|i)(?:'ve|’ve| have)?\s+(?:just\s+|finally\s+|already\s+|both\s+|all\s+)?(?:decided|agreed|settled on|settled|chose|opted|went with|concluded|arranged)\b/i;
 
 export function classifyAbout(user: string): string {
   const fact = /statement:\s*([\s\S]*)$/i.exec(user)?.[1]?.trim() ?? user.trim();

@@ -22,6 +22,9 @@ const NOT_ATTRIBUTE = 'question|questions|bad|apologies|apology|pleasure|guess|p
 /** "my <up to four words> is/are <something>": my time zone is CET, my manager's name is Oluwaseun. */
 const MY_X_IS = new RegExp(`^my\\s+(?!(?:${NOT_ATTRIBUTE})\\b)[\\p{L}\\p{N}'’/-]+(?:\\s+[\\p{L}\\p{N}'’/-]+){0,3}?\\s+(?:is|are|'s|’s)\\s+(?!(?:not|no longer|missing|broken|late|wrong|stuck|gone|down|locked|still)\\b)\\S`, 'iu');
 
+/** "My name's Arjun", "my manager's Hannah": the contracted copula. */
+const MY_X_S = /^my\s+(?:[\p{L}\p{N}-]+\s+){0,2}[\p{L}\p{N}-]+['’]s\s+(?!(?:not|no longer|missing|broken|late|wrong|stuck|gone|down|locked|still|been|being|getting|going|out|off|over|due|overdue)\b)\S/iu;
+
 /** "the best way to reach me is…", "you can reach me on…": how to contact the speaker. */
 export const REACH_ME = /^(?:the\s+)?(?:best|easiest|quickest|fastest|preferred)\s+way\s+to\s+(?:reach|contact|get hold of|call|message)\s+me\s+is\b|^you can (?:reach|contact|call|email|text|message) me\s+(?:at|on|via|by)\b/i;
 
@@ -32,7 +35,7 @@ const I_AM = /^(?:i'm|i’m|i am)\s+(?:a|an|the|based|located|from|on the|part o
  * "I'm in Berlin", "I'm on Pacific time", "I'm Priya": a place, a clock or a name — capitalised, or
  * a time zone — right after "I'm". A lower-case word there is a passing state ("I'm in a meeting").
  */
-const I_AM_NAMED = /^(?:[Ii]'m|[Ii]’m|[Ii] am)\s+(?:(?:in|at|near|out of|over in)\s+\p{Lu}|on\s+(?:\p{Lu}[\p{L}]*\s+time\b|(?:the\s+)?(?:UTC|GMT|CET|CEST|EET|WET|EST|EDT|CST|CDT|MST|MDT|PST|PDT|IST|BST|JST|AEST|AEDT|BRT|SGT|HKT)\b|[\p{L}]+ time\b)|\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)?\s*(?:$|[,.!;]|\s+(?:and|but|from|here)\b))/u;
+const I_AM_NAMED = /^(?:[Ii]'m|[Ii]’m|[Ii] am)\s+(?:(?:in|at|near|out of|over in)\s+\p{Lu}|on\s+(?:(?:\p{Lu}[\p{L}]*\s+){1,3}[Tt]ime\b|(?:the\s+)?(?:UTC|GMT|CET|CEST|EET|WET|EST|EDT|CST|CDT|MST|MDT|PST|PDT|IST|BST|JST|AEST|AEDT|BRT|SGT|HKT)\b|[\p{L}]+ time\b)|\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)?\s*(?:$|[,.!;]|\s+(?:and|but|from|here)\b))/u;
 
 /** "I live / work / use / prefer / bank with / go by / report to …": a habit or standing arrangement. */
 const I_DO = /^i\s+(?:(?:usually|mostly|always|normally|mainly|now|currently)\s+)?(?:live|work|use|prefer|bank|speak|own|drive|commute|report to|go by|manage|lead|teach|study|rely on|need (?:large|captions|subtitles|a screen reader)|only (?:use|work|speak|drink|eat)|(?:don't|do not|can't|cannot|can not|never) (?:eat|drink|drive|use|work|have|read|hear|see)|moved to|relocated to|have moved to|(?:like|want) (?:my|your) (?:answers|replies|responses|messages|emails|summaries)|(?:like|want) (?:answers|replies|responses) )\b/i;
@@ -45,7 +48,7 @@ const I_HAVE_MOVED = /^(?:i've|i’ve|i have)\s+(?:just\s+|recently\s+)?(?:moved
  * Sam", "Please address me as Dr. Okafor", "Reach me on Teams", "Keep your replies short", "Always
  * answer in French". A one-off request has an object of its own ("call me back", "send me the file").
  */
-const ADDRESS_ME = /^(?:please\s+)?(?:(?:just|always)\s+)?(?:call|address|refer to|know)\s+me\s+(?:as\s+)?(?!back\b|later\b|tomorrow\b|now\b|when\b|if\b|at\s+\d)\S/i;
+const ADDRESS_ME = /^(?:please\s+)?(?:(?:you can|you may|feel free to|just|always)\s+)?(?:call|address|refer to|know)\s+me\s+(?:as\s+)?(?!back\b|later\b|tomorrow\b|now\b|when\b|if\b|at\s+\d)\S/i;
 const REACH_IMPERATIVE = /^(?:please\s+)?(?:(?:just|always|only)\s+)?(?:reach|contact|message|ping|text|email|e-mail|call|phone)\s+me\s+(?:on|at|via|by|through|over)\s+(?!\d{1,2}(?::\d\d)?\s*(?:am|pm)\b)\S/i;
 const REPLY_STYLE = /^(?:please\s+)?(?:(?:always|just)\s+)?(?:(?:keep|make|write|give me|send me)\s+(?:your\s+|the\s+)?(?:answers|replies|responses|messages|summaries)|(?:answer|reply|respond|write|talk)\s+(?:to me\s+)?(?:in\s+(?:\p{Lu}\p{L}+|bullet points|bullets|short|plain|simple)|with\s+bullet|briefly|formally|informally|casually))\b/iu;
 
@@ -61,6 +64,7 @@ const OUR_TOOLS = new RegExp(
 );
 
 /** "We upgraded to the Pro plan", "we moved to the Gold tier": the speaker's account changed. */
+const OUR_ACCOUNT_HAVE = /^(?:we|i)(?:'ve| have)?\s+(?:(?:have|got|use|pay for|subscribe to|bought|purchased|signed up for|are on|am on)\s+)(?:the|a|an|our|my)\s+[\p{L}\p{N} +-]{1,30}?\s+(?:plan|tier|package|subscription|licen[cs]e|edition|membership)\b/iu;
 const OUR_ACCOUNT_CHANGE = /^(?:we|i)(?:'ve|’ve| have)?\s+(?:just\s+)?(?:upgraded|downgraded|switched|moved|changed|renewed)\s+(?:to|onto)\s+(?:the|a|an)\s+[\p{L}\p{N} +-]{1,30}?\s+(?:plan|tier|package|subscription|licen[cs]e|edition)\b/iu;
 
 /**
@@ -70,6 +74,13 @@ const OUR_ACCOUNT_CHANGE = /^(?:we|i)(?:'ve|’ve| have)?\s+(?:just\s+)?(?:upgra
  */
 export const OUR_ACCOUNT =
   /^(?:we(?:'re|’re| are) (?:on|with) (?:the|a|an) [\p{L}\p{N} -]{1,30}? (?:plan|tier|package|subscription|contract|licen[cs]e)\b|our (?:account(?: manager| number| id| owner| rep(?:resentative)?)?|plan|tier|subscription|contract|licen[cs]e|customer (?:number|id)|billing (?:address|contact|email)|renewal date)\s+(?:is|are|'s|’s|was|renews|ends|expires)\b)/iu;
+
+/**
+ * "We decided to pay in three instalments", "we chose the annual billing": an arrangement the
+ * speaker made in their conversation — theirs to recall in a later session ("what did we decide
+ * last week?"), never another customer's knowledge.
+ */
+export const DECIDED = /^(?:(?:so|ok|okay|right|then|also|and)[,:]?\s+)*(?:we|i)(?:'ve|’ve| have)?\s+(?:just\s+|finally\s+|already\s+|both\s+|all\s+)?(?:decided|agreed|settled on|chose|opted|went with|concluded|arranged)\b/i;
 
 /** A guess, a wish or a hypothetical is not a fact about anyone. */
 const HEDGE = /\b(?:i think|i guess|i believe|i suppose|maybe|perhaps|probably|possibly|might|not sure|unsure|if|whether|would like|wish|hope)\b/i;
@@ -82,7 +93,7 @@ const QUESTION_START = /^(?:who|what|when|where|which|why|how|is|are|do|does|did
 function isAttribute(sentence: string): boolean {
   const s = sentence.replace(LEAD, '').trim();
   if (!s || s.endsWith('?') || QUESTION_START.test(s) || HEDGE.test(s) || ML_HEDGE.test(s) || PASSING.test(s)) return false;
-  return MY_X_IS.test(s) || REACH_ME.test(s) || I_AM.test(s) || I_AM_NAMED.test(s) || I_DO.test(s) || I_HAVE_MOVED.test(s) || OUR_ACCOUNT.test(s) || OUR_ACCOUNT_CHANGE.test(s) || OUR_TOOLS.test(s) || ADDRESS_ME.test(s) || REACH_IMPERATIVE.test(s) || REPLY_STYLE.test(s) || ML_SELF.test(s.replace(/^\p{Lu}/u, (c) => c.toLowerCase()));
+  return MY_X_IS.test(s) || REACH_ME.test(s) || I_AM.test(s) || I_AM_NAMED.test(s) || I_DO.test(s) || I_HAVE_MOVED.test(s) || OUR_ACCOUNT.test(s) || OUR_ACCOUNT_CHANGE.test(s) || OUR_ACCOUNT_HAVE.test(s) || MY_X_S.test(s) || DECIDED.test(s) || OUR_TOOLS.test(s) || ADDRESS_ME.test(s) || REACH_IMPERATIVE.test(s) || REPLY_STYLE.test(s) || ML_SELF.test(s.replace(/^\p{Lu}/u, (c) => c.toLowerCase()));
 }
 
 /** Is this sentence the speaker stating a lasting attribute of themself (or their own organisation)? */

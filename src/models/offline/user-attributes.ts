@@ -25,13 +25,13 @@ const re = (s: string) => new RegExp(s, 'iu');
 export const KINDS: AttributeKind[] = [
   {
     name: 'pronouns',
-    asks: re(String.raw`\bpronouns?\b|\bpronom|\bpronomen\b|\bpronombres?\b|\bpronomi\b|\bvoornaamwoord`),
+    asks: re(String.raw`\bpronouns?\b|\brefer to me\b|\bgender\b|\bpronom|\bpronomen\b|\bpronombres?\b|\bpronomi\b|\bvoornaamwoord`),
     states: re(String.raw`\b(?:he|she|they|xe|ze|ey|fae)\s?/\s?(?:him|her|them|hir|zir|em|faer)\b|\bpronouns?\b|\b(?:er|sie|il|elle|iel|ella|elle|lui|lei|hij|zij|hen)\s?/\s?(?:ihm|ihn|ihr|elle|il|él|ella|elle|lei|lui|hem|haar|hen)\b`),
     single: true,
   },
   {
     name: 'name',
-    asks: re(String.raw`\b(?:my|mein|meinen|mon|mi|meu|il mio|mijn)\s+(?:name|nome|nombre|nom|naam)\b|\bwhat (?:name|should you call me|do you call me|(?:do|should) i go by)\b|\b(?:call|address) me\b|\bwho am i\b|\bwie hei(?:ß|ss)e ich|\bcomment (?:est-ce que )?je m[’']appelle|\bcomment m[’']appel|\bc[oó]mo me (?:llamo|chamo)|\bcome mi chiamo|\bhoe heet ik|\bwie ben ik\b`),
+    asks: re(String.raw`\b(?:my|mein|meinen|mon|mi|meu|il mio|mijn)\s+(?:name|nome|nombre|nom|naam)\b|\bwhat (?:name|should you call me|do you call me|(?:do|should) i go by)\b|\b(?:call|address|refer to) me\b|\b(?:be|am i|i'm|i am) called\b|\bwho am i\b|\bwie hei(?:ß|ss)e ich|\bcomment (?:est-ce que )?je m[’']appelle|\bcomment m[’']appel|\bc[oó]mo me (?:llamo|chamo)|\bcome mi chiamo|\bhoe heet ik|\bwie ben ik\b`),
     states: re(String.raw`\b(?:call|address|refer to|know) me\b|\bmy name\b|\bi'?m called\b|\bi go by (?!(?:he|she|they|xe|ze)\s?/)|\bhei(?:ß|ss)e\b|\bm[’']appelle\b|\bme llamo\b|\bme chamo\b|\bchamo-me\b|\bmi chiamo\b|\bik heet\b|^(?:i'm|i’m|i am)\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?\s*(?:$|[,.!;]|\s+(?:and|but|from|here)\b)`),
     single: true,
   },
@@ -111,6 +111,13 @@ export const KINDS: AttributeKind[] = [
     name: 'device',
     asks: re(String.raw`\b(?:device|devices|laptop|computer|phone|mobile|tablet|machine|hardware|operating system|os|browser|setup)\b`),
     states: re(String.raw`\b(?:macbook|mac|imac|iphone|ipad|android|pixel|samsung|galaxy|windows|linux|ubuntu|chromebook|thinkpad|dell|lenovo|hp|surface|laptop|phone|tablet|pc|desktop|browser|chrome|firefox|safari|edge)\b`),
+    single: false,
+  },
+  {
+    // The speaker's (or their organisation's) tools and providers: "Our clinic runs on Epic".
+    name: 'tools',
+    asks: re(String.raw`\b(?:what|which)\s+(?:[\p{L}-]+\s+){0,2}(?:system|systems|software|tool|tools|platform|app|apps|crm|erp|service|provider|stack|bank|vendor|suite|program)\b|\bwhat do (?:we|i) (?:use|run)\b|\b(?:use|run) for\b|\bwhat (?:does|do) (?:our|my) [\p{L}-]+ (?:use|run)\b`),
+    states: re(String.raw`\b(?:use|uses|using|runs? on|running on|runs|works? with|banks? with|relies? on|on)\b|\bnutzt\b|\bverwendet\b|\butilise\b|\busa\b|\butiliza\b|\butilizza\b|\bgebruikt\b`),
     single: false,
   },
   {
