@@ -10,7 +10,7 @@ import { answerFromToolResults } from './compose.js';
 import { contextFacts, systemText, type ContextFact } from './context.js';
 import { detectLearnings } from './learn.js';
 import { contradicts } from './memory.js';
-import { detectPersonalFact } from './personal.js';
+import { detectPersonalFact, isRequest } from './personal.js';
 import { decidePersonal } from './personal-decision.js';
 import { recallAboutUser } from './recall.js';
 import { isUserVoice, toSecondPerson } from './voice.js';
@@ -82,7 +82,8 @@ function answerUser(req: ConverseRequest, text: string, system: string): Content
   // speaker's plainly stated lasting attribute ("My time zone is CET.") is worth remembering too.
   const facts = contextFacts(req, system);
   const known = facts.filter((f) => !f.superseded).map((f) => stripLabel(f.sentence));
-  const detected = detectLearnings(text, (fact) => contradicts(fact, known));
+  // A first-person request ("I'm looking for the invoice from March") is what they want now, not a fact.
+  const detected = detectLearnings(text, (fact) => contradicts(fact, known)).filter((l) => !isRequest(l));
   const personal = detected.length ? null : detectPersonalFact(text);
   const learned = personal ? [personal] : detected;
   // Like a model following the system prompt: acknowledge, but leave "remembered / held for

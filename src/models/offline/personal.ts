@@ -50,7 +50,7 @@ const I_HAVE_MOVED = /^(?:i've|i’ve|i have)\s+(?:just\s+|recently\s+)?(?:moved
  */
 const ADDRESS_ME = /^(?:please\s+)?(?:(?:you can|you may|feel free to|just|always)\s+)?(?:call|address|refer to|know)\s+me\s+(?:as\s+)?(?!back\b|later\b|tomorrow\b|now\b|when\b|if\b|at\s+\d)\S/i;
 const REACH_IMPERATIVE = /^(?:please\s+)?(?:(?:just|always|only)\s+)?(?:reach|contact|message|ping|text|email|e-mail|call|phone)\s+me\s+(?:on|at|via|by|through|over)\s+(?!\d{1,2}(?::\d\d)?\s*(?:am|pm)\b)\S/i;
-const REPLY_STYLE = /^(?:please\s+)?(?:(?:always|just)\s+)?(?:(?:keep|make|write|give me|send me)\s+(?:your\s+|the\s+)?(?:answers|replies|responses|messages|summaries)|(?:answer|reply|respond|write|talk)\s+(?:to me\s+)?(?:in\s+(?:\p{Lu}\p{L}+|bullet points|bullets|short|plain|simple)|with\s+bullet|briefly|formally|informally|casually))\b/iu;
+const REPLY_STYLE = /^(?:please\s+)?(?:(?:always|just)\s+)?(?:(?:i['’]d like|i want|i prefer)\s+(?:you|lore)\s+to\s+(?:always\s+)?(?:answer|reply|respond|write|talk|keep|use|speak|address|call)|(?:keep|make|write|give me|send me)\s+(?:your\s+|the\s+)?(?:answers|replies|responses|messages|summaries)|(?:answer|reply|respond|write|talk)\s+(?:to me\s+)?(?:in\s+(?:\p{Lu}\p{L}+|bullet points|bullets|short|plain|simple)|with\s+bullet|briefly|formally|informally|casually))\b/iu;
 
 /**
  * The speaker's organisation and how it works — "Our company uses SAP", "Our firm runs payroll on
@@ -84,6 +84,16 @@ export const DECIDED = /^(?:(?:so|ok|okay|right|then|also|and)[,:]?\s+)*(?:we|i)
 
 /** A guess, a wish or a hypothetical is not a fact about anyone. */
 const HEDGE = /\b(?:i think|i guess|i believe|i suppose|maybe|perhaps|probably|possibly|might|not sure|unsure|if|whether|would like|wish|hope)\b/i;
+
+/**
+ * What the speaker is after right now, not a fact about them or the world: "I'm looking for the
+ * invoice from March", "I need the form", "I'd like to speak to someone". Never remembered.
+ */
+const REQUEST = /^(?:(?:hi|hello|hey|so|ok|okay|also|and)[,!]?\s+)*(?:(?:i'm|i’m|i am|i was)\s+(?:(?:just|still|currently)\s+)?(?:looking for|trying to|hoping to|hoping for|wondering|searching for|about to|waiting for|interested in)|i\s+(?:(?:just|still|really)\s+)?(?:need|want|would like|wanted|am looking|was wondering|can't find|cannot find)|i['’]d (?:like|love))\b(?!\s+(?:you|lore)\s+to\b)/i;
+
+export function isRequest(sentence: string): boolean {
+  return REQUEST.test(sentence.trim());
+}
 
 /** Passing states and requests in the first person, even inside a matching shape: "I'm a bit confused". */
 const PASSING = /^(?:i'm|i’m|i am)\s+(?:a (?:bit|little)|an? (?:idiot|fool))\b/i;
