@@ -12,7 +12,7 @@ import { sentences } from './text.js';
 
 const POSSESSIVE = /^(?:(?:btw|also|and|so|actually|fyi)[,:]?\s+)*(?:my|our|mein|meine|unser|unsere|mon|ma|mes|notre|mi|mis|nuestr[oa]|(?:o |a )?(?:meu|minha|nosso|nossa)|(?:il |la )?(?:mio|mia|nostr[oa])|mijn|ons|onze)\s+(?:(?:new|current|old|present|actual|neue[rs]?|nouveau|nouvelle|nuev[oa]|nov[oa]|nuov[oa]|nieuwe)\s+)?([\p{L}-]+)/iu;
 
-const ATTRIBUTE_NOUN = /^(?:name|names|pronouns?|time|timezone|location|address|city|home|hometown|country|role|job|title|position|occupation|plan|tier|subscription|package|account|language|employer|company|email|phone|number|contact|preferred|preference|nom|nombre|nome|naam|fuso|fuseau|zeitzone|tijdzone|rolle|beruf|idioma|langue|lingua|taal|sprache|tarif|wohnort|adresse|dirección|endereço|indirizzo|adres)$/;
+const ATTRIBUTE_NOUN = /^(?:manager|boss|supervisor|superior|name|names|pronouns?|time|timezone|location|address|city|home|hometown|country|role|job|title|position|occupation|plan|tier|subscription|package|account|language|employer|company|email|phone|number|contact|preferred|preference|nom|nombre|nome|naam|fuso|fuseau|zeitzone|tijdzone|rolle|beruf|idioma|langue|lingua|taal|sprache|tarif|wohnort|adresse|dirección|endereço|indirizzo|adres)$/;
 
 /** Whose attribute: the speaker ("I", "we") or a named thing of theirs ("my team", "my manager"). */
 function holder(sentence: string): string {

@@ -22,6 +22,12 @@ const NOT_ATTRIBUTE = 'question|questions|bad|apologies|apology|pleasure|guess|p
 /** "my <up to four words> is/are <something>": my time zone is CET, my manager's name is Oluwaseun. */
 const MY_X_IS = new RegExp(`^my\\s+(?!(?:${NOT_ATTRIBUTE})\\b)[\\p{L}\\p{N}'’/-]+(?:\\s+[\\p{L}\\p{N}'’/-]+){0,3}?\\s+(?:is|are|'s|’s)\\s+(?!(?:not|no longer|missing|broken|late|wrong|stuck|gone|down|locked|still)\\b)\\S`, 'iu');
 
+/** "They/them pronouns for me, please.": pronouns, stated without a verb. */
+const PRONOUNS = /^(?!.*\b(?:what|which|how)\b)(?:(?:my\s+pronouns\s+are|pronouns:?)\s+)?(?:he|she|they|xe|ze|ey|fae)\s?\/\s?(?:him|her|them|hir|zir|em|faer)\b(?:\s+(?:pronouns|please|for me|,))*[\s,.!]*(?:please|for me|thanks)?[.!]?$/i;
+
+/** "We're a team of 12 using Notion", "we're a small agency in Porto": the speaker's organisation. */
+const WE_ARE_ORG = /^we(?:'re|’re| are)\s+(?:a|an)\s+(?:[\p{L}\p{N}-]+\s+){0,4}?(?:team|company|firm|startup|shop|agency|business|practice|group|family|household|clinic|studio|school|charity|nonprofit|non-profit)\b/iu;
+
 /** "My name's Arjun", "my manager's Hannah": the contracted copula. */
 const MY_X_S = /^my\s+(?:[\p{L}\p{N}-]+\s+){0,2}[\p{L}\p{N}-]+['’]s\s+(?!(?:not|no longer|missing|broken|late|wrong|stuck|gone|down|locked|still|been|being|getting|going|out|off|over|due|overdue)\b)\S/iu;
 
@@ -29,16 +35,16 @@ const MY_X_S = /^my\s+(?:[\p{L}\p{N}-]+\s+){0,2}[\p{L}\p{N}-]+['’]s\s+(?!(?:no
 export const REACH_ME = /^(?:the\s+)?(?:best|easiest|quickest|fastest|preferred)\s+way\s+to\s+(?:reach|contact|get hold of|call|message)\s+me\s+is\b|^you can (?:reach|contact|call|email|text|message) me\s+(?:at|on|via|by)\b/i;
 
 /** "I'm a/an/the …", "I'm based in …", "I'm on the Gold tier", "I'm allergic to …": who or where the speaker is. */
-const I_AM = /^(?:i'm|i’m|i am)\s+(?:a|an|the|based|located|from|on the|part of|in charge of|responsible for|head of|allergic|intolerant|lactose|gluten|vegetarian|vegan|pescatarian|coeliac|celiac|diabetic|dyslexic|left-handed|right-handed|colou?r-?blind|deaf|blind|hard of hearing|married|retired|self-employed|fluent|native)\b/i;
+const I_AM = /^(?:i'm|i’m|i am)\s+(?:(?:currently|now|still|mostly|usually|originally|also|actually)\s+)?(?:a|an|the|based|located|from|on the|part of|in charge of|responsible for|head of|allergic|intolerant|lactose|gluten|vegetarian|vegan|pescatarian|coeliac|celiac|diabetic|dyslexic|left-handed|right-handed|colou?r-?blind|deaf|blind|hard of hearing|married|retired|self-employed|fluent|native)\b/i;
 
 /**
  * "I'm in Berlin", "I'm on Pacific time", "I'm Priya": a place, a clock or a name — capitalised, or
  * a time zone — right after "I'm". A lower-case word there is a passing state ("I'm in a meeting").
  */
-const I_AM_NAMED = /^(?:[Ii]'m|[Ii]’m|[Ii] am)\s+(?:(?:in|at|near|out of|over in)\s+\p{Lu}|on\s+(?:(?:\p{Lu}[\p{L}]*\s+){1,3}[Tt]ime\b|(?:the\s+)?(?:UTC|GMT|CET|CEST|EET|WET|EST|EDT|CST|CDT|MST|MDT|PST|PDT|IST|BST|JST|AEST|AEDT|BRT|SGT|HKT)\b|[\p{L}]+ time\b)|\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)?\s*(?:$|[,.!;]|\s+(?:and|but|from|here)\b))/u;
+const I_AM_NAMED = /^(?:[Ii]'m|[Ii]’m|[Ii] am)\s+(?:(?:currently|now|still|mostly|usually|originally|also|actually)\s+)?(?:(?:in|at|near|out of|over in)\s+\p{Lu}|on\s+(?:(?:\p{Lu}[\p{L}]*\s+){1,3}[Tt]ime\b|(?:the\s+)?(?:UTC|GMT|CET|CEST|EET|WET|EST|EDT|CST|CDT|MST|MDT|PST|PDT|IST|BST|JST|AEST|AEDT|BRT|SGT|HKT)\b|[\p{L}]+ time\b)|\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}'’-]+)?\s*(?:$|[,.!;]|\s+(?:and|but|from|here)\b))/u;
 
 /** "I live / work / use / prefer / bank with / go by / report to …": a habit or standing arrangement. */
-const I_DO = /^i\s+(?:(?:usually|mostly|always|normally|mainly|now|currently)\s+)?(?:live|work|use|prefer|bank|speak|own|drive|commute|report to|go by|manage|lead|teach|study|rely on|need (?:large|captions|subtitles|a screen reader)|only (?:use|work|speak|drink|eat)|(?:don't|do not|can't|cannot|can not|never) (?:eat|drink|drive|use|work|have|read|hear|see)|moved to|relocated to|have moved to|(?:like|want) (?:my|your) (?:answers|replies|responses|messages|emails|summaries)|(?:like|want) (?:answers|replies|responses) )\b/i;
+const I_DO = /^i\s+(?:(?:usually|mostly|always|normally|mainly|now|currently)\s+)?(?:live|work|use|prefer|bank|speak|own|drive|commute|report to|go by|manage|lead|teach|study|head|run|chair|oversee|handle|look after|coordinate|(?:have|'ve got|have got)\s+(?:a|an|one|two|three|four|five|six|\d+|no)\s+(?:kids?|children|child|sons?|daughters?|brothers?|sisters?|siblings?|dogs?|cats?|pets?|cars?|grandchildren)|rely on|need (?:large|captions|subtitles|a screen reader)|only (?:use|work|speak|drink|eat)|(?:don't|do not|can't|cannot|can not|never) (?:eat|drink|drive|use|work|have|read|hear|see)|moved to|relocated to|have moved to|(?:like|want) (?:my|your) (?:answers|replies|responses|messages|emails|summaries)|(?:like|want) (?:answers|replies|responses) )\b/i;
 
 /** "I've moved to Lisbon", "I've relocated to Valencia": the speaker's new place, in the perfect. */
 const I_HAVE_MOVED = /^(?:i've|i’ve|i have)\s+(?:just\s+|recently\s+)?(?:moved|relocated)\s+(?:to|out to|over to)\s/i;
@@ -103,7 +109,7 @@ const QUESTION_START = /^(?:who|what|when|where|which|why|how|is|are|do|does|did
 function isAttribute(sentence: string): boolean {
   const s = sentence.replace(LEAD, '').trim();
   if (!s || s.endsWith('?') || QUESTION_START.test(s) || HEDGE.test(s) || ML_HEDGE.test(s) || PASSING.test(s)) return false;
-  return MY_X_IS.test(s) || REACH_ME.test(s) || I_AM.test(s) || I_AM_NAMED.test(s) || I_DO.test(s) || I_HAVE_MOVED.test(s) || OUR_ACCOUNT.test(s) || OUR_ACCOUNT_CHANGE.test(s) || OUR_ACCOUNT_HAVE.test(s) || MY_X_S.test(s) || DECIDED.test(s) || OUR_TOOLS.test(s) || ADDRESS_ME.test(s) || REACH_IMPERATIVE.test(s) || REPLY_STYLE.test(s) || ML_SELF.test(s.replace(/^\p{Lu}/u, (c) => c.toLowerCase()));
+  return MY_X_IS.test(s) || REACH_ME.test(s) || I_AM.test(s) || I_AM_NAMED.test(s) || I_DO.test(s) || I_HAVE_MOVED.test(s) || OUR_ACCOUNT.test(s) || OUR_ACCOUNT_CHANGE.test(s) || OUR_ACCOUNT_HAVE.test(s) || PRONOUNS.test(s) || WE_ARE_ORG.test(s) || MY_X_S.test(s) || DECIDED.test(s) || OUR_TOOLS.test(s) || ADDRESS_ME.test(s) || REACH_IMPERATIVE.test(s) || REPLY_STYLE.test(s) || ML_SELF.test(s.replace(/^\p{Lu}/u, (c) => c.toLowerCase()));
 }
 
 /** Is this sentence the speaker stating a lasting attribute of themself (or their own organisation)? */

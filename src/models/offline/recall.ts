@@ -16,7 +16,7 @@ const USER_FACTS = /^what the user told you about themself/i;
 
 /** "What do you know / remember about me?" in the languages the offline model reads. */
 const ABOUT_ME =
-  /\b(?:what|anything|everything)\b.*\b(?:know|remember|recall|have (?:stored|saved|noted|on file)|keep)\b.*\b(?:about|of|on) (?:me|myself)\b|\bwhat have i told you\b|\btell me (?:what you know )?about (?:me|myself)\b|\bwas wei(?:ß|ss)t du (?:über|von) mir\b|\bque sais-tu (?:de|sur) moi\b|\bqu[’']est-ce que (?:tu sais|vous savez) (?:de|sur) moi\b|\bqu[eé] sabes (?:de|sobre) m[ií]\b|\bo que (?:você|voce|tu) sabes? (?:de|sobre) mim\b|\bcosa sai (?:di|su) me\b|\bwat weet je (?:over|van) mij\b/iu;
+  /\b(?:what|anything|everything)\b.*\b(?:know|remember|recall|have (?:stored|saved|noted|on file)|keep)\b.*\b(?:about|of|on) (?:me|myself)\b|\bwhat have i told you\b|\btell me (?:what you know )?about (?:me|myself)\b|\bwas wei(?:ß|ss)t du (?:über mich|von mir)|\bque sais-tu (?:de|sur) moi\b|\bqu[’']est-ce que (?:tu sais|vous savez) (?:de|sur) moi\b|\bqu[eé] sabes (?:de|sobre) m[ií]\b|\bo que (?:você|voce|tu) sabes? (?:de|sobre) mim\b|\bcosa sai (?:di|su) me\b|\bwat weet je (?:over|van) mij\b/iu;
 
 /** "What did we decide / agree / settle on …?": a decision recalled from an earlier session. */
 const DECISION_Q =
@@ -26,7 +26,7 @@ const DECISION_S =
 const DECISION_WORDS = /\b(?:decide|decided|decision|agree|agreed|agreement|settle|settled|choose|chose|conclude|plan|arrange|pick|go|went|land|last|week|month|yesterday|earlier|time|before|previous|session|regarding|about)\b/gi;
 
 /** The question asks about the speaker (first person, in any of the languages read). */
-const SELF_Q = /(?<![\p{L}'])(?:i|i'm|me|my|mine|myself|we|our|us|ich|mich|mir|mein\w*|je|j|moi|mon|ma|mes|yo|mí|mi|mis|eu|meu|minha|mim|io|mio|mia|ik|mij|mijn)(?![\p{L}])/iu;
+const SELF_Q = /(?<![\p{L}'])(?:i|i'm|me|my|mine|myself|we|our|us|tenho|sou|estou|moro|trabalho|tengo|soy|estoy|vivo|trabajo|ho|sono|abito|lavoro|faccio|habe|bin|wohne|arbeite|heb|ben|woon|werk|ai|suis|habite|travaille|ich|mich|mir|mein\w*|je|j|moi|mon|ma|mes|yo|mí|mi|mis|eu|meu|minha|mim|io|mio|mia|ik|mij|mijn)(?![\p{L}])/iu;
 
 export interface Recalled {
   text: string;

@@ -11,7 +11,7 @@ export interface AttributeKind {
   /** A question asking for this kind of attribute of the speaker. */
   asks: RegExp;
   /** A statement that gives one. */
-  states: RegExp;
+  states: { test(sentence: string): boolean };
   /** One value at a time (a new one replaces the old): where you live, your manager — not your allergies. */
   single: boolean;
 }
@@ -20,7 +20,18 @@ const TZ = String.raw`(?<![\p{L}])(?:UTC|GMT|CET|CEST|EET|EEST|WET|WEST|EST|EDT|
 const LANGS = 'english|german|french|spanish|portuguese|italian|dutch|polish|japanese|chinese|mandarin|cantonese|arabic|hindi|russian|turkish|swedish|danish|norwegian|finnish|greek|korean|ukrainian|czech|hungarian|romanian|hebrew|deutsch|englisch|französisch|spanisch|anglais|allemand|français|espagnol|inglés|alemán|francés|español|inglês|alemão|francês|espanhol|português|inglese|tedesco|francese|spagnolo|italiano|engels|duits|frans|spaans|nederlands';
 const ROLE_NOUN = String.raw`manager|engineer|developer|analyst|director|head|lead|officer|assistant|nurse|teacher|designer|accountant|consultant|administrator|admin|coordinator|specialist|architect|intern|ceo|cto|cfo|coo|founder|owner|scientist|doctor|lawyer|clerk|agent|representative|editor|writer|student|researcher|technician|supervisor|president|vp|partner|associate|secretary|receptionist|buyer|planner|controller|recruiter|pharmacist|physician|surgeon|paralegal|librarian|journalist|chef|driver|pilot|electrician|mechanic|salesperson|marketer|tester|programmer|producer|principal|professor|lecturer|tutor|ingenieur\p{L}*|entwickler\p{L}*|leiter\p{L}*|lehrer\p{L}*|krankenschwester|arzt|ärztin|infirmi\p{L}+|ingénieur\p{L}*|développeu\p{L}+|directeur|directrice|enseignant\p{L}*|médecin|enfermer[oa]|ingenier[oa]|desarrollador\p{L}*|director[a]?|profesor[a]?|médic[oa]|enfermeir[oa]|engenheir[oa]|professor[a]?|gerente|infermier[ea]|ingegnere|sviluppat\p{L}+|insegnante|medico|verpleegkundige|leraar|lerares|ontwikkelaar|arts`;
 
-const re = (s: string) => new RegExp(s, 'iu');
+/**
+ * \b is ASCII-only, even with the u flag: "über", "déménagé", "restrição" would never meet it. A
+ * word boundary of any script instead.
+ */
+const B = String.raw`(?:(?<![\p{L}\p{N}_])(?=[\p{L}\p{N}_])|(?<=[\p{L}\p{N}_])(?![\p{L}\p{N}_]))`;
+export const re = (s: string, flags = 'iu') => new RegExp(s.replaceAll(String.raw`\b`, B), flags);
+
+/** Either pattern: one case-insensitive, one where case matters (a capital is a name). */
+const either = (a: RegExp, b: RegExp) => ({ test: (x: string) => a.test(x) || b.test(x) });
+
+/** "I'm Priya", "I'm in Berlin": a capitalised word after "I'm" — a name or a place, not a state. */
+const NAMED_AFTER_I_AM = String.raw`^(?:[Ii]'m|[Ii]’m|[Ii] am)\s+(?:(?:currently|now|still|mostly|usually|originally|also|actually)\s+)?`;
 
 export const KINDS: AttributeKind[] = [
   {
@@ -32,7 +43,10 @@ export const KINDS: AttributeKind[] = [
   {
     name: 'name',
     asks: re(String.raw`\b(?:my|mein|meinen|mon|mi|meu|il mio|mijn)\s+(?:name|nome|nombre|nom|naam)\b|\bwhat (?:name|should you call me|do you call me|(?:do|should) i go by)\b|\b(?:call|address|refer to) me\b|\b(?:be|am i|i'm|i am) called\b|\bwho am i\b|\bwie hei(?:ß|ss)e ich|\bcomment (?:est-ce que )?je m[’']appelle|\bcomment m[’']appel|\bc[oó]mo me (?:llamo|chamo)|\bcome mi chiamo|\bhoe heet ik|\bwie ben ik\b`),
-    states: re(String.raw`\b(?:call|address|refer to|know) me\b|\bmy name\b|\bi'?m called\b|\bi go by (?!(?:he|she|they|xe|ze)\s?/)|\bhei(?:ß|ss)e\b|\bm[’']appelle\b|\bme llamo\b|\bme chamo\b|\bchamo-me\b|\bmi chiamo\b|\bik heet\b|^(?:i'm|i’m|i am)\s+\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?\s*(?:$|[,.!;]|\s+(?:and|but|from|here)\b)`),
+    states: either(
+      re(String.raw`\b(?:call|address|refer to|know) me\b|\bmy name\b|\bi'?m called\b|\bi go by (?!(?:he|she|they|xe|ze)\s?/)|\bhei(?:ß|ss)e\b|\bm[’']appelle\b|\bme llamo\b|\bme chamo\b|\bchamo-me\b|\bmi chiamo\b|\bik heet\b|\bmi nombre\b|\bmeu nome\b|\bil mio nome\b|\bmein name\b|\bmon nom\b|\bmijn naam\b`),
+      re(String.raw`${NAMED_AFTER_I_AM}\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?\s*(?:$|[,.!;]|\s+(?:and|but|from|here)\b)`, 'u'),
+    ),
     single: true,
   },
   {
@@ -44,7 +58,7 @@ export const KINDS: AttributeKind[] = [
   {
     name: 'location',
     asks: re(String.raw`\bwhere (?:am i|do i (?:live|work|stay|sit)|have i (?:moved|relocated)|is my (?:home|office|base))\b|\bwhere\b.*\b(?:based|located|living)\b|\b(?:which|what) (?:city|country|town|place|region|office)\b.*\b(?:i|me|my)\b|\bmy (?:location|city|country|address|home town|hometown)\b|\bwo (?:wohne|lebe|bin|sitze) ich\b|\bo[uù] (?:est-ce que )?(?:j[’']habite|je (?:vis|suis))\b|\bd[oó]nde (?:vivo|resido|estoy)\b|\bonde (?:eu )?(?:moro|vivo|estou)\b|\bdove (?:vivo|abito|sono)\b|\bwaar (?:woon|ben|zit) ik\b`),
-    states: re(String.raw`\b(?:based|located|live|living|lives|moved|relocated|reside|residing|stationed)\b|^(?:i'm|i’m|i am)\s+(?:in|at|near|out of|over in)\s+\p{Lu}|\bwohne\b|\blebe in\b|\bj[’']habite\b|\bje vis\b|\bvivo (?:en|em|a|in)\b|\bresido\b|\bmoro\b|\babito\b|\bik woon\b|\bverhuisd\b|\bumgezogen\b|\bdéménagé\b|\bme mudé\b|\bmudei\b|\bmi sono trasferit`),
+    states: either(re(String.raw`${NAMED_AFTER_I_AM}(?:in|at|near|out of|over in|from)\s+\p{Lu}|\bfrom\s+\p{Lu}\p{Ll}+`, 'u'), re(String.raw`\b(?:based|located|live|living|lives|moved|relocated|reside|residing|stationed|grew up|born in|come from|hail from)\b|\bwohne\b|\blebe in\b|\bj[’']habite\b|\bje vis\b|\bvivo (?:en|em|a|in)\b|\bresido\b|\bmoro\b|\babito\b|\bik woon\b|\bverhuisd\b|\bumgezogen\b|\bdéménagé\b|\bme mudé\b|\bmudei\b|\bmi sono trasferit`)),
     single: true,
   },
   {
@@ -56,7 +70,7 @@ export const KINDS: AttributeKind[] = [
   {
     name: 'role',
     asks: re(String.raw`\bmy (?:role|job|position|title|job title|occupation|profession|line of work|function)\b|\bwhat (?:do i do|is my job|am i (?:at|in) (?:work|the company))\b|\bwhat(?:'s| is) my (?:role|job|position)\b|\bwhat do i work as\b|\bwhat am i\??$|\bwas (?:bin|mache) ich (?:beruflich|von beruf)\b|\bmein(?:e)? (?:rolle|beruf|stelle|position|job)\b|\bmon (?:rôle|poste|métier|travail|job)\b|\bmi (?:puesto|trabajo|rol|cargo|profesión)\b|\bmeu (?:cargo|trabalho|papel|emprego)\b|\bche lavoro\b|\bil mio (?:ruolo|lavoro)\b|\bmijn (?:functie|rol|baan|beroep)\b`),
-    states: re(String.raw`^(?:i'm|i’m|i am)\s+(?:a|an|the)\s+(?:[\p{L}-]+\s+){0,3}(?:${ROLE_NOUN})\b|\bhead of\b|\bin charge of\b|\bwork (?:as|in)\b|\bmy (?:role|job|title|position)\b|\barbeite als\b|\btrabajo (?:como|de)\b|\btrabalho como\b|\blavoro come\b|\bwerk als\b|\btravaille comme\b|\b(?:${ROLE_NOUN})\b`),
+    states: re(String.raw`^(?:i'm|i’m|i am)\s+(?:(?:currently|now|still|also|actually)\s+)?(?:a|an|the)\s+(?:[\p{L}-]+\s+){0,3}(?:${ROLE_NOUN})\b|\bhead of\b|\bin charge of\b|\bwork (?:as|in)\b|\bmy (?:role|job|title|position)\b|\barbeite als\b|\btrabajo (?:como|de)\b|\btrabalho como\b|\blavoro come\b|\bwerk als\b|\btravaille comme\b|^(?:i'm|i’m|i am)\s+(?:(?:currently|now|still|also|actually)\s+)?(?:a|an)\s+(?!(?:vegetarian|vegan|pescatarian|coeliac|celiac|diabetic|member|customer|user|subscriber|client|beginner|fan)\b)(?:[\p{L}-]+\s+){0,3}[\p{L}-]+(?:er|or|ist|ant|ent|ian|eur|ive|ee|ect)\b|\b(?:i|i've|i have)\s+(?:head|run|chair|manage|lead|oversee|handle)\b`),
     single: true,
   },
   {
@@ -68,7 +82,7 @@ export const KINDS: AttributeKind[] = [
   {
     name: 'manager',
     asks: re(String.raw`\bmy (?:manager|boss|supervisor|line manager|team lead|lead|superior)\b|\bwho do i report to\b|\breport(?:ing)? to\b|\bwho (?:is )?(?:manages|supervises) me\b|\bmein(?:e)? (?:chef|chefin|vorgesetzte\w*|manager\w*)\b|\bmon (?:manager|responsable|chef|supérieur)\b|\bma (?:manager|responsable|cheffe|supérieure)\b|\bmi (?:jef[ea]|responsable|supervisor\w*|gerente)\b|\bmeu (?:chefe|gerente|gestor|supervisor)\b|\bil mio (?:capo|responsabile|manager)\b|\bmijn (?:manager|baas|leidinggevende|chef)\b`),
-    states: re(String.raw`\b(?:manager|boss|supervisor|superior|line manager)\b|\breport(?:s|ing)? to\b|\bchef(?:in)?\b|\bvorgesetzte\w*\b|\bresponsable\b|\bjef[ea]\b|\bgerente\b|\bgestor\b|\bcapo\b|\bresponsabile\b|\bbaas\b|\bleidinggevende\b`),
+    states: re(String.raw`\b(?:my|our)\s+(?:[\p{L}-]+\s+)?(?:manager|boss|supervisor|superior|line manager|team lead|lead)\b|\breport(?:s|ing)? (?:directly )?to\b|\bmein(?:e)? (?:chef|chefin|vorgesetzte\w*)\b|\b(?:mon|ma) (?:manager|responsable|chef|cheffe|supérieure?)\b|\bmi (?:jef[ea]|responsable|supervisor\w*)\b|\b(?:o )?meu (?:chefe|gerente|gestor)\b|\b(?:il )?mio (?:capo|responsabile)\b|\bmijn (?:manager|baas|leidinggevende)\b`),
     single: true,
   },
   {
