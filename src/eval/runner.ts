@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
-import { forgetMemoryItem } from '../memory/forget.js';
+import { forgetEverything, forgetMemoryItem } from '../memory/forget.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { createRefundTool } from '../tools/examples/refund.js';
 import type { AnyTool } from '../tools/tool.js';
@@ -115,7 +115,7 @@ async function forget(rt: Runtime, tenantId: string, userId: string, what: strin
   const m = rt.memory.store;
   const who = { tenantId, userId };
   if (what === 'all') {
-    const r = await m.forgetUser(who);
+    const r = await forgetEverything({ store: m, sessions: rt.sessions, summaryTtlSeconds: rt.memory.retention(tenantId).summarySeconds }, who);
     return r.facts + r.summaries > 0 ? [] : ['nothing was remembered to forget'];
   }
   const facts = (await m.listFacts(who)).filter((f) => f.text.toLowerCase().includes(what.toLowerCase()));

@@ -1,5 +1,6 @@
 import { queryTerms } from './query-terms.js';
 import type { MemoryStore } from './memory-store.js';
+import type { SessionStore } from './session-store.js';
 
 /**
  * Forgetting one fact (`DELETE /me/memory/:id`, `lore memory forget <id>`) removes it from
@@ -45,4 +46,29 @@ export async function forgetMemoryItem(store: MemoryStore, p: { tenantId: string
     }
   }
   return true;
+}
+
+/**
+ * Forget everything remembered about the user (`DELETE /me/memory`, `lore memory forget --all`):
+ * their facts and session summaries. Their sessions' turns stay until their own retention (the
+ * conversation in view is still the conversation), but each session is marked as summarised up to
+ * its newest turn by an empty summary — else the next summariser pass (a new session finalises the
+ * earlier ones) would write what was just forgotten straight back from those turns.
+ */
+export async function forgetEverything(
+  deps: { store: MemoryStore; sessions: SessionStore; summaryTtlSeconds: number },
+  p: { tenantId: string; userId: string; now?: number },
+): Promise<{ facts: number; summaries: number }> {
+  const who = { tenantId: p.tenantId, userId: p.userId };
+  const now = p.now !== undefined ? { now: p.now } : {};
+  const r = await deps.store.forgetUser(who);
+  for (const s of await deps.sessions.listSessions({ ...who, limit: 1000, ...now })) {
+    const turns = await deps.sessions.recentTurns({ tenantId: p.tenantId, sessionId: s.sessionId, limit: 1, ...now });
+    const newest = Math.max(...turns.map((t) => t.createdAt));
+    if (!Number.isFinite(newest)) continue;
+    const current = await deps.store.getSummary({ tenantId: p.tenantId, sessionId: s.sessionId, ...now });
+    // A turn landing meanwhile is summarised as usual (the mark is its predecessor's).
+    await deps.store.putSummary({ ...who, sessionId: s.sessionId, text: '', coveredThrough: newest, coveredTurns: s.turnCount, expected: current?.coveredThrough ?? null, ttlSeconds: deps.summaryTtlSeconds, ...now });
+  }
+  return r;
 }
