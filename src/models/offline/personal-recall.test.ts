@@ -36,12 +36,15 @@ describe('statements about the speaker, in six languages and several shapes', ()
     'Meu fuso horário é BRT.',
     'Lavoro come infermiera.',
     'Mijn team zit in Utrecht.',
+    "J'ai déménagé à Lille.",
+    'Mi sono trasferita a Torino.',
+    "I've joined Globex since then.",
   ])('keeps %j, about the user', (message) => {
     expect(detectPersonalFact(message)).not.toBeNull();
     expect(JSON.parse(classifyAbout(`statement: ${message}`)).about).toBe('user');
   });
 
-  it.each(["I'm in a meeting.", 'Call me back later.', 'Ich bin müde.', 'Estoy en una reunión.', 'Soy nuevo aquí.', 'Je pense que mon équipe est à Lyon.'])('leaves the passing state or guess %j alone', (message) => {
+  it.each(["I'm in a meeting.", 'Call me back later.', 'Ich bin müde.', 'Estoy en una reunión.', 'Soy nuevo aquí.', 'Je pense que mon équipe est à Lyon.', 'Ik ben in een vergadering.', 'Je suis en réunion.', 'I joined the call late.'])('leaves the passing state or guess %j alone', (message) => {
     expect(detectPersonalFact(message)).toBeNull();
   });
 
@@ -88,6 +91,9 @@ describe('the memory decision for a fact about the speaker', () => {
     expect(decide('I moved to Lisbon last month.', ['I prefer email.', 'I live in Berlin.'])).toMatchObject({ event: 'UPDATE', id: 'c2' });
     expect(decide('We upgraded to the Pro plan.', ["I'm on the Basic plan."])).toMatchObject({ event: 'UPDATE', id: 'c1' });
     expect(decide('My new manager is Ines Duarte.', ['My manager is Tom Becker.'])).toMatchObject({ event: 'UPDATE', id: 'c1' });
+    expect(decide('I report to Omar Haddad now.', ['My manager is Priya Nair.'])).toMatchObject({ event: 'UPDATE', id: 'c1' });
+    expect(decide("J'ai déménagé à Lille.", ['Je vis à Lyon.'])).toMatchObject({ event: 'UPDATE', id: 'c1' });
+    expect(decide("I'm the office manager.", ['My manager is Tom Becker.'])).toBeNull();
   });
 
   it('leaves different holders, many-valued kinds and world facts to the general decision', () => {

@@ -47,7 +47,7 @@ const I_AM_NAMED = /^(?:[Ii]'m|[Ii]’m|[Ii] am)\s+(?:(?:currently|now|still|mos
 const I_DO = /^i\s+(?:(?:usually|mostly|always|normally|mainly|now|currently)\s+)?(?:live|work|use|prefer|bank|speak|own|drive|commute|report to|go by|manage|lead|teach|study|head|run|chair|oversee|handle|look after|coordinate|(?:have|'ve got|have got)\s+(?:a|an|one|two|three|four|five|six|\d+|no)\s+(?:kids?|children|child|sons?|daughters?|brothers?|sisters?|siblings?|dogs?|cats?|pets?|cars?|grandchildren)|rely on|need (?:large|captions|subtitles|a screen reader)|only (?:use|work|speak|drink|eat)|(?:don't|do not|can't|cannot|can not|never) (?:eat|drink|drive|use|work|have|read|hear|see)|moved to|relocated to|have moved to|(?:like|want) (?:my|your) (?:answers|replies|responses|messages|emails|summaries)|(?:like|want) (?:answers|replies|responses) )\b/i;
 
 /** "I've moved to Lisbon", "I've relocated to Valencia": the speaker's new place, in the perfect. */
-const I_HAVE_MOVED = /^(?:i've|i’ve|i have)\s+(?:just\s+|recently\s+)?(?:moved|relocated)\s+(?:to|out to|over to)\s/i;
+const I_HAVE_MOVED = /^(?:i've|i’ve|i have)\s+(?:just\s+|recently\s+)?(?:moved|relocated)\s+(?:to|out to|over to)\s|^(?:i've|i’ve|i have|i)\s+(?:just\s+|recently\s+)?(?:joined|started (?:at|with|working (?:at|for)))\s+(?!(?:a|an|the|this|that|my|your|our)\s+(?:call|meeting|chat|queue|line|webinar|session)\b)\S/i;
 
 /**
  * How the speaker wants to be addressed, reached or answered, as a standing instruction: "Call me

@@ -58,7 +58,7 @@ export const KINDS: AttributeKind[] = [
   {
     name: 'location',
     asks: re(String.raw`\bwhere (?:am i|do i (?:live|work|stay|sit)|have i (?:moved|relocated)|is my (?:home|office|base))\b|\bwhere\b.*\b(?:based|located|living)\b|\b(?:which|what) (?:city|country|town|place|region|office)\b.*\b(?:i|me|my)\b|\bmy (?:location|city|country|address|home town|hometown)\b|\bwo (?:wohne|lebe|bin|sitze) ich\b|\bo[uù] (?:est-ce que )?(?:j[’']habite|je (?:vis|suis))\b|\bd[oó]nde (?:vivo|resido|estoy)\b|\bonde (?:eu )?(?:moro|vivo|estou)\b|\bdove (?:vivo|abito|sono)\b|\bwaar (?:woon|ben|zit) ik\b`),
-    states: either(re(String.raw`${NAMED_AFTER_I_AM}(?:in|at|near|out of|over in|from)\s+\p{Lu}|\bfrom\s+\p{Lu}\p{Ll}+`, 'u'), re(String.raw`\b(?:based|located|live|living|lives|moved|relocated|reside|residing|stationed|grew up|born in|come from|hail from)\b|\bwohne\b|\blebe in\b|\bj[’']habite\b|\bje vis\b|\bvivo (?:en|em|a|in)\b|\bresido\b|\bmoro\b|\babito\b|\bik woon\b|\bverhuisd\b|\bumgezogen\b|\bdéménagé\b|\bme mudé\b|\bmudei\b|\bmi sono trasferit`)),
+    states: either(re(String.raw`${NAMED_AFTER_I_AM}(?:in|at|near|out of|over in|from)\s+\p{Lu}|\bfrom\s+\p{Lu}\p{Ll}+`, 'u'), re(String.raw`\b(?:based|located|live|living|lives|moved|relocated|reside|residing|stationed|grew up|born in|come from|hail from)\b|\bwohne\b|\blebe in\b|\bj[’']habite\b|\bje vis\b|\bvivo (?:en|em|a|in)\b|\bresido\b|\bmoro\b|\babito\b|\bik woon\b|\bverhuisd\b|\bumgezogen\b|\bdéménagé\b|\bemménagé\b|\bnach\s+\p{L}|\bmudei\b|\bmudado\b|\btrasladado\b|\btrasferit\w*|\bme mudé\b|\bmudei\b|\bmi sono trasferit`)),
     single: true,
   },
   {
@@ -76,7 +76,7 @@ export const KINDS: AttributeKind[] = [
   {
     name: 'employer',
     asks: re(String.raw`\bwhere do i work\b|\bwho do i work for\b|\b(?:which|what) (?:company|firm|employer|organi[sz]ation)\b.*\b(?:i|me|my)\b|\bmy (?:employer|company|firm|organi[sz]ation)\b|\bwo arbeite ich\b|\bf[üu]r wen arbeite ich\b|\bo[uù] (?:est-ce que )?je travaille\b|\bpour qui je travaille\b|\bd[oó]nde trabajo\b|\bpara qui[eé]n trabajo\b|\bonde (?:eu )?trabalho\b|\bdove lavoro\b|\bper chi lavoro\b|\bwaar werk ik\b|\bvoor wie werk ik\b`),
-    states: re(String.raw`\bwork (?:at|for)\b|\bemployed (?:at|by)\b|\bmy (?:employer|company)\b|\barbeite (?:bei|für)\b|\btravaille (?:chez|pour)\b|\btrabajo (?:en|para)\b|\blavoro (?:per|presso|da|in)\b|\btrabalho (?:na|no|em|para)\b|\bwerk (?:bij|voor)\b`),
+    states: re(String.raw`\bwork (?:at|for)\b|\bemployed (?:at|by)\b|\b(?:joined|started (?:at|with|working (?:at|for)))\b|\bmy (?:employer|company)\b|\barbeite (?:bei|für)\b|\btravaille (?:chez|pour)\b|\btrabajo (?:en|para)\b|\blavoro (?:per|presso|da|in)\b|\btrabalho (?:na|no|em|para)\b|\bwerk (?:bij|voor)\b`),
     single: true,
   },
   {
