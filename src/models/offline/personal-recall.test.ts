@@ -83,6 +83,16 @@ describe('questions about the asker, answered by meaning', () => {
   });
 });
 
+describe('past sessions', () => {
+  it('tells back the past session most about the topic, and finds a decision asked as "did we decide"', () => {
+    const facts = [past('Invoice 5521 questions.', 1), past('The supplier will send a corrected invoice 5521 by Friday.', 1), past('The courier for parcel 3 is DHL.', 2)];
+    expect(answer('What happened with invoice 5521 last week?', facts)).toBe("Invoice 5521 questions. The supplier will send a corrected invoice 5521 by Friday. (source: summary of the user's session of 1970-01-01)");
+    const trip = [past("Let's discuss the conference trip.", 1), past('We decided I fly to Berlin on Monday morning.', 1)];
+    expect(answer('Did we decide anything about the conference trip?', trip)).toMatch(/^You decided you fly to Berlin on Monday morning\./);
+    expect(answer('What happened with my refund last week?', facts)).toBeNull();
+  });
+});
+
 describe('the memory decision for a fact about the speaker', () => {
   const decide = (fact: string, existing: string[]) =>
     JSON.parse(decidePersonal(`New fact: ${fact}\nExisting facts (JSON lines):\n${existing.map((text, i) => JSON.stringify({ id: `c${i + 1}`, text })).join('\n')}`) ?? 'null') as { event: string; id?: string } | null;

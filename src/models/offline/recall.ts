@@ -20,10 +20,34 @@ const ABOUT_ME =
 
 /** "What did we decide / agree / settle on …?": a decision recalled from an earlier session. */
 const DECISION_Q =
-  /\bwhat (?:did|have|had) (?:we|i|you)\s+(?:\w+\s+)?(?:decide|agree|settle|choose|chose|conclude|plan|arrange|pick|go with|land on)\w*|\bwhat was (?:the|our|my) (?:decision|agreement|plan|conclusion|outcome)\b|\bwas haben wir\b.*\b(?:beschlossen|entschieden|vereinbart|abgemacht)\b|\bqu[’']avons-nous (?:décidé|convenu)\b|\bqu[’']est-ce qu[’']on a (?:décidé|convenu)\b|\bqu[eé] (?:decidimos|acordamos)\b|\bo que (?:decidimos|combinamos|acordamos)\b|\bcosa abbiamo (?:deciso|concordato|stabilito)\b|\bwat hebben we\b.*\b(?:besloten|afgesproken)\b/iu;
+  /\b(?:did|have|had) (?:we|i|you)\s+(?:\w+\s+)?(?:decide|agree|settle|choose|conclude|arrange)\w*|\bwhat (?:was|has been|got) (?:decided|agreed|settled|concluded|arranged)\b|\bwhat (?:did|have|had) (?:we|i|you)\s+(?:\w+\s+)?(?:decide|agree|settle|choose|chose|conclude|plan|arrange|pick|go with|land on)\w*|\bwhat was (?:the|our|my) (?:decision|agreement|plan|conclusion|outcome)\b|\bwas haben wir\b.*\b(?:beschlossen|entschieden|vereinbart|abgemacht)\b|\bqu[’']avons-nous (?:décidé|convenu)\b|\bqu[’']est-ce qu[’']on a (?:décidé|convenu)\b|\bqu[eé] (?:decidimos|acordamos)\b|\bo que (?:decidimos|combinamos|acordamos)\b|\bcosa abbiamo (?:deciso|concordato|stabilito)\b|\bwat hebben we\b.*\b(?:besloten|afgesproken)\b/iu;
 const DECISION_S =
   /\b(?:decided|agreed|settled|chose|chosen|opted|went with|concluded|arranged|decision|agreement|beschlossen|entschieden|vereinbart|abgemacht|décidé|convenu|decidimos|acordamos|combinamos|deciso|concordato|stabilito|besloten|afgesproken)\b/iu;
 const DECISION_WORDS = /\b(?:decide|decided|decision|agree|agreed|agreement|settle|settled|choose|chose|conclude|plan|arrange|pick|go|went|land|last|week|month|yesterday|earlier|time|before|previous|session|regarding|about)\b/gi;
+
+/** "What happened with invoice 5521 last week?", "what did we talk about last time?": a past session, told back. */
+const PAST_Q =
+  /\bwhat (?:happened|did we (?:discuss|talk about|say|cover|do|go over)|was (?:said|discussed))\b|\b(?:last|previous) (?:week|time|session|month|conversation|chat)\b|\bearlier (?:session|conversation|chat)\b|\bletzte[nm]? (?:woche|mal)\b|\bla (?:semaine|fois) derni[eè]re\b|\bla semana pasada\b|\b(?:na )?semana passada\b|\bla settimana scorsa\b|\bvorige week\b|\bde vorige keer\b/iu;
+const PAST_SOURCE = /^summary of the user's session\b/i;
+const PAST_WORDS = /\b(?:what|happened|did|we|discuss|talk|about|say|said|cover|do|go|over|was|last|previous|week|time|session|month|conversation|chat|earlier|with|regarding)\b/gi;
+
+/** The past session most about the question's topic, told back in full (its summary is short). */
+function pastSession(question: string, facts: ContextFact[]): Recalled | null {
+  const topic = keywords(question.replace(PAST_WORDS, ' '));
+  if (topic.size === 0) return null;
+  const blocks = new Map<string, ContextFact[]>();
+  for (const f of facts.filter((x) => PAST_SOURCE.test(x.source))) {
+    const k = `${f.rank}\u0000${f.source}`;
+    blocks.set(k, [...(blocks.get(k) ?? []), f]);
+  }
+  let best: { block: ContextFact[]; score: number } | null = null;
+  for (const block of blocks.values()) {
+    const score = overlap(topic, new Set(block.flatMap((f) => [...keywords(f.sentence)])));
+    if (score > 0 && (!best || score > best.score)) best = { block, score };
+  }
+  if (!best) return null;
+  return { text: `${best.block.map(say).join(' ')} (source: ${best.block[0]!.source})` };
+}
 
 /** The question asks about the speaker (first person, in any of the languages read). */
 const SELF_Q = /(?<![\p{L}'])(?:i|i'm|me|my|mine|myself|we|our|us|tenho|sou|estou|moro|trabalho|tengo|soy|estoy|vivo|trabajo|ho|sono|abito|lavoro|faccio|habe|bin|wohne|arbeite|heb|ben|woon|werk|ai|suis|habite|travaille|ich|mich|mir|mein\w*|je|j|moi|mon|ma|mes|yo|mí|mi|mis|eu|meu|minha|mim|io|mio|mia|ik|mij|mijn)(?![\p{L}])/iu;
@@ -105,6 +129,10 @@ export function recallAboutUser(question: string, facts: ContextFact[], picked: 
   if (DECISION_Q.test(q)) {
     const d = decision(q, facts);
     if (d) return d;
+  }
+  if (PAST_Q.test(q) && !kindsAsked(q).length) {
+    const p = pastSession(q, facts);
+    if (p) return p;
   }
   return attribute(q, facts, picked);
 }
