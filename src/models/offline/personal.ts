@@ -65,7 +65,7 @@ const REPLY_STYLE = /^(?:please\s+)?(?:(?:always|just)\s+)?(?:(?:i['’]d like|i
  */
 const ORG = 'company|firm|employer|organi[sz]ation|org|business|startup|agency|practice|team|department|dept|group|school|shop|household|family|clinic|studio|lab|office';
 const OUR_TOOLS = new RegExp(
-  `^(?:(?:our|my)\\s+(?:whole\\s+|entire\\s+|own\\s+)?(?:${ORG})|we(?:\\s+(?:all|mostly|mainly|only))?)\\s+(?:(?:use|uses|is using|are using|runs?|is running|works? with|banks? with|relies? on|pays? (?:with|through|via)|(?:is|are) (?:based|located|headquartered|on)\\s)|(?:is|are)\\s+(?:in|at)\\s+\\p{Lu}|sits?\\s+in\\s+\\p{Lu})`,
+  `^(?:(?:our|my)\\s+(?:whole\\s+|entire\\s+|own\\s+)?(?:${ORG})|we(?:\\s+(?:all|mostly|mainly|only))?)\\s+(?:(?:use|uses|is using|are using|runs?|is running|works? with|banks? with|relies? on|pays? (?:with|through|via)|(?:has |have )?(?:switched|moved|migrated|changed) (?:over )?to|(?:is|are) (?:based|located|headquartered|on)\\s)|(?:is|are)\\s+(?:in|at)\\s+\\p{Lu}|sits?\\s+in\\s+\\p{Lu})`,
   'iu',
 );
 
