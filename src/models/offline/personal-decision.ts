@@ -22,13 +22,18 @@ function holder(sentence: string): string {
   return ATTRIBUTE_NOUN.test(noun) ? 'self' : noun;
 }
 
+const SWITCHED = /^(?:(?:actually|also|btw|so)[,:]?\s+)?(?:i|we)(?:'ve|’ve| have)?\s+(?:just\s+|recently\s+|now\s+)?(?:switched|moved|changed|migrated|upgraded|downgraded)\s+(?:over\s+)?(?:to|from)\b|^(?:i|we)\s+(?:now|only)\s+use\b/i;
+
 const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
 export function decidePersonal(user: string): string | null {
   const fact = /^new fact:?[ \t]*(.+)$/im.exec(user)?.[1]?.trim() ?? '';
   const first = sentences(fact)[0];
-  if (!first || sentences(fact).length > 1 || !isSpeakerAttribute(first)) return null;
-  const kinds = kindsStated(first).filter((k) => k.single);
+  if (!first || sentences(fact).length > 1) return null;
+  // "I switched to a Mac": a replacement, so even a many-valued kind (devices, tools) is replaced.
+  const switched = SWITCHED.test(first);
+  if (!switched && !isSpeakerAttribute(first)) return null;
+  const kinds = kindsStated(first).filter((k) => k.single || switched);
   if (!kinds.length) return null;
   const who = holder(first);
   for (const line of user.split('\n')) {

@@ -39,6 +39,8 @@ describe('statements about the speaker, in six languages and several shapes', ()
     "J'ai déménagé à Lille.",
     'Mi sono trasferita a Torino.',
     "I've joined Globex since then.",
+    "I'm in the Asia/Tokyo time zone.",
+    'I switched to a Mac last week.',
   ])('keeps %j, about the user', (message) => {
     expect(detectPersonalFact(message)).not.toBeNull();
     expect(JSON.parse(classifyAbout(`statement: ${message}`)).about).toBe('user');
@@ -62,6 +64,8 @@ describe('questions about the asker, answered by meaning', () => {
     expect(answer("What's my time zone?", facts)).toBe("I'm on Pacific time.");
     expect(answer('How should you reach me?', facts)).toBe('The best way to contact me is WhatsApp.');
     expect(answer('Which pronouns should you use for me?', [])).toBeNull();
+    expect(answer('What programming language do I work in?', [mine("I'm a Python developer."), mine('I live in Oslo.')])).toBe("I'm a Python developer.");
+    expect(answer('Comment dois-tu me contacter ?', [mine('Je préfère être contacté par e-mail.')])).toBe('Je préfère être contacté par e-mail.');
   });
 
   it("prefers the user's corrected memory over an old session's summary", () => {
@@ -104,6 +108,8 @@ describe('the memory decision for a fact about the speaker', () => {
     expect(decide('I report to Omar Haddad now.', ['My manager is Priya Nair.'])).toMatchObject({ event: 'UPDATE', id: 'c1' });
     expect(decide("J'ai déménagé à Lille.", ['Je vis à Lyon.'])).toMatchObject({ event: 'UPDATE', id: 'c1' });
     expect(decide("I'm the office manager.", ['My manager is Tom Becker.'])).toBeNull();
+    // A switch replaces even a many-valued kind.
+    expect(decide('I switched to a Mac last week.', ['I use Windows.'])).toMatchObject({ event: 'UPDATE', id: 'c1' });
   });
 
   it('leaves different holders, many-valued kinds and world facts to the general decision', () => {

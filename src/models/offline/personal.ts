@@ -22,6 +22,9 @@ const NOT_ATTRIBUTE = 'question|questions|bad|apologies|apology|pleasure|guess|p
 /** "my <up to four words> is/are <something>": my time zone is CET, my manager's name is Oluwaseun. */
 const MY_X_IS = new RegExp(`^my\\s+(?!(?:${NOT_ATTRIBUTE})\\b)[\\p{L}\\p{N}'’/-]+(?:\\s+[\\p{L}\\p{N}'’/-]+){0,3}?\\s+(?:is|are|'s|’s)\\s+(?!(?:not|no longer|missing|broken|late|wrong|stuck|gone|down|locked|still)\\b)\\S`, 'iu');
 
+/** "I'm in the Asia/Tokyo time zone", "I work on Pacific time zone hours": the speaker's clock. */
+const I_TIME_ZONE = /^(?:i'm|i’m|i am|i live|i work|i'm usually|i am usually)\b[^.?!]*\btime ?zone\b/i;
+
 /** "They/them pronouns for me, please.": pronouns, stated without a verb. */
 const PRONOUNS = /^(?!.*\b(?:what|which|how)\b)(?:(?:my\s+pronouns\s+are|pronouns:?)\s+)?(?:he|she|they|xe|ze|ey|fae)\s?\/\s?(?:him|her|them|hir|zir|em|faer)\b(?:\s+(?:pronouns|please|for me|,))*[\s,.!]*(?:please|for me|thanks)?[.!]?$/i;
 
@@ -45,6 +48,9 @@ const I_AM_NAMED = /^(?:[Ii]'m|[Ii]’m|[Ii] am)\s+(?:(?:currently|now|still|mos
 
 /** "I live / work / use / prefer / bank with / go by / report to …": a habit or standing arrangement. */
 const I_DO = /^i\s+(?:(?:usually|mostly|always|normally|mainly|now|currently)\s+)?(?:live|work|use|prefer|bank|speak|own|drive|commute|report to|go by|manage|lead|teach|study|head|run|chair|oversee|handle|look after|coordinate|(?:have|'ve got|have got)\s+(?:a|an|one|two|three|four|five|six|\d+|no)\s+(?:kids?|children|child|sons?|daughters?|brothers?|sisters?|siblings?|dogs?|cats?|pets?|cars?|grandchildren)|rely on|need (?:large|captions|subtitles|a screen reader)|only (?:use|work|speak|drink|eat)|(?:don't|do not|can't|cannot|can not|never) (?:eat|drink|drive|use|work|have|read|hear|see)|moved to|relocated to|have moved to|(?:like|want) (?:my|your) (?:answers|replies|responses|messages|emails|summaries)|(?:like|want) (?:answers|replies|responses) )\b/i;
+
+/** "I switched to a Mac", "I've moved to Lisbon": the speaker's own new device, place, tool. */
+const I_SWITCHED = /^i(?:'ve|’ve| have)?\s+(?:just\s+|recently\s+)?(?:switched|changed|migrated|upgraded|downgraded)\s+(?:over\s+)?to\s/i;
 
 /** "I've moved to Lisbon", "I've relocated to Valencia": the speaker's new place, in the perfect. */
 const I_HAVE_MOVED = /^(?:i've|i’ve|i have)\s+(?:just\s+|recently\s+)?(?:moved|relocated)\s+(?:to|out to|over to)\s|^(?:i've|i’ve|i have|i)\s+(?:just\s+|recently\s+)?(?:joined|started (?:at|with|working (?:at|for)))\s+(?!(?:a|an|the|this|that|my|your|our)\s+(?:call|meeting|chat|queue|line|webinar|session)\b)\S/i;
@@ -109,7 +115,7 @@ const QUESTION_START = /^(?:who|what|when|where|which|why|how|is|are|do|does|did
 function isAttribute(sentence: string): boolean {
   const s = sentence.replace(LEAD, '').trim();
   if (!s || s.endsWith('?') || QUESTION_START.test(s) || HEDGE.test(s) || ML_HEDGE.test(s) || PASSING.test(s)) return false;
-  return MY_X_IS.test(s) || REACH_ME.test(s) || I_AM.test(s) || I_AM_NAMED.test(s) || I_DO.test(s) || I_HAVE_MOVED.test(s) || OUR_ACCOUNT.test(s) || OUR_ACCOUNT_CHANGE.test(s) || OUR_ACCOUNT_HAVE.test(s) || PRONOUNS.test(s) || WE_ARE_ORG.test(s) || MY_X_S.test(s) || DECIDED.test(s) || OUR_TOOLS.test(s) || ADDRESS_ME.test(s) || REACH_IMPERATIVE.test(s) || REPLY_STYLE.test(s) || ML_SELF.test(s.replace(/^\p{Lu}/u, (c) => c.toLowerCase()));
+  return MY_X_IS.test(s) || REACH_ME.test(s) || I_AM.test(s) || I_AM_NAMED.test(s) || I_DO.test(s) || I_HAVE_MOVED.test(s) || OUR_ACCOUNT.test(s) || OUR_ACCOUNT_CHANGE.test(s) || OUR_ACCOUNT_HAVE.test(s) || PRONOUNS.test(s) || WE_ARE_ORG.test(s) || I_TIME_ZONE.test(s) || I_SWITCHED.test(s) || MY_X_S.test(s) || DECIDED.test(s) || OUR_TOOLS.test(s) || ADDRESS_ME.test(s) || REACH_IMPERATIVE.test(s) || REPLY_STYLE.test(s) || ML_SELF.test(s.replace(/^\p{Lu}/u, (c) => c.toLowerCase()));
 }
 
 /** Is this sentence the speaker stating a lasting attribute of themself (or their own organisation)? */

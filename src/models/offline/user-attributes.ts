@@ -63,7 +63,7 @@ export const KINDS: AttributeKind[] = [
   },
   {
     name: 'contact',
-    asks: re(String.raw`\b(?:reach|contact|get hold of|get in touch with|message|ping|notify) me\b|\bcontact (?:me|method|preference|channel)\b|\b(?:be )?(?:contacted|reached)\b|\bhow (?:should|do|can|to) (?:you|i|we)\b.*\b(?:reach|contact|call|notify)\b|\bwie (?:erreich|kontaktier)\w* (?:du|sie|ihr) mich\b|\bcomment me (?:joindre|contacter)\b|\bc[oó]mo (?:me )?(?:contact|localiz)\w*\b|\bcome (?:mi )?(?:contatt|raggiung)\w*\b|\bhoe (?:bereik|contacteer)\w* (?:je|u) mij\b`),
+    asks: re(String.raw`\b(?:reach|contact|get hold of|get in touch with|message|ping|notify) me\b|\bcontact (?:me|method|preference|channel)\b|\b(?:be )?(?:contacted|reached)\b|\bhow (?:should|do|can|to) (?:you|i|we)\b.*\b(?:reach|contact|call|notify)\b|\b(?:me|mich|mi|mij)\s+(?:contact\w*|joindre|erreich\w*|kontaktier\w*|contatt\w*|bereik\w*|localiz\w*)\b|\bwie (?:erreich|kontaktier)\w* (?:du|sie|ihr) mich\b|\bcomment me (?:joindre|contacter)\b|\bc[oó]mo (?:me )?(?:contact|localiz)\w*\b|\bcome (?:mi )?(?:contatt|raggiung)\w*\b|\bhoe (?:bereik|contacteer)\w* (?:je|u) mij\b`),
     states: re(String.raw`\b(?:reach|contact|call|text|email|e-mail|message|ping|phone) me\b|\b(?:email|e-mail|phone|sms|text messages?|whatsapp|slack|teams|signal|telegram|wechat|discord|skype|zoom|voicemail|mobile)\b|\berreich\w*\b|\bjoindre\b|\bcontact\w*\b|\bcontatt\w*\b`),
     single: false,
   },
@@ -105,8 +105,8 @@ export const KINDS: AttributeKind[] = [
   },
   {
     name: 'style',
-    asks: re(String.raw`\b(?:answers?|replies|reply|responses?|messages?|summaries|emails?)\b.*\b(?:format|formatted|style|tone|length|long|short|written|like|prefer|want|be)\b|\b(?:format|style|tone|length|how long|how short)\b.*\b(?:answers?|replies|responses?|messages?)\b|\bhow (?:should|do) (?:you|i)\b.*\b(?:answer|reply|respond|write)\b|\bhow do i like\b`),
-    states: re(String.raw`\b(?:bullet(?: points?)?|bullets|short|brief|concise|terse|detailed|long|formal|informal|casual|plain|simple|tables?|markdown|tl;?dr|no fluff|fluff|step[- ]by[- ]step|numbered)\b.*\b(?:answers?|replies|responses?|messages?|summaries|them)\b|\b(?:answers?|replies|responses?|messages?|summaries)\b.*\b(?:bullet|short|brief|concise|detailed|formal|informal|casual|plain|simple|fluff)\w*`),
+    asks: re(String.raw`\b(?:antworten|antwort|réponses?|respuestas?|respostas?|risposte?|antwoorden?)\b|\b(?:answers?|replies|reply|responses?|messages?|summaries|emails?)\b.*\b(?:format|formatted|style|tone|length|long|short|written|like|prefer|want|be)\b|\b(?:format|style|tone|length|how long|how short)\b.*\b(?:answers?|replies|responses?|messages?)\b|\bhow (?:should|do) (?:you|i)\b.*\b(?:answer|reply|respond|write)\b|\bhow do i like\b`),
+    states: re(String.raw`\b(?:kurze?n?|knappe?n?|ausführliche?n?|courtes?|brèves?|détaillées?|cortas?|breves?|detalladas?|curtas?|detalhadas?|brevi|dettagliate|korte|uitgebreide)\s+(?:antworten|réponses|respuestas|respostas|risposte|antwoorden)\b|\b(?:bullet(?: points?)?|bullets|short|brief|concise|terse|detailed|long|formal|informal|casual|plain|simple|tables?|markdown|tl;?dr|no fluff|fluff|step[- ]by[- ]step|numbered)\b.*\b(?:answers?|replies|responses?|messages?|summaries|them)\b|\b(?:answers?|replies|responses?|messages?|summaries)\b.*\b(?:bullet|short|brief|concise|detailed|formal|informal|casual|plain|simple|fluff)\w*`),
     single: false,
   },
   {
@@ -125,6 +125,12 @@ export const KINDS: AttributeKind[] = [
     name: 'device',
     asks: re(String.raw`\b(?:device|devices|laptop|computer|phone|mobile|tablet|machine|hardware|operating system|os|browser|setup)\b`),
     states: re(String.raw`\b(?:macbook|mac|imac|iphone|ipad|android|pixel|samsung|galaxy|windows|linux|ubuntu|chromebook|thinkpad|dell|lenovo|hp|surface|laptop|phone|tablet|pc|desktop|browser|chrome|firefox|safari|edge)\b`),
+    single: false,
+  },
+  {
+    name: 'skills',
+    asks: re(String.raw`\bprogramming languages?\b|\b(?:tech|technology) stack\b|\b(?:code|program|develop|work) in\b.*\b(?:language|stack)\b|\bwhich languages? do i (?:code|program|write)\b|\bmy (?:stack|skills|expertise|specialty|speciality)\b`),
+    states: re(String.raw`\b(?:python|java|javascript|typescript|golang|go|rust|c\+\+|c#|ruby|php|kotlin|swift|scala|sql|r|elixir|haskell|dart|react|angular|vue|django|rails|spring|\.net|node(?:\.js)?)\b`),
     single: false,
   },
   {
