@@ -19,10 +19,16 @@ import { estimateTokens } from '../src/util/tokens.js';
 
 const { values } = parseArgs({ options: { turns: { type: 'string', default: '200' } } });
 const TURNS = Number(values.turns);
-if (!(TURNS >= 3)) throw new Error('--turns must be at least 3');
+if (!(TURNS >= 5)) throw new Error('--turns must be at least 5');
 
+/**
+ * Turn 2 states a fact about the user (kept in their own memory, in every session) and turn 3 one
+ * only this conversation holds (no learning: only the window or the summary can bring it back).
+ */
 function message(n: number): string {
   if (n === 2) return 'My invoice number is INV-4471 and my account manager is Priya.';
+  if (n === 3) return 'The ticket for this delivery problem is TCK-5521.';
+  if (n === TURNS - 1) return 'What was the ticket for this delivery problem?';
   if (n === TURNS) return 'What is my invoice number?';
   if (n % 3 === 0) return `The courier for parcel ${n} is DHL, and the parcel weighs ${n % 17} kg.`;
   if (n % 3 === 1) return `What is the usual delivery time for parcel ${n}?`;
@@ -38,6 +44,7 @@ async function run(label: string, overrides: Record<string, unknown>) {
   const tokens: number[] = [];
   const latency: number[] = [];
   let last = '';
+  let ticket = '';
   try {
     for (let n = 1; n <= TURNS; n++) {
       const input = { runId: `probe-${n}`, traceId: 't', tenantId: rt.config.tenant, sessionId: 'long', userId: 'ana', message: message(n) };
@@ -46,6 +53,7 @@ async function run(label: string, overrides: Record<string, unknown>) {
       tokens.push(estimateTokens(memory) + estimateTokens(JSON.stringify(ctx.messages)));
       const t0 = performance.now();
       last = (await svc.start({ tenantId: rt.config.tenant, sessionId: 'long', userId: 'ana', message: input.message })).answer;
+      if (n === TURNS - 1) ticket = last;
       latency.push(performance.now() - t0);
       await svc.memoryJobs.drain();
     }
@@ -53,7 +61,8 @@ async function run(label: string, overrides: Record<string, unknown>) {
     console.log(`\n== ${label}`);
     console.log(`context tokens at turn   ${[1, 10, 25, 50, 100, 150, TURNS].filter((t) => t <= TURNS).map((t) => `${t}: ${tokens[t - 1]}`).join('  ')}`);
     console.log(`context tokens max       ${Math.max(...tokens)}   mean ${Math.round(tokens.reduce((a, b) => a + b, 0) / tokens.length)}`);
-    console.log(`turn ${TURNS} recalls turn 2   ${last.includes('INV-4471') ? 'yes' : 'no'}  ("${last.slice(0, 70)}")`);
+    console.log(`turn ${TURNS - 1} recalls turn 3   ${ticket.includes('TCK-5521') ? 'yes' : 'no'}  (said in the session only: "${ticket.slice(0, 70)}")`);
+    console.log(`turn ${TURNS} recalls turn 2   ${last.includes('INV-4471') ? 'yes' : 'no'}  (a fact about the user, in their memory: "${last.slice(0, 70)}")`);
     console.log(`turn latency ms          p50 ${pct(latency, 50).toFixed(1)}  p95 ${pct(latency, 95).toFixed(1)}`);
     if (summ.length) console.log(`summarisation ms (after the turn, off the critical path)  p50 ${pct(summ, 50).toFixed(2)}  p95 ${pct(summ, 95).toFixed(2)}  max ${Math.max(...summ).toFixed(2)}  (${summ.length} jobs)`);
     const s = await rt.memory.store.getSummary({ tenantId: rt.config.tenant, sessionId: 'long' });

@@ -105,6 +105,8 @@ export function createAgentService(rt: Runtime, opts: AgentServiceOptions = {}):
     async start(p: StartRunParams) {
       // Tenant and user are the caller's (validated by the engine); the run is read back only if the judge needs the question.
       const t0 = performance.now();
+      // A new session: its user's earlier sessions get their final summary before it answers.
+      await memoryJobs.beforeTurn({ tenantId: p.tenantId, sessionId: p.sessionId, userId: p.userId });
       return after(await engine.start(p), t0, { tenantId: p.tenantId, userId: p.userId });
     },
     enqueue: (p) => engine.enqueue(p),

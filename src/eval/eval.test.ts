@@ -50,6 +50,26 @@ describe('scenario checks', () => {
     expect(outcome).toMatchObject({ name: 'calc', passed: true, steps: [{ passed: true, failures: [] }] });
   });
 
+  it('forgets a user\'s memory in a forget step, and fails one with nothing to forget', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lore-scn-'));
+    const file = join(dir, 'forget.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: forget',
+        'steps:',
+        '  - {session: a, user: ana, message: "My team is in Berlin."}',
+        '  - {session: b, user: ana, message: "Where is my team?", expect: {answer_contains: ["Berlin"]}}',
+        '  - {forget: all, user: ana}',
+        '  - {session: c, user: ana, message: "Where is my team?", expect: {forbidden: ["Berlin"]}}',
+        '  - {forget: Berlin, user: ana}',
+      ].join('\n'),
+    );
+    const outcome = await runScenario(loadScenario(file), file, { env: { LORE_LOG_LEVEL: 'silent' }, makeRunner: (rt) => createAgentService(rt, { evaluate: false }) });
+    expect(outcome.steps.map((s) => s.passed)).toEqual([true, true, true, true, false]);
+    expect(outcome.steps[4]!.failures).toEqual(['no remembered fact mentions "Berlin"']);
+  });
+
   it('loads a group file: the class and threshold go onto each scenario; rates and thresholds are per class', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lore-scn-'));
     const file = join(dir, 'group.yaml');

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
+import { forgetEverything, forgetMemoryItem } from '../memory/forget.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { createRefundTool } from '../tools/examples/refund.js';
 import type { AnyTool } from '../tools/tool.js';
@@ -74,6 +75,11 @@ export async function runScenario(scenario: Scenario, file: string, deps: EvalDe
         outcome.steps.push({ index, label: `corpus of ${step.corpus.length}`, passed: failures.length === 0, failures, answer: '', latencyMs: performance.now() - started });
         continue;
       }
+      if ('forget' in step) {
+        const failures = await forget(rt, config.tenant, step.user ?? 'eval-user', step.forget);
+        outcome.steps.push({ index, label: `forget ${step.forget}`, passed: failures.length === 0, failures, answer: '', latencyMs: performance.now() - started });
+        continue;
+      }
       if ('message' in step) {
         label = `[${step.session}] ${step.message}`;
         result = await runner.start({ tenantId: config.tenant, sessionId: step.session, userId: step.user ?? 'eval-user', message: step.message });
@@ -102,4 +108,17 @@ export async function runScenario(scenario: Scenario, file: string, deps: EvalDe
     rmSync(dataDir, { recursive: true, force: true });
   }
   return outcome;
+}
+
+/** The user's control over their memory, as the /me/memory routes and `lore memory forget` use it. */
+async function forget(rt: Runtime, tenantId: string, userId: string, what: string): Promise<string[]> {
+  const m = rt.memory.store;
+  const who = { tenantId, userId };
+  if (what === 'all') {
+    const r = await forgetEverything({ store: m, sessions: rt.sessions, summaryTtlSeconds: rt.memory.retention(tenantId).summarySeconds }, who);
+    return r.facts + r.summaries > 0 ? [] : ['nothing was remembered to forget'];
+  }
+  const facts = (await m.listFacts(who)).filter((f) => f.text.toLowerCase().includes(what.toLowerCase()));
+  for (const f of facts) await forgetMemoryItem(m, { ...who, id: f.id });
+  return facts.length ? [] : [`no remembered fact mentions "${what}"`];
 }

@@ -42,6 +42,18 @@ const approvalStep = z
   .strict();
 
 /**
+ * Forget what is remembered about a user, as `DELETE /me/memory` (`all`) or `DELETE /me/memory/:id`
+ * does: any other text names the user's facts to forget by a part of their text. Fails when
+ * nothing was there to forget.
+ */
+const forgetStep = z
+  .object({
+    forget: z.string().min(1),
+    user: z.string().min(1).optional(),
+  })
+  .strict();
+
+/**
  * A governance corpus, looped: each message taught by its own user, then the probe asked by the
  * teacher and by another user (src/eval/governance.ts). Rates are fractions 0..1 of the items.
  */
@@ -78,7 +90,7 @@ export const scenarioSchema = z
     auth: z.boolean().optional(),
     /** Example tools to register next to the built-ins. */
     tools: z.array(z.enum(['issue_refund'])).optional(),
-    steps: z.array(z.union([turnStep, approvalStep, corpusStep])).min(1),
+    steps: z.array(z.union([turnStep, approvalStep, corpusStep, forgetStep])).min(1),
   })
   .strict();
 

@@ -22,6 +22,11 @@ export class MemoryJobs {
   private readonly chains = new Map<string, Promise<unknown>>();
   /** Finalisation passes under way, per tenant + user (finaliseEarlier). */
   private readonly passes = new Map<string, { newest: string; again: boolean; done: Promise<number> }>();
+  /**
+   * Sessions whose earlier sessions were finalised before their first turn here (beforeTurn), so
+   * their after-turn job need not run that pass again. Insertion-ordered, bounded.
+   */
+  private readonly readied = new Set<string>();
   /** Time spent summarising, off the critical path (bench/memory.ts prints it). */
   readonly timings: number[] = [];
 
@@ -67,6 +72,26 @@ export class MemoryJobs {
     return n;
   }
 
+  /**
+   * Before a turn of a session this process has not run yet: the user's earlier sessions get their
+   * final summary first, so the very first question of a new session ("what did we decide last
+   * week about the invoice?") finds the session that just ended, not only the ones the idle sweep
+   * already finalised. A pass over sessions with nothing pending only reads; with a hosted model a
+   * session ended minutes ago costs one model call before that first answer, once.
+   */
+  async beforeTurn(p: { tenantId: string; sessionId: string; userId: string }): Promise<void> {
+    if (!this.deps.memory.userMemory.enabled || !this.deps.memory.summary.enabled) return;
+    const key = `${p.tenantId}\u0000${p.sessionId}`;
+    if (this.readied.has(key)) return;
+    this.readied.add(key);
+    if (this.readied.size > 10_000) this.readied.delete(this.readied.values().next().value!);
+    try {
+      await this.finaliseEarlier(p);
+    } catch (e) {
+      this.deps.logger?.warn({ err: e, sessionId: p.sessionId }, 'final summaries of earlier sessions failed; the turn goes on without them');
+    }
+  }
+
   async drain(): Promise<void> {
     while (this.chains.size) await Promise.all([...this.chains.values()]);
   }
@@ -84,7 +109,8 @@ export class MemoryJobs {
       const atLeast = session.liveTurnsAtLeast ?? 0;
       const liveTurns =
         session.liveTurns ?? (atLeast > 2 ? atLeast : (await this.deps.sessions.getSession({ tenantId: p.tenantId, sessionId: p.sessionId }))?.turnCount);
-      if (liveTurns !== undefined && liveTurns > 0 && liveTurns <= 2) finalised = await this.finaliseEarlier(p);
+      const readied = this.readied.has(`${p.tenantId}\u0000${p.sessionId}`);
+      if (!readied && liveTurns !== undefined && liveTurns > 0 && liveTurns <= 2) finalised = await this.finaliseEarlier(p);
     }
     const ms = performance.now() - started;
     this.timings.push(ms);

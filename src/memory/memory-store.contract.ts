@@ -49,6 +49,19 @@ export function memoryStoreContract(name: string, factory: () => Promise<MemoryS
       expect(await m.searchSummaries({ tenantId: 't1', userId: 'alice', query: 'invoice', limit: 5, now: T0 })).toEqual([]);
     });
 
+    it("rewrites only the owner's live summary, keeping its coverage, and search follows the new text", async () => {
+      await m.putSummary({ ...base, text: 'I prefer email. We split invoice INV-9.', coveredThrough: 5, coveredTurns: 2, expected: null, now: T0 });
+      expect(await m.rewriteSummary({ tenantId: 't1', userId: 'bob', sessionId: 's1', text: 'x', now: T0 + 1 })).toBe(false);
+      expect(await m.rewriteSummary({ tenantId: 't1', userId: 'alice', sessionId: 'nope', text: 'x', now: T0 + 1 })).toBe(false);
+      expect(await m.rewriteSummary({ tenantId: 't1', userId: 'alice', sessionId: 's1', text: 'We split invoice INV-9.', now: T0 + 1 })).toBe(true);
+      expect(await m.getSummary({ tenantId: 't1', sessionId: 's1', now: T0 + 2 })).toMatchObject({ text: 'We split invoice INV-9.', coveredThrough: 5, coveredTurns: 2, updatedAt: T0 + 1 });
+      const q = { tenantId: 't1', userId: 'alice', limit: 5, now: T0 + 2 };
+      expect(await m.searchSummaries({ ...q, query: 'email' })).toEqual([]);
+      expect((await m.searchSummaries({ ...q, query: 'invoice' })).map((s) => s.sessionId)).toEqual(['s1']);
+      // Expired: nothing to rewrite.
+      expect(await m.rewriteSummary({ tenantId: 't1', userId: 'alice', sessionId: 's1', text: 'y', now: T0 + (DAY + 1) * 1000 })).toBe(false);
+    });
+
     it('finds no past summary for a user without another live one', async () => {
       const put = (sessionId: string, userId: string, text: string, ttlSeconds = DAY) => m.putSummary({ ...base, sessionId, userId, text, ttlSeconds, coveredThrough: 1, coveredTurns: 2, expected: null, now: T0 });
       await put('b1', 'bob', 'Bob asked about the invoice.');

@@ -64,6 +64,11 @@ export interface MemoryStore {
   searchSummaries(p: { tenantId: string; userId: string; query: string; limit: number; excludeSessionId?: string; now?: number }): Promise<SessionSummaryRecord[]>;
   listSummaries(p: { tenantId: string; userId: string; now?: number }): Promise<SessionSummaryRecord[]>;
   deleteSummary(p: { tenantId: string; userId: string; sessionId: string }): Promise<boolean>;
+  /**
+   * Replace the text of one of the user's summaries, keeping its coverage (what a forgotten fact
+   * leaves of it); false when the user has no such live summary.
+   */
+  rewriteSummary(p: { tenantId: string; userId: string; sessionId: string; text: string; now?: number }): Promise<boolean>;
 
   /** Idempotent on id: a re-run of the same step returns the fact it wrote. */
   addFact(p: { id: string; tenantId: string; userId: string; text: string; sessionId?: string; runId?: string; ttlSeconds: number; now?: number }): Promise<UserFact>;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { forgetEverything, forgetMemoryItem } from '../../memory/forget.js';
 import { withRuntime } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -35,10 +36,10 @@ export function registerMemory(program: Command): void {
         const who = { tenantId: rt.config.tenant, userId: opts.user };
         const m = rt.memory.store;
         if (opts.all) {
-          const r = await m.forgetUser(who);
+          const r = await forgetEverything({ store: m, sessions: rt.sessions, summaryTtlSeconds: rt.memory.retention(who.tenantId).summarySeconds }, who);
           return void console.log(`Forgot ${r.facts} fact(s) and ${r.summaries} session summary(ies) of user "${opts.user}".`);
         }
-        const done = (await m.deleteFact({ ...who, id: id! })) || (await m.deleteSummary({ ...who, sessionId: id! }));
+        const done = await forgetMemoryItem(m, { ...who, id: id! });
         if (!done) throw new UsageError(`no memory item "${id}" for user "${opts.user}"`);
         console.log(`Forgot ${id}.`);
       });

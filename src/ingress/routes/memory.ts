@@ -4,6 +4,7 @@ import { extractLearnings } from '../../memory/learning-tags.js';
 import { LoreError } from '../../errors.js';
 import { maskPii } from '../../guardrails/stream-mask.js';
 import { cleanFact } from '../../learning/updater.js';
+import { forgetEverything, forgetMemoryItem } from '../../memory/forget.js';
 import type { SessionSummaryRecord, UserFact } from '../../memory/memory-store.js';
 import type { AppDeps } from '../deps.js';
 import { notFound, pathId, readJson, readQuery, type Env } from '../http.js';
@@ -80,7 +81,7 @@ export function memoryRoutes(app: Hono<Env>, deps: AppDeps): void {
     const id = pathId(c, 'id', 'memory item');
     const m = need().store;
     const who = { tenantId: p.tenantId, userId: p.userId };
-    const deleted = (await m.deleteFact({ ...who, id })) || (await m.deleteSummary({ ...who, sessionId: id }));
+    const deleted = await forgetMemoryItem(m, { ...who, id });
     if (!deleted) throw notFound('memory item', id);
     return c.json({ id, deleted: true });
   });
@@ -88,7 +89,8 @@ export function memoryRoutes(app: Hono<Env>, deps: AppDeps): void {
   app.delete('/me/memory', async (c) => {
     const p = c.get('principal');
     readQuery(c, EmptyQuery);
-    const r = await need().store.forgetUser({ tenantId: p.tenantId, userId: p.userId });
+    const mem = need();
+    const r = await forgetEverything({ store: mem.store, sessions: deps.sessions, summaryTtlSeconds: mem.retention(p.tenantId).summarySeconds }, { tenantId: p.tenantId, userId: p.userId });
     return c.json({ deleted: { facts: r.facts, summaries: r.summaries } });
   });
 }

@@ -10,7 +10,9 @@ import { answerFromToolResults } from './compose.js';
 import { contextFacts, systemText, type ContextFact } from './context.js';
 import { detectLearnings } from './learn.js';
 import { contradicts } from './memory.js';
-import { detectPersonalFact } from './personal.js';
+import { detectPersonalFact, isRequest } from './personal.js';
+import { decidePersonal } from './personal-decision.js';
+import { recallAboutUser } from './recall.js';
 import { isUserVoice, toSecondPerson } from './voice.js';
 import { classifyAbout, isAboutTask, isSummaryTask, summarise } from './long-term.js';
 import { classifyIntent, decideMemory, isIntentTask, isJudgeTask, isMemoryDecisionTask, judge } from './tasks.js';
@@ -64,7 +66,7 @@ function respond(req: ConverseRequest): ContentBlock[] {
   const userText = last ? messageText(last) : '';
   if (isSummaryTask(system)) return [{ text: summarise(userText, system) }];
   if (isAboutTask(system)) return [{ text: classifyAbout(userText) }];
-  if (isMemoryDecisionTask(system)) return [{ text: decideMemory(userText) }];
+  if (isMemoryDecisionTask(system)) return [{ text: decidePersonal(userText) ?? decideMemory(userText) }];
   if (isJudgeTask(system)) return [{ text: judge(userText) }];
   if (isVerdictTask(system)) return [{ text: verdict(system, userText) }];
   if (isIntentTask(system)) return [{ text: classifyIntent(/message:\s*([\s\S]*)$/i.exec(userText)?.[1] ?? userText) }];
@@ -80,7 +82,8 @@ function answerUser(req: ConverseRequest, text: string, system: string): Content
   // speaker's plainly stated lasting attribute ("My time zone is CET.") is worth remembering too.
   const facts = contextFacts(req, system);
   const known = facts.filter((f) => !f.superseded).map((f) => stripLabel(f.sentence));
-  const detected = detectLearnings(text, (fact) => contradicts(fact, known), askedBefore(req));
+  // A first-person request ("I'm looking for the invoice from March") is what they want now, not a fact.
+  const detected = detectLearnings(text, (fact) => contradicts(fact, known), askedBefore(req)).filter((l) => !isRequest(l));
   const personal = detected.length ? null : detectPersonalFact(text);
   const learned = personal ? [personal] : detected;
   // Like a model following the system prompt: acknowledge, but leave "remembered / held for
@@ -95,6 +98,9 @@ function answerUser(req: ConverseRequest, text: string, system: string): Content
   if (/^(thanks|thank you)\b/i.test(text.trim())) return [{ text: "You're welcome." }];
 
   const fact = bestFact(text, facts);
+  // A question about the asker is answered from what they said by its meaning (recall.ts).
+  const mine = recallAboutUser(text, facts, fact);
+  if (mine) return [{ text: 'text' in mine ? mine.text : answerWith(mine, facts) }];
   if (fact) return [{ text: answerWith(fact, facts) }];
 
   const search = tools.find((t) => /search/i.test(t.name) && /knowledge/i.test(t.description));

@@ -1,4 +1,4 @@
-import { OUR_ACCOUNT, REACH_ME } from './personal.js';
+import { DECIDED, isSpeakerAttribute, OUR_ACCOUNT, REACH_ME } from './personal.js';
 import { keywords, sentences } from './text.js';
 
 /**
@@ -85,6 +85,8 @@ const ACTS_ON_WORLD = /^(?:(?:actually|also|and|btw|fyi|note|please remember|rem
 
 export function classifyAbout(user: string): string {
   const fact = /statement:\s*([\s\S]*)$/i.exec(user)?.[1]?.trim() ?? user.trim();
-  const speaker = (FIRST_PERSON.test(fact) && !ACTS_ON_WORLD.test(fact)) || REACH_ME.test(fact) || OUR_ACCOUNT.test(fact);
+  const first = sentences(fact)[0] ?? fact;
+  const speaker =
+    (FIRST_PERSON.test(fact) && !ACTS_ON_WORLD.test(fact)) || REACH_ME.test(fact) || OUR_ACCOUNT.test(fact) || isSpeakerAttribute(first) || DECIDED.test(fact);
   return JSON.stringify({ about: speaker ? 'user' : 'world' });
 }

@@ -53,8 +53,9 @@ describe("the speaker's own account, in the plural", () => {
     expect(JSON.parse(classifyAbout(`statement: ${fact}`)).about).toBe('user');
   });
 
-  it('leaves the company-wide and the changed alone', () => {
-    expect(detectPersonalFact('Our company uses SAP for accounting.')).toBeNull();
+  it("keeps the speaker's own organisation's tools; leaves a place's hours and a change to the world alone", () => {
+    expect(detectPersonalFact('Our company uses SAP for accounting.')).toBe('Our company uses SAP for accounting.');
+    expect(JSON.parse(classifyAbout('statement: Our company uses SAP for accounting.')).about).toBe('user');
     expect(detectPersonalFact('Our office closes at 6pm.')).toBeNull();
     expect(JSON.parse(classifyAbout('statement: We moved the standup to 10am.')).about).toBe('world');
   });

@@ -114,6 +114,26 @@ export class DynamoMemoryStore implements MemoryStore {
       .map(summaryOf);
   }
 
+  async rewriteSummary(p: { tenantId: string; userId: string; sessionId: string; text: string; now?: number }): Promise<boolean> {
+    const now = p.now ?? this.clock();
+    try {
+      await this.d.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: summaryPk(p.tenantId, p.sessionId), sk: SK },
+          UpdateExpression: 'SET #text = :text, updatedAt = :now',
+          ConditionExpression: 'tenantId = :t AND userId = :u AND expiresAt > :now',
+          ExpressionAttributeNames: { '#text': 'text' },
+          ExpressionAttributeValues: { ':text': p.text, ':now': now, ':t': p.tenantId, ':u': p.userId },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (conditionFailed(err)) return false;
+      throw storeError('rewriteSummary', err);
+    }
+  }
+
   async deleteSummary(p: { tenantId: string; userId: string; sessionId: string }): Promise<boolean> {
     return this.deleteIf(summaryPk(p.tenantId, p.sessionId), p.tenantId, p.userId);
   }

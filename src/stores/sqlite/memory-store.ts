@@ -131,6 +131,13 @@ export class SqliteMemoryStore implements MemoryStore {
     return rows.map(summaryOf);
   }
 
+  async rewriteSummary(p: { tenantId: string; userId: string; sessionId: string; text: string; now?: number }): Promise<boolean> {
+    const now = p.now ?? this.clock();
+    // The FTS index follows through the table's AFTER UPDATE OF text trigger.
+    return this.prepare('UPDATE session_summaries SET text = ?, updated_at = ? WHERE tenant_id = ? AND user_id = ? AND session_id = ? AND expires_at > ?')
+      .run(p.text, now, p.tenantId, p.userId, p.sessionId, now).changes > 0;
+  }
+
   async deleteSummary(p: { tenantId: string; userId: string; sessionId: string }): Promise<boolean> {
     return this.prepare('DELETE FROM session_summaries WHERE tenant_id = ? AND user_id = ? AND session_id = ?').run(p.tenantId, p.userId, p.sessionId).changes > 0;
   }
