@@ -141,6 +141,10 @@ export const configSchema = z
             batchTurns: int(1, 200).default(2), // fold once this many turns wait outside the window
             maxTokens: int(20, 8000).default(300), // length bound of a summary
             finaliseIdleSeconds: int(1).default(900), // a session quiet this long gets its final summary (before its turns expire)
+            // A new session's first turn waits this long at most for its user's earlier sessions' final
+            // summaries. 0 (default): never; the pass starts before the turn and runs beside it, so no
+            // summarisation round trip sits before the first token (the latency issue's rule).
+            finaliseWaitMs: int(0, 60_000).default(0),
           })
           .strict()
           .prefault({}),
@@ -320,6 +324,7 @@ export const ENV_VARS: ReadonlyArray<{ env: string; path: string; doc: string }>
   { env: 'LORE_SUMMARY_WINDOW_TOKENS', path: 'memory.summary.windowTokens', doc: 'token budget of the turn window (0 = turn count only)' },
   { env: 'LORE_SUMMARY_BATCH_TURNS', path: 'memory.summary.batchTurns', doc: 'turns waiting outside the window that trigger a summary' },
   { env: 'LORE_SUMMARY_MAX_TOKENS', path: 'memory.summary.maxTokens', doc: 'length bound of a session summary' },
+  { env: 'LORE_SUMMARY_FINALISE_WAIT_MS', path: 'memory.summary.finaliseWaitMs', doc: "a new session's first turn waits at most this long for the user's earlier sessions' final summaries (0 = never)" },
   { env: 'LORE_USER_MEMORY', path: 'memory.userMemory.enabled', doc: 'keep facts about each user in their own memory' },
   { env: 'LORE_RETENTION_SUMMARY_SECONDS', path: 'memory.retention.summarySeconds', doc: 'session summaries are kept for' },
   { env: 'LORE_RETENTION_USER_FACT_SECONDS', path: 'memory.retention.userFactSeconds', doc: 'facts about a user are kept for' },

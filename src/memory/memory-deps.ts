@@ -12,7 +12,7 @@ export interface Retention {
 export interface MemoryDeps {
   store: MemoryStore;
   retention: (tenantId: string) => Retention;
-  summary: { enabled: boolean; windowTokens: number; batchTurns: number; maxTokens: number; finaliseIdleSeconds: number };
+  summary: { enabled: boolean; windowTokens: number; batchTurns: number; maxTokens: number; finaliseIdleSeconds: number; finaliseWaitMs: number };
   userMemory: { enabled: boolean; maxFacts: number; pastSummaries: number };
 }
 

@@ -77,7 +77,9 @@ export class MemoryJobs {
    * final summary first, so the very first question of a new session ("what did we decide last
    * week about the invoice?") finds the session that just ended, not only the ones the idle sweep
    * already finalised. A pass over sessions with nothing pending only reads; with a hosted model a
-   * session ended minutes ago costs one model call before that first answer, once.
+   * session ended minutes ago costs one model call, once. The turn waits for it at most
+   * `summary.finaliseWaitMs` (0: never): past that, the pass finishes in the background and the
+   * answer goes on without it, so a slow summary never holds up the first token for long.
    */
   async beforeTurn(p: { tenantId: string; sessionId: string; userId: string }): Promise<void> {
     if (!this.deps.memory.userMemory.enabled || !this.deps.memory.summary.enabled) return;
@@ -85,11 +87,15 @@ export class MemoryJobs {
     if (this.readied.has(key)) return;
     this.readied.add(key);
     if (this.readied.size > 10_000) this.readied.delete(this.readied.values().next().value!);
-    try {
-      await this.finaliseEarlier(p);
-    } catch (e) {
+    const pass = this.finaliseEarlier(p).catch((e: unknown) => {
       this.deps.logger?.warn({ err: e, sessionId: p.sessionId }, 'final summaries of earlier sessions failed; the turn goes on without them');
-    }
+      return 0;
+    });
+    const waitMs = this.deps.memory.summary.finaliseWaitMs;
+    if (waitMs <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pass, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
   }
 
   async drain(): Promise<void> {

@@ -93,3 +93,63 @@ describe('after-turn memory jobs', () => {
     expect(seen.results.some((r) => r?.session.written)).toBe(true);
   });
 });
+
+describe("a new session's wait for its user's earlier sessions", () => {
+  /** The offline model behind a gate: every call waits until the test opens it (a slow hosted model). */
+  function gated(s: Stack) {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    const provider = {
+      ...s.provider,
+      specificationVersion: s.provider.specificationVersion,
+      modelId: s.provider.modelId,
+      converse: async (...a: Parameters<Stack['provider']['converse']>) => (await opened, s.provider.converse(...a)),
+      converseStream: s.provider.converseStream.bind(s.provider),
+    };
+    return { provider, open };
+  }
+
+  async function setUp(waitMs: number) {
+    const s = stack();
+    const t0 = Date.now() - 60_000;
+    await s.sessions.appendTurns({ turns: [...pair('ended', 'We decided invoice INV-42 is paid in three parts.', t0), ...pair('ended', 'Thanks.', t0 + 10)] });
+    const g = gated(s);
+    const memory = { ...s.memory, summary: { ...s.memory.summary, finaliseWaitMs: waitMs } };
+    const jobs = new MemoryJobs({ sessions: s.sessions, memory, provider: g.provider, historyTurns: s.config.memory.historyTurns, guard: s.guard });
+    return { s, g, jobs };
+  }
+
+  const summaryOf = (s: Stack) => s.memory.store.getSummary({ tenantId: T, sessionId: 'ended' });
+
+  it('is bounded: a summary slower than finaliseWaitMs finishes in the background and the turn goes on', async () => {
+    const { s, g, jobs } = await setUp(20);
+    await jobs.beforeTurn({ tenantId: T, sessionId: 'new', userId: 'ana' });
+    // The turn was let go while the model still held the summary.
+    expect(await summaryOf(s)).toBeNull();
+    g.open();
+    // The pass still lands (bounded polling: at most 500 event-loop turns of 5 ms).
+    for (let i = 0; i < 500 && !(await summaryOf(s)); i++) await new Promise((r) => setTimeout(r, 5));
+    expect((await summaryOf(s))?.text).toContain('INV-42');
+  });
+
+  it('waits for a summary that arrives within the bound, so the first question finds the session that just ended', async () => {
+    const { s, g, jobs } = await setUp(60_000);
+    const turn = jobs.beforeTurn({ tenantId: T, sessionId: 'new', userId: 'ana' });
+    let letGo = false;
+    void turn.then(() => (letGo = true));
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(letGo).toBe(false);
+    g.open();
+    await turn;
+    expect((await summaryOf(s))?.text).toContain('INV-42');
+  });
+
+  it('never waits with finaliseWaitMs 0', async () => {
+    const { s, g, jobs } = await setUp(0);
+    await jobs.beforeTurn({ tenantId: T, sessionId: 'new', userId: 'ana' });
+    expect(await summaryOf(s)).toBeNull();
+    g.open();
+    for (let i = 0; i < 500 && !(await summaryOf(s)); i++) await new Promise((r) => setTimeout(r, 5));
+    expect((await summaryOf(s))?.text).toContain('INV-42');
+  });
+});
