@@ -8,10 +8,25 @@
 /** A sentence that promises to remember, or invites the user to tell it something. */
 const CLAIM = /\b(?:i(?:'|’)ll|i will|i am going to|i'm going to)\s+(?:remember|keep that in mind|store|save|note)\b|\bif you tell me\b|\bi(?:'|’)ve (?:saved|stored|memori[sz]ed|noted)\b/i;
 
-/** A message that asks rather than states (a question mark, or a question word up front). */
+/**
+ * A request up front: an imperative verb of asking the agent to do or find something ("Look up
+ * order A-7", "Check the status of ticket 44", "Please translate this"). Verbs that are also nouns
+ * at the start of a statement ("Check-in opens at 3", "Help desk hours are 9–5", "List price is
+ * $40", "Refund requests need approval") count only before an object ("check the", "help me");
+ * verbs that open statements ("Update: …", "Note that …", "Remember …") are not requests at all.
+ */
+const PLAIN_VERB = String.raw`look\s+up|lookup|pull\s+up|translate|explain|summari[sz]e|calculate|convert|describe|recommend|suggest|retrieve|fetch`;
+const NOUN_VERB = String.raw`check|find|show|tell|give|get|help|send|book|open|cancel|write|draft|compare|list|refund|search|compute|email|call`;
+const OBJECT = String.raw`me|us|the|a|an|my|our|this|that|these|those|it|them|all|whether|if|how|what|when|where|who|which|for|on|up|out`;
+const REQUEST = new RegExp(
+  String.raw`^(?:(?:please|pls|kindly)\s+(?:${PLAIN_VERB}|${NOUN_VERB})\b|(?:${PLAIN_VERB})\b(?!-)|(?:${NOUN_VERB})\s+(?:${OBJECT})\b)`,
+  'i',
+);
+
+/** A message that asks rather than states (a question mark, a question word or a request up front). */
 export function isQuestion(message: string): boolean {
   const t = message.trim();
-  return t.endsWith('?') || /^(?:who|what|when|where|which|why|how|is|are|do|does|did|can|could|should|would|will)\b/i.test(t);
+  return t.endsWith('?') || /^(?:who|what|when|where|which|why|how|is|are|do|does|did|can|could|should|would|will)\b/i.test(t) || REQUEST.test(t);
 }
 
 function sentencesOf(text: string): string[] {

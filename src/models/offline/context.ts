@@ -1,3 +1,4 @@
+import { isQuestion } from '../../learning/claims.js';
 import type { ConverseRequest } from '../types.js';
 import { messageText } from '../types.js';
 import { keywords, overlap, sentences } from './text.js';
@@ -34,12 +35,13 @@ export function contextFacts(req: ConverseRequest, system: string = systemText(r
   for (const t of [system, ...messageTexts]) {
     for (const m of t.matchAll(FENCE)) rank = fencedFacts(m[2]!, rank, facts);
   }
-  // Earlier user statements in this session are facts too ("my name is Ana").
+  // Earlier user statements in this session are facts too ("my name is Ana"); questions and requests are not.
   for (let i = 0; i < req.messages.length - 1; i++) {
     if (req.messages[i]!.role !== 'user') continue;
     const text = messageTexts[i]!.replace(FENCE, '');
     for (const s of sentences(text)) {
-      if (!s.endsWith('?')) facts.push({ sentence: s, source: 'this conversation', rank: rank, learned: false, superseded: false });
+      // A question or a request ("Look up order A-7") told nothing: read back, it would answer itself.
+      if (!isQuestion(s)) facts.push({ sentence: s, source: 'this conversation', rank: rank, learned: false, superseded: false });
     }
   }
   return facts;

@@ -1,4 +1,5 @@
-import { DECIDED, isSpeakerAttribute, OUR_ACCOUNT, REACH_ME } from './personal.js';
+import { isQuestion } from '../../learning/claims.js';
+import { DECIDED, isRequest, isSpeakerAttribute, OUR_ACCOUNT, REACH_ME } from './personal.js';
 import { keywords, sentences } from './text.js';
 
 /**
@@ -24,7 +25,7 @@ function termsOf(s: string): Map<string, number> {
 
 /**
  * Extractive and deterministic: the previous summary's sentences, then the statements the user
- * made in the new turns (questions, greetings and stock replies dropped), de-duplicated. Within
+ * made in the new turns (questions, requests, greetings and stock replies dropped), de-duplicated. Within
  * the word budget, sentences are picked greedily by what they add that the picked ones do not
  * already say (twenty sentences of one template count little more than one), older first among
  * equals; the picked ones keep their original order.
@@ -38,7 +39,9 @@ export function summarise(user: string, system: string): string {
     const m = /^(user|assistant):\s*(.*)$/.exec(line.trim());
     if (!m || m[1] !== 'user') continue;
     for (const s of sentences(m[2]!)) {
-      if (s.endsWith('?') || FILLER.test(s) || STOCK.test(s) || s.split(/\s+/).length < 3) continue;
+      // What the user asked or asked for is not something they told: "Look up order A-7" kept as
+      // a summary sentence would later be read back as the answer to that very request.
+      if (isQuestion(s) || isRequest(s) || FILLER.test(s) || STOCK.test(s) || s.split(/\s+/).length < 3) continue;
       candidates.push(/[.!]$/.test(s) ? s : `${s}.`);
     }
   }
