@@ -62,6 +62,9 @@ export const STATUS_WORDS = new Set(
 
 const TOKEN = /[\p{L}\p{N}#@$€£](?:[\p{L}\p{N}#@$€£/._%:'’&+-]|,(?=\d{3}))*[\p{L}\p{N}%+]|[\p{L}\p{N}$€£%]/gu;
 
+/** Titles written before a name. */
+export const TITLE = /^(?:dr|prof|mr|mrs|ms|mx|st|sr|jr|rev|capt|col|gen|lt|sgt)$/i;
+
 export function tokens(text: string): Token[] {
   const out: Token[] = [];
   let initial = true;
@@ -73,7 +76,8 @@ export function tokens(text: string): Token[] {
     const start = m.index! + elided;
     const before = text.slice(Math.max(0, start - 2), start);
     // After a colon, semicolon or sentence end, a capital letter says nothing about names.
-    if (/[.;:!?]\s*$/.test(before) && out.length) initial = true;
+    // A title's dot ("Dr. Lindqvist") is no sentence end: the name after it stays a name.
+    if (/[.;:!?]\s*$/.test(before) && out.length && !TITLE.test(out.at(-1)!.raw)) initial = true;
     const capital = /^\p{Lu}/u.test(raw);
     // "9:00 EST", "Building E": a capital code is no function word of another language (a sentence's "O" is).
     const allCaps = /^\p{Lu}+$/u.test(raw) && (raw.length > 1 || !initial);

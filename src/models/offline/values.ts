@@ -1,4 +1,4 @@
-import { sentenceCase, tokens, type Token } from './facts.js';
+import { sentenceCase, TITLE, tokens, type Token } from './facts.js';
 import { kind } from './replace.js';
 
 /**
@@ -69,7 +69,7 @@ function span(text: string, all: Token[], picked: Token[]): { start: number; end
   const start = all[idx[0]!]!.start;
   const end = all[idx.at(-1)!]!.end;
   // A sentence break between the tokens splits them; dots inside one ("sftp.partners.example") do not.
-  for (let i = idx[0]!; i < idx.at(-1)!; i++) if (/[;.!?]/.test(text.slice(all[i]!.end, all[i + 1]!.start))) return null;
+  for (let i = idx[0]!; i < idx.at(-1)!; i++) if (/[;.!?]/.test(text.slice(all[i]!.end, all[i + 1]!.start)) && !TITLE.test(all[i]!.raw)) return null;
   return { start, end };
 }
 
