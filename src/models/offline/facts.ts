@@ -85,7 +85,8 @@ export function tokens(text: string): Token[] {
     const month = raw === 'May' && !initial;
     const stop = !month && (STOP.has(lower) || FILLER.has(lower) || (ML_STOP_SET.has(lower) && !allCaps));
     const value = /\d/.test(raw) || /\p{L}[@/.#:_][\p{L}\p{N}]/u.test(raw) || /^[#$€£]/.test(raw) || /^[\p{Lu}0-9]{2,}$/u.test(raw) || VALUE_WORDS.has(lower) || (capital && !initial && !stop);
-    out.push({ raw, stem: stem(lower), start, end: m.index! + m[0].length, value, stop });
+    // "5,000" and "5000" are one number.
+    out.push({ raw, stem: /^\d{1,3}(?:,\d{3})+$/.test(lower) ? lower.replace(/,/g, '') : stem(lower), start, end: m.index! + m[0].length, value, stop });
     initial = false;
   }
   // A sentence-initial capitalised word followed by another capitalised word is a name ("Rosa Lind joined").

@@ -73,6 +73,11 @@ function span(text: string, all: Token[], picked: Token[]): { start: number; end
   return { start, end };
 }
 
+/** A unit of time or size right after a number. */
+const UNIT = /^\s+(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|quarters?|[kmgt]b|bytes?)\b/i;
+/** ", March 6" after a weekday. */
+const DATE_AFTER = /^,?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b/i;
+
 /** The existing sentence with its old value replaced by the new one; null when that is not clear. */
 export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, newD: Token[], fT: Token[], cue: boolean): string | null {
   // One end of a range moved: replace that end, or nothing when the fact does not say which.
@@ -96,6 +101,12 @@ export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: s
   if (newV.length && newV.every(digits) && oldV.some(digits)) oldV = oldV.filter(digits);
   // "changed from Gusto to Deel", "Jira was replaced by Linear": the old value is named in the fact.
   if (!oldV.length && cue) oldV = sT.filter((t) => t.value && fT.some((f) => f.stem === t.stem) && !newD.includes(t));
+  // "Adobe Sign": capitalised words right after a name belong to it, even one the sentence also has ("signed").
+  if (newV.length && /^\p{Lu}/u.test(newV.at(-1)!.raw)) {
+    for (let i = fT.indexOf(newV.at(-1)!) + 1; i < fT.length && fT[i]!.value && /^\p{Lu}/u.test(fT[i]!.raw) && /^ +$/.test(fact.slice(fT[i - 1]!.end, fT[i]!.start)); i++) {
+      if (!newV.includes(fT[i]!)) newV = [...newV, fT[i]!];
+    }
+  }
   // "every Tuesday" → "every second Tuesday": the new value runs on into the old one it qualifies.
   const after = fT[fT.indexOf(newV.at(-1)!) + 1];
   if (newV.length && after?.value && !newV.includes(after) && /^ +$/.test(fact.slice(newV.at(-1)!.end, after.start)) && oldV.some((o) => o.stem === after.stem)) newV = [...newV, after];
@@ -107,6 +118,14 @@ export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: s
   const nextS = sT.find((t) => t.start >= o.end);
   const nextF = fT.find((t) => t.start >= nw.end);
   if (nextS && nextF && nextS.stem === nextF.stem && nextS.raw !== nextF.raw) [end, nw.end] = [nextS.end, nextF.end];
+  // "12 months" → "90 days": a unit right after both numbers changes with them.
+  const unitS = UNIT.exec(sentence.slice(end));
+  const unitF = UNIT.exec(fact.slice(nw.end));
+  if (unitS && unitF && unitS[1]!.toLowerCase() !== unitF[1]!.toLowerCase() && /\d$/.test(sentence.slice(start, end)) && /\d$/.test(fact.slice(nw.start, nw.end))) [end, nw.end] = [end + unitS[0].length, nw.end + unitF[0].length];
+  // "Thursday, June 4" → "Tuesday, June 9": a date after a weekday goes with it on either side.
+  const dateS = DATE_AFTER.exec(sentence.slice(end));
+  const dateF = DATE_AFTER.exec(fact.slice(nw.end));
+  if (dateF) [end, nw.end] = [end + (dateS?.[0].length ?? 0), nw.end + dateF[0].length];
   // "monthly" → "every two weeks": a quantifier before the new value goes with it unless the old one has it too.
   const quant = /\b(every|each|once|twice|per)\s+$/i.exec(fact.slice(0, nw.start));
   if (quant && !new RegExp(`\\b${quant[1]}\\s+$`, 'i').test(sentence.slice(0, start))) nw.start = quant.index;
