@@ -3,7 +3,7 @@ import { sentences } from './text.js';
 import { applyReplacement, distinctive, kind, namedReplacement, type Replacement } from './replace.js';
 import { ML_CHANGE, ML_TIME_CUE } from './lexicon-multilingual.js';
 import { clauses, deniesWord, misspelt } from './wording.js';
-import { deniedValue, IDENT, impliedOne, otherAttribute, substitute, rangeSwap } from './values.js';
+import { deniedValue, frequencySwap, IDENT, impliedOne, otherAttribute, substitute, rangeSwap } from './values.js';
 
 /**
  * The offline model's Mem0-style memory decision, by rule. For each existing fact (a learning, or
@@ -182,7 +182,8 @@ function withoutContrast(fact: string): string {
 /** The clause of a compound statement that talks about the existing fact ("X left; the new head is Y"). */
 function bestClause(fact: string, s: Set<string>): string {
   // "… and Joe Park" after a name ("Amy Lee and Joe Park") joins two values, not two clauses.
-  const parts = fact.split(/\s*[;:]\s+|\s+[—–]\s+|\s+-\s+|,\s+(?:and\s+|but\s+)?|(?<!\b[A-Z][\w'-]*)\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
+  // "Tuesday, June 9": a date after a weekday is one value, not a clause.
+  const parts = fact.split(/\s*[;:]\s+|\s+[—–]\s+|\s+-\s+|(?<!day),\s+(?:and\s+|but\s+)?|(?<!\b[A-Z][\w'-]*)\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
   if (parts.length < 2) return fact;
   let best = fact;
   let score = -1;
@@ -241,7 +242,7 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   const valued = newD.some((t) => t.value) || (oldD.some((t) => t.value) && cue);
   if (!(valued || status || (cue && oldD.length > 0) || sameSlot(sentence, sT, oldD, fact, fT, newD))) return null;
   if (coverage < 0.5) return coverage >= 0.34 && valued ? { id, event: 'CONFLICT', strength: coverage } : null;
-  const text = substitute(sentence, sT, oldD, fact, newD, fT, cue);
+  const text = frequencySwap(sentence, fact) ?? substitute(sentence, sT, oldD, fact, newD, fT, cue);
   return { id, event: 'UPDATE', strength: coverage, ...(text ? { text } : {}) };
 }
 

@@ -73,6 +73,21 @@ function span(text: string, all: Token[], picked: Token[]): { start: number; end
   return { start, end };
 }
 
+/**
+ * "every week" → "every other week", "every 12 months" → "every 90 days", "weekly" → "twice a month":
+ * one frequency phrase on each side that differ. The sentence with its phrase replaced, or null.
+ */
+const FREQ = /\b(?:(?:every|each)\s+(?:other\s+|alternate\s+|second\s+|third\s+|fourth\s+|few\s+|couple\s+of\s+|\d+(?:[.,]\d+)?\s+|(?:two|three|four|five|six|ten|twelve)\s+)?(?:minute|hour|day|night|week|weekday|month|quarter|year|sprint|term|semester|season)s?|(?:once|twice|\d+\s+times|(?:two|three|four)\s+times)\s+(?:a|an|per|every)\s+(?:day|week|month|quarter|year)|daily|weekly|monthly|quarterly|yearly|annually|hourly|nightly|fortnightly|biweekly|bimonthly)\b/gi;
+
+export function frequencySwap(sentence: string, fact: string): string | null {
+  const o = [...sentence.matchAll(FREQ)];
+  const n = [...fact.matchAll(FREQ)];
+  if (o.length !== 1 || n.length !== 1) return null;
+  const [a, b] = [o[0]!, n[0]!];
+  if (a[0].toLowerCase().replace(/\s+/g, ' ') === b[0].toLowerCase().replace(/\s+/g, ' ')) return null;
+  return sentenceCase(`${sentence.slice(0, a.index)}${b[0]}${sentence.slice(a.index! + a[0].length)}`);
+}
+
 /** A unit of time or size right after a number. */
 const UNIT = /^\s+(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|quarters?|[kmgt]b|bytes?)\b/i;
 /** ", March 6" after a weekday. */
