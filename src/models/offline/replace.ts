@@ -105,7 +105,7 @@ function wholeName(text: string, m: RegExpExecArray, value: string): string {
   const at = text.indexOf(value, m.index);
   if (at < 0) return value;
   // "replaced by sofia reyes as mentor": in an all-lowercase message a name runs on over plain words.
-  if (!/\p{Lu}/u.test(text) && /^\p{Ll}+$/u.test(value)) {
+  if (!/\p{Lu}/u.test(text.slice(1)) && /^\p{Ll}+$/u.test(value)) {
     const rest = /^[ \t]+(\p{Ll}+)/u.exec(text.slice(at + value.length))?.[1];
     const t = rest ? tokens(rest)[0] : undefined;
     return t && !t.stop && !t.value && t.raw.length > 2 ? `${value} ${rest}` : value;
@@ -170,8 +170,8 @@ export function applyReplacement(sentence: string, r: Replacement): string | nul
     return sentence.slice(0, at) + r.new + sentence.slice(full.index + full[0].length);
   }
   if (full) {
-    // "lukas" → "sofia reyes" against "Lukas Brandt": a first name said for a full name; the whole name goes.
-    const surname = /^\p{Lu}/u.test(full[0]) && /^\p{Ll}/u.test(r.old) && !/\s/.test(r.old) ? /^ \p{Lu}\p{Ll}+/u.exec(sentence.slice(full.index + full[0].length))?.[0] ?? '' : '';
+    // "lukas" → "sofia reyes" against "Lukas Brandt": a first name said (in lowercase) for a full name; the whole name goes.
+    const surname = /^\p{Lu}/u.test(full[0]) && /^\p{Ll}/u.test(r.new) && !/\s/.test(r.old) ? /^ \p{Lu}\p{Ll}+/u.exec(sentence.slice(full.index + full[0].length))?.[0] ?? '' : '';
     const nw = surname ? r.new.replace(/(^|\s)(\p{Ll})/gu, (_m, sp: string, c: string) => sp + c.toUpperCase()) : alignCase(r.new, full[0]);
     return sentence.slice(0, full.index) + nw + sentence.slice(full.index + full[0].length + surname.length);
   }
