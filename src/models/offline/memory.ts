@@ -3,7 +3,7 @@ import { sentences } from './text.js';
 import { applyReplacement, distinctive, kind, namedReplacement, type Replacement } from './replace.js';
 import { ML_CHANGE, ML_TIME_CUE } from './lexicon-multilingual.js';
 import { clauses, deniesWord, misspelt } from './wording.js';
-import { deniedValue, frequencySwap, IDENT, impliedOne, otherAttribute, substitute, rangeSwap } from './values.js';
+import { deniedValue, frequencySwap, IDENT, instanceOf, impliedOne, otherAttribute, substitute, rangeSwap } from './values.js';
 
 /**
  * The offline model's Mem0-style memory decision, by rule. For each existing fact (a learning, or
@@ -210,7 +210,7 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   const coverage = n / smaller;
   // Each side's subject names something the other does not ("the Foo service" / "the Bar service"):
   // two different things, whatever their values.
-  if (ownQualifier(fact, fT, sS) && ownQualifier(sentence, sT, fS)) return null;
+  if ((ownQualifier(fact, fT, sS) && ownQualifier(sentence, sT, fS)) || instanceOf(fact, sentence)) return null;
   // A range replaced by a range moves both ends, whatever the words around it ("is available" / "runs").
   const range = shared.some((t) => !t.value) ? rangeSwap(sentence, fact) : null;
   if (range && (cue || coverage >= 0.5)) return { id, event: 'UPDATE', strength: Math.max(coverage, 0.5), text: range };

@@ -88,6 +88,15 @@ export function frequencySwap(sentence: string, fact: string): string | null {
   return sentenceCase(`${sentence.slice(0, a.index)}${b[0]}${sentence.slice(a.index! + a[0].length)}`);
 }
 
+/**
+ * "Order 88412 ships tomorrow" against "Orders ship within 2 business days": the fact is about one
+ * numbered thing, the sentence about all of them (it lacks the number). A fact of its own, not a new value.
+ */
+export function instanceOf(fact: string, sentence: string): boolean {
+  const m = /^(?:the\s+)?\p{L}[\p{L}-]*\s+(?:no\.?\s*|number\s+|#)?(\d[\d-]{2,})\s+\p{L}/iu.exec(fact.trim());
+  return !!m && !new RegExp(`(?<![\\d-])${m[1]}(?![\\d-])`).test(sentence);
+}
+
 /** A unit of time or size right after a number. */
 const UNIT = /^\s+(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|quarters?|[kmgt]b|bytes?)\b/i;
 /** ", March 6" after a weekday. */
