@@ -165,7 +165,7 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   const rest = stripped.text;
   const marked = stripped.marked || inherited;
   if (!rest) return null;
-  if (!marked && REQUEST.test(text) && !NOUN_SUBJECT.test(text) && !COMPOUND_SUBJECT.test(text) && !PLURAL_SUBJECT.test(text)) return null;
+  if (!marked && REQUEST.test(text) && !NOUN_SUBJECT.test(text) && !COMPOUND_SUBJECT.test(text) && !PLURAL_SUBJECT.test(text) && !INSTANCE.test(text)) return null;
   const remember = /^\s*(?:please\s+)?(?:remember|keep in mind|bear in mind|note)\b/i.test(text);
   const signal = marked || remember || CONTRAST.test(rest) || CHANGE.test(rest) || TIME_CUE.test(rest) || NEW_HOLDER.test(rest) || ML_CHANGE.test(rest) || ML_TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest) || INSTANCE.test(rest);
   // Time cues stay: "now" tells the memory decision that a value changed; it drops them itself.
