@@ -51,7 +51,8 @@ const VALUE_WORDS = new Set(
   first second third fourth fifth last next one two three four five six seven eight nine ten eleven twelve twenty thirty
   thirteen fourteen fifteen sixteen seventeen eighteen nineteen forty fifty sixty seventy eighty ninety dozen
   hundred thousand million daily weekly monthly yearly quarterly nightly hourly half fortnightly biweekly bimonthly
-  annually biannually semiannually weekdays weekends`.split(/\s+/).concat(ML_VALUE_WORDS),
+  annually biannually semiannually weekdays weekends
+  in-house outsourced remote on-site onsite hybrid self-service`.split(/\s+/).concat(ML_VALUE_WORDS),
 );
 
 /** Words meaning a thing stopped or came back: a change of value with no value-like token in it. */

@@ -189,7 +189,8 @@ function bestClause(fact: string, s: Set<string>): string {
   let score = -1;
   // Subject words count double; on a tie the later clause wins (the new state is usually said last).
   for (const p of parts) {
-    const n = content(tokens(p)).reduce((k, t) => k + (s.has(t.stem) ? (t.value ? 1 : 2) : 0), 0);
+    // A new value breaks the tie: "moved in-house, the bureau is gone" is about the first clause.
+    const n = content(tokens(p)).reduce((k, t) => k + (s.has(t.stem) ? (t.value ? 1 : 2) : t.value ? 0.5 : 0), 0);
     if (n >= score) [best, score] = [p, n];
   }
   return best;

@@ -153,6 +153,9 @@ export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: s
   // "monthly" → "every two weeks": a quantifier before the new value goes with it unless the old one has it too.
   const quant = /\b(every|each|once|twice|per)\s+$/i.exec(fact.slice(0, nw.start));
   if (quant && !new RegExp(`\\b${quant[1]}\\s+$`, 'i').test(sentence.slice(0, start))) nw.start = quant.index;
+  // "outsourced to an external bureau" → "in-house": a plain-word value takes its complement with it.
+  const complement = /^\s+(?:to|by|with)\s+(?:an?|the)\s+[^,.;!?]+/i.exec(sentence.slice(end));
+  if (complement && kind(sentence.slice(start, end)) === 'word' && /^[\p{Ll}-]+$/u.test(sentence.slice(start, end)) && /^[\p{Ll}-]+$/u.test(fact.slice(nw.start, nw.end)) && !/^\s+(?:to|by|with)\b/i.test(fact.slice(nw.end))) end += complement[0].length;
   const newText = fact.slice(nw.start, nw.end);
   // "owned by the payments team" → "Dana Whitfield": a plain phrase's article goes with it when a name
   // replaces it ("the Dublin data centre" → "the Frankfurt data centre" keeps it), unless the fact has one too.
