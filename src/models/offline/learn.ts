@@ -133,7 +133,8 @@ export function detectLearning(message: string, contradicts?: Contradicts): stri
 function statements(text: string): string[] {
   const out: string[] = [];
   // ", and the training room is on floor 1": a second subject with its own verb is a second statement.
-  for (const p of text.split(/(?<=[.!])\s+(?=\p{Lu})|,\s+and\s+(?=(?:the|our|their|its)\s)/u)) {
+  // A title's dot ("Dr. Osei") ends none.
+  for (const p of text.split(/(?<=[.!])(?<!\b(?:Dr|Prof|Mr|Mrs|Ms|Mx|St|Sr|Jr|Rev|Capt|Col|Gen|Lt|Sgt)\.)\s+(?=\p{Lu})|,\s+and\s+(?=(?:the|our|their|its)\s)/u)) {
     if (out.length && /^(?:it|they|that|this|those|these|he|she|which|so|but|and|then|there)\b/i.test(p)) out[out.length - 1] += ` ${p}`;
     else out.push(p);
   }
@@ -179,7 +180,7 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   if (words.length === 0) return null;
   // "it's fine now, thanks", "that's great": a pronoun with only words of judgement or courtesy says
   // how the speaker feels about the answer, not a value of anything.
-  if (/^(?:it|that|this|everything|all)\b/i.test(rest) && words.every((w) => !w.value && REMARK.has(w.raw.toLowerCase()))) return null;
+  if (/^(?:it|that|this|everything|all)\b/i.test(rest) && words.every((w) => !w.value && (REMARK.has(w.raw.toLowerCase()) || /^(?:that|this|everything)'s$/i.test(w.raw)))) return null;
   // After a marker, one plain word is a remark ("my bad, wrong tab"); one value is a short answer
   // to what was just asked ("no, 250", "actually, Tuesdays"). Scripts written without spaces are
   // one "word" per sentence, so the rule is for spaced ones.
