@@ -181,8 +181,7 @@ function withoutContrast(fact: string): string {
 
 /** The clause of a compound statement that talks about the existing fact ("X left; the new head is Y"). */
 function bestClause(fact: string, s: Set<string>): string {
-  // "… and Joe Park" after a name ("Amy Lee and Joe Park") joins two values, not two clauses.
-  // "Tuesday, June 9": a date after a weekday is one value, not a clause.
+  // "… and Joe Park" after a name ("Amy Lee and Joe Park") joins two values; "Tuesday, June 9" is one value.
   const parts = fact.split(/\s*[;:]\s+|\s+[—–]\s+|\s+-\s+|(?<!day),\s+(?:and\s+|but\s+)?|(?<!\b[A-Z][\w'-]*)\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
   if (parts.length < 2) return fact;
   let best = fact;
