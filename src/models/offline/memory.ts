@@ -186,9 +186,9 @@ function bestClause(fact: string, s: Set<string>): string {
   if (parts.length < 2) return fact;
   let best = fact;
   let score = -1;
-  // Subject words count double; on a tie the later clause wins (the new state is usually said last).
+  // Subject words count double, a new value half ("moved in-house, the bureau is gone" is about the
+  // first clause); on a tie the later clause wins (the new state is usually said last).
   for (const p of parts) {
-    // A new value breaks the tie: "moved in-house, the bureau is gone" is about the first clause.
     const n = content(tokens(p)).reduce((k, t) => k + (s.has(t.stem) ? (t.value ? 1 : 2) : t.value ? 0.5 : 0), 0);
     if (n >= score) [best, score] = [p, n];
   }
