@@ -114,7 +114,6 @@ function parseCandidates(user: string): Candidate[] {
   }
   return out;
 }
-
 const stems = (ts: Token[]) => new Set(ts.map((t) => t.stem));
 
 /**
