@@ -23,11 +23,16 @@ export function bestFact(question: string, facts: ContextFact[]): ContextFact | 
     // it: then it is a way to that learning (answerWith answers with it), as good as its words are.
     if (f.superseded && !f.newer) score *= 0.3;
     if (f.learned) score += 0.5;
+    // "Order 88412 ships tomorrow" is about one order; a question that names no number asks about all.
+    const one = INSTANCE.exec(f.sentence);
+    if (one && !question.includes(one[1]!)) score *= 0.5;
     score -= f.rank * 0.01;
     if (!best || score > best.score) best = { fact: f, score };
   }
   return best?.fact ?? null;
 }
+
+const INSTANCE = /^(?:the\s+)?\p{L}[\p{L}-]*\s+(?:no\.?\s*|number\s+|#)?(\d[\d-]{2,})\s+\p{L}/iu;
 
 /** "how long", "what time": the second word belongs to the question word, it names nothing the answer must say. */
 const INTERROGATIVE = /\b(how|what)\s+(?:long|often|many|much|far|soon|fast|quickly|big|large|old|time|day|date)\b/gi;

@@ -51,7 +51,8 @@ const VALUE_WORDS = new Set(
   first second third fourth fifth last next one two three four five six seven eight nine ten eleven twelve twenty thirty
   thirteen fourteen fifteen sixteen seventeen eighteen nineteen forty fifty sixty seventy eighty ninety dozen
   hundred thousand million daily weekly monthly yearly quarterly nightly hourly half fortnightly biweekly bimonthly
-  annually biannually semiannually weekdays weekends`.split(/\s+/).concat(ML_VALUE_WORDS),
+  annually biannually semiannually weekdays weekends
+  in-house outsourced remote on-site onsite hybrid self-service`.split(/\s+/).concat(ML_VALUE_WORDS),
 );
 
 /** Words meaning a thing stopped or came back: a change of value with no value-like token in it. */
@@ -61,6 +62,9 @@ export const STATUS_WORDS = new Set(
 );
 
 const TOKEN = /[\p{L}\p{N}#@$€£](?:[\p{L}\p{N}#@$€£/._%:'’&+-]|,(?=\d{3}))*[\p{L}\p{N}%+]|[\p{L}\p{N}$€£%]/gu;
+
+/** Titles written before a name. */
+export const TITLE = /^(?:dr|prof|mr|mrs|ms|mx|st|sr|jr|rev|capt|col|gen|lt|sgt)$/i;
 
 export function tokens(text: string): Token[] {
   const out: Token[] = [];
@@ -73,7 +77,8 @@ export function tokens(text: string): Token[] {
     const start = m.index! + elided;
     const before = text.slice(Math.max(0, start - 2), start);
     // After a colon, semicolon or sentence end, a capital letter says nothing about names.
-    if (/[.;:!?]\s*$/.test(before) && out.length) initial = true;
+    // A title's dot ("Dr. Lindqvist") is no sentence end: the name after it stays a name.
+    if (/[.;:!?]\s*$/.test(before) && out.length && !TITLE.test(out.at(-1)!.raw)) initial = true;
     const capital = /^\p{Lu}/u.test(raw);
     // "9:00 EST", "Building E": a capital code is no function word of another language (a sentence's "O" is).
     const allCaps = /^\p{Lu}+$/u.test(raw) && (raw.length > 1 || !initial);
@@ -81,7 +86,8 @@ export function tokens(text: string): Token[] {
     const month = raw === 'May' && !initial;
     const stop = !month && (STOP.has(lower) || FILLER.has(lower) || (ML_STOP_SET.has(lower) && !allCaps));
     const value = /\d/.test(raw) || /\p{L}[@/.#:_][\p{L}\p{N}]/u.test(raw) || /^[#$€£]/.test(raw) || /^[\p{Lu}0-9]{2,}$/u.test(raw) || VALUE_WORDS.has(lower) || (capital && !initial && !stop);
-    out.push({ raw, stem: stem(lower), start, end: m.index! + m[0].length, value, stop });
+    // "5,000" and "5000" are one number.
+    out.push({ raw, stem: /^\d{1,3}(?:,\d{3})+$/.test(lower) ? lower.replace(/,/g, '') : stem(lower), start, end: m.index! + m[0].length, value, stop });
     initial = false;
   }
   // A sentence-initial capitalised word followed by another capitalised word is a name ("Rosa Lind joined").

@@ -68,6 +68,15 @@ export function hedged(text: string): boolean {
 /** "X is Y" or "X are Y" with a capitalised or numeric Y: a plain statement of a fact. */
 const PLAIN_FACT = /\b(?:is|are|was|were|has|have)\b/i;
 
+/** Words of judgement and courtesy: about an answer or the talk, never a value. */
+const REMARK = new Set(
+  `fine ok okay good great perfect clear helpful useful thanks thank cheers awesome nice cool alright right correct sorted
+  understood sense makes make lovely brilliant excellent super fair enough noted much lot`.split(/\s+/),
+);
+
+/** "Order 88412 ships tomorrow", "Ticket #4711 is closed": a noun and its number name one thing. */
+const INSTANCE = /^(?:the\s+)?\p{L}[\p{L}-]*\s+(?:no\.?\s*|number\s+|#)?\d[\d-]{2,}\s+\p{L}/iu;
+
 /** Checks a statement against the facts the model can see: true when it gives another value for one of them. */
 export type Contradicts = (fact: string) => boolean;
 
@@ -124,7 +133,8 @@ export function detectLearning(message: string, contradicts?: Contradicts): stri
 function statements(text: string): string[] {
   const out: string[] = [];
   // ", and the training room is on floor 1": a second subject with its own verb is a second statement.
-  for (const p of text.split(/(?<=[.!])\s+(?=\p{Lu})|,\s+and\s+(?=(?:the|our|their|its)\s)/u)) {
+  // A title's dot ("Dr. Osei") ends none.
+  for (const p of text.split(/(?<=[.!])(?<!\b(?:Dr|Prof|Mr|Mrs|Ms|Mx|St|Sr|Jr|Rev|Capt|Col|Gen|Lt|Sgt)\.)\s+(?=\p{Lu})|,\s+and\s+(?=(?:the|our|their|its)\s)/u)) {
     if (out.length && /^(?:it|they|that|this|those|these|he|she|which|so|but|and|then|there)\b/i.test(p)) out[out.length - 1] += ` ${p}`;
     else out.push(p);
   }
@@ -156,9 +166,9 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   const rest = stripped.text;
   const marked = stripped.marked || inherited;
   if (!rest) return null;
-  if (!marked && REQUEST.test(text) && !NOUN_SUBJECT.test(text) && !COMPOUND_SUBJECT.test(text) && !PLURAL_SUBJECT.test(text)) return null;
+  if (!marked && REQUEST.test(text) && !NOUN_SUBJECT.test(text) && !COMPOUND_SUBJECT.test(text) && !PLURAL_SUBJECT.test(text) && !INSTANCE.test(text)) return null;
   const remember = /^\s*(?:please\s+)?(?:remember|keep in mind|bear in mind|note)\b/i.test(text);
-  const signal = marked || remember || CONTRAST.test(rest) || CHANGE.test(rest) || TIME_CUE.test(rest) || NEW_HOLDER.test(rest) || ML_CHANGE.test(rest) || ML_TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest);
+  const signal = marked || remember || CONTRAST.test(rest) || CHANGE.test(rest) || TIME_CUE.test(rest) || NEW_HOLDER.test(rest) || ML_CHANGE.test(rest) || ML_TIME_CUE.test(rest) || FIRST_PERSON.test(rest) || PRONOUN_FACT.test(rest) || INSTANCE.test(rest);
   // Time cues stay: "now" tells the memory decision that a value changed; it drops them itself.
   const cleaned = newHolder(rest.replace(/^that\s+/i, ''));
   if (!signal) {
@@ -168,6 +178,9 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   // A marker alone ("FYI", "no") with nothing factual after it is not a fact.
   const words = content(tokens(rest));
   if (words.length === 0) return null;
+  // "it's fine now, thanks", "that's great": a pronoun with only words of judgement or courtesy says
+  // how the speaker feels about the answer, not a value of anything.
+  if (/^(?:it|that|this|everything|all)\b/i.test(rest) && words.every((w) => !w.value && (REMARK.has(w.raw.toLowerCase()) || /^(?:that|this|everything)'s$/i.test(w.raw)))) return null;
   // After a marker, one plain word is a remark ("my bad, wrong tab"); one value is a short answer
   // to what was just asked ("no, 250", "actually, Tuesdays"). Scripts written without spaces are
   // one "word" per sentence, so the rule is for spaced ones.

@@ -3,7 +3,7 @@ import { sentences } from './text.js';
 import { applyReplacement, distinctive, kind, namedReplacement, type Replacement } from './replace.js';
 import { ML_CHANGE, ML_TIME_CUE } from './lexicon-multilingual.js';
 import { clauses, deniesWord, misspelt } from './wording.js';
-import { deniedValue, IDENT, impliedOne, otherAttribute, substitute, rangeSwap } from './values.js';
+import { deniedValue, frequencySwap, IDENT, instanceOf, impliedOne, otherAttribute, substitute, rangeSwap } from './values.js';
 
 /**
  * The offline model's Mem0-style memory decision, by rule. For each existing fact (a learning, or
@@ -114,7 +114,6 @@ function parseCandidates(user: string): Candidate[] {
   }
   return out;
 }
-
 const stems = (ts: Token[]) => new Set(ts.map((t) => t.stem));
 
 /**
@@ -181,14 +180,15 @@ function withoutContrast(fact: string): string {
 
 /** The clause of a compound statement that talks about the existing fact ("X left; the new head is Y"). */
 function bestClause(fact: string, s: Set<string>): string {
-  // "… and Joe Park" after a name ("Amy Lee and Joe Park") joins two values, not two clauses.
-  const parts = fact.split(/\s*[;:]\s+|\s+[—–]\s+|\s+-\s+|,\s+(?:and\s+|but\s+)?|(?<!\b[A-Z][\w'-]*)\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
+  // "… and Joe Park" after a name ("Amy Lee and Joe Park") joins two values; "Tuesday, June 9" is one value.
+  const parts = fact.split(/\s*[;:]\s+|\s+[—–]\s+|\s+-\s+|(?<!day),\s+(?:and\s+|but\s+)?|(?<!\b[A-Z][\w'-]*)\s+and\s+(?=[A-Z])/).filter((p) => content(tokens(p)).length >= 2);
   if (parts.length < 2) return fact;
   let best = fact;
   let score = -1;
-  // Subject words count double; on a tie the later clause wins (the new state is usually said last).
+  // Subject words count double, a new value half ("moved in-house, the bureau is gone" is about the
+  // first clause); on a tie the later clause wins (the new state is usually said last).
   for (const p of parts) {
-    const n = content(tokens(p)).reduce((k, t) => k + (s.has(t.stem) ? (t.value ? 1 : 2) : 0), 0);
+    const n = content(tokens(p)).reduce((k, t) => k + (s.has(t.stem) ? (t.value ? 1 : 2) : t.value ? 0.5 : 0), 0);
     if (n >= score) [best, score] = [p, n];
   }
   return best;
@@ -209,7 +209,7 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   const coverage = n / smaller;
   // Each side's subject names something the other does not ("the Foo service" / "the Bar service"):
   // two different things, whatever their values.
-  if (ownQualifier(fact, fT, sS) && ownQualifier(sentence, sT, fS)) return null;
+  if ((ownQualifier(fact, fT, sS) && ownQualifier(sentence, sT, fS)) || instanceOf(fact, sentence)) return null;
   // A range replaced by a range moves both ends, whatever the words around it ("is available" / "runs").
   const range = shared.some((t) => !t.value) ? rangeSwap(sentence, fact) : null;
   if (range && (cue || coverage >= 0.5)) return { id, event: 'UPDATE', strength: Math.max(coverage, 0.5), text: range };
@@ -241,7 +241,7 @@ function compare(fullFact: string, sentence: string, cue: boolean, id: string): 
   const valued = newD.some((t) => t.value) || (oldD.some((t) => t.value) && cue);
   if (!(valued || status || (cue && oldD.length > 0) || sameSlot(sentence, sT, oldD, fact, fT, newD))) return null;
   if (coverage < 0.5) return coverage >= 0.34 && valued ? { id, event: 'CONFLICT', strength: coverage } : null;
-  const text = substitute(sentence, sT, oldD, fact, newD, fT, cue);
+  const text = frequencySwap(sentence, fact) ?? substitute(sentence, sT, oldD, fact, newD, fT, cue);
   return { id, event: 'UPDATE', strength: coverage, ...(text ? { text } : {}) };
 }
 

@@ -104,6 +104,12 @@ export function namedReplacement(fact: string): Replacement | null {
 function wholeName(text: string, m: RegExpExecArray, value: string): string {
   const at = text.indexOf(value, m.index);
   if (at < 0) return value;
+  // "replaced by sofia reyes as mentor": in an all-lowercase message a name runs on over plain words.
+  if (!/\p{Lu}/u.test(text.slice(1)) && /^\p{Ll}+$/u.test(value)) {
+    const rest = /^[ \t]+(\p{Ll}+)/u.exec(text.slice(at + value.length))?.[1];
+    const t = rest ? tokens(rest)[0] : undefined;
+    return t && !t.stop && !t.value && t.raw.length > 2 ? `${value} ${rest}` : value;
+  }
   // "swapped out for room Maple": a lowercase label before the name; the name is the value.
   if (/^\p{Ll}+$/u.test(value)) {
     const named = /^[ \t]+(\p{Lu}[\p{L}\p{N}&'-]*(?:[ \t]+\p{Lu}[\p{L}\p{N}&'-]*)*|\d[\p{L}\p{N}.-]*)/u.exec(text.slice(at + value.length));
@@ -124,13 +130,20 @@ const DENIED_THEN_STATED = /\b(?:no longer|not|isn't|aren't|wasn't|weren't)\s+([
 function deniedThenStated(text: string): Replacement | null {
   const m = DENIED_THEN_STATED.exec(text);
   if (!m) return null;
+  // The first value of each phrase, with the capitalised words right after it ("Karl Weber", "Lina Schultz").
   const value = (phrase: string) => {
-    const ts = content(tokens(` ${phrase}`));
-    return ts.find((t) => t.value) ?? null;
+    const text = ` ${phrase}`;
+    const all = tokens(text);
+    const ts = content(all);
+    const first = ts.find((t) => t.value);
+    if (!first) return null;
+    let i = all.indexOf(first);
+    while (/^\p{Lu}/u.test(first.raw) && all[i + 1] && /^\p{Lu}/u.test(all[i + 1]!.raw) && /^ +$/.test(text.slice(all[i]!.end, all[i + 1]!.start))) i++;
+    return { raw: text.slice(first.start, all[i]!.end) };
   };
   const o = value(m[1]!);
   const n = value(m[2]!);
-  if (!o || !n || kind(o.raw) !== kind(n.raw)) return null;
+  if (!o || !n || kind(last(o.raw)) !== kind(last(n.raw))) return null;
   return clean(o.raw, n.raw);
 }
 
@@ -156,7 +169,12 @@ export function applyReplacement(sentence: string, r: Replacement): string | nul
     const at = full.index + full[0].length - last(r.old).length;
     return sentence.slice(0, at) + r.new + sentence.slice(full.index + full[0].length);
   }
-  if (full) return sentence.slice(0, full.index) + alignCase(r.new, full[0]) + sentence.slice(full.index + full[0].length);
+  if (full) {
+    // "lukas" → "sofia reyes" against "Lukas Brandt": a first name said (in lowercase) for a full name; the whole name goes.
+    const surname = /^\p{Lu}/u.test(full[0]) && /^\p{Ll}/u.test(r.new) && !/\s/.test(r.old) ? /^ \p{Lu}\p{Ll}+/u.exec(sentence.slice(full.index + full[0].length))?.[0] ?? '' : '';
+    const nw = surname ? r.new.replace(/(^|\s)(\p{Ll})/gu, (_m, sp: string, c: string) => sp + c.toUpperCase()) : alignCase(r.new, full[0]);
+    return sentence.slice(0, full.index) + nw + sentence.slice(full.index + full[0].length + surname.length);
+  }
   // "dropped iOS 15" against "iOS 15 and later": matched above; "not 3" against "3 years": the bare value.
   const o = last(r.old);
   const n = last(r.new);

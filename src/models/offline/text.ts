@@ -85,11 +85,14 @@ export function overlap(a: Set<string>, b: Set<string>): number {
   return n;
 }
 
-/** Split prose into sentences; markdown headings and list items count as their own lines. */
+/**
+ * Split prose into sentences; markdown headings and list items count as their own lines. A title's
+ * dot ("Dr. Ana Ruiz", "Prof. Novak") ends no sentence.
+ */
 export function sentences(text: string): string[] {
   return text
     .split(/\n+/)
-    .flatMap((line) => line.replace(/^\s*(#+|[-*]|\d+\.)\s+/, '').split(/(?<=[.!?])\s+(?=[\p{Lu}0-9"'(¿¡])/u))
+    .flatMap((line) => line.replace(/^\s*(#+|[-*]|\d+\.)\s+/, '').split(/(?<=[.!?])(?<!\b(?:Dr|Prof|Mr|Mrs|Ms|Mx|St|Sr|Jr|Rev|Capt|Col|Gen|Lt|Sgt)\.)\s+(?=[\p{Lu}0-9"'(¿¡])/u))
     .map((s) => s.trim())
     .filter((s) => s.length > 0 && /[\p{L}\p{N}]/u.test(s));
 }

@@ -1,4 +1,4 @@
-import { sentenceCase, tokens, type Token } from './facts.js';
+import { sentenceCase, TITLE, tokens, type Token } from './facts.js';
 import { kind } from './replace.js';
 
 /**
@@ -69,9 +69,38 @@ function span(text: string, all: Token[], picked: Token[]): { start: number; end
   const start = all[idx[0]!]!.start;
   const end = all[idx.at(-1)!]!.end;
   // A sentence break between the tokens splits them; dots inside one ("sftp.partners.example") do not.
-  for (let i = idx[0]!; i < idx.at(-1)!; i++) if (/[;.!?]/.test(text.slice(all[i]!.end, all[i + 1]!.start))) return null;
+  for (let i = idx[0]!; i < idx.at(-1)!; i++) if (/[;.!?]/.test(text.slice(all[i]!.end, all[i + 1]!.start)) && !TITLE.test(all[i]!.raw)) return null;
   return { start, end };
 }
+
+/**
+ * "every week" → "every other week", "every 12 months" → "every 90 days", "weekly" → "twice a month":
+ * one frequency phrase on each side that differ. The sentence with its phrase replaced, or null.
+ */
+const FREQ = /\b(?:(?:every|each)\s+(?:other\s+|alternate\s+|second\s+|third\s+|fourth\s+|few\s+|couple\s+of\s+|\d+(?:[.,]\d+)?\s+|(?:two|three|four|five|six|ten|twelve)\s+)?(?:minute|hour|day|night|week|weekday|month|quarter|year|sprint|term|semester|season)s?|(?:once|twice|\d+\s+times|(?:two|three|four)\s+times)\s+(?:a|an|per|every)\s+(?:day|week|month|quarter|year)|daily|weekly|monthly|quarterly|yearly|annually|hourly|nightly|fortnightly|biweekly|bimonthly)\b/gi;
+
+export function frequencySwap(sentence: string, fact: string): string | null {
+  const o = [...sentence.matchAll(FREQ)];
+  const n = [...fact.matchAll(FREQ)];
+  if (o.length !== 1 || n.length !== 1) return null;
+  const [a, b] = [o[0]!, n[0]!];
+  if (a[0].toLowerCase().replace(/\s+/g, ' ') === b[0].toLowerCase().replace(/\s+/g, ' ')) return null;
+  return sentenceCase(`${sentence.slice(0, a.index)}${b[0]}${sentence.slice(a.index! + a[0].length)}`);
+}
+
+/**
+ * "Order 88412 ships tomorrow" against "Orders ship within 2 business days": the fact is about one
+ * numbered thing, the sentence about all of them (it lacks the number). A fact of its own, not a new value.
+ */
+export function instanceOf(fact: string, sentence: string): boolean {
+  const m = /^(?:the\s+)?\p{L}[\p{L}-]*\s+(?:no\.?\s*|number\s+|#)?(\d[\d-]{2,})\s+\p{L}/iu.exec(fact.trim());
+  return !!m && !new RegExp(`(?<![\\d-])${m[1]}(?![\\d-])`).test(sentence);
+}
+
+/** A unit of time or size right after a number. */
+const UNIT = /^\s+(seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|quarters?|[kmgt]b|bytes?)\b/i;
+/** ", March 6" after a weekday. */
+const DATE_AFTER = /^,?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b/i;
 
 /** The existing sentence with its old value replaced by the new one; null when that is not clear. */
 export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: string, newD: Token[], fT: Token[], cue: boolean): string | null {
@@ -96,6 +125,12 @@ export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: s
   if (newV.length && newV.every(digits) && oldV.some(digits)) oldV = oldV.filter(digits);
   // "changed from Gusto to Deel", "Jira was replaced by Linear": the old value is named in the fact.
   if (!oldV.length && cue) oldV = sT.filter((t) => t.value && fT.some((f) => f.stem === t.stem) && !newD.includes(t));
+  // "Adobe Sign": capitalised words right after a name belong to it, even one the sentence also has ("signed").
+  if (newV.length && /^\p{Lu}/u.test(newV.at(-1)!.raw)) {
+    for (let i = fT.indexOf(newV.at(-1)!) + 1; i < fT.length && fT[i]!.value && /^\p{Lu}/u.test(fT[i]!.raw) && /^ +$/.test(fact.slice(fT[i - 1]!.end, fT[i]!.start)); i++) {
+      if (!newV.includes(fT[i]!)) newV = [...newV, fT[i]!];
+    }
+  }
   // "every Tuesday" → "every second Tuesday": the new value runs on into the old one it qualifies.
   const after = fT[fT.indexOf(newV.at(-1)!) + 1];
   if (newV.length && after?.value && !newV.includes(after) && /^ +$/.test(fact.slice(newV.at(-1)!.end, after.start)) && oldV.some((o) => o.stem === after.stem)) newV = [...newV, after];
@@ -107,9 +142,20 @@ export function substitute(sentence: string, sT: Token[], oldD: Token[], fact: s
   const nextS = sT.find((t) => t.start >= o.end);
   const nextF = fT.find((t) => t.start >= nw.end);
   if (nextS && nextF && nextS.stem === nextF.stem && nextS.raw !== nextF.raw) [end, nw.end] = [nextS.end, nextF.end];
+  // "12 months" → "90 days": a unit right after both numbers changes with them.
+  const unitS = UNIT.exec(sentence.slice(end));
+  const unitF = UNIT.exec(fact.slice(nw.end));
+  if (unitS && unitF && unitS[1]!.toLowerCase() !== unitF[1]!.toLowerCase() && /\d$/.test(sentence.slice(start, end)) && /\d$/.test(fact.slice(nw.start, nw.end))) [end, nw.end] = [end + unitS[0].length, nw.end + unitF[0].length];
+  // "Thursday, June 4" → "Tuesday, June 9": a date after a weekday goes with it on either side.
+  const dateS = DATE_AFTER.exec(sentence.slice(end));
+  const dateF = DATE_AFTER.exec(fact.slice(nw.end));
+  if (dateF) [end, nw.end] = [end + (dateS?.[0].length ?? 0), nw.end + dateF[0].length];
   // "monthly" → "every two weeks": a quantifier before the new value goes with it unless the old one has it too.
   const quant = /\b(every|each|once|twice|per)\s+$/i.exec(fact.slice(0, nw.start));
   if (quant && !new RegExp(`\\b${quant[1]}\\s+$`, 'i').test(sentence.slice(0, start))) nw.start = quant.index;
+  // "outsourced to an external bureau" → "in-house": a plain-word value takes its complement with it.
+  const complement = /^\s+(?:to|by|with)\s+(?:an?|the)\s+[^,.;!?]+/i.exec(sentence.slice(end));
+  if (complement && kind(sentence.slice(start, end)) === 'word' && /^[\p{Ll}-]+$/u.test(sentence.slice(start, end)) && /^[\p{Ll}-]+$/u.test(fact.slice(nw.start, nw.end)) && !/^\s+(?:to|by|with)\b/i.test(fact.slice(nw.end))) end += complement[0].length;
   const newText = fact.slice(nw.start, nw.end);
   // "owned by the payments team" → "Dana Whitfield": a plain phrase's article goes with it when a name
   // replaces it ("the Dublin data centre" → "the Frankfurt data centre" keeps it), unless the fact has one too.
