@@ -233,6 +233,11 @@ function showError(node, body) {
   node.classList.add('done', 'error');
   const err = node.querySelector('.err');
   err.textContent = body?.error ? `${body.error.code}: ${body.error.message}` : 'Request failed';
+  // A 401 says where the fix is: the Token box, opened.
+  if (body?.error?.code === 'UNAUTHORIZED') {
+    err.textContent += ` — ${tokenInput.value.trim() ? 'the token was refused; paste a fresh one' : 'paste a bearer token'} in Token (top of the page), press Enter, and send again.`;
+    $('auth').open = true;
+  }
   err.hidden = false;
 }
 

@@ -26,6 +26,7 @@ describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
   let ctx: BrowserContext | undefined;
   let page: Page;
   const offsite: string[] = [];
+  const pageErrors: string[] = [];
 
   async function open(hash: string, view: string): Promise<void> {
     await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
@@ -61,6 +62,8 @@ describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
     );
     await ctx.route(`${s.url}/__test/axe.min.js`, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: AXE }));
     page = ctx.pages()[0] ?? (await ctx.newPage());
+    // A 401 answered while no token is set must be shown, never left as an unhandled rejection.
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     expect((await page.goto(s.url + '/#/knowledge', { waitUntil: 'load', timeout: WAIT }))?.status()).toBe(200);
   });
 
@@ -72,8 +75,10 @@ describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
 
   it('without a token a view says it is unauthorized; with one pasted in the Token box it loads', async () => {
     await page.locator('#view[data-ready="knowledge"]').waitFor({ timeout: WAIT });
-    expect(await page.locator('#view-knowledge .err[role="alert"]').textContent()).toMatch(/^UNAUTHORIZED: /);
-    await page.locator('#auth summary').click();
+    // The error says what to do, and the Token box is opened for it.
+    expect(await page.locator('#view-knowledge .err[role="alert"]').textContent()).toMatch(/^UNAUTHORIZED: .* — paste a bearer token in Token \(top of the page\) and press Enter\.$/);
+    expect(await page.locator('#auth').getAttribute('open')).not.toBeNull();
+    expect(await serious()).toEqual([]);
     await page.getByLabel('Bearer token').fill(await token('alice'));
     await page.getByLabel('Bearer token').press('Tab');
     await page.getByTestId('document').first().waitFor({ timeout: WAIT });
@@ -99,5 +104,6 @@ describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
     expect(await serious()).toEqual([]);
     await page.screenshot({ path: join(OUT, 'console-phone-chat.png'), fullPage: true, timeout: WAIT });
     expect(offsite).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -145,12 +145,30 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
     await card.getByTestId('delete-learning').click();
     await page.getByTestId('confirm-cancel').click();
     expect((await api('GET', `/learnings/${id}`)).body.status).toBe('active');
-    await card.getByTestId('delete-learning').click();
+    // By keyboard: Escape closes the dialog and focus goes back to the button that opened it.
+    await card.getByTestId('delete-learning').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('confirm-reason').waitFor({ timeout: WAIT });
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate('document.activeElement?.dataset.testid')).toBe('delete-learning');
+    expect((await api('GET', `/learnings/${id}`)).body.status).toBe('active');
+    await page.keyboard.press('Enter');
     await axeCheck('knowledge-confirm');
-    await page.getByTestId('confirm-reason').fill('wrong, still 100');
-    await page.getByTestId('confirm-ok').click();
+    // Tab stays inside the modal: reason → Cancel → Confirm → back to the reason.
+    const inDialog: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Tab');
+      inDialog.push(await page.evaluate('document.activeElement?.dataset.testid ?? document.activeElement?.tagName'));
+    }
+    expect(inDialog).toEqual(['confirm-cancel', 'confirm-ok', 'confirm-reason']);
+    // Enter in the reason confirms (it used to submit with the first button: Cancel).
+    await page.keyboard.type('wrong, still 100');
+    await page.keyboard.press('Enter');
     await expect.poll(async () => (await api('GET', `/learnings/${id}`)).body.status, { timeout: WAIT }).toBe('deleted');
     await page.locator(`[data-learning-id="${id}"].deleted [data-testid="restore-learning"]`).waitFor({ timeout: WAIT });
+    // Focus lands on the re-rendered card, not on <body>, and the status line says what happened.
+    await expect.poll(async () => page.evaluate('document.activeElement?.dataset.testid'), { timeout: WAIT }).toBe('restore-learning');
+    expect(await page.getByTestId('announce').textContent()).toMatch(/^Deleted: “.*500/);
     const history = (await api('GET', `/learnings/${id}`)).body.history as Array<{ action: string }>;
     expect(history.map((h) => h.action)).toContain('deleted');
 
@@ -180,12 +198,24 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
     await axeCheck('inbox');
     await shot('inbox');
     await item.getByTestId('decision-reason').fill('customer verified');
-    await item.getByTestId('approve-approval').click();
+    // The open inbox refreshes itself; a refresh keeps the card (and the reason being typed).
+    await item.getByTestId('decision-reason').evaluate((e) => ((e as HTMLElement).dataset.mark = 'kept'));
+    await page.evaluate(`dispatchEvent(new HashChangeEvent('hashchange'))`);
+    await page.locator('#view[data-ready="inbox"]').waitFor({ timeout: WAIT });
+    expect(await item.getByTestId('decision-reason').evaluate((e) => [(e as HTMLInputElement).value, (e as HTMLElement).dataset.mark])).toEqual(['customer verified', 'kept']);
+    // Approved by keyboard: Tab from the reason to Approve, Enter.
+    await item.getByTestId('decision-reason').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.dataset.testid')).toBe('approve-approval');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => page.getByTestId('announce').textContent(), { timeout: WAIT }).toMatch(/^Approved issue_refund .*1500.*; the run is /);
     await expect.poll(async () => (await api('GET', `/runs/${runId}`)).body.status, { timeout: WAIT }).toBe('COMPLETED');
     const approvals = (await api('GET', '/approvals')).body.approvals as Array<{ run_id: string; status: string; decision_reason?: string }>;
     expect(approvals.find((a) => a.run_id === runId)).toMatchObject({ status: 'approved', decision_reason: 'customer verified' });
     // The inbox refreshes itself: the decided call leaves it.
     await page.getByTestId('inbox-approvals').getByText('No tool call is waiting.').waitFor({ timeout: WAIT });
+    // The decided card is gone; focus is on the list's heading, not lost to <body>.
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Pending tool calls');
   });
 
   it('runs: the list links to the refund run, whose trace timeline shows the tool call', async () => {
