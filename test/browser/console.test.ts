@@ -216,6 +216,14 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
     await page.getByTestId('inbox-approvals').getByText('No tool call is waiting.').waitFor({ timeout: WAIT });
     // The decided card is gone; focus is on the list's heading, not lost to <body>.
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Pending tool calls');
+    // Back in the chat, the parked turn learns of the decision made in the Inbox: no stale
+    // Approve/Reject buttons, and the run's final answer.
+    await open('#/chat', 'chat');
+    const parked = turns().nth(index).locator('[data-testid="approvals"] li[data-decided="approved"]');
+    await parked.waitFor({ timeout: WAIT });
+    expect(await parked.locator('button').count()).toBe(0);
+    expect(await parked.textContent()).toMatch(/issue_refund .*1500.*: approved by .* — customer verified/);
+    await expect.poll(async () => turns().nth(index).getByTestId('answer').textContent(), { timeout: WAIT }).toMatch(/^Done — issue_refund returned /);
   });
 
   it('runs: the list links to the refund run, whose trace timeline shows the tool call', async () => {
