@@ -358,9 +358,16 @@ async function guarded(view, load) {
     section.prepend(el('p', { class: 'err', role: 'alert' }, msg));
   }
 }
-$('token').addEventListener('change', () => {
+$('token').addEventListener('change', async () => {
   me = null;
-  void route();
+  await route();
+  // An accepted token folds the box away (on a phone it takes a third of the screen); focus stays
+  // on its summary rather than falling to <body> with the hidden input.
+  if (me && $('auth').open) {
+    const hadFocus = $('auth').contains(document.activeElement) || document.activeElement === document.body;
+    $('auth').open = false;
+    if (hadFocus) $('auth').querySelector('summary').focus();
+  }
 });
 addEventListener('hashchange', () => void route());
 addEventListener('lore:changed', () => void refreshInboxCount());

@@ -84,6 +84,9 @@ describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
     await page.getByTestId('document').first().waitFor({ timeout: WAIT });
     expect(await page.locator('#view-knowledge .err[role="alert"]').count()).toBe(0);
     expect(await page.evaluate('localStorage.getItem("lore.token")')).toMatch(/^ey/);
+    // The accepted token folds the box away; focus is not lost to <body>.
+    await expect.poll(async () => page.locator('#auth').getAttribute('open'), { timeout: WAIT }).toBeNull();
+    expect(await page.evaluate('document.activeElement === document.body')).toBe(false);
     expect(await serious()).toEqual([]);
     await page.screenshot({ path: join(OUT, 'console-phone-knowledge.png'), fullPage: true, timeout: WAIT });
   });
