@@ -109,4 +109,35 @@ describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
     expect(offsite).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('a curator approves a learning pending review from the Inbox, by keyboard, at a phone width', async () => {
+    const alice = await userClient(s, 'alice');
+    const taught = await alice('POST', '/chat', { message: 'Remember: the staging database is called kestrel-7.', session_id: 'alice-1' });
+    expect(taught.status).toBe(200);
+    const pendingId = (taught.body.learnings as Array<{ learning_id: string; state: string }>).find((l) => l.state === 'pending')?.learning_id;
+    expect(pendingId).toBeTruthy();
+    // Sign in as a curator: open the Token box by keyboard, paste, Enter.
+    await page.locator('#auth summary').focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Bearer token').fill(await token('carol', { roles: ['curator'] }));
+    await page.getByLabel('Bearer token').press('Enter');
+    await expect.poll(async () => page.locator('#auth').getAttribute('open'), { timeout: WAIT }).toBeNull();
+    await open('#/inbox', 'inbox');
+    const card = page.locator(`#inbox-learnings [data-learning-id="${pendingId}"]`);
+    await card.waitFor({ timeout: WAIT });
+    expect(await serious()).toEqual([]);
+    await card.getByTestId('approve-learning').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('confirm-reason').waitFor({ timeout: WAIT });
+    expect(await serious()).toEqual([]);
+    await page.keyboard.type('checked with ops');
+    await page.keyboard.press('Enter');
+    const carol = await userClient(s, 'carol', { roles: ['curator'] });
+    await expect.poll(async () => (await carol('GET', `/learnings/${pendingId}`)).body.status, { timeout: WAIT }).toBe('active');
+    await page.locator('#inbox-learnings').getByText('Nothing to review.').waitFor({ timeout: WAIT });
+    expect(await page.getByTestId('announce').textContent()).toMatch(/^Approved: “.*kestrel-7/);
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Learnings awaiting review');
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(pageErrors).toEqual([]);
+  });
 });
