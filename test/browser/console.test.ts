@@ -81,7 +81,7 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       timeout: WAIT,
-      viewport: { width: 1100, height: 760 },
+      viewport: { width: 1280, height: 800 },
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
     ctx.setDefaultTimeout(WAIT);
