@@ -122,6 +122,15 @@ describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
     await page.getByLabel('Bearer token').fill(await token('carol', { roles: ['curator'] }));
     await page.getByLabel('Bearer token').press('Enter');
     await expect.poll(async () => page.locator('#auth').getAttribute('open'), { timeout: WAIT }).toBeNull();
+    // The chat's Review list (curators) opens within the phone's width.
+    await open('#/chat', 'chat');
+    await expect.poll(async () => page.getByTestId('review-count').textContent(), { timeout: WAIT }).toBe('1');
+    await page.getByTestId('review-toggle').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('review-list').locator('li').first().waitFor({ timeout: WAIT });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await serious()).toEqual([]);
+    await page.keyboard.press('Enter');
     await open('#/inbox', 'inbox');
     const card = page.locator(`#inbox-learnings [data-learning-id="${pendingId}"]`);
     await card.waitFor({ timeout: WAIT });
