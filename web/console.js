@@ -9,17 +9,28 @@ import { lineChart } from './console-charts.js';
 const $ = (id) => document.getElementById(id);
 const VIEWS = ['chat', 'runs', 'run', 'knowledge', 'metrics', 'inbox'];
 
-/** Asks before a destructive act; resolves to { ok, reason }. One dialog, reused. */
+/**
+ * Asks before a destructive act; resolves to { ok, reason }. One dialog, reused. The `close` event
+ * is queued, so Escape then a quick Enter on the button reopens the dialog before the old close
+ * arrives: the earlier opening is settled as a cancel here, and a close seen while the dialog is
+ * open again is stale (without this the new opening resolved as cancelled at once).
+ */
+let settle = null;
 function confirmAction(text) {
+  settle?.(false);
   const dlg = $('confirm');
   $('confirm-text').textContent = text;
   $('confirm-reason').value = '';
   return new Promise((resolve) => {
     const done = (ok) => {
       dlg.removeEventListener('close', onClose);
+      if (settle === done) settle = null;
       resolve({ ok, reason: $('confirm-reason').value.trim() || undefined });
     };
-    const onClose = () => done(dlg.returnValue === 'ok');
+    const onClose = () => {
+      if (!dlg.open) done(dlg.returnValue === 'ok');
+    };
+    settle = done;
     dlg.addEventListener('close', onClose);
     dlg.returnValue = '';
     dlg.showModal();
