@@ -248,7 +248,7 @@ async function decide(node, approvalId, decision) {
     }
     await follow(node, res);
   } catch (err) {
-    showError(node, { error: { code: 'NETWORK', message: String(err) } });
+    showError(node, { error: { code: 'NETWORK', message: `could not reach the Lore server; check that \`lore serve\` is still running, then send again (${err?.message || err})` } });
   }
   if (!node.classList.contains('done')) showError(node, { error: { code: 'INTERRUPTED', message: 'the stream ended before the run finished; see GET /runs/:id' } });
 }
@@ -279,7 +279,7 @@ async function send(message) {
   try {
     await stream(node, message);
   } catch (err) {
-    showError(node, { error: { code: 'NETWORK', message: String(err) } });
+    showError(node, { error: { code: 'NETWORK', message: `could not reach the Lore server; check that \`lore serve\` is still running, then send again (${err?.message || err})` } });
   }
   // A stream that ends without RUN_FINISHED / RUN_ERROR (server stopped, proxy cut it) is not an answer.
   if (!node.classList.contains('done')) showError(node, { error: { code: 'INTERRUPTED', message: 'the stream ended before the run finished; see GET /runs/:id' } });
