@@ -209,10 +209,10 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
     await shot('inbox');
     await item.getByTestId('decision-reason').fill('customer verified');
     // The open inbox refreshes itself; a refresh keeps the card (and the reason being typed).
-    await item.getByTestId('decision-reason').evaluate((e) => ((e as HTMLElement).dataset.mark = 'kept'));
+    await item.getByTestId('decision-reason').evaluate((e) => ((e as unknown as { dataset: Record<string, string> }).dataset.mark = 'kept'));
     await page.evaluate(`dispatchEvent(new HashChangeEvent('hashchange'))`);
     await page.locator('#view[data-ready="inbox"]').waitFor({ timeout: WAIT });
-    expect(await item.getByTestId('decision-reason').evaluate((e) => [(e as HTMLInputElement).value, (e as HTMLElement).dataset.mark])).toEqual(['customer verified', 'kept']);
+    expect(await item.getByTestId('decision-reason').evaluate((e) => [(e as unknown as { value: string }).value, (e as unknown as { dataset: Record<string, string> }).dataset.mark])).toEqual(['customer verified', 'kept']);
     // Approved by keyboard: Tab from the reason to Approve, Enter.
     await item.getByTestId('decision-reason').focus();
     await page.keyboard.press('Tab');
