@@ -254,6 +254,8 @@ async function refreshInboxCount() {
     const { approvals, learnings } = await pending();
     const n = approvals.length + learnings.length;
     $('inbox-count').textContent = n ? String(n) : '';
+    // Heard as "Inbox 2 waiting", not a bare "Inbox 2".
+    $('inbox-waiting').textContent = n ? ' waiting' : '';
     return { approvals, learnings };
   } catch {
     return null;

@@ -201,6 +201,7 @@ describe.skipIf(!HAS_CHROMIUM)('the console in chromium', () => {
     refundRun = runId;
     await turns().nth(index).getByTestId('approvals').locator('li').first().waitFor({ timeout: WAIT });
     await expect.poll(async () => page.getByTestId('inbox-count').textContent(), { timeout: WAIT }).toBe('1');
+    await page.getByRole('link', { name: 'Inbox 1 waiting', exact: true }).waitFor({ timeout: WAIT });
     await open('#/inbox', 'inbox');
     const item = page.getByTestId('approval').first();
     await item.waitFor({ timeout: WAIT });
