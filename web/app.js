@@ -200,6 +200,36 @@ function showApprovals(node, approvals) {
   }
 }
 
+/**
+ * A call parked in this chat may be decided elsewhere (the Inbox, another curator). When the chat
+ * comes back into view, parked turns are checked: a decided call loses its buttons, says who
+ * decided, and the turn shows the run's final answer.
+ */
+async function refreshParked() {
+  const parked = [...$('log').querySelectorAll('.approvals li[data-approval-id]')].filter((li) => !li.dataset.decided);
+  if (!parked.length) return;
+  const res = await fetch('/approvals', { headers: headers() }).catch(() => null);
+  if (!res?.ok) return;
+  const byId = new Map(((await res.json()).approvals || []).map((a) => [a.approval_id, a]));
+  for (const li of parked) {
+    const a = byId.get(li.dataset.approvalId);
+    if (!a || a.status === 'pending') continue;
+    li.replaceChildren(Object.assign(document.createElement('span'), { textContent: `${a.tool} ${JSON.stringify(a.input)}: ${a.status}${a.decided_by ? ` by ${a.decided_by}` : ''}${a.decision_reason ? ` — ${a.decision_reason}` : ''}` }));
+    li.dataset.decided = a.status;
+    const node = li.closest('.turn');
+    const run = await fetch(`/runs/${encodeURIComponent(a.run_id)}`, { headers: headers() }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+    if (node && run?.result?.answer) {
+      node.querySelector('.answer').textContent = run.result.answer;
+      node.querySelector('.err').hidden = true;
+      node.classList.remove('error');
+    }
+  }
+}
+addEventListener('hashchange', () => {
+  // This listener runs before the router's, so the hash says whether the chat is coming into view.
+  if (/^(#\/?(chat)?)?$/.test(location.hash)) void refreshParked();
+});
+
 /** Decide, then follow the run as it continues: its answer replaces the "waiting" state of this turn. */
 async function decide(node, approvalId, decision) {
   for (const b of node.querySelectorAll('.approvals button')) b.disabled = true;
@@ -212,10 +242,13 @@ async function decide(node, approvalId, decision) {
     if (res.ok) {
       node.classList.remove('done');
       node.querySelector('.answer').textContent = '';
+    } else if (res.status === 409) {
+      // Decided elsewhere meanwhile: show that decision and the run's answer instead of an error.
+      return void (await refreshParked());
     }
     await follow(node, res);
   } catch (err) {
-    showError(node, { error: { code: 'NETWORK', message: String(err) } });
+    showError(node, { error: { code: 'NETWORK', message: `could not reach the Lore server; check that \`lore serve\` is still running, then send again (${err?.message || err})` } });
   }
   if (!node.classList.contains('done')) showError(node, { error: { code: 'INTERRUPTED', message: 'the stream ended before the run finished; see GET /runs/:id' } });
 }
@@ -233,6 +266,11 @@ function showError(node, body) {
   node.classList.add('done', 'error');
   const err = node.querySelector('.err');
   err.textContent = body?.error ? `${body.error.code}: ${body.error.message}` : 'Request failed';
+  // A 401 says where the fix is: the Token box, opened.
+  if (body?.error?.code === 'UNAUTHORIZED') {
+    err.textContent += ` — ${tokenInput.value.trim() ? 'the token was refused; paste a fresh one' : 'paste a bearer token'} in Token (top of the page), press Enter, and send again.`;
+    $('auth').open = true;
+  }
   err.hidden = false;
 }
 
@@ -241,7 +279,7 @@ async function send(message) {
   try {
     await stream(node, message);
   } catch (err) {
-    showError(node, { error: { code: 'NETWORK', message: String(err) } });
+    showError(node, { error: { code: 'NETWORK', message: `could not reach the Lore server; check that \`lore serve\` is still running, then send again (${err?.message || err})` } });
   }
   // A stream that ends without RUN_FINISHED / RUN_ERROR (server stopped, proxy cut it) is not an answer.
   if (!node.classList.contains('done')) showError(node, { error: { code: 'INTERRUPTED', message: 'the stream ended before the run finished; see GET /runs/:id' } });

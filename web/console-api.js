@@ -11,8 +11,13 @@ function headers(json) {
 }
 
 /** GET a JSON document; throws the server's `{error}` (code, message) on a non-2xx answer. */
+/** A request that never got an answer says what to check, not only "Failed to fetch". */
+export const NETWORK_HINT = 'could not reach the Lore server; check that `lore serve` is still running, then try again';
+
 export async function getJson(path) {
-  const res = await fetch(path, { headers: headers(false) });
+  const res = await fetch(path, { headers: headers(false) }).catch((err) => {
+    throw { code: 'NETWORK', message: `${NETWORK_HINT} (${err?.message || err})` };
+  });
   const body = await res.json().catch(() => null);
   if (!res.ok) throw body?.error || { code: `HTTP_${res.status}`, message: res.statusText };
   return body;
@@ -25,7 +30,7 @@ export async function send(method, path, body) {
     const out = await res.json().catch(() => null);
     return res.ok ? { ok: true, body: out } : { ok: false, error: out?.error || { code: `HTTP_${res.status}`, message: res.statusText } };
   } catch (err) {
-    return { ok: false, error: { code: 'NETWORK', message: String(err) } };
+    return { ok: false, error: { code: 'NETWORK', message: `${NETWORK_HINT} (${err?.message || err})` } };
   }
 }
 

@@ -9,17 +9,28 @@ import { lineChart } from './console-charts.js';
 const $ = (id) => document.getElementById(id);
 const VIEWS = ['chat', 'runs', 'run', 'knowledge', 'metrics', 'inbox'];
 
-/** Asks before a destructive act; resolves to { ok, reason }. One dialog, reused. */
+/**
+ * Asks before a destructive act; resolves to { ok, reason }. One dialog, reused. The `close` event
+ * is queued, so Escape then a quick Enter on the button reopens the dialog before the old close
+ * arrives: the earlier opening is settled as a cancel here, and a close seen while the dialog is
+ * open again is stale (without this the new opening resolved as cancelled at once).
+ */
+let settle = null;
 function confirmAction(text) {
+  settle?.(false);
   const dlg = $('confirm');
   $('confirm-text').textContent = text;
   $('confirm-reason').value = '';
   return new Promise((resolve) => {
     const done = (ok) => {
       dlg.removeEventListener('close', onClose);
+      if (settle === done) settle = null;
       resolve({ ok, reason: $('confirm-reason').value.trim() || undefined });
     };
-    const onClose = () => done(dlg.returnValue === 'ok');
+    const onClose = () => {
+      if (!dlg.open) done(dlg.returnValue === 'ok');
+    };
+    settle = done;
     dlg.addEventListener('close', onClose);
     dlg.returnValue = '';
     dlg.showModal();
@@ -30,6 +41,53 @@ for (const b of $('confirm').querySelectorAll('button')) {
     ev.preventDefault();
     $('confirm').close(b.value);
   });
+}
+// A modal dialog keeps Tab inside itself (chromium otherwise lets focus out to the page and the
+// browser's own UI once per round): wrap from the last control to the first and back.
+$('confirm').addEventListener('keydown', (ev) => {
+  if (ev.key !== 'Tab') return;
+  const stops = [...$('confirm').querySelectorAll('input, button, select, textarea, a[href]')].filter((e) => !e.disabled);
+  const [first, last] = [stops[0], stops[stops.length - 1]];
+  if (!ev.shiftKey && document.activeElement === last) {
+    ev.preventDefault();
+    first.focus();
+  } else if (ev.shiftKey && document.activeElement === first) {
+    ev.preventDefault();
+    last.focus();
+  }
+});
+
+/** Says what an action did in the page's status line (a live region), visible and announced. */
+let announceTimer = null;
+function announce(text) {
+  const box = $('announce');
+  box.textContent = text;
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => (box.textContent = ''), 8000);
+}
+
+/**
+ * After an action re-rendered a list, focus must not fall back to <body> (a keyboard user would
+ * start again from the top): the same card's first button if it is still there, else the list's
+ * heading.
+ */
+function refocus(list, key, id) {
+  const card = [...list.querySelectorAll(`[${key}]`)].find((c) => c.getAttribute(key) === id);
+  const target = card?.querySelector('button, input') || list.previousElementSibling;
+  if (!target) return;
+  if (target.tagName === 'H3') target.tabIndex = -1;
+  target.focus();
+}
+
+/** Updates a list in place by key: cards still present keep their nodes (focus, typed reasons). */
+function syncList(list, items, key, idOf, build, emptyText) {
+  const keep = new Map([...list.querySelectorAll(`:scope > [${key}]`)].map((n) => [n.getAttribute(key), n]));
+  const nodes = items.map((it) => keep.get(idOf(it)) || build(it));
+  for (const n of [...list.children]) if (!nodes.includes(n)) n.remove();
+  nodes.forEach((n, i) => {
+    if (list.children[i] !== n) list.insertBefore(n, list.children[i] || null);
+  });
+  if (!items.length) list.append(el('li', { class: 'empty' }, emptyText));
 }
 
 // ---- runs -------------------------------------------------------------------------------------
@@ -50,7 +108,7 @@ async function showRuns() {
 }
 $('runs-filter').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  void showRuns();
+  void guarded('runs', showRuns);
 });
 
 async function showRun(id) {
@@ -109,8 +167,10 @@ async function showKnowledge() {
 }
 $('knowledge-filter').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  void showKnowledge();
+  void guarded('knowledge', showKnowledge);
 });
+
+const PAST = { approve: 'Approved', reject: 'Rejected', delete: 'Deleted', restore: 'Restored' };
 
 /** One learning: text, state, provenance (linked), history on demand, and the actions its state allows. */
 function learningCard(l, refresh) {
@@ -126,7 +186,8 @@ function learningCard(l, refresh) {
   const history = el('details', { class: 'history' }, el('summary', {}, 'History'), el('ol', {}));
   history.addEventListener('toggle', async () => {
     if (!history.open) return;
-    const full = await getJson(`/learnings/${encodeURIComponent(l.id)}`);
+    const full = await getJson(`/learnings/${encodeURIComponent(l.id)}`).catch((err) => ({ error: err }));
+    if (full.error) return void history.querySelector('ol').replaceChildren(el('li', { class: 'err' }, `${full.error.code}: ${full.error.message}`));
     history.querySelector('ol').replaceChildren(...full.history.map((h) => el('li', {}, `${fmtTime(h.at)} · ${h.action} by ${h.actor}${h.detail ? ` — ${typeof h.detail === 'string' ? h.detail : JSON.stringify(h.detail)}` : ''}`)));
   });
   const actions = el('div', { class: 'actions' });
@@ -138,7 +199,10 @@ function learningCard(l, refresh) {
       const url = method === 'DELETE' && reason ? `${path}?reason=${encodeURIComponent(reason)}` : path;
       const res = await send(method, url, method === 'DELETE' ? undefined : { ...body, ...(reason ? { reason } : {}) });
       if (!res.ok) return void (prov.textContent = `${res.error.code}: ${res.error.message}`);
+      announce(`${PAST[verb]}: “${l.text}”`);
+      const list = b.closest('ul');
       await refresh();
+      if (list) refocus(list, 'data-learning-id', l.id);
       void refreshInboxCount();
     });
     actions.append(b);
@@ -173,13 +237,15 @@ async function showMetrics() {
 }
 $('metrics-filter').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  void showMetrics();
+  void guarded('metrics', showMetrics);
 });
 
 // ---- inbox ------------------------------------------------------------------------------------
 
 async function pending() {
-  const [a, l] = await Promise.all([getJson('/approvals?status=pending'), (await whoAmI())?.curator ? getJson('/learnings?status=pending') : { learnings: [] }]);
+  // whoAmI first: a request started before an await would reject unhandled (a 401 without a token).
+  const curator = (await whoAmI())?.curator;
+  const [a, l] = await Promise.all([getJson('/approvals?status=pending'), curator ? getJson('/learnings?status=pending') : { learnings: [] }]);
   return { approvals: a.approvals, learnings: l.learnings };
 }
 
@@ -188,49 +254,59 @@ async function refreshInboxCount() {
     const { approvals, learnings } = await pending();
     const n = approvals.length + learnings.length;
     $('inbox-count').textContent = n ? String(n) : '';
+    // Heard as "Inbox 2 waiting", not a bare "Inbox 2".
+    $('inbox-waiting').textContent = n ? ' waiting' : '';
     return { approvals, learnings };
   } catch {
     return null;
   }
 }
 
+/**
+ * Polled every few seconds while open, so it updates in place (syncList): a reason being typed
+ * and the focused button survive a refresh; only cards that came or went change.
+ */
 async function showInbox() {
   const got = await refreshInboxCount();
   if (!got) return;
   const box = $('inbox-approvals');
-  box.replaceChildren(
-    ...got.approvals.map((a) => {
-      const reason = el('input', { 'data-testid': 'decision-reason', autocomplete: 'off' });
-      const status = el('p', { class: 'prov', role: 'status' });
-      const li = el(
-        'li',
-        { class: 'card pending', 'data-approval-id': a.approval_id, 'data-testid': 'approval' },
-        el('p', { class: 'text' }, `${a.tool} ${JSON.stringify(a.input)}`),
-        el('p', { class: 'prov' }, `${a.reason}${a.user_id ? ` · asked by ${a.user_id}` : ''} · run `, el('a', { href: `#/runs/${encodeURIComponent(a.run_id)}` }, a.run_id), ` · expires ${fmtTime(a.expires_at)}`),
-        el('label', {}, 'Reason ', reason),
-        status,
-      );
-      const actions = el('div', { class: 'actions' });
-      for (const decision of ['approve', 'reject']) {
-        const b = el('button', { type: 'button', 'data-testid': `${decision}-approval` }, decision === 'approve' ? 'Approve' : 'Reject');
-        b.addEventListener('click', async () => {
-          for (const x of actions.querySelectorAll('button')) x.disabled = true;
-          const r = reason.value.trim();
-          const res = await send('POST', `/approvals/${encodeURIComponent(a.approval_id)}`, { decision, ...(r ? { reason: r } : {}) });
-          status.textContent = res.ok ? `${decision === 'approve' ? 'Approved' : 'Rejected'}; the run is ${res.body.status}` : `${res.error.code}: ${res.error.message}`;
-          if (res.ok) setTimeout(() => void showInbox(), 800);
-          else for (const x of actions.querySelectorAll('button')) x.disabled = false;
-        });
-        actions.append(b);
-      }
-      li.append(actions);
-      return li;
-    }),
+  syncList(box, got.approvals, 'data-approval-id', (a) => a.approval_id, approvalCard, 'No tool call is waiting.');
+  syncList($('inbox-learnings'), got.learnings, 'data-learning-id', (l) => l.id, (l) => learningCard(l, showInbox), 'Nothing to review.');
+}
+
+function approvalCard(a) {
+  const reason = el('input', { 'data-testid': 'decision-reason', autocomplete: 'off' });
+  const status = el('p', { class: 'prov', role: 'status' });
+  const li = el(
+    'li',
+    { class: 'card pending', 'data-approval-id': a.approval_id, 'data-testid': 'approval' },
+    el('p', { class: 'text' }, `${a.tool} ${JSON.stringify(a.input)}`),
+    el('p', { class: 'prov' }, `${a.reason}${a.user_id ? ` · asked by ${a.user_id}` : ''} · run `, el('a', { href: `#/runs/${encodeURIComponent(a.run_id)}` }, a.run_id), ` · expires ${fmtTime(a.expires_at)}`),
+    el('label', {}, 'Reason ', reason),
+    status,
   );
-  if (!got.approvals.length) box.append(el('li', { class: 'empty' }, 'No tool call is waiting.'));
-  const ls = $('inbox-learnings');
-  ls.replaceChildren(...got.learnings.map((l) => learningCard(l, showInbox)));
-  if (!got.learnings.length) ls.append(el('li', { class: 'empty' }, 'Nothing to review.'));
+  const actions = el('div', { class: 'actions' });
+  for (const decision of ['approve', 'reject']) {
+    const b = el('button', { type: 'button', 'data-testid': `${decision}-approval` }, decision === 'approve' ? 'Approve' : 'Reject');
+    b.addEventListener('click', async () => {
+      for (const x of actions.querySelectorAll('button')) x.disabled = true;
+      const r = reason.value.trim();
+      const res = await send('POST', `/approvals/${encodeURIComponent(a.approval_id)}`, { decision, ...(r ? { reason: r } : {}) });
+      if (!res.ok) {
+        status.textContent = `${res.error.code}: ${res.error.message}`;
+        for (const x of actions.querySelectorAll('button')) x.disabled = false;
+        return;
+      }
+      // The card goes away with the refresh, so the outcome is said in the page's status line.
+      announce(`${decision === 'approve' ? 'Approved' : 'Rejected'} ${a.tool} ${JSON.stringify(a.input)}; the run is ${res.body.status}`);
+      const list = li.parentElement;
+      await showInbox();
+      if (list) refocus(list, 'data-approval-id', a.approval_id);
+    });
+    actions.append(b);
+  }
+  li.append(actions);
+  return li;
 }
 
 // ---- router -----------------------------------------------------------------------------------
@@ -255,7 +331,7 @@ async function route() {
   main.dataset.view = view;
   main.removeAttribute('data-ready');
   for (const e of main.querySelectorAll('.view > .err[role="alert"]')) e.remove();
-  try {
+  await guarded(view, async () => {
     await whoAmI();
     if (view === 'runs') {
       const session = new URLSearchParams(query).get('session');
@@ -266,10 +342,7 @@ async function route() {
     else if (view === 'metrics') await showMetrics();
     else if (view === 'inbox') await showInbox();
     else void refreshInboxCount();
-  } catch (err) {
-    const msg = err?.code ? `${err.code}: ${err.message}` : String(err);
-    main.querySelector(`#view-${view}`).prepend(el('p', { class: 'err', role: 'alert' }, msg));
-  }
+  });
   // Tests and screen readers: the view has its data.
   main.dataset.ready = view;
   const h2 = view !== 'chat' ? $(`view-${view}`).querySelector('h2') : null;
@@ -278,9 +351,36 @@ async function route() {
     h2.focus({ preventScroll: true });
   }
 }
-$('token').addEventListener('change', () => {
+
+/**
+ * Runs a view's loader and shows its failure at the top of the view (a filter pressed with an
+ * expired token says so, instead of failing silently).
+ */
+async function guarded(view, load) {
+  const section = $(`view-${view}`);
+  for (const e of section.querySelectorAll(':scope > .err[role="alert"]')) e.remove();
+  try {
+    await load();
+  } catch (err) {
+    let msg = err?.code ? `${err.code}: ${err.message}` : String(err);
+    // Say what to do, not only what went wrong: the token box is opened for the fix.
+    if (err?.code === 'UNAUTHORIZED') {
+      msg += ` — ${$('token').value.trim() ? 'the token was refused; paste a fresh one' : 'paste a bearer token'} in Token (top of the page) and press Enter.`;
+      $('auth').open = true;
+    }
+    section.prepend(el('p', { class: 'err', role: 'alert' }, msg));
+  }
+}
+$('token').addEventListener('change', async () => {
   me = null;
-  void route();
+  await route();
+  // An accepted token folds the box away (on a phone it takes a third of the screen); focus stays
+  // on its summary rather than falling to <body> with the hidden input.
+  if (me && $('auth').open) {
+    const hadFocus = $('auth').contains(document.activeElement) || document.activeElement === document.body;
+    $('auth').open = false;
+    if (hadFocus) $('auth').querySelector('summary').focus();
+  }
 });
 addEventListener('hashchange', () => void route());
 addEventListener('lore:changed', () => void refreshInboxCount());

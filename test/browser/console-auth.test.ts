@@ -26,6 +26,7 @@ describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
   let ctx: BrowserContext | undefined;
   let page: Page;
   const offsite: string[] = [];
+  const pageErrors: string[] = [];
 
   async function open(hash: string, view: string): Promise<void> {
     await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
@@ -61,6 +62,8 @@ describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
     );
     await ctx.route(`${s.url}/__test/axe.min.js`, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: AXE }));
     page = ctx.pages()[0] ?? (await ctx.newPage());
+    // A 401 answered while no token is set must be shown, never left as an unhandled rejection.
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     expect((await page.goto(s.url + '/#/knowledge', { waitUntil: 'load', timeout: WAIT }))?.status()).toBe(200);
   });
 
@@ -72,13 +75,18 @@ describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
 
   it('without a token a view says it is unauthorized; with one pasted in the Token box it loads', async () => {
     await page.locator('#view[data-ready="knowledge"]').waitFor({ timeout: WAIT });
-    expect(await page.locator('#view-knowledge .err[role="alert"]').textContent()).toMatch(/^UNAUTHORIZED: /);
-    await page.locator('#auth summary').click();
+    // The error says what to do, and the Token box is opened for it.
+    expect(await page.locator('#view-knowledge .err[role="alert"]').textContent()).toMatch(/^UNAUTHORIZED: .* — paste a bearer token in Token \(top of the page\) and press Enter\.$/);
+    expect(await page.locator('#auth').getAttribute('open')).not.toBeNull();
+    expect(await serious()).toEqual([]);
     await page.getByLabel('Bearer token').fill(await token('alice'));
     await page.getByLabel('Bearer token').press('Tab');
     await page.getByTestId('document').first().waitFor({ timeout: WAIT });
     expect(await page.locator('#view-knowledge .err[role="alert"]').count()).toBe(0);
     expect(await page.evaluate('localStorage.getItem("lore.token")')).toMatch(/^ey/);
+    // The accepted token folds the box away; focus is not lost to <body>.
+    await expect.poll(async () => page.locator('#auth').getAttribute('open'), { timeout: WAIT }).toBeNull();
+    expect(await page.evaluate('document.activeElement === document.body')).toBe(false);
     expect(await serious()).toEqual([]);
     await page.screenshot({ path: join(OUT, 'console-phone-knowledge.png'), fullPage: true, timeout: WAIT });
   });
@@ -99,5 +107,46 @@ describe.skipIf(!HAS_CHROMIUM)('the console with auth on, in chromium', () => {
     expect(await serious()).toEqual([]);
     await page.screenshot({ path: join(OUT, 'console-phone-chat.png'), fullPage: true, timeout: WAIT });
     expect(offsite).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a curator approves a learning pending review from the Inbox, by keyboard, at a phone width', async () => {
+    const alice = await userClient(s, 'alice');
+    const taught = await alice('POST', '/chat', { message: 'Remember: the staging database is called kestrel-7.', session_id: 'alice-1' });
+    expect(taught.status).toBe(200);
+    const pendingId = (taught.body.learnings as Array<{ learning_id: string; state: string }>).find((l) => l.state === 'pending')?.learning_id;
+    expect(pendingId).toBeTruthy();
+    // Sign in as a curator: open the Token box by keyboard, paste, Enter.
+    await page.locator('#auth summary').focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Bearer token').fill(await token('carol', { roles: ['curator'] }));
+    await page.getByLabel('Bearer token').press('Enter');
+    await expect.poll(async () => page.locator('#auth').getAttribute('open'), { timeout: WAIT }).toBeNull();
+    // The chat's Review list (curators) opens within the phone's width.
+    await open('#/chat', 'chat');
+    await expect.poll(async () => page.getByTestId('review-count').textContent(), { timeout: WAIT }).toBe('1');
+    await page.getByTestId('review-toggle').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('review-list').locator('li').first().waitFor({ timeout: WAIT });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await serious()).toEqual([]);
+    await page.keyboard.press('Enter');
+    await open('#/inbox', 'inbox');
+    const card = page.locator(`#inbox-learnings [data-learning-id="${pendingId}"]`);
+    await card.waitFor({ timeout: WAIT });
+    expect(await serious()).toEqual([]);
+    await card.getByTestId('approve-learning').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('confirm-reason').waitFor({ timeout: WAIT });
+    expect(await serious()).toEqual([]);
+    await page.keyboard.type('checked with ops');
+    await page.keyboard.press('Enter');
+    const carol = await userClient(s, 'carol', { roles: ['curator'] });
+    await expect.poll(async () => (await carol('GET', `/learnings/${pendingId}`)).body.status, { timeout: WAIT }).toBe('active');
+    await page.locator('#inbox-learnings').getByText('Nothing to review.').waitFor({ timeout: WAIT });
+    expect(await page.getByTestId('announce').textContent()).toMatch(/^Approved: “.*kestrel-7/);
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Learnings awaiting review');
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(pageErrors).toEqual([]);
   });
 });
