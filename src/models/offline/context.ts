@@ -1,6 +1,7 @@
 import { isQuestion } from '../../learning/claims.js';
 import type { ConverseRequest } from '../types.js';
 import { messageText } from '../types.js';
+import { hedged } from './learn.js';
 import { keywords, overlap, sentences } from './text.js';
 
 /** A fact the offline model can see in its request, with where it came from. */
@@ -40,8 +41,8 @@ export function contextFacts(req: ConverseRequest, system: string = systemText(r
     if (req.messages[i]!.role !== 'user') continue;
     const text = messageTexts[i]!.replace(FENCE, '');
     for (const s of sentences(text)) {
-      // A question or a request ("Look up order A-7") told nothing: read back, it would answer itself.
-      if (!isQuestion(s)) facts.push({ sentence: s, source: 'this conversation', rank: rank, learned: false, superseded: false });
+      // A question, a request ("Look up order A-7") or a wish told nothing: read back, it would answer itself.
+      if (!isQuestion(s) && !hedged(s)) facts.push({ sentence: s, source: 'this conversation', rank: rank, learned: false, superseded: false });
     }
   }
   return facts;

@@ -1,4 +1,5 @@
 import { isQuestion } from '../../learning/claims.js';
+import { hedged } from './learn.js';
 import { DECIDED, isRequest, isSpeakerAttribute, OUR_ACCOUNT, REACH_ME } from './personal.js';
 import { keywords, sentences } from './text.js';
 
@@ -25,7 +26,8 @@ function termsOf(s: string): Map<string, number> {
 
 /**
  * Extractive and deterministic: the previous summary's sentences, then the statements the user
- * made in the new turns (questions, requests, greetings and stock replies dropped), de-duplicated. Within
+ * made in the new turns (questions, requests, wishes and guesses, greetings and stock replies
+ * dropped), de-duplicated. Within
  * the word budget, sentences are picked greedily by what they add that the picked ones do not
  * already say (twenty sentences of one template count little more than one), older first among
  * equals; the picked ones keep their original order.
@@ -40,8 +42,9 @@ export function summarise(user: string, system: string): string {
     if (!m || m[1] !== 'user') continue;
     for (const s of sentences(m[2]!)) {
       // What the user asked or asked for is not something they told: "Look up order A-7" kept as
-      // a summary sentence would later be read back as the answer to that very request.
-      if (isQuestion(s) || isRequest(s) || FILLER.test(s) || STOCK.test(s) || s.split(/\s+/).length < 3) continue;
+      // a summary sentence would later be read back as the answer to that very request. A wish or
+      // a guess ("it would be great if lunch ran until 15:00") would be read back as the fact.
+      if (isQuestion(s) || isRequest(s) || (hedged(s) && !DECIDED.test(s)) || FILLER.test(s) || STOCK.test(s) || s.split(/\s+/).length < 3) continue;
       candidates.push(/[.!]$/.test(s) ? s : `${s}.`);
     }
   }
