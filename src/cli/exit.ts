@@ -12,3 +12,17 @@ export function exitAfterFlush(code: number): void {
   process.stdout.write('', done);
   process.stderr.write('', done);
 }
+
+/**
+ * A reader that went away (`lore serve | head`, a log shipper that crashed) turns the next write
+ * to stdout/stderr into EPIPE; unhandled, that error killed `lore serve` on its next log line, or
+ * on the "finishing in-flight requests" line of SIGTERM, skipping the graceful drain. A server
+ * outlives its log reader: broken-pipe writes are dropped, any other stream error still throws.
+ */
+export function surviveBrokenPipes(): void {
+  for (const s of [process.stdout, process.stderr]) {
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
+}
