@@ -10,5 +10,5 @@ if (!existsSync(entry)) {
   console.error('lore: the compiled CLI (dist/) is missing — this looks like a source checkout.\n' + 'Run `npm run build` once, or use `npm run lore -- <command>` to run the sources through tsx.');
   process.exit(1);
 }
-const { main } = await import(pathToFileURL(entry).href);
-process.exit(await main(process.argv));
+const { main, exitAfterFlush } = await import(pathToFileURL(entry).href);
+exitAfterFlush(await main(process.argv));

@@ -55,12 +55,26 @@ const MESSAGES: Record<StorageFaultReason, string> = {
   read_only: 'the database is read-only',
 };
 
+/** SQLite's code for a database file unlinked or replaced while open (a removed data directory). */
+export const DB_MOVED_CODE = 'SQLITE_READONLY_DBMOVED';
+const DB_MOVED_MESSAGE = 'the database file was removed or replaced while the server was running; restore the data directory and restart the server';
+
+/**
+ * Refuse a write up front while the database file is gone: unlike a full disk, such a write would
+ * not fail — SQLite would accept it into an unlinked file and it would be lost at the next start.
+ */
+export function assertDatabaseInPlace(health: StorageHealth | undefined): void {
+  const st = health?.check();
+  if (st && !st.ok && st.sqliteCode === DB_MOVED_CODE) throw asStorageError(Object.assign(new Error(DB_MOVED_MESSAGE), { code: DB_MOVED_CODE }))!;
+}
+
 /** `e` as a STORAGE_UNAVAILABLE LoreError when it is a storage fault, else undefined. */
 export function asStorageError(e: unknown): LoreError | undefined {
   if (e instanceof LoreError && e.code === 'STORAGE_UNAVAILABLE') return e;
   const f = storageFaultOf(e);
   if (!f) return undefined;
-  return new LoreError('STORAGE_UNAVAILABLE', `${MESSAGES[f.reason]}; the request could not be completed, retry later`, {
+  const what = f.sqliteCode === DB_MOVED_CODE ? DB_MOVED_MESSAGE : MESSAGES[f.reason];
+  return new LoreError('STORAGE_UNAVAILABLE', `${what}; the request could not be completed, retry later`, {
     details: { reason: f.reason, sqlite_code: f.sqliteCode, retry_after_seconds: STORAGE_RETRY_AFTER_SECONDS },
     cause: e,
   });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { exitAfterFlush } from './exit.js';
 import { Command, CommanderError } from 'commander';
 import { registerApprovals } from './commands/approvals.js';
 import { registerAsk } from './commands/ask.js';
@@ -60,6 +61,8 @@ export function buildProgram(): Command {
   return program;
 }
 
+export { exitAfterFlush };
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -77,5 +80,5 @@ export async function main(argv: string[]): Promise<number> {
 // bin/lore.js imports main() and calls it; `tsx src/cli/main.ts` (npm run lore) runs this file itself.
 const invokedDirectly = process.argv[1] && /cli[\\/]main\.(ts|js)$/.test(process.argv[1]);
 if (invokedDirectly) {
-  main(process.argv).then((code) => process.exit(code));
+  main(process.argv).then(exitAfterFlush);
 }

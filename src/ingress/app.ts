@@ -1,4 +1,5 @@
 import { userRoutes } from './routes/users.js';
+import { assertDatabaseInPlace } from '../storage-faults.js';
 import { memoryRoutes } from './routes/memory.js';
 import { statsRoutes } from './routes/stats.js';
 import { randomUUID } from 'node:crypto';
@@ -64,6 +65,8 @@ const nextRequestId = () => `req_${BOOT}_${(++requests).toString(36)}`;
  * adapter are thin wrappers around `app.fetch`. Middleware order: ids and metrics → auth → rate
  * limit → routes; every error leaves through onError as `{error: {code, message, details}}`.
  */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
   const auth = deps.auth ?? createAuthenticator(deps.config);
@@ -103,6 +106,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (c.req.method === 'GET' && PUBLIC_PATHS.has(c.req.path)) return next();
     const principal = await auth.authenticate(c.req.header('authorization'));
     c.set('principal', principal);
+    if (!READ_METHODS.has(c.req.method)) assertDatabaseInPlace(deps.storage);
     const r = await limiter.take(`${principal.tenantId}\u0000${principal.userId}`);
     if (!r.ok) {
       throw new LoreError('RATE_LIMITED', `rate limit of ${deps.config.server.rateLimitPerMinute} requests per minute exceeded`, {

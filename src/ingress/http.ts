@@ -34,7 +34,7 @@ export async function readJson<S extends z.ZodType>(c: Ctx, schema: S, limit: nu
   if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
   // With a declared length the HTTP parser already bounds the body, and arrayBuffer() takes the
   // node-server fast path (no web ReadableStream); a chunked body is counted as it streams in.
-  const bytes = declared !== undefined ? new Uint8Array(await c.req.arrayBuffer()) : await readCapped(c.req.raw.body, limit);
+  const bytes = await bodyOrAborted(declared !== undefined ? c.req.arrayBuffer().then((b) => new Uint8Array(b)) : readCapped(c.req.raw.body, limit));
   let text: string;
   try {
     text = UTF8.decode(bytes);
@@ -51,6 +51,20 @@ export async function readJson<S extends z.ZodType>(c: Ctx, schema: S, limit: nu
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A client that hangs up mid-body (a chunked upload cut off, a Content-Length never reached) is not
+ * a server fault: answer 499 ABORTED instead of letting the socket error surface as a logged 500
+ * that pages an operator and counts against the 5xx rate.
+ */
+async function bodyOrAborted(read: Promise<Uint8Array>): Promise<Uint8Array> {
+  try {
+    return await read;
+  } catch (e) {
+    if (isLoreError(e)) throw e;
+    throw new LoreError('ABORTED', 'the client closed the connection before the request body was complete', { cause: e });
+  }
+}
 
 /** The whole body, refusing (413) as soon as more than `limit` bytes arrived. */
 export async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {

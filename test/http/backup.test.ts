@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +103,38 @@ describe.skipIf(sqliteOnly)('lore backup / lore restore', () => {
       expect(() => restoreDatabase(newer, dbPath)).toThrow(/written by a newer version of Lore/);
       expect(readdirSync(dir).filter((f) => f.includes('before-restore') || f.includes('restoring'))).toEqual([]);
       expect(existsSync(dbPath)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a truncated backup and one whose migrations fail are refused before anything is swapped; the data directory keeps working', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lore-restore-'));
+    try {
+      const dbPath = join(dir, 'lore.db');
+      const live = openDatabase(dbPath);
+      live.prepare("INSERT INTO sessions (tenant_id, session_id, user_id, created_at, expires_at) VALUES ('default', 'kept', 'local', 0, 0)").run();
+      live.close();
+      const good = join(dir, 'good.db');
+      openDatabase(good).close();
+      const bytes = readFileSync(good);
+      const truncated = join(dir, 'truncated.db');
+      writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      expect(() => restoreDatabase(truncated, dbPath)).toThrow(/not a (readable )?SQLite database|integrity/);
+      // An older backup whose recorded version does not match its tables: migrating it fails.
+      const mismatched = join(dir, 'mismatched.db');
+      writeFileSync(mismatched, bytes);
+      const m = new Database(mismatched);
+      m.prepare('DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)').run();
+      m.close();
+      expect(() => restoreDatabase(mismatched, dbPath)).toThrow(/could not be migrated to this version's schema.*left untouched/);
+      expect(readdirSync(dir).filter((f) => f.includes('before-restore') || f.includes('restoring'))).toEqual([]);
+      const after = openDatabase(dbPath);
+      try {
+        expect(after.prepare("SELECT session_id FROM sessions WHERE session_id = 'kept'").get()).toEqual({ session_id: 'kept' });
+      } finally {
+        after.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

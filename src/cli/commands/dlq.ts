@@ -6,8 +6,13 @@ import { UsageError } from '../errors.js';
 
 function line(d: DeadLetter<unknown>): string {
   const when = new Date(d.deadAt).toISOString().replace('T', ' ').slice(0, 19);
-  const body = d.rawBody !== undefined ? `undecodable body ${JSON.stringify(d.rawBody.slice(0, 200))}` : JSON.stringify(d.body);
+  const body = d.rawBody !== undefined ? `undecodable body ${JSON.stringify(d.rawBody.slice(0, 200))}` : preview(JSON.stringify(d.body));
   return `${d.id}  dead ${when}  receives ${d.receiveCount}  ${body}${d.lastError ? `\n    last error: ${d.lastError}` : ''}`;
+}
+
+/** One line per message even when a body is megabytes (the JSON view has it whole). */
+function preview(s: string): string {
+  return s.length > 300 ? `${s.slice(0, 300)}… (${s.length} chars)` : s;
 }
 
 /** `lore dlq list|redrive`: inspect messages that failed every delivery, and send them back. */

@@ -9,12 +9,14 @@ import { scheduledTurnJobs } from '../../lib/schedules.js';
 import { createService, listen } from '../../server.js';
 import { migrateStore } from '../../backend-registry.js';
 import { definitionFrom, type GlobalOptions } from '../context.js';
+import { surviveBrokenPipes } from '../exit.js';
 
 /**
  * `lore serve`, loaded only when that command runs (serve.ts registers it): the agent of the
  * config file (lore.config.* or --config) with settings from the file, env vars and flags.
  */
 export async function runServe(opts: { host?: string; port?: string; processes?: string }, cmd: Command): Promise<void> {
+  surviveBrokenPipes();
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const overrides = {
     dataDir: g.dataDir,

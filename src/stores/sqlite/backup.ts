@@ -120,6 +120,15 @@ export function restoreDatabase(file: string, dbPath: string, now = Date.now()):
       if (!(e instanceof LoreError)) throw e;
       throw new LoreError(e.code, e.message.split(staged).join(file), { details: e.details, cause: e });
     }
+    // Migrate the private copy before it replaces anything: a backup whose migrations fail (its
+    // recorded version does not match its tables) used to be installed first and then fail to
+    // open, leaving a data directory every command refused.
+    try {
+      openDatabase(staged).close();
+    } catch (e) {
+      const why = (e instanceof Error ? e.message : String(e)).split(staged).join(file);
+      throw new LoreError('VALIDATION_FAILED', `${file} could not be migrated to this version's schema (${why}); the current database was left untouched`, { cause: e });
+    }
     fsyncFile(staged);
     if (existsSync(dbPath)) {
       const current = new Database(dbPath, { timeout: 0 });
@@ -147,7 +156,7 @@ export function restoreDatabase(file: string, dbPath: string, now = Date.now()):
       renameSync(staged, dbPath);
     }
   } finally {
-    rmSync(staged, { force: true });
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${staged}${suffix}`, { force: true });
   }
   fsyncFile(dirname(dbPath));
   // Open once: WAL mode back on, and a backup from an older schema migrated up now.

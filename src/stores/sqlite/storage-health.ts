@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SqliteDatabase } from './database.js';
 
@@ -12,12 +12,31 @@ export {
   type StorageHealthOptions,
   type StorageState,
 } from '../../storage-faults.js';
-import { storageFaultOf, type StorageHealth, type StorageHealthOptions, type StorageState } from '../../storage-faults.js';
+import { DB_MOVED_CODE as DB_MOVED, storageFaultOf, type StorageHealth, type StorageHealthOptions, type StorageState } from '../../storage-faults.js';
 
 
 /** Room a write needs beyond the pages it rewrites: a probe file this big must fit next to the database. */
 const PROBE_BYTES = 128 * 1024;
-const FS_CODES: Record<string, string> = { ENOSPC: 'SQLITE_FULL', EDQUOT: 'SQLITE_FULL', EROFS: 'SQLITE_READONLY', EIO: 'SQLITE_IOERR_WRITE' };
+// ENOENT: the data directory was removed under the running server (see fileIdentity).
+const FS_CODES: Record<string, string> = { ENOSPC: 'SQLITE_FULL', EDQUOT: 'SQLITE_FULL', EROFS: 'SQLITE_READONLY', EIO: 'SQLITE_IOERR_WRITE', ENOENT: 'SQLITE_READONLY_DBMOVED' };
+
+
+/**
+ * The device and inode of the file at the database's path. If the file (or its directory) is
+ * removed or replaced while the server runs, SQLite keeps writing through its open descriptor
+ * to an unlinked inode in WAL mode: every write "succeeds" and is gone at the next start. So the
+ * identity is checked (one stat, no interval) and a mismatch is a storage fault like a read-only
+ * database, which gates writes with 503 instead of accepting them into a file nobody will read.
+ */
+function fileIdentity(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 
 /**
  * The write probe, two real writes:
@@ -67,6 +86,32 @@ export function createStorageHealth(db: SqliteDatabase, o: StorageHealthOptions 
   const now = o.now ?? Date.now;
   const interval = o.probeIntervalMs ?? 5000;
   let state: StorageState = { ok: true, checkedAt: -Infinity };
+  const file = !db.memory && db.name ? db.name : undefined;
+  const identity = file ? fileIdentity(file) : undefined;
+  const moved = () => identity !== undefined && fileIdentity(file!) !== identity;
+  // The WAL holds every commit since the last checkpoint. Deleted under a running server, SQLite
+  // keeps appending to the unlinked file, and a crash loses all of it. The data is still readable
+  // through the open descriptor, so this is repaired, not just reported: checkpoint it into the
+  // database, then leave and re-enter WAL mode so SQLite creates a fresh WAL at its path.
+  const walPath = file ? `${file}-wal` : undefined;
+  let wal = walPath ? fileIdentity(walPath) : undefined;
+  const walReplaced = () => {
+    if (!walPath) return false;
+    const current = fileIdentity(walPath);
+    if (wal === undefined) wal = current;
+    return wal !== undefined && current !== wal;
+  };
+  const rebuildWal = () => {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('journal_mode = DELETE');
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    // Another connection (a second server process, a CLI) keeps WAL mode from being left (BUSY
+    // above, or the mode unchanged): the lost WAL cannot be replaced, so writes are refused like
+    // those to a removed database, and the repair is tried again at the next check.
+    if (mode !== 'wal') throw Object.assign(new Error(`the write-ahead log ${walPath} was removed and could not be recreated`), { code: DB_MOVED });
+    // SQLite creates the new WAL at its path with the next write; it is recorded when it appears.
+    wal = fileIdentity(walPath!);
+  };
   const set = (next: StorageState) => {
     const flipped = next.ok !== state.ok || (!next.ok && !state.ok && next.reason !== state.reason);
     state = next;
@@ -83,6 +128,18 @@ export function createStorageHealth(db: SqliteDatabase, o: StorageHealthOptions 
     report,
     check() {
       const t = now();
+      if (moved()) {
+        report(Object.assign(new Error(`the database file ${file} was removed or replaced while open`), { code: DB_MOVED }));
+        return state;
+      }
+      if (walReplaced()) {
+        try {
+          rebuildWal();
+        } catch (e) {
+          report(storageFaultOf(e) ? e : Object.assign(new Error(`the write-ahead log ${walPath} was removed: ${(e as Error).message}`), { code: DB_MOVED, cause: e }));
+          return state;
+        }
+      }
       if (t - state.checkedAt < interval) return state;
       try {
         probe(db);
