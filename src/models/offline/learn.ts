@@ -83,8 +83,6 @@ export type Contradicts = (fact: string) => boolean;
 const QUESTION_START = /^(?:who|what|when|where|which|why|how|whose|whom|is|are|was|were|do|does|did|can|could|should|would|will|has|have|had)\b/i;
 /** "I …", "my …": a statement about the speaker, for the user's own memory, not a correction of a known fact. */
 const ABOUT_SPEAKER = /^(?:i|i'm|i've|i'd|i'll|my|me|mine)\b/i;
-/** A statement about a thing: a determiner or a capitalised name first, never the speaker, the listener or a pronoun. */
-const NEW_FACT_SUBJECT = /^(?:(?:the|our|all|each|every|this|these|those)\s+\p{L}|\p{Lu}[\p{L}\d-]*\s+(?!(?:i|you|me)\b)\p{L})/u;
 
 /**
  * The facts a message states, one per independent sentence ("X opens at 7:30 now. Also, the kitchen
@@ -175,14 +173,7 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   const cleaned = newHolder(rest.replace(/^that\s+/i, ''));
   if (!signal) {
     // A plain statement that gives another value for a fact in view is a correction.
-    if (contradicts && !ABOUT_SPEAKER.test(cleaned) && content(tokens(cleaned)).length >= 2 && contradicts(cleaned)) return sentenceCase(cleaned);
-    // A plain statement of a new fact, as a model told to mark new facts would mark it: a
-    // declarative sentence about a named thing (a determiner or a name up front, not the speaker
-    // or the listener) that carries a value (a time, a number, a name, an id) and a few content
-    // words. "The greenhouse irrigation runs at 04:00 every morning." Chat without a value ("The
-    // weather is lovely today") stays chat.
-    const ws = content(tokens(cleaned));
-    return NEW_FACT_SUBJECT.test(cleaned) && ws.length >= 3 && ws.some((w) => w.value) && /[.!]?\s*$/.test(cleaned) ? sentenceCase(cleaned) : null;
+    return contradicts && !ABOUT_SPEAKER.test(cleaned) && content(tokens(cleaned)).length >= 2 && contradicts(cleaned) ? sentenceCase(cleaned) : null;
   }
   // A marker alone ("FYI", "no") with nothing factual after it is not a fact.
   const words = content(tokens(rest));
