@@ -117,6 +117,7 @@ describe('a plain statement of a new fact, with no marker', () => {
       'The printer on floor 3 is jammed again.',
       'The gym lockers are still emptied every Friday.',
       'The ticket for this delivery problem is TCK-9088.',
+      'The parcel for desk 7 is the blue one.',
       'The meeting went well.',
       'The demo was great.',
       'The weather is lovely today.',
