@@ -95,3 +95,41 @@ describe('one end of a range moves', () => {
     expect(rangeEnd('Phone support is available on weekdays.', 'Phone support closes at 6pm now.', v('6pm'))).toBeNull();
   });
 });
+
+describe('a plain statement of a new fact, with no marker', () => {
+  it('is learned when it states a value of a named thing', () => {
+    const said = [
+      'The greenhouse irrigation runs at 04:00 every morning.',
+      'The backup server is in rack B7.',
+      'Payroll runs on the 25th of every month.',
+      'A day pass for the visitor car park costs 12 EUR.',
+      'The CCTV footage is kept for 30 days.',
+    ];
+    for (const s of said) expect(detectLearnings(s, () => false), s).toEqual([s]);
+  });
+
+  it('is not learned for the speaker, a plan, a remark, a restatement or another language', () => {
+    const notFacts = [
+      "Our team's stack is Python and Postgres.",
+      'Our team meets the auditors on Friday.',
+      'Best to reach me by phone after 5pm.',
+      'The supplier will send a corrected invoice 5521 by Friday.',
+      'The printer on floor 3 is jammed again.',
+      'The gym lockers are still emptied every Friday.',
+      'The ticket for this delivery problem is TCK-9088.',
+      'The parcel for desk 7 is the blue one.',
+      'The meeting went well.',
+      'The demo was great.',
+      'The weather is lovely today.',
+      'The VPN is slow this morning.',
+      'Nosso time usa o Trello.',
+      'Ich suche die Rechnung vom März.',
+      'De kantine is om 8 uur open.',
+    ];
+    for (const s of notFacts) expect(detectLearnings(s, () => false), s).toEqual([]);
+  });
+
+  it('restating a fact already known is a NOOP for the memory decision', () => {
+    expect(decide('The gym lockers are emptied every Friday.', 'The gym lockers are emptied every Friday.').event).toBe('NOOP');
+  });
+});

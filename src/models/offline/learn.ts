@@ -85,6 +85,25 @@ const QUESTION_START = /^(?:who|what|when|where|which|why|how|whose|whom|is|are|
 const ABOUT_SPEAKER = /^(?:i|i'm|i've|i'd|i'll|my|me|mine)\b/i;
 
 /**
+ * A plain statement of a new fact, as a model told to mark new facts marks it ("The greenhouse
+ * irrigation runs at 04:00 every morning."): an English subject (a determiner and a noun, or a
+ * capitalised name) and a present-tense verb, with a value after the verb. Not the speaker, the
+ * listener or their team (personal.ts owns those), not a past or planned event, not a remark about
+ * this conversation, not a restatement ("still", "again"), and not another language.
+ */
+const PLAIN_SUBJECT = /^(?:(?:[Tt]he|[Aa]n?|[Ee]very|[Ee]ach|[Aa]ll)\s+\p{L}[\p{L}\d'-]*(?:\s+[\p{L}\d'-]+){0,6}?|(?!(?:It|This|That|There|Here|He|She|They|Everyone|Everybody|Nobody|Someone|Something|Everything|Best|Het|Es|Er|Sie|Das|Der|Die|Den|Il|Elle|Ce|Lo|La|El|Le|Les|Los|Las|Our|We|My|You|Your)\b)\p{Lu}[\p{L}\d-]*(?:\s+\p{Lu}[\p{L}\d-]*){0,2})\s+(?:is|are|runs|opens|starts|begins|takes|costs|happens|meets|ships|sits|lives|holds|uses|needs|requires|expires|lasts|belongs|leaves|arrives|departs|covers|includes|stores|handles|owns|leads|manages|hosts|sends|goes|has|have|renews|resets|operates|applies|charges|rotates|gets|pays|accepts|allows|supports|serves|stays|remains|contains|offers|provides|run|open|start|begin|take|cost|happen|meet|ship|sit|live|hold|use|need|require|expire|last|belong|leave|arrive|depart|cover|include|go|renew|reset|apply|rotate|get|accept|allow|support|serve|stay|remain|contain|offer|provide)\b/u;
+const PLAIN_EXCLUDED = /\b(?:i|i'm|i've|i'd|i'll|me|my|mine|we|we're|we've|we'd|we'll|us|our|ours|you|your|yours|you're|let's|this|that|these|those|here|today|tonight|yesterday|tomorrow|again|still|already|also|too|anyway|usual|always|just|one|ones|was|were|had|did|will|would|shall|going|won't|not|no|never|n't|broken|down|jammed|fine|great|good|bad|nice|terrible|awful|well|slow|busy|late)\b|n't\b/i;
+
+const HOW_IT_WENT = /\b(?:went|goes|going|gone|turned out|worked out)\s+(?:really\s+|very\s+|quite\s+|pretty\s+|so\s+)?(?:well|badly|fine|great|smoothly|ok|okay|alright|nicely|poorly|better|worse|perfectly|brilliantly|terribly)\b[\s.!]*$/i;
+
+function plainNewFact(text: string): boolean {
+  const m = PLAIN_SUBJECT.exec(text);
+  if (!m || PLAIN_EXCLUDED.test(text) || /[?;]|:\s/.test(text) || UNSPACED.test(text)) return false;
+  const after = text.slice(m[0].length);
+  return content(tokens(text)).length >= 3 && content(tokens(after)).some((w) => w.value);
+}
+
+/**
  * The facts a message states, one per independent sentence ("X opens at 7:30 now. Also, the kitchen
  * moved to floor 4." gives two); a question the user answers in the same message ("who owns billing
  * now? it's Dana") gives the question and its answer as one fact. With `contradicts`, a bare
@@ -162,6 +181,8 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   // "was the phone line changed to …", "has the office moved": an auxiliary before its subject asks.
   if (/^(?:was|were|has|have|had)\s+(?:the|a|an|it|this|that|there|our|your|my|his|her|their|he|she|they|we|you|anyone|anybody|someone)\b/i.test(text)) return null;
   if (hedged(text)) return null;
+  // "The meeting went well", "the launch is going great": how something went, not a value of anything.
+  if (HOW_IT_WENT.test(text)) return null;
   const stripped = stripMarkers(text);
   const rest = stripped.text;
   const marked = stripped.marked || inherited;
@@ -173,7 +194,9 @@ function detect(message: string, contradicts: Contradicts | undefined, inherited
   const cleaned = newHolder(rest.replace(/^that\s+/i, ''));
   if (!signal) {
     // A plain statement that gives another value for a fact in view is a correction.
-    return contradicts && !ABOUT_SPEAKER.test(cleaned) && content(tokens(cleaned)).length >= 2 && contradicts(cleaned) ? sentenceCase(cleaned) : null;
+    if (contradicts && !ABOUT_SPEAKER.test(cleaned) && content(tokens(cleaned)).length >= 2 && contradicts(cleaned)) return sentenceCase(cleaned);
+    // A plain new fact with nothing in view to correct (see plainNewFact).
+    return !inherited && plainNewFact(cleaned) ? sentenceCase(cleaned) : null;
   }
   // A marker alone ("FYI", "no") with nothing factual after it is not a fact.
   const words = content(tokens(rest));

@@ -36,7 +36,9 @@ describe('offline model, round 3: plain statements and message shapes', () => {
   const daily = ['The support on-call rotation is daily.', 'Pages go to the primary first.'];
 
   it('takes a plain statement as a correction only when it gives another value for a fact in view', () => {
-    expect(detectLearning('The support on-call rotation is weekly.')).toBeNull();
+    // With nothing in view it is a plain new fact (learn.ts plainNewFact); a remark without a value is not.
+    expect(detectLearning('The support on-call rotation is weekly.')).toBe('The support on-call rotation is weekly.');
+    expect(detectLearning('The support on-call rotation is exhausting.')).toBeNull();
     expect(detectLearning('The support on-call rotation is weekly.', (f) => contradicts(f, daily))).toBe('The support on-call rotation is weekly.');
     // A restatement, an instance of a rule, another attribute, a status: not corrections.
     expect(contradicts('The support on-call rotation is daily.', daily)).toBe(false);
